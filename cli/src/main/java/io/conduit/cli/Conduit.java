@@ -1,0 +1,83 @@
+package io.conduit.cli;
+
+import io.conduit.cli.launch.ConduitLauncher;
+import io.conduit.cli.serve.ServeCommand;
+import io.conduit.codec.ConduitVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The {@code conduit} command. Subcommands run Conduit's tools; anything else (a verticle class
+ * name first) goes to the Vert.x application launcher, so {@code java -jar conduit.jar
+ * <verticle> -cluster} works exactly as Vert.x users expect.
+ */
+@Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
+    description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
+    subcommands = {ServeCommand.class, HelpCommand.class},
+    footer = {"", "Any other first argument is a verticle to run with the Vert.x launcher:",
+        "  conduit <verticle-class> [-cluster] [-instances N] [-conf file.json]"})
+public final class Conduit implements Runnable {
+
+  /** Subcommands that leave a node running when they return successfully. */
+  private static final Set<String> LONG_RUNNING = Set.of("serve");
+
+  public static void main(String[] args) {
+    int code = run(args);
+    boolean keepsRunning = code == 0 && args.length > 0 && LONG_RUNNING.contains(args[0]) && !helpAsked(args);
+    if (!keepsRunning) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs one command line and returns the exit status; a node started by it keeps running. */
+  public static int run(String[] args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CliFailure.verbose(verbose);
+    Logs.configure(verbose);
+    CommandLine cli = commandLine();
+    if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {
+      return ConduitLauncher.launch(args);
+    }
+    return cli.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Conduit());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      CliFailure failure = e instanceof CliFailure c ? c : CliFailure.from(e);
+      commandLine.getErr().println(commandLine.getCommandName() + ": " + failure.getMessage());
+      if (CliFailure.verbose()) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println(c.getCommandName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName()
+          + " --help')");
+      return 2;
+    });
+    return cli;
+  }
+
+  private static boolean helpAsked(String[] args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Prints the version for {@code conduit --version}. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"conduit " + ConduitVersion.get() + " (Vert.x 5, Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.conduit.cli.launch;
+
+import io.conduit.cluster.ClusterFactory;
+import io.conduit.cluster.ClusterSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.VertxApplicationHooks;
+
+/**
+ * Makes the stock Vert.x application launcher cluster through Conduit's cluster factory, so
+ * {@code java -jar conduit.jar <verticle> -cluster} joins exactly like {@code conduit serve --cluster}.
+ * Cluster settings come from {@code -Dconduit.cluster.*} properties.
+ */
+public final class ConduitLauncherHooks implements VertxApplicationHooks {
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    ClusterSettings settings = ClusterSettings.fromSystemProperties();
+    return Vertx.builder()
+        .with(ClusterFactory.vertxOptions(options, settings))
+        .withClusterManager(ClusterFactory.clusterManager(settings));
+  }
+}

@@ -1,0 +1,32 @@
+package io.conduit.cli.serve;
+
+import io.conduit.codec.ConduitVersion;
+import io.conduit.deploy.DeployedService;
+
+import java.io.PrintStream;
+
+/** The start-up banner: what runs, where to reach it, how the node is clustered. */
+final class Banner {
+
+  private Banner() {
+  }
+
+  static void print(PrintStream out, Node node, String dataDir, String backend) {
+    out.println("Conduit " + ConduitVersion.get() + " - reactive cluster toolkit on Vert.x");
+    if (node.clustered()) {
+      out.println("  cluster   : '" + node.cluster().name() + "', node " + node.nodeId());
+      out.println("  members   : " + String.join(", ", node.members()));
+    } else {
+      out.println("  cluster   : standalone (use --cluster to join others)");
+    }
+    out.println("  data      : " + dataDir + " (default backend " + backend + ")");
+    out.println("  services  :");
+    int width = node.services().stream().mapToInt(s -> s.spec().name().length()).max().orElse(4);
+    for (DeployedService s : node.services()) {
+      out.printf("    %-" + width + "s  %-10s x%-5s %s%s%n", s.spec().name(), s.spec().threading().label(),
+          s.spec().instances(), s.spec().verticle(), ServiceSummary.describe(s.spec()));
+    }
+    out.println("Ready. Ctrl-C or SIGTERM stops the node cleanly.");
+    out.flush();
+  }
+}

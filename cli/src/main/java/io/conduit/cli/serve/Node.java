@@ -1,0 +1,87 @@
+package io.conduit.cli.serve;
+
+import io.conduit.cluster.ClusterFactory;
+import io.conduit.cluster.ClusterSettings;
+import io.conduit.deploy.DeployedService;
+import io.conduit.deploy.DeploymentPlan;
+import io.conduit.deploy.ServiceDeployer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.List;
+
+/** A running Conduit node: one Vert.x instance, standalone or clustered, and its services. */
+public final class Node {
+
+  private final Vertx vertx;
+  private final ServiceDeployer deployer;
+  private final List<DeployedService> services;
+  private final ClusterSettings cluster;
+
+  private Node(Vertx vertx, List<DeployedService> services, ClusterSettings cluster) {
+    this.vertx = vertx;
+    this.deployer = new ServiceDeployer(vertx);
+    this.services = services;
+    this.cluster = cluster;
+  }
+
+  /**
+   * Starts Vert.x (clustered when {@code cluster} is not null) and deploys the plan. On any failure
+   * Vert.x is closed again before the returned future fails.
+   */
+  public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster) {
+    VertxOptions options = new VertxOptions();
+    Future<Vertx> started = cluster == null
+        ? Future.succeededFuture(Vertx.vertx(options))
+        : ClusterFactory.startClustered(options, cluster);
+    return started.compose(vertx -> new ServiceDeployer(vertx).deploy(plan)
+        .map(deployed -> new Node(vertx, deployed, cluster))
+        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /** Undeploys the services (so stores flush), leaves the cluster and closes Vert.x. */
+  public Future<Void> stop() {
+    return deployer.undeploy(services).transform(ignored -> vertx.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public List<DeployedService> services() {
+    return services;
+  }
+
+  public boolean clustered() {
+    return cluster != null;
+  }
+
+  public ClusterSettings cluster() {
+    return cluster;
+  }
+
+  /** This node's id in the cluster, or a fixed word when standalone. */
+  public String nodeId() {
+    HazelcastClusterManager manager = clusterManager();
+    return manager == null ? "standalone" : manager.getNodeId();
+  }
+
+  /** The addresses of the cluster's members, this node first; empty when standalone. */
+  public List<String> members() {
+    HazelcastClusterManager manager = clusterManager();
+    if (manager == null) {
+      return List.of();
+    }
+    return manager.getHazelcastInstance().getCluster().getMembers().stream()
+        .sorted((a, b) -> Boolean.compare(b.localMember(), a.localMember()))
+        .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort())
+        .toList();
+  }
+
+  private HazelcastClusterManager clusterManager() {
+    return ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager h ? h : null;
+  }
+}

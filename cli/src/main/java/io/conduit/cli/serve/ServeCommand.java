@@ -1,0 +1,153 @@
+package io.conduit.cli.serve;
+
+import io.conduit.cli.CliFailure;
+import io.conduit.cli.Logs;
+import io.conduit.cluster.ClusterSettings;
+import io.conduit.deploy.DeploymentPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code conduit serve}: starts a node with the services of a deployment file. */
+@Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Start a Conduit node: deploys the services of a deployment file (or the built-in",
+        "default: an echo service) and serves until Ctrl-C or SIGTERM."})
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "Deployment file (JSON) listing the services to run. Default: the built-in deployment.")
+  Path deploymentFile;
+
+  @Option(names = {"-a", "--address"}, paramLabel = "ENDPOINT",
+      description = "ZeroMQ bridge endpoint for requests. Default: ${DEFAULT-VALUE}.")
+  String bridgeEndpoint = "tcp://127.0.0.1:5555";
+
+  @Option(names = "--events", paramLabel = "ENDPOINT",
+      description = "ZeroMQ endpoint where event-bus messages are published to subscribers. Default: ${DEFAULT-VALUE}.")
+  String eventsEndpoint = "tcp://127.0.0.1:5556";
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "memory|rocksdb",
+      description = "Storage backend for stores that use the node's default. Default: ${DEFAULT-VALUE}.")
+  String backend = "rocksdb";
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory for persistent data. Default: ${DEFAULT-VALUE}.")
+  Path dataDir = Path.of("conduit-data");
+
+  @Option(names = {"-s", "--scripts"}, paramLabel = "CLASS", split = ",",
+      description = "Server-script classes made available to stores (comma-separated or repeated).")
+  List<String> scripts = new ArrayList<>();
+
+  @Option(names = "--web", paramLabel = "HOST:PORT", description = "Web console and REST API address. Default: ${DEFAULT-VALUE}.")
+  String web = "127.0.0.1:8080";
+
+  @Option(names = "--cluster", description = "Join a cluster of nodes through Hazelcast (standalone otherwise).")
+  boolean cluster;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; only nodes with the same name join. Default: ${DEFAULT-VALUE}.")
+  String clusterName = ClusterSettings.DEFAULT_NAME;
+
+  @Option(names = "--members", paramLabel = "HOST:PORT,...",
+      description = "Cluster members to join (TCP-IP). List this node's own address too when it may start the cluster.")
+  String members;
+
+  @Option(names = "--cluster-host", paramLabel = "HOST", description = "Interface the cluster binds to. Default: ${DEFAULT-VALUE}.")
+  String clusterHost = ClusterSettings.DEFAULT_HOST;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT",
+      description = "Cluster port. Default: the first free one from " + ClusterSettings.DEFAULT_PORT + "; when given, exactly this one.")
+  Integer clusterPort;
+
+  @Option(names = "--public-host", paramLabel = "HOST", description = "Address other machines use to reach this node (behind NAT).")
+  String publicHost;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast XML or YAML file to use instead of the built-in cluster settings.")
+  Path clusterConfig;
+
+  @Option(names = "--verbose", description = "Show stack traces and framework logs.")
+  boolean verbose;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Parameters(paramLabel = "KEY:VALUE", description = "Backend parameters handed to the stores, e.g. cache.mb:64.")
+  List<String> params = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    CliFailure.verbose(verbose);
+    DeploymentPlan plan = plan();
+    NodeDefaults defaults = new NodeDefaults(backend(), dataDir, scripts, params());
+    plan = defaults.applyTo(plan);
+    ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
+    Node node;
+    Logs.duringStartup();
+    try {
+      node = Node.start(plan, clusterSettings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw CliFailure.from(e);
+    } finally {
+      Logs.afterStartup();
+    }
+    Banner.print(System.out, node, dataDir.toString(), backend);
+    Shutdown.onSignal(node);
+    return null;
+  }
+
+  private DeploymentPlan plan() {
+    if (deploymentFile != null) {
+      return DeploymentPlan.read(deploymentFile);
+    }
+    try (InputStream in = ServeCommand.class.getResourceAsStream("default-deployment.json")) {
+      return DeploymentPlan.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in deployment");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String backend() {
+    if (!backend.equals("memory") && !backend.equals("rocksdb")) {
+      throw new CliFailure("--backend must be 'memory' or 'rocksdb', got '" + backend + "'");
+    }
+    return backend;
+  }
+
+  private Map<String, String> params() {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String p : params) {
+      int colon = p.indexOf(':');
+      if (colon <= 0) {
+        throw new CliFailure("backend parameter '" + p + "' must be KEY:VALUE (a subcommand name goes before the flags)");
+      }
+      result.put(p.substring(0, colon), p.substring(colon + 1));
+    }
+    return result;
+  }
+
+  private ClusterSettings clusterSettings() {
+    try {
+      ClusterSettings s = ClusterSettings.defaults().withName(clusterName).withHost(clusterHost)
+          .withMembers(ClusterSettings.Member.parseList(members)).withPublicHost(publicHost);
+      if (clusterPort != null) {
+        s = s.withPort(clusterPort).withPortCount(1);
+      }
+      if (clusterConfig != null) {
+        s = s.withConfigFile(clusterConfig);
+      }
+      return s;
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage());
+    }
+  }
+}

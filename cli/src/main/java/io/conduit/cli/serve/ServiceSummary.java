@@ -1,0 +1,32 @@
+package io.conduit.cli.serve;
+
+import io.conduit.deploy.ServiceSpec;
+import io.vertx.core.json.JsonObject;
+
+/** The part of a service's config a person wants in the banner: where it listens, what it stores in. */
+final class ServiceSummary {
+
+  private ServiceSummary() {
+  }
+
+  static String describe(ServiceSpec spec) {
+    JsonObject c = spec.config();
+    StringBuilder b = new StringBuilder();
+    append(b, "address", c.getValue("address"));
+    append(b, "endpoint", c.getValue("endpoint"));
+    append(b, "events", c.getValue("eventsEndpoint"));
+    append(b, "url", c.getValue("url"));
+    append(b, "backend", c.getValue("backend"));
+    return b.length() == 0 ? "" : "  (" + b + ")";
+  }
+
+  private static void append(StringBuilder b, String label, Object value) {
+    if (value == null) {
+      return;
+    }
+    if (b.length() > 0) {
+      b.append(", ");
+    }
+    b.append(label).append(' ').append(value);
+  }
+}

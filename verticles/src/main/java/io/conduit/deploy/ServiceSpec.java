@@ -1,0 +1,28 @@
+package io.conduit.deploy;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One service of a deployment file: a verticle class deployed under a name.
+ *
+ * @param name      unique name of the service in the deployment
+ * @param verticle  fully qualified class name of the verticle
+ * @param instances how many instances run
+ * @param threading how they run
+ * @param config    the verticle's {@code config()}
+ */
+public record ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config) {
+
+  /** The Vert.x deployment options for the first {@code instances.min()} instances. */
+  public DeploymentOptions deploymentOptions() {
+    return new DeploymentOptions()
+        .setInstances(instances.min())
+        .setThreadingModel(threading.model())
+        .setConfig(config.copy());
+  }
+
+  public ServiceSpec withConfig(JsonObject config) {
+    return new ServiceSpec(name, verticle, instances, threading, config);
+  }
+}
