@@ -1,0 +1,133 @@
+package io.conduit.codec.cbp;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * Bodies between bytes and event-bus values: {@code application/json} is the parsed JSON value
+ * (an empty body is JSON {@code null}), {@code application/octet-stream} a {@link Buffer},
+ * {@code text/plain} a String; {@code deflate} is zlib.
+ */
+public final class Bodies {
+
+  private Bodies() {
+  }
+
+  /** A reply body ready for the wire, with its content type. */
+  public record Encoded(String contentType, byte[] bytes) {
+  }
+
+  /**
+   * Decodes a request body. {@code maxBytes} bounds the inflated size of a compressed body, so a
+   * small deflate bomb cannot exhaust memory.
+   */
+  public static Object decode(String contentType, String contentEncoding, byte[] body, int maxBytes, byte[] id)
+      throws CbpException {
+    byte[] bytes = body;
+    if (contentEncoding != null) {
+      if (!Headers.DEFLATE.equals(contentEncoding)) {
+        throw new CbpException(ErrorCode.BAD_REQUEST, "content-encoding '" + contentEncoding
+            + "' is not supported; use 'deflate' or none", id);
+      }
+      bytes = inflate(body, maxBytes, id);
+    }
+    String type = contentType == null ? Headers.JSON : contentType;
+    switch (type) {
+      case Headers.JSON:
+        if (bytes.length == 0) {
+          return null;
+        }
+        try {
+          return Json.decodeValue(Buffer.buffer(bytes));
+        } catch (DecodeException e) {
+          throw new CbpException(ErrorCode.BAD_REQUEST, "the body is not valid JSON (content-type application/json)", id);
+        }
+      case Headers.OCTETS:
+        return Buffer.buffer(bytes);
+      case Headers.TEXT:
+        return CbpFrames.utf8(bytes, "body", id);
+      default:
+        throw new CbpException(ErrorCode.BAD_REQUEST, "content-type '" + type
+            + "' is not supported; use application/json, application/octet-stream or text/plain", id);
+    }
+  }
+
+  /** Encodes a consumer's reply: bytes as octet-stream, everything else as JSON. */
+  public static Encoded encode(Object value) {
+    if (value instanceof Buffer b) {
+      return new Encoded(Headers.OCTETS, b.getBytes());
+    }
+    if (value instanceof byte[] b) {
+      return new Encoded(Headers.OCTETS, b);
+    }
+    if (value instanceof JsonObject o) {
+      return new Encoded(Headers.JSON, o.toBuffer().getBytes());
+    }
+    if (value instanceof JsonArray a) {
+      return new Encoded(Headers.JSON, a.toBuffer().getBytes());
+    }
+    return new Encoded(Headers.JSON, Json.encode(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Parses a JSON object body, or returns an empty object when it is not one. */
+  public static JsonObject parseObjectOrEmpty(byte[] body) {
+    try {
+      return Json.decodeValue(Buffer.buffer(body)) instanceof JsonObject o ? o : new JsonObject();
+    } catch (DecodeException e) {
+      return new JsonObject();
+    }
+  }
+
+  /** zlib-compresses bytes. */
+  public static byte[] deflate(byte[] bytes) {
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    try {
+      deflater.setInput(bytes);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 2));
+      byte[] chunk = new byte[8192];
+      while (!deflater.finished()) {
+        out.write(chunk, 0, deflater.deflate(chunk));
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
+  }
+
+  /** Inflates zlib bytes, refusing output larger than {@code maxBytes}. */
+  public static byte[] inflate(byte[] bytes, int maxBytes, byte[] id) throws CbpException {
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(bytes);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, Math.max(64, bytes.length * 4)));
+      byte[] chunk = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(chunk);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new CbpException(ErrorCode.BAD_REQUEST, "the deflate body is truncated or corrupt", id);
+        }
+        if (out.size() + n > maxBytes) {
+          throw new CbpException(ErrorCode.TOO_LARGE, "the inflated body is over the limit of " + maxBytes + " bytes",
+              id, new JsonObject().put("limit", maxBytes));
+        }
+        out.write(chunk, 0, n);
+      }
+      return out.toByteArray();
+    } catch (DataFormatException e) {
+      throw new CbpException(ErrorCode.BAD_REQUEST, "the deflate body is corrupt (" + e.getMessage() + ")", id);
+    } finally {
+      inflater.end();
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.conduit.bridge;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The bridge's configuration, read once from the verticle's JSON config and validated there.
+ *
+ * @param endpoint             ROUTER endpoint for requests
+ * @param eventsEndpoint       XPUB endpoint for events, or null for none
+ * @param inbound              addresses clients may REQUEST/SEND/PUBLISH to
+ * @param outbound             addresses clients may subscribe to
+ * @param maxMessageBytes      largest request accepted (all frames), and largest inflated body
+ * @param maxInFlightPerClient requests one client may have waiting for replies
+ * @param maxInFlight          requests all clients together may have waiting
+ * @param defaultTimeoutMs     reply timeout when the request names none
+ * @param maxTimeoutMs         cap on the timeout a request may ask for
+ * @param compressAboveBytes   replies larger than this are deflated for clients that accept it
+ * @param highWaterMark        ZeroMQ send/receive high-water marks of both sockets
+ * @param curve                CURVE keys, or null for plain TCP
+ * @param insecure             allow a non-loopback bind without CURVE or an inbound allow-list
+ * @param shutdownGraceMs      how long stopping waits for in-flight replies
+ */
+public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions inbound, Permissions outbound,
+                            int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, long defaultTimeoutMs,
+                            long maxTimeoutMs, int compressAboveBytes, int highWaterMark, CurveConfig curve,
+                            boolean insecure, long shutdownGraceMs) {
+
+  public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
+  public static final String DEFAULT_EVENTS_ENDPOINT = "tcp://127.0.0.1:5556";
+
+  private static final Set<String> FIELDS = Set.of("endpoint", "eventsEndpoint", "inbound", "outbound",
+      "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs", "maxTimeoutMs",
+      "compressAboveBytes", "highWaterMark", "curve", "insecure", "shutdownGraceMs");
+
+  /** Reads and validates a config; the message of a failure names the field. */
+  public static BridgeOptions fromJson(JsonObject c) {
+    for (String key : c.fieldNames()) {
+      if (!FIELDS.contains(key)) {
+        throw new IllegalArgumentException("bridge config: unknown field '" + key + "'");
+      }
+    }
+    String endpoint = endpoint(c.getValue("endpoint", DEFAULT_ENDPOINT), "endpoint");
+    Object events = c.getValue("eventsEndpoint", DEFAULT_EVENTS_ENDPOINT);
+    String eventsEndpoint = events == null || "".equals(events) ? null : endpoint(events, "eventsEndpoint");
+    BridgeOptions o = new BridgeOptions(endpoint, eventsEndpoint,
+        permissions(c, "inbound"), permissions(c, "outbound"),
+        positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024),
+        positiveInt(c, "maxInFlightPerClient", 1000),
+        positiveInt(c, "maxInFlight", 100_000),
+        positiveInt(c, "defaultTimeoutMs", 30_000),
+        positiveInt(c, "maxTimeoutMs", 300_000),
+        positiveInt(c, "compressAboveBytes", 1024),
+        positiveInt(c, "highWaterMark", 100_000),
+        curve(c.getValue("curve")),
+        c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
+        positiveInt(c, "shutdownGraceMs", 2_000));
+    o.checkExposure();
+    return o;
+  }
+
+  /**
+   * Refuses to expose the bridge beyond this machine unprotected: a non-loopback endpoint needs
+   * CURVE or an explicit inbound allow-list, unless {@code insecure} says otherwise.
+   */
+  void checkExposure() {
+    if (insecure || curve != null || inbound.explicit()) {
+      return;
+    }
+    for (String e : eventsEndpoint == null ? new String[] {endpoint} : new String[] {endpoint, eventsEndpoint}) {
+      if (!isLocal(e)) {
+        throw new IllegalArgumentException("refusing to bind " + e + " beyond loopback without CURVE or an inbound "
+            + "allow-list: configure 'curve' (conduit keygen) or 'inbound', or set 'insecure': true (--insecure) "
+            + "to accept any client");
+      }
+    }
+  }
+
+  static boolean isLocal(String endpoint) {
+    if (endpoint.startsWith("ipc://") || endpoint.startsWith("inproc://")) {
+      return true;
+    }
+    String rest = endpoint.substring("tcp://".length());
+    int colon = rest.lastIndexOf(':');
+    String host = colon < 0 ? rest : rest.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.equals("*") || host.isEmpty()) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String endpoint(Object value, String field) {
+    if (!(value instanceof String s) || !(s.startsWith("tcp://") || s.startsWith("ipc://") || s.startsWith("inproc://"))
+        || s.endsWith("//")) {
+      throw new IllegalArgumentException("bridge config: " + field + " must be a ZeroMQ endpoint such as "
+          + "tcp://127.0.0.1:5555, ipc:///path or inproc://name, got " + value);
+    }
+    if (s.startsWith("tcp://") && !s.matches("tcp://(\\[[0-9a-fA-F:]+]|[^:/\\[\\]]+):(\\d{1,5}|\\*)")) {
+      throw new IllegalArgumentException("bridge config: " + field + " must be tcp://HOST:PORT, got " + s);
+    }
+    return s;
+  }
+
+  private static Permissions permissions(JsonObject c, String field) {
+    Object v = c.getValue(field);
+    if (v == null) {
+      return Permissions.everything();
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw new IllegalArgumentException("bridge config: " + field + " must be an array of addresses or {\"regex\": ...}");
+    }
+    try {
+      return Permissions.parse(a, field);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bridge config: " + e.getMessage());
+    }
+  }
+
+  private static CurveConfig curve(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof JsonObject c)) {
+      throw new IllegalArgumentException("bridge config: curve must be an object");
+    }
+    String pub = c.getString("publicKey");
+    String sec = c.getString("secretKey");
+    if (c.getValue("keyFile") instanceof String base) {
+      pub = readKey(Path.of(base + ".pub"));
+      sec = readKey(Path.of(base + ".key"));
+    }
+    Set<String> clients = new HashSet<>();
+    Object list = c.getValue("clientKeys");
+    if (list instanceof JsonArray a) {
+      a.forEach(k -> clients.add(String.valueOf(k)));
+    } else if (list instanceof String file) {
+      clients.addAll(readKeyList(Path.of(file)));
+    } else if (list != null) {
+      throw new IllegalArgumentException("bridge config: curve.clientKeys must be a list of Z85 keys or a file of them");
+    }
+    try {
+      return new CurveConfig(pub, sec, clients);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bridge config: " + e.getMessage());
+    }
+  }
+
+  private static String readKey(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bridge config: cannot read key file " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** A file of client public keys: one Z85 key per line; blank lines and # comments are skipped. */
+  private static Set<String> readKeyList(Path file) {
+    try {
+      Set<String> keys = new HashSet<>();
+      for (String line : Files.readAllLines(file)) {
+        String t = line.trim();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          keys.add(t);
+        }
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bridge config: cannot read client key file " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static int positiveInt(JsonObject c, String field, int dflt) {
+    Object v = c.getValue(field, dflt);
+    if (!(v instanceof Integer i) || i < 1) {
+      throw new IllegalArgumentException("bridge config: " + field + " must be a positive whole number, got " + v);
+    }
+    return i;
+  }
+
+  private static <T> T fail(String message) {
+    throw new IllegalArgumentException("bridge config: " + message);
+  }
+}

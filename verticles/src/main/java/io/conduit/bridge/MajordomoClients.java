@@ -1,0 +1,103 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.cbp.Bodies;
+import io.conduit.codec.mdp.Mdp;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Majordomo (MDP/0.1, RFC 7) client requests on the bridge's ROUTER: {@code "MDPC01" service body}
+ * becomes an event-bus request to the address {@code service}; the reply is {@code "MDPC01" service
+ * body}, a failure {@code {"error": {"code", "message"}}}. {@code mmi.service} answers "200" when
+ * the address has a consumer somewhere, "404" when not; other {@code mmi.*} answer "501".
+ */
+final class MajordomoClients {
+
+  private final Vertx vertx;
+  private final BridgeOptions options;
+  private final RequestHandler replies;
+  private final ConsumerDirectory directory;
+
+  MajordomoClients(Vertx vertx, BridgeOptions options, RequestHandler replies) {
+    this.vertx = vertx;
+    this.options = options;
+    this.replies = replies;
+    this.directory = new ConsumerDirectory(vertx);
+  }
+
+  void handle(Inbound in) {
+    List<byte[]> frames = in.frames();
+    if (frames.size() < 2) {
+      fail(in, new byte[0], ErrorCode.BAD_REQUEST, "a Majordomo request needs a service frame after MDPC01");
+      return;
+    }
+    byte[] serviceFrame = frames.get(1);
+    String service = new String(serviceFrame, StandardCharsets.UTF_8);
+    if (service.isEmpty()) {
+      fail(in, serviceFrame, ErrorCode.BAD_REQUEST, "the Majordomo service name is empty");
+      return;
+    }
+    byte[] body = frames.size() > 2 ? frames.get(2) : new byte[0];
+    if (service.startsWith(Mdp.MMI_PREFIX)) {
+      mmi(in, serviceFrame, service, body);
+      return;
+    }
+    if (!options.inbound().permits(service)) {
+      fail(in, serviceFrame, ErrorCode.FORBIDDEN, "service '" + service + "' is not permitted for this client");
+      return;
+    }
+    long timeoutMs = Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
+    vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
+      if (ar.failed()) {
+        Failure f = Failure.of(ar.cause(), service, timeoutMs);
+        fail(in, serviceFrame, f.code(), f.message());
+        return;
+      }
+      byte[] reply;
+      try {
+        reply = Bodies.encode(ar.result().body()).bytes();
+      } catch (RuntimeException e) {
+        fail(in, serviceFrame, ErrorCode.INTERNAL, "the consumer's reply cannot be encoded as JSON");
+        return;
+      }
+      replies.reply(in, new byte[][] {Mdp.CLIENT, serviceFrame, reply});
+    });
+  }
+
+  private void mmi(Inbound in, byte[] serviceFrame, String service, byte[] body) {
+    if (!Mdp.MMI_SERVICE.equals(service)) {
+      replies.reply(in, new byte[][] {Mdp.CLIENT, serviceFrame, "501".getBytes(StandardCharsets.US_ASCII)});
+      return;
+    }
+    String asked = new String(body, StandardCharsets.UTF_8);
+    directory.hasConsumer(asked).onComplete(ar -> {
+      boolean known = ar.succeeded() && ar.result() && options.inbound().permits(asked);
+      replies.reply(in, new byte[][] {Mdp.CLIENT, serviceFrame, (known ? "200" : "404").getBytes(StandardCharsets.US_ASCII)});
+    });
+  }
+
+  /** The first body frame: its JSON value when it parses, else the bytes. */
+  private static Object decode(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      return Json.decodeValue(Buffer.buffer(body));
+    } catch (DecodeException e) {
+      return Buffer.buffer(body);
+    }
+  }
+
+  private void fail(Inbound in, byte[] serviceFrame, ErrorCode code, String message) {
+    replies.countError(code);
+    replies.reply(in, ErrorReplies.mdp(serviceFrame, code, message, new JsonObject()));
+  }
+}

@@ -1,0 +1,172 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.ConduitVersion;
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.cbp.Bodies;
+import io.conduit.codec.cbp.CbpException;
+import io.conduit.codec.cbp.CbpFrames;
+import io.conduit.codec.cbp.CbpRequest;
+import io.conduit.codec.cbp.Headers;
+import io.conduit.codec.mdp.Mdp;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns CBP/1 requests into event-bus calls and their outcomes into replies, on the bridge's event
+ * loop. Every request handed here gets exactly one reply (the socket thread counts on it to free
+ * the client's in-flight slot).
+ */
+final class RequestHandler {
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final EventBus bus;
+  private final BridgeOptions options;
+  private final SocketLoop sockets;
+  private final BridgeStats stats;
+  private final MajordomoClients majordomo;
+  private final byte[] pingBody;
+
+  RequestHandler(Vertx vertx, BridgeOptions options, SocketLoop sockets, BridgeStats stats, String nodeId) {
+    this.bus = vertx.eventBus();
+    this.options = options;
+    this.sockets = sockets;
+    this.stats = stats;
+    this.majordomo = new MajordomoClients(vertx, options, this);
+    this.pingBody = new JsonObject().put("node", nodeId).put("version", ConduitVersion.get()).toBuffer().getBytes();
+  }
+
+  void handle(List<Inbound> batch) {
+    for (Inbound request : batch) {
+      List<byte[]> frames = request.frames();
+      if (!frames.isEmpty() && Mdp.isClient(frames.get(0))) {
+        majordomo.handle(request);
+      } else {
+        handleCbp(request);
+      }
+    }
+  }
+
+  private void handleCbp(Inbound in) {
+    CbpRequest request;
+    try {
+      request = CbpFrames.parseRequest(in.frames());
+    } catch (CbpException e) {
+      if (!in.frames().isEmpty() && !CbpFrames.isCbp(in.frames().get(0))) {
+        e = new CbpException(ErrorCode.BAD_REQUEST, "unknown protocol: the first frame must be CBP1 (or MDPC01 for "
+            + "a Majordomo client)", e.id());
+      }
+      fail(in, e);
+      return;
+    }
+    byte[] id = request.id();
+    if (request.command() == io.conduit.codec.cbp.Command.PING) {
+      reply(in, CbpFrames.reply(true, id, Headers.encode(Map.of(Headers.CONTENT_TYPE, Headers.JSON)), pingBody));
+      return;
+    }
+    if (!options.inbound().permits(request.address())) {
+      fail(in, new CbpException(ErrorCode.FORBIDDEN, "address '" + request.address()
+          + "' is not permitted for this client", id));
+      return;
+    }
+    Object body;
+    long timeoutMs;
+    try {
+      timeoutMs = timeout(request.header(Headers.TIMEOUT), id);
+      body = Bodies.decode(request.header(Headers.CONTENT_TYPE), request.header(Headers.CONTENT_ENCODING),
+          request.body(), options.maxMessageBytes(), id);
+    } catch (CbpException e) {
+      fail(in, e);
+      return;
+    }
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    request.headers().forEach((k, v) -> {
+      if (!Headers.reserved(k)) {
+        delivery.addHeader(k, v);
+      }
+    });
+    switch (request.command()) {
+      case REQUEST -> bus.request(request.address(), body, delivery).onComplete(ar -> {
+        if (ar.succeeded()) {
+          replyWith(in, id, ar.result(), Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING)));
+        } else {
+          fail(in, id, Failure.of(ar.cause(), request.address(), timeoutMs));
+        }
+      });
+      case SEND -> {
+        bus.send(request.address(), body, delivery);
+        ok(in, id);
+      }
+      case PUBLISH -> {
+        bus.publish(request.address(), body, delivery);
+        ok(in, id);
+      }
+      default -> throw new IllegalStateException("unreachable: " + request.command());
+    }
+  }
+
+  private long timeout(String header, byte[] id) throws CbpException {
+    if (header == null) {
+      return Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
+    }
+    try {
+      long t = Long.parseLong(header.trim());
+      if (t < 1) {
+        throw new NumberFormatException();
+      }
+      return Math.min(t, options.maxTimeoutMs());
+    } catch (NumberFormatException e) {
+      throw new CbpException(ErrorCode.BAD_REQUEST, "header 'timeout' must be a positive number of milliseconds, got '"
+          + header + "'", id);
+    }
+  }
+
+  private void replyWith(Inbound in, byte[] id, Message<Object> message, boolean acceptsDeflate) {
+    Bodies.Encoded encoded;
+    try {
+      encoded = Bodies.encode(message.body());
+    } catch (RuntimeException e) {
+      fail(in, id, new Failure(ErrorCode.INTERNAL, "the consumer replied with a "
+          + message.body().getClass().getSimpleName() + " that cannot be encoded as JSON", new JsonObject()));
+      return;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    message.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+    headers.put(Headers.CONTENT_TYPE, encoded.contentType());
+    byte[] bytes = encoded.bytes();
+    if (acceptsDeflate && bytes.length > options.compressAboveBytes()) {
+      bytes = Bodies.deflate(bytes);
+      headers.put(Headers.CONTENT_ENCODING, Headers.DEFLATE);
+    }
+    reply(in, CbpFrames.reply(true, id, Headers.encode(headers), bytes));
+  }
+
+  private void ok(Inbound in, byte[] id) {
+    reply(in, CbpFrames.reply(true, id, Headers.encode(Map.of(Headers.CONTENT_TYPE, Headers.JSON)), NO_BODY));
+  }
+
+  private void fail(Inbound in, CbpException e) {
+    stats.error(e.code());
+    reply(in, CbpFrames.error(e));
+  }
+
+  private void fail(Inbound in, byte[] id, Failure f) {
+    stats.error(f.code());
+    reply(in, CbpFrames.error(id, f.code(), f.message(), f.extra()));
+  }
+
+  void reply(Inbound in, byte[][] frames) {
+    sockets.send(Outbound.reply(in, frames));
+  }
+
+  void countError(ErrorCode code) {
+    stats.error(code);
+  }
+}

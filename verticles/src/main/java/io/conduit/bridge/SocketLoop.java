@@ -1,0 +1,468 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one thread that owns every ZeroMQ socket of the bridge (sockets are not thread-safe). It
+ * reads requests in batches and hands each batch to the event loop in one call; replies come back
+ * through a lock-free queue and a wake-up byte on a {@link Pipe} polled beside the sockets, written
+ * only when the queue goes from idle to busy. Load shedding (size, in-flight caps, shutdown) is
+ * decided here, before anything reaches the event loop, so memory stays bounded under overload.
+ */
+final class SocketLoop implements Runnable {
+
+  /** What the socket thread hands to the event loop. Both calls must return at once. */
+  interface Receiver {
+    void requests(List<Inbound> batch);
+
+    void subscription(String topic, boolean subscribed);
+  }
+
+  private static final System.Logger LOG = System.getLogger(SocketLoop.class.getName());
+  private static final byte[] EMPTY = new byte[0];
+  private static final int BATCH = 256;
+  private static final int MAX_FRAMES = 64;
+  private static final int MAX_QUEUED_EVENTS = 100_000;
+  private static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+
+  private final BridgeOptions options;
+  private final Receiver receiver;
+  private final BridgeStats stats;
+  private final Queue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedEvents = new AtomicInteger();
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private final AtomicBoolean transportFailed = new AtomicBoolean();
+  private final Pipe wake;
+  private final ByteBuffer wakeByte = ByteBuffer.allocate(1);
+  private final ByteBuffer wakeDrain = ByteBuffer.allocate(64);
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean stopRequested;
+
+  // Socket-thread state only.
+  private final Map<String, Integer> inFlightByClient = new HashMap<>();
+  private int inFlight;
+  private boolean closing;
+  private long closingDeadline;
+  private ZContext context;
+  private ZMQ.Socket router;
+  private ZMQ.Socket xpub;
+  private ZMQ.Socket zap;
+  private ZMQ.Poller poller;
+  private int wakeIndex;
+  private int routerIndex;
+  private int xpubIndex = -1;
+  private int zapIndex = -1;
+
+  SocketLoop(BridgeOptions options, Receiver receiver, BridgeStats stats) {
+    this.options = options;
+    this.receiver = receiver;
+    this.stats = stats;
+    try {
+      this.wake = Pipe.open();
+      wake.source().configureBlocking(false);
+      wake.sink().configureBlocking(false);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot open the bridge's wake-up pipe", e);
+    }
+  }
+
+  /** Starts the thread; completes when the sockets are bound, or fails with the bind error. */
+  CompletableFuture<Void> start() {
+    Thread t = new Thread(this, "conduit-bridge-zmq");
+    t.setDaemon(true);
+    t.start();
+    return started;
+  }
+
+  /**
+   * Asks the thread to stop: new requests get UNAVAILABLE, in-flight replies still go out for up
+   * to the grace period, then the sockets and context close. Never interrupts the thread (JeroMQ
+   * is not interrupt-safe).
+   */
+  CompletableFuture<Void> stop() {
+    stopRequested = true;
+    wakeUp();
+    return stopped;
+  }
+
+  /** Queues a reply or event for the socket thread; callable from any thread, never blocks. */
+  void send(Outbound message) {
+    if (message.identity() == null) {
+      if (queuedEvents.incrementAndGet() > MAX_QUEUED_EVENTS) {
+        queuedEvents.decrementAndGet();
+        stats.eventDropped();
+        return;
+      }
+    }
+    outbound.offer(message);
+    if (wakePending.compareAndSet(false, true)) {
+      wakeUp();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      open();
+      started.complete(null);
+    } catch (RuntimeException | Error e) {
+      closeSockets();
+      started.completeExceptionally(e);
+      stopped.complete(null);
+      return;
+    }
+    try {
+      loop();
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.ERROR, "bridge socket thread failed; the bridge stops serving", e);
+    } finally {
+      closeSockets();
+      closeQuietly(wake.source());
+      closeQuietly(wake.sink());
+      stopped.complete(null);
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      poller.poll(closing ? 20 : 500);
+      if (poller.pollin(wakeIndex)) {
+        drainWakePipe();
+      }
+      drainOutbound();
+      if (zapIndex >= 0 && poller.pollin(zapIndex)) {
+        answerZap();
+      }
+      if (poller.pollin(routerIndex)) {
+        readRequests();
+      }
+      if (xpubIndex >= 0 && poller.pollin(xpubIndex)) {
+        readSubscriptions();
+      }
+      if (transportFailed.getAndSet(false)) {
+        restartTransport();
+      }
+      if (stopRequested && !closing) {
+        closing = true;
+        closingDeadline = System.nanoTime() + options.shutdownGraceMs() * 1_000_000L;
+      }
+      if (closing && (inFlight == 0 || System.nanoTime() > closingDeadline)) {
+        drainOutbound();
+        return;
+      }
+    }
+  }
+
+  private void open() {
+    context = new ZContext(1);
+    context.setLinger(0);
+    // JeroMQ 0.6.0 lets a malformed frame (negative size, jeromq#1005) kill the I/O thread; this is
+    // how we learn of it, so the loop can rebuild the sockets instead of going silently deaf.
+    context.setUncaughtExceptionHandler((thread, error) -> {
+      LOG.log(Level.WARNING, "ZeroMQ I/O thread died (" + error + "); the bridge restarts its sockets");
+      transportFailed.set(true);
+      wakeUp();
+    });
+    poller = context.createPoller(4);
+    wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
+    if (options.curve() != null) {
+      zap = context.createSocket(SocketType.REP);
+      bind(zap, ZAP_ENDPOINT);
+      zapIndex = poller.register(zap, ZMQ.Poller.POLLIN);
+    }
+    router = context.createSocket(SocketType.ROUTER);
+    configure(router);
+    router.setRouterMandatory(false);
+    bind(router, options.endpoint());
+    routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+    if (options.eventsEndpoint() != null) {
+      xpub = context.createSocket(SocketType.XPUB);
+      configure(xpub);
+      xpub.setXpubManual(true);
+      xpub.setXpubVerbose(true);
+      bind(xpub, options.eventsEndpoint());
+      xpubIndex = poller.register(xpub, ZMQ.Poller.POLLIN);
+    }
+  }
+
+  private void configure(ZMQ.Socket socket) {
+    socket.setLinger(0);
+    socket.setSndHWM(options.highWaterMark());
+    socket.setRcvHWM(options.highWaterMark());
+    // A hard transport cap well above the reply-level limit: messages between the two get a
+    // TOO_LARGE reply, only absurd ones (a memory attack) cost the sender its connection.
+    socket.setMaxMsgSize(Math.max(options.maxMessageBytes() * 4L, 1L << 20));
+    if (options.curve() != null) {
+      socket.setCurveServer(true);
+      socket.setCurvePublicKey(ZMQ.Curve.z85Decode(options.curve().publicKey()));
+      socket.setCurveSecretKey(ZMQ.Curve.z85Decode(options.curve().secretKey()));
+      socket.setZAPDomain("conduit".getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  private static void bind(ZMQ.Socket socket, String endpoint) {
+    try {
+      if (!socket.bind(endpoint)) {
+        throw new IllegalStateException("cannot bind " + endpoint + ": " + ZMQ.Error.findByCode(socket.errno()));
+      }
+    } catch (ZMQException e) {
+      String reason = e.getErrorCode() == ZMQ.Error.EADDRINUSE.getCode() ? "address already in use"
+          : String.valueOf(ZMQ.Error.findByCode(e.getErrorCode()));
+      throw new IllegalStateException("cannot bind " + endpoint + ": " + reason, e);
+    }
+  }
+
+  private void readRequests() {
+    List<Inbound> batch = null;
+    for (int n = 0; n < BATCH; n++) {
+      byte[] identity = router.recv(ZMQ.DONTWAIT);
+      if (identity == null) {
+        break;
+      }
+      List<byte[]> frames = new ArrayList<>(6);
+      long size = 0;
+      int count = 0;
+      while (router.hasReceiveMore()) {
+        byte[] frame = router.recv(0);
+        size += frame.length;
+        if (++count <= MAX_FRAMES) {
+          frames.add(frame);
+        }
+      }
+      stats.received();
+      boolean delimited = !frames.isEmpty() && frames.get(0).length == 0;
+      if (delimited) {
+        frames = frames.subList(1, frames.size());
+        count--;
+      }
+      Inbound request = new Inbound(identity, delimited, frames);
+      if (count > MAX_FRAMES) {
+        refuse(request, ErrorCode.BAD_REQUEST, "a message has at most 6 frames after the identity, this one has "
+            + count, null);
+      } else if (size > options.maxMessageBytes()) {
+        refuse(request, ErrorCode.TOO_LARGE, "the message is " + size + " bytes, over the limit of "
+            + options.maxMessageBytes(), new JsonObject().put("limit", options.maxMessageBytes()));
+      } else if (closing) {
+        refuse(request, ErrorCode.UNAVAILABLE, "the bridge is shutting down; retry on another node", null);
+      } else if (admit(request)) {
+        if (batch == null) {
+          batch = new ArrayList<>();
+        }
+        batch.add(request);
+      }
+    }
+    if (batch != null) {
+      receiver.requests(batch);
+    }
+  }
+
+  /** Counts a request in flight, or answers OVERLOADED when a cap is reached. */
+  private boolean admit(Inbound request) {
+    String client = new String(request.identity(), StandardCharsets.ISO_8859_1);
+    int mine = inFlightByClient.getOrDefault(client, 0);
+    if (mine >= options.maxInFlightPerClient()) {
+      refuse(request, ErrorCode.OVERLOADED, "this client has " + mine + " requests in flight, the most allowed; retry "
+          + "when replies arrive", new JsonObject().put("limit", options.maxInFlightPerClient()));
+      return false;
+    }
+    if (inFlight >= options.maxInFlight()) {
+      refuse(request, ErrorCode.OVERLOADED, "the bridge has " + inFlight + " requests in flight, the most allowed; "
+          + "retry later", new JsonObject().put("limit", options.maxInFlight()));
+      return false;
+    }
+    inFlightByClient.put(client, mine + 1);
+    inFlight++;
+    stats.inFlight(inFlight, inFlightByClient.size());
+    return true;
+  }
+
+  private void refuse(Inbound request, ErrorCode code, String message, JsonObject extra) {
+    stats.error(code);
+    sendNow(request.identity(), request.delimited(), ErrorReplies.forRequest(request.frames(), code, message, extra));
+  }
+
+  private void release(byte[] identity) {
+    String client = new String(identity, StandardCharsets.ISO_8859_1);
+    Integer mine = inFlightByClient.get(client);
+    if (mine == null) {
+      return;
+    }
+    if (mine <= 1) {
+      inFlightByClient.remove(client);
+    } else {
+      inFlightByClient.put(client, mine - 1);
+    }
+    inFlight--;
+    stats.inFlight(inFlight, inFlightByClient.size());
+  }
+
+  private void drainOutbound() {
+    Outbound message;
+    while ((message = outbound.poll()) != null) {
+      if (message.identity() == null) {
+        queuedEvents.decrementAndGet();
+        if (xpub != null) {
+          sendFrames(xpub, message.frames());
+        }
+      } else {
+        if (message.endsRequest()) {
+          release(message.identity());
+        }
+        sendNow(message.identity(), message.delimited(), message.frames());
+      }
+    }
+  }
+
+  private void sendNow(byte[] identity, boolean delimited, byte[][] frames) {
+    // Never blocks: a client over its high-water mark, or gone, loses the reply (ROUTER drops it).
+    if (!router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+      stats.replyDropped();
+      return;
+    }
+    if (delimited) {
+      router.send(EMPTY, ZMQ.SNDMORE | ZMQ.DONTWAIT);
+    }
+    sendFrames(router, frames);
+    stats.replied();
+  }
+
+  private static void sendFrames(ZMQ.Socket socket, byte[][] frames) {
+    int last = frames.length - 1;
+    for (int i = 0; i <= last; i++) {
+      socket.send(frames[i], (i < last ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT);
+    }
+  }
+
+  private void readSubscriptions() {
+    byte[] message;
+    while ((message = xpub.recv(ZMQ.DONTWAIT)) != null) {
+      while (xpub.hasReceiveMore()) {
+        xpub.recv(0);
+      }
+      if (message.length == 0 || (message[0] != 0 && message[0] != 1)) {
+        continue;
+      }
+      boolean subscribe = message[0] == 1;
+      String topic = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+      if (subscribe && !options.outbound().permits(topic)) {
+        stats.error(ErrorCode.FORBIDDEN);
+        LOG.log(Level.INFO, "refused a subscription to '" + topic + "': not permitted by the outbound allow-list");
+        continue;
+      }
+      // XPUB_MANUAL in JeroMQ 0.6.0 drops the first byte of a manual (un)subscription: pad one.
+      byte[] padded = new byte[message.length];
+      System.arraycopy(message, 0, padded, 0, message.length);
+      if (subscribe) {
+        xpub.subscribe(padded);
+      } else {
+        xpub.unsubscribe(padded);
+      }
+      receiver.subscription(topic, subscribe);
+    }
+  }
+
+  private void answerZap() {
+    List<byte[]> request = new ArrayList<>(8);
+    request.add(zap.recv(0));
+    while (zap.hasReceiveMore()) {
+      request.add(zap.recv(0));
+    }
+    boolean allowed = false;
+    if (request.size() >= 7 && "CURVE".equals(new String(request.get(5), StandardCharsets.US_ASCII))) {
+      String key = ZMQ.Curve.z85Encode(request.get(6));
+      allowed = options.curve().clientKeys().isEmpty() || options.curve().clientKeys().contains(key);
+      if (!allowed) {
+        stats.error(ErrorCode.FORBIDDEN);
+        LOG.log(Level.INFO, "refused a CURVE client with key " + key + ": not in the client key list");
+      }
+    }
+    byte[] requestId = request.size() > 1 ? request.get(1) : EMPTY;
+    zap.send("1.0", ZMQ.SNDMORE);
+    zap.send(requestId, ZMQ.SNDMORE);
+    zap.send(allowed ? "200" : "400", ZMQ.SNDMORE);
+    zap.send(allowed ? "OK" : "client key not allowed", ZMQ.SNDMORE);
+    zap.send("", ZMQ.SNDMORE);
+    zap.send(EMPTY, 0);
+  }
+
+  /** Rebuilds context and sockets after the I/O thread died; clients reconnect by themselves. */
+  private void restartTransport() {
+    stats.transportRestarted();
+    closeSockets();
+    inFlightByClient.clear();
+    inFlight = 0;
+    stats.inFlight(0, 0);
+    open();
+    LOG.log(Level.WARNING, "bridge sockets restarted on " + options.endpoint());
+  }
+
+  private void wakeUp() {
+    try {
+      synchronized (wakeByte) {
+        wakeByte.clear();
+        wake.sink().write(wakeByte);
+      }
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "wake-up write failed (the bridge is closing)", e);
+    }
+  }
+
+  private void drainWakePipe() {
+    try {
+      while (true) {
+        wakeDrain.clear();
+        if (wake.source().read(wakeDrain) <= 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "wake-up read failed", e);
+    }
+    wakePending.set(false);
+  }
+
+  private void closeSockets() {
+    if (poller != null) {
+      poller.close();
+      poller = null;
+    }
+    xpubIndex = -1;
+    zapIndex = -1;
+    if (context != null) {
+      context.close();
+      context = null;
+    }
+    router = null;
+    xpub = null;
+    zap = null;
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}
