@@ -16,6 +16,7 @@ public final class BridgeStats {
   private final LongAdder eventsPublished = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
   private final LongAdder transportRestarts = new LongAdder();
+  private final LongAdder malformedFrames = new LongAdder();
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private volatile int inFlight;
   private volatile int clientsWithRequests;
@@ -49,6 +50,14 @@ public final class BridgeStats {
 
   void transportRestarted() {
     transportRestarts.increment();
+  }
+
+  void malformedFrame() {
+    malformedFrames.increment();
+  }
+
+  public long malformedFrames() {
+    return malformedFrames.sum();
   }
 
   void error(ErrorCode code) {
@@ -94,6 +103,7 @@ public final class BridgeStats {
         .put("eventsPublished", eventsPublished.sum())
         .put("eventsDropped", eventsDropped.sum())
         .put("transportRestarts", transportRestarts.sum())
+        .put("malformedFrames", malformedFrames.sum())
         .put("errors", byCode);
   }
 }

@@ -6,6 +6,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import zmq.Msg;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -177,13 +178,15 @@ final class SocketLoop implements Runnable {
   private void open() {
     context = new ZContext(1);
     context.setLinger(0);
-    // JeroMQ 0.6.0 lets a malformed frame (negative size, jeromq#1005) kill the I/O thread; this is
-    // how we learn of it, so the loop can rebuild the sockets instead of going silently deaf.
+    // If the I/O thread dies anyway (an Error it cannot survive), rebuild the sockets rather than
+    // go silently deaf; a failure it survives is counted and logged.
     context.setUncaughtExceptionHandler((thread, error) -> {
       LOG.log(Level.WARNING, "ZeroMQ I/O thread died (" + error + "); the bridge restarts its sockets");
       transportFailed.set(true);
       wakeUp();
     });
+    context.setNotificationExceptionHandler((thread, error) ->
+        LOG.log(Level.WARNING, "ZeroMQ I/O thread reported " + error + " on a connection; it goes on serving"));
     poller = context.createPoller(4);
     wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
     if (options.curve() != null) {
@@ -208,6 +211,7 @@ final class SocketLoop implements Runnable {
 
   private void configure(ZMQ.Socket socket) {
     socket.setLinger(0);
+    socket.setMsgAllocator(this::allocate);
     socket.setSndHWM(options.highWaterMark());
     socket.setRcvHWM(options.highWaterMark());
     // A hard transport cap well above the reply-level limit: messages between the two get a
@@ -219,6 +223,21 @@ final class SocketLoop implements Runnable {
       socket.setCurveSecretKey(ZMQ.Curve.z85Decode(options.curve().secretKey()));
       socket.setZAPDomain("conduit".getBytes(StandardCharsets.US_ASCII));
     }
+  }
+
+  /**
+   * JeroMQ 0.6.0 accepts a frame whose 64-bit size is negative (jeromq#1005, CVE-2019-6250 shape)
+   * and leaves its I/O thread spinning forever, deaf to every client, with a context that can no
+   * longer close. Allocating an empty message for such a size keeps the decoder moving: only the
+   * attacker's own connection reads garbage, and it is counted and logged here.
+   */
+  private Msg allocate(int size) {
+    if (size < 0) {
+      stats.malformedFrame();
+      LOG.log(Level.WARNING, "a peer sent a ZeroMQ frame with a negative size (" + size + "); ignored");
+      return new Msg(0);
+    }
+    return new Msg(size);
   }
 
   private static void bind(ZMQ.Socket socket, String endpoint) {
@@ -450,12 +469,27 @@ final class SocketLoop implements Runnable {
     xpubIndex = -1;
     zapIndex = -1;
     if (context != null) {
-      context.close();
+      closeContext(context);
       context = null;
     }
     router = null;
     xpub = null;
     zap = null;
+  }
+
+  /** Closes a context, giving up after 5 s: a poisoned JeroMQ context can hang in close forever. */
+  private static void closeContext(ZContext context) {
+    Thread closer = new Thread(context::close, "conduit-bridge-zmq-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      LOG.log(Level.WARNING, "the ZeroMQ context did not close within 5 s; abandoned");
+    }
   }
 
   private static void closeQuietly(java.nio.channels.Channel channel) {
