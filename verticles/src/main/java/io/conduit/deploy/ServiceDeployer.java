@@ -71,6 +71,9 @@ public final class ServiceDeployer {
   }
 
   private static String describe(Throwable e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

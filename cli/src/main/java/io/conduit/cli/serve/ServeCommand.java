@@ -31,12 +31,32 @@ public final class ServeCommand implements Callable<Integer> {
   Path deploymentFile;
 
   @Option(names = {"-a", "--address"}, paramLabel = "ENDPOINT",
-      description = "ZeroMQ bridge endpoint for requests. Default: ${DEFAULT-VALUE}.")
-  String bridgeEndpoint = "tcp://127.0.0.1:5555";
+      description = "ZeroMQ bridge endpoint for requests (tcp://, ipc://, inproc://). Default: tcp://127.0.0.1:5555.")
+  String bridgeEndpoint;
 
   @Option(names = "--events", paramLabel = "ENDPOINT",
-      description = "ZeroMQ endpoint where event-bus messages are published to subscribers. Default: ${DEFAULT-VALUE}.")
-  String eventsEndpoint = "tcp://127.0.0.1:5556";
+      description = "ZeroMQ endpoint publishing events to subscribers, or 'none'. Default: tcp://127.0.0.1:5556.")
+  String eventsEndpoint;
+
+  @Option(names = "--inbound", paramLabel = "ADDRESS", split = ",",
+      description = "Addresses bridge clients may call (re:REGEX for a pattern). Default: all.")
+  List<String> inbound = new ArrayList<>();
+
+  @Option(names = "--outbound", paramLabel = "ADDRESS", split = ",",
+      description = "Addresses bridge clients may subscribe to (re:REGEX for a pattern). Default: all.")
+  List<String> outbound = new ArrayList<>();
+
+  @Option(names = "--curve-keys", paramLabel = "BASE",
+      description = "Require CURVE on the bridge with the key pair BASE.pub/BASE.key (from 'conduit keygen').")
+  Path curveKeys;
+
+  @Option(names = "--curve-clients", paramLabel = "FILE",
+      description = "With --curve-keys: admit only the client public keys in FILE (one Z85 key per line).")
+  Path curveClients;
+
+  @Option(names = "--insecure",
+      description = "Allow binding the bridge beyond loopback without CURVE or an --inbound list.")
+  boolean insecure;
 
   @Option(names = {"-b", "--backend"}, paramLabel = "memory|rocksdb",
       description = "Storage backend for stores that use the node's default. Default: ${DEFAULT-VALUE}.")
@@ -90,6 +110,11 @@ public final class ServeCommand implements Callable<Integer> {
     DeploymentPlan plan = plan();
     NodeDefaults defaults = new NodeDefaults(backend(), dataDir, scripts, params());
     plan = defaults.applyTo(plan);
+    if (curveClients != null && curveKeys == null) {
+      throw new CliFailure("--curve-clients needs --curve-keys (the server's own key pair)");
+    }
+    plan = new BridgeFlags(bridgeEndpoint, eventsEndpoint, insecure, curveKeys, curveClients, inbound, outbound)
+        .applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     Node node;
     Logs.duringStartup();
