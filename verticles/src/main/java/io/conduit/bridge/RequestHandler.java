@@ -68,7 +68,7 @@ final class RequestHandler {
     }
     byte[] id = request.id();
     if (request.command() == io.conduit.codec.cbp.Command.PING) {
-      reply(in, CbpFrames.reply(true, id, Headers.encode(Map.of(Headers.CONTENT_TYPE, Headers.JSON)), pingBody));
+      reply(in, CbpFrames.reply(true, id, Headers.contentTypeOnly(Headers.JSON), pingBody));
       return;
     }
     if (!options.inbound().permits(request.address())) {
@@ -137,11 +137,16 @@ final class RequestHandler {
           + message.body().getClass().getSimpleName() + " that cannot be encoded as JSON", new JsonObject()));
       return;
     }
+    byte[] bytes = encoded.bytes();
+    boolean deflate = acceptsDeflate && bytes.length > options.compressAboveBytes();
+    if (message.headers().isEmpty() && !deflate) {
+      reply(in, CbpFrames.reply(true, id, Headers.contentTypeOnly(encoded.contentType()), bytes));
+      return;
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     message.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
     headers.put(Headers.CONTENT_TYPE, encoded.contentType());
-    byte[] bytes = encoded.bytes();
-    if (acceptsDeflate && bytes.length > options.compressAboveBytes()) {
+    if (deflate) {
       bytes = Bodies.deflate(bytes);
       headers.put(Headers.CONTENT_ENCODING, Headers.DEFLATE);
     }
@@ -149,7 +154,7 @@ final class RequestHandler {
   }
 
   private void ok(Inbound in, byte[] id) {
-    reply(in, CbpFrames.reply(true, id, Headers.encode(Map.of(Headers.CONTENT_TYPE, Headers.JSON)), NO_BODY));
+    reply(in, CbpFrames.reply(true, id, Headers.contentTypeOnly(Headers.JSON), NO_BODY));
   }
 
   private void fail(Inbound in, CbpException e) {

@@ -24,6 +24,19 @@ public final class Headers {
   public static final String DEFLATE = "deflate";
 
   static final byte[] JSON_ONLY = "{\"content-type\":\"application/json\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OCTETS_ONLY = "{\"content-type\":\"application/octet-stream\"}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The headers frame that holds only this content type; shared bytes (callers must not modify
+   * them), so the common reply costs no JSON encoding.
+   */
+  public static byte[] contentTypeOnly(String contentType) {
+    return switch (contentType) {
+      case JSON -> JSON_ONLY;
+      case OCTETS -> OCTETS_ONLY;
+      default -> encode(Map.of(CONTENT_TYPE, contentType));
+    };
+  }
 
   private Headers() {
   }
