@@ -1,5 +1,8 @@
 package io.conduit.cli;
 
+import io.conduit.cli.bench.BenchCommand;
+import io.conduit.cli.call.CallCommand;
+import io.conduit.cli.keygen.KeygenCommand;
 import io.conduit.cli.launch.ConduitLauncher;
 import io.conduit.cli.serve.ServeCommand;
 import io.conduit.codec.ConduitVersion;
@@ -17,7 +20,7 @@ import java.util.Set;
  */
 @Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
     description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
-    subcommands = {ServeCommand.class, HelpCommand.class},
+    subcommands = {ServeCommand.class, CallCommand.class, BenchCommand.class, KeygenCommand.class, HelpCommand.class},
     footer = {"", "Any other first argument is a verticle to run with the Vert.x launcher:",
         "  conduit <verticle-class> [-cluster] [-instances N] [-conf file.json]"})
 public final class Conduit implements Runnable {
@@ -27,10 +30,16 @@ public final class Conduit implements Runnable {
 
   public static void main(String[] args) {
     int code = run(args);
-    boolean keepsRunning = code == 0 && args.length > 0 && LONG_RUNNING.contains(args[0]) && !helpAsked(args);
+    boolean keepsRunning = code == 0 && args.length > 0 && !helpAsked(args)
+        && (LONG_RUNNING.contains(args[0]) || isLauncher(args));
     if (!keepsRunning) {
       System.exit(code);
     }
+  }
+
+  /** True when the command line is for the Vert.x launcher (a verticle first), not a subcommand. */
+  private static boolean isLauncher(String[] args) {
+    return args.length > 0 && !args[0].startsWith("-") && !commandLine().getSubcommands().containsKey(args[0]);
   }
 
   /** Runs one command line and returns the exit status; a node started by it keeps running. */
@@ -38,11 +47,10 @@ public final class Conduit implements Runnable {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CliFailure.verbose(verbose);
     Logs.configure(verbose);
-    CommandLine cli = commandLine();
-    if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {
+    if (isLauncher(args)) {
       return ConduitLauncher.launch(args);
     }
-    return cli.execute(args);
+    return commandLine().execute(args);
   }
 
   static CommandLine commandLine() {

@@ -34,9 +34,16 @@ final class ConduitProcess implements AutoCloseable {
   }
 
   static ConduitProcess start(Path dir, String name, String... args) throws IOException {
+    return startWithJvmFlags(dir, name, List.of(), args);
+  }
+
+  /** Starts the jar with extra JVM flags ({@code -Dkey=value}) before {@code -jar}. */
+  static ConduitProcess startWithJvmFlags(Path dir, String name, List<String> jvmFlags, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.addAll(jvmFlags);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));

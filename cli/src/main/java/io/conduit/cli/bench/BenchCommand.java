@@ -1,0 +1,87 @@
+package io.conduit.cli.bench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code conduit bench}: load on a bridge address, optionally compared with a raw JeroMQ echo. */
+@Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Measure a bridge: N DEALER clients each keep W CBP/1 requests outstanding (or, with --sync,",
+        "REQ clients send one at a time) and the summary shows req/s and p50/p99/p99.9 latency.",
+        "With --raw the same load also runs against an in-process JeroMQ ROUTER echo, for the ratio."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = {"-e", "--endpoint"}, paramLabel = "ENDPOINT", description = "Bridge endpoint. Default: ${DEFAULT-VALUE}.")
+  String endpoint = "tcp://127.0.0.1:5555";
+
+  @Option(names = "--address", paramLabel = "ADDRESS", description = "Event-bus address to request. Default: ${DEFAULT-VALUE}.")
+  String address = "echo";
+
+  @Option(names = "--clients", paramLabel = "N", description = "Client sockets, one thread each. Default: ${DEFAULT-VALUE}.")
+  int clients = 8;
+
+  @Option(names = "--window", paramLabel = "W", description = "Requests each client keeps outstanding. Default: ${DEFAULT-VALUE}.")
+  int window = 1000;
+
+  @Option(names = "--size", paramLabel = "BYTES", description = "Request body size (a JSON string). Default: ${DEFAULT-VALUE}.")
+  int size = 100;
+
+  @Option(names = "--count", paramLabel = "N",
+      description = "Requests in all. Default: " + LoadSpec.DEFAULT_COUNT + " unless --duration is given.")
+  Long count;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", description = "Run for this long instead of --count (at most 300).")
+  Long durationSeconds;
+
+  @Option(names = "--raw", description = "Also run the load against an in-process JeroMQ ROUTER echo and print the ratio.")
+  boolean raw;
+
+  @Option(names = "--sync", description = "REQ sockets, one request at a time (latency mode).")
+  boolean sync;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    LoadSpec load = loadSpec();
+    Progress progress = Progress.onConsole(spec.commandLine().getErr());
+    LoadResult bridge = LoadRunner.run(load, "bridge", progress);
+    LoadResult baseline = null;
+    if (raw) {
+      try (RawEcho echo = RawEcho.start()) {
+        baseline = LoadRunner.run(load.at(echo.endpoint()), "raw", progress);
+      }
+    }
+    Report.print(spec.commandLine().getOut(), load, bridge, baseline);
+    return 0;
+  }
+
+  private LoadSpec loadSpec() {
+    if (count != null && durationSeconds != null) {
+      throw new ParameterException(spec.commandLine(), "give --count or --duration, not both");
+    }
+    if (durationSeconds != null && (durationSeconds < 1 || durationSeconds > LoadSpec.MAX_DURATION.toSeconds())) {
+      throw new ParameterException(spec.commandLine(), "--duration must be 1-" + LoadSpec.MAX_DURATION.toSeconds()
+          + " seconds, got " + durationSeconds);
+    }
+    long n = durationSeconds != null ? 0 : count != null ? count : LoadSpec.DEFAULT_COUNT;
+    if (count != null && count < 1) {
+      throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+    }
+    Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
+    try {
+      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

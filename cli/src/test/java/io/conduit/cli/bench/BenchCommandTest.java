@@ -1,0 +1,67 @@
+package io.conduit.cli.bench;
+
+import io.conduit.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class BenchCommandTest {
+
+  private static final Pattern RATE = Pattern.compile("bridge: +[\\d,]+ req/s");
+
+  @Test
+  void aRawComparisonRunTerminatesAndPrintsBothRatesAndTheRatio() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--count", "2000", "--clients", "2", "--window", "50",
+          "--raw");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(RATE.matcher(run.out()).find(), run.out());
+      assertTrue(run.out().contains("raw:"), run.out());
+      assertTrue(run.out().contains("(2,000 ok, 0 errors, 0 unanswered"), run.out());
+      assertTrue(run.out().contains("bridge/raw: throughput"), run.out());
+    }
+  }
+
+  @Test
+  void aSyncRunSendsOneRequestAtATime() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--count", "300", "--clients", "2", "--sync");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("REQ clients, one request at a time"), run.out());
+      assertTrue(run.out().contains("(300 ok"), run.out());
+    }
+  }
+
+  @Test
+  void noServerAtTheEndpointFailsWithOneLineAndExit1() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = probe.getLocalPort();
+    }
+    CliRun run = CliRun.of("bench", "-e", "tcp://127.0.0.1:" + port, "--count", "10", "--clients", "1");
+    assertEquals(1, run.exit());
+    assertEquals("bench: no client got a reply from tcp://127.0.0.1:" + port
+        + " (no reply to 10 warm-up PINGs); is a bridge running there?", run.err().strip());
+  }
+
+  @Test
+  void countAndDurationTogetherAreRefusedAsBadInput() {
+    CliRun run = CliRun.of("bench", "--count", "10", "--duration", "5");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("give --count or --duration, not both"), run.err());
+  }
+
+  @Test
+  void aDurationOverTheCapIsRefused() {
+    CliRun run = CliRun.of("bench", "--duration", "301");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("--duration must be 1-300 seconds"), run.err());
+  }
+}

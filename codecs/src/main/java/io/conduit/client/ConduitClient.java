@@ -1,0 +1,247 @@
+package io.conduit.client;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.cbp.Bodies;
+import io.conduit.codec.cbp.CbpFrames;
+import io.conduit.codec.cbp.Command;
+import io.conduit.codec.cbp.Headers;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * A JVM client of the Conduit bridge (CBP/1 over ZeroMQ): requests, sends and publishes to
+ * event-bus addresses, and subscriptions to them.
+ *
+ * <pre>{@code
+ * try (ConduitClient client = ConduitClient.connect("tcp://127.0.0.1:5555")) {
+ *   Object reply = client.requestSync("echo", new JsonObject().put("hello", "world"));
+ *   client.request("docs", new JsonObject().put("op", "get").put("path", new JsonArray()))
+ *       .thenAccept(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Bodies: JsonObject, JsonArray, String, Number, Boolean and null travel as JSON; Buffer and
+ * byte[] as bytes. Replies come back the same way: a JSON value, a {@link io.vertx.core.buffer.Buffer}
+ * for bytes, a String for {@code text/plain}.
+ *
+ * <p>A client is thread-safe and pipelines: any number of threads may call it at once, and all
+ * requests share one connection, matched to their replies by id. Failures complete the futures
+ * with a {@link ConduitException} whose {@link ConduitException#code() code} says what went wrong.
+ * Futures complete on the client's I/O thread: keep callbacks short and non-blocking, or use the
+ * {@code ...Async} methods of {@link CompletableFuture}; the blocking {@code ...Sync} methods
+ * refuse to run there (they would wait forever).
+ */
+public final class ConduitClient implements AutoCloseable {
+
+  private static final int PROBE_ATTEMPTS = 10;
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration SYNC_GRACE = Duration.ofSeconds(5);
+
+  private final String endpoint;
+  private final ClientOptions options;
+  private final ClientLoop loop;
+  private final AtomicLong ids = new AtomicLong();
+
+  private ConduitClient(String endpoint, ClientOptions options, ClientLoop loop) {
+    this.endpoint = endpoint;
+    this.options = options;
+    this.loop = loop;
+  }
+
+  /** Connects with the default options; see {@link #connect(String, ClientOptions)}. */
+  public static ConduitClient connect(String endpoint) {
+    return connect(endpoint, ClientOptions.defaults());
+  }
+
+  /**
+   * Connects to the bridge at {@code endpoint} (e.g. {@code tcp://127.0.0.1:5555}) and returns once
+   * it has answered a PING, within about 5 seconds. A freshly connected JeroMQ socket sometimes never
+   * receives replies; when the PING goes unanswered the socket is replaced and the PING repeated.
+   *
+   * @throws ConduitException         UNAVAILABLE when the bridge does not answer (not running there,
+   *                                  or, with CURVE, a wrong server key)
+   * @throws IllegalArgumentException when the endpoint is not a valid ZeroMQ endpoint
+   */
+  public static ConduitClient connect(String endpoint, ClientOptions options) {
+    ConduitClient client = new ConduitClient(endpoint, options, ClientLoop.start(endpoint, options));
+    Duration probe = options.timeout().compareTo(PROBE_TIMEOUT) < 0 ? options.timeout() : PROBE_TIMEOUT;
+    for (int attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
+      try {
+        client.call(Command.PING, "", null, Map.of(), probe).get();
+        return client;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof ConduitException c) || c.code() != ErrorCode.TIMEOUT) {
+          return client; // an ERROR reply still proves the bridge answers this socket
+        }
+        client.loop.replaceDealer();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        client.close();
+        throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while connecting to " + endpoint);
+      }
+    }
+    client.close();
+    throw new ConduitException(ErrorCode.UNAVAILABLE, "no reply from the bridge at " + endpoint + " to "
+        + PROBE_ATTEMPTS + " PINGs of " + probe.toMillis() + " ms each; is it running there"
+        + (options.curve() != null ? ", and is the CURVE server key right?" : "?"));
+  }
+
+  /** The bridge endpoint this client is connected to. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** The endpoint subscriptions connect to, or null when there is none (see {@link ClientOptions}). */
+  public String eventsEndpoint() {
+    return options.eventsEndpointFor(endpoint);
+  }
+
+  /** Sends an event-bus request and completes with the consumer's decoded reply body. */
+  public CompletableFuture<Object> request(String address, Object body) {
+    return request(address, body, Map.of(), options.timeout());
+  }
+
+  /**
+   * Sends an event-bus request with headers (delivered to the consumer as message headers) and a
+   * reply timeout, and completes with the decoded reply body. Reserved headers
+   * ({@code content-type}, {@code timeout} ...) are set by the client; a {@code content-type} of
+   * {@code text/plain} with a String body sends the text as is.
+   */
+  public CompletableFuture<Object> request(String address, Object body, Map<String, String> headers, Duration timeout) {
+    return requestReply(address, body, headers, timeout).thenApply(Reply::body);
+  }
+
+  /** Like {@link #request(String, Object, Map, Duration)}, completing with the reply's headers and body. */
+  public CompletableFuture<Reply> requestReply(String address, Object body, Map<String, String> headers,
+                                               Duration timeout) {
+    return call(Command.REQUEST, requireAddress(address), body, headers, timeout);
+  }
+
+  /** Blocking {@link #request(String, Object)}: the reply body, or a {@link ConduitException}. */
+  public Object requestSync(String address, Object body) {
+    return requestSync(address, body, options.timeout());
+  }
+
+  /** Blocking request with a timeout: the reply body, or a {@link ConduitException} (TIMEOUT when none came). */
+  public Object requestSync(String address, Object body, Duration timeout) {
+    if (loop.isLoopThread()) {
+      throw new IllegalStateException("requestSync was called on the client's I/O thread (from a callback or "
+          + "handler), where it would wait forever; use request(...) there");
+    }
+    return await(request(address, body, Map.of(), timeout), timeout);
+  }
+
+  /** Point-to-point send without a consumer reply; completes when the bridge has handed it to the event bus. */
+  public CompletableFuture<Void> send(String address, Object body) {
+    return send(address, body, Map.of());
+  }
+
+  /** {@link #send(String, Object)} with event-bus headers. */
+  public CompletableFuture<Void> send(String address, Object body, Map<String, String> headers) {
+    return call(Command.SEND, requireAddress(address), body, headers, options.timeout()).thenApply(r -> null);
+  }
+
+  /** Publishes to every consumer of the address; completes when the bridge has handed it to the event bus. */
+  public CompletableFuture<Void> publish(String address, Object body) {
+    return publish(address, body, Map.of());
+  }
+
+  /** {@link #publish(String, Object)} with event-bus headers. */
+  public CompletableFuture<Void> publish(String address, Object body, Map<String, String> headers) {
+    return call(Command.PUBLISH, requireAddress(address), body, headers, options.timeout()).thenApply(r -> null);
+  }
+
+  /** Asks the bridge who it is: completes with {@code {"node": ..., "version": ...}}. */
+  public CompletableFuture<JsonObject> ping() {
+    return call(Command.PING, "", null, Map.of(), options.timeout())
+        .thenApply(r -> r.body() instanceof JsonObject o ? o : new JsonObject());
+  }
+
+  /**
+   * Receives the messages published or sent to {@code address} on the event bus. The handler gets
+   * each message's headers and decoded body, on the client's I/O thread: it must not block. As
+   * with any ZeroMQ SUB socket, messages published before the subscription reaches the bridge
+   * (a few milliseconds) are not delivered.
+   *
+   * @throws IllegalStateException when there is no events endpoint (set {@link ClientOptions#eventsEndpoint()})
+   */
+  public Subscription subscribe(String address, BiConsumer<Map<String, String>, Object> handler) {
+    requireAddress(address);
+    if (!loop.hasEvents()) {
+      throw new IllegalStateException("no events endpoint is known for " + endpoint
+          + "; set one with ClientOptions.withEventsEndpoint");
+    }
+    Subscription s = new Subscription(address, handler, loop);
+    loop.subscribe(s);
+    return s;
+  }
+
+  /**
+   * Closes the client: requests still waiting for a reply fail with UNAVAILABLE, subscriptions
+   * end, and the sockets close. Idempotent.
+   */
+  @Override
+  public void close() {
+    loop.stop(SYNC_GRACE);
+  }
+
+  private CompletableFuture<Reply> call(Command command, String address, Object body, Map<String, String> headers,
+                                        Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    long timeoutMs = Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    byte[] bytes = CbpFrames.EMPTY;
+    if (command != Command.PING) {
+      Bodies.Encoded encoded = Payloads.encode(body, headers.get(Headers.CONTENT_TYPE));
+      all.put(Headers.CONTENT_TYPE, encoded.contentType());
+      bytes = encoded.bytes();
+    }
+    all.remove(Headers.CONTENT_ENCODING);
+    if (command == Command.REQUEST) {
+      all.put(Headers.TIMEOUT, Long.toString(timeoutMs));
+      if (options.acceptDeflate()) {
+        all.put(Headers.ACCEPT_ENCODING, Headers.DEFLATE);
+      }
+    }
+    long id = ids.incrementAndGet();
+    Call call = new Call(id, command, address,
+        CbpFrames.request(command, RequestIds.encode(id), address, Headers.encode(all), bytes), timeoutMs);
+    loop.submit(call);
+    return call.future;
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Duration timeout) {
+    try {
+      return future.get(timeout.plus(SYNC_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConduitException c) {
+        throw c.rethrownHere();
+      }
+      throw new ConduitException(ErrorCode.INTERNAL, String.valueOf(e.getCause().getMessage()), null, e.getCause(), true);
+    } catch (TimeoutException e) {
+      throw new ConduitException(ErrorCode.TIMEOUT, "no reply within " + timeout.toMillis() + " ms",
+          new JsonObject().put("timeoutMs", timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a reply");
+    }
+  }
+
+  private static String requireAddress(String address) {
+    if (address == null || address.isEmpty()) {
+      throw new IllegalArgumentException("an address is required");
+    }
+    return address;
+  }
+}
