@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.conduit.codec.ErrorCode;
 import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.Headers;
 import io.vertx.core.Future;
@@ -67,6 +68,14 @@ final class EventSubscriptions {
   }
 
   private void publish(byte[] topic, Message<Object> message) {
+    if (message.replyAddress() != null) {
+      // Vert.x hands point-to-point requests to every consumer of an address in turn, this one
+      // included; a subscriber cannot reply, so say so at once instead of letting it time out.
+      message.fail(ErrorCode.UNAVAILABLE.status(), "a request to '" + message.address() + "' reached the ZeroMQ "
+          + "bridge's subscription consumer, which cannot reply; subscribe to event addresses (published to), "
+          + "not to services");
+      return;
+    }
     Bodies.Encoded encoded;
     try {
       encoded = Bodies.encode(message.body());

@@ -101,6 +101,20 @@ class BridgeEventsTest {
   }
 
   @Test
+  void aRequestLandingOnTheSubscriptionConsumerFailsAtOnceWithAReason(Vertx vertx) throws Exception {
+    try (ZContext ctx = new ZContext(1)) {
+      assertNotNull(subscribeAndReceive(ctx, fixture.eventsEndpoint, () -> vertx.eventBus().publish("news", "x"), "news"));
+      var failure = vertx.eventBus().request("news", "a request", new DeliveryOptions().setSendTimeout(10_000))
+          .toCompletionStage().toCompletableFuture();
+      var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> failure.get(5, java.util.concurrent.TimeUnit.SECONDS));
+      var rex = (io.vertx.core.eventbus.ReplyException) e.getCause();
+      assertEquals(503, rex.failureCode());
+      org.junit.jupiter.api.Assertions.assertTrue(rex.getMessage().contains("cannot reply"), rex.getMessage());
+    }
+  }
+
+  @Test
   void theConsumerGoesAwayWithTheLastSubscriber(Vertx vertx) {
     try (ZContext ctx = new ZContext(1)) {
       Received received = subscribeAndReceive(ctx, fixture.eventsEndpoint,
