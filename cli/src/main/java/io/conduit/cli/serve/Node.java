@@ -33,7 +33,11 @@ public final class Node {
    * Vert.x is closed again before the returned future fails.
    */
   public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster) {
-    VertxOptions options = new VertxOptions();
+    return start(plan, cluster, new VertxOptions());
+  }
+
+  /** As {@link #start(DeploymentPlan, ClusterSettings)}, with Vert.x options (event-loop count ...). */
+  public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster, VertxOptions options) {
     Future<Vertx> started = cluster == null
         ? Future.succeededFuture(Vertx.vertx(options))
         : ClusterFactory.startClustered(options, cluster);

@@ -4,6 +4,7 @@ import io.conduit.cli.CliFailure;
 import io.conduit.cli.Logs;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
+import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -95,6 +96,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast XML or YAML file to use instead of the built-in cluster settings.")
   Path clusterConfig;
 
+  @Option(names = "--event-loops", paramLabel = "N",
+      description = "Event-loop threads. Default: twice the cores (Vert.x's default).")
+  Integer eventLoops;
+
   @Option(names = "--verbose", description = "Show stack traces and framework logs.")
   boolean verbose;
 
@@ -119,7 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
     Node node;
     Logs.duringStartup();
     try {
-      node = Node.start(plan, clusterSettings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      node = Node.start(plan, clusterSettings, vertxOptions()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw CliFailure.from(e);
     } finally {
@@ -139,6 +144,17 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private VertxOptions vertxOptions() {
+    VertxOptions options = new VertxOptions();
+    if (eventLoops != null) {
+      if (eventLoops < 1 || eventLoops > 1024) {
+        throw new CliFailure("--event-loops must be 1-1024, got " + eventLoops);
+      }
+      options.setEventLoopPoolSize(eventLoops);
+    }
+    return options;
   }
 
   private String backend() {
