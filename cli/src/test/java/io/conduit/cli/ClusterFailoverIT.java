@@ -58,6 +58,7 @@ class ClusterFailoverIT {
         assertEquals(body, client.requestSync("echo.a", body, Duration.ofSeconds(10)));
 
         nodeB.kill9();
+        long killedAt = System.nanoTime();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         ErrorCode last = null;
@@ -70,6 +71,8 @@ class ClusterFailoverIT {
           assertEquals(body, client.requestSync("echo.a", body, Duration.ofSeconds(10)), "A keeps serving its own");
         }
         assertEquals(ErrorCode.NO_HANDLERS, last, "the dead node's service is reported as gone");
+        System.out.printf("NO_HANDLERS for the killed node's address %d ms after kill -9%n",
+            (System.nanoTime() - killedAt) / 1_000_000);
         assertEquals(body, client.requestSync("echo.a", body, Duration.ofSeconds(10)));
       }
     }
