@@ -96,6 +96,10 @@ class ServeFailuresIT {
   void aBadFlagIsNamedWithExitCode2() throws Exception {
     ConduitProcess p = ConduitProcess.run(dir, "flag", "serve", "--backend", "floppy");
     assertOneLineFailure(p, "--backend must be 'memory' or 'rocksdb', got 'floppy'");
+    p = ConduitProcess.run(dir, "web", "serve", "--web", "localhost");
+    assertOneLineFailure(p, "--web must be HOST:PORT");
+    p = ConduitProcess.run(dir, "script", "serve", "-s", "com.example.NoScript");
+    assertOneLineFailure(p, "server-script class com.example.NoScript (-s) is not on the classpath");
     p = ConduitProcess.run(dir, "flag2", "serve", "--no-such-flag");
     assertEquals(2, p.exitCode());
     assertTrue(p.stderr().contains("Unknown option: '--no-such-flag'"), p.stderr());

@@ -121,6 +121,33 @@ class BridgeRequestTest {
   }
 
   @Test
+  void whileStoppingNewRequestsAreUnavailableAndInFlightOnesStillAnswered(Vertx vertx) throws Exception {
+    BridgeFixture slow = new BridgeFixture();
+    vertx.eventBus().consumer("slow", m -> vertx.setTimer(400, t -> m.reply("late but delivered")));
+    String id = slow.deploy(vertx, new JsonObject().put("shutdownGraceMs", 3000))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    try (RawZmqClient waiting = RawZmqClient.dealer(slow.endpoint);
+         RawZmqClient late = RawZmqClient.dealer(slow.endpoint)) {
+      waiting.send(CbpFrames.request(Command.REQUEST, utf8("w"), "slow", new byte[0], utf8("1")));
+      CompletableFuture<Void> stopped = vertx.undeploy(id).toCompletionStage().toCompletableFuture();
+      JsonObject refusal = null;
+      long deadline = System.nanoTime() + 3_000_000_000L;
+      while (refusal == null && System.nanoTime() < deadline) {
+        late.send(CbpFrames.request(Command.PING, utf8("late"), "", new byte[0], new byte[0]));
+        List<byte[]> reply = late.receive(200);
+        if (reply != null && "ERROR".equals(text(reply.get(1)))) {
+          refusal = new JsonObject(text(reply.get(4)));
+        }
+      }
+      org.junit.jupiter.api.Assertions.assertNotNull(refusal, "no UNAVAILABLE while the bridge was stopping");
+      assertEquals("UNAVAILABLE", refusal.getString("code"));
+      List<byte[]> answered = waiting.reply();
+      assertEquals("\"late but delivered\"", text(answered.get(4)), "the in-flight request still got its reply");
+      stopped.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aDealerPipelinesManyRequestsAndGetsEveryIdBack() {
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       int n = 500;

@@ -113,6 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     CliFailure.verbose(verbose);
     DeploymentPlan plan = plan();
+    checkWeb();
+    checkScripts();
     NodeDefaults defaults = new NodeDefaults(backend(), dataDir, scripts, params());
     plan = defaults.applyTo(plan);
     if (curveClients != null && curveKeys == null) {
@@ -155,6 +157,28 @@ public final class ServeCommand implements Callable<Integer> {
       options.setEventLoopPoolSize(eventLoops);
     }
     return options;
+  }
+
+  private void checkWeb() {
+    int colon = web.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(web.substring(colon + 1));
+      if (colon <= 0 || port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new CliFailure("--web must be HOST:PORT, e.g. 127.0.0.1:8080, got '" + web + "'");
+    }
+  }
+
+  private void checkScripts() {
+    for (String script : scripts) {
+      try {
+        Class.forName(script, false, Thread.currentThread().getContextClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new CliFailure("server-script class " + script + " (-s) is not on the classpath");
+      }
+    }
   }
 
   private String backend() {
