@@ -2,6 +2,7 @@ package io.conduit.cli;
 
 import io.conduit.cli.bench.BenchCommand;
 import io.conduit.cli.call.CallCommand;
+import io.conduit.cli.client.ClientCommand;
 import io.conduit.cli.keygen.KeygenCommand;
 import io.conduit.cli.launch.ConduitLauncher;
 import io.conduit.cli.serve.ServeCommand;
@@ -20,7 +21,8 @@ import java.util.Set;
  */
 @Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
     description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
-    subcommands = {ServeCommand.class, CallCommand.class, BenchCommand.class, KeygenCommand.class, HelpCommand.class},
+    subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, BenchCommand.class, KeygenCommand.class,
+        HelpCommand.class},
     footer = {"", "Any other first argument is a verticle to run with the Vert.x launcher:",
         "  conduit <verticle-class> [-cluster] [-instances N] [-conf file.json]"})
 public final class Conduit implements Runnable {
