@@ -123,18 +123,24 @@ class BridgeRequestTest {
   @Test
   void whileStoppingNewRequestsAreUnavailableAndInFlightOnesStillAnswered(Vertx vertx) throws Exception {
     BridgeFixture slow = new BridgeFixture();
-    vertx.eventBus().consumer("slow", m -> vertx.setTimer(400, t -> m.reply("late but delivered")));
+    // Slow enough that the bridge is still inside its grace period while the late client knocks.
+    vertx.eventBus().consumer("slow", m -> vertx.setTimer(1500, t -> m.reply("late but delivered")));
     String id = slow.deploy(vertx, new JsonObject().put("shutdownGraceMs", 3000))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     try (RawZmqClient waiting = RawZmqClient.dealer(slow.endpoint);
          RawZmqClient late = RawZmqClient.dealer(slow.endpoint)) {
       waiting.send(CbpFrames.request(Command.REQUEST, utf8("w"), "slow", new byte[0], utf8("1")));
+      long inFlightBy = System.nanoTime() + 10_000_000_000L;
+      while (slow.bridge.stats().inFlight() == 0 && System.nanoTime() < inFlightBy) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      assertEquals(1, slow.bridge.stats().inFlight(), "the slow request is in flight before the bridge stops");
       CompletableFuture<Void> stopped = vertx.undeploy(id).toCompletionStage().toCompletableFuture();
       JsonObject refusal = null;
       long deadline = System.nanoTime() + 3_000_000_000L;
       while (refusal == null && System.nanoTime() < deadline) {
         late.send(CbpFrames.request(Command.PING, utf8("late"), "", new byte[0], new byte[0]));
-        List<byte[]> reply = late.receive(200);
+        List<byte[]> reply = late.receive(100);
         if (reply != null && "ERROR".equals(text(reply.get(1)))) {
           refusal = new JsonObject(text(reply.get(4)));
         }

@@ -1,0 +1,84 @@
+package io.conduit.store.doc;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The document with its version and undo history, changed only through log records, so that the
+ * live store, a restart's replay and the snapshot writer's shadow copy all reach the same state.
+ * A record is {@code {"v": version, "kind": "write"|"undo"|"redo", "op": request as applied}}.
+ */
+final class DocState {
+
+  final DocTree tree;
+  final History history;
+  long version;
+
+  DocState(DocTree tree, History history, long version) {
+    this.tree = tree;
+    this.history = history;
+    this.version = version;
+  }
+
+  static DocState empty(int historyLimit) {
+    return new DocState(new DocTree(), new History(historyLimit), 0);
+  }
+
+  static DocState fromSnapshot(JsonObject snapshot, int historyLimit) {
+    return new DocState(new DocTree(snapshot.getJsonObject("document")),
+        History.fromJson(snapshot.getJsonObject("history"), historyLimit), snapshot.getLong("v"));
+  }
+
+  JsonObject snapshot() {
+    return new JsonObject().put("v", version).put("document", tree.snapshot()).put("history", history.toJson());
+  }
+
+  /** Applies a client's write; returns the result and the log record that reproduces it. */
+  Applied write(JsonObject request) {
+    Result result = tree.apply(request);
+    history.wrote(new History.Step(result.change().op(), result.change().inverse()));
+    return new Applied(result, record("write", result));
+  }
+
+  /** Reverts the last step; null when there is nothing to undo. */
+  Applied undo() {
+    History.Step step = history.nextUndo();
+    if (step == null) {
+      return null;
+    }
+    Result result = tree.apply(step.undoRequest());
+    history.undone();
+    return new Applied(result, record("undo", result));
+  }
+
+  /** Applies the last undone step again; null when there is nothing to redo. */
+  Applied redo() {
+    History.Step step = history.nextRedo();
+    if (step == null) {
+      return null;
+    }
+    Result result = tree.apply(step.forward());
+    history.redone();
+    return new Applied(result, record("redo", result));
+  }
+
+  /** Applies a record the way the live store applied it (replay, shadow copy, replicas). */
+  void replay(JsonObject record) {
+    Result result = tree.apply(record.getJsonObject("op"));
+    switch (record.getString("kind")) {
+      case "write" -> history.wrote(new History.Step(result.change().op(), result.change().inverse()));
+      case "undo" -> history.undone();
+      case "redo" -> history.redone();
+      default -> throw new IllegalStateException("unknown log record kind " + record.getString("kind"));
+    }
+    version = record.getLong("v");
+  }
+
+  private JsonObject record(String kind, Result result) {
+    version++;
+    return new JsonObject().put("v", version).put("kind", kind).put("op", result.change().op());
+  }
+
+  /** A write as applied: what to reply, and what to log and publish. */
+  record Applied(Result result, JsonObject record) {
+  }
+}

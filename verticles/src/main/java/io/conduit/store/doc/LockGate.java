@@ -1,0 +1,109 @@
+package io.conduit.store.doc;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+
+/**
+ * The store's lock in front of its requests: while a client holds the lease, other clients'
+ * requests wait in arrival order (neither lost nor refused) until the lock is released or its lease
+ * runs out, or until their own deadline passes. Event-loop only.
+ */
+final class LockGate {
+
+  /** A request waiting its turn, with the moment its requester stops waiting. */
+  record Waiting(Message<Object> message, JsonObject request, long deadline) {
+  }
+
+  private final Vertx vertx;
+  private final LeaseLock lock = new LeaseLock();
+  private final Deque<Waiting> waiting = new ArrayDeque<>();
+  private final Consumer<Waiting> run;
+  private long expiryTimer = -1;
+
+  /** {@code run} performs a request that may proceed (it may be a lock request itself). */
+  LockGate(Vertx vertx, Consumer<Waiting> run) {
+    this.vertx = vertx;
+    this.run = run;
+  }
+
+  /**
+   * Runs the request now if the lock admits it, else queues it until its deadline. The holder's
+   * own requests never queue; others keep their arrival order even once the lock is free.
+   */
+  void submit(Waiting request) {
+    String token = request.request().getString("token");
+    boolean holder = lock.held(now()) && lock.admits(token, now());
+    if (holder || waiting.isEmpty() && lock.admits(token, now())) {
+      run.accept(request);
+      return;
+    }
+    waiting.add(request);
+    vertx.setTimer(Math.max(1, request.deadline() - now()), id -> {
+      if (waiting.remove(request)) {
+        request.message().fail(ErrorCode.CONFLICT.status(), "the store stayed locked by another client past this "
+            + "request's deadline; nothing was changed");
+      }
+    });
+  }
+
+  /** {@code lock {ttlMs}}: answers the token, or false when another client holds the lock. */
+  String acquire(long ttlMs) {
+    String token = lock.acquire(ttlMs, now());
+    if (token != null) {
+      scheduleExpiry();
+    }
+    return token;
+  }
+
+  boolean renew(String token, long ttlMs) {
+    boolean ok = lock.renew(token, ttlMs, now());
+    if (ok) {
+      scheduleExpiry();
+    }
+    return ok;
+  }
+
+  boolean release(String token) {
+    boolean ok = lock.release(token, now());
+    if (ok) {
+      drain();
+    }
+    return ok;
+  }
+
+  boolean held() {
+    return lock.held(now());
+  }
+
+  /** Lets waiting requests through, in order, until one of them takes the lock. */
+  private void drain() {
+    while (!waiting.isEmpty() && lock.admits(waiting.peek().request().getString("token"), now())) {
+      Waiting next = waiting.poll();
+      if (next.deadline() > now()) {
+        run.accept(next);
+      }
+    }
+  }
+
+  private void scheduleExpiry() {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
+    expiryTimer = vertx.setTimer(Math.max(1, lock.expiresAt() - now() + 1), id -> {
+      expiryTimer = -1;
+      if (!lock.held(now())) {
+        drain();
+      }
+    });
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+}

@@ -1,0 +1,236 @@
+package io.conduit.store.doc;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The document store as a client on the event bus sees it, on both backends. */
+@ExtendWith(VertxExtension.class)
+class DocStoreVerticleTest {
+
+  @TempDir
+  Path dir;
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private String deploy(Vertx vertx, String backend, String address) throws Exception {
+    JsonObject config = new JsonObject().put("address", address).put("backend", backend)
+        .put("dataDir", dir.resolve(address).toString());
+    return await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)));
+  }
+
+  private static JsonObject call(Vertx vertx, String address, String json) throws Exception {
+    return await(vertx.eventBus().<JsonObject>request(address, new JsonObject(json))).body();
+  }
+
+  private static ReplyException failure(Vertx vertx, String address, String json) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(address, new JsonObject(json))));
+    return (ReplyException) e.getCause();
+  }
+
+  @Test
+  void readsAndWritesAnswerTheDocumentedShapes(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d1");
+    assertEquals(1, call(vertx, "d1", "{\"op\":\"set\",\"path\":[\"l\"],\"value\":[1,2,3]}").getLong("version"));
+    assertEquals(new JsonArray("[1,2,3]"), call(vertx, "d1", "{\"op\":\"get\",\"path\":[\"l\"]}").getValue("value"));
+    assertEquals(new JsonArray("[\"l\"]"), call(vertx, "d1", "{\"op\":\"keys\",\"path\":[]}").getValue("keys"));
+    assertEquals(3, call(vertx, "d1", "{\"op\":\"len\",\"path\":[\"l\"]}").getInteger("len"));
+    assertEquals(true, call(vertx, "d1", "{\"op\":\"contains\",\"path\":[\"l\"],\"value\":2}").getBoolean("contains"));
+    JsonObject pop = call(vertx, "d1", "{\"op\":\"pop\",\"path\":[\"l\"]}");
+    assertEquals(2, pop.getLong("version"));
+    assertEquals(3, pop.getInteger("value"));
+    JsonObject page = call(vertx, "d1", "{\"op\":\"scan\",\"path\":[\"l\"],\"limit\":1}");
+    assertEquals(new JsonArray("[1]"), page.getJsonArray("items"));
+    assertTrue(page.getString("next") != null);
+  }
+
+  @Test
+  void errorsCarryTheirCodeAndNameThePath(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d2");
+    ReplyException missing = failure(vertx, "d2", "{\"op\":\"get\",\"path\":[\"nope\"]}");
+    assertEquals(404, missing.failureCode());
+    assertTrue(missing.getMessage().contains("[\"nope\"]"), missing.getMessage());
+    assertEquals(400, failure(vertx, "d2", "{\"op\":\"explode\",\"path\":[]}").failureCode());
+    assertEquals(400, failure(vertx, "d2", "{\"path\":[]}").failureCode());
+    ReplyException notJson = (ReplyException) assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request("d2", "get x"))).getCause();
+    assertEquals(400, notJson.failureCode());
+    assertEquals(409, failure(vertx, "d2", "{\"op\":\"undo\"}").failureCode());
+  }
+
+  @Test
+  void undoAndRedoStepThroughWritesAndABatchIsOneStep(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d3");
+    call(vertx, "d3", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":3}");
+    call(vertx, "d3", "{\"op\":\"batch\",\"ops\":[{\"op\":\"set\",\"path\":[\"a\"],\"value\":1},"
+        + "{\"op\":\"set\",\"path\":[\"b\"],\"value\":2}]}");
+    call(vertx, "d3", "{\"op\":\"undo\"}");
+    assertEquals(new JsonObject().put("x", 3), call(vertx, "d3", "{\"op\":\"get\",\"path\":[]}").getValue("value"));
+    call(vertx, "d3", "{\"op\":\"redo\"}");
+    assertEquals(new JsonObject().put("x", 3).put("a", 1).put("b", 2),
+        call(vertx, "d3", "{\"op\":\"get\",\"path\":[]}").getValue("value"));
+    call(vertx, "d3", "{\"op\":\"undo\"}");
+    call(vertx, "d3", "{\"op\":\"set\",\"path\":[\"y\"],\"value\":4}");
+    assertEquals(409, failure(vertx, "d3", "{\"op\":\"redo\"}").failureCode(), "a new write clears redo");
+  }
+
+  @Test
+  void historyIsBounded(Vertx vertx) throws Exception {
+    await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(
+        new JsonObject().put("address", "d4").put("historySize", 2))));
+    for (int i = 0; i < 4; i++) {
+      call(vertx, "d4", "{\"op\":\"set\",\"path\":[\"n\"],\"value\":" + i + "}");
+    }
+    call(vertx, "d4", "{\"op\":\"undo\"}");
+    call(vertx, "d4", "{\"op\":\"undo\"}");
+    assertEquals(409, failure(vertx, "d4", "{\"op\":\"undo\"}").failureCode());
+    assertEquals(1, call(vertx, "d4", "{\"op\":\"get\",\"path\":[\"n\"]}").getInteger("value"));
+  }
+
+  @Test
+  void otherClientsWaitWhileTheLockIsHeldAndProceedAfterUnlock(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d5");
+    String token = call(vertx, "d5", "{\"op\":\"lock\",\"ttlMs\":10000}").getString("token");
+    CompletableFuture<JsonObject> waiting = vertx.eventBus().<JsonObject>request("d5",
+        new JsonObject("{\"op\":\"set\",\"path\":[\"who\"],\"value\":\"other\"}")).map(m -> m.body())
+        .toCompletionStage().toCompletableFuture();
+    call(vertx, "d5", "{\"op\":\"set\",\"path\":[\"who\"],\"value\":\"holder\",\"token\":\"" + token + "\"}");
+    assertTrue(!waiting.isDone(), "the other client's write waits for the lock");
+    assertEquals("holder", call(vertx, "d5", "{\"op\":\"get\",\"path\":[\"who\"],\"token\":\"" + token + "\"}")
+        .getString("value"));
+    call(vertx, "d5", "{\"op\":\"unlock\",\"token\":\"" + token + "\"}");
+    assertEquals(2, waiting.get(10, TimeUnit.SECONDS).getLong("version"));
+    assertEquals("other", call(vertx, "d5", "{\"op\":\"get\",\"path\":[\"who\"]}").getString("value"));
+  }
+
+  @Test
+  void aHolderThatStopsRenewingLosesTheLeaseAndTheQueueMovesOn(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d6");
+    call(vertx, "d6", "{\"op\":\"lock\",\"ttlMs\":300}");
+    long start = System.nanoTime();
+    JsonObject next = call(vertx, "d6", "{\"op\":\"set\",\"path\":[\"k\"],\"value\":1}");
+    assertEquals(1, next.getLong("version"));
+    assertTrue(System.nanoTime() - start >= 200_000_000L, "it waited for the lease to run out");
+  }
+
+  @Test
+  void aBadTokenIsAConflict(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d7");
+    assertEquals(409, failure(vertx, "d7", "{\"op\":\"unlock\",\"token\":\"forged\"}").failureCode());
+    assertEquals(409, failure(vertx, "d7", "{\"op\":\"renew\",\"token\":\"forged\"}").failureCode());
+    assertEquals(400, failure(vertx, "d7", "{\"op\":\"lock\",\"ttlMs\":-5}").failureCode());
+  }
+
+  @Test
+  void aRequestThatWaitsPastItsDeadlineIsRefusedAndChangesNothing(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d8");
+    call(vertx, "d8", "{\"op\":\"lock\",\"ttlMs\":5000}");
+    ReplyException e = failure(vertx, "d8", "{\"op\":\"set\",\"path\":[\"k\"],\"value\":1,\"timeoutMs\":300}");
+    assertEquals(409, e.failureCode());
+    assertTrue(e.getMessage().contains("stayed locked"), e.getMessage());
+  }
+
+  @Test
+  void sixteenConcurrentClientsLoseNoIncrement(Vertx vertx) throws Exception {
+    deploy(vertx, "rocksdb", "d9");
+    List<Future<?>> all = new ArrayList<>();
+    for (int c = 0; c < 16; c++) {
+      Future<Object> chain = Future.succeededFuture();
+      for (int i = 0; i < 50; i++) {
+        chain = chain.compose(v -> vertx.eventBus().request("d9",
+            new JsonObject("{\"op\":\"incr\",\"path\":[\"n\"]}")).map(m -> null));
+      }
+      all.add(chain);
+    }
+    await(Future.all(all));
+    assertEquals(800, call(vertx, "d9", "{\"op\":\"get\",\"path\":[\"n\"]}").getInteger("value"));
+  }
+
+  @Test
+  void aRestartKeepsTheDocumentTheVersionAndTheUndoHistory(Vertx vertx) throws Exception {
+    String id = deploy(vertx, "rocksdb", "d10");
+    call(vertx, "d10", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":1}");
+    call(vertx, "d10", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2}");
+    await(vertx.undeploy(id));
+    deploy(vertx, "rocksdb", "d10");
+    assertEquals(2, call(vertx, "d10", "{\"op\":\"get\",\"path\":[\"x\"]}").getInteger("value"));
+    assertEquals(3, call(vertx, "d10", "{\"op\":\"undo\"}").getLong("version"));
+    assertEquals(1, call(vertx, "d10", "{\"op\":\"get\",\"path\":[\"x\"]}").getInteger("value"));
+  }
+
+  @Test
+  void aRestartReplaysTheLogAfterTheLastSnapshot(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "d11").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("d11").toString()).put("snapshotEvery", 3);
+    String id = await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)));
+    call(vertx, "d11", "{\"op\":\"set\",\"path\":[\"l\"],\"value\":[]}");
+    for (int i = 1; i <= 7; i++) {
+      call(vertx, "d11", "{\"op\":\"append\",\"path\":[\"l\"],\"value\":" + i + "}");
+    }
+    await(vertx.undeploy(id));
+    await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)));
+    assertEquals(7, call(vertx, "d11", "{\"op\":\"len\",\"path\":[\"l\"]}").getInteger("len"));
+  }
+
+  @Test
+  void everyWriteIsPublishedOnTheChangeStream(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d12");
+    CompletableFuture<JsonObject> change = new CompletableFuture<>();
+    await(vertx.eventBus().<JsonObject>consumer("d12.changes", m -> change.complete(m.body())).completion());
+    call(vertx, "d12", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":42}");
+    JsonObject c = change.get(10, TimeUnit.SECONDS);
+    assertEquals(1, c.getLong("version"));
+    assertEquals("set", c.getString("op"));
+    assertEquals(new JsonArray().add("x"), c.getJsonArray("path"));
+    assertEquals(42, c.getInteger("value"));
+  }
+
+  @Test
+  void blobsAreStoredOutOfTheTreeAndReadBack(Vertx vertx) throws Exception {
+    deploy(vertx, "rocksdb", "d13");
+    byte[] bytes = new byte[100_000];
+    new java.util.Random(1).nextBytes(bytes);
+    JsonObject put = await(vertx.eventBus().<JsonObject>request("d13", Buffer.buffer(bytes),
+        new DeliveryOptions().addHeader("op", "putBlob").addHeader("path", "[\"files\"]"))).body();
+    assertEquals(1, put.getLong("version"));
+    JsonObject ref = call(vertx, "d13", "{\"op\":\"get\",\"path\":[\"files\"]}").getJsonObject("value");
+    assertEquals(100_000, ref.getInteger("size"));
+    Buffer back = await(vertx.eventBus().<Buffer>request("d13", new JsonObject("{\"op\":\"getBlob\",\"path\":[\"files\"]}"))).body();
+    assertEquals(Buffer.buffer(bytes), back);
+    call(vertx, "d13", "{\"op\":\"deleteBlob\",\"path\":[\"files\"]}");
+    assertEquals(404, failure(vertx, "d13", "{\"op\":\"getBlob\",\"path\":[\"files\"]}").failureCode());
+    call(vertx, "d13", "{\"op\":\"undo\"}");
+    assertEquals(Buffer.buffer(bytes), await(vertx.eventBus().<Buffer>request("d13",
+        new JsonObject("{\"op\":\"getBlob\",\"path\":[\"files\"]}"))).body(), "undo brings the blob back");
+  }
+
+  @Test
+  void badConfigIsNamed(Vertx vertx) {
+    var e = assertThrows(ExecutionException.class, () -> await(vertx.deployVerticle(new DocStoreVerticle(),
+        new DeploymentOptions().setConfig(new JsonObject().put("backend", "floppy")))));
+    assertTrue(e.getCause().getMessage().contains("backend must be one of [memory, rocksdb]"), e.getCause().getMessage());
+  }
+}
