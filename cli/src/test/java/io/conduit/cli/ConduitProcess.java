@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * A {@code conduit} JVM started from the built jar, with its output in files. Closing it kills the
  * process (SIGKILL) if it is still running, so a failing test leaves nothing behind.
  */
-final class ConduitProcess implements AutoCloseable {
+public final class ConduitProcess implements AutoCloseable {
 
   private final Process process;
   private final Path out;
@@ -25,7 +25,7 @@ final class ConduitProcess implements AutoCloseable {
     this.err = err;
   }
 
-  static Path jar() {
+  public static Path jar() {
     String jar = System.getProperty("conduit.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("conduit.jar not built (system property conduit.jar = " + jar + ")");
@@ -33,12 +33,17 @@ final class ConduitProcess implements AutoCloseable {
     return Path.of(jar);
   }
 
-  static ConduitProcess start(Path dir, String name, String... args) throws IOException {
+  public static ConduitProcess start(Path dir, String name, String... args) throws IOException {
     return startWithJvmFlags(dir, name, List.of(), args);
   }
 
   /** Starts the jar with extra JVM flags ({@code -Dkey=value}) before {@code -jar}. */
-  static ConduitProcess startWithJvmFlags(Path dir, String name, List<String> jvmFlags, String... args)
+  public static ConduitProcess startWithJvmFlags(Path dir, String name, List<String> jvmFlags, String... args)
+      throws IOException {
+    return launch(dir, name, jvmFlags, null, args);
+  }
+
+  private static ConduitProcess launch(Path dir, String name, List<String> jvmFlags, Path input, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,32 +54,44 @@ final class ConduitProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
-    Process p = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    return new ConduitProcess(p, out, err);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (input != null) {
+      builder.redirectInput(input.toFile());
+    }
+    return new ConduitProcess(builder.start(), out, err);
   }
 
   /** Runs a command to completion (60 s at most) and returns it. */
-  static ConduitProcess run(Path dir, String name, String... args) throws Exception {
+  public static ConduitProcess run(Path dir, String name, String... args) throws Exception {
     ConduitProcess p = start(dir, name, args);
     p.awaitExit(Duration.ofSeconds(60));
     return p;
   }
 
-  long pid() {
+  /** Runs a command with {@code input} as its standard input, to completion (60 s at most). */
+  public static ConduitProcess runWithInput(Path dir, String name, String input, String... args) throws Exception {
+    Path in = dir.resolve(name + ".in");
+    Files.writeString(in, input);
+    ConduitProcess p = launch(dir, name, List.of(), in, args);
+    p.awaitExit(Duration.ofSeconds(60));
+    return p;
+  }
+
+  public long pid() {
     return process.pid();
   }
 
-  String stdout() {
+  public String stdout() {
     return read(out);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(err);
   }
 
   /** Waits until stdout contains {@code text}; fails early if the process exits first. */
-  void awaitOutput(String text, Duration timeout) {
+  public void awaitOutput(String text, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (stdout().contains(text)) {
@@ -89,28 +106,28 @@ final class ConduitProcess implements AutoCloseable {
     throw new AssertionError("no '" + text + "' within " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
   }
 
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running after " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
     }
     return process.exitValue();
   }
 
-  int exitCode() {
+  public int exitCode() {
     return process.exitValue();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGTERM, as {@code kill PID} does. */
-  void terminate() {
+  public void terminate() {
     process.destroy();
   }
 
   /** SIGKILL, as {@code kill -9 PID} does; returns once the process is gone. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
