@@ -31,6 +31,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--size", paramLabel = "BYTES", description = "Request body size (a JSON string). Default: ${DEFAULT-VALUE}.")
   int size = 100;
 
+  @Option(names = "--body", paramLabel = "JSON",
+      description = "Send this JSON as every request's body instead of a string of --size bytes, e.g. a store op.")
+  String body;
+
   @Option(names = "--count", paramLabel = "N",
       description = "Requests in all. Default: " + LoadSpec.DEFAULT_COUNT + " unless --duration is given.")
   Long count;
@@ -79,7 +83,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
     try {
-      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync);
+      if (body != null) {
+        try {
+          io.vertx.core.json.Json.decodeValue(body);
+        } catch (io.vertx.core.json.DecodeException e) {
+          throw new IllegalArgumentException("--body is not valid JSON: " + e.getMessage());
+        }
+      }
+      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync, body);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

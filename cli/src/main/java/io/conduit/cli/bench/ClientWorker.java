@@ -53,7 +53,7 @@ final class ClientWorker implements Runnable {
     this.control = control;
     this.quota = spec.quota(index);
     this.latencies = new LatencySample(Math.max(10_000, 2_000_000 / spec.clients()));
-    byte[] body = ('"' + "x".repeat(spec.bodyBytes() - 2) + '"').getBytes(StandardCharsets.US_ASCII);
+    byte[] body = spec.bodyFrame();
     this.request = CbpFrames.request(Command.REQUEST, CbpFrames.EMPTY, spec.address(), CbpFrames.EMPTY, body);
   }
 

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param count     requests in all, or 0 when the run is bounded by {@code duration}
  * @param duration  how long to run when {@code count} is 0; always capped at {@link #MAX_DURATION}
  * @param sync      REQ sockets, one request at a time (latency mode)
+ * @param body      the JSON text of every request body (e.g. a store op), or null for a JSON string of
+ *                  {@code bodyBytes}
  */
 public record LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
-                       Duration duration, boolean sync) {
+                       Duration duration, boolean sync, String body) {
 
   public static final Duration MAX_DURATION = Duration.ofSeconds(300);
   public static final long DEFAULT_COUNT = 100_000;
@@ -35,9 +37,20 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
     }
   }
 
+  public LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
+                  Duration duration, boolean sync) {
+    this(endpoint, address, clients, window, bodyBytes, count, duration, sync, null);
+  }
+
+  /** The bytes of each request body. */
+  byte[] bodyFrame() {
+    return body != null ? body.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        : ('"' + "x".repeat(bodyBytes - 2) + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   /** The same load against another endpoint. */
   public LoadSpec at(String otherEndpoint) {
-    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync);
+    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body);
   }
 
   /** Requests one client sends: its share of {@code count}, or unbounded in duration mode. */
