@@ -30,7 +30,6 @@ public class DocStoreVerticle extends VerticleBase {
   public static final String TIMEOUT_HEADER = "conduit-timeout-ms";
 
   private static final System.Logger LOG = System.getLogger(DocStoreVerticle.class.getName());
-  private static final Set<String> READS = Set.of("get", "keys", "len", "contains", "scan");
   private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs");
 
   private DocStoreOptions options;
@@ -134,8 +133,8 @@ public class DocStoreVerticle extends VerticleBase {
         case "deleteBlob" -> deleteBlob(message, request);
         default -> {
           JsonObject docRequest = withoutEnvelope(request);
-          if (READS.contains(op)) {
-            message.reply(readReply(op, state.tree.apply(docRequest).value()));
+          if (ReadReplies.OPS.contains(op)) {
+            message.reply(ReadReplies.of(op, state.tree.apply(docRequest).value()));
           } else {
             commit(message, state.write(docRequest), null);
           }
@@ -144,16 +143,6 @@ public class DocStoreVerticle extends VerticleBase {
     } catch (DocException e) {
       message.fail(e.code().status(), e.getMessage());
     }
-  }
-
-  private static JsonObject readReply(String op, Object value) {
-    return switch (op) {
-      case "keys" -> new JsonObject().put("keys", value);
-      case "len" -> new JsonObject().put("len", value);
-      case "contains" -> new JsonObject().put("contains", value);
-      case "scan" -> (JsonObject) value;
-      default -> new JsonObject().put("value", value);
-    };
   }
 
   /** Logs a write (durably, on a persistent backend), then replies and publishes the change. */
