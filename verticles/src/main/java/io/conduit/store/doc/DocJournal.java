@@ -27,8 +27,11 @@ final class DocJournal {
     this.engine = engine;
   }
 
-  /** What a restart found: the state and how much of the log it replayed. */
-  record Recovered(DocState state, long replayed, long millis) {
+  /**
+   * What a restart found: the state, the version of the snapshot on disk it started from, and how
+   * much of the log it replayed on top.
+   */
+  record Recovered(DocState state, long snapshotVersion, long replayed, long millis) {
   }
 
   /** Loads the snapshot and replays the records after it. Blocking: call from a worker. */
@@ -37,13 +40,14 @@ final class DocJournal {
     byte[] snap = engine.get(SNAPSHOT);
     DocState state = snap == null ? DocState.empty(historyLimit)
         : DocState.fromSnapshot(new JsonObject(Buffer.buffer(snap)), historyLimit);
+    long snapshotVersion = state.version;
     long[] replayed = {0};
     engine.scan(logKey(state.version + 1), new byte[] {LOG + 1}, (key, value) -> {
       state.replay(new JsonObject(Buffer.buffer(value)));
       replayed[0]++;
       return true;
     });
-    return new Recovered(state, replayed[0], (System.nanoTime() - start) / 1_000_000);
+    return new Recovered(state, snapshotVersion, replayed[0], (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Appends a record, with any blob changes that belong to the same write, atomically. */

@@ -30,7 +30,7 @@ public class DocStoreVerticle extends VerticleBase {
   public static final String TIMEOUT_HEADER = "conduit-timeout-ms";
 
   private static final System.Logger LOG = System.getLogger(DocStoreVerticle.class.getName());
-  private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs");
+  private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs", "minVersion");
 
   private DocStoreOptions options;
   private KeyValueEngine engine;
@@ -51,17 +51,18 @@ public class DocStoreVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       engine = Engines.open(options.backend(), options.dataDir(), options.durability());
       if (!persistent) {
-        return DocState.empty(options.historySize());
+        return (DocJournal.Recovered) null;
       }
       journal = new DocJournal(engine);
       DocJournal.Recovered recovered = journal.recover(options.historySize());
       LOG.log(Level.INFO, "document store '" + options.address() + "': " + engine.describe() + "; recovered version "
           + recovered.state().version + " replaying " + recovered.replayed() + " log records in " + recovered.millis() + " ms");
-      return recovered.state();
+      return recovered;
     }).compose(recovered -> {
-      state = recovered;
+      state = recovered == null ? DocState.empty(options.historySize()) : recovered.state();
       if (persistent) {
-        snapshots = new Snapshots(journal, state, options.historySize(), options.snapshotEvery(), options.address());
+        snapshots = new Snapshots(journal, state, recovered.snapshotVersion(), options.historySize(),
+            options.snapshotEvery(), options.address());
       }
       gate = new LockGate(vertx, this::run);
       consumer = vertx.eventBus().consumer(options.address(), this::receive);
@@ -95,6 +96,11 @@ public class DocStoreVerticle extends VerticleBase {
     } else {
       message.fail(ErrorCode.BAD_REQUEST.status(), "a document store request is a JSON object with an \"op\" field, "
           + "e.g. {\"op\": \"get\", \"path\": [\"x\"]}; blobs: a binary body with headers op=putBlob and path=[...]");
+      return;
+    }
+    if ("snapshot".equals(request.getString("op"))) {
+      // A replica's snapshot is a pure read of the snapshot thread's copy: no lock to wait for.
+      snapshot(message);
       return;
     }
     long wait = waitMs(message, request);

@@ -23,11 +23,13 @@ final class Snapshots {
   private long lastSnapshot;
   private int sinceSnapshot;
 
-  Snapshots(DocJournal journal, DocState recovered, int historyLimit, int every, String name) {
+  /** {@code snapshotVersion}: the version of the snapshot on disk, which may be older than {@code recovered}. */
+  Snapshots(DocJournal journal, DocState recovered, long snapshotVersion, int historyLimit, int every, String name) {
     this.journal = journal;
     this.every = every;
     this.shadow = DocState.fromSnapshot(recovered.snapshot(), historyLimit);
-    this.lastSnapshot = recovered.version;
+    this.lastSnapshot = snapshotVersion;
+    this.sinceSnapshot = (int) Math.min(Integer.MAX_VALUE, recovered.version - snapshotVersion);
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "conduit-" + name + "-snapshots");
       t.setDaemon(true);

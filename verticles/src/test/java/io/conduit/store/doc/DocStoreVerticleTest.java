@@ -196,6 +196,29 @@ class DocStoreVerticleTest {
   }
 
   @Test
+  void aStartAfterACrashThenACleanStopLeavesASnapshotSoTheNextStartReplaysNothing(Vertx vertx) throws Exception {
+    Path data = dir.resolve("d14");
+    // What a crashed store leaves: log records and no snapshot.
+    try (var engine = io.conduit.store.engine.Engines.open("rocksdb", data, io.conduit.store.engine.Durability.DEFAULT)) {
+      DocJournal journal = new DocJournal(engine);
+      DocState crashed = DocState.empty(1000);
+      for (int i = 0; i < 5; i++) {
+        DocState.Applied applied = crashed.write(new JsonObject("{\"op\":\"set\",\"path\":[\"k" + i + "\"],\"value\":" + i + "}"));
+        journal.append(applied.record(), new io.conduit.store.engine.WriteBatch()).get(10, TimeUnit.SECONDS);
+      }
+    }
+    JsonObject config = new JsonObject().put("address", "d14").put("backend", "rocksdb").put("dataDir", data.toString());
+    String id = await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)));
+    assertEquals(4, call(vertx, "d14", "{\"op\":\"get\",\"path\":[\"k4\"]}").getInteger("value"));
+    await(vertx.undeploy(id));
+    try (var engine = io.conduit.store.engine.Engines.open("rocksdb", data, io.conduit.store.engine.Durability.DEFAULT)) {
+      DocJournal.Recovered recovered = new DocJournal(engine).recover(1000);
+      assertEquals(0, recovered.replayed(), "records replayed after a clean stop");
+      assertEquals(5, recovered.state().version);
+    }
+  }
+
+  @Test
   void everyWriteIsPublishedOnTheChangeStream(Vertx vertx) throws Exception {
     deploy(vertx, "memory", "d12");
     CompletableFuture<JsonObject> change = new CompletableFuture<>();
