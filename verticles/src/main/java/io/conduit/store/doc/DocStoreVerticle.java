@@ -51,19 +51,18 @@ public class DocStoreVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       engine = Engines.open(options.backend(), options.dataDir(), options.durability());
       if (!persistent) {
-        return (DocJournal.Recovered) null;
+        return DocState.empty(options.historySize());
       }
       journal = new DocJournal(engine);
       DocJournal.Recovered recovered = journal.recover(options.historySize());
       LOG.log(Level.INFO, "document store '" + options.address() + "': " + engine.describe() + "; recovered version "
           + recovered.state().version + " replaying " + recovered.replayed() + " log records in " + recovered.millis() + " ms");
-      return recovered;
+      // Copying the document for the snapshot thread is O(n): done here, off the event loop.
+      snapshots = new Snapshots(journal, recovered.state(), recovered.snapshotVersion(), options.historySize(),
+          options.snapshotEvery(), options.address());
+      return recovered.state();
     }).compose(recovered -> {
-      state = recovered == null ? DocState.empty(options.historySize()) : recovered.state();
-      if (persistent) {
-        snapshots = new Snapshots(journal, state, recovered.snapshotVersion(), options.historySize(),
-            options.snapshotEvery(), options.address());
-      }
+      state = recovered;
       gate = new LockGate(vertx, this::run);
       consumer = vertx.eventBus().consumer(options.address(), this::receive);
       return consumer.completion();
