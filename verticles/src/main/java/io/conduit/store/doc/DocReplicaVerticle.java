@@ -1,6 +1,7 @@
 package io.conduit.store.doc;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -158,7 +159,7 @@ public class DocReplicaVerticle extends VerticleBase {
     requestedAtSeq = eventsSeen;
     // The primary gates its requests behind its lock; the header makes it give up before we do.
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS)
-        .addHeader(DocStoreVerticle.TIMEOUT_HEADER, String.valueOf(SNAPSHOT_TIMEOUT_MS));
+        .addHeader(RequestHeaders.TIMEOUT_MS, String.valueOf(SNAPSHOT_TIMEOUT_MS));
     vertx.eventBus().<JsonObject>request(options.primary(), new JsonObject().put("op", "snapshot"), delivery)
         // Copying a large document (the local body copy, then the tree) takes a while: off the event loop.
         .compose(reply -> vertx.executeBlocking(() -> {
@@ -310,7 +311,7 @@ public class DocReplicaVerticle extends VerticleBase {
 
   /** The request's own timeout less a margin (so it hears why), capped by the configured wait. */
   private long waitMs(Message<Object> message, JsonObject request) {
-    Object own = request.getValue("timeoutMs", message.headers().get(DocStoreVerticle.TIMEOUT_HEADER));
+    Object own = request.getValue("timeoutMs", message.headers().get(RequestHeaders.TIMEOUT_MS));
     try {
       return own == null ? options.waitMs()
           : Math.min(options.waitMs(), Math.max(1, Long.parseLong(String.valueOf(own)) - 50));

@@ -1,6 +1,7 @@
 package io.conduit.store.doc;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
@@ -26,8 +27,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public class DocStoreVerticle extends VerticleBase {
 
-  /** Event-bus header with the requester's timeout in ms (the bridge sets it): how long a request may wait for the lock. */
-  public static final String TIMEOUT_HEADER = "conduit-timeout-ms";
 
   private static final System.Logger LOG = System.getLogger(DocStoreVerticle.class.getName());
   private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs", "minVersion");
@@ -89,7 +88,8 @@ public class DocStoreVerticle extends VerticleBase {
     Object body = message.body();
     JsonObject request;
     if (body instanceof Buffer && "putBlob".equals(message.headers().get("op"))) {
-      request = new JsonObject().put("op", "putBlob").put("path", message.headers().get("path"));
+      request = new JsonObject().put("op", "putBlob").put("path", message.headers().get("path"))
+          .put("token", message.headers().get("token"));
     } else if (body instanceof JsonObject json && json.getValue("op") instanceof String) {
       request = json;
     } else {
@@ -109,7 +109,7 @@ public class DocStoreVerticle extends VerticleBase {
   /** How long the request may wait for the lock: its own timeout (less a margin) or the store's default. */
   private long waitMs(Message<Object> message, JsonObject request) {
     long wait = options.lockWaitMs();
-    Object own = request.getValue("timeoutMs", message.headers().get(TIMEOUT_HEADER));
+    Object own = request.getValue("timeoutMs", message.headers().get(RequestHeaders.TIMEOUT_MS));
     try {
       if (own != null) {
         wait = Math.max(1, Long.parseLong(String.valueOf(own)) - 50);

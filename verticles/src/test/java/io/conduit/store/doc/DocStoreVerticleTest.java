@@ -251,6 +251,15 @@ class DocStoreVerticleTest {
   }
 
   @Test
+  void theLockHolderCanPutABlob(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d15");
+    String token = call(vertx, "d15", "{\"op\":\"lock\",\"ttlMs\":10000}").getString("token");
+    JsonObject put = await(vertx.eventBus().<JsonObject>request("d15", Buffer.buffer("bytes"), new DeliveryOptions()
+        .addHeader("op", "putBlob").addHeader("path", "[\"f\"]").addHeader("token", token).setSendTimeout(3000))).body();
+    assertEquals(1, put.getLong("version"));
+  }
+
+  @Test
   void badConfigIsNamed(Vertx vertx) {
     var e = assertThrows(ExecutionException.class, () -> await(vertx.deployVerticle(new DocStoreVerticle(),
         new DeploymentOptions().setConfig(new JsonObject().put("backend", "floppy")))));
