@@ -55,21 +55,7 @@ class BridgeMajordomoTest {
       socket.sendMore("MDPC01");
       socket.sendMore(service);
       socket.send(body, 0);
-      ZMQ.Poller poller = context.createPoller(1);
-      try {
-        poller.register(socket, ZMQ.Poller.POLLIN);
-        if (poller.poll(timeoutMs) <= 0) {
-          return null;
-        }
-      } finally {
-        poller.close();
-      }
-      List<byte[]> frames = new ArrayList<>();
-      frames.add(socket.recv(0));
-      while (socket.hasReceiveMore()) {
-        frames.add(socket.recv(0));
-      }
-      return frames;
+      return RawZmqClient.receive(context, socket, timeoutMs);
     }
 
     List<byte[]> call(String service, String body) {

@@ -100,6 +100,15 @@ final class RawZmqClient implements AutoCloseable {
 
   /** The next reply's frames (delimiter removed), or null if none arrives within the timeout. */
   List<byte[]> receive(long timeoutMs) {
+    List<byte[]> frames = receive(context, socket, timeoutMs);
+    if (frames != null && type == SocketType.DEALER && !frames.isEmpty() && frames.get(0).length == 0) {
+      frames.remove(0);
+    }
+    return frames;
+  }
+
+  /** The next multipart message on any socket, or null if none arrives within the timeout. */
+  static List<byte[]> receive(ZContext context, ZMQ.Socket socket, long timeoutMs) {
     ZMQ.Poller poller = context.createPoller(1);
     try {
       poller.register(socket, ZMQ.Poller.POLLIN);
@@ -113,9 +122,6 @@ final class RawZmqClient implements AutoCloseable {
     frames.add(socket.recv(0));
     while (socket.hasReceiveMore()) {
       frames.add(socket.recv(0));
-    }
-    if (type == SocketType.DEALER && !frames.isEmpty() && frames.get(0).length == 0) {
-      frames.remove(0);
     }
     return frames;
   }

@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.conduit.store.doc.StoreCalls.await;
+import static io.conduit.store.doc.StoreCalls.call;
+import static io.conduit.store.doc.StoreCalls.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,9 +32,6 @@ class DocReplicaVerticleTest {
   @TempDir
   Path dir;
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
 
   private static void primary(Vertx vertx, String address) throws Exception {
     await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(
@@ -46,15 +46,7 @@ class DocReplicaVerticleTest {
     return replica(vertx, new JsonObject().put("primary", primary));
   }
 
-  private static JsonObject call(Vertx vertx, String address, String json) throws Exception {
-    return await(vertx.eventBus().<JsonObject>request(address, new JsonObject(json))).body();
-  }
 
-  private static ReplyException failure(Vertx vertx, String address, String json) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> await(vertx.eventBus().request(address, new JsonObject(json))));
-    return (ReplyException) e.getCause();
-  }
 
   private static JsonObject whole(Vertx vertx, String address, long minVersion) throws Exception {
     return call(vertx, address, "{\"op\":\"get\",\"path\":[],\"minVersion\":" + minVersion + "}");
@@ -87,7 +79,7 @@ class DocReplicaVerticleTest {
     long deadline = System.currentTimeMillis() + 10_000;
     JsonObject seen = call(vertx, "r1.ro", "{\"op\":\"get\",\"path\":[]}");
     while (seen.getLong("version") < 24 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
       seen = call(vertx, "r1.ro", "{\"op\":\"get\",\"path\":[]}");
     }
     assertEquals(24, seen.getLong("version"));

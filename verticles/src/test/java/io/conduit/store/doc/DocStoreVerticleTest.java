@@ -20,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.conduit.store.doc.StoreCalls.await;
+import static io.conduit.store.doc.StoreCalls.call;
+import static io.conduit.store.doc.StoreCalls.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,9 +34,6 @@ class DocStoreVerticleTest {
   @TempDir
   Path dir;
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
 
   private String deploy(Vertx vertx, String backend, String address) throws Exception {
     JsonObject config = new JsonObject().put("address", address).put("backend", backend)
@@ -41,15 +41,7 @@ class DocStoreVerticleTest {
     return await(vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)));
   }
 
-  private static JsonObject call(Vertx vertx, String address, String json) throws Exception {
-    return await(vertx.eventBus().<JsonObject>request(address, new JsonObject(json))).body();
-  }
 
-  private static ReplyException failure(Vertx vertx, String address, String json) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> await(vertx.eventBus().request(address, new JsonObject(json))));
-    return (ReplyException) e.getCause();
-  }
 
   @Test
   void readsAndWritesAnswerTheDocumentedShapes(Vertx vertx) throws Exception {
