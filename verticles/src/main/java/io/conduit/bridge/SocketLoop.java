@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,11 +71,7 @@ final class SocketLoop implements Runnable {
   private ZMQ.Socket router;
   private ZMQ.Socket xpub;
   private ZMQ.Socket zap;
-  private ZMQ.Poller poller;
-  private int wakeIndex;
-  private int routerIndex;
-  private int xpubIndex = -1;
-  private int zapIndex = -1;
+  private Selector selector;
 
   SocketLoop(BridgeOptions options, Receiver receiver, BridgeStats stats) {
     this.options = options;
@@ -135,7 +133,7 @@ final class SocketLoop implements Runnable {
     }
     try {
       loop();
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       LOG.log(Level.ERROR, "bridge socket thread failed; the bridge stops serving", e);
     } finally {
       closeSockets();
@@ -145,21 +143,35 @@ final class SocketLoop implements Runnable {
     }
   }
 
-  private void loop() {
+  /**
+   * One persistent NIO selector over the sockets' signalling channels and the wake-up pipe: each
+   * turn asks the sockets themselves whether they have input (ZMQ_EVENTS, which also consumes
+   * their pending commands) and sleeps in the selector only when none has and no reply waits.
+   * JeroMQ's own Poller rebuilds its registrations and maps on every call, which cost this loop
+   * far more CPU per request than the request itself.
+   */
+  private void loop() throws IOException {
     while (true) {
-      poller.poll(closing ? 20 : 500);
-      if (poller.pollin(wakeIndex)) {
+      if (wakePending.get()) {
         drainWakePipe();
       }
       drainOutbound();
-      if (zapIndex >= 0 && poller.pollin(zapIndex)) {
+      boolean worked = false;
+      if (zap != null && readable(zap)) {
         answerZap();
+        worked = true;
       }
-      if (poller.pollin(routerIndex)) {
+      if (readable(router)) {
         readRequests();
+        worked = true;
       }
-      if (xpubIndex >= 0 && poller.pollin(xpubIndex)) {
+      if (xpub != null && readable(xpub)) {
         readSubscriptions();
+        worked = true;
+      }
+      if (!worked && outbound.isEmpty() && !transportFailed.get() && !(stopRequested && !closing)) {
+        selector.select(closing ? 20 : 500);
+        selector.selectedKeys().clear();
       }
       if (transportFailed.getAndSet(false)) {
         restartTransport();
@@ -175,6 +187,10 @@ final class SocketLoop implements Runnable {
     }
   }
 
+  private static boolean readable(ZMQ.Socket socket) {
+    return (socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
+  }
+
   private void open() {
     context = new ZContext(1);
     context.setLinger(0);
@@ -187,25 +203,38 @@ final class SocketLoop implements Runnable {
     });
     context.setNotificationExceptionHandler((thread, error) ->
         LOG.log(Level.WARNING, "ZeroMQ I/O thread reported " + error + " on a connection; it goes on serving"));
-    poller = context.createPoller(4);
-    wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
+    try {
+      selector = Selector.open();
+      wake.source().register(selector, SelectionKey.OP_READ);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot open the bridge's selector", e);
+    }
     if (options.curve() != null) {
       zap = context.createSocket(SocketType.REP);
       bind(zap, ZAP_ENDPOINT);
-      zapIndex = poller.register(zap, ZMQ.Poller.POLLIN);
+      watch(zap);
     }
     router = context.createSocket(SocketType.ROUTER);
     configure(router);
     router.setRouterMandatory(false);
     bind(router, options.endpoint());
-    routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+    watch(router);
     if (options.eventsEndpoint() != null) {
       xpub = context.createSocket(SocketType.XPUB);
       configure(xpub);
       xpub.setXpubManual(true);
       xpub.setXpubVerbose(true);
       bind(xpub, options.eventsEndpoint());
-      xpubIndex = poller.register(xpub, ZMQ.Poller.POLLIN);
+      watch(xpub);
+    }
+  }
+
+  /** Wakes the selector when the socket gets commands (new input among them). */
+  private void watch(ZMQ.Socket socket) {
+    try {
+      socket.getFD().register(selector, SelectionKey.OP_READ);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot watch a bridge socket", e);
     }
   }
 
@@ -462,12 +491,14 @@ final class SocketLoop implements Runnable {
   }
 
   private void closeSockets() {
-    if (poller != null) {
-      poller.close();
-      poller = null;
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "closing the bridge's selector failed", e);
+      }
+      selector = null;
     }
-    xpubIndex = -1;
-    zapIndex = -1;
     if (context != null) {
       closeContext(context);
       context = null;
