@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,12 +28,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public class DocStoreVerticle extends VerticleBase {
 
+  public DocStoreVerticle() {
+    this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
+  }
+
+  /** With the engine supplied by {@code engines} (tests inject failures this way). */
+  DocStoreVerticle(Function<DocStoreOptions, KeyValueEngine> engines) {
+    this.engines = engines;
+  }
+
 
   private static final System.Logger LOG = System.getLogger(DocStoreVerticle.class.getName());
   private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs", "minVersion");
 
   private DocStoreOptions options;
+  private final Function<DocStoreOptions, KeyValueEngine> engines;
   private KeyValueEngine engine;
+  /** Set when a write could not be made durable: memory and disk disagree, so the store stops serving. */
+  private String storageFailure;
   private DocJournal journal;
   private Snapshots snapshots;
   private DocState state;
@@ -48,7 +61,7 @@ public class DocStoreVerticle extends VerticleBase {
     }
     boolean persistent = !options.backend().equals("memory");
     return vertx.executeBlocking(() -> {
-      engine = Engines.open(options.backend(), options.dataDir(), options.durability());
+      engine = engines.apply(options);
       if (!persistent) {
         return DocState.empty(options.historySize());
       }
@@ -85,6 +98,10 @@ public class DocStoreVerticle extends VerticleBase {
   }
 
   private void receive(Message<Object> message) {
+    if (storageFailure != null) {
+      message.fail(ErrorCode.INTERNAL.status(), storageFailure);
+      return;
+    }
     Object body = message.body();
     JsonObject request;
     if (body instanceof Buffer && "putBlob".equals(message.headers().get("op"))) {
@@ -177,7 +194,10 @@ public class DocStoreVerticle extends VerticleBase {
       if (ar.failed()) {
         LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + record.getLong("v")
             + " could not be made durable", ar.cause());
-        message.fail(ErrorCode.INTERNAL.status(), "the write could not be stored: " + ar.cause().getMessage());
+        // The document in memory already holds this write; serving on would show data a restart loses.
+        storageFailure = "document store '" + options.address() + "' stopped serving: write " + record.getLong("v")
+            + " could not be stored (" + ar.cause().getMessage() + "); restart it to recover the last durable state";
+        message.fail(ErrorCode.INTERNAL.status(), storageFailure);
         return;
       }
       message.reply(reply);
