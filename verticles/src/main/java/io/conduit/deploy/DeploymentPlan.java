@@ -1,5 +1,7 @@
 package io.conduit.deploy;
 
+import io.conduit.pipeline.PipelineOptions;
+import io.conduit.pipeline.PipelineVerticle;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,14 +22,27 @@ import java.util.regex.Pattern;
  * {"services": [
  *   {"name": "echo", "verticle": "io.conduit.examples.echo.EchoVerticle",
  *    "instances": 2, "threading": "event-loop", "config": {"address": "echo"}}
+ *  ],
+ *  "pipelines": [
+ *   {"name": "wordcount", "maxInFlight": 1000, "stages": [
+ *     {"name": "split", "verticle": "a.Split", "instances": 2, "config": {}},
+ *     {"name": "count", "verticle": "a.Count"}]}
  * ]}
  * }</pre>
+ * A pipeline becomes ordinary services: one per stage, named and addressed
+ * {@code pipeline.<name>.<n>} (n from 1; a stage's config may name its own address instead), then
+ * its entry {@code pipeline.<name>} ({@link PipelineVerticle}), so the node deploys and scales them
+ * like any other.
  * Parsing validates every field once, here; the error names the file, the field and the reason.
  */
 public record DeploymentPlan(List<ServiceSpec> services) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
-  private static final Set<String> TOP_FIELDS = Set.of("services");
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,39}");
+  private static final Set<String> TOP_FIELDS = Set.of("services", "pipelines");
+  private static final Set<String> PIPELINE_FIELDS = Set.of("name", "stages", "maxInFlight", "stageTimeoutMs",
+      "entryInstances");
+  private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config");
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config");
 
   public DeploymentPlan {
@@ -61,8 +76,12 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   /** Validates a deployment already parsed into JSON. */
   public static DeploymentPlan fromJson(JsonObject root, String source) {
     checkFields(root, TOP_FIELDS, source, "");
-    Object services = root.getValue("services");
-    if (!(services instanceof JsonArray list) || list.isEmpty()) {
+    Object services = root.getValue("services", new JsonArray());
+    Object pipelines = root.getValue("pipelines", new JsonArray());
+    if (!(pipelines instanceof JsonArray pipelineList)) {
+      throw new DeploymentFileException(source + ": pipelines: must be an array of pipelines");
+    }
+    if (!(services instanceof JsonArray list) || (list.isEmpty() && pipelineList.isEmpty())) {
       throw new DeploymentFileException(source + ": services: must be a non-empty array of services");
     }
     List<ServiceSpec> specs = new ArrayList<>();
@@ -77,6 +96,19 @@ public record DeploymentPlan(List<ServiceSpec> services) {
         throw new DeploymentFileException(source + ": " + where + ".name: '" + spec.name() + "' is used twice");
       }
       specs.add(spec);
+    }
+    for (int i = 0; i < pipelineList.size(); i++) {
+      String where = "pipelines[" + i + "]";
+      if (!(pipelineList.getValue(i) instanceof JsonObject pipeline)) {
+        throw new DeploymentFileException(source + ": " + where + ": must be an object");
+      }
+      for (ServiceSpec spec : pipeline(pipeline, source, where)) {
+        if (!names.add(spec.name())) {
+          throw new DeploymentFileException(source + ": " + where + ": its service '" + spec.name()
+              + "' is also declared elsewhere (pipeline names must be unique)");
+        }
+        specs.add(spec);
+      }
     }
     return new DeploymentPlan(specs);
   }
@@ -117,6 +149,63 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       throw new DeploymentFileException(source + ": " + where + ".config: must be an object");
     }
     return new ServiceSpec(name, verticle, instances, threading, cfg);
+  }
+
+  /** A pipeline as services: its stages in order, then its entry. */
+  private static List<ServiceSpec> pipeline(JsonObject json, String source, String where) {
+    checkFields(json, PIPELINE_FIELDS, source, where + ".");
+    String name = requiredString(json, "name", source, where);
+    if (!PIPELINE_NAME.matcher(name).matches()) {
+      throw new DeploymentFileException(source + ": " + where + ".name: '" + name
+          + "' must start with a letter and hold only letters, digits, '_' or '-' (40 at most)");
+    }
+    if (!(json.getValue("stages") instanceof JsonArray stages) || stages.isEmpty()) {
+      throw new DeploymentFileException(source + ": " + where + ".stages: must be a non-empty array of stages "
+          + "({\"verticle\": ..., \"instances\": ..., \"config\": {...}})");
+    }
+    List<ServiceSpec> specs = new ArrayList<>();
+    JsonArray entryStages = new JsonArray();
+    for (int i = 0; i < stages.size(); i++) {
+      String at = where + ".stages[" + i + "]";
+      if (!(stages.getValue(i) instanceof JsonObject stage)) {
+        throw new DeploymentFileException(source + ": " + at + ": must be an object");
+      }
+      checkFields(stage, STAGE_FIELDS, source, at + ".");
+      String verticle = requiredString(stage, "verticle", source, at);
+      Object stageName = stage.getValue("name",
+          verticle.substring(Math.max(verticle.lastIndexOf('.'), verticle.lastIndexOf('$')) + 1));
+      if (!(stageName instanceof String label) || label.isBlank()) {
+        throw new DeploymentFileException(source + ": " + at + ".name: must be a non-empty string");
+      }
+      JsonObject asService = stage.copy().put("name", PipelineOptions.stageAddress(name, i + 1));
+      ServiceSpec spec = service(asService, source, at);
+      if (!(spec.config().getValue("address", "") instanceof String address)) {
+        throw new DeploymentFileException(source + ": " + at + ".config.address: must be a string");
+      }
+      if (address.isBlank()) {
+        spec = spec.withConfig(spec.config().copy().put("address", spec.name()));
+      }
+      specs.add(spec);
+      entryStages.add(new JsonObject().put("name", label).put("address", spec.config().getString("address")));
+    }
+    Object entryInstances = json.getValue("entryInstances", 1);
+    if (!(entryInstances instanceof Integer n) || n < 1 || n > 64) {
+      throw new DeploymentFileException(source + ": " + where + ".entryInstances: must be a whole number from 1 to 64, got "
+          + entryInstances);
+    }
+    JsonObject entry = new JsonObject().put("name", name).put("stages", entryStages)
+        .put("maxInFlight", json.getValue("maxInFlight", PipelineOptions.DEFAULT_MAX_IN_FLIGHT))
+        .put("stageTimeoutMs", json.getValue("stageTimeoutMs", PipelineOptions.DEFAULT_STAGE_TIMEOUT_MS));
+    try {
+      PipelineOptions checked = PipelineOptions.fromConfig(entry);
+      // maxInFlight bounds the whole pipeline: the entry instances share it
+      entry.put("maxInFlight", Math.max(1, (checked.maxInFlight() + n - 1) / n));
+    } catch (IllegalArgumentException e) {
+      throw new DeploymentFileException(source + ": " + where + ": " + e.getMessage());
+    }
+    specs.add(new ServiceSpec(PipelineOptions.entryAddress(name), PipelineVerticle.class.getName(),
+        Instances.fixed(n), Threading.EVENT_LOOP, entry));
+    return specs;
   }
 
   private static Instances instances(Object value, String source, String where) {

@@ -1,0 +1,93 @@
+package io.conduit.deploy;
+
+import io.conduit.pipeline.PipelineVerticle;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The {@code pipelines} section of a deployment file, and the services it becomes. */
+class DeploymentPlanPipelinesTest {
+
+  private static DeploymentPlan parse(String json) {
+    return DeploymentPlan.parse(json, "d.json");
+  }
+
+  private static String error(String json) {
+    return assertThrows(DeploymentFileException.class, () -> parse(json)).getMessage();
+  }
+
+  @Test
+  void aPipelineBecomesOneServicePerStageThenItsEntry() {
+    DeploymentPlan plan = parse("""
+        {"services": [{"name": "echo", "verticle": "a.Echo"}],
+         "pipelines": [{"name": "wc", "maxInFlight": 500, "stages": [
+           {"name": "split", "verticle": "a.Split", "instances": 2, "threading": "worker", "config": {"x": 1}},
+           {"verticle": "a.b.Count", "config": {"address": "counter"}}]}]}""");
+    assertEquals(List.of("echo", "pipeline.wc.1", "pipeline.wc.2", "pipeline.wc"),
+        plan.services().stream().map(ServiceSpec::name).toList());
+    ServiceSpec split = plan.service("pipeline.wc.1");
+    assertEquals("a.Split", split.verticle());
+    assertEquals(Instances.fixed(2), split.instances());
+    assertEquals(Threading.WORKER, split.threading());
+    assertEquals(new JsonObject().put("x", 1).put("address", "pipeline.wc.1"), split.config());
+    assertEquals("counter", plan.service("pipeline.wc.2").config().getString("address"));
+    ServiceSpec entry = plan.service("pipeline.wc");
+    assertEquals(PipelineVerticle.class.getName(), entry.verticle());
+    assertEquals(new JsonObject().put("name", "wc")
+        .put("stages", new JsonArray()
+            .add(new JsonObject().put("name", "split").put("address", "pipeline.wc.1"))
+            .add(new JsonObject().put("name", "Count").put("address", "counter")))
+        .put("maxInFlight", 500).put("stageTimeoutMs", 30000L), entry.config());
+  }
+
+  @Test
+  void entryInstancesShareTheInFlightBound() {
+    ServiceSpec entry = parse("""
+        {"pipelines": [{"name": "p", "maxInFlight": 1000, "entryInstances": 3, "stages": [{"verticle": "a.B"}]}]}""")
+        .service("pipeline.p");
+    assertEquals(Instances.fixed(3), entry.instances());
+    assertEquals(334, entry.config().getInteger("maxInFlight"));
+  }
+
+  @Test
+  void aFileWithOnlyPipelinesIsValidButOneWithNeitherIsNot() {
+    assertEquals(2, parse("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\"}]}]}").services().size());
+    assertEquals("d.json: services: must be a non-empty array of services", error("{\"pipelines\": []}"));
+  }
+
+  @Test
+  void invalidPipelinesAreNamedWithTheirField() {
+    assertEquals("d.json: pipelines: must be an array of pipelines", error("{\"pipelines\": {}}"));
+    assertEquals("d.json: pipelines[0].name: required, a non-empty string",
+        error("{\"pipelines\": [{\"stages\": [{\"verticle\": \"a.B\"}]}]}"));
+    assertEquals("d.json: pipelines[0].name: 'a.b' must start with a letter and hold only letters, digits, '_' or '-' "
+        + "(40 at most)", error("{\"pipelines\": [{\"name\": \"a.b\", \"stages\": [{\"verticle\": \"a.B\"}]}]}"));
+    assertEquals("d.json: pipelines[0].stages: must be a non-empty array of stages ({\"verticle\": ..., "
+        + "\"instances\": ..., \"config\": {...}})", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": []}]}"));
+    assertEquals("d.json: pipelines[0].stages[1].verticle: required, a non-empty string",
+        error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\"}, {\"config\": {}}]}]}"));
+    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, instances, name, "
+        + "threading, verticle)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
+        + "\"color\": 1}]}]}"));
+    assertEquals("d.json: pipelines[0].stages[0].instances: must be a whole number or {\"min\": m, \"max\": n}, got x",
+        error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", \"instances\": \"x\"}]}]}"));
+    assertEquals("d.json: pipelines[0]: pipeline 'p': 'maxInFlight' must be a whole number from 1 to 2147483647, got 0",
+        error("{\"pipelines\": [{\"name\": \"p\", \"maxInFlight\": 0, \"stages\": [{\"verticle\": \"a.B\"}]}]}"));
+    assertEquals("d.json: pipelines[0].entryInstances: must be a whole number from 1 to 64, got 0",
+        error("{\"pipelines\": [{\"name\": \"p\", \"entryInstances\": 0, \"stages\": [{\"verticle\": \"a.B\"}]}]}"));
+    assertEquals("d.json: pipelines[0].speed: unknown field (expected one of entryInstances, maxInFlight, name, "
+        + "stageTimeoutMs, stages)", error("{\"pipelines\": [{\"name\": \"p\", \"speed\": 1, \"stages\": [{\"verticle\": \"a.B\"}]}]}"));
+  }
+
+  @Test
+  void aPipelineNameUsedTwiceIsRefused() {
+    assertEquals("d.json: pipelines[1]: its service 'pipeline.p.1' is also declared elsewhere (pipeline names must be "
+        + "unique)", error("""
+        {"pipelines": [{"name": "p", "stages": [{"verticle": "a.B"}]}, {"name": "p", "stages": [{"verticle": "a.B"}]}]}"""));
+  }
+}

@@ -1,0 +1,173 @@
+package io.conduit.pipeline;
+
+import io.conduit.deploy.DeploymentPlan;
+import io.conduit.deploy.ServiceDeployer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pipelines deployed from a deployment file, driven over the event bus. */
+@ExtendWith(VertxExtension.class)
+class PipelineVerticleTest {
+
+  private static final String APPEND = TestStages.Append.class.getName();
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static void deploy(Vertx vertx, String deploymentJson) throws Exception {
+    await(new ServiceDeployer(vertx).deploy(DeploymentPlan.parse(deploymentJson, "test.json")));
+  }
+
+  /** step1 → step2 → last, each appending its name; step2 refuses jobs containing "poison". */
+  static String chain(String extra) {
+    return """
+        {"pipelines": [{"name": "chain", %s "stages": [
+          {"name": "step1", "verticle": "%s", "instances": 2, "config": {"suffix": "1", "delayMs": 50}},
+          {"name": "step2", "verticle": "%s", "config": {"suffix": "2", "failOn": "poison"}},
+          {"name": "last", "verticle": "%s", "config": {"suffix": "3"}}]}]}
+        """.formatted(extra, APPEND, APPEND, APPEND);
+  }
+
+  private static ReplyException failure(Vertx vertx, String address, Object body) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(address, body)));
+    return assertInstanceOf(ReplyException.class, e.getCause());
+  }
+
+  @Test
+  void aJobPassesEveryStageInOrderAndTheResultReturnsToTheRequester(Vertx vertx) throws Exception {
+    deploy(vertx, chain(""));
+    assertEquals("job>1>2>3", await(vertx.eventBus().request("pipeline.chain", "job")).body());
+  }
+
+  @Test
+  void concurrentJobsFinishOutOfOrderEachWithItsOwnResult(Vertx vertx) throws Exception {
+    deploy(vertx, chain(""));
+    List<String> finished = new ArrayList<>();
+    Future<Message<Object>> slow = vertx.eventBus().request("pipeline.chain", "slow")
+        .andThen(r -> finished.add((String) r.result().body()));
+    Future<Message<Object>> fast = vertx.eventBus().request("pipeline.chain", "fast")
+        .andThen(r -> finished.add((String) r.result().body()));
+    await(Future.all(slow, fast));
+    synchronized (finished) {
+      assertEquals(List.of("fast>1>2>3", "slow>1>2>3"), finished);
+    }
+  }
+
+  @Test
+  void aFailingStageIsNamedInTheErrorAndKeepsItsCode(Vertx vertx) throws Exception {
+    deploy(vertx, chain(""));
+    ReplyException e = failure(vertx, "pipeline.chain", "poison");
+    assertEquals(400, e.failureCode());
+    assertEquals("stage 2 (step2) failed: cannot handle 'poison>1'", e.getMessage());
+    assertEquals("ok>1>2>3", await(vertx.eventBus().request("pipeline.chain", "ok")).body(), "still serving");
+  }
+
+  @Test
+  void aStageWithoutConsumersOrWithoutAnswerIsNamed(Vertx vertx) throws Exception {
+    deploy(vertx, """
+        {"pipelines": [{"name": "mute", "stageTimeoutMs": 200, "stages": [{"verticle": "%s"}]}]}
+        """.formatted(TestStages.Silent.class.getName()));
+    vertx.eventBus().consumer("first", m -> m.reply(m.body()));
+    JsonObject gapConfig = new JsonObject().put("name", "gap").put("stages", new JsonArray()
+        .add(new JsonObject().put("address", "first"))
+        .add(new JsonObject().put("name", "Count").put("address", "nobody.listens")));
+    await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(gapConfig)));
+    ReplyException gap = failure(vertx, "pipeline.gap", "x");
+    assertEquals(503, gap.failureCode());
+    assertEquals("stage 2 (Count) failed: no consumer is registered for 'nobody.listens'", gap.getMessage());
+    ReplyException mute = failure(vertx, "pipeline.mute", "x");
+    assertEquals(504, mute.failureCode());
+    assertEquals("stage 1 (Silent) failed: no reply from 'pipeline.mute.1' within 200 ms", mute.getMessage());
+  }
+
+  @Test
+  void noJobIsLostOrDuplicatedOver50kStreamedJobs(Vertx vertx) throws Exception {
+    TestStages.Count.SEEN.set(0);
+    deploy(vertx, """
+        {"pipelines": [{"name": "stream", "maxInFlight": 2000, "stages": [
+          {"verticle": "%s", "instances": 2}, {"verticle": "%s"}, {"verticle": "%s", "instances": 2}]}]}
+        """.formatted(TestStages.Count.class.getName(), TestStages.Count.class.getName(),
+        TestStages.Count.class.getName()));
+    int jobs = 50_000;
+    Semaphore window = new Semaphore(1000);
+    Map<Integer, Integer> replies = new ConcurrentHashMap<>();
+    AtomicInteger wrong = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int i = 0; i < jobs; i++) {
+      assertTrue(window.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS), "stalled at job " + i);
+      int id = i;
+      vertx.eventBus().request("pipeline.stream", id).onComplete(r -> {
+        if (r.failed()) {
+          failed.incrementAndGet();
+        } else if (!Integer.valueOf(id).equals(r.result().body())) {
+          wrong.incrementAndGet();
+        }
+        replies.merge(id, 1, Integer::sum);
+        window.release();
+      });
+    }
+    assertTrue(window.tryAcquire(1000, deadline - System.nanoTime(), TimeUnit.NANOSECONDS), "replies missing");
+    assertEquals(0, failed.get());
+    assertEquals(0, wrong.get());
+    assertEquals(jobs, replies.size());
+    assertTrue(replies.values().stream().allMatch(n -> n == 1), "a job answered twice");
+    assertEquals(3 * jobs, TestStages.Count.SEEN.get(), "every stage saw every job once");
+  }
+
+  @Test
+  void inFlightJobsAreBoundedUnderAFloodAndTheRestAreRefusedWith429(Vertx vertx) throws Exception {
+    TestStages.Hold.reset();
+    deploy(vertx, """
+        {"pipelines": [{"name": "flood", "maxInFlight": 40, "stages": [
+          {"verticle": "%s", "instances": 2, "config": {"holdMs": 20}}]}]}
+        """.formatted(TestStages.Hold.class.getName()));
+    int sent = 3000;
+    List<Future<Message<Object>>> all = new ArrayList<>();
+    for (int i = 0; i < sent; i++) {
+      all.add(vertx.eventBus().request("pipeline.flood", "job-" + i));
+    }
+    await(Future.join(all).otherwiseEmpty());
+    int ok = 0;
+    int refused = 0;
+    for (int i = 0; i < sent; i++) {
+      Future<Message<Object>> f = all.get(i);
+      if (f.succeeded()) {
+        assertEquals("job-" + i, f.result().body());
+        ok++;
+      } else {
+        ReplyException e = assertInstanceOf(ReplyException.class, f.cause());
+        assertEquals(429, e.failureCode());
+        assertEquals("pipeline 'flood' has 40 jobs in flight, its limit (maxInFlight); retry later", e.getMessage());
+        refused++;
+      }
+    }
+    assertTrue(TestStages.Hold.MOST.get() <= 40, "held at once: " + TestStages.Hold.MOST.get());
+    assertTrue(refused > 0 && ok >= 40, ok + " ok, " + refused + " refused");
+    assertEquals(ok, TestStages.Hold.SEEN.get(), "refused jobs never reached a stage");
+  }
+}

@@ -1,0 +1,78 @@
+package io.conduit.pipeline;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.service.ServiceException;
+import io.vertx.core.Future;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Stages the pipeline tests deploy. */
+final class TestStages {
+
+  private TestStages() {
+  }
+
+  /**
+   * Appends {@code >suffix} (config) to a string job, after {@code delayMs} when the job contains
+   * "slow"; fails with 400 for a job containing {@code failOn} (config), 429 for one containing "busy".
+   */
+  public static class Append extends StageVerticle {
+    @Override
+    protected Object process(Object job) {
+      String text = (String) job;
+      String suffix = config().getString("suffix");
+      String failOn = config().getString("failOn");
+      if (failOn != null && text.contains(failOn)) {
+        throw new IllegalArgumentException("cannot handle '" + text + "'");
+      }
+      if (text.contains("busy") && failOn != null) {
+        throw new ServiceException(ErrorCode.OVERLOADED, "too busy");
+      }
+      String out = text + ">" + suffix;
+      long delay = config().getLong("delayMs", 0L);
+      return text.contains("slow") && delay > 0 ? vertx.timer(delay).map(t -> out) : out;
+    }
+  }
+
+  /** Holds every job {@code holdMs} and tracks how many it holds at once (static: shared by instances). */
+  public static class Hold extends StageVerticle {
+    static final AtomicInteger CURRENT = new AtomicInteger();
+    static final AtomicInteger MOST = new AtomicInteger();
+    static final AtomicInteger SEEN = new AtomicInteger();
+
+    static void reset() {
+      CURRENT.set(0);
+      MOST.set(0);
+      SEEN.set(0);
+    }
+
+    @Override
+    protected Object process(Object job) {
+      SEEN.incrementAndGet();
+      MOST.accumulateAndGet(CURRENT.incrementAndGet(), Math::max);
+      return vertx.timer(config().getLong("holdMs", 5L)).map(t -> {
+        CURRENT.decrementAndGet();
+        return job;
+      });
+    }
+  }
+
+  /** Counts jobs and passes them on unchanged (static: shared by instances). */
+  public static class Count extends StageVerticle {
+    static final AtomicInteger SEEN = new AtomicInteger();
+
+    @Override
+    protected Object process(Object job) {
+      SEEN.incrementAndGet();
+      return job;
+    }
+  }
+
+  /** Never answers. */
+  public static class Silent extends StageVerticle {
+    @Override
+    protected Object process(Object job) {
+      return Future.future(p -> { });
+    }
+  }
+}
