@@ -14,8 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A JVM client of the Conduit bridge (CBP/1 over ZeroMQ): requests, sends and publishes to
@@ -138,6 +142,33 @@ public final class ConduitClient implements AutoCloseable {
           + "handler), where it would wait forever; use request(...) there");
     }
     return await(request(address, body, Map.of(), timeout), timeout);
+  }
+
+  /** {@link #map(String, Iterable, MapOptions)} with the defaults: a window of 100, results as they complete. */
+  public Stream<MapResult> map(String address, Iterable<?> items) {
+    return map(address, items, MapOptions.defaults());
+  }
+
+  /**
+   * Sends every item as a request to {@code address} (a service, a pipeline) with at most
+   * {@code options.window()} in flight, and streams the results as they complete, or in input
+   * order with {@code options.ordered()}. Items are taken from {@code items} lazily, as the window
+   * frees up; a failed item is a {@link MapResult} carrying its error, and the map goes on.
+   * Consume the stream on one thread, not the client's I/O thread (it blocks while waiting).
+   * <pre>{@code
+   * client.map("pipeline.chain", List.of("a", "b", "c"), MapOptions.defaults().withWindow(500))
+   *     .forEach(r -> System.out.println(r.index() + ": " + (r.ok() ? r.value() : r.error().code())));
+   * }</pre>
+   */
+  public Stream<MapResult> map(String address, Iterable<?> items, MapOptions options) {
+    requireAddress(address);
+    if (loop.isLoopThread()) {
+      throw new IllegalStateException("map was called on the client's I/O thread (from a callback or handler), "
+          + "where it would wait forever");
+    }
+    ParallelMap results = new ParallelMap(this, address, items.iterator(), options, this.options.timeout());
+    int characteristics = Spliterator.NONNULL | (options.ordered() ? Spliterator.ORDERED : 0);
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, characteristics), false);
   }
 
   /** Point-to-point send without a consumer reply; completes when the bridge has handed it to the event bus. */

@@ -1,0 +1,121 @@
+package io.conduit.client;
+
+import io.conduit.codec.ErrorCode;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The iterator behind {@link ConduitClient#map}: keeps up to {@code window} requests in flight,
+ * sending the next item whenever a result is taken, and hands results out as they complete (or in
+ * input order). It pulls items lazily, so the input may be endless. Not thread-safe: one consumer.
+ */
+final class ParallelMap implements Iterator<MapResult> {
+
+  /** Beyond an item's own timeout, how long to wait before calling the client broken. */
+  private static final Duration GRACE = Duration.ofSeconds(10);
+
+  private final ConduitClient client;
+  private final String address;
+  private final Iterator<?> items;
+  private final MapOptions options;
+  private final Duration timeout;
+  private final LinkedBlockingQueue<MapResult> completed = new LinkedBlockingQueue<>();
+  private final ArrayDeque<CompletableFuture<MapResult>> inOrder = new ArrayDeque<>();
+  private long sent;
+  private long taken;
+
+  ParallelMap(ConduitClient client, String address, Iterator<?> items, MapOptions options, Duration clientTimeout) {
+    this.client = client;
+    this.address = address;
+    this.items = items;
+    this.options = options;
+    this.timeout = options.timeout() == null ? clientTimeout : options.timeout();
+  }
+
+  @Override
+  public boolean hasNext() {
+    fill();
+    return sent > taken;
+  }
+
+  @Override
+  public MapResult next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("every item has its result");
+    }
+    MapResult result = options.ordered() ? nextInOrder() : nextCompleted();
+    taken++;
+    return result;
+  }
+
+  private void fill() {
+    while (sent - taken < options.window() && items.hasNext()) {
+      long index = sent++;
+      Object item = items.next();
+      CompletableFuture<MapResult> result = start(index, item);
+      if (options.ordered()) {
+        inOrder.add(result);
+      } else {
+        result.thenAccept(completed::add);
+      }
+    }
+  }
+
+  private CompletableFuture<MapResult> start(long index, Object item) {
+    CompletableFuture<Object> reply;
+    try {
+      reply = client.request(address, item, options.headers(), timeout);
+    } catch (RuntimeException e) { // an item the client cannot encode: that item's error, not the map's
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((value, error) -> error == null
+        ? new MapResult(index, item, value, null)
+        : new MapResult(index, item, null, asConduit(error)));
+  }
+
+  private MapResult nextCompleted() {
+    try {
+      MapResult result = completed.poll(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      if (result == null) {
+        throw new ConduitException(ErrorCode.TIMEOUT, "no result of the map to '" + address + "' within "
+            + timeout.plus(GRACE).toMillis() + " ms; is the client closed?");
+      }
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a result");
+    }
+  }
+
+  private MapResult nextInOrder() {
+    try {
+      return inOrder.poll().get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ConduitException(ErrorCode.TIMEOUT, "no result of the map to '" + address + "' within "
+          + timeout.plus(GRACE).toMillis() + " ms; is the client closed?");
+    } catch (ExecutionException e) {
+      throw asConduit(e.getCause()); // cannot happen: results are built with handle()
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a result");
+    }
+  }
+
+  private static ConduitException asConduit(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ConduitException c) {
+      return c;
+    }
+    ErrorCode code = cause instanceof IllegalArgumentException ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL;
+    return new ConduitException(code, String.valueOf(cause.getMessage()));
+  }
+}
