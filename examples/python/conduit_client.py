@@ -9,10 +9,13 @@ Needs only pyzmq (Debian: ``python3-zmq``) and the standard library::
         client.publish("news", {"headline": "hi"})
         with client.subscribe("news") as events:
             headers, body = events.receive(timeout_ms=5000)
+        for result in client.map("pipeline.chain", ["a", "b", "c"], window=100):
+            print(result.index, result.value if result.ok else result.error)
 
 The wire contract is PROTOCOL.md (CBP/1). A client object is not thread-safe: use one per thread.
 """
 
+import collections
 import itertools
 import json
 import time
@@ -36,6 +39,16 @@ class ConduitError(Exception):
         self.code = code
         self.message = message
         self.details = details or {}
+
+
+class MapResult(collections.namedtuple("MapResult", "index item value error")):
+    """One item's outcome in ``ConduitClient.map``: ``value`` when it succeeded, else ``error``
+    (a ConduitError); ``index`` is the item's position in the input, from 0."""
+    __slots__ = ()
+
+    @property
+    def ok(self):
+        return self.error is None
 
 
 def encode_body(body, headers):
@@ -144,11 +157,82 @@ class ConduitClient:
         self._subscriptions.append(subscription)
         return subscription
 
+    def map(self, address, items, window=100, ordered=False, timeout_ms=None, headers=None):
+        """Sends every item of ``items`` as a request to ``address`` (a service, a pipeline), with at
+        most ``window`` in flight, and yields a MapResult per item as replies complete (in input
+        order with ``ordered=True``). Items are taken lazily, so ``items`` may be a generator; an
+        item that fails (or cannot be encoded) is a MapResult with its ``error``, and the map goes on.
+        """
+        if window < 1:
+            raise ValueError("window must be at least 1, got %r" % (window,))
+        timeout_ms = self.timeout_ms if timeout_ms is None else timeout_ms
+        base_headers = {str(k): str(v) for k, v in (headers or {}).items()}
+        base_headers.setdefault("accept-encoding", "deflate")
+        items = iter(items)
+        in_flight = {}                    # request id -> (index, item, deadline)
+        done = collections.OrderedDict()  # index -> MapResult, not yet yielded
+        sent = 0
+        next_out = 0
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(in_flight) + len(done) < window:
+                    try:
+                        item = next(items)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    index, sent = sent, sent + 1
+                    try:
+                        request_id = self._send(b"REQUEST", address, item, dict(base_headers), timeout_ms)
+                    except (TypeError, ValueError) as e:
+                        done[index] = MapResult(index, item, None, ConduitError("BAD_REQUEST", str(e)))
+                        continue
+                    in_flight[request_id] = (index, item, time.monotonic() + (timeout_ms + 1000) / 1000.0)
+                if ordered:
+                    while next_out in done:
+                        next_out += 1
+                        yield done.pop(next_out - 1)
+                else:
+                    while done:
+                        yield done.popitem(last=False)[1]
+                if not in_flight:
+                    if exhausted and not done:
+                        return
+                    continue
+                soonest = min(deadline for _, _, deadline in in_flight.values())
+                self._receive(max(0, int((soonest - time.monotonic()) * 1000)))
+                now = time.monotonic()
+                for request_id in [r for r in in_flight if r in self._arrived or in_flight[r][2] <= now]:
+                    index, item, _ = in_flight.pop(request_id)
+                    self._pending.discard(request_id)
+                    frames = self._arrived.pop(request_id, None)
+                    if frames is None:
+                        error = ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.endpoint, timeout_ms),
+                                             {"timeoutMs": timeout_ms})
+                        done[index] = MapResult(index, item, None, error)
+                        continue
+                    try:
+                        done[index] = MapResult(index, item, _reply(frames[1], _headers(frames[3]), frames[4]), None)
+                    except ConduitError as e:
+                        done[index] = MapResult(index, item, None, e)
+        finally:  # replies still to come (the caller stopped early) are dropped when they arrive
+            for request_id in in_flight:
+                self._pending.discard(request_id)
+
     # -- request/reply matching -----------------------------------------------------------------
 
     def _call(self, command, address, body, headers, timeout_ms, grace_ms=1000):
         """Sends one request and waits for the reply with its id; other ids' replies are kept."""
         timeout_ms = self.timeout_ms if timeout_ms is None else timeout_ms
+        request_id = self._send(command, address, body, headers, timeout_ms)
+        # The bridge times the request out itself after timeout_ms and says so; the grace lets that
+        # ERROR (with its details) arrive before the client gives up on its own.
+        status, reply_headers, reply_body = self._wait(request_id, timeout_ms + grace_ms)
+        return _reply(status, reply_headers, reply_body)
+
+    def _send(self, command, address, body, headers, timeout_ms):
+        """Sends one request without waiting; returns its id (now pending)."""
         if command == b"PING":
             payload = b""
         else:
@@ -159,31 +243,29 @@ class ConduitClient:
         self._socket.send_multipart([b"", SIGNATURE, command, request_id, address.encode("utf-8"),
                                      headers_frame, payload])
         self._pending.add(request_id)
-        # The bridge times the request out itself after timeout_ms and says so; the grace lets that
-        # ERROR (with its details) arrive before the client gives up on its own.
-        status, reply_headers, reply_body = self._wait(request_id, timeout_ms + grace_ms)
-        if status == b"ERROR":
-            error = json.loads(reply_body.decode("utf-8")) if reply_body else {}
-            code = error.pop("code", "INTERNAL")
-            message = error.pop("message", "the bridge answered ERROR")
-            raise ConduitError(code, message, error)
-        return decode_body(reply_headers, reply_body)
+        return request_id
+
+    def _receive(self, timeout_ms):
+        """Waits up to ``timeout_ms`` for one reply and keeps it if its id is pending; False when none came."""
+        if not self._socket.poll(max(0, timeout_ms), zmq.POLLIN):
+            return False
+        frames = self._socket.recv_multipart()
+        if frames and frames[0] == b"":
+            frames = frames[1:]
+        if len(frames) != 5 or frames[0] != SIGNATURE or frames[1] not in (b"OK", b"ERROR"):
+            raise ConduitError("BAD_REPLY", "not a CBP1 reply (%d frames) from %s" % (len(frames), self.endpoint))
+        if frames[2] in self._pending:  # late replies to abandoned requests are dropped
+            self._arrived[frames[2]] = frames
+        return True
 
     def _wait(self, request_id, timeout_ms):
         deadline = time.monotonic() + timeout_ms / 1000.0
         try:
             while request_id not in self._arrived:
                 remaining = int((deadline - time.monotonic()) * 1000)
-                if remaining <= 0 or not self._socket.poll(remaining, zmq.POLLIN):
+                if remaining <= 0 or not self._receive(remaining):
                     raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.endpoint, timeout_ms),
                                        {"timeoutMs": timeout_ms})
-                frames = self._socket.recv_multipart()
-                if frames and frames[0] == b"":
-                    frames = frames[1:]
-                if len(frames) != 5 or frames[0] != SIGNATURE or frames[1] not in (b"OK", b"ERROR"):
-                    raise ConduitError("BAD_REPLY", "not a CBP1 reply (%d frames) from %s" % (len(frames), self.endpoint))
-                if frames[2] in self._pending:  # late replies to abandoned requests are dropped
-                    self._arrived[frames[2]] = frames
             frames = self._arrived.pop(request_id)
             return frames[1], _headers(frames[3]), frames[4]
         finally:
@@ -259,6 +341,16 @@ class Subscription:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _reply(status, headers, body):
+    """The decoded body of an OK reply; raises ConduitError for an ERROR reply."""
+    if status == b"ERROR":
+        error = json.loads(body.decode("utf-8")) if body else {}
+        code = error.pop("code", "INTERNAL")
+        message = error.pop("message", "the bridge answered ERROR")
+        raise ConduitError(code, message, error)
+    return decode_body(headers, body)
 
 
 def _next_port(endpoint):
