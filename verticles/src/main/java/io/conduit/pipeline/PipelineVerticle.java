@@ -59,11 +59,6 @@ public class PipelineVerticle extends VerticleBase {
     return bus.consumer(options.address(), this::admit).completion();
   }
 
-  /** Jobs admitted and not yet answered by this instance. */
-  int inFlight() {
-    return inFlight;
-  }
-
   private void admit(Message<Object> job) {
     if (inFlight >= options.maxInFlight()) {
       rejected.increment();

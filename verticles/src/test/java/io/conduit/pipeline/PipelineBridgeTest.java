@@ -4,6 +4,7 @@ import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.client.ClientOptions;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
+import io.conduit.client.MapOptions;
 import io.conduit.cluster.TestClusters;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.DeploymentOptions;
@@ -47,6 +48,36 @@ class PipelineBridgeTest {
       assertEquals(ErrorCode.RECIPIENT_FAILURE, e.code());
       assertEquals("stage 2 (step2) failed: cannot handle 'poison>1'", e.getMessage());
       assertEquals(400, e.details().getInteger("failureCode"));
+    }
+  }
+
+  @Test
+  void fiftyThousandJobsStreamThroughTheBridgeWithoutLossOrDuplication(Vertx vertx) throws Exception {
+    TestStages.Count.SEEN.set(0);
+    deploy(vertx, """
+        {"pipelines": [{"name": "stream", "maxInFlight": 5000, "stages": [
+          {"verticle": "%1$s", "instances": 2}, {"verticle": "%1$s"}, {"verticle": "%1$s"}]}]}
+        """.formatted(TestStages.Count.class.getName()));
+    int jobs = 50_000;
+    try (ConduitClient client = bridge(vertx, 1000)) {
+      Iterable<Integer> items = () -> java.util.stream.IntStream.range(0, jobs).boxed().iterator();
+      java.util.BitSet answered = new java.util.BitSet(jobs);
+      long[] counts = new long[3]; // results, wrong, duplicated
+      client.map("pipeline.stream", items, MapOptions.defaults().withWindow(1000)).forEach(r -> {
+        counts[0]++;
+        if (!r.ok() || !Integer.valueOf((int) r.index()).equals(r.value())) {
+          counts[1]++;
+        }
+        if (answered.get((int) r.index())) {
+          counts[2]++;
+        }
+        answered.set((int) r.index());
+      });
+      assertEquals(jobs, counts[0]);
+      assertEquals(0, counts[1], "wrong or failed results");
+      assertEquals(0, counts[2], "duplicated results");
+      assertEquals(jobs, answered.cardinality());
+      assertEquals(3 * jobs, TestStages.Count.SEEN.get(), "every stage saw every job once");
     }
   }
 
