@@ -1,7 +1,5 @@
 package io.conduit.pipeline;
 
-import io.conduit.codec.ErrorCode;
-import io.conduit.service.ServiceException;
 import io.vertx.core.Future;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +12,7 @@ final class TestStages {
 
   /**
    * Appends {@code >suffix} (config) to a string job, after {@code delayMs} when the job contains
-   * "slow"; fails with 400 for a job containing {@code failOn} (config), 429 for one containing "busy".
+   * "slow"; fails with 400 for a job containing {@code failOn} (config).
    */
   public static class Append extends StageVerticle {
     @Override
@@ -24,9 +22,6 @@ final class TestStages {
       String failOn = config().getString("failOn");
       if (failOn != null && text.contains(failOn)) {
         throw new IllegalArgumentException("cannot handle '" + text + "'");
-      }
-      if (text.contains("busy") && failOn != null) {
-        throw new ServiceException(ErrorCode.OVERLOADED, "too busy");
       }
       String out = text + ">" + suffix;
       long delay = config().getLong("delayMs", 0L);
