@@ -201,6 +201,16 @@ final class MajordomoWorkers {
     }
   }
 
+  /** True while some worker holds a request (shutdown waits for those, up to its grace period). */
+  boolean holdRequests() {
+    for (Worker w : workers.values()) {
+      if (w.job != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Hands the events collected since the last flush to the event loop, in one batch. */
   void flush() {
     if (!pendingEvents.isEmpty()) {

@@ -202,7 +202,7 @@ final class SocketLoop implements Runnable {
         workers.beginClosing();
         closingDeadline = System.nanoTime() + options.shutdownGraceMs() * 1_000_000L;
       }
-      if (closing && (inFlight == 0 || System.nanoTime() > closingDeadline)) {
+      if (closing && ((inFlight == 0 && !workers.holdRequests()) || System.nanoTime() > closingDeadline)) {
         drainOutbound();
         workers.dropAll(true, "the bridge is shutting down");
         workers.flush();

@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.zeromq.ZMQ;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static io.conduit.bridge.RawZmqClient.text;
 import static io.conduit.bridge.RawZmqClient.utf8;
@@ -280,6 +282,50 @@ class BridgeWorkerTest {
     ReplyException e = failure(reply);
     assertEquals(502, e.failureCode());
     assertTrue(e.getMessage().contains("broke the protocol"), e.getMessage());
+  }
+
+  @Test
+  void aMajordomoClientReachesAWorkerThroughTheBridge(Vertx vertx) throws Exception {
+    deploy(vertx, new JsonObject());
+    RawMdpWorker worker = register("upper", 1).get(0);
+
+    try (BridgeMajordomoTest.MdpClient client = new BridgeMajordomoTest.MdpClient(fixture.endpoint)) {
+      assertEquals("200", text(client.call("mmi.service", "upper").get(2)), "the service is known");
+      // The client waits on its own thread while this one plays the worker.
+      CompletableFuture<List<byte[]>> reply = CompletableFuture.supplyAsync(() -> client.call("upper", "\"mdp\""));
+      worker.reply(worker.awaitRequest(5_000), utf8("\"MDP\""));
+      List<byte[]> frames = reply.get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("MDPC01", "upper", "\"MDP\""), frames.stream().map(RawZmqClient::text).toList());
+    }
+  }
+
+  @Test
+  void underCurveOnlyAdmittedKeysCanRegisterWorkers(Vertx vertx) throws Exception {
+    ZMQ.Curve.KeyPair server = ZMQ.Curve.generateKeyPair();
+    ZMQ.Curve.KeyPair admitted = ZMQ.Curve.generateKeyPair();
+    ZMQ.Curve.KeyPair stranger = ZMQ.Curve.generateKeyPair();
+    deploy(vertx, new JsonObject().put("curve", new JsonObject().put("publicKey", server.publicKey)
+        .put("secretKey", server.secretKey).put("clientKeys", new JsonArray().add(admitted.publicKey))));
+
+    try (RawMdpWorker intruder = RawMdpWorker.unregistered(fixture.endpoint, curveKeys(server, stranger))) {
+      intruder.send(new byte[] {Mdp.READY}, utf8("upper"));
+      assertNull(intruder.receive(1_500), "the handshake is refused: no HEARTBEAT, no DISCONNECT");
+      assertEquals(0, fixture.bridge.stats().workers());
+    }
+
+    RawMdpWorker worker = RawMdpWorker.register(fixture.endpoint, "upper", HEARTBEAT_MS, curveKeys(server, admitted));
+    workers.add(worker);
+    CompletableFuture<Object> reply = request(vertx, "upper", "curve");
+    worker.reply(worker.awaitRequest(5_000), utf8("\"CURVE\""));
+    assertEquals("CURVE", reply.get(10, TimeUnit.SECONDS));
+  }
+
+  private static Consumer<ZMQ.Socket> curveKeys(ZMQ.Curve.KeyPair server, ZMQ.Curve.KeyPair mine) {
+    return s -> {
+      s.setCurveServerKey(ZMQ.Curve.z85Decode(server.publicKey));
+      s.setCurvePublicKey(ZMQ.Curve.z85Decode(mine.publicKey));
+      s.setCurveSecretKey(ZMQ.Curve.z85Decode(mine.secretKey));
+    };
   }
 
   /** Waits for a condition (10 s at most) while the given workers keep heartbeating. */

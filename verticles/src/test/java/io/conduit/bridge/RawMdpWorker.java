@@ -8,6 +8,7 @@ import org.zeromq.ZMQ;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A Majordomo worker (MDP/0.1, RFC 7) on a bare JeroMQ DEALER, driven step by step by a test: it
@@ -31,9 +32,14 @@ final class RawMdpWorker implements AutoCloseable {
    * a READY that got through on a deaf socket leaves a worker that expires within the liveness window).
    */
   static RawMdpWorker register(String endpoint, String service, long heartbeatMs) {
+    return register(endpoint, service, heartbeatMs, null);
+  }
+
+  /** {@link #register(String, String, long)} with socket options (CURVE keys) set before connecting. */
+  static RawMdpWorker register(String endpoint, String service, long heartbeatMs, Consumer<ZMQ.Socket> setup) {
     RawMdpWorker w = new RawMdpWorker(heartbeatMs);
     for (int attempt = 0; attempt < 20; attempt++) {
-      w.open(endpoint);
+      w.open(endpoint, setup);
       w.send(new byte[] {Mdp.READY}, service.getBytes());
       List<byte[]> first = w.receive(attempt < 3 ? 500 : 1500);
       if (first != null && command(first) == Mdp.HEARTBEAT) {
@@ -52,14 +58,21 @@ final class RawMdpWorker implements AutoCloseable {
 
   /** A connected worker socket that has said nothing yet (for refusals and broken frames). */
   static RawMdpWorker unregistered(String endpoint) {
+    return unregistered(endpoint, null);
+  }
+
+  static RawMdpWorker unregistered(String endpoint, Consumer<ZMQ.Socket> setup) {
     RawMdpWorker w = new RawMdpWorker(1_000);
-    w.open(endpoint);
+    w.open(endpoint, setup);
     return w;
   }
 
-  private void open(String endpoint) {
+  private void open(String endpoint, Consumer<ZMQ.Socket> setup) {
     socket = context.createSocket(SocketType.DEALER);
     socket.setLinger(0);
+    if (setup != null) {
+      setup.accept(socket);
+    }
     socket.connect(endpoint);
   }
 
