@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class BridgeWorkerTest {
 
-  private static final long HEARTBEAT_MS = 200;
+  private static final long HEARTBEAT_MS = 250;
 
   private final BridgeFixture fixture = new BridgeFixture();
   private final List<RawMdpWorker> workers = new ArrayList<>();
@@ -56,9 +56,13 @@ class BridgeWorkerTest {
 
   /** Registers workers and waits until exactly they are registered (a deaf first socket expires). */
   private List<RawMdpWorker> register(String service, int count) {
+    return register(service, count, null);
+  }
+
+  private List<RawMdpWorker> register(String service, int count, Consumer<ZMQ.Socket> setup) {
     List<RawMdpWorker> mine = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      RawMdpWorker w = RawMdpWorker.register(fixture.endpoint, service, HEARTBEAT_MS);
+      RawMdpWorker w = RawMdpWorker.register(fixture.endpoint, service, HEARTBEAT_MS, setup);
       workers.add(w);
       mine.add(w);
     }
@@ -313,8 +317,7 @@ class BridgeWorkerTest {
       assertEquals(0, fixture.bridge.stats().workers());
     }
 
-    RawMdpWorker worker = RawMdpWorker.register(fixture.endpoint, "upper", HEARTBEAT_MS, curveKeys(server, admitted));
-    workers.add(worker);
+    RawMdpWorker worker = register("upper", 1, curveKeys(server, admitted)).get(0);
     CompletableFuture<Object> reply = request(vertx, "upper", "curve");
     worker.reply(worker.awaitRequest(5_000), utf8("\"CURVE\""));
     assertEquals("CURVE", reply.get(10, TimeUnit.SECONDS));
