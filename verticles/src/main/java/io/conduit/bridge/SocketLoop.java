@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that owns every ZeroMQ socket of the bridge (sockets are not thread-safe). It
@@ -76,6 +77,8 @@ final class SocketLoop implements Runnable {
   private ZMQ.Socket xpub;
   private ZMQ.Socket zap;
   private Selector selector;
+  private SelectionKey wakeKey;
+  private int idleWakes;
   private final MajordomoWorkers workers;
 
   SocketLoop(BridgeOptions options, Receiver receiver, BridgeStats stats) {
@@ -191,8 +194,9 @@ final class SocketLoop implements Runnable {
       workers.flush();
       if (!worked && outbound.isEmpty() && workerJobs.isEmpty() && !transportFailed.get()
           && !(stopRequested && !closing)) {
-        selector.select(closing ? 20 : Math.min(500, workerWaitMs));
-        selector.selectedKeys().clear();
+        sleep(closing ? 20 : Math.min(500, workerWaitMs));
+      } else {
+        idleWakes = 0;
       }
       if (transportFailed.getAndSet(false)) {
         restartTransport();
@@ -209,6 +213,32 @@ final class SocketLoop implements Runnable {
         return;
       }
     }
+  }
+
+  /**
+   * Sleeps in the selector until a socket or the wake-up pipe signals, or the timeout. JeroMQ's
+   * I/O thread writes a socket's signal byte before it counts it, and ZMQ_EVENTS reads only counted
+   * bytes: a wake-up that found nothing to do means that I/O thread is between the two (on a busy
+   * machine, descheduled there for milliseconds). Selecting again at once would spin on the
+   * readable byte and take the CPU that thread needs, so the loop first yields, then naps 50 µs.
+   */
+  private void sleep(long timeoutMs) throws IOException {
+    if (idleWakes > 0) {
+      if (idleWakes < 3) {
+        Thread.yield();
+      } else {
+        LockSupport.parkNanos(50_000L);
+      }
+    }
+    int ready = selector.select(timeoutMs);
+    boolean woken = selector.selectedKeys().contains(wakeKey);
+    if (woken) {
+      // The wake-up byte can land after its flag was reset (a producer sets the flag, then
+      // writes): drain it here, or it would keep the selector awake until the next wake-up.
+      drainWakePipe();
+    }
+    selector.selectedKeys().clear();
+    idleWakes = ready > 0 && !woken ? idleWakes + 1 : 0;
   }
 
   private static boolean readable(ZMQ.Socket socket) {
@@ -229,7 +259,7 @@ final class SocketLoop implements Runnable {
         LOG.log(Level.WARNING, "ZeroMQ I/O thread reported " + error + " on a connection; it goes on serving"));
     try {
       selector = Selector.open();
-      wake.source().register(selector, SelectionKey.OP_READ);
+      wakeKey = wake.source().register(selector, SelectionKey.OP_READ);
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the bridge's selector", e);
     }
