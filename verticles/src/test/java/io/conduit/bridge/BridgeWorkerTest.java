@@ -331,6 +331,23 @@ class BridgeWorkerTest {
     };
   }
 
+  @Test
+  void badWorkerSettingsAreRefusedNamingTheField() {
+    for (JsonObject bad : List.of(new JsonObject().put("heartbeatIntervalMs", 0),
+        new JsonObject().put("heartbeatLiveness", "3"),
+        new JsonObject().put("maxQueuedPerService", -1),
+        new JsonObject().put("idempotentServices", "upper"),
+        new JsonObject().put("idempotentServices", new JsonArray().add(new JsonObject().put("regex", "("))))) {
+      String field = bad.fieldNames().iterator().next();
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> BridgeOptions.fromJson(bad));
+      assertTrue(e.getMessage().contains(field), e.getMessage());
+    }
+    WorkerOptions defaults = BridgeOptions.fromJson(new JsonObject()).workers();
+    assertEquals(2_500, defaults.heartbeatIntervalMs());
+    assertEquals(7_500, defaults.expiryMs(), "RFC 7: three intervals");
+  }
+
   /** Waits for a condition (10 s at most) while the given workers keep heartbeating. */
   private static void awaitWhileHeartbeating(BooleanSupplier condition, List<RawMdpWorker> alive) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
