@@ -28,16 +28,17 @@ import java.util.Set;
  * @param curve                CURVE keys, or null for plain TCP
  * @param insecure             allow a non-loopback bind without CURVE or an inbound allow-list
  * @param shutdownGraceMs      how long stopping waits for in-flight replies
+ * @param workers              external Majordomo workers: heartbeats, idempotent services, queue bound
  */
 public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions inbound, Permissions outbound,
                             int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, long defaultTimeoutMs,
                             long maxTimeoutMs, int compressAboveBytes, int highWaterMark, CurveConfig curve,
-                            boolean insecure, long shutdownGraceMs) {
+                            boolean insecure, long shutdownGraceMs, WorkerOptions workers) {
 
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
   public static final String DEFAULT_EVENTS_ENDPOINT = "tcp://127.0.0.1:5556";
 
-  private static final Set<String> FIELDS = Set.of("endpoint", "eventsEndpoint", "inbound", "outbound",
+  private static final Set<String> FIELDS = fields("endpoint", "eventsEndpoint", "inbound", "outbound",
       "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs", "maxTimeoutMs",
       "compressAboveBytes", "highWaterMark", "curve", "insecure", "shutdownGraceMs");
 
@@ -62,7 +63,8 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
         positiveInt(c, "highWaterMark", 100_000),
         curve(c.getValue("curve")),
         c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
-        positiveInt(c, "shutdownGraceMs", 2_000));
+        positiveInt(c, "shutdownGraceMs", 2_000),
+        WorkerOptions.fromJson(c));
     o.checkExposure();
     return o;
   }
@@ -190,6 +192,12 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
       throw new IllegalArgumentException("bridge config: " + field + " must be a positive whole number, got " + v);
     }
     return i;
+  }
+
+  private static Set<String> fields(String... own) {
+    Set<String> all = new HashSet<>(Set.of(own));
+    all.addAll(Set.of(WorkerOptions.FIELDS));
+    return Set.copyOf(all);
   }
 
   private static <T> T fail(String message) {

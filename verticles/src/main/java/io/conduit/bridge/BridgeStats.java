@@ -21,6 +21,15 @@ public final class BridgeStats {
   private volatile int inFlight;
   private volatile int clientsWithRequests;
   private volatile int subscribedAddresses;
+  private final LongAdder workerRequests = new LongAdder();
+  private final LongAdder workerReplies = new LongAdder();
+  private final LongAdder workerRetries = new LongAdder();
+  private final LongAdder workersLost = new LongAdder();
+  private final LongAdder workersRefused = new LongAdder();
+  private final LongAdder workerProtocolErrors = new LongAdder();
+  private volatile int workers;
+  private volatile int workerServices;
+  private volatile int workerQueued;
 
   public BridgeStats() {
     for (ErrorCode c : ErrorCode.values()) {
@@ -73,6 +82,82 @@ public final class BridgeStats {
     subscribedAddresses = count;
   }
 
+  void workers(int registered) {
+    workers = registered;
+  }
+
+  void workerServices(int withConsumer) {
+    workerServices = withConsumer;
+  }
+
+  void workerQueued(int requests) {
+    workerQueued = requests;
+  }
+
+  void workerRequested() {
+    workerRequests.increment();
+  }
+
+  void workerReplied() {
+    workerReplies.increment();
+  }
+
+  void workerRetried() {
+    workerRetries.increment();
+  }
+
+  void workerLost() {
+    workersLost.increment();
+  }
+
+  void workerRefused() {
+    workersRefused.increment();
+  }
+
+  void workerProtocolError() {
+    workerProtocolErrors.increment();
+  }
+
+  /** External Majordomo workers registered now. */
+  public int workers() {
+    return workers;
+  }
+
+  /** Services that external Majordomo workers serve now (their event-bus consumer is registered). */
+  public int workerServices() {
+    return workerServices;
+  }
+
+  /** Requests waiting for a free external worker now. */
+  public int workerQueued() {
+    return workerQueued;
+  }
+
+  /** Requests handed to external workers so far (a retry counts again). */
+  public long workerRequests() {
+    return workerRequests.sum();
+  }
+
+  /** Requests retried on another worker after theirs was lost. */
+  public long workerRetries() {
+    return workerRetries.sum();
+  }
+
+  /** Workers dropped so far: silent past the liveness window, DISCONNECT, protocol errors. */
+  public long workersLost() {
+    return workersLost.sum();
+  }
+
+  /** READY commands refused (service not permitted). */
+  public long workersRefused() {
+    return workersRefused.sum();
+  }
+
+  /** Worker messages that broke MDP/0.1 (answered with DISCONNECT). */
+  public long workerProtocolErrors() {
+    return workerProtocolErrors.sum();
+  }
+
   public long transportRestarts() {
     return transportRestarts.sum();
   }
@@ -104,6 +189,16 @@ public final class BridgeStats {
         .put("eventsDropped", eventsDropped.sum())
         .put("transportRestarts", transportRestarts.sum())
         .put("malformedFrames", malformedFrames.sum())
+        .put("workers", new JsonObject()
+            .put("registered", workers)
+            .put("services", workerServices)
+            .put("queued", workerQueued)
+            .put("requests", workerRequests.sum())
+            .put("replies", workerReplies.sum())
+            .put("retries", workerRetries.sum())
+            .put("lost", workersLost.sum())
+            .put("refused", workersRefused.sum())
+            .put("protocolErrors", workerProtocolErrors.sum()))
         .put("errors", byCode);
   }
 }

@@ -84,8 +84,8 @@ final class MajordomoClients {
     });
   }
 
-  /** The first body frame: its JSON value when it parses, else the bytes. */
-  private static Object decode(byte[] body) {
+  /** A body frame: its JSON value when it parses, else the bytes (null when empty). */
+  static Object decode(byte[] body) {
     if (body.length == 0) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.mdp.Mdp;
 import io.vertx.core.json.JsonObject;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that owns every ZeroMQ socket of the bridge (sockets are not thread-safe). It
@@ -39,6 +41,8 @@ final class SocketLoop implements Runnable {
     void requests(List<Inbound> batch);
 
     void subscription(String topic, boolean subscribed);
+
+    void workerEvents(List<WorkerEvent> events);
   }
 
   private static final System.Logger LOG = System.getLogger(SocketLoop.class.getName());
@@ -52,6 +56,7 @@ final class SocketLoop implements Runnable {
   private final Receiver receiver;
   private final BridgeStats stats;
   private final Queue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+  private final Queue<WorkerJob> workerJobs = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedEvents = new AtomicInteger();
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final AtomicBoolean transportFailed = new AtomicBoolean();
@@ -72,11 +77,15 @@ final class SocketLoop implements Runnable {
   private ZMQ.Socket xpub;
   private ZMQ.Socket zap;
   private Selector selector;
+  private SelectionKey wakeKey;
+  private int idleWakes;
+  private final MajordomoWorkers workers;
 
   SocketLoop(BridgeOptions options, Receiver receiver, BridgeStats stats) {
     this.options = options;
     this.receiver = receiver;
     this.stats = stats;
+    this.workers = new MajordomoWorkers(options, this::sendToWorker, receiver::workerEvents, stats);
     try {
       this.wake = Pipe.open();
       wake.source().configureBlocking(false);
@@ -120,6 +129,14 @@ final class SocketLoop implements Runnable {
     }
   }
 
+  /** Queues a request for a service of external workers; callable from any thread, never blocks. */
+  void submit(WorkerJob job) {
+    workerJobs.offer(job);
+    if (wakePending.compareAndSet(false, true)) {
+      wakeUp();
+    }
+  }
+
   @Override
   public void run() {
     try {
@@ -156,6 +173,11 @@ final class SocketLoop implements Runnable {
         drainWakePipe();
       }
       drainOutbound();
+      WorkerJob job;
+      while ((job = workerJobs.poll()) != null) {
+        workers.submit(job);
+      }
+      long workerWaitMs = workers.tick(System.nanoTime());
       boolean worked = false;
       if (zap != null && readable(zap)) {
         answerZap();
@@ -169,22 +191,54 @@ final class SocketLoop implements Runnable {
         readSubscriptions();
         worked = true;
       }
-      if (!worked && outbound.isEmpty() && !transportFailed.get() && !(stopRequested && !closing)) {
-        selector.select(closing ? 20 : 500);
-        selector.selectedKeys().clear();
+      workers.flush();
+      if (!worked && outbound.isEmpty() && workerJobs.isEmpty() && !transportFailed.get()
+          && !(stopRequested && !closing)) {
+        sleep(closing ? 20 : Math.min(500, workerWaitMs));
+      } else {
+        idleWakes = 0;
       }
       if (transportFailed.getAndSet(false)) {
         restartTransport();
       }
       if (stopRequested && !closing) {
         closing = true;
+        workers.beginClosing();
         closingDeadline = System.nanoTime() + options.shutdownGraceMs() * 1_000_000L;
       }
-      if (closing && (inFlight == 0 || System.nanoTime() > closingDeadline)) {
+      if (closing && ((inFlight == 0 && !workers.holdRequests()) || System.nanoTime() > closingDeadline)) {
         drainOutbound();
+        workers.dropAll(true, "the bridge is shutting down");
+        workers.flush();
         return;
       }
     }
+  }
+
+  /**
+   * Sleeps in the selector until a socket or the wake-up pipe signals, or the timeout. JeroMQ's
+   * I/O thread writes a socket's signal byte before it counts it, and ZMQ_EVENTS reads only counted
+   * bytes: a wake-up that found nothing to do means that I/O thread is between the two (on a busy
+   * machine, descheduled there for milliseconds). Selecting again at once would spin on the
+   * readable byte and take the CPU that thread needs, so the loop first yields, then naps 50 µs.
+   */
+  private void sleep(long timeoutMs) throws IOException {
+    if (idleWakes > 0) {
+      if (idleWakes < 3) {
+        Thread.yield();
+      } else {
+        LockSupport.parkNanos(50_000L);
+      }
+    }
+    int ready = selector.select(timeoutMs);
+    boolean woken = selector.selectedKeys().contains(wakeKey);
+    if (woken) {
+      // The wake-up byte can land after its flag was reset (a producer sets the flag, then
+      // writes): drain it here, or it would keep the selector awake until the next wake-up.
+      drainWakePipe();
+    }
+    selector.selectedKeys().clear();
+    idleWakes = ready > 0 && !woken ? idleWakes + 1 : 0;
   }
 
   private static boolean readable(ZMQ.Socket socket) {
@@ -205,7 +259,7 @@ final class SocketLoop implements Runnable {
         LOG.log(Level.WARNING, "ZeroMQ I/O thread reported " + error + " on a connection; it goes on serving"));
     try {
       selector = Selector.open();
-      wake.source().register(selector, SelectionKey.OP_READ);
+      wakeKey = wake.source().register(selector, SelectionKey.OP_READ);
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the bridge's selector", e);
     }
@@ -304,6 +358,10 @@ final class SocketLoop implements Runnable {
         frames = frames.subList(1, frames.size());
         count--;
       }
+      if (!frames.isEmpty() && Mdp.isWorker(frames.get(0))) {
+        workers.received(identity, delimited, frames, size, System.nanoTime());
+        continue;
+      }
       Inbound request = new Inbound(identity, delimited, frames);
       if (count > MAX_FRAMES) {
         refuse(request, ErrorCode.BAD_REQUEST, "a message has at most 6 frames after the identity, this one has "
@@ -395,6 +453,17 @@ final class SocketLoop implements Runnable {
     stats.replied();
   }
 
+  /** To an external worker: like a reply, but not counted as one. */
+  private void sendToWorker(byte[] identity, boolean delimited, byte[][] frames) {
+    if (!router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+      return;
+    }
+    if (delimited) {
+      router.send(EMPTY, ZMQ.SNDMORE | ZMQ.DONTWAIT);
+    }
+    sendFrames(router, frames);
+  }
+
   private static void sendFrames(ZMQ.Socket socket, byte[][] frames) {
     int last = frames.length - 1;
     for (int i = 0; i <= last; i++) {
@@ -457,6 +526,9 @@ final class SocketLoop implements Runnable {
   /** Rebuilds context and sockets after the I/O thread died; clients reconnect by themselves. */
   private void restartTransport() {
     stats.transportRestarted();
+    // The workers' connections went with the sockets; they re-register when they miss our heartbeats.
+    workers.dropAll(false, "the bridge's sockets restarted");
+    workers.flush();
     closeSockets();
     inFlightByClient.clear();
     inFlight = 0;

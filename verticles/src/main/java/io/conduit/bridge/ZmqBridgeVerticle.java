@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The ZeroMQ bridge (CBP/1, see PROTOCOL.md): a ROUTER for requests, sends, publishes and pings
- * (and Majordomo clients), an XPUB for events. Config is {@link BridgeOptions}' JSON, e.g.
+ * (and Majordomo clients and workers), an XPUB for events. Config is {@link BridgeOptions}' JSON, e.g.
  * {@code {"endpoint": "tcp://127.0.0.1:5555", "eventsEndpoint": "tcp://127.0.0.1:5556",
  * "inbound": ["echo", {"regex": "docs.*"}]}}. Deploy one instance per endpoint.
  */
@@ -19,6 +19,7 @@ public class ZmqBridgeVerticle extends VerticleBase {
   private final BridgeStats stats = new BridgeStats();
   private SocketLoop sockets;
   private EventSubscriptions subscriptions;
+  private WorkerConsumers workerConsumers;
 
   @Override
   public Future<?> start() {
@@ -40,9 +41,15 @@ public class ZmqBridgeVerticle extends VerticleBase {
       public void subscription(String topic, boolean subscribed) {
         loop.runOnContext(v -> subscriptions.changed(topic, subscribed));
       }
+
+      @Override
+      public void workerEvents(List<WorkerEvent> events) {
+        loop.runOnContext(v -> workerConsumers.handle(events));
+      }
     }, stats);
     handler[0] = new RequestHandler(vertx, options, sockets, stats, nodeId());
     subscriptions = new EventSubscriptions(vertx.eventBus(), sockets, stats);
+    workerConsumers = new WorkerConsumers(vertx.eventBus(), sockets, options.maxMessageBytes(), stats);
     return Future.fromCompletionStage(sockets.start(), context);
   }
 
@@ -51,7 +58,12 @@ public class ZmqBridgeVerticle extends VerticleBase {
     if (sockets == null) {
       return Future.succeededFuture();
     }
-    return subscriptions.closeAll().transform(v -> Future.fromCompletionStage(sockets.stop(), context));
+    // Worker services go first (callers get NO_HANDLERS); requests already with a worker may still
+    // finish within the grace period, whatever is left fails once the socket thread has stopped.
+    return subscriptions.closeAll()
+        .eventually(() -> workerConsumers.closeAll())
+        .transform(v -> Future.fromCompletionStage(sockets.stop(), context))
+        .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"));
   }
 
   /** Counters of this bridge instance. */

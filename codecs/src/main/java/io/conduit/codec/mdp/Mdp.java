@@ -3,7 +3,7 @@ package io.conduit.codec.mdp;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Majordomo Protocol 0.1 (ZeroMQ RFC 7) constants, as the bridge's ROUTER sees them. */
+/** Majordomo Protocol 0.1 (ZeroMQ RFC 7) constants and broker-to-worker frames, as the bridge's ROUTER sees them. */
 public final class Mdp {
 
   /** Client header, frame 1 of a client request and of its reply. */
@@ -21,6 +21,8 @@ public final class Mdp {
   public static final String MMI_PREFIX = "mmi.";
   public static final String MMI_SERVICE = "mmi.service";
 
+  private static final byte[] EMPTY = new byte[0];
+
   private Mdp() {
   }
 
@@ -30,5 +32,32 @@ public final class Mdp {
 
   public static boolean isWorker(byte[] frame) {
     return Arrays.equals(WORKER, frame);
+  }
+
+  /** REQUEST to a worker, after the empty delimiter: {@code "MDPW01" 0x02 client "" body}. */
+  public static byte[][] request(byte[] clientId, byte[] body) {
+    return new byte[][] {WORKER, {REQUEST}, clientId, EMPTY, body};
+  }
+
+  /** HEARTBEAT to a worker, after the empty delimiter. */
+  public static byte[][] heartbeat() {
+    return new byte[][] {WORKER, {HEARTBEAT}};
+  }
+
+  /** DISCONNECT to a worker, after the empty delimiter. */
+  public static byte[][] disconnect() {
+    return new byte[][] {WORKER, {DISCONNECT}};
+  }
+
+  /** A command byte's name for logs. */
+  public static String commandName(byte command) {
+    return switch (command) {
+      case READY -> "READY";
+      case REQUEST -> "REQUEST";
+      case REPLY -> "REPLY";
+      case HEARTBEAT -> "HEARTBEAT";
+      case DISCONNECT -> "DISCONNECT";
+      default -> String.format("0x%02x", command);
+    };
   }
 }

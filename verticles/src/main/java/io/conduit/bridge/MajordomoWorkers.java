@@ -1,0 +1,375 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.mdp.Mdp;
+import io.conduit.codec.mdp.MdpException;
+import io.conduit.codec.mdp.WorkerMessage;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * External Majordomo workers (MDP/0.1 worker side, RFC 7) on the bridge's ROUTER: registration,
+ * round-robin dispatch with a bounded queue per service, heartbeats both ways, and what happens to
+ * a request whose worker dies. Socket thread only: it owns the sockets these workers talk through,
+ * so their bookkeeping needs no locks. What the event loop must learn (a service appeared or went,
+ * a request ended) is collected as {@link WorkerEvent}s and handed over in one batch by
+ * {@link #flush()}.
+ */
+final class MajordomoWorkers {
+
+  /** Sends frames to a worker (after its identity and delimiter); never blocks. */
+  interface Sender {
+    void send(byte[] identity, boolean delimited, byte[][] frames);
+  }
+
+  private static final System.Logger LOG = System.getLogger(MajordomoWorkers.class.getName());
+
+  private final BridgeOptions options;
+  private final WorkerOptions config;
+  private final Sender sender;
+  private final java.util.function.Consumer<List<WorkerEvent>> events;
+  private final BridgeStats stats;
+  private final Map<String, Service> services = new LinkedHashMap<>();
+  private final Map<String, Worker> workers = new HashMap<>();
+  private List<WorkerEvent> pendingEvents = new ArrayList<>();
+  private long nextTick;
+  private int queued;
+  private boolean closing;
+
+  private static final class Worker {
+    final byte[] identity;
+    final String key;
+    final boolean delimited;
+    final Service service;
+    long expiresAt;
+    long heartbeatAt;
+    Job job;
+
+    Worker(byte[] identity, String key, boolean delimited, Service service) {
+      this.identity = identity;
+      this.key = key;
+      this.delimited = delimited;
+      this.service = service;
+    }
+
+    String name() {
+      return HexFormat.of().formatHex(identity);
+    }
+  }
+
+  private static final class Service {
+    final String name;
+    final boolean idempotent;
+    final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    final ArrayDeque<Job> queue = new ArrayDeque<>();
+    int workers;
+
+    Service(String name, boolean idempotent) {
+      this.name = name;
+      this.idempotent = idempotent;
+    }
+  }
+
+  private static final class Job {
+    final long id;
+    final byte[] clientId;
+    final byte[] body;
+    boolean retried;
+
+    Job(WorkerJob job) {
+      this.id = job.id();
+      this.clientId = ByteBuffer.allocate(Long.BYTES).putLong(job.id()).array();
+      this.body = job.body();
+    }
+  }
+
+  MajordomoWorkers(BridgeOptions options, Sender sender, java.util.function.Consumer<List<WorkerEvent>> events,
+                   BridgeStats stats) {
+    this.options = options;
+    this.config = options.workers();
+    this.sender = sender;
+    this.events = events;
+    this.stats = stats;
+    this.nextTick = System.nanoTime();
+  }
+
+  /** A message from a worker: {@code frames} start at "MDPW01"; {@code size} is all frames' bytes. */
+  void received(byte[] identity, boolean delimited, List<byte[]> frames, long size, long now) {
+    String key = new String(identity, StandardCharsets.ISO_8859_1);
+    Worker worker = workers.get(key);
+    if (worker != null) {
+      // RFC 7: any command from a worker counts as a heartbeat.
+      worker.expiresAt = now + config.expiryMs() * 1_000_000L;
+    }
+    WorkerMessage message;
+    try {
+      message = WorkerMessage.parse(frames);
+    } catch (MdpException e) {
+      protocolError(identity, delimited, worker, e.getMessage());
+      return;
+    }
+    switch (message.command()) {
+      case Mdp.READY -> ready(identity, key, delimited, worker, message.service(), now);
+      case Mdp.REPLY -> reply(identity, delimited, worker, message, size);
+      case Mdp.HEARTBEAT -> {
+        if (worker == null) {
+          // A worker the bridge forgot (expired, or the bridge restarted): RFC 7 says reconnect.
+          sender.send(identity, delimited, Mdp.disconnect());
+        }
+      }
+      case Mdp.DISCONNECT -> {
+        if (worker != null) {
+          lose(worker, "it sent DISCONNECT", true);
+        }
+      }
+      default -> protocolError(identity, delimited, worker, "unexpected command " + message.commandName());
+    }
+  }
+
+  /** A request for a service of workers, from the event loop. */
+  void submit(WorkerJob request) {
+    Service service = services.get(request.service());
+    if (closing) {
+      fail(request.id(), ErrorCode.UNAVAILABLE, "the bridge is shutting down; service '" + request.service()
+          + "' takes no more requests here");
+    } else if (service == null) {
+      fail(request.id(), ErrorCode.UNAVAILABLE, "no external worker serves '" + request.service() + "' any more");
+    } else if (!service.idle.isEmpty()) {
+      dispatch(service.idle.poll(), new Job(request));
+    } else if (service.queue.size() < config.maxQueuedPerService()) {
+      service.queue.add(new Job(request));
+      queued(1);
+    } else {
+      stats.error(ErrorCode.OVERLOADED);
+      fail(request.id(), ErrorCode.OVERLOADED, "all " + service.workers + " workers of '" + service.name
+          + "' are busy and " + service.queue.size() + " requests wait, the most allowed; retry later");
+    }
+  }
+
+  /**
+   * Heartbeats workers due one and drops those silent for the liveness window. Returns the ms until
+   * it next has something to do, for the socket thread's sleep.
+   */
+  long tick(long now) {
+    if (workers.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    long checkEvery = Math.max(1, Math.min(config.heartbeatIntervalMs(), config.expiryMs()) / 4);
+    if (now - nextTick >= 0) {
+      nextTick = now + checkEvery * 1_000_000L;
+      for (Worker w : new ArrayList<>(workers.values())) {
+        if (now - w.expiresAt > 0) {
+          sender.send(w.identity, w.delimited, Mdp.disconnect());
+          lose(w, "no heartbeat for " + config.expiryMs() + " ms", true);
+        } else if (now - w.heartbeatAt >= 0) {
+          heartbeat(w, now);
+        }
+      }
+    }
+    return Math.max(1, (nextTick - now) / 1_000_000L);
+  }
+
+  /** Shutdown begins: queued requests fail, requests with workers may still finish. */
+  void beginClosing() {
+    closing = true;
+    for (Service s : services.values()) {
+      failQueue(s, ErrorCode.UNAVAILABLE, "the bridge is shutting down before a worker of '" + s.name
+          + "' took the request");
+    }
+  }
+
+  /**
+   * Every worker goes: told with DISCONNECT when {@code tellThem} (shutdown), silently when the
+   * sockets themselves are gone (transport restart); their requests fail.
+   */
+  void dropAll(boolean tellThem, String reason) {
+    for (Worker w : new ArrayList<>(workers.values())) {
+      if (tellThem) {
+        sender.send(w.identity, w.delimited, Mdp.disconnect());
+      }
+      lose(w, reason, false);
+    }
+  }
+
+  /** True while some worker holds a request (shutdown waits for those, up to its grace period). */
+  boolean holdRequests() {
+    for (Worker w : workers.values()) {
+      if (w.job != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Hands the events collected since the last flush to the event loop, in one batch. */
+  void flush() {
+    if (!pendingEvents.isEmpty()) {
+      List<WorkerEvent> batch = pendingEvents;
+      pendingEvents = new ArrayList<>();
+      events.accept(batch);
+    }
+  }
+
+  private void ready(byte[] identity, String key, boolean delimited, Worker known, String name, long now) {
+    if (known != null) {
+      protocolError(identity, delimited, known, "READY from a worker already registered for '"
+          + known.service.name + "'");
+      return;
+    }
+    String refusal = name.startsWith(Mdp.MMI_PREFIX) ? "'mmi.*' names are the bridge's own management services"
+        : !options.inbound().permits(name) ? "'" + name + "' is not permitted by the inbound allow-list"
+        : closing ? "the bridge is shutting down" : null;
+    if (refusal != null) {
+      stats.workerRefused();
+      stats.error(ErrorCode.FORBIDDEN);
+      LOG.log(Level.INFO, "refused MDP worker " + HexFormat.of().formatHex(identity) + " for service '" + name
+          + "': " + refusal);
+      sender.send(identity, delimited, Mdp.disconnect());
+      return;
+    }
+    Service service = services.get(name);
+    if (service == null) {
+      service = new Service(name, config.idempotentServices().permits(name));
+      services.put(name, service);
+      pendingEvents.add(new WorkerEvent.ServiceChange(name, true));
+      LOG.log(Level.INFO, "external MDP workers now serve '" + name + "'");
+    }
+    Worker worker = new Worker(identity, key, delimited, service);
+    worker.expiresAt = now + config.expiryMs() * 1_000_000L;
+    workers.put(key, worker);
+    service.workers++;
+    stats.workers(workers.size());
+    heartbeat(worker, now);
+    idle(worker);
+  }
+
+  private void reply(byte[] identity, boolean delimited, Worker worker, WorkerMessage message, long size) {
+    if (worker == null) {
+      // RFC 7: a worker the broker does not know gets DISCONNECT (it re-registers).
+      sender.send(identity, delimited, Mdp.disconnect());
+      return;
+    }
+    Job job = worker.job;
+    if (job == null || !Arrays.equals(job.clientId, message.clientId())) {
+      protocolError(identity, delimited, worker, "REPLY for a request it was not given");
+      return;
+    }
+    worker.job = null;
+    stats.workerReplied();
+    if (size > options.maxMessageBytes()) {
+      stats.error(ErrorCode.TOO_LARGE);
+      fail(job.id, ErrorCode.TOO_LARGE, "the reply of a worker of '" + worker.service.name + "' is " + size
+          + " bytes, over the limit of " + options.maxMessageBytes());
+    } else {
+      pendingEvents.add(WorkerEvent.Outcome.replied(job.id, message.body()));
+    }
+    idle(worker);
+  }
+
+  /** A worker is free: give it the oldest queued request, or put it at the back of the idle line. */
+  private void idle(Worker worker) {
+    Job next = worker.service.queue.poll();
+    if (next != null) {
+      queued(-1);
+      dispatch(worker, next);
+    } else {
+      worker.service.idle.add(worker);
+    }
+  }
+
+  private void dispatch(Worker worker, Job job) {
+    worker.job = job;
+    sender.send(worker.identity, worker.delimited, Mdp.request(job.clientId, job.body));
+    // RFC 7: a peer need not heartbeat while it sends other commands.
+    worker.heartbeatAt = System.nanoTime() + config.heartbeatIntervalMs() * 1_000_000L;
+    stats.workerRequested();
+  }
+
+  private void heartbeat(Worker worker, long now) {
+    sender.send(worker.identity, worker.delimited, Mdp.heartbeat());
+    worker.heartbeatAt = now + config.heartbeatIntervalMs() * 1_000_000L;
+  }
+
+  private void protocolError(byte[] identity, boolean delimited, Worker worker, String problem) {
+    stats.workerProtocolError();
+    LOG.log(Level.WARNING, "MDP worker " + HexFormat.of().formatHex(identity) + " broke the protocol (" + problem
+        + "); sent DISCONNECT");
+    sender.send(identity, delimited, Mdp.disconnect());
+    if (worker != null) {
+      lose(worker, "it broke the protocol: " + problem, true);
+    }
+  }
+
+  /**
+   * A worker is gone: its request is retried (when {@code mayRetry} and the service is idempotent)
+   * or failed; the service goes with its last worker.
+   */
+  private void lose(Worker worker, String reason, boolean mayRetry) {
+    workers.remove(worker.key);
+    Service service = worker.service;
+    service.idle.remove(worker);
+    service.workers--;
+    stats.workerLost();
+    LOG.log(Level.INFO, "MDP worker " + worker.name() + " of '" + service.name + "' dropped: " + reason);
+    Job job = worker.job;
+    if (job != null) {
+      String lost = "the worker handling this request for '" + service.name + "' was lost (" + reason + ")";
+      if (!mayRetry) {
+        fail(job.id, ErrorCode.UNAVAILABLE, lost + "; every worker of this bridge went with it");
+      } else if (!service.idempotent) {
+        fail(job.id, ErrorCode.RECIPIENT_FAILURE, lost + "; not retried: '" + service.name
+            + "' is not declared idempotent (bridge config idempotentServices)");
+      } else if (job.retried) {
+        fail(job.id, ErrorCode.RECIPIENT_FAILURE, lost + "; it had already been retried once");
+      } else if (service.workers == 0) {
+        fail(job.id, ErrorCode.RECIPIENT_FAILURE, lost + "; no other worker serves '" + service.name
+            + "' to retry on");
+      } else {
+        job.retried = true;
+        stats.workerRetried();
+        Worker other = service.idle.poll();
+        if (other != null) {
+          dispatch(other, job);
+        } else {
+          service.queue.addFirst(job);
+          queued(1);
+        }
+      }
+    }
+    if (service.workers == 0) {
+      services.remove(service.name);
+      failQueue(service, ErrorCode.UNAVAILABLE, "the last worker of '" + service.name + "' went away (" + reason
+          + ") before it took the request");
+      pendingEvents.add(new WorkerEvent.ServiceChange(service.name, false));
+      LOG.log(Level.INFO, "no external MDP worker serves '" + service.name + "' any more");
+    }
+    stats.workers(workers.size());
+  }
+
+  private void failQueue(Service service, ErrorCode code, String message) {
+    Job job;
+    while ((job = service.queue.poll()) != null) {
+      queued(-1);
+      fail(job.id, code, message);
+    }
+  }
+
+  private void queued(int change) {
+    queued += change;
+    stats.workerQueued(queued);
+  }
+
+  private void fail(long id, ErrorCode code, String message) {
+    pendingEvents.add(WorkerEvent.Outcome.failed(id, code, message));
+  }
+}
