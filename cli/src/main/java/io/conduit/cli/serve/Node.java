@@ -5,6 +5,7 @@ import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
 import io.conduit.deploy.RunningServices;
+import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,17 +23,20 @@ public final class Node {
   private final Vertx vertx;
   private final RunningServices services;
   private final NodeControl control;
+  private final Scaler scaler;
   private final ClusterSettings cluster;
 
   private Node(Vertx vertx, RunningServices services, NodeControl control, ClusterSettings cluster) {
     this.vertx = vertx;
     this.services = services;
     this.control = control;
+    this.scaler = new Scaler(services).start();
     this.cluster = cluster;
   }
 
   /**
-   * Starts Vert.x (clustered when {@code cluster} is not null) and deploys the plan. On any failure
+   * Starts Vert.x (clustered when {@code cluster} is not null), deploys the plan, answers control
+   * requests and starts the scaler (which also replaces crashed instances). On any failure
    * Vert.x is closed again before the returned future fails.
    */
   public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster) {
@@ -55,8 +59,12 @@ public final class Node {
     });
   }
 
-  /** Stops answering control requests, undeploys the services (so stores flush), leaves the cluster and closes Vert.x. */
+  /**
+   * Stops the scaler and control requests, undeploys the services (so stores flush), leaves the
+   * cluster and closes Vert.x.
+   */
   public Future<Void> stop() {
+    scaler.stop();
     // Chained on a future without a context: the result completes after Vert.x's event loops are gone.
     return Future.<Void>succeededFuture()
         .transform(ignored -> control.unregister().otherwiseEmpty())
