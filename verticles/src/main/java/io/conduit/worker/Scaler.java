@@ -4,11 +4,11 @@ import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.ServiceInfo;
 import io.conduit.deploy.ServiceSpec;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 
 import java.lang.System.Logger.Level;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +35,7 @@ public final class Scaler {
   private final LoadMeter meter;
   private final Map<String, Hysteresis> decisions = new ConcurrentHashMap<>();
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
-  private long timer = -1;
+  private String deploymentId;
   private boolean replacing;
 
   public Scaler(RunningServices services) {
@@ -53,39 +53,56 @@ public final class Scaler {
     this.meter = new LoadMeter(vertx);
   }
 
-  /** Starts measuring and deciding. */
-  public synchronized Scaler start() {
-    if (timer < 0) {
-      meter.attach();
-      timer = vertx.setPeriodic(tickMs, id -> tick());
+  /**
+   * Starts measuring and deciding, in a deployment of its own (so its timer does not end with
+   * whichever service's context this happens to be called on).
+   */
+  public synchronized Future<Scaler> start() {
+    if (deploymentId != null) {
+      return Future.succeededFuture(this);
     }
-    return this;
+    return vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        meter.attach();
+        vertx.setPeriodic(tickMs, id -> tick());
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<?> stop() {
+        meter.detach();
+        return Future.succeededFuture();
+      }
+    }).map(id -> {
+      synchronized (this) {
+        deploymentId = id;
+      }
+      return this;
+    });
   }
 
   /** Stops; instance counts stay where they are. */
-  public synchronized void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      meter.detach();
-      timer = -1;
-    }
+  public synchronized Future<Void> stop() {
+    String id = deploymentId;
+    deploymentId = null;
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
   private void tick() {
     replaceLost();
     meter.forgetStale();
-    List<ServiceSpec> specs = services.specs();
     Set<String> measured = new HashSet<>();
     long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
-    for (ServiceSpec spec : specs) {
+    for (ServiceSpec spec : services.specs()) {
       ServiceInfo info = services.info(spec.name()).orElse(null);
       if (info == null || !info.running() || !info.scalable()) {
         decisions.remove(spec.name());
         continue;
       }
-      List<String> ids = services.deploymentIds(spec.name());
-      measured.addAll(ids);
-      LoadMeter.Load load = meter.sample(ids);
+      measured.add(spec.name());
+      meter.track(spec.name(), info.address(), services.deploymentIds(spec.name()));
+      LoadMeter.Load load = meter.sample(spec.name());
       Hysteresis decision = decisions.computeIfAbsent(spec.name(), n -> new Hysteresis(tickMs));
       if (busy.contains(spec.name())) {
         continue;
@@ -96,7 +113,7 @@ public final class Scaler {
         resize(spec.name(), info.now() + step.delta(), step.reason(), decision);
       }
     }
-    meter.track(measured);
+    meter.retain(measured);
   }
 
   private void resize(String name, int instances, String reason, Hysteresis decision) {

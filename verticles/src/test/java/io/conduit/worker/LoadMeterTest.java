@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static io.conduit.worker.ScalerTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,43 +35,59 @@ class LoadMeterTest {
     }
   }
 
-  private List<String> slowService(Vertx vertx, long delayMs) throws Exception {
+  private void slowService(Vertx vertx, long delayMs) throws Exception {
     RunningServices services = new RunningServices(vertx);
     await(services.deploy(new DeploymentPlan(List.of(Slow.spec("held", Instances.fixed(1), Threading.EVENT_LOOP,
         Scaling.DEFAULTS).withConfig(new JsonObject().put("address", "held").put("delayMs", delayMs))))));
-    List<String> ids = services.deploymentIds("held");
     meter = new LoadMeter(vertx);
-    meter.track(Set.copyOf(ids));
+    meter.track("held", "held", services.deploymentIds("held"));
     meter.attach();
-    return ids;
   }
 
   @Test
   void requestsCountFromDeliveryUntilTheirReply(Vertx vertx) throws Exception {
-    List<String> ids = slowService(vertx, 1_000);
+    slowService(vertx, 1_000);
     List<Future<?>> replies = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       replies.add(vertx.eventBus().request("held", "work"));
     }
-    Conditions.await(5_000, () -> meter.sample(ids).inFlight() == 5, () -> "in flight " + meter.sample(ids));
+    Conditions.await(5_000, () -> meter.sample("held").inFlight() == 5, () -> "in flight " + meter.sample("held"));
     await(Future.all(replies));
-    assertEquals(0, meter.sample(ids).inFlight());
+    assertEquals(0, meter.sample("held").inFlight());
+  }
+
+  @Test
+  void requestsQueuedBehindABusyInstanceCountAsInFlight(Vertx vertx) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    await(services.deploy(new DeploymentPlan(List.of(Slow.spec("single", Instances.fixed(1), Threading.WORKER,
+        Scaling.DEFAULTS).withConfig(new JsonObject().put("address", "single").put("delayMs", 300))))));
+    meter = new LoadMeter(vertx);
+    meter.track("single", "single", services.deploymentIds("single"));
+    meter.attach();
+    List<Future<?>> replies = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      replies.add(vertx.eventBus().request("single", "work"));
+    }
+    // One request blocks the worker; the other three wait in its queue and count all the same.
+    assertEquals(4, meter.sample("single").inFlight());
+    await(Future.all(replies));
+    assertEquals(0, meter.sample("single").inFlight());
   }
 
   @Test
   void aFailureReplyEndsTheRequestToo(Vertx vertx) throws Exception {
-    List<String> ids = slowService(vertx, 10);
+    slowService(vertx, 10);
     await(vertx.eventBus().request("held", "fail").otherwiseEmpty());
-    assertEquals(0, meter.sample(ids).inFlight());
+    assertEquals(0, meter.sample("held").inFlight());
   }
 
   @Test
   void messagesWithoutAReplyAddressAreNotCounted(Vertx vertx) throws Exception {
-    List<String> ids = slowService(vertx, 10);
+    slowService(vertx, 10);
     vertx.eventBus().send("held", "work");
     vertx.eventBus().publish("held", "work");
     await(vertx.eventBus().request("held", "work", new DeliveryOptions()));
-    assertEquals(0, meter.sample(ids).inFlight());
+    assertEquals(0, meter.sample("held").inFlight());
   }
 
   @Test
@@ -80,16 +95,14 @@ class LoadMeterTest {
     RunningServices services = new RunningServices(vertx);
     await(services.deploy(new DeploymentPlan(List.of(Slow.spec("blocked", Instances.fixed(1), Threading.WORKER,
         Scaling.DEFAULTS).withConfig(new JsonObject().put("address", "blocked").put("delayMs", 300))))));
-    List<String> ids = services.deploymentIds("blocked");
     meter = new LoadMeter(vertx);
-    meter.track(Set.copyOf(ids));
+    meter.track("blocked", "blocked", services.deploymentIds("blocked"));
     meter.attach();
     await(vertx.eventBus().request("blocked", "work"));
     // The worker is now blocked for 300 ms per request; a probe waits behind the queued requests.
     for (int i = 0; i < 3; i++) {
       vertx.eventBus().request("blocked", "work");
     }
-    Conditions.await(1_000, () -> meter.sample(ids).inFlight() >= 1, () -> "in flight " + meter.sample(ids));
-    Conditions.await(5_000, () -> meter.sample(ids).queueDelayMs() >= 200, () -> "delay " + meter.sample(ids));
+    Conditions.await(5_000, () -> meter.sample("blocked").queueDelayMs() >= 200, () -> "delay " + meter.sample("blocked"));
   }
 }

@@ -44,12 +44,12 @@ class ScalerTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (load != null) {
       load.stop();
     }
     if (scaler != null) {
-      scaler.stop();
+      await(scaler.stop());
     }
   }
 
@@ -60,7 +60,7 @@ class ScalerTest {
   private RunningServices running(Vertx vertx, ServiceSpec spec) throws Exception {
     RunningServices services = new RunningServices(vertx);
     await(services.deploy(new DeploymentPlan(List.of(spec))));
-    scaler = new Scaler(services, 50).start();
+    scaler = await(new Scaler(services, 50).start());
     return services;
   }
 
@@ -147,6 +147,6 @@ class ScalerTest {
     Conditions.await(5_000, () -> System.nanoTime() > until, () -> "time");
     assertEquals(0, now(services, "parked"));
     assertEquals(false, services.info("parked").orElseThrow().running());
-    assertTrue(vertx.deploymentIDs().isEmpty(), "deployed: " + vertx.deploymentIDs());
+    assertEquals(1, vertx.deploymentIDs().size(), "only the scaler is deployed: " + vertx.deploymentIDs());
   }
 }

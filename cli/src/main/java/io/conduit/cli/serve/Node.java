@@ -26,11 +26,11 @@ public final class Node {
   private final Scaler scaler;
   private final ClusterSettings cluster;
 
-  private Node(Vertx vertx, RunningServices services, NodeControl control, ClusterSettings cluster) {
+  private Node(Vertx vertx, RunningServices services, NodeControl control, Scaler scaler, ClusterSettings cluster) {
     this.vertx = vertx;
     this.services = services;
     this.control = control;
-    this.scaler = new Scaler(services).start();
+    this.scaler = scaler;
     this.cluster = cluster;
   }
 
@@ -51,9 +51,11 @@ public final class Node {
     return started.compose(vertx -> {
       RunningServices services = new RunningServices(vertx);
       NodeControl control = new NodeControl(services);
+      Scaler scaler = new Scaler(services);
       return services.deploy(plan)
           .compose(v -> control.register())
-          .map(v -> new Node(vertx, services, control, cluster))
+          .compose(v -> scaler.start())
+          .map(v -> new Node(vertx, services, control, scaler, cluster))
           .recover(failure -> services.undeployAll().transform(ignored -> vertx.close())
               .transform(ignored -> Future.failedFuture(failure)));
     });
@@ -64,9 +66,9 @@ public final class Node {
    * cluster and closes Vert.x.
    */
   public Future<Void> stop() {
-    scaler.stop();
     // Chained on a future without a context: the result completes after Vert.x's event loops are gone.
     return Future.<Void>succeededFuture()
+        .transform(ignored -> scaler.stop().otherwiseEmpty())
         .transform(ignored -> control.unregister().otherwiseEmpty())
         .transform(ignored -> services.undeployAll())
         .transform(ignored -> vertx.close());
