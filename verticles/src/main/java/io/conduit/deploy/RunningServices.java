@@ -118,10 +118,12 @@ public final class RunningServices {
         throw new ServiceOperationException(ErrorCode.BAD_REQUEST, "instances: must be 1.." + MAX_FIXED
             + " for service '" + name + "', got " + instances);
       }
-      if (!range.scalable()) {
-        service.respec(spec.withInstances(Instances.fixed(instances)));
-      }
-      return resize(service, instances, reason).map(v -> service.info());
+      return resize(service, instances, reason).map(v -> {
+        if (!range.scalable()) {
+          service.respec(spec.withInstances(Instances.fixed(instances)));
+        }
+        return service.info();
+      });
     }));
   }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
  * side of its threshold for the configured time, one instance at a time, never outside min..max.
  * Between the two thresholds (busy, but not enough to need another instance) nothing changes, so
  * the count does not flap. The load is the mean of the samples over the last {@link #WINDOW_MS}.
+ * Synchronized: the scaler's tick observes, a finished scale operation restarts, on other threads.
  */
 final class Hysteresis {
 
@@ -43,7 +44,7 @@ final class Hysteresis {
    * @param inFlight   requests in flight in all instances
    * @param queueDelayMs the longest wait for an instance's thread
    */
-  Step observe(long nowMs, int instances, int min, int max, int inFlight, long queueDelayMs, Scaling policy) {
+  synchronized Step observe(long nowMs, int instances, int min, int max, int inFlight, long queueDelayMs, Scaling policy) {
     this.inFlight[next] = inFlight;
     this.queueDelay[next] = queueDelayMs;
     next = (next + 1) % this.inFlight.length;
@@ -84,7 +85,7 @@ final class Hysteresis {
   }
 
   /** Forgets the timing (after a step or a change made by someone else): the next step needs a full delay. */
-  void restart(long nowMs) {
+  synchronized void restart(long nowMs) {
     highSince = highSince < 0 ? -1 : nowMs;
     lowSince = lowSince < 0 ? -1 : nowMs;
   }
