@@ -66,11 +66,6 @@ public record Scaling(double targetInFlight, long maxQueueDelayMs, long upAfterM
     }
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("targetInFlight", targetInFlight).put("maxQueueDelayMs", maxQueueDelayMs)
-        .put("upAfterMs", upAfterMs).put("downAfterMs", downAfterMs);
-  }
-
   private static double number(JsonObject json, String field, double fallback) {
     Object v = json.getValue(field, fallback);
     if (!(v instanceof Number n)) {

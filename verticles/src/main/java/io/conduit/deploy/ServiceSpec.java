@@ -36,8 +36,4 @@ public record ServiceSpec(String name, String verticle, Instances instances, Thr
   public ServiceSpec withInstances(Instances instances) {
     return new ServiceSpec(name, verticle, instances, threading, config, scaling);
   }
-
-  public ServiceSpec withScaling(Scaling scaling) {
-    return new ServiceSpec(name, verticle, instances, threading, config, scaling);
-  }
 }
