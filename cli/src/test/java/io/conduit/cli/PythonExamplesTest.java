@@ -2,7 +2,7 @@ package io.conduit.cli;
 
 import io.conduit.cluster.TestClusters;
 import io.conduit.deploy.DeploymentPlan;
-import io.conduit.deploy.ServiceDeployer;
+import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.ServiceSpec;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -69,7 +69,7 @@ class PythonExamplesTest {
     DeploymentPlan plan = DeploymentPlan.read(file);
     ServiceSpec bridge = plan.service("bridge");
     plan = plan.with(bridge.withConfig(bridge.config().copy().put("endpoint", endpoint).putNull("eventsEndpoint")));
-    new ServiceDeployer(vertx).deploy(plan).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    new RunningServices(vertx).deploy(plan).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Runs examples/python/SCRIPT with the endpoint and args; its non-blank output lines, after checking exit 0. */

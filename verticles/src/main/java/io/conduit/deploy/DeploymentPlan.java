@@ -42,8 +42,10 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> TOP_FIELDS = Set.of("services", "pipelines");
   private static final Set<String> PIPELINE_FIELDS = Set.of("name", "stages", "maxInFlight", "stageTimeoutMs",
       "entryInstances");
-  private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config");
-  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config");
+  private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
+      "scaling");
+  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
+      "scaling");
 
   public DeploymentPlan {
     services = List.copyOf(services);
@@ -148,7 +150,22 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     if (!(config instanceof JsonObject cfg)) {
       throw new DeploymentFileException(source + ": " + where + ".config: must be an object");
     }
-    return new ServiceSpec(name, verticle, instances, threading, cfg);
+    return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where));
+  }
+
+  private static Scaling scaling(JsonObject json, Instances instances, String source, String where) {
+    if (!json.containsKey("scaling")) {
+      return Scaling.DEFAULTS;
+    }
+    if (!instances.scalable()) {
+      throw new DeploymentFileException(source + ": " + where + ".scaling: applies only to a service with an "
+          + "instance range, e.g. \"instances\": {\"min\": 1, \"max\": 4}; this one has " + instances);
+    }
+    try {
+      return Scaling.fromJson(json.getValue("scaling"), where + ".scaling");
+    } catch (IllegalArgumentException e) {
+      throw new DeploymentFileException(source + ": " + e.getMessage());
+    }
   }
 
   /** A pipeline as services: its stages in order, then its entry. */

@@ -4,7 +4,7 @@ import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.cluster.TestClusters;
 import io.conduit.deploy.DeploymentPlan;
-import io.conduit.deploy.ServiceDeployer;
+import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.ServiceSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,8 +48,8 @@ class PipelineClusterTest {
     nodeA = await(ClusterFactory.startClustered(new VertxOptions(), settings));
     nodeB = await(ClusterFactory.startClustered(new VertxOptions(), settings));
     DeploymentPlan plan = DeploymentPlan.parse(DEPLOYMENT, "spread.json");
-    await(new ServiceDeployer(nodeA).deploy(only(plan, name -> !name.equals("pipeline.spread.2"))));
-    await(new ServiceDeployer(nodeB).deploy(only(plan, name -> name.equals("pipeline.spread.2"))));
+    await(new RunningServices(nodeA).deploy(only(plan, name -> !name.equals("pipeline.spread.2"))));
+    await(new RunningServices(nodeB).deploy(only(plan, name -> name.equals("pipeline.spread.2"))));
   }
 
   @AfterAll

@@ -1,7 +1,7 @@
 package io.conduit.pipeline;
 
 import io.conduit.deploy.DeploymentPlan;
-import io.conduit.deploy.ServiceDeployer;
+import io.conduit.deploy.RunningServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +38,7 @@ class PipelineVerticleTest {
   }
 
   static void deploy(Vertx vertx, String deploymentJson) throws Exception {
-    await(new ServiceDeployer(vertx).deploy(DeploymentPlan.parse(deploymentJson, "test.json")));
+    await(new RunningServices(vertx).deploy(DeploymentPlan.parse(deploymentJson, "test.json")));
   }
 
   /** step1 → step2 → last, each appending its name; step2 refuses jobs containing "poison". */
