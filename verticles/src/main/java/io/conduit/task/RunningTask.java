@@ -22,6 +22,8 @@ final class RunningTask implements TaskContext {
   private volatile String stopReason;
   /** Event-loop only: a progress write is in flight. */
   boolean writing;
+  /** Event-loop only: when progress was last written. */
+  long lastWrite;
   /** Event-loop only: timers of this attempt. */
   long timeoutTimer = -1;
 

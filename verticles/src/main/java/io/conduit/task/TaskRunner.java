@@ -22,6 +22,9 @@ final class TaskRunner {
 
   private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
 
+  /** Least time between two progress writes of one task. */
+  static final long PROGRESS_WRITE_MS = 200;
+
   private final Vertx vertx;
   private final Context context;
   private final TaskQueueOptions options;
@@ -154,10 +157,12 @@ final class TaskRunner {
     vertx.cancelTimer(task.timeoutTimer);
     String lease = task.leaseId();
     String reason = task.stopReason();
-    records.update(task.id(), r -> {
-      if (!r.heldBy(lease)) {
+    TaskProgress last = task.takeUnstored();
+    records.update(task.id(), current -> {
+      if (!current.heldBy(lease)) {
         return null; // timed out, or the lease was lost and the task requeued: this attempt no longer counts
       }
+      TaskRecord r = last == null ? current : current.withProgress(last);
       long now = System.currentTimeMillis();
       if (r.cancelRequested() || "cancel".equals(reason)) {
         return r.revoked(now);
@@ -196,12 +201,26 @@ final class TaskRunner {
         });
   }
 
+  /**
+   * Writes the latest progress to the record: one write in flight per task and at most one every
+   * {@link #PROGRESS_WRITE_MS} (events carry every report at once; the record is for status reads).
+   */
   private void storeProgress(RunningTask task) {
-    if (task.writing || !task.hasUnstored()) {
+    if (task.writing || !task.hasUnstored() || !running.containsKey(task.id())) {
+      return;
+    }
+    long wait = task.lastWrite + PROGRESS_WRITE_MS - System.currentTimeMillis();
+    if (wait > 0) {
+      task.writing = true;
+      vertx.setTimer(wait, t -> {
+        task.writing = false;
+        storeProgress(task);
+      });
       return;
     }
     TaskProgress p = task.takeUnstored();
     task.writing = true;
+    task.lastWrite = System.currentTimeMillis();
     String lease = task.leaseId();
     records.update(task.id(), r -> r.heldBy(lease) ? r.withProgress(p) : null).onComplete(ar -> {
       task.writing = false;

@@ -5,6 +5,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +32,7 @@ class TaskRoutesTest {
 
   private Vertx vertx;
   private WebClient client;
+  private int port;
   private final String queue = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeEach
@@ -41,8 +44,8 @@ class TaskRoutesTest {
     Router root = Router.router(vertx);
     root.route("/api/tasks*").subRouter(TaskRoutes.router(vertx, queue));
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(server.actualPort()));
+    port = server.actualPort();
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
   @AfterEach
@@ -121,15 +124,27 @@ class TaskRoutesTest {
 
   @Test
   void theEventsRouteStreamsTheTasksChangesAsServerSentEventsUntilItFinishes() {
-    String location = post(steps(5, 30)).getHeader("Location");
-    HttpResponse<Buffer> stream = await(client.get(location + "/events").send());
+    JsonObject gated = steps(5, 10);
+    gated.getJsonObject("args").put("gate", true);
+    String location = post(gated).getHeader("Location");
+    StringBuffer received = new StringBuffer();
+    HttpClient http = vertx.createHttpClient();
+    Future<Integer> ended = http.request(HttpMethod.GET, port, "127.0.0.1", location + "/events")
+        .compose(req -> req.send())
+        .compose(resp -> {
+          assertEquals("text/event-stream", resp.getHeader("content-type"));
+          resp.handler(chunk -> {
+            received.append(chunk.toString());
+            StepsForRest.GATE.countDown(); // the stream is open: let the task run
+          });
+          return resp.end().map(v -> resp.statusCode());
+        });
 
-    assertEquals(200, stream.statusCode());
-    assertEquals("text/event-stream", stream.getHeader("content-type"));
-    List<String> events = stream.bodyAsString().lines().filter(l -> l.startsWith("event: ")).toList();
+    assertEquals(200, await(ended));
+    List<String> events = received.toString().lines().filter(l -> l.startsWith("event: ")).toList();
     assertTrue(events.contains("event: progress"), events.toString());
     assertEquals("event: success", events.get(events.size() - 1), events.toString());
-    String lastData = stream.bodyAsString().lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
+    String lastData = received.toString().lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
     assertEquals(new JsonObject().put("steps", 5), new JsonObject(lastData.substring(6)).getJsonObject("result"));
   }
 
