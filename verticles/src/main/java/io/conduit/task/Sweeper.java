@@ -1,13 +1,14 @@
 package io.conduit.task;
 
 import io.vertx.core.Future;
+import io.vertx.core.shareddata.Counter;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The periodic scan each node makes of the queue's records: requeues tasks whose lease ran out
+ * The periodic scan of the queue's records (by one node of the cluster per period): requeues tasks whose lease ran out
  * (their node died, or lost touch), removes finished tasks past their time to be kept, and tells
  * the runner of every task waiting to run (so tasks whose events this node missed, or whose
  * back-off ended, still start). Event-loop only.
@@ -20,13 +21,33 @@ final class Sweeper {
   private final TaskEvents events;
   private final TaskRunner runner;
   private final TaskQueueOptions options;
+  private final Counter lastSweep;
   private boolean sweeping;
 
-  Sweeper(TaskRecords records, TaskEvents events, TaskRunner runner, TaskQueueOptions options) {
+  Sweeper(TaskRecords records, TaskEvents events, TaskRunner runner, TaskQueueOptions options, Counter lastSweep) {
+    this.lastSweep = lastSweep;
     this.records = records;
     this.events = events;
     this.runner = runner;
     this.options = options;
+  }
+
+  /**
+   * The periodic sweep: made only when no node of the cluster swept within the last
+   * {@code sweepMs} (a shared counter holds the time of the last sweep), so the cluster scans the
+   * map once per period however many nodes it has.
+   */
+  Future<Void> sweepIfDue() {
+    if (sweeping) {
+      return Future.succeededFuture();
+    }
+    long now = System.currentTimeMillis();
+    return lastSweep.get().compose(last -> {
+      if (now - last < options.sweepMs() * 9 / 10) {
+        return Future.succeededFuture(false);
+      }
+      return lastSweep.compareAndSet(last, now);
+    }).compose(mine -> mine ? sweep() : Future.succeededFuture());
   }
 
   /** One scan; a scan still running when the next is due is not doubled. */

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Counter;
 
 import java.util.List;
 import java.util.UUID;
@@ -45,11 +46,12 @@ public class TaskQueueVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     events = new TaskEvents(vertx.eventBus(), options);
-    return TaskRecords.open(vertx, options.address()).compose(r -> {
-      records = r;
+    Future<Counter> lastSweep = vertx.sharedData().getCounter("conduit.tasks." + options.address() + ".lastSweep");
+    return Future.all(TaskRecords.open(vertx, options.address()), lastSweep).compose(opened -> {
+      records = opened.resultAt(0);
       runner = new TaskRunner(vertx, context, options, records, events, handlers, nodeName());
       ops = new TaskOps(options, handlers, records, events, runner);
-      sweeper = new Sweeper(records, events, runner, options);
+      sweeper = new Sweeper(records, events, runner, options, lastSweep.result());
       MessageConsumer<JsonObject> taskEvents = vertx.eventBus().consumer(options.eventsAddress(), this::onEvent);
       MessageConsumer<String> cancels = vertx.eventBus().consumer(options.cancelAddress(),
           m -> runner.cancelLocal(m.body()));
@@ -57,8 +59,8 @@ public class TaskQueueVerticle extends VerticleBase {
       return Future.all(taskEvents.completion(), cancels.completion(), consumer.completion());
     }).compose(v -> {
       runner.start();
-      sweepTimer = vertx.setPeriodic(options.sweepMs(), t -> sweeper.sweep());
-      return sweeper.sweep();
+      sweepTimer = vertx.setPeriodic(options.sweepMs(), t -> sweeper.sweepIfDue());
+      return sweeper.sweep(); // a node starting up learns of every waiting task
     });
   }
 
