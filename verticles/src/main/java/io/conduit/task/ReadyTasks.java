@@ -31,14 +31,6 @@ final class ReadyTasks {
     }
   }
 
-  boolean contains(String id) {
-    return due.containsKey(id);
-  }
-
-  int size() {
-    return due.size();
-  }
-
   /** Removes and returns a task due by {@code now}, or null when none is. */
   String take(long now) {
     List<Integer> candidates = new ArrayList<>();

@@ -9,7 +9,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -120,10 +119,5 @@ public class TaskQueueVerticle extends VerticleBase {
     var manager = ((VertxInternal) vertx).clusterManager();
     String node = manager == null ? "standalone" : manager.getNodeId();
     return node + "/" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** For tests: the records as this node sees them. */
-  Future<List<TaskRecord>> records() {
-    return records.all();
   }
 }

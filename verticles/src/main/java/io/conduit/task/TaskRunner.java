@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.Json;
 
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
@@ -68,10 +69,6 @@ final class TaskRunner {
     return pool.close();
   }
 
-  ReadyTasks ready() {
-    return ready;
-  }
-
   /** A task may be waiting: note it and start what can start. */
   void offer(String id, long availableAt) {
     if (!running.containsKey(id)) {
@@ -91,10 +88,6 @@ final class TaskRunner {
     if (r != null) {
       r.stop("cancel");
     }
-  }
-
-  int runningCount() {
-    return running.size();
   }
 
   /** Starts due tasks while workers are free; sets a timer for the next one due later. */
@@ -148,8 +141,19 @@ final class TaskRunner {
     if (started.timeoutMs() > 0) {
       task.timeoutTimer = vertx.setTimer(started.timeoutMs(), t -> timedOut(task));
     }
-    pool.<Object>executeBlocking(() -> handlers.create(started.task()).run(started.args(), task), false)
+    pool.<Object>executeBlocking(() -> jsonResult(handlers.create(started.task()).run(started.args(), task)), false)
         .onComplete(ar -> finished(task, ar.succeeded() ? ar.result() : null, ar.cause()));
+  }
+
+  /** A result must be storable: a handler returning something that is not JSON fails its attempt, saying so. */
+  private static Object jsonResult(Object result) {
+    try {
+      Json.encode(result);
+      return result;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the handler's result is not a JSON value (" + result.getClass().getName()
+          + "); return a JsonObject, JsonArray, String, Number, Boolean or null");
+    }
   }
 
   private void finished(RunningTask task, Object result, Throwable failure) {

@@ -196,6 +196,15 @@ class TaskQueueVerticleTest {
   }
 
   @Test
+  void aResultThatIsNotJsonFailsTheTaskSayingSo() {
+    q.deploy(q.config());
+    String id = q.submit(new JsonObject().put("task", "not.json").put("maxRetries", 0));
+
+    String error = q.awaitState(id, TaskState.FAILURE, WAIT).getString("error");
+    assertTrue(error.contains("not a JSON value"), error);
+  }
+
+  @Test
   void aTaskOverItsTimeLimitFailsAndItsHandlerIsToldToStop() {
     q.deploy(q.config());
     String k = key();

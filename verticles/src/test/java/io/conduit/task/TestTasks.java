@@ -70,6 +70,14 @@ final class TestTasks {
     }
   }
 
+  /** Returns something that is not JSON. */
+  public static final class NotJson implements TaskHandler {
+    @Override
+    public Object run(JsonObject args, TaskContext context) {
+      return new Object();
+    }
+  }
+
   /** {@code {"key", "failures"}}: the first {@code failures} attempts throw. */
   public static final class Flaky implements TaskHandler {
     @Override
