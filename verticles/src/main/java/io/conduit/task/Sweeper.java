@@ -74,7 +74,7 @@ final class Sweeper {
       } else if (r.state().running() && r.leaseUntil() < now) {
         changes.add(requeue(r));
       } else if (r.state().queued()) {
-        runner.offer(r.id(), r.availableAt());
+        runner.offer(r.id(), r.task(), r.availableAt());
       }
     }
     return Future.join(changes).mapEmpty();
@@ -103,7 +103,7 @@ final class Sweeper {
         LOG.log(Level.INFO, "task " + seen.id() + ": lease of " + seen.worker() + " ran out; now " + c.record().state());
         events.changed(c.record());
         if (c.record().state().queued()) {
-          runner.offer(c.record().id(), c.record().availableAt());
+          runner.offer(c.record().id(), c.record().task(), c.record().availableAt());
         }
       }
     });

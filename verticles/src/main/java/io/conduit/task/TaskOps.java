@@ -81,7 +81,7 @@ final class TaskOps {
 
   private JsonObject admitted(TaskRecord record) {
     events.changed(record);
-    runner.offer(record.id(), record.availableAt());
+    runner.offer(record.id(), record.task(), record.availableAt());
     return new JsonObject().put("id", record.id());
   }
 

@@ -105,12 +105,13 @@ public class TaskQueueVerticle extends VerticleBase {
   /** Every node hears every change: tasks that wait become candidates to run here. */
   private void onEvent(Message<JsonObject> m) {
     JsonObject e = m.body();
-    if (!(e.getValue("id") instanceof String id) || !(e.getValue("state") instanceof String state)) {
+    if (!(e.getValue("id") instanceof String id) || !(e.getValue("state") instanceof String state)
+        || !(e.getValue("task") instanceof String task)) {
       return;
     }
     switch (state) {
-      case "PENDING" -> runner.offer(id, e.getLong("availableAt", 0L));
-      case "RETRY" -> runner.offer(id, e.getLong("retryAt", 0L));
+      case "PENDING" -> runner.offer(id, task, e.getLong("availableAt", 0L));
+      case "RETRY" -> runner.offer(id, task, e.getLong("retryAt", 0L));
       default -> runner.withdraw(id);
     }
   }

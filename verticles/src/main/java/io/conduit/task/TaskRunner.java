@@ -69,9 +69,12 @@ final class TaskRunner {
     return pool.close();
   }
 
-  /** A task may be waiting: note it and start what can start. */
-  void offer(String id, long availableAt) {
-    if (!running.containsKey(id)) {
+  /**
+   * A task may be waiting: note it and start what can start. Tasks without a handler on this node
+   * are left to the nodes that have one (a cluster's nodes may register different handlers).
+   */
+  void offer(String id, String task, long availableAt) {
+    if (!running.containsKey(id) && handlers.knows(task)) {
       ready.add(id, availableAt);
     }
     pump();
@@ -187,7 +190,7 @@ final class TaskRunner {
         TaskRecord after = ar.result().record();
         events.changed(after);
         if (after.state() == TaskState.RETRY) {
-          offer(after.id(), after.availableAt());
+          offer(after.id(), after.task(), after.availableAt());
         }
       }
       pump();

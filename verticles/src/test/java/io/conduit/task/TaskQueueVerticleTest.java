@@ -269,6 +269,28 @@ class TaskQueueVerticleTest {
   }
 
   @Test
+  void aQueueInstanceRunsOnlyTasksItHasAHandlerFor() {
+    q.deploy(q.config());
+    q.deploy(q.config().put("handlers", new JsonObject().put("flaky", TestTasks.Flaky.class.getName())));
+    List<String> ids = new java.util.ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < 40 && ids.size() < 10; i++) {
+      try {
+        ids.add(q.submit(new JsonObject().put("task", "steps").put("maxRetries", 0).put("args", steps(key(), 1, 0))));
+      } catch (io.vertx.core.eventbus.ReplyException e) {
+        assertEquals(400, e.failureCode(), "the instance without the handler refuses at submit");
+        refused++;
+      }
+    }
+    assertEquals(10, ids.size());
+    assertTrue(refused > 0, "submits reached both instances");
+    for (String id : ids) {
+      JsonObject done = q.awaitState(id, TaskState.SUCCESS, WAIT);
+      assertEquals(1, done.getInteger("attempts"), "never claimed by the instance without the handler");
+    }
+  }
+
+  @Test
   void listShowsTasksInSubmissionOrderByStatePageByPage() {
     q.deploy(q.config());
     List<String> ids = new java.util.ArrayList<>();
