@@ -6,6 +6,7 @@ import io.conduit.cli.client.ClientCommand;
 import io.conduit.cli.keygen.KeygenCommand;
 import io.conduit.cli.launch.ConduitLauncher;
 import io.conduit.cli.serve.ServeCommand;
+import io.conduit.cli.task.TaskCommand;
 import io.conduit.codec.ConduitVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 @Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
     description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
-    subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, BenchCommand.class, KeygenCommand.class,
+    subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, TaskCommand.class, BenchCommand.class, KeygenCommand.class,
         HelpCommand.class},
     footer = {"", "Any other first argument is a verticle to run with the Vert.x launcher:",
         "  conduit <verticle-class> [-cluster] [-instances N] [-conf file.json]"})

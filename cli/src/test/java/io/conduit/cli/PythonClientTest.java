@@ -3,6 +3,8 @@ package io.conduit.cli;
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.TestClusters;
 import io.conduit.examples.echo.EchoVerticle;
+import io.conduit.examples.task.CountTask;
+import io.conduit.task.TaskQueueVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -79,6 +81,27 @@ class PythonClientTest {
     assertEquals(2, lines.size(), run.describe());
     assertEquals("echo permitted", lines.get(0), run.describe());
     assertTrue(lines.get(1).startsWith("FORBIDDEN ") && lines.get(1).contains("not.allowed"), run.describe());
+  }
+
+  @Test
+  void theTaskDemoSubmitsATaskAndFollowsItsProgressToSuccess(Vertx vertx) throws Exception {
+    deploy(vertx, new JsonObject());
+    JsonObject tasks = new JsonObject().put("address", "tasks")
+        .put("handlers", new JsonObject().put("example.count", CountTask.class.getName()));
+    vertx.deployVerticle(new TaskQueueVerticle(), new DeploymentOptions().setConfig(tasks))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    Path demo = pythonDir().resolve("task_demo.py");
+    Result run = run(List.of(PYTHON, demo.toString(), endpoint, events, "example.count", "{\"to\": 5, \"stepMs\": 300}"));
+
+    assertEquals(0, run.exitCode, run.describe());
+    List<String> lines = run.lines();
+    assertTrue(lines.get(0).startsWith("submitted "), run.describe());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("/5 PROGRESS counted to ")), run.describe());
+    assertEquals("SUCCESS {\"count\": 5}", lines.get(lines.size() - 1), run.describe());
+
+    Result refused = run(List.of(PYTHON, demo.toString(), endpoint, events, "no.such.task", "{}"));
+    assertEquals(2, refused.exitCode, refused.describe());
+    assertTrue(refused.lines().get(0).startsWith("submit refused: 400 unknown task 'no.such.task'"), refused.describe());
   }
 
   /** Deploys the echo service and a bridge on this test's free ports, with {@code extra} bridge config. */

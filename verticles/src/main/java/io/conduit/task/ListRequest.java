@@ -1,0 +1,40 @@
+package io.conduit.task;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/**
+ * A {@code list} request: tasks in submission order, optionally of one state, a page at a time.
+ *
+ * @param state  only tasks in this state, or null for all
+ * @param limit  at most this many (1 to 1000)
+ * @param cursor the {@code cursor} of the previous page, or null for the first
+ */
+public record ListRequest(TaskState state, int limit, String cursor) {
+
+  static final int MAX_LIMIT = 1000;
+  private static final Set<String> FIELDS = Set.of("op", "state", "limit", "cursor");
+
+  public static ListRequest fromJson(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      if (!FIELDS.contains(key)) {
+        throw new IllegalArgumentException("list: unknown field '" + key + "' (expected state, limit, cursor)");
+      }
+    }
+    Object state = json.getValue("state");
+    if (state != null && !(state instanceof String)) {
+      throw new IllegalArgumentException("list: 'state' must be a state name, got " + state);
+    }
+    Object limit = json.getValue("limit", 100);
+    if (!(limit instanceof Integer n) || n < 1 || n > MAX_LIMIT) {
+      throw new IllegalArgumentException("list: 'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got "
+          + limit);
+    }
+    Object cursor = json.getValue("cursor");
+    if (cursor != null && !(cursor instanceof String c && c.matches("\\d{1,19}:[^:]+"))) {
+      throw new IllegalArgumentException("list: 'cursor' must be the cursor a previous list returned, got " + cursor);
+    }
+    return new ListRequest(state == null ? null : TaskState.parse((String) state), n, (String) cursor);
+  }
+}

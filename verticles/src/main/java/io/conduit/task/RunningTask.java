@@ -1,0 +1,89 @@
+package io.conduit.task;
+
+import io.vertx.core.Context;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One attempt running on this node: the handler's {@link TaskContext}. Progress is published at
+ * once and written to the record coalesced (one write in flight, the latest report wins), so a
+ * handler reporting every millisecond does not flood the cluster map.
+ */
+final class RunningTask implements TaskContext {
+
+  private final TaskRecord started;
+  private final Context context;
+  private final TaskEvents events;
+  private final Consumer<RunningTask> store;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicReference<TaskProgress> unstored = new AtomicReference<>();
+  private volatile String stopReason;
+  /** Event-loop only: a progress write is in flight. */
+  boolean writing;
+  /** Event-loop only: when progress was last written. */
+  long lastWrite;
+  /** Event-loop only: timers of this attempt. */
+  long timeoutTimer = -1;
+
+  RunningTask(TaskRecord started, Context context, TaskEvents events, Consumer<RunningTask> store) {
+    this.started = started;
+    this.context = context;
+    this.events = events;
+    this.store = store;
+  }
+
+  TaskRecord started() {
+    return started;
+  }
+
+  String leaseId() {
+    return started.leaseId();
+  }
+
+  @Override
+  public String id() {
+    return started.id();
+  }
+
+  @Override
+  public int attempt() {
+    return started.attempts();
+  }
+
+  @Override
+  public void progress(long current, long total, String message) {
+    TaskProgress p = new TaskProgress(current, total, message);
+    events.progress(started, p);
+    if (unstored.getAndSet(p) == null) {
+      context.runOnContext(v -> store.accept(this));
+    }
+  }
+
+  /** The progress not yet written, taken (event loop). */
+  TaskProgress takeUnstored() {
+    return unstored.getAndSet(null);
+  }
+
+  boolean hasUnstored() {
+    return unstored.get() != null;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  /** Tells the handler to stop; the first reason wins ({@code cancel}, {@code timeout}, {@code lease}). */
+  void stop(String reason) {
+    if (cancelled.compareAndSet(false, true)) {
+      stopReason = reason;
+    }
+  }
+
+  /** Why the handler was told to stop, or null. */
+  String stopReason() {
+    return stopReason;
+  }
+}

@@ -1,0 +1,124 @@
+package io.conduit.task;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Counter;
+
+import java.util.UUID;
+
+/**
+ * The task queue (kge-server's Celery queue, without Redis): requests on its address are JSON
+ * objects with an {@code op}:
+ * <ul>
+ *   <li>{@code submit {task, args, idempotencyKey?, maxRetries?, timeoutMs?, resultTtlMs?}} → {@code {id}}</li>
+ *   <li>{@code status {id}} → state, progress, result or error, attempts, times (404 when unknown or expired)</li>
+ *   <li>{@code cancel {id}} → the status after cancelling (409 when already finished)</li>
+ *   <li>{@code list {state?, limit?, cursor?}} → {@code {tasks, cursor}}</li>
+ * </ul>
+ * Task records live in the cluster ({@link TaskRecords}); every node running this verticle serves
+ * these ops for all tasks and runs tasks of the handlers it registers ({@link TaskQueueOptions}).
+ * Deploy one instance per node; its {@code workers} setting says how many tasks run at once.
+ */
+public class TaskQueueVerticle extends VerticleBase {
+
+  private TaskQueueOptions options;
+  private TaskHandlers handlers;
+  private TaskRecords records;
+  private TaskEvents events;
+  private TaskRunner runner;
+  private TaskOps ops;
+  private Sweeper sweeper;
+  private long sweepTimer = -1;
+  private MessageConsumer<Object> consumer;
+
+  @Override
+  public Future<?> start() {
+    try {
+      options = TaskQueueOptions.fromJson(config());
+      handlers = TaskHandlers.load(options.handlers());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    events = new TaskEvents(vertx.eventBus(), options);
+    Future<Counter> lastSweep = vertx.sharedData().getCounter("conduit.tasks." + options.address() + ".lastSweep");
+    return Future.all(TaskRecords.open(vertx, options.address()), lastSweep).compose(opened -> {
+      records = opened.resultAt(0);
+      runner = new TaskRunner(vertx, context, options, records, events, handlers, nodeName());
+      ops = new TaskOps(options, handlers, records, events, runner);
+      sweeper = new Sweeper(records, events, runner, options, lastSweep.result());
+      MessageConsumer<JsonObject> taskEvents = vertx.eventBus().consumer(options.eventsAddress(), this::onEvent);
+      MessageConsumer<String> cancels = vertx.eventBus().consumer(options.cancelAddress(),
+          m -> runner.cancelLocal(m.body()));
+      consumer = vertx.eventBus().consumer(options.address(), this::receive);
+      return Future.all(taskEvents.completion(), cancels.completion(), consumer.completion());
+    }).compose(v -> {
+      runner.start();
+      sweepTimer = vertx.setPeriodic(options.sweepMs(), t -> sweeper.sweepIfDue());
+      return sweeper.sweep(); // a node starting up learns of every waiting task
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return runner == null ? Future.succeededFuture() : runner.stop();
+  }
+
+  private void receive(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject request) || !(request.getValue("op") instanceof String op)) {
+      message.fail(ErrorCode.BAD_REQUEST.status(), "a task queue request is a JSON object with an \"op\": submit, "
+          + "status, cancel or list, e.g. {\"op\": \"status\", \"id\": \"...\"}");
+      return;
+    }
+    Future<JsonObject> reply;
+    try {
+      reply = switch (op) {
+        case "submit" -> ops.submit(SubmitRequest.fromJson(request, options));
+        case "status" -> ops.status(TaskOps.id(request));
+        case "cancel" -> ops.cancel(TaskOps.id(request));
+        case "list" -> ops.list(ListRequest.fromJson(request));
+        default -> throw new TaskException(ErrorCode.BAD_REQUEST, "unknown op '" + op
+            + "'; the task queue knows submit, status, cancel and list");
+      };
+    } catch (IllegalArgumentException e) {
+      reply = Future.failedFuture(new TaskException(ErrorCode.BAD_REQUEST, e.getMessage()));
+    } catch (TaskException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else if (ar.cause() instanceof TaskException e) {
+        message.fail(e.code().status(), e.getMessage());
+      } else {
+        message.fail(ErrorCode.INTERNAL.status(), "task queue '" + options.address() + "': "
+            + ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** Every node hears every change: tasks that wait become candidates to run here. */
+  private void onEvent(Message<JsonObject> m) {
+    JsonObject e = m.body();
+    if (!(e.getValue("id") instanceof String id) || !(e.getValue("state") instanceof String state)
+        || !(e.getValue("task") instanceof String task)) {
+      return;
+    }
+    switch (state) {
+      case "PENDING" -> runner.offer(id, task, e.getLong("availableAt", 0L));
+      case "RETRY" -> runner.offer(id, task, e.getLong("retryAt", 0L));
+      default -> runner.withdraw(id);
+    }
+  }
+
+  private String nodeName() {
+    var manager = ((VertxInternal) vertx).clusterManager();
+    String node = manager == null ? "standalone" : manager.getNodeId();
+    return node + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

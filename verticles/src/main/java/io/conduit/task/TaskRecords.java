@@ -1,0 +1,106 @@
+package io.conduit.task;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Task records in a Vert.x shared-data map: a Hazelcast IMap (one backup) when the node is
+ * clustered, a local map when standalone. Every change is a compare-and-set of the whole record,
+ * retried on a race, so concurrent changes from several nodes never overwrite each other
+ * (progress updates were lost to such races in kge-server).
+ */
+final class TaskRecords {
+
+  private static final int MAX_RACES = 50;
+
+  private final AsyncMap<String, JsonObject> records;
+  private final AsyncMap<String, String> keys;
+
+  private TaskRecords(AsyncMap<String, JsonObject> records, AsyncMap<String, String> keys) {
+    this.records = records;
+    this.keys = keys;
+  }
+
+  static Future<TaskRecords> open(Vertx vertx, String queue) {
+    String name = "conduit.tasks." + queue;
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(name)
+        .compose(r -> vertx.sharedData().<String, String>getAsyncMap(name + ".keys").map(k -> new TaskRecords(r, k)));
+  }
+
+  /** The outcome of {@link #update}: the record as it now is (null when absent), and whether this call changed it. */
+  record Change(TaskRecord record, boolean changed) {
+  }
+
+  Future<TaskRecord> get(String id) {
+    return records.get(id).map(j -> j == null ? null : TaskRecord.fromJson(j));
+  }
+
+  Future<Void> create(TaskRecord record) {
+    return records.put(record.id(), record.toJson());
+  }
+
+  Future<Boolean> remove(TaskRecord record) {
+    return records.removeIfPresent(record.id(), record.toJson());
+  }
+
+  /**
+   * Applies {@code change} to the current record and stores the result if nobody changed the
+   * record in between; otherwise reads it again and retries. {@code change} returns null to leave
+   * the record as it is.
+   */
+  Future<Change> update(String id, UnaryOperator<TaskRecord> change) {
+    return update(id, change, 0);
+  }
+
+  private Future<Change> update(String id, UnaryOperator<TaskRecord> change, int races) {
+    return records.get(id).compose(json -> {
+      if (json == null) {
+        return Future.succeededFuture(new Change(null, false));
+      }
+      TaskRecord before = TaskRecord.fromJson(json);
+      TaskRecord after = change.apply(before);
+      if (after == null) {
+        return Future.succeededFuture(new Change(before, false));
+      }
+      return records.replaceIfPresent(id, json, after.toJson()).compose(done -> {
+        if (done) {
+          return Future.succeededFuture(new Change(after, true));
+        }
+        if (races >= MAX_RACES) {
+          return Future.failedFuture(new IllegalStateException("task " + id + " kept changing under "
+              + MAX_RACES + " attempts to update it"));
+        }
+        return update(id, change, races + 1);
+      });
+    });
+  }
+
+  /** Every record; the sweeper's and list's scan. */
+  Future<List<TaskRecord>> all() {
+    return records.values().map(values -> {
+      List<TaskRecord> list = new ArrayList<>(values.size());
+      values.forEach(v -> list.add(TaskRecord.fromJson(v)));
+      return list;
+    });
+  }
+
+  /** Binds an idempotency key to a task id unless it is bound already; completes with the id bound before, or null. */
+  Future<String> bindKey(String key, String id) {
+    return keys.putIfAbsent(key, id);
+  }
+
+  /** Moves a key from a task that no longer exists to a new one; false when someone else moved it first. */
+  Future<Boolean> rebindKey(String key, String oldId, String newId) {
+    return keys.replaceIfPresent(key, oldId, newId);
+  }
+
+  Future<Boolean> unbindKey(String key, String id) {
+    return keys.removeIfPresent(key, id);
+  }
+}
