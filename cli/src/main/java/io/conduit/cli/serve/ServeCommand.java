@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code conduit serve}: starts a node with the services of a deployment file. */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
     description = {"Start a Conduit node: deploys the services of a deployment file (or the built-in",
-        "default: an echo service) and serves until Ctrl-C or SIGTERM."})
+        "default: bridge, web console, docs, graph, tasks and echo) and serves until Ctrl-C or SIGTERM."})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -132,8 +132,9 @@ public final class ServeCommand implements Callable<Integer> {
     } finally {
       Logs.afterStartup();
     }
-    Banner.print(System.out, node, dataDir.toString(), backend);
+    // Before the banner: whoever waits for "Ready" may send SIGTERM at once.
     Shutdown.onSignal(node);
+    Banner.print(System.out, node, dataDir.toString(), backend);
     return null;
   }
 
