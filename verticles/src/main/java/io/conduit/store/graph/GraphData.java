@@ -24,6 +24,8 @@ final class GraphData {
   private Set<Long> touched = new HashSet<>();
   private Set<String> touchedIndexes = new HashSet<>();
   private boolean replaying;
+  /** Called before each node or edge is removed; tests inject a failure in the middle of a removal here. */
+  java.util.function.LongConsumer beforeRemove = id -> { };
 
   long nextId() {
     return nextId;
@@ -110,6 +112,7 @@ final class GraphData {
     if (node.out.size() + node.in.size() > 0) {
       throw new IllegalStateException("node " + node.id + " still has edges");
     }
+    beforeRemove(node.id);
     nodes.remove(node.id);
     indexes.removed(node);
     touched.add(node.id);
@@ -117,6 +120,7 @@ final class GraphData {
   }
 
   void deleteEdge(Edge edge) {
+    beforeRemove(edge.id);
     edges.remove(edge.id);
     nodes.get(edge.from).out.remove(edge.id);
     nodes.get(edge.to).in.remove(edge.id);
@@ -152,6 +156,12 @@ final class GraphData {
       indexes.restore(index);
       touchedIndexes.add(name);
     });
+  }
+
+  private void beforeRemove(long id) {
+    if (!replaying) {
+      beforeRemove.accept(id);
+    }
   }
 
   // ---- transactions

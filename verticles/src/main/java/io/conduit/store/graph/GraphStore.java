@@ -63,7 +63,7 @@ final class GraphStore {
       return;
     }
     Object op = body == null ? null : body.getValue("op");
-    if (!GraphOps.READS.contains(op) && !GraphOps.WRITES.contains(op) && !"createIndex".equals(op)) {
+    if (!(op instanceof String) || !GraphOps.READS.contains(op) && !GraphOps.WRITES.contains(op) && !"createIndex".equals(op)) {
       reply.fail(GraphException.bad("a graph request is a JSON object with an \"op\": one of addNode, addNodes, "
           + "addEdge, addEdges, update, remove, query, createIndex, dropIndex, listIndexes, script, export, load, info; "
           + "got " + (op == null ? "no op" : "'" + op + "'")));

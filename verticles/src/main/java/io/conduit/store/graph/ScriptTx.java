@@ -8,6 +8,9 @@ record ScriptTx(GraphOps ops) implements GraphTx {
   @Override
   public JsonObject call(JsonObject request) {
     Object op = request == null ? null : request.getValue("op");
+    if (!(op instanceof String)) {
+      throw GraphException.bad("a script's request needs an \"op\"");
+    }
     if (GraphOps.READS.contains(op)) {
       return ops.read(request.copy());
     }
