@@ -27,19 +27,23 @@ final class Traversal {
 
   List<Item> run(Query query) {
     List<Item> current = List.of();
-    for (Step step : query.steps()) {
+    List<Step> steps = query.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
       if (Query.RESULTS.contains(step.name())) {
         break;
       }
-      current = apply(step, current, query);
+      // V/E followed by limit stop scanning once they have enough (remove [["V"], ["limit", 1]] is O(1))
+      long cap = i + 1 < steps.size() && "limit".equals(steps.get(i + 1).name()) ? steps.get(i + 1).number()
+          : Long.MAX_VALUE;
+      current = "V".equals(step.name()) || "E".equals(step.name()) ? scan(step, step.name().equals("V") ? "node" : "edge", cap)
+          : apply(step, current, query);
     }
     return current;
   }
 
   private List<Item> apply(Step step, List<Item> in, Query query) {
     return switch (step.name()) {
-      case "V" -> scan(step, "node");
-      case "E" -> scan(step, "edge");
       case "v", "e" -> byIds(step);
       case "shortestPath" -> new ShortestPath(graph, budget, step).find().stream().map(n -> new Item(n, null)).toList();
       case "outV", "inV", "bothV", "outE", "inE", "bothE" -> hops(step, in);
@@ -56,14 +60,14 @@ final class Traversal {
     };
   }
 
-  private List<Item> scan(Step step, String kind) {
+  private List<Item> scan(Step step, String kind, long cap) {
     List<Item> out = new ArrayList<>();
     long[] candidates = graph.indexes.candidates(kind, step.filters());
     if (candidates != null) {
       for (long id : candidates) {
         budget.tick(step);
         Element e = graph.element(id);
-        if (e != null && Filter.all(step.filters(), e)) {
+        if (e != null && Filter.all(step.filters(), e) && out.size() < cap) {
           out.add(new Item(e, null));
         }
       }
@@ -71,6 +75,9 @@ final class Traversal {
     }
     for (Element e : "node".equals(kind) ? graph.nodes.values() : graph.edges.values()) {
       budget.tick(step);
+      if (out.size() >= cap) {
+        break;
+      }
       if (Filter.all(step.filters(), e)) {
         out.add(new Item(e, null));
       }
