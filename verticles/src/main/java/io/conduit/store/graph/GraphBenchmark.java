@@ -22,6 +22,13 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>{@code V(my_id=v).count()} on 100k nodes without and with an index on {@code my_id}
  *       (GrapheekDB published 197 ms vs 14 µs for this, in-process);</li>
+ *   <li>GrapheekDB's load mix (addNode 999 : remove 5) from 1,000 concurrent requesters, each
+ *       sending its next request when the last is answered, on the event bus in-process (no bridge,
+ *       no client threads), RocksDB with group commit: what the store itself sustains;</li>
+ *   <li>the store's own CPU cost for that mix: 300,000 requests submitted to the store core on one
+ *       thread (RocksDB, group commit), divided by that thread's CPU time; on a shared, overloaded
+ *       machine this says what one core would sustain, where wall-clock rates mostly measure the
+ *       neighbours;</li>
  *   <li>bulk load: {@code count} entities (half nodes, half edges) into an embedded graph on RocksDB
  *       with group commit, through {@code addNodes}/{@code addEdges} of 10,000, acknowledged durable.</li>
  * </ol>
@@ -44,6 +51,8 @@ public final class GraphBenchmark {
     Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/graph-bench");
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     lookups();
+    mix(dir.resolveSibling(dir.getFileName() + "-mix"));
+    storeCpu(dir.resolveSibling(dir.getFileName() + "-cpu"));
     bulkLoad(dir, count);
   }
 
@@ -112,6 +121,94 @@ public final class GraphBenchmark {
       }
     });
     System.out.printf("bulk load of %,d entities (nodes + edges) on rocksdb, group commit: %,.0f entities/s%n", count, rate);
+  }
+
+  private static void mix(Path dir) {
+    io.vertx.core.json.JsonObject add = new JsonObject("{\"op\":\"addNode\",\"data\":{\"name\":\"user\",\"age\":42}}");
+    io.vertx.core.json.JsonObject remove = new JsonObject("{\"op\":\"remove\",\"steps\":[[\"V\"],[\"limit\",1]]}");
+    double rate = median(() -> {
+      delete(dir);
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      try {
+        vertx.deployVerticle(new GraphStoreVerticle(), new io.vertx.core.DeploymentOptions().setConfig(new JsonObject()
+            .put("address", "bench").put("backend", "rocksdb").put("dataDir", dir.toString())))
+            .toCompletionStage().toCompletableFuture().join();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.nanoTime() + 10_000_000_000L;
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1_000);
+        for (int c = 0; c < 1_000; c++) {
+          int client = c;
+          vertx.runOnContext(v -> request(vertx, add, remove, client, done, end, finished));
+        }
+        finished.await();
+        return done.get() / 10.0;
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+      }
+    });
+    System.out.printf("addNode 999 : remove 5, 1,000 concurrent requesters on the event bus, rocksdb group commit: "
+        + "%,.0f req/s%n", rate);
+  }
+
+  private static void storeCpu(Path dir) {
+    JsonObject add = new JsonObject("{\"op\":\"addNode\",\"data\":{\"name\":\"user\",\"age\":42}}");
+    JsonObject remove = new JsonObject("{\"op\":\"remove\",\"steps\":[[\"V\"],[\"limit\",1]]}");
+    double perCpuSecond = median(() -> {
+      delete(dir);
+      Thread[] ownerThread = new Thread[1];
+      java.util.concurrent.ExecutorService owner = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        ownerThread[0] = new Thread(r, "graph-bench-owner");
+        return ownerThread[0];
+      });
+      try (io.conduit.store.engine.KeyValueEngine engine = io.conduit.store.engine.Engines.open("rocksdb", dir,
+          io.conduit.store.engine.Durability.DEFAULT)) {
+        GraphStore store = new GraphStore("bench", new GraphData(), new GraphJournal(engine),
+            GraphStoreOptions.fromJson(new JsonObject()), Map.of(), owner);
+        int n = 300_000;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        GraphStore.Reply reply = new GraphStore.Reply() {
+          @Override
+          public void succeed(JsonObject body) {
+            done.countDown();
+          }
+
+          @Override
+          public void fail(GraphException failure) {
+            throw failure;
+          }
+        };
+        owner.submit(() -> { }).get();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(ownerThread[0].getId());
+        for (int i = 0; i < n; i++) {
+          JsonObject request = (i % 1004 < 5 ? remove : add).copy();
+          owner.execute(() -> store.submit(request, reply));
+        }
+        done.await();
+        long cpu = threads.getThreadCpuTime(ownerThread[0].getId()) - cpuBefore;
+        return n / (cpu / 1e9);
+      } finally {
+        owner.shutdown();
+      }
+    });
+    System.out.printf("addNode 999 : remove 5 in the store core, rocksdb group commit: %,.0f req per CPU-second "
+        + "of the store's thread (%.1f µs each)%n", perCpuSecond, 1e6 / perCpuSecond);
+  }
+
+  private static void request(io.vertx.core.Vertx vertx, JsonObject add, JsonObject remove, long n,
+                              java.util.concurrent.atomic.AtomicLong done, long end,
+                              java.util.concurrent.CountDownLatch finished) {
+    if (System.nanoTime() > end) {
+      finished.countDown();
+      return;
+    }
+    vertx.eventBus().request("bench", n % 1004 < 5 ? remove : add).onComplete(ar -> {
+      if (ar.failed()) {
+        throw new IllegalStateException("benchmark request failed", ar.cause());
+      }
+      done.incrementAndGet();
+      request(vertx, add, remove, n + 1_000, done, end, finished);
+    });
   }
 
   private interface Run {
