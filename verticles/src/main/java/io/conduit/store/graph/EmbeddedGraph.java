@@ -53,7 +53,8 @@ public final class EmbeddedGraph implements GraphTransport, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    return new EmbeddedGraph(owner, engine, new GraphStore(options.address(), graph, journal, options, scripts, owner));
+    GraphJournal stored = "memory".equals(options.backend()) ? null : journal;
+    return new EmbeddedGraph(owner, engine, new GraphStore(options.address(), graph, stored, options, scripts, owner));
   }
 
   /** The fluent API over this graph. */

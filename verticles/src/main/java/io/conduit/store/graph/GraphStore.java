@@ -40,6 +40,7 @@ final class GraphStore {
 
   private final String name;
   private final GraphData graph;
+  /** Null on the memory backend: nothing is stored, a write is done once applied. */
   private final GraphJournal journal;
   private final GraphOps ops;
   private final Executor owner;
@@ -92,6 +93,12 @@ final class GraphStore {
 
   /** Runs the waiting reads, then applies the waiting writes as one group and writes them as one batch. */
   private void nextGroup() {
+    while (!waiting.isEmpty() && !writing && failure == null) {
+      runGroup();
+    }
+  }
+
+  private void runGroup() {
     List<Outcome> group = new ArrayList<>();
     List<Request> writes = new ArrayList<>();
     for (Request r : waiting) {
@@ -109,8 +116,8 @@ final class GraphStore {
     }
     GraphData.Touched touched = graph.takeTouched();
     graph.commit();
-    if (touched.isEmpty()) {
-      finish(group);
+    if (touched.isEmpty() || journal == null) {
+      finish(group); // nothing to store, or the memory backend: nothing to wait for
       return;
     }
     writing = true;
@@ -121,9 +128,7 @@ final class GraphStore {
         return;
       }
       finish(group);
-      if (!waiting.isEmpty()) {
-        nextGroup();
-      }
+      nextGroup();
     }, owner);
   }
 

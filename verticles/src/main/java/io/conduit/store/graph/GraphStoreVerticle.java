@@ -47,6 +47,7 @@ public class GraphStoreVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    boolean persistent = !"memory".equals(options.backend());
     return vertx.executeBlocking(() -> {
       engine = engines.apply(options);
       GraphJournal journal = new GraphJournal(engine);
@@ -54,7 +55,8 @@ public class GraphStoreVerticle extends VerticleBase {
       LOG.log(Level.INFO, "graph store '" + options.address() + "': " + engine.describe() + "; loaded "
           + recovered.graph().nodes.size() + " nodes, " + recovered.graph().edges.size() + " edges in "
           + recovered.millis() + " ms");
-      return new GraphStore(options.address(), recovered.graph(), journal, options, scripts,
+      // the memory backend keeps the graph once, not a second serialized copy in a memory engine
+      return new GraphStore(options.address(), recovered.graph(), persistent ? journal : null, options, scripts,
           task -> context.runOnContext(v -> task.run()));
     }).compose(s -> {
       store = s;

@@ -21,7 +21,7 @@ class StorageFailureTest {
   @Test
   void anUnstorableRemovalStopsTheStoreAndARestartFindsTheGraphWhole(Vertx vertx) throws Exception {
     BreakableEngine engine = new BreakableEngine();
-    DeploymentOptions options = new DeploymentOptions().setConfig(new JsonObject().put("address", "sf"));
+    DeploymentOptions options = new DeploymentOptions().setConfig(new JsonObject().put("address", "sf").put("backend", "rocksdb"));
     String id = await(vertx.deployVerticle(new GraphStoreVerticle(o -> engine), options));
     call(vertx, "sf", "{\"op\":\"addNodes\",\"items\":[{},{},{}]}");
     call(vertx, "sf", "{\"op\":\"addEdges\",\"items\":[{\"from\":1,\"to\":2},{\"from\":3,\"to\":1}]}");
