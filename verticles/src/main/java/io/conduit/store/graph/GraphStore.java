@@ -199,8 +199,4 @@ final class GraphStore {
     }
     waiting.clear();
   }
-
-  GraphData graph() {
-    return graph;
-  }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -243,11 +242,5 @@ final class Traversal {
     Set<Element> set = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     items.forEach(i -> set.add(i.element()));
     return set;
-  }
-
-  static Set<Long> ids(List<Item> items) {
-    Set<Long> ids = new LinkedHashSet<>();
-    items.forEach(i -> ids.add(i.element().id));
-    return ids;
   }
 }

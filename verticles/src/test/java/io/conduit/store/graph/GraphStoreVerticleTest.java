@@ -130,4 +130,36 @@ class GraphStoreVerticleTest {
     assertFails(failure(vertx, "scripted", "{\"op\":\"script\",\"name\":\"befriend\",\"args\":{\"a\":1,\"b\":99}}"), 404,
         "no node with id 99");
   }
+
+  @Test
+  void exportPagesThroughTheGraphInIdOrder(Vertx vertx) throws Exception {
+    call(vertx, G, "{\"op\":\"addNodes\",\"items\":[{},{},{}]}");
+    call(vertx, G, "{\"op\":\"addEdge\",\"from\":1,\"to\":3}");
+    JsonObject first = call(vertx, G, "{\"op\":\"export\",\"limit\":3}");
+    assertEquals(3L, first.getLong("next"));
+    JsonObject second = call(vertx, G, "{\"op\":\"export\",\"after\":3,\"limit\":3}");
+    assertEquals(new JsonArray("[{\"id\":4,\"kind\":\"edge\",\"from\":1,\"to\":3,\"data\":{}}]"),
+        second.getJsonArray("items"));
+    assertTrue(second.containsKey("next") && second.getValue("next") == null, "the last page says so");
+    assertFails(failure(vertx, G, "{\"op\":\"export\",\"limit\":0}"), 400, "'limit' must be 1 to 10000");
+  }
+
+  @Test
+  void anIndexBuildOnExistingDataLetsOtherRequestsThrough(Vertx vertx) throws Exception {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 60_000; i++) {
+      items.add(new JsonObject().put("k", i % 100));
+    }
+    call(vertx, G, new JsonObject().put("op", "addNodes").put("items", items).encode());
+    java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    var build = vertx.eventBus().request(G, new JsonObject("{\"op\":\"createIndex\",\"on\":\"node\",\"fields\":[\"k\"]}"))
+        .onSuccess(m -> order.add("index built"));
+    var query = vertx.eventBus().request(G, new JsonObject("{\"op\":\"query\",\"steps\":[[\"v\",1],[\"count\"]]}"))
+        .onSuccess(m -> order.add("query answered"));
+    await(build);
+    await(query);
+    assertEquals(java.util.List.of("query answered", "index built"), order, "the build runs in slices");
+    assertEquals(600, call(vertx, G, "{\"op\":\"query\",\"steps\":[[\"V\",{\"k\":7}],[\"count\"]]}")
+        .getInteger("result"));
+  }
 }
