@@ -35,6 +35,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Send this JSON as every request's body instead of a string of --size bytes, e.g. a store op.")
   String body;
 
+  @Option(names = "--mix", paramLabel = "WEIGHT:JSON",
+      description = {"Send a weighted mix of bodies instead of --body (repeat it), e.g. GrapheekDB's load:",
+          "--mix '999:{\"op\":\"addNode\",\"data\":{\"name\":\"x\"}}' --mix '5:{\"op\":\"remove\",...}'"})
+  java.util.List<String> mix = new java.util.ArrayList<>();
+
   @Option(names = "--count", paramLabel = "N",
       description = "Requests in all. Default: " + LoadSpec.DEFAULT_COUNT + " unless --duration is given.")
   Long count;
@@ -90,7 +95,20 @@ public final class BenchCommand implements Callable<Integer> {
           throw new IllegalArgumentException("--body is not valid JSON: " + e.getMessage());
         }
       }
-      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync, body);
+      if (body != null && !mix.isEmpty()) {
+        throw new IllegalArgumentException("give --body or --mix, not both");
+      }
+      java.util.List<LoadSpec.WeightedBody> weighted = new java.util.ArrayList<>();
+      for (String m : mix) {
+        LoadSpec.WeightedBody b = LoadSpec.WeightedBody.parse(m);
+        try {
+          io.vertx.core.json.Json.decodeValue(b.json());
+        } catch (io.vertx.core.json.DecodeException e) {
+          throw new IllegalArgumentException("--mix body is not valid JSON: " + e.getMessage());
+        }
+        weighted.add(b);
+      }
+      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync, body, weighted);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

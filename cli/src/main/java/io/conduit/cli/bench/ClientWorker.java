@@ -36,7 +36,9 @@ final class ClientWorker implements Runnable {
   private final LoadSpec spec;
   private final LoadRunner.Control control;
   private final long quota;
-  private final byte[][] request;
+  /** The requests to send in turn (one, or a weighted mix's cycle); {@link #nextRequest} walks them. */
+  private final byte[][][] requests;
+  private int sent;
   private ZMQ.Socket socket;
 
   // Results, read by the runner after this thread has ended.
@@ -53,8 +55,15 @@ final class ClientWorker implements Runnable {
     this.control = control;
     this.quota = spec.quota(index);
     this.latencies = new LatencySample(Math.max(10_000, 2_000_000 / spec.clients()));
-    byte[] body = spec.bodyFrame();
-    this.request = CbpFrames.request(Command.REQUEST, CbpFrames.EMPTY, spec.address(), CbpFrames.EMPTY, body);
+    java.util.Map<byte[], byte[][]> framed = new java.util.IdentityHashMap<>();
+    this.requests = spec.bodyCycle().stream().map(body -> framed.computeIfAbsent(body, b ->
+        CbpFrames.request(Command.REQUEST, CbpFrames.EMPTY, spec.address(), CbpFrames.EMPTY, b))).toArray(byte[][][]::new);
+    // clients start at different points of the cycle, so together they keep its proportions early on
+    this.sent = index * 7919;
+  }
+
+  private byte[][] nextRequest() {
+    return requests[Math.floorMod(sent++, requests.length)];
   }
 
   @Override
@@ -103,7 +112,7 @@ final class ClientWorker implements Runnable {
       while (freeTop > 0 && sent < quota && !control.stopped()) {
         int slot = free[--freeTop];
         sentAt[slot] = System.nanoTime();
-        send(request, slot, ++generation[slot]);
+        send(nextRequest(), slot, ++generation[slot]);
         sent++;
       }
       int outstanding = window - freeTop;
@@ -138,7 +147,7 @@ final class ClientWorker implements Runnable {
     int[] generation = new int[1];
     for (long sent = 0; sent < quota && !control.stopped(); sent++) {
       sentAt[0] = System.nanoTime();
-      send(request, 0, ++generation[0]);
+      send(nextRequest(), 0, ++generation[0]);
       byte[] first = null;
       while (first == null) {
         first = socket.recv(0);

@@ -1,6 +1,7 @@
 package io.conduit.cli.bench;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One load to generate: {@code clients} sockets, each keeping {@code window} requests outstanding
@@ -16,9 +17,28 @@ import java.time.Duration;
  * @param sync      REQ sockets, one request at a time (latency mode)
  * @param body      the JSON text of every request body (e.g. a store op), or null for a JSON string of
  *                  {@code bodyBytes}
+ * @param mix       when not empty, bodies sent in proportion to their weights instead of {@code body}
+ *                  (e.g. GrapheekDB's addNode 999 : remove 5)
  */
 public record LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
-                       Duration duration, boolean sync, String body) {
+                       Duration duration, boolean sync, String body, List<WeightedBody> mix) {
+
+  /** One body of a mix and its share. */
+  public record WeightedBody(int weight, String json) {
+    public WeightedBody {
+      require(weight >= 1 && weight <= 100_000, "a --mix weight must be 1-100000, got " + weight);
+    }
+
+    /** Reads {@code WEIGHT:JSON}, e.g. {@code 999:{"op":"addNode"}}. */
+    public static WeightedBody parse(String text) {
+      int colon = text.indexOf(':');
+      try {
+        return new WeightedBody(Integer.parseInt(text.substring(0, Math.max(colon, 0)).trim()), text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--mix takes WEIGHT:JSON, e.g. 999:{\"op\":\"addNode\"}, got " + text);
+      }
+    }
+  }
 
   public static final Duration MAX_DURATION = Duration.ofSeconds(300);
   public static final long DEFAULT_COUNT = 100_000;
@@ -35,11 +55,36 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
     if (sync) {
       window = 1;
     }
+    mix = mix == null ? List.of() : List.copyOf(mix);
   }
 
   public LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
                   Duration duration, boolean sync) {
-    this(endpoint, address, clients, window, bodyBytes, count, duration, sync, null);
+    this(endpoint, address, clients, window, bodyBytes, count, duration, sync, null, List.of());
+  }
+
+  public LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
+                  Duration duration, boolean sync, String body) {
+    this(endpoint, address, clients, window, bodyBytes, count, duration, sync, body, List.of());
+  }
+
+  /**
+   * The bodies of successive requests, as a cycle: each mix body as often as its weight, in a fixed
+   * shuffled order (so any stretch of requests holds the mix's proportions); one body without a mix.
+   */
+  List<byte[]> bodyCycle() {
+    if (mix.isEmpty()) {
+      return List.of(bodyFrame());
+    }
+    List<byte[]> cycle = new java.util.ArrayList<>();
+    for (WeightedBody b : mix) {
+      byte[] bytes = b.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (int i = 0; i < b.weight(); i++) {
+        cycle.add(bytes);
+      }
+    }
+    java.util.Collections.shuffle(cycle, new java.util.Random(42));
+    return cycle;
   }
 
   /** The bytes of each request body. */
@@ -50,7 +95,7 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
 
   /** The same load against another endpoint. */
   public LoadSpec at(String otherEndpoint) {
-    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body);
+    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body, mix);
   }
 
   /** Requests one client sends: its share of {@code count}, or unbounded in duration mode. */

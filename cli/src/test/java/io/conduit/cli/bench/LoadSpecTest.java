@@ -27,4 +27,20 @@ class LoadSpecTest {
   void syncModeKeepsOneRequestOutstanding() {
     assertEquals(1, new LoadSpec("tcp://127.0.0.1:1", "echo", 1, 500, 100, 10, null, true).window());
   }
+
+  @Test
+  void aMixSendsEachBodyInProportionToItsWeight() {
+    LoadSpec spec = new LoadSpec("tcp://127.0.0.1:1", "graph", 1, 10, 100, 1000, null, false, null,
+        java.util.List.of(LoadSpec.WeightedBody.parse("999:{\"op\":\"addNode\"}"),
+            LoadSpec.WeightedBody.parse("5:{\"op\":\"remove\"}")));
+    java.util.List<byte[]> cycle = spec.bodyCycle();
+    assertEquals(1004, cycle.size());
+    assertEquals(5, cycle.stream().filter(b -> new String(b).contains("remove")).count());
+  }
+
+  @Test
+  void aMixEntryWithoutAWeightIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> LoadSpec.WeightedBody.parse("{\"op\":\"addNode\"}"));
+    assertThrows(IllegalArgumentException.class, () -> LoadSpec.WeightedBody.parse("0:{}"));
+  }
 }

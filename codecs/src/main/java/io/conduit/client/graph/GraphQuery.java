@@ -1,0 +1,99 @@
+package io.conduit.client.graph;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A query being built: each step method returns a new query with one more step (this one is
+ * unchanged, so a prefix can be reused); a result method sends it. For an edge from A to B, the
+ * edge's {@code outV} is B and its {@code inV} is A, so {@code outE().outV()} equals {@code outV()}.
+ */
+public interface GraphQuery {
+
+  /** The steps so far, as sent on the wire. */
+  JsonArray steps();
+
+  GraphQuery outV();
+
+  GraphQuery outV(JsonObject filters);
+
+  /** {@code outV} repeated {@code times} times (1 to 100). */
+  GraphQuery outV(int times);
+
+  GraphQuery inV();
+
+  GraphQuery inV(JsonObject filters);
+
+  GraphQuery inV(int times);
+
+  GraphQuery bothV();
+
+  GraphQuery bothV(JsonObject filters);
+
+  GraphQuery outE();
+
+  GraphQuery outE(JsonObject filters);
+
+  GraphQuery inE();
+
+  GraphQuery inE(JsonObject filters);
+
+  GraphQuery bothE();
+
+  GraphQuery bothE(JsonObject filters);
+
+  GraphQuery limit(long n);
+
+  GraphQuery skip(long n);
+
+  /** Each entity once, first occurrence kept. */
+  GraphQuery dedup();
+
+  /** Drops the entities with these ids. */
+  GraphQuery without(long... ids);
+
+  /** Sorts by a field: numbers, then strings, then other values; entities without it last. */
+  GraphQuery orderBy(String field, boolean descending);
+
+  /** {@code n} entities picked at random. */
+  GraphQuery random(int n);
+
+  /** Names this point of the query, for {@link #collect}. */
+  GraphQuery aka(String name);
+
+  /** Goes back to the entities named by {@link #aka} that led to the current ones. */
+  GraphQuery collect(String name);
+
+  /** Entities in this query or the other (each once). */
+  GraphQuery union(GraphQuery other);
+
+  GraphQuery intersection(GraphQuery other);
+
+  /** Entities in this query and not in the other. */
+  GraphQuery difference(GraphQuery other);
+
+  GraphQuery symmetricDifference(GraphQuery other);
+
+  // ---- results
+
+  CompletionStage<List<Entity>> entities();
+
+  /** Each entity's data, only the named fields when some are named. */
+  CompletionStage<List<JsonObject>> data(String... fields);
+
+  CompletionStage<List<Long>> ids();
+
+  CompletionStage<Long> count();
+
+  /** The total of a numeric field (a Long when every value is whole, else a Double). */
+  CompletionStage<Number> sum(String field);
+
+  /** The result's share of all the graph's entities of its kind, in percent. */
+  CompletionStage<Double> percent();
+
+  /** Removes the entities (a node with its edges), atomically; how many entities went. */
+  CompletionStage<Long> remove();
+}

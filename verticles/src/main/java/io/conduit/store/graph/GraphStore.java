@@ -1,0 +1,202 @@
+package io.conduit.store.graph;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.json.JsonObject;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The graph store's behaviour, independent of how requests arrive (event bus or embedded), run on
+ * one owner thread. Writes are applied in groups with group commit: while one group's batch is
+ * being made durable, new requests wait; when it is, its replies go out, the waiting reads run
+ * (seeing exactly the durable graph), and all waiting writes become the next group, applied in
+ * memory and written as ONE engine batch. So no reply and no read ever shows a write before it is
+ * durable, and a thousand concurrent writers share one fsync. A write that fails part-way is rolled
+ * back in memory before the next one runs; if a batch cannot be stored, memory is ahead of disk and
+ * the store stops serving (every request 500) until a restart reloads the durable graph.
+ */
+final class GraphStore {
+
+  private static final System.Logger LOG = System.getLogger(GraphStore.class.getName());
+  private static final int MAX_GROUP = 4_096;
+
+  /** Where one request's outcome goes. */
+  interface Reply {
+    void succeed(JsonObject body);
+
+    void fail(GraphException failure);
+  }
+
+  private record Request(JsonObject body, Reply reply) {
+  }
+
+  private record Outcome(Reply reply, JsonObject body, GraphException failure, Index build) {
+  }
+
+  private final String name;
+  private final GraphData graph;
+  /** Null on the memory backend: nothing is stored, a write is done once applied. */
+  private final GraphJournal journal;
+  private final GraphOps ops;
+  private final Executor owner;
+  private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+  private boolean writing;
+  private String failure;
+
+  GraphStore(String name, GraphData graph, GraphJournal journal, GraphStoreOptions options,
+             Map<String, GraphScript> scripts, Executor owner) {
+    this.name = name;
+    this.graph = graph;
+    this.journal = journal;
+    this.ops = new GraphOps(graph, options, scripts);
+    this.owner = owner;
+  }
+
+  /** Takes one request; call on the owner thread. */
+  void submit(JsonObject body, Reply reply) {
+    if (failure != null) {
+      reply.fail(new GraphException(ErrorCode.INTERNAL, failure));
+      return;
+    }
+    Object op = body == null ? null : body.getValue("op");
+    if (!(op instanceof String) || !GraphOps.READS.contains(op) && !GraphOps.WRITES.contains(op) && !"createIndex".equals(op)) {
+      reply.fail(GraphException.bad("a graph request is a JSON object with an \"op\": one of addNode, addNodes, "
+          + "addEdge, addEdges, update, remove, query, createIndex, dropIndex, listIndexes, script, export, load, info; "
+          + "got " + (op == null ? "no op" : "'" + op + "'")));
+      return;
+    }
+    if (!writing && GraphOps.READS.contains(op)) {
+      read(new Request(body, reply));
+      return;
+    }
+    waiting.add(new Request(body, reply));
+    if (!writing) {
+      nextGroup();
+    }
+  }
+
+  private void read(Request r) {
+    try {
+      r.reply.succeed(ops.read(r.body));
+    } catch (GraphException e) {
+      r.reply.fail(e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "graph store '" + name + "': " + r.body.getValue("op") + " failed", e);
+      r.reply.fail(new GraphException(ErrorCode.INTERNAL, "the graph store failed on this request: " + e));
+    }
+  }
+
+  /** Runs the waiting reads, then applies the waiting writes as one group and writes them as one batch. */
+  private void nextGroup() {
+    while (!waiting.isEmpty() && !writing && failure == null) {
+      runGroup();
+    }
+  }
+
+  private void runGroup() {
+    List<Outcome> group = new ArrayList<>();
+    List<Request> writes = new ArrayList<>();
+    for (Request r : waiting) {
+      if (GraphOps.READS.contains(r.body.getValue("op"))) {
+        read(r);
+      } else {
+        writes.add(r);
+      }
+    }
+    waiting.clear();
+    int taken = Math.min(writes.size(), MAX_GROUP);
+    waiting.addAll(writes.subList(taken, writes.size()));
+    for (Request r : writes.subList(0, taken)) {
+      group.add(apply(r));
+    }
+    GraphData.Touched touched = graph.takeTouched();
+    graph.commit();
+    if (touched.isEmpty() || journal == null) {
+      finish(group); // nothing to store, or the memory backend: nothing to wait for
+      return;
+    }
+    writing = true;
+    journal.write(graph, touched).whenCompleteAsync((ok, error) -> {
+      writing = false;
+      if (error != null) {
+        stop(group, error);
+        return;
+      }
+      finish(group);
+      nextGroup();
+    }, owner);
+  }
+
+  private Outcome apply(Request r) {
+    int mark = graph.mark();
+    try {
+      if ("createIndex".equals(r.body.getValue("op"))) {
+        return new Outcome(r.reply, null, null, createIndex(r.body));
+      }
+      return new Outcome(r.reply, ops.write(r.body), null, null);
+    } catch (GraphException e) {
+      graph.rollbackTo(mark);
+      return new Outcome(r.reply, null, e, null);
+    } catch (RuntimeException e) {
+      graph.rollbackTo(mark);
+      LOG.log(Level.ERROR, "graph store '" + name + "': " + r.body.getValue("op") + " failed and was undone", e);
+      return new Outcome(r.reply, null, new GraphException(ErrorCode.INTERNAL, "the graph store failed on this "
+          + "request and undid it: " + e), null);
+    }
+  }
+
+  private Index createIndex(JsonObject request) {
+    IndexDefinition definition = IndexDefinition.parse(request);
+    if (graph.indexes.get(definition.name()) != null) {
+      throw new GraphException(ErrorCode.CONFLICT, "createIndex: an index named " + definition.name() + " exists");
+    }
+    Index same = graph.indexes.sameCoverage(definition);
+    if (same != null) {
+      throw new GraphException(ErrorCode.CONFLICT, "createIndex: index " + same.definition.name()
+          + " already covers the same fields and filters");
+    }
+    return graph.createIndex(definition);
+  }
+
+  private void finish(List<Outcome> group) {
+    for (Outcome o : group) {
+      if (o.failure != null) {
+        o.reply.fail(o.failure);
+      } else if (o.build != null) {
+        JsonObject reply = new JsonObject().put("name", o.build.definition.name());
+        new IndexBuild(graph, o.build, owner, () -> succeedIfPresent(o.reply, o.build, reply)).start();
+      } else {
+        o.reply.succeed(o.body);
+      }
+    }
+  }
+
+  private void succeedIfPresent(Reply reply, Index index, JsonObject body) {
+    if (graph.indexes.get(index.definition.name()) == index) {
+      reply.succeed(body);
+    } else {
+      reply.fail(new GraphException(ErrorCode.CONFLICT, "index " + index.definition.name()
+          + " was dropped before it was built"));
+    }
+  }
+
+  private void stop(List<Outcome> group, Throwable error) {
+    Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+        ? error.getCause() : error;
+    LOG.log(Level.ERROR, "graph store '" + name + "': a write could not be made durable", cause);
+    failure = "graph store '" + name + "' stopped serving: a write could not be stored (" + cause.getMessage()
+        + "); restart it to recover the last durable graph";
+    for (Outcome o : group) {
+      o.reply.fail(new GraphException(ErrorCode.INTERNAL, failure));
+    }
+    for (Request r : waiting) {
+      r.reply.fail(new GraphException(ErrorCode.INTERNAL, failure));
+    }
+    waiting.clear();
+  }
+}

@@ -1,0 +1,93 @@
+package io.conduit.store.graph;
+
+import io.conduit.store.engine.Engines;
+import io.conduit.store.engine.KeyValueEngine;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The graph store (GrapheekDB done properly) at an event-bus address: nodes and edges with JSON
+ * data, queries as validated step lists, indexes, server scripts, JSON dump and load; on the rocksdb
+ * backend every write is acknowledged only once durable, and a restart rebuilds the graph and its
+ * indexes. Requests are JSON objects with an {@code op}; see docs/graph.md. Config:
+ * {@link GraphStoreOptions}. Deploy one instance per store.
+ */
+public class GraphStoreVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(GraphStoreVerticle.class.getName());
+
+  private final Function<GraphStoreOptions, KeyValueEngine> engines;
+  private GraphStoreOptions options;
+  private KeyValueEngine engine;
+  private GraphStore store;
+  private MessageConsumer<Object> consumer;
+
+  public GraphStoreVerticle() {
+    this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
+  }
+
+  /** With the engine supplied by {@code engines} (tests inject failures this way). */
+  GraphStoreVerticle(Function<GraphStoreOptions, KeyValueEngine> engines) {
+    this.engines = engines;
+  }
+
+  @Override
+  public Future<?> start() {
+    Map<String, GraphScript> scripts;
+    try {
+      options = GraphStoreOptions.fromJson(config());
+      scripts = GraphScripts.load(options.scripts());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    boolean persistent = !"memory".equals(options.backend());
+    return vertx.executeBlocking(() -> {
+      engine = engines.apply(options);
+      GraphJournal journal = new GraphJournal(engine);
+      GraphJournal.Recovered recovered = journal.recover();
+      LOG.log(Level.INFO, "graph store '" + options.address() + "': " + engine.describe() + "; loaded "
+          + recovered.graph().nodes.size() + " nodes, " + recovered.graph().edges.size() + " edges in "
+          + recovered.millis() + " ms");
+      // the memory backend keeps the graph once, not a second serialized copy in a memory engine
+      return new GraphStore(options.address(), recovered.graph(), persistent ? journal : null, options, scripts,
+          task -> context.runOnContext(v -> task.run()));
+    }).compose(s -> {
+      store = s;
+      consumer = vertx.eventBus().consumer(options.address(), this::receive);
+      return consumer.completion();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> vertx.executeBlocking(() -> {
+      if (engine != null) {
+        engine.close(); // completes every write already submitted first
+      }
+      return null;
+    }));
+  }
+
+  private void receive(Message<Object> message) {
+    JsonObject body = message.body() instanceof JsonObject json ? json : null;
+    store.submit(body, new GraphStore.Reply() {
+      @Override
+      public void succeed(JsonObject reply) {
+        message.reply(reply);
+      }
+
+      @Override
+      public void fail(GraphException failure) {
+        message.fail(failure.code().status(), failure.getMessage());
+      }
+    });
+  }
+}

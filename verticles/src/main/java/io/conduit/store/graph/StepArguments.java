@@ -1,0 +1,150 @@
+package io.conduit.store.graph;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Reads one step's argument into the fields of a {@link Step}, failing with a sentence naming the step. */
+record StepArguments(int index, String name, Object arg, String where) {
+
+  Step none() {
+    if (arg != null) {
+      throw GraphException.bad(where + ": takes no argument, got " + arg);
+    }
+    return step(List.of(), 0, null, List.of(), false, null, null);
+  }
+
+  Step withFilters(List<Filter> filters) {
+    return step(filters, 0, null, List.of(), false, null, null);
+  }
+
+  Step withNumber(long n) {
+    return step(List.of(), n, null, List.of(), false, null, null);
+  }
+
+  Step withIds(long[] ids) {
+    return step(List.of(), 0, ids, List.of(), false, null, null);
+  }
+
+  Step withFields(List<String> fields) {
+    return step(List.of(), 0, null, fields, false, null, null);
+  }
+
+  Step withOther(Query other) {
+    return step(List.of(), 0, null, List.of(), false, other, null);
+  }
+
+  Step withPath(Step.PathRequest path) {
+    return step(List.of(), 0, null, List.of(), false, null, path);
+  }
+
+  private Step step(List<Filter> filters, long number, long[] ids, List<String> fields, boolean desc, Query other,
+                    Step.PathRequest path) {
+    return new Step(index, name, filters, number, ids, fields, desc, other, path);
+  }
+
+  List<Filter> filtersOrNone() {
+    if (arg == null) {
+      return List.of();
+    }
+    if (!(arg instanceof JsonObject filters)) {
+      throw GraphException.bad(where + ": the argument must be an object of field__lookup filters, got " + arg);
+    }
+    return Filter.parse(filters, where);
+  }
+
+  long count(long min, long max) {
+    if (!(arg instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < min || n.longValue() > max) {
+      throw GraphException.bad(where + ": takes a whole number from " + min + " to " + max + ", got " + arg);
+    }
+    return n.longValue();
+  }
+
+  long[] ids() {
+    List<Object> raw = arg instanceof JsonArray a ? a.getList() : arg == null ? List.of() : List.of(arg);
+    if (raw.isEmpty() && !"without".equals(name)) {
+      throw GraphException.bad(where + ": takes an id or a list of ids");
+    }
+    long[] ids = new long[raw.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = id(raw.get(i), where + ": id");
+    }
+    return ids;
+  }
+
+  static long id(Object raw, String what) {
+    if (!(raw instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1) {
+      throw GraphException.bad(what + " must be a positive whole number, got " + raw);
+    }
+    return n.longValue();
+  }
+
+  String label() {
+    if (!(arg instanceof String s) || s.isEmpty()) {
+      throw GraphException.bad(where + ": takes a name (a string), got " + arg);
+    }
+    return s;
+  }
+
+  String field() {
+    if (!(arg instanceof String s) || !s.matches("[A-Za-z][A-Za-z0-9_]*")) {
+      throw GraphException.bad(where + ": takes a field name, got " + arg);
+    }
+    return s;
+  }
+
+  List<String> fieldsOrAll() {
+    if (arg == null) {
+      return List.of();
+    }
+    List<Object> raw = arg instanceof JsonArray a ? a.getList() : List.of(arg);
+    List<String> fields = new ArrayList<>();
+    for (Object f : raw) {
+      fields.add(new StepArguments(index, name, f, where).field());
+    }
+    return List.copyOf(fields);
+  }
+
+  /** {@code "age"}, {@code "-age"} (descending) or {@code {"field": "age", "desc": true}}. */
+  Step orderBy() {
+    String field;
+    boolean desc;
+    if (arg instanceof String s) {
+      desc = s.startsWith("-");
+      field = new StepArguments(index, name, desc ? s.substring(1) : s, where).field();
+    } else if (arg instanceof JsonObject o && Set.of("field", "desc").containsAll(o.fieldNames())) {
+      field = new StepArguments(index, name, o.getValue("field"), where).field();
+      if (!(o.getValue("desc", false) instanceof Boolean d)) {
+        throw GraphException.bad(where + ": 'desc' must be true or false");
+      }
+      desc = d;
+    } else {
+      throw GraphException.bad(where + ": takes a field name (\"-age\" for descending) or {\"field\": \"age\", "
+          + "\"desc\": true}, got " + arg);
+    }
+    return step(List.of(), 0, null, List.of(field), desc, null, null);
+  }
+
+  Step.PathRequest path() {
+    JsonObject o = Query.object(arg, where);
+    for (String key : o.fieldNames()) {
+      if (!Set.of("from", "to", "weight", "direction").contains(key)) {
+        throw GraphException.bad(where + ": unknown option '" + key + "' (expected from, to, weight, direction)");
+      }
+    }
+    long from = id(o.getValue("from"), where + ": 'from'");
+    long to = id(o.getValue("to"), where + ": 'to'");
+    Object weight = o.getValue("weight");
+    if (weight != null) {
+      new StepArguments(index, name, weight, where).field();
+    }
+    Object direction = o.getValue("direction", "out");
+    if (!"out".equals(direction) && !"both".equals(direction)) {
+      throw GraphException.bad(where + ": 'direction' is \"out\" (follow edges from→to) or \"both\", got " + direction);
+    }
+    return new Step.PathRequest(from, to, (String) weight, "both".equals(direction));
+  }
+}

@@ -1,0 +1,246 @@
+package io.conduit.store.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Evaluates a query's steps, up to its result step, into the list of entities they reach. Hops keep
+ * duplicates (two paths to a node give it twice) until a {@code dedup}. For an edge from A to B the
+ * edge's {@code outV} is B and its {@code inV} is A, so {@code outE().outV()} reaches what
+ * {@code outV()} does.
+ */
+final class Traversal {
+
+  private final GraphData graph;
+  private final Budget budget;
+
+  Traversal(GraphData graph, Budget budget) {
+    this.graph = graph;
+    this.budget = budget;
+  }
+
+  List<Item> run(Query query) {
+    List<Item> current = List.of();
+    List<Step> steps = query.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      if (Query.RESULTS.contains(step.name())) {
+        break;
+      }
+      // V/E followed by limit stop scanning once they have enough (remove [["V"], ["limit", 1]] is O(1))
+      long cap = i + 1 < steps.size() && "limit".equals(steps.get(i + 1).name()) ? steps.get(i + 1).number()
+          : Long.MAX_VALUE;
+      current = "V".equals(step.name()) || "E".equals(step.name()) ? scan(step, step.name().equals("V") ? "node" : "edge", cap)
+          : apply(step, current, query);
+    }
+    return current;
+  }
+
+  private List<Item> apply(Step step, List<Item> in, Query query) {
+    return switch (step.name()) {
+      case "v", "e" -> byIds(step);
+      case "shortestPath" -> new ShortestPath(graph, budget, step).find().stream().map(n -> new Item(n, null)).toList();
+      case "outV", "inV", "bothV", "outE", "inE", "bothE" -> hops(step, in);
+      case "limit" -> in.subList(0, (int) Math.min(in.size(), step.number()));
+      case "skip" -> in.subList((int) Math.min(in.size(), step.number()), in.size());
+      case "dedup" -> dedup(in);
+      case "without" -> without(step, in);
+      case "orderBy" -> orderBy(step, in);
+      case "random" -> random(step, in);
+      case "aka" -> in.stream().map(i -> new Item(i.element(), new Item.Marks(step.fields().get(0), i.element(),
+          i.marks()))).toList();
+      case "collect" -> collect(step, in, query);
+      default -> combine(step, in);
+    };
+  }
+
+  private List<Item> scan(Step step, String kind, long cap) {
+    List<Item> out = new ArrayList<>();
+    long[] candidates = graph.indexes.candidates(kind, step.filters());
+    if (candidates != null) {
+      for (long id : candidates) {
+        budget.tick(step);
+        Element e = graph.element(id);
+        if (e != null && Filter.all(step.filters(), e) && out.size() < cap) {
+          out.add(new Item(e, null));
+        }
+      }
+      return out;
+    }
+    for (Element e : "node".equals(kind) ? graph.nodes.values() : graph.edges.values()) {
+      budget.tick(step);
+      if (out.size() >= cap) {
+        break;
+      }
+      if (Filter.all(step.filters(), e)) {
+        out.add(new Item(e, null));
+      }
+    }
+    return out;
+  }
+
+  private List<Item> byIds(Step step) {
+    boolean nodes = "v".equals(step.name());
+    List<Item> out = new ArrayList<>(step.ids().length);
+    for (long id : step.ids()) {
+      Element e = nodes ? graph.nodes.get(id) : graph.edges.get(id);
+      if (e == null) {
+        throw GraphException.missing(step.where() + ": no " + (nodes ? "node" : "edge") + " with id " + id);
+      }
+      out.add(new Item(e, null));
+    }
+    return out;
+  }
+
+  private List<Item> hops(Step step, List<Item> in) {
+    List<Item> current = in;
+    for (long round = 0; round < Math.max(1, step.number()); round++) {
+      List<Item> next = new ArrayList<>();
+      for (Item item : current) {
+        hop(step, item, next);
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private void hop(Step step, Item item, List<Item> out) {
+    String name = step.name();
+    if (item.element() instanceof Edge edge) {
+      switch (name) {
+        case "outV" -> add(step, item, graph.nodes.get(edge.to), out);
+        case "inV" -> add(step, item, graph.nodes.get(edge.from), out);
+        case "bothV" -> {
+          add(step, item, graph.nodes.get(edge.from), out);
+          add(step, item, graph.nodes.get(edge.to), out);
+        }
+        default -> throw GraphException.bad(step.where() + ": " + name + " starts from nodes, but the previous step "
+            + "gave edge " + edge.id + "; go to a node first with outV or inV");
+      }
+      return;
+    }
+    Node node = (Node) item.element();
+    boolean out1 = name.startsWith("out") || name.startsWith("both");
+    boolean in1 = name.startsWith("in") || name.startsWith("both");
+    boolean toNodes = name.endsWith("V");
+    if (out1) {
+      for (int i = 0; i < node.out.size(); i++) {
+        Edge edge = graph.edges.get(node.out.get(i));
+        add(step, item, toNodes ? graph.nodes.get(edge.to) : edge, out);
+      }
+    }
+    if (in1) {
+      for (int i = 0; i < node.in.size(); i++) {
+        Edge edge = graph.edges.get(node.in.get(i));
+        add(step, item, toNodes ? graph.nodes.get(edge.from) : edge, out);
+      }
+    }
+  }
+
+  private void add(Step step, Item from, Element reached, List<Item> out) {
+    budget.tick(step);
+    if (Filter.all(step.filters(), reached)) {
+      out.add(from.to(reached));
+    }
+  }
+
+  private static List<Item> dedup(List<Item> in) {
+    Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Item> out = new ArrayList<>();
+    for (Item i : in) {
+      if (seen.add(i.element())) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private static List<Item> without(Step step, List<Item> in) {
+    Set<Long> excluded = new HashSet<>();
+    for (long id : step.ids()) {
+      excluded.add(id);
+    }
+    return in.stream().filter(i -> !excluded.contains(i.element().id)).toList();
+  }
+
+  /** Numbers before strings before other values; entities without the field last, in either direction. */
+  private static List<Item> orderBy(Step step, List<Item> in) {
+    String field = step.fields().get(0);
+    Comparator<Object> values = (a, b) -> {
+      int ra = rank(a);
+      int rb = rank(b);
+      if (ra != rb) {
+        return Integer.compare(ra, rb);
+      }
+      if (a instanceof Number x) {
+        return Double.compare(x.doubleValue(), ((Number) b).doubleValue());
+      }
+      return a instanceof String x ? x.compareTo((String) b) : 0;
+    };
+    Comparator<Object> directed = step.descending() ? values.reversed() : values;
+    List<Item> out = new ArrayList<>(in);
+    out.sort(Comparator.comparing((Item i) -> i.element().field(field), Comparator.nullsLast(directed)));
+    return out;
+  }
+
+  private static int rank(Object v) {
+    return v instanceof Number ? 0 : v instanceof String ? 1 : 2;
+  }
+
+  private static List<Item> random(Step step, List<Item> in) {
+    List<Item> out = new ArrayList<>(in);
+    Collections.shuffle(out, ThreadLocalRandom.current());
+    return out.subList(0, (int) Math.min(out.size(), step.number()));
+  }
+
+  private static List<Item> collect(Step step, List<Item> in, Query query) {
+    String name = step.fields().get(0);
+    boolean named = query.steps().stream().anyMatch(s -> s.index() < step.index() && "aka".equals(s.name())
+        && s.fields().get(0).equals(name));
+    if (!named) {
+      throw GraphException.bad(step.where() + ": no earlier aka step named '" + name + "'");
+    }
+    Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Item> out = new ArrayList<>();
+    for (Item i : in) {
+      Element marked = Item.Marks.find(i.marks(), name);
+      if (marked != null && seen.add(marked)) {
+        out.add(new Item(marked, i.marks()));
+      }
+    }
+    return out;
+  }
+
+  /** union, intersection, difference, symmetricDifference: each entity once, this query's order first. */
+  private List<Item> combine(Step step, List<Item> in) {
+    List<Item> mine = dedup(in);
+    List<Item> theirs = dedup(new Traversal(graph, budget).run(step.other()));
+    Set<Element> inMine = identities(mine);
+    Set<Element> inTheirs = identities(theirs);
+    List<Item> out = new ArrayList<>();
+    switch (step.name()) {
+      case "union" -> {
+        out.addAll(mine);
+        theirs.stream().filter(i -> !inMine.contains(i.element())).forEach(out::add);
+      }
+      case "intersection" -> mine.stream().filter(i -> inTheirs.contains(i.element())).forEach(out::add);
+      case "difference" -> mine.stream().filter(i -> !inTheirs.contains(i.element())).forEach(out::add);
+      default -> {
+        mine.stream().filter(i -> !inTheirs.contains(i.element())).forEach(out::add);
+        theirs.stream().filter(i -> !inMine.contains(i.element())).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static Set<Element> identities(List<Item> items) {
+    Set<Element> set = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    items.forEach(i -> set.add(i.element()));
+    return set;
+  }
+}

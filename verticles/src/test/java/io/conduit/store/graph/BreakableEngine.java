@@ -1,0 +1,48 @@
+package io.conduit.store.graph;
+
+import io.conduit.store.engine.EngineException;
+import io.conduit.store.engine.EngineStats;
+import io.conduit.store.engine.KeyValueEngine;
+import io.conduit.store.engine.MemoryEngine;
+import io.conduit.store.engine.WriteBatch;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
+
+/** A memory engine whose writes fail, as on a full disk, while {@code broken} is set; close() keeps the data. */
+final class BreakableEngine implements KeyValueEngine {
+  private final MemoryEngine delegate = new MemoryEngine();
+  final AtomicBoolean broken = new AtomicBoolean();
+
+  @Override
+  public byte[] get(byte[] key) {
+    return delegate.get(key);
+  }
+
+  @Override
+  public void scan(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
+    delegate.scan(from, to, visitor);
+  }
+
+  @Override
+  public CompletableFuture<Void> write(WriteBatch batch) {
+    return broken.get() ? CompletableFuture.failedFuture(new EngineException("no space left on device"))
+        : delegate.write(batch);
+  }
+
+  @Override
+  public EngineStats stats() {
+    return delegate.stats();
+  }
+
+  @Override
+  public String describe() {
+    return "breakable memory engine";
+  }
+
+  @Override
+  public void close() {
+    // kept open, so a "restart" finds what was durable
+  }
+}

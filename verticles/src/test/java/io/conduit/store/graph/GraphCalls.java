@@ -1,0 +1,38 @@
+package io.conduit.store.graph;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Raw event-bus requests to a graph store, as JSON text, for tests of the wire behaviour. */
+final class GraphCalls {
+
+  private GraphCalls() {
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  static JsonObject call(Vertx vertx, String address, String json) throws Exception {
+    return (JsonObject) await(vertx.eventBus().request(address, new JsonObject(json))).body();
+  }
+
+  static ReplyException failure(Vertx vertx, String address, Object body) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.eventBus().request(address,
+        body instanceof String s && s.startsWith("{") ? new JsonObject(s) : body)
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    return assertInstanceOf(ReplyException.class, e.getCause());
+  }
+}

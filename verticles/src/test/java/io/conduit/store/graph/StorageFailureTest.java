@@ -1,0 +1,42 @@
+package io.conduit.store.graph;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static io.conduit.store.graph.GraphCalls.await;
+import static io.conduit.store.graph.GraphCalls.call;
+import static io.conduit.store.graph.GraphCalls.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A removal whose batch cannot be stored stops the store; a restart finds the node and all its edges. */
+@ExtendWith(VertxExtension.class)
+class StorageFailureTest {
+
+  @Test
+  void anUnstorableRemovalStopsTheStoreAndARestartFindsTheGraphWhole(Vertx vertx) throws Exception {
+    BreakableEngine engine = new BreakableEngine();
+    DeploymentOptions options = new DeploymentOptions().setConfig(new JsonObject().put("address", "sf").put("backend", "rocksdb"));
+    String id = await(vertx.deployVerticle(new GraphStoreVerticle(o -> engine), options));
+    call(vertx, "sf", "{\"op\":\"addNodes\",\"items\":[{},{},{}]}");
+    call(vertx, "sf", "{\"op\":\"addEdges\",\"items\":[{\"from\":1,\"to\":2},{\"from\":3,\"to\":1}]}");
+    engine.broken.set(true);
+
+    var removal = failure(vertx, "sf", "{\"op\":\"remove\",\"id\":1}");
+    assertEquals(500, removal.failureCode());
+    assertTrue(removal.getMessage().contains("could not be stored (no space left on device)"), removal.getMessage());
+    var read = failure(vertx, "sf", "{\"op\":\"query\",\"steps\":[[\"V\"],[\"count\"]]}");
+    assertEquals(500, read.failureCode(), "the unstored removal must not be served");
+
+    await(vertx.undeploy(id));
+    engine.broken.set(false);
+    await(vertx.deployVerticle(new GraphStoreVerticle(o -> engine), options));
+    assertEquals(new JsonArray().add(2).add(3),
+        call(vertx, "sf", "{\"op\":\"query\",\"steps\":[[\"v\",1],[\"bothV\"],[\"ids\"]]}").getJsonArray("result"));
+  }
+}
