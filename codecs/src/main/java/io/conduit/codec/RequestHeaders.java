@@ -8,4 +8,14 @@ public final class RequestHeaders {
 
   private RequestHeaders() {
   }
+
+  /**
+   * How long a service may keep a request with this timeout waiting (for a lock, a replica's
+   * version) and still get its answer back before the requester gives up: the timeout less a
+   * margin of a fifth, at least 50 ms and at most 1 s, so a busy machine still delivers the reason.
+   */
+  public static long waitWithin(long timeoutMs) {
+    long margin = Math.min(1000, Math.max(50, timeoutMs / 5));
+    return Math.max(1, timeoutMs - margin);
+  }
 }

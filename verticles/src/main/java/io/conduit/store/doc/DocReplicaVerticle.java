@@ -314,7 +314,7 @@ public class DocReplicaVerticle extends VerticleBase {
     Object own = request.getValue("timeoutMs", message.headers().get(RequestHeaders.TIMEOUT_MS));
     try {
       return own == null ? options.waitMs()
-          : Math.min(options.waitMs(), Math.max(1, Long.parseLong(String.valueOf(own)) - 50));
+          : Math.min(options.waitMs(), RequestHeaders.waitWithin(Long.parseLong(String.valueOf(own))));
     } catch (NumberFormatException e) {
       return options.waitMs();
     }

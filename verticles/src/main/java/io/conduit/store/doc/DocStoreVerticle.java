@@ -129,7 +129,7 @@ public class DocStoreVerticle extends VerticleBase {
     Object own = request.getValue("timeoutMs", message.headers().get(RequestHeaders.TIMEOUT_MS));
     try {
       if (own != null) {
-        wait = Math.max(1, Long.parseLong(String.valueOf(own)) - 50);
+        wait = RequestHeaders.waitWithin(Long.parseLong(String.valueOf(own)));
       }
     } catch (NumberFormatException e) {
       // a malformed timeout is reported by the op's own validation when it matters; keep the default
