@@ -54,6 +54,11 @@ public class ZmqBridgeVerticle extends VerticleBase {
     return subscriptions.closeAll().transform(v -> Future.fromCompletionStage(sockets.stop(), context));
   }
 
+  /** True while the thread that owns this bridge's ZeroMQ sockets runs (the health check asks). */
+  public boolean socketThreadAlive() {
+    return sockets != null && sockets.alive();
+  }
+
   /** Counters of this bridge instance. */
   public BridgeStats stats() {
     return stats;
