@@ -100,14 +100,23 @@ public final class NodeMonitor {
     LogCapture.attach(vertx, logs);
     loops.start(vertx);
     consumer = vertx.eventBus().localConsumer(address(nodeId), this::receive);
+    // Closing Vert.x forgets the monitor, so log capture holds no closed node.
+    ((VertxInternal) vertx).addCloseHook(done -> {
+      forget();
+      done.succeed();
+    });
   }
 
-  /** Stops answering and measuring (tests that close Vert.x call it implicitly by closing). */
-  public Future<Void> stop() {
+  private void forget() {
     synchronized (NodeMonitor.class) {
       INSTALLED.remove(vertx);
     }
     LogCapture.detach(vertx);
+  }
+
+  /** Stops answering and measuring (tests that close Vert.x call it implicitly by closing). */
+  public Future<Void> stop() {
+    forget();
     loops.stop(vertx);
     return consumer.unregister();
   }
