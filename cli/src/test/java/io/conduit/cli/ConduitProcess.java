@@ -63,12 +63,14 @@ public final class ConduitProcess implements AutoCloseable {
   }
 
   /**
-   * A {@code serve} without {@code --web} gets {@code --web 127.0.0.1:<free port>}: the built-in
-   * deployment serves the web console, and tests must not compete for its default port 8080.
+   * A {@code serve} of the built-in deployment (no {@code -c}) without {@code --web} gets
+   * {@code --web 127.0.0.1:<free port>}: that deployment serves the web console, and tests must not
+   * compete for its default port 8080.
    */
   static List<String> withFreeWebPort(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (all.size() > 0 && all.get(0).equals("serve") && !all.contains("--web") && !all.contains("--help")) {
+    if (all.size() > 0 && all.get(0).equals("serve") && !all.contains("--web") && !all.contains("--help")
+        && !all.contains("-c") && !all.contains("--config")) {
       all.add("--web");
       all.add("127.0.0.1:" + io.conduit.cluster.TestClusters.freePort());
     }
