@@ -25,4 +25,8 @@ public record ServiceSpec(String name, String verticle, Instances instances, Thr
   public ServiceSpec withConfig(JsonObject config) {
     return new ServiceSpec(name, verticle, instances, threading, config);
   }
+
+  public ServiceSpec withInstances(Instances instances) {
+    return new ServiceSpec(name, verticle, instances, threading, config);
+  }
 }

@@ -1,7 +1,7 @@
 package io.conduit.cli.serve;
 
 import io.conduit.codec.ConduitVersion;
-import io.conduit.deploy.DeployedService;
+import io.conduit.deploy.ServiceSpec;
 
 import java.io.PrintStream;
 
@@ -21,10 +21,11 @@ final class Banner {
     }
     out.println("  data      : " + dataDir + " (default backend " + backend + ")");
     out.println("  services  :");
-    int width = node.services().stream().mapToInt(s -> s.spec().name().length()).max().orElse(4);
-    for (DeployedService s : node.services()) {
-      out.printf("    %-" + width + "s  %-10s x%-5s %s%s%n", s.spec().name(), s.spec().threading().label(),
-          s.spec().instances(), s.spec().verticle(), ServiceSummary.describe(s.spec()));
+    java.util.List<ServiceSpec> specs = node.services().specs();
+    int width = specs.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+    for (ServiceSpec s : specs) {
+      out.printf("    %-" + width + "s  %-10s x%-5s %s%s%n", s.name(), s.threading().label(),
+          s.instances(), s.verticle(), ServiceSummary.describe(s));
     }
     out.println("Ready. Ctrl-C or SIGTERM stops the node cleanly.");
     out.flush();

@@ -2,9 +2,9 @@ package io.conduit.cli.serve;
 
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
-import io.conduit.deploy.DeployedService;
 import io.conduit.deploy.DeploymentPlan;
-import io.conduit.deploy.ServiceDeployer;
+import io.conduit.deploy.NodeControl;
+import io.conduit.deploy.RunningServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,18 +13,21 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 
-/** A running Conduit node: one Vert.x instance, standalone or clustered, and its services. */
+/**
+ * A running Conduit node: one Vert.x instance, standalone or clustered, its services and its control
+ * point on the event bus ({@link NodeControl}).
+ */
 public final class Node {
 
   private final Vertx vertx;
-  private final ServiceDeployer deployer;
-  private final List<DeployedService> services;
+  private final RunningServices services;
+  private final NodeControl control;
   private final ClusterSettings cluster;
 
-  private Node(Vertx vertx, List<DeployedService> services, ClusterSettings cluster) {
+  private Node(Vertx vertx, RunningServices services, NodeControl control, ClusterSettings cluster) {
     this.vertx = vertx;
-    this.deployer = new ServiceDeployer(vertx);
     this.services = services;
+    this.control = control;
     this.cluster = cluster;
   }
 
@@ -41,21 +44,32 @@ public final class Node {
     Future<Vertx> started = cluster == null
         ? Future.succeededFuture(Vertx.vertx(options))
         : ClusterFactory.startClustered(options, cluster);
-    return started.compose(vertx -> new ServiceDeployer(vertx).deploy(plan)
-        .map(deployed -> new Node(vertx, deployed, cluster))
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+    return started.compose(vertx -> {
+      RunningServices services = new RunningServices(vertx);
+      NodeControl control = new NodeControl(services);
+      return services.deploy(plan)
+          .compose(v -> control.register())
+          .map(v -> new Node(vertx, services, control, cluster))
+          .recover(failure -> services.undeployAll().transform(ignored -> vertx.close())
+              .transform(ignored -> Future.failedFuture(failure)));
+    });
   }
 
-  /** Undeploys the services (so stores flush), leaves the cluster and closes Vert.x. */
+  /** Stops answering control requests, undeploys the services (so stores flush), leaves the cluster and closes Vert.x. */
   public Future<Void> stop() {
-    return deployer.undeploy(services).transform(ignored -> vertx.close());
+    // Chained on a future without a context: the result completes after Vert.x's event loops are gone.
+    return Future.<Void>succeededFuture()
+        .transform(ignored -> control.unregister().otherwiseEmpty())
+        .transform(ignored -> services.undeployAll())
+        .transform(ignored -> vertx.close());
   }
 
   public Vertx vertx() {
     return vertx;
   }
 
-  public List<DeployedService> services() {
+  /** The services this node runs. */
+  public RunningServices services() {
     return services;
   }
 

@@ -1,6 +1,7 @@
 package io.conduit.deploy;
 
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
@@ -9,48 +10,48 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deploys the services of a plan in order. All or nothing: when one fails, the ones already
- * deployed are undeployed again, so a bad deployment never leaves half a node running.
+ * Deploys and undeploys single instances of a service: one Vert.x deployment per instance, so the
+ * instance count can move one at a time.
  */
-public final class ServiceDeployer {
+final class InstanceDeployer {
 
   private final Vertx vertx;
 
-  public ServiceDeployer(Vertx vertx) {
+  InstanceDeployer(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  public Future<List<DeployedService>> deploy(DeploymentPlan plan) {
-    List<DeployedService> done = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (ServiceSpec spec : plan.services()) {
-      chain = chain.compose(v -> deploy(spec).map(d -> {
-        done.add(d);
-        return null;
-      }));
-    }
-    return chain.map(v -> List.copyOf(done))
-        .recover(failure -> undeploy(done).transform(ignored -> Future.failedFuture(failure)));
-  }
-
-  /** Deploys one service; the failure message names the service and says what went wrong. */
-  public Future<DeployedService> deploy(ServiceSpec spec) {
+  /**
+   * Deploys {@code count} instances at once. All or nothing: when one fails, the others are
+   * undeployed again and the failure names the service and what went wrong.
+   */
+  Future<List<String>> deploy(ServiceSpec spec, int count) {
     try {
       checkClass(spec);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(spec.verticle(), spec.deploymentOptions())
-        .map(id -> new DeployedService(spec, id))
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "service '" + spec.name() + "' failed to start: " + describe(e), e)));
+    DeploymentOptions options = spec.deploymentOptions().setInstances(1);
+    List<Future<String>> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(vertx.deployVerticle(spec.verticle(), new DeploymentOptions(options)));
+    }
+    return Future.join(started).transform(all -> {
+      List<String> ids = started.stream().filter(Future::succeeded).map(Future::result).toList();
+      if (all.succeeded()) {
+        return Future.succeededFuture(ids);
+      }
+      Throwable cause = started.stream().filter(Future::failed).findFirst().orElseThrow().cause();
+      return undeploy(ids).transform(ignored -> Future.failedFuture(new IllegalStateException(
+          "service '" + spec.name() + "' failed to start: " + describe(cause), cause)));
+    });
   }
 
-  /** Undeploys in reverse order; failures are ignored so every service gets its turn. */
-  public Future<Void> undeploy(List<DeployedService> services) {
+  /** Undeploys in reverse order; failures are ignored so every instance gets its turn. */
+  Future<Void> undeploy(List<String> deploymentIds) {
     Future<Void> chain = Future.succeededFuture();
-    for (int i = services.size() - 1; i >= 0; i--) {
-      String id = services.get(i).deploymentId();
+    for (int i = deploymentIds.size() - 1; i >= 0; i--) {
+      String id = deploymentIds.get(i);
       chain = chain.transform(ignored -> vertx.undeploy(id).otherwiseEmpty());
     }
     return chain.otherwiseEmpty();
@@ -70,7 +71,7 @@ public final class ServiceDeployer {
     }
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     if (e.getMessage() != null) {
       return e.getMessage();
     }

@@ -1,0 +1,99 @@
+package io.conduit.deploy;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+
+import java.util.List;
+
+/**
+ * A node's control point on the event bus, at {@code conduit.node.<nodeId>} ({@link #address(Vertx)}).
+ * Requests are JSON objects with an {@code op}:
+ * <ul>
+ *   <li>{@code {"op": "services"}} → {@code {"node": id, "services": [ServiceInfo...]}}</li>
+ *   <li>{@code {"op": "scale", "name": n, "instances": k}} → the service's {@link ServiceInfo} after the change</li>
+ *   <li>{@code {"op": "stop", "name": n}}, {@code {"op": "start", "name": n}} → likewise</li>
+ * </ul>
+ * A refused request fails with an {@link ErrorCode} status and a sentence: 400 naming the bad field,
+ * 404 for a service this node does not run, 409 for scaling a stopped service, 500 when an instance
+ * fails to deploy. See {@link RunningServices} for what each operation does.
+ */
+public final class NodeControl {
+
+  /** The prefix of every node's control address. */
+  public static final String PREFIX = "conduit.node.";
+  /** The node id of a Vert.x that is not clustered. */
+  public static final String STANDALONE = "standalone";
+
+  private final RunningServices services;
+  private MessageConsumer<Object> consumer;
+
+  public NodeControl(RunningServices services) {
+    this.services = services;
+  }
+
+  /** The cluster manager's id of this node, or {@value #STANDALONE}. */
+  public static String nodeId(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager == null ? STANDALONE : manager.getNodeId();
+  }
+
+  /** The ids of every node in the cluster (this one alone when standalone). */
+  public static List<String> nodeIds(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager == null ? List.of(STANDALONE) : List.copyOf(manager.getNodes());
+  }
+
+  /** This node's control address. */
+  public static String address(Vertx vertx) {
+    return address(nodeId(vertx));
+  }
+
+  /** The control address of the node with this id. */
+  public static String address(String nodeId) {
+    return PREFIX + nodeId;
+  }
+
+  /** Starts answering at this node's control address. */
+  public Future<Void> register() {
+    consumer = services.vertx().eventBus().consumer(address(services.vertx()), this::handle);
+    return consumer.completion();
+  }
+
+  /** Stops answering. */
+  public Future<Void> unregister() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  private void handle(Message<Object> message) {
+    ControlRequest request;
+    try {
+      request = ControlRequest.parse(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(ErrorCode.BAD_REQUEST.status(), e.getMessage());
+      return;
+    }
+    Future<?> result = switch (request.op()) {
+      case SERVICES -> Future.succeededFuture(new JsonObject().put("node", services.nodeId())
+          .put("services", new JsonArray(services.list().stream().map(ServiceInfo::toJson).toList())));
+      case SCALE -> services.scale(request.name(), request.instances()).map(ServiceInfo::toJson);
+      case STOP -> services.stop(request.name()).map(ServiceInfo::toJson);
+      case START -> services.start(request.name()).map(ServiceInfo::toJson);
+    };
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        message.reply(done.result());
+      } else if (done.cause() instanceof ServiceOperationException e) {
+        message.fail(e.code().status(), e.getMessage());
+      } else {
+        message.fail(ErrorCode.INTERNAL.status(), InstanceDeployer.describe(done.cause()));
+      }
+    });
+  }
+}
