@@ -3,6 +3,7 @@ package io.conduit.web;
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.codec.ConduitVersion;
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.NodeControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -86,8 +87,7 @@ public final class NodeMonitor {
 
   /** This node's id: the cluster manager's node id, or {@code standalone}. */
   public static String nodeId(Vertx vertx) {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
-    return cluster == null ? "standalone" : cluster.getNodeId();
+    return NodeControl.nodeId(vertx);
   }
 
   public String nodeId() {

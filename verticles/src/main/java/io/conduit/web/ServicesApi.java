@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.NodeControl;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -10,6 +10,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -43,7 +44,9 @@ public class WebVerticle extends VerticleBase {
             + " makes the console reachable from other machines; set a \"token\" (at least "
             + WebOptions.MIN_TOKEN_LENGTH + " characters) in the web service's config, or bind 127.0.0.1"));
       }
-      NodeMonitor.install(vertx, ServiceRegistryView.serviceOfDeployment(vertx), ServiceRegistryView.deploymentsOf(vertx));
+      // conduit serve installed the monitor with its service registry before deploying us; under the
+      // stock launcher there is no registry, so log records stay keyed by deployment.
+      NodeMonitor.install(vertx, deployment -> null, service -> List.of());
       Router router = router(new AccessGuard(options, loopback));
       return vertx.createHttpServer().requestHandler(router).listen(options.port(), options.host());
     }).onSuccess(s -> {
