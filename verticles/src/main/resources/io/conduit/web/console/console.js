@@ -180,7 +180,14 @@ function serviceRow(node, s) {
   const input = el('input', { type: 'number', min: '1', value: s.instances.now || s.instances.min, class: 'scale-input',
     'aria-label': 'instances of ' + s.name });
   const scale = el('button', { class: 'primary scale-button', onclick: () => act(row, 'scale', { instances: Number(input.value) }) }, 'Scale');
-  const toggle = el('button', { class: 'toggle-button', onclick: () => act(row, row.dataset.state === 'running' ? 'stop' : 'start', {}) }, 'Stop');
+  const toggle = el('button', { class: 'toggle-button', onclick: () => {
+    if (row.dataset.state !== 'running') {
+      act(row, 'start', {});
+    } else if (confirm(`Stop ${s.name} on ${shortNode(node)}? Its instances are undeployed until you start it again.`
+        + (s.verticle.endsWith('.WebVerticle') ? ' This is the console itself: it goes offline.' : ''))) {
+      act(row, 'stop', {});
+    }
+  } }, 'Stop');
   const logs = el('button', { class: 'logs-button', onclick: () => showLogs(s.name) }, 'Logs');
   const row = el('tr', { dataset: { service: s.name, node } },
     el('td', {}, el('div', { class: 'name' }, s.name), el('div', { class: 'sub' }, s.verticle.split('.').pop())),
@@ -213,8 +220,9 @@ function updateRow(row, key, s, sample) {
     el('span', { class: 'sub' }, range));
   row.querySelector('.throughput').replaceChildren(el('div', { class: 'spark', title: 'requests per second, last 2 minutes' },
     sparkline(h.rate, '#2f6fed'), el('span', { class: 'rate' }, rate(m.perSecond))));
-  row.querySelector('.latency').replaceChildren(el('span', { title: 'p99 history' }, sparkline(h.p99, '#d97706', 48, 18)),
-    ' ' + (m.requests ? `${ms(m.p50Ms)} / ${ms(m.p99Ms)} ms` : '–'));
+  row.querySelector('.latency').replaceChildren(...(m.requests
+    ? [el('span', { title: 'p99 history' }, sparkline(h.p99, '#d97706', 48, 18)), ` ${ms(m.p50Ms)} / ${ms(m.p99Ms)} ms`]
+    : ['–']));
   const codes = Object.entries(m.errorsByCode || {}).map(([c, n]) => c + ' ' + n).join(', ');
   row.querySelector('.errors').replaceChildren(el('span', { class: m.errors ? 'errors-some' : '', title: codes }, m.errors));
   row.toggle.textContent = s.state === 'running' ? 'Stop' : 'Start';
