@@ -99,7 +99,7 @@ public final class NodeMonitor {
     meters.install(vertx);
     LogCapture.attach(vertx, logs);
     loops.start(vertx);
-    consumer = vertx.eventBus().localConsumer(address(nodeId), this::receive);
+    consumer = vertx.eventBus().consumer(address(nodeId), this::receive);
     // Closing Vert.x forgets the monitor, so log capture holds no closed node.
     ((VertxInternal) vertx).addCloseHook(done -> {
       forget();
