@@ -19,12 +19,16 @@ import java.util.function.Function;
  */
 final class ClusterNodes {
 
-  private final Vertx vertx;
-  private final long timeoutMs;
+  /** How long a page waits for a node's answer: a node that takes longer is shown as not answering. */
+  static final long READ_TIMEOUT_MS = 5_000;
 
-  ClusterNodes(Vertx vertx, long timeoutMs) {
+  private final Vertx vertx;
+  private final long controlTimeoutMs;
+
+  /** @param controlTimeoutMs how long a control (scale, stop, start: deployments) may take */
+  ClusterNodes(Vertx vertx, long controlTimeoutMs) {
     this.vertx = vertx;
-    this.timeoutMs = timeoutMs;
+    this.controlTimeoutMs = controlTimeoutMs;
   }
 
   /** Node ids, this node first. */
@@ -44,13 +48,22 @@ final class ClusterNodes {
     List<String> ids = ids();
     List<Future<Answer>> answers = new ArrayList<>();
     for (String id : ids) {
-      answers.add(ask(id, addressOf.apply(id), request));
+      answers.add(ask(id, addressOf.apply(id), request, READ_TIMEOUT_MS));
     }
     return Future.join(answers).transform(ignored -> Future.succeededFuture(answers.stream().map(Future::result).toList()));
   }
 
-  /** One node's answer; never a failed future. */
+  /** One node's answer to a read; never a failed future. */
   Future<Answer> ask(String node, String address, JsonObject request) {
+    return ask(node, address, request, READ_TIMEOUT_MS);
+  }
+
+  /** One node's answer to a control request, which may deploy instances; never a failed future. */
+  Future<Answer> control(String node, String address, JsonObject request) {
+    return ask(node, address, request, controlTimeoutMs);
+  }
+
+  private Future<Answer> ask(String node, String address, JsonObject request, long timeoutMs) {
     return vertx.eventBus().<Object>request(address, request, new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> new Answer(node, reply.body() instanceof JsonObject j ? j : new JsonObject(), null, null))
         .otherwise(failure -> new Answer(node, null, code(failure), failure.getMessage()));

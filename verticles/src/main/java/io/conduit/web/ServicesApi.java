@@ -105,7 +105,7 @@ final class ServicesApi {
       }
       List<Future<ClusterNodes.Answer>> acts = new ArrayList<>();
       for (String node : targets) {
-        acts.add(nodes.ask(node, NodeControl.address(node), request));
+        acts.add(nodes.control(node, NodeControl.address(node), request));
       }
       return Future.join(acts).transform(v -> Future.succeededFuture(acts.stream().map(Future::result).toList()));
     }).onComplete(ar -> {
