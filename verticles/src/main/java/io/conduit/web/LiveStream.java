@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,9 +23,7 @@ final class LiveStream {
 
   static final long PERIOD_MS = 2_000;
   /** Event-bus addresses forwarded to the stream, with their SSE event name: the outbound allow-list. */
-  static final List<String[]> FORWARDED = List.of(
-      new String[] {"conduit.services.events", "scale"},
-      new String[] {"tasks.events", "task"});
+  static final Map<String, String> FORWARDED = Map.of("conduit.services.events", "scale", "tasks.events", "task");
 
   private final Vertx vertx;
   private final ServicesApi services;
@@ -51,13 +50,11 @@ final class LiveStream {
     response.exceptionHandler(e -> closed(response));
     if (timer < 0) {
       timer = vertx.setPeriodic(0, PERIOD_MS, id -> tick());
-      for (String[] f : FORWARDED) {
-        consumers.add(vertx.eventBus().consumer(f[0], m -> {
-          if (m.body() instanceof JsonObject event) {
-            send(f[1], event);
-          }
-        }));
-      }
+      FORWARDED.forEach((address, event) -> consumers.add(vertx.eventBus().consumer(address, m -> {
+        if (m.body() instanceof JsonObject body) {
+          send(event, body);
+        }
+      })));
     }
   }
 
