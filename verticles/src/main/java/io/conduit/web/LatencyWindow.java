@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Request latencies of the last ~30 seconds in log-spaced buckets (about 9 % wide), for the rate
+ * Request latencies of the last ~30 seconds in log-linear buckets (at most 12.5 % wide), for the rate
  * and the p50/p99 the console shows. Lock-free: six 5-second slots in a ring, each reset by the
  * first recording that finds it stale. Readings are approximate while a slot turns over, which a
  * dashboard tolerates.
@@ -13,10 +13,10 @@ final class LatencyWindow {
 
   static final long SLOT_NANOS = 5_000_000_000L;
   private static final int SLOTS = 6;
-  /** Buckets per doubling; 8 gives ≈ 9 % resolution. */
+  /** Buckets per doubling; 8 gives at most 12.5 % resolution. */
   private static final int STEPS = 8;
-  /** 1 µs to ~ 2^27 µs (134 s); longer requests land in the last bucket. */
-  private static final int BUCKETS = 27 * STEPS + 1;
+  /** 1 µs to 2^28 µs (268 s); longer requests land in the last bucket. */
+  private static final int BUCKETS = 28 * STEPS;
 
   private final AtomicLongArray[] counts = new AtomicLongArray[SLOTS];
   private final AtomicLong[] epochs = new AtomicLong[SLOTS];
@@ -80,15 +80,19 @@ final class LatencyWindow {
     return upperMicros(BUCKETS - 1) / 1000.0;
   }
 
+  /** Log-linear buckets without a logarithm: the power of two of the microseconds, then 8 linear steps within it. */
   static int bucket(long nanos) {
-    double micros = Math.max(1.0, nanos / 1000.0);
-    int b = (int) Math.ceil(Math.log(micros) / Math.log(2) * STEPS);
-    return Math.min(Math.max(b, 0), BUCKETS - 1);
+    long micros = Math.max(1, nanos / 1000);
+    int exp = 63 - Long.numberOfLeadingZeros(micros);
+    int sub = exp >= 3 ? (int) (micros >>> (exp - 3)) & 7 : (int) (micros << (3 - exp)) & 7;
+    return Math.min(exp * STEPS + sub, BUCKETS - 1);
   }
 
   /** The upper edge of a bucket in microseconds. */
   static double upperMicros(int bucket) {
-    return Math.pow(2, (double) bucket / STEPS);
+    int exp = bucket / STEPS;
+    int sub = bucket % STEPS;
+    return Math.pow(2, exp) * (STEPS + sub + 1) / STEPS;
   }
 
   /**

@@ -218,8 +218,10 @@ function updateRow(row, key, s, sample) {
   const range = s.instances.min === s.instances.max ? '' : ` (${s.instances.min}–${s.instances.max})`;
   row.querySelector('.instances').replaceChildren(el('span', { class: 'instances-now' }, s.instances.now),
     el('span', { class: 'sub' }, range));
-  row.querySelector('.throughput').replaceChildren(el('div', { class: 'spark', title: 'requests per second, last 2 minutes' },
-    sparkline(h.rate, '#2f6fed'), el('span', { class: 'rate' }, rate(m.perSecond))));
+  row.querySelector('.throughput').replaceChildren(s.address || m.requests
+    ? el('div', { class: 'spark', title: 'requests per second, last 2 minutes' },
+      sparkline(h.rate, '#2f6fed'), el('span', { class: 'rate' }, rate(m.perSecond)))
+    : el('span', { class: 'sub', title: 'no event-bus address of its own' }, '–'));
   row.querySelector('.latency').replaceChildren(...(m.requests
     ? [el('span', { title: 'p99 history' }, sparkline(h.p99, '#d97706', 48, 18)), ` ${ms(m.p50Ms)} / ${ms(m.p99Ms)} ms`]
     : ['–']));
