@@ -41,7 +41,9 @@ public final class ConsoleOverheadBenchmark {
     try {
       LoadSpec load = new LoadSpec(endpoint, "echo", 16, 16, 100, 0, Duration.ofSeconds(seconds), false);
       Progress quiet = new Progress(new PrintWriter(new StringWriter()), false);
+      // Warm-up of both paths (JIT), not counted.
       LoadRunner.run(new LoadSpec(endpoint, "echo", 16, 16, 100, 0, Duration.ofSeconds(5), false), endpoint, quiet);
+      probe(web, Duration.ofSeconds(5));
       for (int run = 1; run <= runs; run++) {
         Percentiles idle = probe(web, Duration.ofSeconds(seconds));
         LoadResult alone = LoadRunner.run(load, endpoint, quiet);
