@@ -25,7 +25,6 @@ final class EventLoopProbe {
   private static final int WINDOW_TICKS = 50;
 
   private final List<Loop> loops = new ArrayList<>();
-  private final List<Long> timers = new ArrayList<>();
 
   private static final class Loop {
     final String name;
@@ -54,7 +53,7 @@ final class EventLoopProbe {
     }
   }
 
-  /** Starts one probe per event loop of {@code vertx}. */
+  /** Starts one probe per event loop of {@code vertx}; they end when Vert.x closes. */
   void start(Vertx vertx) {
     VertxInternal internal = (VertxInternal) vertx;
     int count = 0;
@@ -69,19 +68,9 @@ final class EventLoopProbe {
         loops.add(loop);
         ctx.runOnContext(v -> {
           loop.expected = System.nanoTime() + PERIOD_MS * 1_000_000;
-          long id = vertx.setPeriodic(PERIOD_MS, t -> loop.tick(System.nanoTime()));
-          synchronized (timers) {
-            timers.add(id);
-          }
+          vertx.setPeriodic(PERIOD_MS, t -> loop.tick(System.nanoTime()));
         });
       }
-    }
-  }
-
-  void stop(Vertx vertx) {
-    synchronized (timers) {
-      timers.forEach(vertx::cancelTimer);
-      timers.clear();
     }
   }
 

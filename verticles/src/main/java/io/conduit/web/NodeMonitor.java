@@ -4,10 +4,8 @@ import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.codec.ConduitVersion;
 import io.conduit.codec.ErrorCode;
 import io.conduit.deploy.NodeControl;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +39,6 @@ public final class NodeMonitor {
   private final ServiceLogs logs;
   private final EventLoopProbe loops = new EventLoopProbe();
   private final DeploymentsOfService deploymentsOf;
-  private MessageConsumer<Object> consumer;
 
   /** Maps a service name to the deployment ids that run it now on this node. */
   @FunctionalInterface
@@ -99,7 +96,7 @@ public final class NodeMonitor {
     meters.install(vertx);
     LogCapture.attach(vertx, logs);
     loops.start(vertx);
-    consumer = vertx.eventBus().consumer(address(nodeId), this::receive);
+    vertx.eventBus().consumer(address(nodeId), this::receive);
     // Closing Vert.x forgets the monitor, so log capture holds no closed node.
     ((VertxInternal) vertx).addCloseHook(done -> {
       forget();
@@ -112,13 +109,6 @@ public final class NodeMonitor {
       INSTALLED.remove(vertx);
     }
     LogCapture.detach(vertx);
-  }
-
-  /** Stops answering and measuring (tests that close Vert.x call it implicitly by closing). */
-  public Future<Void> stop() {
-    forget();
-    loops.stop(vertx);
-    return consumer.unregister();
   }
 
   private void receive(Message<Object> message) {
@@ -160,7 +150,8 @@ public final class NodeMonitor {
         .put("uptimeMs", System.currentTimeMillis() - startedMillis)
         .put("heap", new JsonObject().put("usedBytes", heap.getUsed()).put("committedBytes", heap.getCommitted())
             .put("maxBytes", heap.getMax()))
-        .put("eventLoops", loops.toJson());
+        .put("eventLoops", loops.toJson())
+        .put("vertxMetrics", ConduitMetrics.vertxMetricsEnabled());
   }
 
   private JsonObject bridges() {
