@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -53,7 +54,7 @@ class ConsoleBrowserIT {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         WebElement echo = wait.until(b -> b.findElement(By.cssSelector("tr[data-service='echo']")));
         assertTrue(browser.findElement(By.cssSelector("tr[data-service='docs']")).isDisplayed(), "docs is listed");
-        assertEquals("1", instancesOf(echo));
+        assertEquals("1", echoInstances(browser));
         wait.until(b -> !b.findElements(By.cssSelector("#nodes .card")).isEmpty());
 
         WebElement input = echo.findElement(By.cssSelector(".scale-input"));
@@ -61,7 +62,7 @@ class ConsoleBrowserIT {
         input.sendKeys("3");
         echo.findElement(By.cssSelector(".scale-button")).click();
 
-        wait.until(b -> "3".equals(instancesOf(b.findElement(By.cssSelector("tr[data-service='echo']")))));
+        wait.until(b -> "3".equals(echoInstances(b)));
         assertEquals(3, echoInstancesOverRest(base));
 
         // Some traffic for the charts, then the document store's log tail (its recovery line).
@@ -71,7 +72,7 @@ class ConsoleBrowserIT {
         // The next live update (SSE, every 2 s) must agree with the page rather than undo it.
         wait.until(b -> b.findElement(By.cssSelector("#live")).getAttribute("class").contains("on"));
         screenshot(browser);
-        assertEquals("3", instancesOf(browser.findElement(By.cssSelector("tr[data-service='echo']"))));
+        assertEquals("3", echoInstances(browser));
       } finally {
         browser.quit();
       }
@@ -88,8 +89,11 @@ class ConsoleBrowserIT {
     }
   }
 
-  private static String instancesOf(WebElement row) {
-    return row.findElement(By.cssSelector(".instances-now")).getText().trim();
+  /** Read in one script call: live updates may replace the cell between a find and a read. */
+  private static String echoInstances(WebDriver browser) {
+    Object text = ((JavascriptExecutor) browser).executeScript(
+        "const e = document.querySelector(\"tr[data-service='echo'] .instances-now\"); return e ? e.textContent.trim() : null;");
+    return (String) text;
   }
 
   private static int echoInstancesOverRest(String base) throws Exception {

@@ -205,6 +205,13 @@ function serviceRow(node, s) {
   return row;
 }
 
+// Replaces a cell's content only when what it shows changed, so the page does not churn every update.
+function setCell(cell, key, build) {
+  if (cell.dataset.key === String(key)) return;
+  cell.dataset.key = String(key);
+  cell.replaceChildren(...build());
+}
+
 function updateRow(row, key, s, sample) {
   const m = s.meters || { perSecond: 0, p50Ms: 0, p99Ms: 0, errors: 0, errorsByCode: {} };
   let h = state.history.get(key);
@@ -214,10 +221,10 @@ function updateRow(row, key, s, sample) {
     if (h.rate.length > HISTORY) { h.rate.shift(); h.p99.shift(); }
   }
   row.dataset.state = s.state;
-  row.querySelector('.state').replaceChildren(el('span', { class: 'pill ' + s.state }, s.state));
+  setCell(row.querySelector('.state'), s.state, () => [el('span', { class: 'pill ' + s.state }, s.state)]);
   const range = s.instances.min === s.instances.max ? '' : ` (${s.instances.min}–${s.instances.max})`;
-  row.querySelector('.instances').replaceChildren(el('span', { class: 'instances-now' }, s.instances.now),
-    el('span', { class: 'sub' }, range));
+  setCell(row.querySelector('.instances'), s.instances.now + range, () => [
+    el('span', { class: 'instances-now' }, s.instances.now), el('span', { class: 'sub' }, range)]);
   row.querySelector('.throughput').replaceChildren(s.address || m.requests
     ? el('div', { class: 'spark', title: 'requests per second, last 2 minutes' },
       sparkline(h.rate, '#2f6fed'), el('span', { class: 'rate' }, rate(m.perSecond)))
@@ -226,7 +233,8 @@ function updateRow(row, key, s, sample) {
     ? [el('span', { title: 'p99 history' }, sparkline(h.p99, '#d97706', 48, 18)), ` ${ms(m.p50Ms)} / ${ms(m.p99Ms)} ms`]
     : ['–']));
   const codes = Object.entries(m.errorsByCode || {}).map(([c, n]) => c + ' ' + n).join(', ');
-  row.querySelector('.errors').replaceChildren(el('span', { class: m.errors ? 'errors-some' : '', title: codes }, m.errors));
+  setCell(row.querySelector('.errors'), m.errors + codes, () => [
+    el('span', { class: m.errors ? 'errors-some' : '', title: codes }, m.errors)]);
   row.toggle.textContent = s.state === 'running' ? 'Stop' : 'Start';
   row.toggle.className = (s.state === 'running' ? 'danger' : '') + ' toggle-button';
 }
