@@ -28,7 +28,8 @@ public record DeploymentPlan(List<ServiceSpec> services) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP_FIELDS = Set.of("services");
-  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config");
+  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
+      "scaling");
 
   public DeploymentPlan {
     services = List.copyOf(services);
@@ -116,7 +117,22 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     if (!(config instanceof JsonObject cfg)) {
       throw new DeploymentFileException(source + ": " + where + ".config: must be an object");
     }
-    return new ServiceSpec(name, verticle, instances, threading, cfg);
+    return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where));
+  }
+
+  private static Scaling scaling(JsonObject json, Instances instances, String source, String where) {
+    if (!json.containsKey("scaling")) {
+      return Scaling.DEFAULTS;
+    }
+    if (!instances.scalable()) {
+      throw new DeploymentFileException(source + ": " + where + ".scaling: applies only to a service with an "
+          + "instance range, e.g. \"instances\": {\"min\": 1, \"max\": 4}; this one has " + instances);
+    }
+    try {
+      return Scaling.fromJson(json.getValue("scaling"), where + ".scaling");
+    } catch (IllegalArgumentException e) {
+      throw new DeploymentFileException(source + ": " + e.getMessage());
+    }
   }
 
   private static Instances instances(Object value, String source, String where) {

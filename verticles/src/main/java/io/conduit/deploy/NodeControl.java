@@ -2,9 +2,9 @@ package io.conduit.deploy;
 
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +32,7 @@ public final class NodeControl {
   public static final String STANDALONE = "standalone";
 
   private final RunningServices services;
-  private MessageConsumer<Object> consumer;
+  private volatile String deploymentId;
 
   public NodeControl(RunningServices services) {
     this.services = services;
@@ -60,15 +60,27 @@ public final class NodeControl {
     return PREFIX + nodeId;
   }
 
-  /** Starts answering at this node's control address. */
+  /**
+   * Starts answering at this node's control address. The consumer lives in a deployment of its own,
+   * so it does not end with whichever service's context this happens to be called on.
+   */
   public Future<Void> register() {
-    consumer = services.vertx().eventBus().consumer(address(services.vertx()), this::handle);
-    return consumer.completion();
+    return services.vertx().deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.eventBus().consumer(address(vertx), NodeControl.this::handle).completion();
+      }
+    }).map(id -> {
+      deploymentId = id;
+      return null;
+    });
   }
 
   /** Stops answering. */
   public Future<Void> unregister() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    String id = deploymentId;
+    deploymentId = null;
+    return id == null ? Future.succeededFuture() : services.vertx().undeploy(id);
   }
 
   private void handle(Message<Object> message) {

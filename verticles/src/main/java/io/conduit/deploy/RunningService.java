@@ -19,6 +19,7 @@ final class RunningService {
   private final List<String> deployments = new ArrayList<>();
   private boolean running;
   private int target;
+  private long retryAt;
   private Future<?> tail = Future.succeededFuture();
 
   RunningService(ServiceSpec spec, List<String> deployments) {
@@ -79,6 +80,7 @@ final class RunningService {
 
   synchronized void added(List<String> ids) {
     deployments.addAll(ids);
+    retryAt = 0;
     running = true;
     target = deployments.size();
   }
@@ -102,6 +104,19 @@ final class RunningService {
   /** Forgets an instance whose deployment went away without being asked to; true if it was ours. */
   synchronized boolean lost(String deploymentId) {
     return deployments.remove(deploymentId);
+  }
+
+  /** True when an instance is gone or missing and a replacement may be tried now. */
+  synchronized boolean needsReplacement(java.util.Set<String> alive, long nowMs) {
+    return running && (!alive.containsAll(deployments) || (deployments.size() < target && nowMs >= retryAt));
+  }
+
+  synchronized boolean mayRetry(long nowMs) {
+    return nowMs >= retryAt;
+  }
+
+  synchronized void retryAfter(long atMs) {
+    retryAt = atMs;
   }
 
   synchronized ServiceInfo info() {

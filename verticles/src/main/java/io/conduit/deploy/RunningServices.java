@@ -4,11 +4,13 @@ import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The services this node runs, and the one way to deploy, scale, stop and start them. Each
@@ -33,6 +35,10 @@ public final class RunningServices {
 
   /** The most instances a fixed service can be scaled to by hand. */
   public static final int MAX_FIXED = 64;
+  /** How long after a failed replacement of a lost instance the next attempt is made. */
+  public static final long RETRY_REPLACEMENT_MS = 5_000;
+
+  private static final System.Logger LOG = System.getLogger(RunningServices.class.getName());
 
   private final Vertx vertx;
   private final InstanceDeployer deployer;
@@ -112,10 +118,12 @@ public final class RunningServices {
         throw new ServiceOperationException(ErrorCode.BAD_REQUEST, "instances: must be 1.." + MAX_FIXED
             + " for service '" + name + "', got " + instances);
       }
-      if (!range.scalable()) {
-        service.respec(spec.withInstances(Instances.fixed(instances)));
-      }
-      return resize(service, instances, reason).map(v -> service.info());
+      return resize(service, instances, reason).map(v -> {
+        if (!range.scalable()) {
+          service.respec(spec.withInstances(Instances.fixed(instances)));
+        }
+        return service.info();
+      });
     }));
   }
 
@@ -174,6 +182,59 @@ public final class RunningServices {
   /** The specs of the services, in deployment order (a fixed service shows its current count). */
   public synchronized List<ServiceSpec> specs() {
     return services.values().stream().map(RunningService::spec).toList();
+  }
+
+  /** The deployment id of each instance of a service, oldest first; empty for an unknown or stopped service. */
+  public synchronized List<String> deploymentIds(String name) {
+    RunningService service = services.get(name);
+    return service == null ? List.of() : service.deployments();
+  }
+
+  /**
+   * Replaces instances whose deployment ended without this registry undeploying it (the verticle
+   * undeployed itself, or someone undeployed its id). Each loss is a scale event ("instance ...
+   * ended without being undeployed"), each replacement another ("replaced crashed instance"). A
+   * replacement that fails to deploy is logged and tried again after {@link #RETRY_REPLACEMENT_MS}.
+   * The scaler calls this on every tick.
+   */
+  public Future<Void> replaceLost() {
+    Set<String> alive = vertx.deploymentIDs();
+    List<RunningService> candidates;
+    synchronized (this) {
+      candidates = services.values().stream().filter(s -> s.needsReplacement(alive, System.currentTimeMillis()))
+          .toList();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (RunningService service : candidates) {
+      all.add(service.serially(() -> replaceLost(service, vertx.deploymentIDs())));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  private Future<Void> replaceLost(RunningService service, Set<String> alive) {
+    String name = service.name();
+    for (String id : service.deployments()) {
+      if (!alive.contains(id) && service.lost(id)) {
+        events.changed(name, service.count() + 1, service.count(), "instance " + id + " ended without being undeployed");
+      }
+    }
+    int from = service.count();
+    int missing = service.target() - from;
+    if (!service.running() || missing <= 0 || !service.mayRetry(System.currentTimeMillis())) {
+      return Future.succeededFuture();
+    }
+    return deployer.deploy(service.spec(), missing).transform(done -> {
+      if (done.failed()) {
+        service.retryAfter(System.currentTimeMillis() + RETRY_REPLACEMENT_MS);
+        LOG.log(Level.WARNING, "service ''{0}'': could not replace {1} lost instance(s), trying again in {2} ms: {3}",
+            name, missing, RETRY_REPLACEMENT_MS, InstanceDeployer.describe(done.cause()));
+        return Future.succeededFuture();
+      }
+      service.added(done.result());
+      events.changed(name, from, service.count(), missing == 1 ? "replaced crashed instance"
+          : "replaced " + missing + " crashed instances");
+      return Future.succeededFuture();
+    });
   }
 
   /** Undeploys every service in reverse order (so stores flush) and forgets them; for a node that stops. */

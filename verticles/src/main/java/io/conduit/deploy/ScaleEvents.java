@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -27,7 +28,10 @@ final class ScaleEvents {
   private final Vertx vertx;
   private final String node;
   private final MeterRegistry registry = Metrics.globalRegistry;
-  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+  /** What each gauge reads, by service and node: the newest registry for a name wins (tests start many). */
+  private static final Map<List<String>, Supplier<Number>> COUNTS = new ConcurrentHashMap<>();
+
+  private final Map<List<String>, Supplier<Number>> own = new ConcurrentHashMap<>();
 
   ScaleEvents(Vertx vertx, String node) {
     this.vertx = vertx;
@@ -51,16 +55,21 @@ final class ScaleEvents {
     vertx.eventBus().publish(ScaleEvent.ADDRESS, event.toJson());
   }
 
-  /** Shows a service's instance count as a gauge for as long as it is registered here. */
+  /** Shows a service's instance count as a gauge; after {@link #close()} it reads 0. */
   void watch(String service, Supplier<Number> instances) {
-    gauges.computeIfAbsent(service, s -> Gauge.builder(GAUGE, instances).strongReference(true)
-        .description("Instances of a service running on this node")
-        .tag("service", s).tag("node", node).register(registry));
+    List<String> key = List.of(service, node);
+    own.put(key, instances);
+    COUNTS.put(key, instances);
+    if (registry.find(GAUGE).tag("service", service).tag("node", node).gauge() == null) {
+      Gauge.builder(GAUGE, () -> COUNTS.getOrDefault(key, () -> 0).get()).strongReference(true)
+          .description("Instances of a service running on this node")
+          .tag("service", service).tag("node", node).register(registry);
+    }
   }
 
-  /** Removes the gauges, so a closed node does not report stale counts. */
+  /** The services are gone: their gauges read 0 (unless a newer registry runs them). */
   void close() {
-    gauges.values().forEach(registry::remove);
-    gauges.clear();
+    own.forEach(COUNTS::remove);
+    own.clear();
   }
 }

@@ -11,8 +11,15 @@ import io.vertx.core.json.JsonObject;
  * @param instances how many instances run
  * @param threading how they run
  * @param config    the verticle's {@code config()}
+ * @param scaling   how the scaler moves a service with an instance range
  */
-public record ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config) {
+public record ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
+                          Scaling scaling) {
+
+  /** A service with the default {@link Scaling}. */
+  public ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config) {
+    this(name, verticle, instances, threading, config, Scaling.DEFAULTS);
+  }
 
   /** The Vert.x deployment options for the first {@code instances.min()} instances. */
   public DeploymentOptions deploymentOptions() {
@@ -23,10 +30,10 @@ public record ServiceSpec(String name, String verticle, Instances instances, Thr
   }
 
   public ServiceSpec withConfig(JsonObject config) {
-    return new ServiceSpec(name, verticle, instances, threading, config);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling);
   }
 
   public ServiceSpec withInstances(Instances instances) {
-    return new ServiceSpec(name, verticle, instances, threading, config);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling);
   }
 }

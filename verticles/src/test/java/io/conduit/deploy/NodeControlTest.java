@@ -90,7 +90,8 @@ class NodeControlTest {
     control(vertx, new JsonObject().put("op", "scale").put("name", "ranged").put("instances", 3))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertEquals(3, reply.getJsonObject("instances").getInteger("now"));
-          assertEquals(4, vertx.deploymentIDs().size());
+          assertEquals(3, services.deploymentIds("ranged").size());
+          assertEquals(5, vertx.deploymentIDs().size(), "4 instances and the control point");
           ctx.completeNow();
         })));
   }

@@ -2,7 +2,9 @@ package io.conduit.deploy;
 
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +22,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What {@link RunningServices#scale}, {@link RunningServices#stop} and {@link RunningServices#start} do. */
 @ExtendWith(VertxExtension.class)
 class ScaleStopStartTest {
+
+  /** Like a server binding a port: a second instance cannot start while one runs. */
+  public static class OnlyOne extends VerticleBase {
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+
+    @Override
+    public Future<?> start() {
+      if (!RUNNING.compareAndSet(0, 1)) {
+        return Future.failedFuture("address already in use");
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+      RUNNING.set(0);
+      return Future.succeededFuture();
+    }
+  }
 
   private static Future<RunningServices> running(Vertx vertx, ServiceSpec... specs) {
     RunningServices services = new RunningServices(vertx);
@@ -89,6 +111,20 @@ class ScaleStopStartTest {
           assertRefused(e, ErrorCode.BAD_REQUEST, "instances: must be 1..64 for service 'f', got 65");
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void anInstanceThatCannotStartFailsTheScaleAndChangesNothing(Vertx vertx, VertxTestContext ctx) {
+    ServiceSpec one = new ServiceSpec("one", OnlyOne.class.getName(), Instances.fixed(1), Threading.EVENT_LOOP,
+        new JsonObject());
+    running(vertx, one).onComplete(ctx.succeeding(s -> s.scale("one", 2).onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertRefused(e, ErrorCode.INTERNAL, "service 'one' failed to start: address already in use");
+      ServiceInfo info = s.info("one").orElseThrow();
+      assertEquals(1, info.now());
+      assertEquals(1, info.max());
+      assertEquals(1, vertx.deploymentIDs().size());
+      ctx.completeNow();
+    })))));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
 import io.conduit.deploy.RunningServices;
 import io.conduit.web.NodeMonitor;
+import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,17 +24,20 @@ public final class Node {
   private final Vertx vertx;
   private final RunningServices services;
   private final NodeControl control;
+  private final Scaler scaler;
   private final ClusterSettings cluster;
 
-  private Node(Vertx vertx, RunningServices services, NodeControl control, ClusterSettings cluster) {
+  private Node(Vertx vertx, RunningServices services, NodeControl control, Scaler scaler, ClusterSettings cluster) {
     this.vertx = vertx;
     this.services = services;
     this.control = control;
+    this.scaler = scaler;
     this.cluster = cluster;
   }
 
   /**
-   * Starts Vert.x (clustered when {@code cluster} is not null) and deploys the plan. On any failure
+   * Starts Vert.x (clustered when {@code cluster} is not null), deploys the plan, answers control
+   * requests and starts the scaler (which also replaces crashed instances). On any failure
    * Vert.x is closed again before the returned future fails.
    */
   public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster) {
@@ -50,18 +54,24 @@ public final class Node {
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
       NodeControl control = new NodeControl(services);
+      Scaler scaler = new Scaler(services);
       return services.deploy(plan)
           .compose(v -> control.register())
-          .map(v -> new Node(vertx, services, control, cluster))
+          .compose(v -> scaler.start())
+          .map(v -> new Node(vertx, services, control, scaler, cluster))
           .recover(failure -> services.undeployAll().transform(ignored -> vertx.close())
               .transform(ignored -> Future.failedFuture(failure)));
     });
   }
 
-  /** Stops answering control requests, undeploys the services (so stores flush), leaves the cluster and closes Vert.x. */
+  /**
+   * Stops the scaler and control requests, undeploys the services (so stores flush), leaves the
+   * cluster and closes Vert.x.
+   */
   public Future<Void> stop() {
     // Chained on a future without a context: the result completes after Vert.x's event loops are gone.
     return Future.<Void>succeededFuture()
+        .transform(ignored -> scaler.stop().otherwiseEmpty())
         .transform(ignored -> control.unregister().otherwiseEmpty())
         .transform(ignored -> services.undeployAll())
         .transform(ignored -> vertx.close());

@@ -33,7 +33,8 @@ class NodeTest {
           new JsonObject().put("op", "scale").put("name", "echo").put("instances", 2)).map(Message::body));
       assertEquals(2, scaled.getJsonObject("instances").getInteger("now"));
       assertEquals(2, node.services().list().get(0).now());
-      assertEquals(2, node.vertx().deploymentIDs().size());
+      assertEquals(2, node.services().deploymentIds("echo").size());
+      assertTrue(node.vertx().deploymentIDs().containsAll(node.services().deploymentIds("echo")));
     } finally {
       await(node.stop());
     }

@@ -1,0 +1,25 @@
+package io.conduit.worker;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Waits on a condition with a deadline (no fixed sleeps). */
+final class Conditions {
+
+  private Conditions() {
+  }
+
+  static void await(long maxMs, BooleanSupplier condition, Supplier<String> describe) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not within " + maxMs + " ms: " + describe.get());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+}
