@@ -15,7 +15,7 @@ public final class Logs {
 
   // Held strongly: java.util.logging forgets the level of a logger nobody references.
   private static final java.util.List<Logger> HELD = new java.util.ArrayList<>();
-  private static final String[] FRAMEWORK = {"com.hazelcast", "io.netty", "io.vertx"};
+  private static final String[] FRAMEWORK = {"com.hazelcast", "io.netty", "io.vertx", "io.micrometer"};
 
   static {
     for (String name : FRAMEWORK) {

@@ -51,7 +51,7 @@ public final class ConduitProcess implements AutoCloseable {
     command.addAll(jvmFlags);
     command.add("-jar");
     command.add(jar().toString());
-    command.addAll(List.of(args));
+    command.addAll(withFreeWebPort(args));
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
@@ -60,6 +60,21 @@ public final class ConduitProcess implements AutoCloseable {
       builder.redirectInput(input.toFile());
     }
     return new ConduitProcess(builder.start(), out, err);
+  }
+
+  /**
+   * A {@code serve} of the built-in deployment (no {@code -c}) without {@code --web} gets
+   * {@code --web 127.0.0.1:<free port>}: that deployment serves the web console, and tests must not
+   * compete for its default port 8080.
+   */
+  static List<String> withFreeWebPort(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (all.size() > 0 && all.get(0).equals("serve") && !all.contains("--web") && !all.contains("--help")
+        && !all.contains("-c") && !all.contains("--config")) {
+      all.add("--web");
+      all.add("127.0.0.1:" + io.conduit.cluster.TestClusters.freePort());
+    }
+    return all;
   }
 
   /** Runs a command to completion (60 s at most) and returns it. */

@@ -66,6 +66,7 @@ final class SocketLoop implements Runnable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean stopRequested;
+  private volatile Thread thread;
 
   // Socket-thread state only.
   private final Map<String, Integer> inFlightByClient = new HashMap<>();
@@ -99,8 +100,15 @@ final class SocketLoop implements Runnable {
   CompletableFuture<Void> start() {
     Thread t = new Thread(this, "conduit-bridge-zmq");
     t.setDaemon(true);
+    thread = t;
     t.start();
     return started;
+  }
+
+  /** True while the socket thread runs (health checks ask). */
+  boolean alive() {
+    Thread t = thread;
+    return t != null && t.isAlive();
   }
 
   /**

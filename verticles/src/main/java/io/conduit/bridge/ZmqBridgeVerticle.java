@@ -66,6 +66,11 @@ public class ZmqBridgeVerticle extends VerticleBase {
         .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"));
   }
 
+  /** True while the thread that owns this bridge's ZeroMQ sockets runs (the health check asks). */
+  public boolean socketThreadAlive() {
+    return sockets != null && sockets.alive();
+  }
+
   /** Counters of this bridge instance. */
   public BridgeStats stats() {
     return stats;

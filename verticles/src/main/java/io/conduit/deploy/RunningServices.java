@@ -168,6 +168,17 @@ public final class RunningServices {
     return Optional.ofNullable(services.get(name)).map(RunningService::info);
   }
 
+  /** The service one of whose instances is this Vert.x deployment, if any (the console tags log records with it). */
+  public synchronized Optional<String> serviceOf(String deploymentId) {
+    return services.values().stream().filter(s -> s.has(deploymentId)).map(RunningService::name).findFirst();
+  }
+
+  /** The deployment ids of a service's instances now; empty for an unknown or stopped service. */
+  public synchronized List<String> deploymentsOf(String name) {
+    RunningService service = services.get(name);
+    return service == null ? List.of() : service.deployments();
+  }
+
   /** The specs of the services, in deployment order (a fixed service shows its current count). */
   public synchronized List<ServiceSpec> specs() {
     return services.values().stream().map(RunningService::spec).toList();

@@ -5,6 +5,7 @@ import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
 import io.conduit.deploy.RunningServices;
+import io.conduit.web.NodeMonitor;
 import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +51,8 @@ public final class Node {
         : ClusterFactory.startClustered(options, cluster);
     return started.compose(vertx -> {
       RunningServices services = new RunningServices(vertx);
+      // Before the services deploy, so their start-up log records and first requests are seen.
+      NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
       NodeControl control = new NodeControl(services);
       Scaler scaler = new Scaler(services);
       return services.deploy(plan)

@@ -4,6 +4,7 @@ import io.conduit.cli.CliFailure;
 import io.conduit.cli.Logs;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
+import io.conduit.web.ConduitMetrics;
 import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,8 +71,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Server-script classes made available to stores (comma-separated or repeated).")
   List<String> scripts = new ArrayList<>();
 
-  @Option(names = "--web", paramLabel = "HOST:PORT", description = "Web console and REST API address. Default: ${DEFAULT-VALUE}.")
-  String web = "127.0.0.1:8080";
+  @Option(names = "--web", paramLabel = "HOST:PORT",
+      description = "Web console and REST API address (a host other than loopback needs a token in the web service's config). "
+          + "Default: the deployment file's, 127.0.0.1:8080 in the built-in one.")
+  String web;
 
   @Option(names = "--cluster", description = "Join a cluster of nodes through Hazelcast (standalone otherwise).")
   boolean cluster;
@@ -113,7 +116,9 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     CliFailure.verbose(verbose);
     DeploymentPlan plan = plan();
-    checkWeb();
+    if (web != null) {
+      plan = webFlags().applyTo(plan);
+    }
     checkScripts();
     NodeDefaults defaults = new NodeDefaults(backend(), dataDir, scripts, params());
     plan = defaults.applyTo(plan);
@@ -150,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private VertxOptions vertxOptions() {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = ConduitMetrics.enable(new VertxOptions());
     if (eventLoops != null) {
       if (eventLoops < 1 || eventLoops > 1024) {
         throw new CliFailure("--event-loops must be 1-1024, got " + eventLoops);
@@ -160,13 +165,18 @@ public final class ServeCommand implements Callable<Integer> {
     return options;
   }
 
-  private void checkWeb() {
+  private WebFlags webFlags() {
     int colon = web.lastIndexOf(':');
     try {
       int port = Integer.parseInt(web.substring(colon + 1));
       if (colon <= 0 || port < 0 || port > 65535) {
         throw new NumberFormatException();
       }
+      String host = web.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return new WebFlags(host, port);
     } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
       throw new CliFailure("--web must be HOST:PORT, e.g. 127.0.0.1:8080, got '" + web + "'");
     }

@@ -1,6 +1,8 @@
 package io.conduit.cli.serve;
 
 import io.conduit.deploy.ServiceSpec;
+import io.conduit.web.WebOptions;
+import io.conduit.web.WebVerticle;
 import io.vertx.core.json.JsonObject;
 
 /** The part of a service's config a person wants in the banner: where it listens, what it stores in. */
@@ -17,6 +19,10 @@ final class ServiceSummary {
     append(b, "events", c.getValue("eventsEndpoint"));
     append(b, "url", c.getValue("url"));
     append(b, "backend", c.getValue("backend"));
+    if (spec.verticle().equals(WebVerticle.class.getName())) {
+      append(b, "console", "http://" + c.getString("host", WebOptions.DEFAULT_HOST) + ":"
+          + c.getValue("port", WebOptions.DEFAULT_PORT) + "/");
+    }
     return b.length() == 0 ? "" : "  (" + b + ")";
   }
 

@@ -97,6 +97,18 @@ public class DocStoreVerticle extends VerticleBase {
         }));
   }
 
+  /**
+   * Why this store does not serve, or null while it does: not started, its engine closed, or a
+   * write that could not be made durable (the health check asks).
+   */
+  public String storageFailure() {
+    String failure = storageFailure;
+    if (failure != null) {
+      return failure;
+    }
+    return state == null ? "document store not started" : null;
+  }
+
   private void receive(Message<Object> message) {
     if (storageFailure != null) {
       message.fail(ErrorCode.INTERNAL.status(), storageFailure);

@@ -1,0 +1,82 @@
+package io.conduit.web;
+
+import io.conduit.bridge.Permissions;
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Vertx;
+
+/**
+ * {@code POST /api/call/{address}}: one event-bus request with the JSON body, answered with the
+ * reply. Only addresses the web service's {@code inbound} list permits (the bridge's rules, the
+ * bridge's matcher); Vert.x's internal addresses and the console's own never.
+ */
+final class CallApi {
+
+  private final Vertx vertx;
+  private final Permissions inbound;
+  private final long defaultTimeoutMs;
+
+  CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs) {
+    this.vertx = vertx;
+    this.inbound = inbound;
+    this.defaultTimeoutMs = defaultTimeoutMs;
+  }
+
+  void mount(Router api) {
+    api.post("/call/:address").handler(this::call);
+  }
+
+  private void call(RoutingContext ctx) {
+    String address = ctx.pathParam("address");
+    if (address.isEmpty() || address.length() > 256) {
+      ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "the address must be 1-256 characters");
+      return;
+    }
+    if (address.startsWith("__vertx.") || address.startsWith(NodeMonitor.ADDRESS_PREFIX) || !inbound.permits(address)) {
+      ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, "address '" + address + "' is not in the web service's inbound list");
+      return;
+    }
+    long timeout = defaultTimeoutMs;
+    String given = ctx.request().getParam("timeoutMs");
+    if (given != null) {
+      try {
+        timeout = Long.parseLong(given);
+        if (timeout < 1 || timeout > 600_000) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "timeoutMs must be a whole number 1-600000, got '" + given + "'");
+        return;
+      }
+    }
+    Object body;
+    try {
+      body = ctx.body().length() == 0 ? null : Json.decodeValue(ctx.body().buffer());
+    } catch (RuntimeException e) {
+      ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "the body is not valid JSON: " + RequestBodies.firstLine(e.getMessage()));
+      return;
+    }
+    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiErrors.fail(ctx, ar.cause());
+        return;
+      }
+      Object reply = ar.result().body();
+      if (reply instanceof Buffer bytes) {
+        ctx.response().putHeader("content-type", "application/octet-stream").end(bytes);
+      } else if (reply instanceof JsonObject || reply instanceof JsonArray || reply == null
+          || reply instanceof String || reply instanceof Number || reply instanceof Boolean) {
+        ctx.response().putHeader("content-type", "application/json").end(Json.encode(reply));
+      } else {
+        ApiErrors.fail(ctx, ErrorCode.INTERNAL, "the reply is a " + reply.getClass().getSimpleName()
+            + ", which has no JSON form");
+      }
+    });
+  }
+}

@@ -1,0 +1,67 @@
+package io.conduit.web;
+
+import io.conduit.bridge.ZmqBridgeVerticle;
+import io.conduit.store.doc.DocStoreVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.util.List;
+
+/**
+ * {@code /health} (all checks; 200 when every one is UP, 503 otherwise) and {@code /health/<check>}
+ * with Vert.x health checks of this node: {@code cluster} (still a member), {@code bridge} (each
+ * bridge's socket thread alive), {@code stores} (each document store open and serving).
+ */
+final class HealthRoutes {
+
+  private HealthRoutes() {
+  }
+
+  static void mount(Vertx vertx, Router router) {
+    HealthChecks checks = HealthChecks.create(vertx)
+        .register("cluster", 2_000, p -> cluster(vertx, p))
+        .register("bridge", 2_000, p -> bridge(vertx, p))
+        .register("stores", 2_000, p -> stores(vertx, p));
+    router.get("/health*").handler(HealthCheckHandler.createWithHealthChecks(checks));
+  }
+
+  private static void cluster(Vertx vertx, Promise<Status> p) {
+    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    if (cluster == null) {
+      p.complete(Status.OK(new JsonObject().put("mode", "standalone")));
+      return;
+    }
+    List<String> members = cluster.getNodes();
+    boolean member = cluster.isActive() && members.contains(cluster.getNodeId());
+    JsonObject data = new JsonObject().put("node", cluster.getNodeId()).put("members", members.size());
+    p.complete(member ? Status.OK(data) : Status.KO(data.put("reason", "this node is no longer a cluster member")));
+  }
+
+  private static void bridge(Vertx vertx, Promise<Status> p) {
+    List<ZmqBridgeVerticle> bridges = LocalVerticles.of(vertx, ZmqBridgeVerticle.class);
+    long dead = bridges.stream().filter(b -> !b.socketThreadAlive()).count();
+    JsonObject data = new JsonObject().put("bridges", bridges.size()).put("socketThreadsDead", dead);
+    p.complete(dead == 0 ? Status.OK(data) : Status.KO(data));
+  }
+
+  private static void stores(Vertx vertx, Promise<Status> p) {
+    JsonArray failing = new JsonArray();
+    List<DocStoreVerticle> stores = LocalVerticles.of(vertx, DocStoreVerticle.class);
+    for (DocStoreVerticle store : stores) {
+      String failure = store.storageFailure();
+      if (failure != null) {
+        failing.add(failure);
+      }
+    }
+    JsonObject data = new JsonObject().put("stores", stores.size()).put("failing", failing);
+    p.complete(failing.isEmpty() ? Status.OK(data) : Status.KO(data));
+  }
+}

@@ -1,0 +1,174 @@
+package io.conduit.web;
+
+import io.conduit.codec.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Per-address request meters for every service on this node, whatever it is built on: an inbound
+ * event-bus interceptor starts a clock when a request (a message with a reply address) is
+ * delivered to a consumer here, and an outbound interceptor stops it when the reply to that reply
+ * address leaves; a {@code fail(status, text)} reply counts as an error with its code. Meters go to
+ * Micrometer's global registry ({@code conduit.service.requests} timer and
+ * {@code conduit.service.errors} counter, tagged {@code address}, {@code node}); the console's
+ * rate and p50/p99 come from a {@link LatencyWindow} per address.
+ */
+final class ServiceMeters {
+
+  /** Requests unanswered this long are dropped from the pending table (the requester timed out). */
+  static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(120);
+  /** A bound on the pending table, so a flood of never-answered requests cannot grow it without limit. */
+  static final int MAX_PENDING = 100_000;
+
+  private final String node;
+  private final MeterRegistry registry = Metrics.globalRegistry;
+  private final Map<String, AddressMeters> byAddress = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final LongAdder abandoned = new LongAdder();
+
+  private record Pending(AddressMeters meters, long startNanos) {
+  }
+
+  ServiceMeters(String node) {
+    this.node = node;
+  }
+
+  void install(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    bus.addInboundInterceptor((Handler<DeliveryContext<Object>>) this::inbound);
+    bus.addOutboundInterceptor((Handler<DeliveryContext<Object>>) this::outbound);
+    vertx.setPeriodic(10_000, id -> sweep(System.nanoTime()));
+  }
+
+  private void inbound(DeliveryContext<Object> ctx) {
+    Message<Object> m = ctx.message();
+    String reply = m.replyAddress();
+    if (reply != null && measured(m.address()) && pending.size() < MAX_PENDING) {
+      pending.put(reply, new Pending(meters(m.address()), System.nanoTime()));
+    }
+    ctx.next();
+  }
+
+  private void outbound(DeliveryContext<Object> ctx) {
+    if (!pending.isEmpty()) {
+      Pending p = pending.remove(ctx.message().address());
+      if (p != null) {
+        long now = System.nanoTime();
+        ErrorCode failure = ctx.body() instanceof ReplyException e ? code(e) : null;
+        p.meters.record(now, now - p.startNanos, failure);
+      }
+    }
+    ctx.next();
+  }
+
+  private static ErrorCode code(ReplyException e) {
+    return switch (e.failureType()) {
+      case NO_HANDLERS -> ErrorCode.NO_HANDLERS;
+      case TIMEOUT -> ErrorCode.TIMEOUT;
+      default -> ErrorCode.forStatus(e.failureCode());
+    };
+  }
+
+  /** Service addresses; Vert.x's reply addresses and the console's own traffic are not. */
+  private static boolean measured(String address) {
+    return !address.startsWith("__vertx.") && !address.startsWith(NodeMonitor.ADDRESS_PREFIX);
+  }
+
+  private AddressMeters meters(String address) {
+    return byAddress.computeIfAbsent(address, a -> new AddressMeters(a, node, registry));
+  }
+
+  void sweep(long nowNanos) {
+    Iterator<Pending> it = pending.values().iterator();
+    while (it.hasNext()) {
+      if (nowNanos - it.next().startNanos > ABANDON_NANOS) {
+        it.remove();
+        abandoned.increment();
+      }
+    }
+  }
+
+  /** What the console shows for one address: requests, rate, p50/p99, errors by code. */
+  JsonObject snapshot(String address) {
+    AddressMeters m = byAddress.get(address);
+    return m == null ? AddressMeters.empty() : m.toJson(System.nanoTime());
+  }
+
+  /** Every measured address of this node. */
+  JsonObject all() {
+    JsonObject result = new JsonObject();
+    long now = System.nanoTime();
+    byAddress.forEach((address, m) -> result.put(address, m.toJson(now)));
+    return result;
+  }
+
+  private static final class AddressMeters {
+    private final LatencyWindow window;
+    private final Timer timer;
+    private final LongAdder requests = new LongAdder();
+    private final Map<ErrorCode, Counter> errorMeters = new EnumMap<>(ErrorCode.class);
+    private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+
+    AddressMeters(String address, String node, MeterRegistry registry) {
+      window = new LatencyWindow(System.nanoTime());
+      timer = Timer.builder("conduit.service.requests").description("Requests served, by service address")
+          .tag("address", address).tag("node", node).register(registry);
+      for (ErrorCode c : ErrorCode.values()) {
+        errors.put(c, new LongAdder());
+        errorMeters.put(c, Counter.builder("conduit.service.errors").description("Requests failed, by code")
+            .tag("address", address).tag("node", node).tag("code", c.name()).register(registry));
+      }
+    }
+
+    void record(long now, long nanos, ErrorCode failure) {
+      requests.increment();
+      window.record(now, nanos);
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+      if (failure != null) {
+        errors.get(failure).increment();
+        errorMeters.get(failure).increment();
+      }
+    }
+
+    JsonObject toJson(long now) {
+      LatencyWindow.Snapshot s = window.snapshot(now);
+      JsonObject byCode = new JsonObject();
+      long failed = 0;
+      for (var e : errors.entrySet()) {
+        long n = e.getValue().sum();
+        if (n > 0) {
+          byCode.put(e.getKey().name(), n);
+          failed += n;
+        }
+      }
+      return new JsonObject().put("requests", requests.sum()).put("perSecond", round(s.perSecond()))
+          .put("p50Ms", round(s.p50Ms())).put("p99Ms", round(s.p99Ms()))
+          .put("errors", failed).put("errorsByCode", byCode);
+    }
+
+    static JsonObject empty() {
+      return new JsonObject().put("requests", 0L).put("perSecond", 0.0).put("p50Ms", 0.0).put("p99Ms", 0.0)
+          .put("errors", 0L).put("errorsByCode", new JsonObject());
+    }
+
+    private static double round(double v) {
+      return Math.round(v * 1000) / 1000.0;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.conduit.web;
+
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * Conduit's web console, REST API ({@code /api/...}), Prometheus scrape ({@code /metrics}) and
+ * health checks ({@code /health}) on one HTTP server. Loopback by default; binding any other
+ * interface is refused at start-up unless the config has a bearer {@code token}. Config:
+ * {@link WebOptions}. Deploy one instance per node that should serve the console; the console shows
+ * the whole cluster.
+ */
+public class WebVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(WebVerticle.class.getName());
+  /** Largest request body the API reads. */
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private WebOptions options;
+  private HttpServer server;
+  private LiveStream live;
+
+  @Override
+  public Future<?> start() {
+    try {
+      options = WebOptions.fromJson(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> AccessGuard.isLoopback(options.host())).compose(loopback -> {
+      if (!loopback && options.token() == null) {
+        return Future.failedFuture(new IllegalArgumentException("web: binding " + options.host()
+            + " makes the console reachable from other machines; set a \"token\" (at least "
+            + WebOptions.MIN_TOKEN_LENGTH + " characters) in the web service's config, or bind 127.0.0.1"));
+      }
+      // conduit serve installed the monitor with its service registry before deploying us; under the
+      // stock launcher there is no registry, so log records stay keyed by deployment.
+      NodeMonitor.install(vertx, deployment -> null, service -> List.of());
+      Router router = router(new AccessGuard(options, loopback));
+      return vertx.createHttpServer().requestHandler(router).listen(options.port(), options.host());
+    }).onSuccess(s -> {
+      server = s;
+      LOG.log(System.Logger.Level.INFO, "web console on http://" + options.host() + ":" + s.actualPort() + "/");
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (live != null) {
+      live.closeAll();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The port the server listens on (the configured one, or the free one picked for port 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  private Router router(AccessGuard guard) {
+    Router router = Router.router(vertx);
+    router.route().handler(guard::host);
+    if (!options.allowedOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(options.allowedOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedHeaders(Set.of("Authorization", "Content-Type")));
+    }
+    router.route("/api/*").handler(guard::token);
+    router.route("/metrics").handler(guard::token);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(guard::post);
+    router.route("/api/*").subRouter(api());
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(ConduitMetrics.registry().scrape()));
+    HealthRoutes.mount(vertx, router);
+    router.route("/*").handler(StaticHandler.create("io/conduit/web/console").setCachingEnabled(false));
+    router.route().failureHandler(ctx -> {
+      if (ctx.statusCode() == 413) {
+        ApiErrors.fail(ctx, ErrorCode.TOO_LARGE, "the request body is over " + MAX_BODY_BYTES + " bytes");
+      } else if (ctx.failure() != null) {
+        ApiErrors.fail(ctx, ctx.failure());
+      } else {
+        ApiErrors.fail(ctx, ErrorCode.forStatus(ctx.statusCode()), "request failed with status " + ctx.statusCode());
+      }
+    });
+    return router;
+  }
+
+  private Router api() {
+    Router api = Router.router(vertx);
+    ClusterNodes nodes = new ClusterNodes(vertx, options.callTimeoutMs());
+    ServicesApi services = new ServicesApi(nodes);
+    new NodesApi(nodes).mount(api);
+    services.mount(api);
+    new LogsApi(nodes, services).mount(api);
+    new CallApi(vertx, options.inbound(), options.callTimeoutMs()).mount(api);
+    new BridgeApi(nodes).mount(api);
+    live = new LiveStream(vertx, services);
+    live.mount(api);
+    mountExtensions(api);
+    api.route().last().handler(ctx -> ApiErrors.fail(ctx, ErrorCode.NOT_FOUND,
+        "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
+    return api;
+  }
+
+  /** The mount point for other capabilities' routes ({@code /api/tasks}): see {@link ApiExtension}. */
+  private void mountExtensions(Router api) {
+    for (ApiExtension extension : ServiceLoader.load(ApiExtension.class)) {
+      extension.mount(vertx, api);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.conduit.web;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** POST /api/call/{address}: a permitted address answers with its reply; everything else with a coded error. */
+@ExtendWith(VertxExtension.class)
+class CallApiTest {
+
+  private WebFixture web;
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    vertx.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body()));
+    vertx.eventBus().consumer("locked", m -> m.fail(409, "the resource is locked"));
+    vertx.eventBus().consumer("silent", m -> { });
+    vertx.eventBus().consumer("secret", m -> m.reply("never"));
+    web = new WebFixture(vertx);
+    web.deployAndWait(new JsonObject().put("inbound", new JsonArray().add("echo").add("locked").add("silent")
+        .add(new JsonObject().put("regex", "nobody\\..*"))));
+  }
+
+  @Test
+  void permittedAddressAnswersWithItsReply() throws Exception {
+    HttpResponse<Buffer> r = web.postNow("/api/call/echo", new JsonObject().put("x", 1));
+    assertEquals(200, r.statusCode());
+    assertEquals(new JsonObject().put("x", 1), r.bodyAsJsonObject());
+  }
+
+  @Test
+  void addressOutsideTheInboundListIsForbidden() throws Exception {
+    assertError(web.postNow("/api/call/secret", new JsonObject()), 403, "FORBIDDEN");
+  }
+
+  @Test
+  void permittedAddressWithoutConsumerIsNoHandlers() throws Exception {
+    assertError(web.postNow("/api/call/nobody.here", new JsonObject()), 404, "NO_HANDLERS");
+  }
+
+  @Test
+  void consumerFailureKeepsItsCode() throws Exception {
+    HttpResponse<Buffer> r = web.postNow("/api/call/locked", new JsonObject());
+    assertError(r, 409, "CONFLICT");
+    assertEquals("the resource is locked", r.bodyAsJsonObject().getString("message"));
+  }
+
+  @Test
+  void noReplyInTimeIsTimeout() throws Exception {
+    assertError(web.postNow("/api/call/silent?timeoutMs=200", new JsonObject()), 504, "TIMEOUT");
+  }
+
+  @Test
+  void badTimeoutIsBadRequest() throws Exception {
+    assertError(web.postNow("/api/call/echo?timeoutMs=soon", new JsonObject()), 400, "BAD_REQUEST");
+  }
+
+  @Test
+  void malformedJsonIsBadRequest() throws Exception {
+    HttpResponse<Buffer> r = WebFixture.await(web.post("/api/call/echo").sendBuffer(Buffer.buffer("{\"x\": ")));
+    assertError(r, 400, "BAD_REQUEST");
+  }
+
+  @Test
+  void postWithoutJsonContentTypeIsRefused() throws Exception {
+    HttpResponse<Buffer> r = WebFixture.await(web.client.post("/api/call/echo")
+        .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("{}")));
+    assertError(r, 400, "BAD_REQUEST");
+  }
+
+  @Test
+  void postFromAForeignOriginIsRefused() throws Exception {
+    HttpResponse<Buffer> r = WebFixture.await(web.post("/api/call/echo").putHeader("Origin", "https://evil.example")
+        .sendBuffer(Buffer.buffer("{}")));
+    assertError(r, 403, "FORBIDDEN");
+  }
+
+  @Test
+  void callIsPostOnly() throws Exception {
+    assertError(web.getNow("/api/call/echo"), 404, "NOT_FOUND");
+  }
+
+  static void assertError(HttpResponse<Buffer> r, int status, String code) {
+    assertEquals(status, r.statusCode(), r.bodyAsString());
+    JsonObject body = r.bodyAsJsonObject();
+    assertEquals(code, body.getString("code"), r.bodyAsString());
+    assertTrue(body.getString("message") != null && !body.getString("message").isBlank());
+  }
+}

@@ -1,0 +1,73 @@
+package io.conduit.web;
+
+import io.conduit.bridge.ZmqBridgeVerticle;
+import io.conduit.cluster.TestClusters;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /metrics scrapes Vert.x's and Conduit's meters; /health and /health/<check> report this node. */
+class MetricsAndHealthTest {
+
+  private Vertx vertx;
+  private WebFixture web;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx(ConduitMetrics.enable(new VertxOptions()));
+    vertx.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body()));
+    WebFixture.await(vertx.deployVerticle(new ZmqBridgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put("endpoint", "tcp://127.0.0.1:" + TestClusters.freePort()).putNull("eventsEndpoint"))));
+    web = new WebFixture(vertx);
+    web.deployAndWait(new JsonObject());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    WebFixture.await(vertx.close());
+  }
+
+  @Test
+  void metricsShowVertxEventBusHttpJvmAndConduitServiceMeters() throws Exception {
+    assertEquals(200, web.postNow("/api/call/echo", new JsonObject().put("n", 1)).statusCode());
+    HttpResponse<Buffer> r = web.getNow("/metrics");
+    assertEquals(200, r.statusCode());
+    String text = r.bodyAsString();
+    assertTrue(text.contains("vertx_eventbus_"), "event-bus meters");
+    assertTrue(text.contains("vertx_http_server_"), "HTTP server meters");
+    assertTrue(text.contains("jvm_memory_used_bytes"), "JVM meters");
+    assertTrue(text.contains("conduit_service_requests_seconds_count{address=\"echo\""), "Conduit per-service meters");
+  }
+
+  @Test
+  void healthIsUpWithEveryCheck() throws Exception {
+    HttpResponse<Buffer> r = web.getNow("/health");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject body = r.bodyAsJsonObject();
+    assertEquals("UP", body.getString("status"));
+    JsonArray checks = body.getJsonArray("checks");
+    assertEquals(3, checks.size(), body.encode());
+  }
+
+  @Test
+  void oneCheckByName() throws Exception {
+    HttpResponse<Buffer> r = web.getNow("/health/bridge");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(1, r.bodyAsJsonObject().getJsonObject("data").getInteger("bridges"));
+  }
+
+  @Test
+  void unknownCheckIsNotFound() throws Exception {
+    assertEquals(404, web.getNow("/health/nothing").statusCode());
+  }
+}
