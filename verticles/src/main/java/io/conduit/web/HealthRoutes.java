@@ -1,7 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.bridge.ZmqBridgeVerticle;
-import io.conduit.store.doc.DocStoreVerticle;
+import io.conduit.store.StoreHealth;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * {@code /health} (all checks; 200 when every one is UP, 503 otherwise) and {@code /health/<check>}
  * with Vert.x health checks of this node: {@code cluster} (still a member), {@code bridge} (each
- * bridge's socket thread alive), {@code stores} (each document store open and serving).
+ * bridge's socket thread alive), {@code stores} (each document and graph store open and serving).
  */
 final class HealthRoutes {
 
@@ -54,8 +54,8 @@ final class HealthRoutes {
 
   private static void stores(Vertx vertx, Promise<Status> p) {
     JsonArray failing = new JsonArray();
-    List<DocStoreVerticle> stores = LocalVerticles.of(vertx, DocStoreVerticle.class);
-    for (DocStoreVerticle store : stores) {
+    List<StoreHealth> stores = LocalVerticles.of(vertx, StoreHealth.class);
+    for (StoreHealth store : stores) {
       String failure = store.storageFailure();
       if (failure != null) {
         failing.add(failure);

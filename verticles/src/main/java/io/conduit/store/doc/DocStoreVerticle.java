@@ -1,5 +1,6 @@
 package io.conduit.store.doc;
 
+import io.conduit.store.StoreHealth;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.store.engine.Engines;
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * Requests are JSON objects with an {@code op}; see {@link DocTree} for the document ops. Config:
  * {@link DocStoreOptions}. Deploy one instance per store.
  */
-public class DocStoreVerticle extends VerticleBase {
+public class DocStoreVerticle extends VerticleBase implements StoreHealth {
 
   public DocStoreVerticle() {
     this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
@@ -101,6 +102,7 @@ public class DocStoreVerticle extends VerticleBase {
    * Why this store does not serve, or null while it does: not started, its engine closed, or a
    * write that could not be made durable (the health check asks).
    */
+  @Override
   public String storageFailure() {
     String failure = storageFailure;
     if (failure != null) {

@@ -46,7 +46,12 @@ final class GraphStore {
   private final Executor owner;
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private boolean writing;
-  private String failure;
+  private volatile String failure;
+
+  /** Null while serving; why the store stopped after a write could not be stored. */
+  String failure() {
+    return failure;
+  }
 
   GraphStore(String name, GraphData graph, GraphJournal journal, GraphStoreOptions options,
              Map<String, GraphScript> scripts, Executor owner) {

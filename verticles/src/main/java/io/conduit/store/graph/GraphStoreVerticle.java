@@ -1,5 +1,6 @@
 package io.conduit.store.graph;
 
+import io.conduit.store.StoreHealth;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.vertx.core.Future;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * indexes. Requests are JSON objects with an {@code op}; see docs/graph.md. Config:
  * {@link GraphStoreOptions}. Deploy one instance per store.
  */
-public class GraphStoreVerticle extends VerticleBase {
+public class GraphStoreVerticle extends VerticleBase implements StoreHealth {
 
   private static final System.Logger LOG = System.getLogger(GraphStoreVerticle.class.getName());
 
@@ -74,6 +75,12 @@ public class GraphStoreVerticle extends VerticleBase {
       }
       return null;
     }));
+  }
+
+  @Override
+  public String storageFailure() {
+    GraphStore s = store;
+    return s == null ? "graph store not started" : s.failure();
   }
 
   private void receive(Message<Object> message) {

@@ -22,7 +22,8 @@ class StorageFailureTest {
   void anUnstorableRemovalStopsTheStoreAndARestartFindsTheGraphWhole(Vertx vertx) throws Exception {
     BreakableEngine engine = new BreakableEngine();
     DeploymentOptions options = new DeploymentOptions().setConfig(new JsonObject().put("address", "sf").put("backend", "rocksdb"));
-    String id = await(vertx.deployVerticle(new GraphStoreVerticle(o -> engine), options));
+    GraphStoreVerticle store = new GraphStoreVerticle(o -> engine);
+    String id = await(vertx.deployVerticle(store, options));
     call(vertx, "sf", "{\"op\":\"addNodes\",\"items\":[{},{},{}]}");
     call(vertx, "sf", "{\"op\":\"addEdges\",\"items\":[{\"from\":1,\"to\":2},{\"from\":3,\"to\":1}]}");
     engine.broken.set(true);
@@ -32,6 +33,7 @@ class StorageFailureTest {
     assertTrue(removal.getMessage().contains("could not be stored (no space left on device)"), removal.getMessage());
     var read = failure(vertx, "sf", "{\"op\":\"query\",\"steps\":[[\"V\"],[\"count\"]]}");
     assertEquals(500, read.failureCode(), "the unstored removal must not be served");
+    assertTrue(store.storageFailure().contains("stopped serving"), "health checks see it: " + store.storageFailure());
 
     await(vertx.undeploy(id));
     engine.broken.set(false);
