@@ -20,6 +20,7 @@ public final class BridgeStats {
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private volatile int inFlight;
   private volatile int clientsWithRequests;
+  private volatile int connections;
   private volatile int subscribedAddresses;
   private final LongAdder workerRequests = new LongAdder();
   private final LongAdder workerReplies = new LongAdder();
@@ -35,6 +36,15 @@ public final class BridgeStats {
     for (ErrorCode c : ErrorCode.values()) {
       errors.put(c, new LongAdder());
     }
+  }
+
+  void connections(int n) {
+    connections = n;
+  }
+
+  /** Client connections (clients and external workers) open on the bridge's request socket now. */
+  public int connections() {
+    return connections;
   }
 
   void received() {
@@ -182,6 +192,7 @@ public final class BridgeStats {
         .put("received", received.sum())
         .put("replied", replied.sum())
         .put("repliesDropped", repliesDropped.sum())
+        .put("clientsConnected", connections)
         .put("inFlight", inFlight)
         .put("clientsWithRequestsInFlight", clientsWithRequests)
         .put("subscribedAddresses", subscribedAddresses)

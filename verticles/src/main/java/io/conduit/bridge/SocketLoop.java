@@ -68,6 +68,8 @@ final class SocketLoop implements Runnable {
   private volatile boolean stopRequested;
   private volatile Thread thread;
 
+  private static final java.util.concurrent.atomic.AtomicLong MONITORS = new java.util.concurrent.atomic.AtomicLong();
+
   // Socket-thread state only.
   private final Map<String, Integer> inFlightByClient = new HashMap<>();
   private int inFlight;
@@ -77,6 +79,8 @@ final class SocketLoop implements Runnable {
   private ZMQ.Socket router;
   private ZMQ.Socket xpub;
   private ZMQ.Socket zap;
+  private ZMQ.Socket monitor;
+  private int connections;
   private Selector selector;
   private SelectionKey wakeKey;
   private int idleWakes;
@@ -195,6 +199,10 @@ final class SocketLoop implements Runnable {
         readRequests();
         worked = true;
       }
+      if (readable(monitor)) {
+        readConnectionEvents();
+        worked = true;
+      }
       if (xpub != null && readable(xpub)) {
         readSubscriptions();
         worked = true;
@@ -281,6 +289,15 @@ final class SocketLoop implements Runnable {
     router.setRouterMandatory(false);
     bind(router, options.endpoint());
     watch(router);
+    // Connections come and go below the ROUTER's messages: its monitor tells the socket thread.
+    String monitorEndpoint = "inproc://conduit-bridge-monitor-" + System.identityHashCode(this) + "-"
+        + MONITORS.incrementAndGet();
+    router.monitor(monitorEndpoint, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
+    monitor = context.createSocket(SocketType.PAIR);
+    monitor.connect(monitorEndpoint);
+    watch(monitor);
+    connections = 0;
+    stats.connections(0);
     if (options.eventsEndpoint() != null) {
       xpub = context.createSocket(SocketType.XPUB);
       configure(xpub);
@@ -507,6 +524,19 @@ final class SocketLoop implements Runnable {
     }
   }
 
+  /** Counts the ROUTER's client connections (clients and workers) from its monitor's events. */
+  private void readConnectionEvents() {
+    ZMQ.Event event;
+    while ((event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
+      if (event.getEvent() == ZMQ.EVENT_ACCEPTED) {
+        connections++;
+      } else if (event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+        connections = Math.max(0, connections - 1);
+      }
+    }
+    stats.connections(connections);
+  }
+
   private void answerZap() {
     List<byte[]> request = new ArrayList<>(8);
     request.add(zap.recv(0));
@@ -584,6 +614,7 @@ final class SocketLoop implements Runnable {
       context = null;
     }
     router = null;
+    monitor = null;
     xpub = null;
     zap = null;
   }

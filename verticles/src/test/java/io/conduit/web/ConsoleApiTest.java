@@ -65,6 +65,37 @@ class ConsoleApiTest {
   }
 
   @Test
+  void bridgeCountsItsConnectedClients(Vertx vertx) throws Exception {
+    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    WebFixture.await(vertx.deployVerticle(new ZmqBridgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put("endpoint", endpoint).putNull("eventsEndpoint"))));
+    try (org.zeromq.ZContext zmq = new org.zeromq.ZContext()) {
+      org.zeromq.ZMQ.Socket first = zmq.createSocket(org.zeromq.SocketType.DEALER);
+      org.zeromq.ZMQ.Socket second = zmq.createSocket(org.zeromq.SocketType.DEALER);
+      first.connect(endpoint);
+      second.connect(endpoint);
+      awaitConnected(2);
+      zmq.destroySocket(second);
+      awaitConnected(1);
+    }
+    awaitConnected(0);
+  }
+
+  private void awaitConnected(int expected) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    int seen = -1;
+    while (System.nanoTime() < deadline) {
+      seen = web.getNow("/api/bridge").bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0)
+          .getJsonArray("bridges").getJsonObject(0).getInteger("clientsConnected");
+      if (seen == expected) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+    }
+    assertEquals(expected, seen, "clients connected to the bridge");
+  }
+
+  @Test
   void logsTailAServicesRecordsIncludingItsStartUp(Vertx vertx) throws Exception {
     WebFixture.await(vertx.eventBus().request("chatty", "one"));
     WebFixture.await(vertx.eventBus().request("chatty", "two"));

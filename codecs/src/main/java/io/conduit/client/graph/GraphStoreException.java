@@ -1,5 +1,6 @@
 package io.conduit.client.graph;
 
+import io.conduit.client.StoreException;
 import io.conduit.codec.ErrorCode;
 
 /**
@@ -17,48 +18,25 @@ import io.conduit.codec.ErrorCode;
  * </ul>
  * The bridge may also refuse a request with 403 FORBIDDEN, 413 TOO_LARGE or 429 OVERLOADED.
  */
-public class GraphStoreException extends RuntimeException {
-
-  private final int status;
-  private final ErrorCode code;
+public class GraphStoreException extends StoreException {
 
   /** A failure with this status and code (for tests and fakes; the clients build their own). */
   public GraphStoreException(int status, ErrorCode code, String message) {
-    this(status, code, message, null);
+    super(status, code, message, null);
   }
 
   private GraphStoreException(int status, ErrorCode code, String message, Throwable cause) {
-    // Built on an event loop or I/O thread, where a stack trace says nothing about the caller.
-    super(message, cause, true, false);
-    this.status = status;
-    this.code = code;
+    super(status, code, message, cause);
   }
 
-  /** The store (or an embedded graph) failed the request with {@code message.fail(status, message)}. */
+  /** The store failed the request with {@code message.fail(status, message)}. */
   public static GraphStoreException fromStore(int status, String message) {
-    int known = status >= 400 && status < 600 ? status : ErrorCode.INTERNAL.status();
+    int known = storeStatus(status);
     return new GraphStoreException(known, ErrorCode.forStatus(known), message, null);
   }
 
   /** The request did not reach the store, or its reply did not come back, for this reason. */
   static GraphStoreException fromTransport(ErrorCode code, String message, Throwable cause) {
-    // NO_HANDLERS is 404 in the shared vocabulary; here 404 means a missing id, so no store is 503.
-    int status = code == ErrorCode.NO_HANDLERS ? ErrorCode.UNAVAILABLE.status() : code.status();
-    return new GraphStoreException(status, code, message, cause);
-  }
-
-  /** 400, 404, 409, 500, 503, 504 (or 403, 413, 429 from the bridge): see the class comment. */
-  public int status() {
-    return status;
-  }
-
-  /** The failure in Conduit's shared error vocabulary; tells NO_HANDLERS from UNAVAILABLE, both 503. */
-  public ErrorCode code() {
-    return code;
-  }
-
-  @Override
-  public String toString() {
-    return "GraphStoreException[" + status + " " + code + "]: " + getMessage();
+    return new GraphStoreException(transportStatus(code), code, message, cause);
   }
 }

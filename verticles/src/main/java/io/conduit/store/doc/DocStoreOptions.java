@@ -1,7 +1,7 @@
 package io.conduit.store.doc;
 
 import io.conduit.store.engine.Durability;
-import io.conduit.store.engine.Engines;
+import io.conduit.store.engine.StoreConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -23,54 +23,12 @@ import java.util.Set;
 public record DocStoreOptions(String address, String backend, Path dataDir, Durability durability, int historySize,
                               int snapshotEvery, long lockWaitMs) {
 
-  private static final Set<String> FIELDS = Set.of("address", "backend", "dataDir", "durability", "historySize",
-      "snapshotEvery", "lockWaitMs", "params", "scripts");
+  private static final Set<String> TUNING = Set.of("historySize", "snapshotEvery", "lockWaitMs");
 
   public static DocStoreOptions fromJson(JsonObject c) {
-    for (String key : c.fieldNames()) {
-      if (!FIELDS.contains(key)) {
-        throw new IllegalArgumentException("document store config: unknown field '" + key + "' (expected one of "
-            + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-      }
-    }
-    // Backend parameters from `conduit serve key:value` may set the tuning fields too.
-    JsonObject merged = c.getJsonObject("params", new JsonObject()).copy();
-    for (String key : merged.fieldNames()) {
-      if (!Set.of("durability", "historySize", "snapshotEvery", "lockWaitMs").contains(key)) {
-        throw new IllegalArgumentException("document store: unknown backend parameter '" + key
-            + "' (expected durability, historySize, snapshotEvery or lockWaitMs)");
-      }
-    }
-    merged.mergeIn(c.copy().put("params", (Object) null));
-    String backend = merged.getString("backend", "memory");
-    if (!Engines.BACKENDS.contains(backend)) {
-      throw new IllegalArgumentException("document store: backend must be one of " + Engines.BACKENDS + ", got '"
-          + backend + "'");
-    }
-    String address = merged.getString("address", "docs");
-    Durability durability;
-    try {
-      durability = merged.getValue("durability") == null ? Durability.DEFAULT
-          : Durability.parse(String.valueOf(merged.getValue("durability")));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("document store: " + e.getMessage());
-    }
-    return new DocStoreOptions(address, backend, Path.of(merged.getString("dataDir", "conduit-data/" + address)),
-        durability, positive(merged, "historySize", 1000), positive(merged, "snapshotEvery", 100_000),
-        positive(merged, "lockWaitMs", 29_000));
-  }
-
-  private static int positive(JsonObject c, String field, int dflt) {
-    Object v = c.getValue(field, dflt);
-    int n;
-    try {
-      n = v instanceof Number num ? num.intValue() : Integer.parseInt(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      n = -1;
-    }
-    if (n < 1) {
-      throw new IllegalArgumentException("document store: " + field + " must be a positive whole number, got " + v);
-    }
-    return n;
+    StoreConfig config = StoreConfig.parse(c, "document store", "docs", TUNING);
+    return new DocStoreOptions(config.address(), config.backend(), config.dataDir(), config.durability(),
+        config.positive("historySize", 1000), config.positive("snapshotEvery", 100_000),
+        config.positive("lockWaitMs", 29_000));
   }
 }

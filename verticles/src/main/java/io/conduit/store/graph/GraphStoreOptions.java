@@ -1,7 +1,7 @@
 package io.conduit.store.graph;
 
 import io.conduit.store.engine.Durability;
-import io.conduit.store.engine.Engines;
+import io.conduit.store.engine.StoreConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -24,42 +24,13 @@ import java.util.Set;
 public record GraphStoreOptions(String address, String backend, Path dataDir, Durability durability,
                                 long queryTimeLimitMs, int maxResults, List<String> scripts) {
 
-  private static final Set<String> FIELDS = Set.of("address", "backend", "dataDir", "durability", "queryTimeLimitMs",
-      "maxResults", "params", "scripts");
-  private static final Set<String> PARAMS = Set.of("durability", "queryTimeLimitMs", "maxResults");
+  private static final Set<String> TUNING = Set.of("queryTimeLimitMs", "maxResults");
 
   public static GraphStoreOptions fromJson(JsonObject c) {
-    for (String key : c.fieldNames()) {
-      if (!FIELDS.contains(key)) {
-        throw new IllegalArgumentException("graph store config: unknown field '" + key + "' (expected one of "
-            + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-      }
-    }
-    // Backend parameters from `conduit serve key:value` may set the tuning fields too.
-    JsonObject merged = c.getJsonObject("params", new JsonObject()).copy();
-    for (String key : merged.fieldNames()) {
-      if (!PARAMS.contains(key)) {
-        throw new IllegalArgumentException("graph store: unknown backend parameter '" + key
-            + "' (expected durability, queryTimeLimitMs or maxResults)");
-      }
-    }
-    merged.mergeIn(c.copy().put("params", (Object) null));
-    String backend = merged.getString("backend", "memory");
-    if (!Engines.BACKENDS.contains(backend)) {
-      throw new IllegalArgumentException("graph store: backend must be one of " + Engines.BACKENDS + ", got '"
-          + backend + "'");
-    }
-    String address = merged.getString("address", "graph");
-    Durability durability;
-    try {
-      durability = merged.getValue("durability") == null ? Durability.DEFAULT
-          : Durability.parse(String.valueOf(merged.getValue("durability")));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("graph store: " + e.getMessage());
-    }
-    return new GraphStoreOptions(address, backend, Path.of(merged.getString("dataDir", "conduit-data/" + address)),
-        durability, positive(merged, "queryTimeLimitMs", 500), positive(merged, "maxResults", 100_000),
-        scripts(merged.getValue("scripts")));
+    StoreConfig config = StoreConfig.parse(c, "graph store", "graph", TUNING);
+    return new GraphStoreOptions(config.address(), config.backend(), config.dataDir(), config.durability(),
+        config.positive("queryTimeLimitMs", 500), config.positive("maxResults", 100_000),
+        scripts(config.value("scripts")));
   }
 
   private static List<String> scripts(Object raw) {
@@ -77,19 +48,5 @@ public record GraphStoreOptions(String address, String backend, Path dataDir, Du
       names.add(s.trim());
     }
     return List.copyOf(names);
-  }
-
-  private static int positive(JsonObject c, String field, int dflt) {
-    Object v = c.getValue(field, dflt);
-    int n;
-    try {
-      n = v instanceof Number num ? num.intValue() : Integer.parseInt(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      n = -1;
-    }
-    if (n < 1) {
-      throw new IllegalArgumentException("graph store: " + field + " must be a positive whole number, got " + v);
-    }
-    return n;
   }
 }

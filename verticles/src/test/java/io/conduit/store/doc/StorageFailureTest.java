@@ -1,10 +1,6 @@
 package io.conduit.store.doc;
 
-import io.conduit.store.engine.EngineException;
-import io.conduit.store.engine.EngineStats;
-import io.conduit.store.engine.KeyValueEngine;
-import io.conduit.store.engine.MemoryEngine;
-import io.conduit.store.engine.WriteBatch;
+import io.conduit.store.engine.BreakableEngine;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -13,9 +9,6 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiPredicate;
 
 import static io.conduit.store.doc.StoreCalls.await;
 import static io.conduit.store.doc.StoreCalls.call;
@@ -26,43 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A write that cannot be made durable stops the store, so nobody reads data a restart would lose. */
 @ExtendWith(VertxExtension.class)
 class StorageFailureTest {
-
-  /** A working engine until {@code broken} is set; then every write fails as a full disk would. */
-  private static final class BreakableEngine implements KeyValueEngine {
-    private final MemoryEngine delegate = new MemoryEngine();
-    final AtomicBoolean broken = new AtomicBoolean();
-
-    @Override
-    public byte[] get(byte[] key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public void scan(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
-      delegate.scan(from, to, visitor);
-    }
-
-    @Override
-    public CompletableFuture<Void> write(WriteBatch batch) {
-      return broken.get() ? CompletableFuture.failedFuture(new EngineException("no space left on device"))
-          : delegate.write(batch);
-    }
-
-    @Override
-    public EngineStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public String describe() {
-      return "breakable memory engine";
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
 
   @Test
   void aWriteThatCannotBeStoredFailsAndTheStoreRefusesEverythingAfter(Vertx vertx) throws Exception {

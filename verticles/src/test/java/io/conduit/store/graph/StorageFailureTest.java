@@ -1,5 +1,7 @@
 package io.conduit.store.graph;
 
+import io.conduit.store.engine.BreakableEngine;
+
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

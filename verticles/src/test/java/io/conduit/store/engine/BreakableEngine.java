@@ -1,19 +1,16 @@
-package io.conduit.store.graph;
-
-import io.conduit.store.engine.EngineException;
-import io.conduit.store.engine.EngineStats;
-import io.conduit.store.engine.KeyValueEngine;
-import io.conduit.store.engine.MemoryEngine;
-import io.conduit.store.engine.WriteBatch;
+package io.conduit.store.engine;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
 
-/** A memory engine whose writes fail, as on a full disk, while {@code broken} is set; close() keeps the data. */
-final class BreakableEngine implements KeyValueEngine {
+/**
+ * A memory engine whose writes fail, as on a full disk, while {@code broken} is set; close() keeps
+ * the data, so a "restart" of a store on it finds what was durable. For the stores' failure tests.
+ */
+public final class BreakableEngine implements KeyValueEngine {
   private final MemoryEngine delegate = new MemoryEngine();
-  final AtomicBoolean broken = new AtomicBoolean();
+  public final AtomicBoolean broken = new AtomicBoolean();
 
   @Override
   public byte[] get(byte[] key) {
