@@ -127,8 +127,9 @@ final class TaskOps {
       List<TaskRecord> page = all.stream()
           .filter(r -> !r.expired(now))
           .filter(r -> request.state() == null || r.state() == request.state())
-          .filter(r -> request.cursor() == null || cursorOf(r).compareTo(request.cursor()) > 0)
-          .sorted(Comparator.comparing(TaskOps::cursorOf))
+          .filter(r -> request.cursor() == null || beyond(cursorOf(r).compareTo(request.cursor()), request))
+          .sorted(request.newestFirst() ? Comparator.comparing(TaskOps::cursorOf).reversed()
+              : Comparator.comparing(TaskOps::cursorOf))
           .limit(request.limit() + 1L)
           .toList();
       JsonArray tasks = new JsonArray();
@@ -139,6 +140,11 @@ final class TaskOps {
   }
 
   /** Submission order, as text that sorts the same way: zero-padded time, then id. */
+  /** Whether a record that compares so with the cursor comes after it in the page order. */
+  private static boolean beyond(int comparison, ListRequest request) {
+    return request.newestFirst() ? comparison < 0 : comparison > 0;
+  }
+
   private static String cursorOf(TaskRecord r) {
     return String.format("%019d:%s", r.submittedAt(), r.id());
   }

@@ -56,6 +56,22 @@ class TasksInConsoleTest {
   }
 
   @Test
+  void theConsoleListsTheNewestTasksFirstWhenAsked(Vertx vertx) throws Exception {
+    deployQueue(vertx);
+    String first = web.postNow("/api/tasks", new JsonObject().put("task", "steps")
+        .put("args", new JsonObject().put("steps", 1).put("stepMs", 1))).bodyAsJsonObject().getString("id");
+    String second = web.postNow("/api/tasks", new JsonObject().put("task", "steps")
+        .put("args", new JsonObject().put("steps", 1).put("stepMs", 1))).bodyAsJsonObject().getString("id");
+    io.vertx.core.json.JsonArray oldest = web.getNow("/api/tasks").bodyAsJsonObject().getJsonArray("tasks");
+    io.vertx.core.json.JsonArray newest = web.getNow("/api/tasks?newest=true&limit=1").bodyAsJsonObject()
+        .getJsonArray("tasks");
+    assertEquals(first, oldest.getJsonObject(0).getString("id"));
+    assertEquals(1, newest.size());
+    assertEquals(second, newest.getJsonObject(0).getString("id"));
+    assertError(web.getNow("/api/tasks?newest=maybe"), 400, "BAD_REQUEST");
+  }
+
+  @Test
   void anUnknownTaskIsABadRequestInTheConsolesErrorShape(Vertx vertx) throws Exception {
     deployQueue(vertx);
     assertError(web.postNow("/api/tasks", new JsonObject().put("task", "no.such.task")), 400, "BAD_REQUEST");

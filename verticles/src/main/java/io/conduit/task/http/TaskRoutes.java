@@ -109,6 +109,14 @@ public final class TaskRoutes {
     if (cursor != null) {
       request.put("cursor", cursor);
     }
+    String newest = ctx.request().getParam("newest");
+    if (newest != null) {
+      if (!newest.equals("true") && !newest.equals("false")) {
+        ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "newest must be true or false, got '" + newest + "'");
+        return;
+      }
+      request.put("newestFirst", Boolean.parseBoolean(newest));
+    }
     ask(request).onSuccess(reply -> json(ctx.response(), 200, reply)).onFailure(e -> ApiErrors.fail(ctx, e));
   }
 

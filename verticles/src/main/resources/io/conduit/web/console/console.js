@@ -301,7 +301,7 @@ async function loadLogs() {
 async function loadTasks() {
   const box = $('tasks');
   try {
-    const data = await api('tasks');
+    const data = await api('tasks?newest=true&limit=20');
     if (!data.tasks || data.tasks.length === 0) {
       box.replaceChildren(el('p', { class: 'muted' }, 'No tasks.'));
       return;
