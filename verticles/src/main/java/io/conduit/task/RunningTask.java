@@ -20,6 +20,7 @@ final class RunningTask implements TaskContext {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicReference<TaskProgress> unstored = new AtomicReference<>();
   private volatile String stopReason;
+  private volatile TaskProgress latest;
   /** Event-loop only: a progress write is in flight. */
   boolean writing;
   /** Event-loop only: when progress was last written. */
@@ -55,10 +56,19 @@ final class RunningTask implements TaskContext {
   @Override
   public void progress(long current, long total, String message) {
     TaskProgress p = new TaskProgress(current, total, message);
+    latest = p;
     events.progress(started, p);
     if (unstored.getAndSet(p) == null) {
       context.runOnContext(v -> store.accept(this));
     }
+  }
+
+  /**
+   * The last progress the handler reported, or null: the outcome is stored with it even when a
+   * progress write that took it is still in flight (it would find the task finished and change nothing).
+   */
+  TaskProgress latest() {
+    return latest;
   }
 
   /** The progress not yet written, taken (event loop). */

@@ -164,7 +164,8 @@ final class TaskRunner {
     vertx.cancelTimer(task.timeoutTimer);
     String lease = task.leaseId();
     String reason = task.stopReason();
-    TaskProgress last = task.takeUnstored();
+    task.takeUnstored();
+    TaskProgress last = task.latest();
     records.update(task.id(), current -> {
       if (!current.heldBy(lease)) {
         return null; // timed out, or the lease was lost and the task requeued: this attempt no longer counts
