@@ -40,7 +40,7 @@ class PythonClientTest {
   @Test
   void theEchoDemoRunsAgainstTheBridge(Vertx vertx) throws Exception {
     deploy(vertx, new JsonObject());
-    Path demo = pythonDir().resolve("echo_demo.py");
+    Path demo = ExamplesDir.python().resolve("echo_demo.py");
     Result run = run(List.of(PYTHON, demo.toString(), endpoint, events));
 
     assertEquals(0, run.exitCode, run.describe());
@@ -90,7 +90,7 @@ class PythonClientTest {
         .put("handlers", new JsonObject().put("example.count", CountTask.class.getName()));
     vertx.deployVerticle(new TaskQueueVerticle(), new DeploymentOptions().setConfig(tasks))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    Path demo = pythonDir().resolve("task_demo.py");
+    Path demo = ExamplesDir.python().resolve("task_demo.py");
     Result run = run(List.of(PYTHON, demo.toString(), endpoint, events, "example.count", "{\"to\": 5, \"stepMs\": 300}"));
 
     assertEquals(0, run.exitCode, run.describe());
@@ -117,10 +117,10 @@ class PythonClientTest {
   private static Result run(List<String> command) throws IOException, InterruptedException {
     Path output = Files.createTempFile("conduit-python-", ".out");
     ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(pythonDir().toFile())
+        .directory(ExamplesDir.python().toFile())
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
-    builder.environment().put("PYTHONPATH", pythonDir().toString());
+    builder.environment().put("PYTHONPATH", ExamplesDir.python().toString());
     builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     builder.environment().put("PYTHONUNBUFFERED", "1");
     Process process = builder.start();
@@ -134,19 +134,6 @@ class PythonClientTest {
     }
   }
 
-  /** examples/python of this checkout: from maven.multiModuleProjectDirectory, else up from the working directory. */
-  private static Path pythonDir() {
-    String root = System.getProperty("maven.multiModuleProjectDirectory");
-    if (root != null && Files.isDirectory(Path.of(root, "examples", "python"))) {
-      return Path.of(root, "examples", "python").toAbsolutePath();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("examples").resolve("python"))) {
-        return dir.resolve("examples").resolve("python");
-      }
-    }
-    throw new IllegalStateException("examples/python not found above " + Path.of("").toAbsolutePath());
-  }
 
   private record Result(int exitCode, String output) {
 

@@ -65,7 +65,7 @@ class PythonExamplesTest {
 
   /** Deploys examples/NAME/deployment.json with its bridge on this test's free port. */
   private void serve(Vertx vertx, String example) throws Exception {
-    Path file = examplesDir().resolve(example).resolve("deployment.json");
+    Path file = ExamplesDir.examples().resolve(example).resolve("deployment.json");
     DeploymentPlan plan = DeploymentPlan.read(file);
     ServiceSpec bridge = plan.service("bridge");
     plan = plan.with(bridge.withConfig(bridge.config().copy().put("endpoint", endpoint).putNull("eventsEndpoint")));
@@ -74,7 +74,7 @@ class PythonExamplesTest {
 
   /** Runs examples/python/SCRIPT with the endpoint and args; its non-blank output lines, after checking exit 0. */
   private List<String> runDemo(String script, String... args) throws IOException, InterruptedException {
-    Path python = examplesDir().resolve("python");
+    Path python = ExamplesDir.python();
     List<String> command = new ArrayList<>(List.of(PYTHON, python.resolve(script).toString(), endpoint));
     command.addAll(List.of(args));
     Path output = Files.createTempFile("conduit-python-", ".out");
@@ -93,19 +93,5 @@ class PythonExamplesTest {
       process.destroyForcibly();
       Files.deleteIfExists(output);
     }
-  }
-
-  /** examples/ of this checkout: from maven.multiModuleProjectDirectory, else up from the working directory. */
-  private static Path examplesDir() {
-    String root = System.getProperty("maven.multiModuleProjectDirectory");
-    if (root != null && Files.isDirectory(Path.of(root, "examples", "python"))) {
-      return Path.of(root, "examples").toAbsolutePath();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("examples").resolve("python"))) {
-        return dir.resolve("examples");
-      }
-    }
-    throw new IllegalStateException("examples/python not found above " + Path.of("").toAbsolutePath());
   }
 }

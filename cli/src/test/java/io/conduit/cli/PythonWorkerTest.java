@@ -102,7 +102,7 @@ class PythonWorkerTest {
   /** Starts the worker, output to a file (no pipe to fill up), and waits until the bridge has it. */
   private void startWorker(String service) throws IOException {
     output = Files.createTempFile("conduit-mdp-worker-", ".out");
-    ProcessBuilder builder = new ProcessBuilder(List.of(PYTHON, pythonDir().resolve("mdp_worker.py").toString(),
+    ProcessBuilder builder = new ProcessBuilder(List.of(PYTHON, ExamplesDir.python().resolve("mdp_worker.py").toString(),
         endpoint, service, String.valueOf(HEARTBEAT_MS)))
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
@@ -130,19 +130,5 @@ class PythonWorkerTest {
       text = "(output unreadable: " + e + ")";
     }
     return "bridge " + bridge.stats().toJson().encode() + ", worker output:\n" + text;
-  }
-
-  /** examples/python of this checkout: from maven.multiModuleProjectDirectory, else up from the working directory. */
-  private static Path pythonDir() {
-    String root = System.getProperty("maven.multiModuleProjectDirectory");
-    if (root != null && Files.isDirectory(Path.of(root, "examples", "python"))) {
-      return Path.of(root, "examples", "python").toAbsolutePath();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("examples").resolve("python"))) {
-        return dir.resolve("examples").resolve("python");
-      }
-    }
-    throw new IllegalStateException("examples/python not found above " + Path.of("").toAbsolutePath());
   }
 }
