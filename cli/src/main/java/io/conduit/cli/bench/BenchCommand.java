@@ -22,8 +22,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--address", paramLabel = "ADDRESS", description = "Event-bus address to request. Default: ${DEFAULT-VALUE}.")
   String address = "echo";
 
-  @Option(names = "--clients", paramLabel = "N", description = "Client sockets, one thread each. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--clients", paramLabel = "N", description = "Client sockets. Default: ${DEFAULT-VALUE}.")
   int clients = 8;
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Threads driving the sockets; fewer than --clients multiplexes them. Default: one per client.")
+  Integer threads;
 
   @Option(names = "--window", paramLabel = "W", description = "Requests each client keeps outstanding. Default: ${DEFAULT-VALUE}.")
   int window = 1000;
@@ -108,7 +112,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         weighted.add(b);
       }
-      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync, body, weighted);
+      if (threads != null && threads < 1) {
+        throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+      }
+      return new LoadSpec(endpoint, address, clients, window, size, n, duration, sync, body, weighted,
+          threads == null ? 0 : threads);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

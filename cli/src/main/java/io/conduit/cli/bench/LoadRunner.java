@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs one {@link LoadSpec}: starts a {@link ClientWorker} thread per client, lets all of them
+ * Runs one {@link LoadSpec}: starts its {@link ClientWorker} threads (one per client, or fewer each
+ * driving several sockets), lets all of them
  * warm up (a PING, with a fresh socket when one stalls), starts the clock, reports progress until
  * they finish or the time limit passes, and always stops the threads and closes the sockets.
  */
@@ -56,7 +57,8 @@ public final class LoadRunner {
 
   /** Runs the load against {@code spec.endpoint()}; {@code target} names it in the report. */
   public static LoadResult run(LoadSpec spec, String target, Progress progress) {
-    Control control = new Control(spec.clients());
+    int threadCount = spec.threadCount();
+    Control control = new Control(threadCount);
     List<ClientWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     long start;
@@ -64,8 +66,11 @@ public final class LoadRunner {
       // JeroMQ's default of 1,024 sockets per context is below what --clients 1000 plus warm-up reopens need.
       context.getContext().setMaxSockets(spec.clients() * 2 + 64);
       try {
-        for (int i = 0; i < spec.clients(); i++) {
-          ClientWorker w = new ClientWorker(context, spec, i, control);
+        for (int i = 0; i < threadCount; i++) {
+          // thread i drives the sockets [first, next): the clients split as evenly as they go
+          int first = (int) ((long) spec.clients() * i / threadCount);
+          int next = (int) ((long) spec.clients() * (i + 1) / threadCount);
+          ClientWorker w = new ClientWorker(context, spec, first, next - first, control);
           Thread t = new Thread(w, "bench-" + target + "-" + i);
           t.setDaemon(true);
           workers.add(w);

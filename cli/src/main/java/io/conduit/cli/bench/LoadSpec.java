@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param endpoint  where to send (the bridge, or the in-process raw echo)
  * @param address   event-bus address of each request
- * @param clients   sockets, each on its own thread
+ * @param clients   sockets
  * @param window    requests each DEALER keeps outstanding (1 when sync)
  * @param bodyBytes size of each request body, a JSON string
  * @param count     requests in all, or 0 when the run is bounded by {@code duration}
@@ -19,9 +19,11 @@ import java.util.List;
  *                  {@code bodyBytes}
  * @param mix       when not empty, bodies sent in proportion to their weights instead of {@code body}
  *                  (e.g. GrapheekDB's addNode 999 : remove 5)
+ * @param threads   threads driving the sockets, or 0 for one thread per socket; fewer threads than
+ *                  sockets multiplex them (many connections without a thread each)
  */
 public record LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
-                       Duration duration, boolean sync, String body, List<WeightedBody> mix) {
+                       Duration duration, boolean sync, String body, List<WeightedBody> mix, int threads) {
 
   /** One body of a mix and its share. */
   public record WeightedBody(int weight, String json) {
@@ -52,10 +54,16 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
         "give a positive --count or --duration");
     require(duration == null || duration.compareTo(MAX_DURATION) <= 0,
         "--duration is at most " + MAX_DURATION.toSeconds() + " seconds, got " + (duration == null ? 0 : duration.toSeconds()));
+    require(threads >= 0 && threads <= clients, "--threads must be 1 to --clients (" + clients + "), got " + threads);
     if (sync) {
       window = 1;
     }
     mix = mix == null ? List.of() : List.copyOf(mix);
+  }
+
+  public LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
+                  Duration duration, boolean sync, String body, List<WeightedBody> mix) {
+    this(endpoint, address, clients, window, bodyBytes, count, duration, sync, body, mix, 0);
   }
 
   public LoadSpec(String endpoint, String address, int clients, int window, int bodyBytes, long count,
@@ -95,7 +103,12 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
 
   /** The same load against another endpoint. */
   public LoadSpec at(String otherEndpoint) {
-    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body, mix);
+    return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body, mix, threads);
+  }
+
+  /** Threads the run uses: one per socket unless {@code threads} says fewer. */
+  int threadCount() {
+    return threads == 0 ? clients : threads;
   }
 
   /** Requests one client sends: its share of {@code count}, or unbounded in duration mode. */

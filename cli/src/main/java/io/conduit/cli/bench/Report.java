@@ -11,10 +11,11 @@ public final class Report {
   }
 
   public static void print(PrintWriter out, LoadSpec spec, LoadResult result, LoadResult baseline) {
-    out.printf("%s: %s to '%s', %d %s, %d-byte JSON bodies%n", spec.sync() ? "sync bench" : "bench",
+    out.printf("%s: %s to '%s', %d %s%s, %d-byte JSON bodies%n", spec.sync() ? "sync bench" : "bench",
         spec.count() > 0 ? String.format("%,d requests", spec.count()) : spec.duration().toSeconds() + " s",
         spec.address(), spec.clients(), spec.sync() ? "REQ clients, one request at a time"
-            : "DEALER clients x " + spec.window() + " outstanding", spec.bodyBytes());
+            : "DEALER clients x " + spec.window() + " outstanding",
+        spec.threads() == 0 ? "" : " on " + spec.threads() + " threads", spec.bodyBytes());
     line(out, result, spec.endpoint());
     if (baseline != null) {
       line(out, baseline, "in-process JeroMQ ROUTER echo");

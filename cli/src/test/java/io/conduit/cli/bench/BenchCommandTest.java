@@ -40,6 +40,49 @@ class BenchCommandTest {
   }
 
   @Test
+  void fewerThreadsThanClientsMultiplexTheSocketsAndLoseNoReply() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--count", "3000", "--clients", "50", "--threads", "2",
+          "--window", "4");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("50 DEALER clients x 4 outstanding on 2 threads"), run.out());
+      assertTrue(run.out().contains("(3,000 ok, 0 errors, 0 unanswered"), run.out());
+    }
+  }
+
+  @Test
+  void multiplexedReqClientsSendOneRequestAtATimeEach() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--count", "500", "--clients", "10", "--threads", "3",
+          "--sync");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("(500 ok, 0 errors, 0 unanswered"), run.out());
+    }
+  }
+
+  @Test
+  void aMultiplexedDurationRunStopsOnTime() {
+    try (RawEcho target = RawEcho.start()) {
+      long start = System.nanoTime();
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--duration", "1", "--clients", "20", "--threads", "2",
+          "--window", "2");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(RATE.matcher(run.out()).find(), run.out());
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "took too long");
+    }
+  }
+
+  @Test
+  void threadCountsOutsideOneToClientsAreRefused() {
+    CliRun zero = CliRun.of("bench", "--count", "10", "--clients", "4", "--threads", "0");
+    assertEquals(2, zero.exit());
+    assertTrue(zero.err().contains("--threads must be at least 1, got 0"), zero.err());
+    CliRun more = CliRun.of("bench", "--count", "10", "--clients", "4", "--threads", "5");
+    assertEquals(2, more.exit());
+    assertTrue(more.err().contains("--threads must be 1 to --clients (4), got 5"), more.err());
+  }
+
+  @Test
   void noServerAtTheEndpointFailsWithOneLineAndExit1() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
