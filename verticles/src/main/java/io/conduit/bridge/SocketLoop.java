@@ -11,12 +11,9 @@ import zmq.Msg;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that owns every ZeroMQ socket of the bridge (sockets are not thread-safe). It
  * reads requests in batches and hands each batch to the event loop in one call; replies come back
- * through a lock-free queue and a wake-up byte on a {@link Pipe} polled beside the sockets, written
- * only when the queue goes from idle to busy. Load shedding (size, in-flight caps, shutdown) is
- * decided here, before anything reaches the event loop, so memory stays bounded under overload.
+ * through a lock-free queue and a wake-up: an empty message from an inproc DEALER (the "waker")
+ * into the ROUTER, sent only when the queue goes from idle to busy. Load shedding (size, in-flight
+ * caps, shutdown) is decided here, before anything reaches the event loop, so memory stays bounded
+ * under overload.
  */
 final class SocketLoop implements Runnable {
 
@@ -51,6 +48,8 @@ final class SocketLoop implements Runnable {
   private static final int MAX_FRAMES = 64;
   private static final int MAX_QUEUED_EVENTS = 100_000;
   private static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+  /** The longest the events, monitor and ZAP sockets wait to be looked at while the bridge is idle. */
+  private static final int OTHER_SOCKETS_WAIT_MS = 10;
 
   private final BridgeOptions options;
   private final Receiver receiver;
@@ -60,9 +59,10 @@ final class SocketLoop implements Runnable {
   private final AtomicInteger queuedEvents = new AtomicInteger();
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final AtomicBoolean transportFailed = new AtomicBoolean();
-  private final Pipe wake;
-  private final ByteBuffer wakeByte = ByteBuffer.allocate(1);
-  private final ByteBuffer wakeDrain = ByteBuffer.allocate(64);
+  /** Guards {@link #waker}, the one socket other threads touch (only to send a wake-up). */
+  private final Object wakeLock = new Object();
+  /** The waker's ROUTER identity: 16 random bytes, never one of JeroMQ's 5-byte generated ones. */
+  private final byte[] wakerIdentity = new byte[16];
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean stopRequested;
@@ -80,10 +80,10 @@ final class SocketLoop implements Runnable {
   private ZMQ.Socket xpub;
   private ZMQ.Socket zap;
   private ZMQ.Socket monitor;
+  private ZMQ.Socket waker;
+  /** The identity frame a blocking wait received, for {@link #readRequests} to take first. */
+  private byte[] waitedIdentity;
   private int connections;
-  private Selector selector;
-  private SelectionKey wakeKey;
-  private int idleWakes;
   private final MajordomoWorkers workers;
 
   SocketLoop(BridgeOptions options, Receiver receiver, BridgeStats stats) {
@@ -91,13 +91,7 @@ final class SocketLoop implements Runnable {
     this.receiver = receiver;
     this.stats = stats;
     this.workers = new MajordomoWorkers(options, this::sendToWorker, receiver::workerEvents, stats);
-    try {
-      this.wake = Pipe.open();
-      wake.source().configureBlocking(false);
-      wake.sink().configureBlocking(false);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot open the bridge's wake-up pipe", e);
-    }
+    new java.security.SecureRandom().nextBytes(wakerIdentity);
   }
 
   /** Starts the thread; completes when the sockets are bound, or fails with the bind error. */
@@ -166,24 +160,20 @@ final class SocketLoop implements Runnable {
       LOG.log(Level.ERROR, "bridge socket thread failed; the bridge stops serving", e);
     } finally {
       closeSockets();
-      closeQuietly(wake.source());
-      closeQuietly(wake.sink());
       stopped.complete(null);
     }
   }
 
   /**
-   * One persistent NIO selector over the sockets' signalling channels and the wake-up pipe: each
-   * turn asks the sockets themselves whether they have input (ZMQ_EVENTS, which also consumes
-   * their pending commands) and sleeps in the selector only when none has and no reply waits.
-   * JeroMQ's own Poller rebuilds its registrations and maps on every call, which cost this loop
-   * far more CPU per request than the request itself.
+   * Each turn asks the sockets themselves whether they have input (ZMQ_EVENTS, which also
+   * consumes their pending commands) and, when none has and no reply waits, sleeps in a blocking
+   * receive on the ROUTER, where requests and wake-ups both arrive. Selecting on the sockets'
+   * signalling channels instead does not work with JeroMQ 0.6.0: a non-blocking check leaves
+   * signal bytes unread, the channel stays readable for good, and a selector over it never sleeps
+   * (measured: ~60 empty wake-ups per request, or, with back-off, 100+ µs added to each).
    */
   private void loop() throws IOException {
     while (true) {
-      if (wakePending.get()) {
-        drainWakePipe();
-      }
       drainOutbound();
       WorkerJob job;
       while ((job = workerJobs.poll()) != null) {
@@ -195,7 +185,7 @@ final class SocketLoop implements Runnable {
         answerZap();
         worked = true;
       }
-      if (readable(router)) {
+      if (waitedIdentity != null || readable(router)) {
         readRequests();
         worked = true;
       }
@@ -210,9 +200,7 @@ final class SocketLoop implements Runnable {
       workers.flush();
       if (!worked && outbound.isEmpty() && workerJobs.isEmpty() && !transportFailed.get()
           && !(stopRequested && !closing)) {
-        sleep(closing ? 20 : Math.min(500, workerWaitMs));
-      } else {
-        idleWakes = 0;
+        sleep((int) Math.min(OTHER_SOCKETS_WAIT_MS, workerWaitMs));
       }
       if (transportFailed.getAndSet(false)) {
         restartTransport();
@@ -232,29 +220,20 @@ final class SocketLoop implements Runnable {
   }
 
   /**
-   * Sleeps in the selector until a socket or the wake-up pipe signals, or the timeout. JeroMQ's
-   * I/O thread writes a socket's signal byte before it counts it, and ZMQ_EVENTS reads only counted
-   * bytes: a wake-up that found nothing to do means that I/O thread is between the two (on a busy
-   * machine, descheduled there for milliseconds). Selecting again at once would spin on the
-   * readable byte and take the CPU that thread needs, so the loop first yields, then naps 50 µs.
+   * Waits in the ROUTER's receive until a message (a request, a worker's message or a wake-up)
+   * arrives or the timeout passes; its identity frame is kept for {@link #readRequests}. The other
+   * sockets (events, monitor, ZAP) are looked at after each wait, at least every
+   * {@link #OTHER_SOCKETS_WAIT_MS}.
    */
-  private void sleep(long timeoutMs) throws IOException {
-    if (idleWakes > 0) {
-      if (idleWakes < 3) {
-        Thread.yield();
-      } else {
-        LockSupport.parkNanos(50_000L);
-      }
+  private void sleep(int timeoutMs) {
+    // Producers send a wake-up only when they set this flag; clearing it here (and looking at the
+    // queues once more) means a wake-up lost with a restarted socket cannot leave them silent.
+    wakePending.set(false);
+    if (!outbound.isEmpty() || !workerJobs.isEmpty()) {
+      return;
     }
-    int ready = selector.select(timeoutMs);
-    boolean woken = selector.selectedKeys().contains(wakeKey);
-    if (woken) {
-      // The wake-up byte can land after its flag was reset (a producer sets the flag, then
-      // writes): drain it here, or it would keep the selector awake until the next wake-up.
-      drainWakePipe();
-    }
-    selector.selectedKeys().clear();
-    idleWakes = ready > 0 && !woken ? idleWakes + 1 : 0;
+    router.setReceiveTimeOut(Math.max(1, timeoutMs));
+    waitedIdentity = router.recv(0);
   }
 
   private static boolean readable(ZMQ.Socket socket) {
@@ -262,6 +241,7 @@ final class SocketLoop implements Runnable {
   }
 
   private void open() {
+    waitedIdentity = null;
     context = new ZContext(1);
     context.setLinger(0);
     // If the I/O thread dies anyway (an Error it cannot survive), rebuild the sockets rather than
@@ -273,29 +253,31 @@ final class SocketLoop implements Runnable {
     });
     context.setNotificationExceptionHandler((thread, error) ->
         LOG.log(Level.WARNING, "ZeroMQ I/O thread reported " + error + " on a connection; it goes on serving"));
-    try {
-      selector = Selector.open();
-      wakeKey = wake.source().register(selector, SelectionKey.OP_READ);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot open the bridge's selector", e);
-    }
     if (options.curve() != null) {
       zap = context.createSocket(SocketType.REP);
       bind(zap, ZAP_ENDPOINT);
-      watch(zap);
     }
     router = context.createSocket(SocketType.ROUTER);
     configure(router);
     router.setRouterMandatory(false);
     bind(router, options.endpoint());
-    watch(router);
+    String unique = System.identityHashCode(this) + "-" + MONITORS.incrementAndGet();
+    // Wake-ups enter through the ROUTER itself (inproc needs no CURVE handshake), so one blocking
+    // receive waits for requests and replies alike.
+    String wakeEndpoint = "inproc://conduit-bridge-wake-" + unique;
+    bind(router, wakeEndpoint);
+    ZMQ.Socket w = context.createSocket(SocketType.DEALER);
+    w.setLinger(0);
+    w.setIdentity(wakerIdentity);
+    w.connect(wakeEndpoint);
+    synchronized (wakeLock) {
+      waker = w;
+    }
     // Connections come and go below the ROUTER's messages: its monitor tells the socket thread.
-    String monitorEndpoint = "inproc://conduit-bridge-monitor-" + System.identityHashCode(this) + "-"
-        + MONITORS.incrementAndGet();
+    String monitorEndpoint = "inproc://conduit-bridge-monitor-" + unique;
     router.monitor(monitorEndpoint, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
     monitor = context.createSocket(SocketType.PAIR);
     monitor.connect(monitorEndpoint);
-    watch(monitor);
     connections = 0;
     stats.connections(0);
     if (options.eventsEndpoint() != null) {
@@ -304,16 +286,6 @@ final class SocketLoop implements Runnable {
       xpub.setXpubManual(true);
       xpub.setXpubVerbose(true);
       bind(xpub, options.eventsEndpoint());
-      watch(xpub);
-    }
-  }
-
-  /** Wakes the selector when the socket gets commands (new input among them). */
-  private void watch(ZMQ.Socket socket) {
-    try {
-      socket.getFD().register(selector, SelectionKey.OP_READ);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot watch a bridge socket", e);
     }
   }
 
@@ -363,9 +335,19 @@ final class SocketLoop implements Runnable {
   private void readRequests() {
     List<Inbound> batch = null;
     for (int n = 0; n < BATCH; n++) {
-      byte[] identity = router.recv(ZMQ.DONTWAIT);
+      byte[] identity = waitedIdentity != null ? waitedIdentity : router.recv(ZMQ.DONTWAIT);
+      waitedIdentity = null;
       if (identity == null) {
         break;
+      }
+      if (Arrays.equals(identity, wakerIdentity)) {
+        while (router.hasReceiveMore()) {
+          router.recv(0);
+        }
+        // reset before the next drain of the queues, so a producer that finds it set has its
+        // message picked up by that drain
+        wakePending.set(false);
+        continue;
       }
       List<byte[]> frames = new ArrayList<>(6);
       long size = 0;
@@ -575,39 +557,18 @@ final class SocketLoop implements Runnable {
     LOG.log(Level.WARNING, "bridge sockets restarted on " + options.endpoint());
   }
 
+  /** Sends the wake-up message; any thread. A bridge closing or restarting needs none. */
   private void wakeUp() {
-    try {
-      synchronized (wakeByte) {
-        wakeByte.clear();
-        wake.sink().write(wakeByte);
+    synchronized (wakeLock) {
+      if (waker != null) {
+        waker.send(EMPTY, ZMQ.DONTWAIT);
       }
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "wake-up write failed (the bridge is closing)", e);
     }
-  }
-
-  private void drainWakePipe() {
-    try {
-      while (true) {
-        wakeDrain.clear();
-        if (wake.source().read(wakeDrain) <= 0) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "wake-up read failed", e);
-    }
-    wakePending.set(false);
   }
 
   private void closeSockets() {
-    if (selector != null) {
-      try {
-        selector.close();
-      } catch (IOException e) {
-        LOG.log(Level.DEBUG, "closing the bridge's selector failed", e);
-      }
-      selector = null;
+    synchronized (wakeLock) {
+      waker = null; // the context closes it; no other thread may send on it from here on
     }
     if (context != null) {
       closeContext(context);
@@ -631,14 +592,6 @@ final class SocketLoop implements Runnable {
     }
     if (closer.isAlive()) {
       LOG.log(Level.WARNING, "the ZeroMQ context did not close within 5 s; abandoned");
-    }
-  }
-
-  private static void closeQuietly(java.nio.channels.Channel channel) {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // closing anyway
     }
   }
 }
