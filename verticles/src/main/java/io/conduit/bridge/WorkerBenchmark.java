@@ -123,8 +123,9 @@ public final class WorkerBenchmark {
       try (ZContext context = new ZContext(1)) {
         ZMQ.Socket socket = register(context);
         long nextHeartbeat = System.nanoTime();
-        ZMQ.Poller poller = context.createPoller(1);
-        poller.register(socket, ZMQ.Poller.POLLIN);
+        // A blocking receive with a timeout, not a Poller: JeroMQ's poller can spin on a socket's
+        // stale signal bytes (see SocketLoop) and starve this worker's heartbeats.
+        socket.setReceiveTimeOut(HEARTBEAT_MS / 2);
         while (running) {
           if (System.nanoTime() - nextHeartbeat >= 0) {
             socket.sendMore(new byte[0]);
@@ -132,11 +133,8 @@ public final class WorkerBenchmark {
             socket.send(new byte[] {Mdp.HEARTBEAT});
             nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MS);
           }
-          if (poller.poll(HEARTBEAT_MS / 2) <= 0) {
-            continue;
-          }
-          List<byte[]> frames;
-          while ((frames = receive(socket, ZMQ.DONTWAIT)) != null) {
+          List<byte[]> frames = receive(socket, 0);
+          for (; frames != null; frames = receive(socket, ZMQ.DONTWAIT)) {
             if (frames.size() >= 6 && frames.get(2)[0] == Mdp.REQUEST) {
               socket.sendMore(new byte[0]);
               socket.sendMore(Mdp.WORKER);
