@@ -36,6 +36,7 @@ final class ClientWorker implements Runnable {
   private static final int WARMUP_ATTEMPTS = 10;
   private static final long WARMUP_WAIT_NANOS = 500_000_000L;
   private static final int RECV_WAIT_MS = 50;
+  private static final long IDLE_NAP_NANOS = 50_000;
 
   private final ZContext context;
   private final LoadSpec spec;
@@ -131,6 +132,10 @@ final class ClientWorker implements Runnable {
           failure = "no reply for " + IDLE_LIMIT_NANOS / 1_000_000_000L + " s";
           unanswered += outstanding;
           return;
+        } else {
+          // Nothing was there: JeroMQ's signal channels can stay readable with nothing to read,
+          // so the selector would return at once again; nap instead of spinning on them.
+          java.util.concurrent.locks.LockSupport.parkNanos(IDLE_NAP_NANOS);
         }
       }
     }
