@@ -48,6 +48,10 @@ class BridgeSecurityTest {
     }
   }
 
+  private static long forbiddenCount(BridgeFixture fixture) {
+    return fixture.bridge.stats().toJson().getJsonObject("errors").getLong("FORBIDDEN", 0L);
+  }
+
   @Test
   void onlyListedCurveClientsAreAdmitted(Vertx vertx) throws Exception {
     BridgeFixture fixture = new BridgeFixture();
@@ -58,8 +62,12 @@ class BridgeSecurityTest {
     }
     assertRefused(fixture.endpoint, curveClient(STRANGER));
     assertRefused(fixture.endpoint, null);
-    assertTrue(fixture.bridge.stats().toJson().getJsonObject("errors").getLong("FORBIDDEN", 0L) >= 1,
-        "the refused key is counted");
+    // A fresh JeroMQ socket sometimes never completes its handshake (docs/bridge.md), and then
+    // never reaches the key check: the stranger tries again, on fresh sockets, a bounded number of times.
+    for (int attempt = 0; attempt < 5 && forbiddenCount(fixture) == 0; attempt++) {
+      assertRefused(fixture.endpoint, curveClient(STRANGER));
+    }
+    assertTrue(forbiddenCount(fixture) >= 1, "the refused key is counted");
   }
 
   @Test
