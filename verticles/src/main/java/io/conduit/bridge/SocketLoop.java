@@ -68,7 +68,8 @@ final class SocketLoop implements Runnable {
   private volatile boolean stopRequested;
   private volatile Thread thread;
 
-  private static final java.util.concurrent.atomic.AtomicLong MONITORS = new java.util.concurrent.atomic.AtomicLong();
+  /** Makes each loop's inproc endpoints (monitor, waker) unique in the process. */
+  private static final java.util.concurrent.atomic.AtomicLong INPROC_IDS = new java.util.concurrent.atomic.AtomicLong();
 
   // Socket-thread state only.
   private final Map<String, Integer> inFlightByClient = new HashMap<>();
@@ -261,7 +262,7 @@ final class SocketLoop implements Runnable {
     configure(router);
     router.setRouterMandatory(false);
     bind(router, options.endpoint());
-    String unique = System.identityHashCode(this) + "-" + MONITORS.incrementAndGet();
+    String unique = System.identityHashCode(this) + "-" + INPROC_IDS.incrementAndGet();
     // Wake-ups enter through the ROUTER itself (inproc needs no CURVE handshake), so one blocking
     // receive waits for requests and replies alike.
     String wakeEndpoint = "inproc://conduit-bridge-wake-" + unique;
