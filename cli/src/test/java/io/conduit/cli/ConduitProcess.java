@@ -1,5 +1,7 @@
 package io.conduit.cli;
 
+import io.conduit.cluster.ClusterSettings;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,17 @@ public final class ConduitProcess implements AutoCloseable {
   public static ConduitProcess startWithJvmFlags(Path dir, String name, List<String> jvmFlags, String... args)
       throws IOException {
     return launch(dir, name, jvmFlags, null, args);
+  }
+
+  /**
+   * Starts the jar's stock Vert.x launcher ({@code args}: main verticle and launcher flags) as a
+   * member of {@code cluster}, joining a node listening on the cluster's first port and taking the
+   * next one itself; Conduit's cluster factory reads these system properties.
+   */
+  public static ConduitProcess startLauncherJoining(Path dir, String name, ClusterSettings cluster,
+                                                    String... args) throws IOException {
+    return startWithJvmFlags(dir, name, List.of("-Dconduit.cluster.name=" + cluster.name(),
+        "-Dconduit.cluster.port=" + (cluster.port() + 1), "-Dconduit.cluster.members=127.0.0.1:" + cluster.port()), args);
   }
 
   private static ConduitProcess launch(Path dir, String name, List<String> jvmFlags, Path input, String... args)

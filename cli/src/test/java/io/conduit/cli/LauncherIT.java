@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,9 +27,7 @@ class LauncherIT {
     String bridge = "tcp://127.0.0.1:" + TestClusters.freePort();
     try (ConduitProcess serve = ConduitProcess.start(dir, "serve", "serve", "--cluster", "--cluster-name", cluster.name(),
         "--cluster-port", Integer.toString(cluster.port()), "-a", bridge, "--events", "none");
-         ConduitProcess launched = ConduitProcess.startWithJvmFlags(dir, "launched",
-             List.of("-Dconduit.cluster.name=" + cluster.name(), "-Dconduit.cluster.port=" + (cluster.port() + 1),
-                 "-Dconduit.cluster.members=127.0.0.1:" + cluster.port()),
+         ConduitProcess launched = ConduitProcess.startLauncherJoining(dir, "launched", cluster,
              "io.conduit.examples.echo.EchoVerticle", "-cluster", "-instances", "2", "-conf", "{\"address\": \"launched.echo\"}")) {
       serve.awaitOutput("Ready", Duration.ofSeconds(90));
       try (ConduitClient client = ConduitClient.connect(bridge)) {
