@@ -51,6 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "SECONDS", description = "Run for this long instead of --count (at most 300).")
   Long durationSeconds;
 
+  @Option(names = "--warmup", paramLabel = "N",
+      description = {"Requests sent to each target just before its measured run and not counted, so both are",
+          "measured warm (0: none). Default: as many as --count, at most " + LoadSpec.DEFAULT_WARMUP + "."})
+  Long warmup;
+
   @Option(names = "--raw", description = "Also run the load against an in-process JeroMQ ROUTER echo and print the ratio.")
   boolean raw;
 
@@ -67,15 +72,30 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     LoadSpec load = loadSpec();
     Progress progress = Progress.onConsole(spec.commandLine().getErr());
-    LoadResult bridge = LoadRunner.run(load, "bridge", progress);
+    long warmupRequests = warmup != null ? warmup : load.count() > 0 ? Math.min(load.count(), LoadSpec.DEFAULT_WARMUP)
+        : LoadSpec.DEFAULT_WARMUP;
+    LoadResult bridge = warmedRun(load, warmupRequests, "bridge", progress);
     LoadResult baseline = null;
     if (raw) {
       try (RawEcho echo = RawEcho.start()) {
-        baseline = LoadRunner.run(load.at(echo.endpoint()), "raw", progress);
+        baseline = warmedRun(load.at(echo.endpoint()), warmupRequests, "raw", progress);
       }
     }
-    Report.print(spec.commandLine().getOut(), load, bridge, baseline);
+    Report.print(spec.commandLine().getOut(), load, warmupRequests, bridge, baseline);
     return 0;
+  }
+
+  /**
+   * Runs the load after {@code warmup} requests to the same target. A cold run measures the JIT at
+   * work as well: on a small VM its compiler threads also keep the CPUs from idling, which made the
+   * first target's latency look better than its steady state (measured: raw echo p50 85-100 µs in
+   * a fresh JVM, 130-170 µs once compiled; docs/benchmarks.md).
+   */
+  private static LoadResult warmedRun(LoadSpec load, long warmup, String target, Progress progress) {
+    if (warmup > 0) {
+      LoadRunner.run(load.warmUp(warmup), target + " warm-up", progress);
+    }
+    return LoadRunner.run(load, target, progress);
   }
 
   private LoadSpec loadSpec() {
@@ -87,6 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
           + " seconds, got " + durationSeconds);
     }
     long n = durationSeconds != null ? 0 : count != null ? count : LoadSpec.DEFAULT_COUNT;
+    if (warmup != null && (warmup < 0 || warmup > LoadSpec.MAX_WARMUP)) {
+      throw new ParameterException(spec.commandLine(), "--warmup must be 0-" + LoadSpec.MAX_WARMUP
+          + " requests, got " + warmup);
+    }
     if (count != null && count < 1) {
       throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
     }

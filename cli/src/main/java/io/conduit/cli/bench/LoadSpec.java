@@ -13,7 +13,8 @@ import java.util.List;
  * @param window    requests each DEALER keeps outstanding (1 when sync)
  * @param bodyBytes size of each request body, a JSON string
  * @param count     requests in all, or 0 when the run is bounded by {@code duration}
- * @param duration  how long to run when {@code count} is 0; always capped at {@link #MAX_DURATION}
+ * @param duration  how long to run when {@code count} is 0 (with a count: the most the run may take);
+ *                  always capped at {@link #MAX_DURATION}
  * @param sync      REQ sockets, one request at a time (latency mode)
  * @param body      the JSON text of every request body (e.g. a store op), or null for a JSON string of
  *                  {@code bodyBytes}
@@ -44,6 +45,11 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
 
   public static final Duration MAX_DURATION = Duration.ofSeconds(300);
   public static final long DEFAULT_COUNT = 100_000;
+  /** The most requests of the default warm-up: enough for the JIT to compile the request path at both ends. */
+  public static final long DEFAULT_WARMUP = 20_000;
+  public static final long MAX_WARMUP = 10_000_000;
+  /** A warm-up ends after this long even when its requests are not all answered. */
+  static final Duration WARMUP_LIMIT = Duration.ofSeconds(30);
 
   public LoadSpec {
     require(clients >= 1 && clients <= 1024, "--clients must be 1-1024, got " + clients);
@@ -106,6 +112,11 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
     return new LoadSpec(otherEndpoint, address, clients, window, bodyBytes, count, duration, sync, body, mix, threads);
   }
 
+  /** The same load for {@code requests} requests, ending after {@link #WARMUP_LIMIT} at the latest: a warm-up. */
+  public LoadSpec warmUp(long requests) {
+    return new LoadSpec(endpoint, address, clients, window, bodyBytes, requests, WARMUP_LIMIT, sync, body, mix, threads);
+  }
+
   /** Threads the run uses: one per socket unless {@code threads} says fewer. */
   int threadCount() {
     return threads == 0 ? clients : threads;
@@ -119,9 +130,9 @@ public record LoadSpec(String endpoint, String address, int clients, int window,
     return count / clients + (client < count % clients ? 1 : 0);
   }
 
-  /** How long the run may last: the duration, or the cap for a count-bounded run. */
+  /** How long the run may last: the duration (with a count, the most it may take), else the cap. */
   Duration timeLimit() {
-    return count == 0 ? duration : MAX_DURATION;
+    return duration != null ? duration : MAX_DURATION;
   }
 
   private static void require(boolean ok, String message) {

@@ -10,12 +10,13 @@ public final class Report {
   private Report() {
   }
 
-  public static void print(PrintWriter out, LoadSpec spec, LoadResult result, LoadResult baseline) {
-    out.printf("%s: %s to '%s', %d %s%s, %d-byte JSON bodies%n", spec.sync() ? "sync bench" : "bench",
+  public static void print(PrintWriter out, LoadSpec spec, long warmup, LoadResult result, LoadResult baseline) {
+    out.printf("%s: %s to '%s', %d %s%s, %d-byte JSON bodies%s%n", spec.sync() ? "sync bench" : "bench",
         spec.count() > 0 ? String.format("%,d requests", spec.count()) : spec.duration().toSeconds() + " s",
         spec.address(), spec.clients(), spec.sync() ? "REQ clients, one request at a time"
             : "DEALER clients x " + spec.window() + " outstanding",
-        spec.threads() == 0 ? "" : " on " + spec.threads() + " threads", spec.bodyBytes());
+        spec.threads() == 0 ? "" : " on " + spec.threads() + " threads", spec.bodyBytes(),
+        warmup == 0 ? "" : String.format(", after %,d warm-up requests per target", warmup));
     line(out, result, spec.endpoint());
     if (baseline != null) {
       line(out, baseline, "in-process JeroMQ ROUTER echo");

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -70,6 +71,37 @@ class BenchCommandTest {
       assertTrue(RATE.matcher(run.out()).find(), run.out());
       assertTrue(System.nanoTime() - start < 30_000_000_000L, "took too long");
     }
+  }
+
+  @Test
+  void eachTargetIsWarmedUpWithAsManyRequestsAsItIsMeasuredWithByDefault() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun run = CliRun.of("bench", "-e", target.endpoint(), "--count", "300", "--clients", "1", "--sync", "--raw");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("after 300 warm-up requests per target"), run.out());
+      // the warm-up requests are not counted
+      assertTrue(run.out().contains("(300 ok, 0 errors, 0 unanswered"), run.out());
+    }
+  }
+
+  @Test
+  void warmupZeroMeasuresColdAndAnExplicitWarmupIsReported() {
+    try (RawEcho target = RawEcho.start()) {
+      CliRun cold = CliRun.of("bench", "-e", target.endpoint(), "--count", "200", "--clients", "1", "--warmup", "0");
+      assertEquals(0, cold.exit(), cold.err());
+      assertFalse(cold.out().contains("warm-up"), cold.out());
+      CliRun warm = CliRun.of("bench", "-e", target.endpoint(), "--count", "200", "--clients", "1", "--warmup", "1000");
+      assertEquals(0, warm.exit(), warm.err());
+      assertTrue(warm.out().contains("after 1,000 warm-up requests per target"), warm.out());
+      assertTrue(warm.out().contains("(200 ok, 0 errors, 0 unanswered"), warm.out());
+    }
+  }
+
+  @Test
+  void aNegativeWarmupIsRefused() {
+    CliRun run = CliRun.of("bench", "--count", "10", "--warmup", "-1");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("--warmup must be 0-10000000 requests, got -1"), run.err());
   }
 
   @Test
