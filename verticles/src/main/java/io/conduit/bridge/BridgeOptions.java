@@ -24,23 +24,24 @@ import java.util.Set;
  * @param defaultTimeoutMs     reply timeout when the request names none
  * @param maxTimeoutMs         cap on the timeout a request may ask for
  * @param compressAboveBytes   replies larger than this are deflated for clients that accept it
- * @param highWaterMark        ZeroMQ send/receive high-water marks of both sockets
  * @param curve                CURVE keys, or null for plain TCP
  * @param insecure             allow a non-loopback bind without CURVE or an inbound allow-list
  * @param shutdownGraceMs      how long stopping waits for in-flight replies
  * @param workers              external Majordomo workers: heartbeats, idempotent services, queue bound
+ * @param transport            what a connection may cost: backlog, handshake, budgets, output bounds, heartbeats
  */
 public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions inbound, Permissions outbound,
                             int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, long defaultTimeoutMs,
-                            long maxTimeoutMs, int compressAboveBytes, int highWaterMark, CurveConfig curve,
-                            boolean insecure, long shutdownGraceMs, WorkerOptions workers) {
+                            long maxTimeoutMs, int compressAboveBytes, CurveConfig curve,
+                            boolean insecure, long shutdownGraceMs, WorkerOptions workers,
+                            TransportOptions transport) {
 
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
   public static final String DEFAULT_EVENTS_ENDPOINT = "tcp://127.0.0.1:5556";
 
   private static final Set<String> FIELDS = fields("endpoint", "eventsEndpoint", "inbound", "outbound",
       "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs", "maxTimeoutMs",
-      "compressAboveBytes", "highWaterMark", "curve", "insecure", "shutdownGraceMs");
+      "compressAboveBytes", "curve", "insecure", "shutdownGraceMs");
 
   /** Reads and validates a config; the message of a failure names the field. */
   public static BridgeOptions fromJson(JsonObject c) {
@@ -52,19 +53,20 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
     String endpoint = endpoint(c.getValue("endpoint", DEFAULT_ENDPOINT), "endpoint");
     Object events = c.getValue("eventsEndpoint", DEFAULT_EVENTS_ENDPOINT);
     String eventsEndpoint = events == null || "".equals(events) ? null : endpoint(events, "eventsEndpoint");
+    int maxMessageBytes = positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024);
     BridgeOptions o = new BridgeOptions(endpoint, eventsEndpoint,
         permissions(c, "inbound"), permissions(c, "outbound"),
-        positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024),
+        maxMessageBytes,
         positiveInt(c, "maxInFlightPerClient", 1000),
         positiveInt(c, "maxInFlight", 100_000),
         positiveInt(c, "defaultTimeoutMs", 30_000),
         positiveInt(c, "maxTimeoutMs", 300_000),
         positiveInt(c, "compressAboveBytes", 1024),
-        positiveInt(c, "highWaterMark", 100_000),
         curve(c.getValue("curve")),
         c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
         positiveInt(c, "shutdownGraceMs", 2_000),
-        WorkerOptions.fromJson(c));
+        WorkerOptions.fromJson(c),
+        TransportOptions.fromJson(c, maxMessageBytes));
     o.checkExposure();
     return o;
   }
@@ -87,7 +89,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
   }
 
   static boolean isLocal(String endpoint) {
-    if (endpoint.startsWith("ipc://") || endpoint.startsWith("inproc://")) {
+    if (endpoint.startsWith("ipc://")) {
       return true;
     }
     String rest = endpoint.substring("tcp://".length());
@@ -107,10 +109,13 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
   }
 
   private static String endpoint(Object value, String field) {
-    if (!(value instanceof String s) || !(s.startsWith("tcp://") || s.startsWith("ipc://") || s.startsWith("inproc://"))
-        || s.endsWith("//")) {
+    if (value instanceof String s && s.startsWith("inproc://")) {
+      throw new IllegalArgumentException("bridge config: " + field + " cannot be inproc:// (that transport exists only "
+          + "inside one ZeroMQ context; use tcp://127.0.0.1:PORT or ipc:///path), got " + s);
+    }
+    if (!(value instanceof String s) || !(s.startsWith("tcp://") || s.startsWith("ipc://")) || s.endsWith("//")) {
       throw new IllegalArgumentException("bridge config: " + field + " must be a ZeroMQ endpoint such as "
-          + "tcp://127.0.0.1:5555, ipc:///path or inproc://name, got " + value);
+          + "tcp://127.0.0.1:5555 or ipc:///path, got " + value);
     }
     if (s.startsWith("tcp://") && !s.matches("tcp://(\\[[0-9a-fA-F:]+]|[^:/\\[\\]]+):(\\d{1,5}|\\*)")) {
       throw new IllegalArgumentException("bridge config: " + field + " must be tcp://HOST:PORT, got " + s);
@@ -197,6 +202,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
   private static Set<String> fields(String... own) {
     Set<String> all = new HashSet<>(Set.of(own));
     all.addAll(Set.of(WorkerOptions.FIELDS));
+    all.addAll(Set.of(TransportOptions.FIELDS));
     return Set.copyOf(all);
   }
 

@@ -1,6 +1,8 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmtpException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.EnumMap;
@@ -15,9 +17,10 @@ public final class BridgeStats {
   private final LongAdder repliesDropped = new LongAdder();
   private final LongAdder eventsPublished = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
-  private final LongAdder transportRestarts = new LongAdder();
   private final LongAdder malformedFrames = new LongAdder();
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<ZmtpException.Reason, LongAdder> closed = new EnumMap<>(ZmtpException.Reason.class);
+  private volatile int subscribers;
   private volatile int inFlight;
   private volatile int clientsWithRequests;
   private volatile int connections;
@@ -36,10 +39,32 @@ public final class BridgeStats {
     for (ErrorCode c : ErrorCode.values()) {
       errors.put(c, new LongAdder());
     }
+    for (ZmtpException.Reason r : ZmtpException.Reason.values()) {
+      closed.put(r, new LongAdder());
+    }
   }
 
-  void connections(int n) {
-    connections = n;
+  void connections(SocketType socket, int n) {
+    if (socket == SocketType.XPUB) {
+      subscribers = n;
+    } else {
+      connections = n;
+    }
+  }
+
+  /** A connection closed by the bridge for a broken protocol or limit; a refused CURVE key also counts as FORBIDDEN. */
+  void connectionClosed(ZmtpException.Reason reason) {
+    closed.get(reason).increment();
+    if (reason == ZmtpException.Reason.MALFORMED || reason == ZmtpException.Reason.FRAME_TOO_LARGE) {
+      malformedFrames.increment();
+    } else if (reason == ZmtpException.Reason.KEY_REFUSED) {
+      error(ErrorCode.FORBIDDEN);
+    }
+  }
+
+  /** Connections the bridge closed for this reason so far. */
+  public long connectionsClosed(ZmtpException.Reason reason) {
+    return closed.get(reason).sum();
   }
 
   /** Client connections (clients and external workers) open on the bridge's request socket now. */
@@ -65,10 +90,6 @@ public final class BridgeStats {
 
   void eventDropped() {
     eventsDropped.increment();
-  }
-
-  void transportRestarted() {
-    transportRestarts.increment();
   }
 
   void malformedFrame() {
@@ -168,10 +189,6 @@ public final class BridgeStats {
     return workerProtocolErrors.sum();
   }
 
-  public long transportRestarts() {
-    return transportRestarts.sum();
-  }
-
   public long errors(ErrorCode code) {
     return errors.get(code).sum();
   }
@@ -193,12 +210,12 @@ public final class BridgeStats {
         .put("replied", replied.sum())
         .put("repliesDropped", repliesDropped.sum())
         .put("clientsConnected", connections)
+        .put("subscribersConnected", subscribers)
         .put("inFlight", inFlight)
         .put("clientsWithRequestsInFlight", clientsWithRequests)
         .put("subscribedAddresses", subscribedAddresses)
         .put("eventsPublished", eventsPublished.sum())
         .put("eventsDropped", eventsDropped.sum())
-        .put("transportRestarts", transportRestarts.sum())
         .put("malformedFrames", malformedFrames.sum())
         .put("workers", new JsonObject()
             .put("registered", workers)
@@ -210,6 +227,17 @@ public final class BridgeStats {
             .put("lost", workersLost.sum())
             .put("refused", workersRefused.sum())
             .put("protocolErrors", workerProtocolErrors.sum()))
-        .put("errors", byCode);
+        .put("errors", byCode)
+        .put("connectionsClosed", closedByReason());
+  }
+
+  private JsonObject closedByReason() {
+    JsonObject byReason = new JsonObject();
+    closed.forEach((reason, n) -> {
+      if (n.sum() > 0) {
+        byReason.put(reason.name(), n.sum());
+      }
+    });
+    return byReason;
   }
 }

@@ -24,14 +24,14 @@ final class EventSubscriptions {
   private static final System.Logger LOG = System.getLogger(EventSubscriptions.class.getName());
 
   private final EventBus bus;
-  private final SocketLoop sockets;
+  private final BridgeTransport sockets;
   private final BridgeStats stats;
   private final Map<String, Subscribed> byAddress = new HashMap<>();
 
   private record Subscribed(MessageConsumer<Object> consumer, int subscribers) {
   }
 
-  EventSubscriptions(EventBus bus, SocketLoop sockets, BridgeStats stats) {
+  EventSubscriptions(EventBus bus, BridgeTransport sockets, BridgeStats stats) {
     this.bus = bus;
     this.sockets = sockets;
     this.stats = stats;

@@ -3,7 +3,7 @@ package io.conduit.bridge;
 import java.util.List;
 
 /**
- * One multipart message received on the ROUTER, handed from the socket thread to the event loop.
+ * One multipart message received on the ROUTER, for the event-bus side.
  *
  * @param identity  the ROUTER identity of the client, to route the reply
  * @param delimited true when a REQ client's empty delimiter frame came first (it goes back in front)

@@ -20,10 +20,10 @@ import java.util.Map;
 /**
  * External Majordomo workers (MDP/0.1 worker side, RFC 7) on the bridge's ROUTER: registration,
  * round-robin dispatch with a bounded queue per service, heartbeats both ways, and what happens to
- * a request whose worker dies. Socket thread only: it owns the sockets these workers talk through,
- * so their bookkeeping needs no locks. What the event loop must learn (a service appeared or went,
- * a request ended) is collected as {@link WorkerEvent}s and handed over in one batch by
- * {@link #flush()}.
+ * a request whose worker dies. Runs on the bridge's event loop, like the connections these workers
+ * talk through, so its bookkeeping needs no locks. What the event-bus side must learn (a service
+ * appeared or went, a request ended) is collected as {@link WorkerEvent}s and handed over in one
+ * batch by {@link #flush()}.
  */
 final class MajordomoWorkers {
 
@@ -136,6 +136,14 @@ final class MajordomoWorkers {
     }
   }
 
+  /** A worker's connection closed: it is lost at once (its request retried or failed), not at heartbeat expiry. */
+  void gone(byte[] identity) {
+    Worker worker = workers.get(new String(identity, StandardCharsets.ISO_8859_1));
+    if (worker != null) {
+      lose(worker, "its connection closed", true);
+    }
+  }
+
   /** A request for a service of workers, from the event loop. */
   void submit(WorkerJob request) {
     Service service = services.get(request.service());
@@ -158,7 +166,7 @@ final class MajordomoWorkers {
 
   /**
    * Heartbeats workers due one and drops those silent for the liveness window. Returns the ms until
-   * it next has something to do, for the socket thread's sleep.
+   * it next has something to do.
    */
   long tick(long now) {
     if (workers.isEmpty()) {

@@ -1,7 +1,7 @@
 package io.conduit.bridge;
 
 /**
- * A message for the socket thread to send.
+ * A message for the transport to send: a reply (routed by identity) or an event.
  *
  * @param identity     ROUTER identity of the client, or null for an XPUB event
  * @param delimited    put an empty delimiter frame in front (REQ clients)

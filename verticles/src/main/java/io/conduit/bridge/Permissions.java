@@ -13,7 +13,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * An allow-list of event-bus addresses, like Vert.x's {@code PermittedOptions}: exact names and
  * regular expressions. A list that was not configured permits everything; an empty one nothing.
- * Immutable, so the socket thread and the event loop can both consult it.
+ * Immutable, so any bridge instance's event loop can consult it.
  */
 public final class Permissions {
 

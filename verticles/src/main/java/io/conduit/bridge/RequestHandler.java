@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * Turns CBP/1 requests into event-bus calls and their outcomes into replies, on the bridge's event
- * loop. Every request handed here gets exactly one reply (the socket thread counts on it to free
- * the client's in-flight slot).
+ * loop. Every request handed here gets exactly one reply (the transport counts on it to free the
+ * client's in-flight slot).
  */
 final class RequestHandler {
 
@@ -29,12 +29,12 @@ final class RequestHandler {
 
   private final EventBus bus;
   private final BridgeOptions options;
-  private final SocketLoop sockets;
+  private final BridgeTransport sockets;
   private final BridgeStats stats;
   private final MajordomoClients majordomo;
   private final byte[] pingBody;
 
-  RequestHandler(Vertx vertx, BridgeOptions options, SocketLoop sockets, BridgeStats stats, String nodeId) {
+  RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId) {
     this.bus = vertx.eventBus();
     this.options = options;
     this.sockets = sockets;
@@ -43,14 +43,12 @@ final class RequestHandler {
     this.pingBody = new JsonObject().put("node", nodeId).put("version", ConduitVersion.get()).toBuffer().getBytes();
   }
 
-  void handle(List<Inbound> batch) {
-    for (Inbound request : batch) {
-      List<byte[]> frames = request.frames();
-      if (!frames.isEmpty() && Mdp.isClient(frames.get(0))) {
-        majordomo.handle(request);
-      } else {
-        handleCbp(request);
-      }
+  void handle(Inbound request) {
+    List<byte[]> frames = request.frames();
+    if (!frames.isEmpty() && Mdp.isClient(frames.get(0))) {
+      majordomo.handle(request);
+    } else {
+      handleCbp(request);
     }
   }
 

@@ -13,28 +13,28 @@ import java.util.Map;
 
 /**
  * The event-bus side of external Majordomo workers, on the bridge's event loop: one consumer per
- * service that has workers, which hands each request to the socket thread as a {@link WorkerJob}
+ * service that has workers, which hands each request to the transport as a {@link WorkerJob}
  * and completes it when the {@link WorkerEvent.Outcome} comes back. Any event-bus caller (Java, a
  * bridge client, an MDP client, another node) reaches the workers this way.
  */
 final class WorkerConsumers {
 
   private final EventBus bus;
-  private final SocketLoop sockets;
+  private final BridgeTransport sockets;
   private final int maxBodyBytes;
   private final BridgeStats stats;
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
   private final Map<Long, Message<Object>> waiting = new HashMap<>();
   private long nextId;
 
-  WorkerConsumers(EventBus bus, SocketLoop sockets, int maxBodyBytes, BridgeStats stats) {
+  WorkerConsumers(EventBus bus, BridgeTransport sockets, int maxBodyBytes, BridgeStats stats) {
     this.stats = stats;
     this.bus = bus;
     this.sockets = sockets;
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** Applies what the socket thread reported, in order. */
+  /** Applies what the workers' bookkeeping reported, in order. */
   void handle(List<WorkerEvent> events) {
     for (WorkerEvent event : events) {
       if (event instanceof WorkerEvent.Outcome outcome) {
@@ -56,7 +56,7 @@ final class WorkerConsumers {
     return all;
   }
 
-  /** Fails whatever still waits for a worker: called once the socket thread has stopped. */
+  /** Fails whatever still waits for a worker: called once the transport has stopped. */
   void failWaiting(String reason) {
     waiting.values().forEach(m -> m.fail(ErrorCode.UNAVAILABLE.status(), reason));
     waiting.clear();

@@ -2,7 +2,7 @@ package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
 
-/** What the socket thread tells the event loop about external workers, in the order it happened. */
+/** What the workers' bookkeeping tells the event-bus side about external workers, in the order it happened. */
 sealed interface WorkerEvent {
 
   /** The first worker of a service arrived ({@code up}) or its last one went: (un)register the consumer. */

@@ -1,6 +1,5 @@
 package io.conduit.bridge;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
@@ -9,15 +8,17 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.List;
 
 /**
- * The ZeroMQ bridge (CBP/1, see PROTOCOL.md): a ROUTER for requests, sends, publishes and pings
- * (and Majordomo clients and workers), an XPUB for events. Config is {@link BridgeOptions}' JSON, e.g.
+ * The ZeroMQ bridge (CBP/1, see docs/protocol.md): a ROUTER for requests, sends, publishes and
+ * pings (and Majordomo clients and workers), an XPUB for events, both spoken on this verticle's
+ * event loop with no thread of their own. Config is {@link BridgeOptions}' JSON, e.g.
  * {@code {"endpoint": "tcp://127.0.0.1:5555", "eventsEndpoint": "tcp://127.0.0.1:5556",
- * "inbound": ["echo", {"regex": "docs.*"}]}}. Deploy one instance per endpoint.
+ * "inbound": ["echo", {"regex": "docs.*"}]}}. Several instances may share the same endpoints:
+ * each serves the connections Vert.x hands it.
  */
 public class ZmqBridgeVerticle extends VerticleBase {
 
   private final BridgeStats stats = new BridgeStats();
-  private SocketLoop sockets;
+  private BridgeTransport transport;
   private EventSubscriptions subscriptions;
   private WorkerConsumers workerConsumers;
 
@@ -29,46 +30,55 @@ public class ZmqBridgeVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Context loop = context;
     RequestHandler[] handler = new RequestHandler[1];
-    sockets = new SocketLoop(options, new SocketLoop.Receiver() {
+    transport = new BridgeTransport(vertx, options, new BridgeTransport.Receiver() {
       @Override
-      public void requests(List<Inbound> batch) {
-        loop.runOnContext(v -> handler[0].handle(batch));
+      public void request(Inbound request) {
+        handler[0].handle(request);
       }
 
       @Override
       public void subscription(String topic, boolean subscribed) {
-        loop.runOnContext(v -> subscriptions.changed(topic, subscribed));
+        subscriptions.changed(topic, subscribed);
       }
 
       @Override
       public void workerEvents(List<WorkerEvent> events) {
-        loop.runOnContext(v -> workerConsumers.handle(events));
+        workerConsumers.handle(events);
       }
     }, stats);
-    handler[0] = new RequestHandler(vertx, options, sockets, stats, nodeId());
-    subscriptions = new EventSubscriptions(vertx.eventBus(), sockets, stats);
-    workerConsumers = new WorkerConsumers(vertx.eventBus(), sockets, options.maxMessageBytes(), stats);
-    return Future.fromCompletionStage(sockets.start(), context);
+    handler[0] = new RequestHandler(vertx, options, transport, stats, nodeId());
+    subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
+    workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
+    return transport.start();
   }
 
   @Override
   public Future<?> stop() {
-    if (sockets == null) {
+    if (transport == null) {
       return Future.succeededFuture();
     }
     // Worker services go first (callers get NO_HANDLERS); requests already with a worker may still
-    // finish within the grace period, whatever is left fails once the socket thread has stopped.
+    // finish within the grace period, whatever is left fails once the transport has stopped.
     return subscriptions.closeAll()
         .eventually(() -> workerConsumers.closeAll())
-        .transform(v -> Future.fromCompletionStage(sockets.stop(), context))
+        .transform(v -> transport.stop())
         .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"));
   }
 
-  /** True while the thread that owns this bridge's ZeroMQ sockets runs (the health check asks). */
-  public boolean socketThreadAlive() {
-    return sockets != null && sockets.alive();
+  /** True while the bridge's endpoints are bound and serving (the health check asks). */
+  public boolean alive() {
+    return transport != null && transport.alive();
+  }
+
+  /** The TCP port the request endpoint is bound to (useful with {@code tcp://127.0.0.1:*}), or -1. */
+  public int port() {
+    return transport == null ? -1 : transport.port();
+  }
+
+  /** The TCP port the events endpoint is bound to, or -1. */
+  public int eventsPort() {
+    return transport == null ? -1 : transport.eventsPort();
   }
 
   /** Counters of this bridge instance. */

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * {@code /health} (all checks; 200 when every one is UP, 503 otherwise) and {@code /health/<check>}
  * with Vert.x health checks of this node: {@code cluster} (still a member), {@code bridge} (each
- * bridge's socket thread alive), {@code stores} (each document and graph store open and serving).
+ * bridge's endpoints bound and serving), {@code stores} (each document and graph store open and serving).
  */
 final class HealthRoutes {
 
@@ -47,8 +47,8 @@ final class HealthRoutes {
 
   private static void bridge(Vertx vertx, Promise<Status> p) {
     List<ZmqBridgeVerticle> bridges = LocalVerticles.of(vertx, ZmqBridgeVerticle.class);
-    long dead = bridges.stream().filter(b -> !b.socketThreadAlive()).count();
-    JsonObject data = new JsonObject().put("bridges", bridges.size()).put("socketThreadsDead", dead);
+    long dead = bridges.stream().filter(b -> !b.alive()).count();
+    JsonObject data = new JsonObject().put("bridges", bridges.size()).put("dead", dead);
     p.complete(dead == 0 ? Status.OK(data) : Status.KO(data));
   }
 

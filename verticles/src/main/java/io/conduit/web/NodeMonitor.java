@@ -157,7 +157,7 @@ public final class NodeMonitor {
   private JsonObject bridges() {
     JsonArray list = new JsonArray();
     for (ZmqBridgeVerticle bridge : LocalVerticles.of(vertx, ZmqBridgeVerticle.class)) {
-      list.add(bridge.stats().toJson().put("socketThreadAlive", bridge.socketThreadAlive()));
+      list.add(bridge.stats().toJson().put("alive", bridge.alive()));
     }
     return new JsonObject().put("node", nodeId).put("bridges", list);
   }

@@ -60,7 +60,7 @@ class ConsoleApiTest {
     assertEquals(1, bridges.size());
     JsonObject b = bridges.getJsonObject(0);
     assertEquals(0, b.getInteger("inFlight"));
-    assertTrue(b.getBoolean("socketThreadAlive"));
+    assertTrue(b.getBoolean("alive"));
     assertTrue(b.containsKey("errors") && b.containsKey("clientsWithRequestsInFlight"), b.encode());
   }
 

@@ -337,7 +337,7 @@ async function loadBridge() {
     box.replaceChildren(...bridges.map((b) => {
       const errors = Object.entries(b.errors).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
       return el('div', { class: 'kv' },
-        el('span', {}, 'node'), el('span', {}, shortNode(b.node) + (b.socketThreadAlive ? '' : ' · socket thread DOWN')),
+        el('span', {}, 'node'), el('span', {}, shortNode(b.node) + (b.alive ? '' : ' · bridge DOWN')),
         el('span', {}, 'clients'), el('span', {}, `${b.clientsConnected} connected`),
         el('span', {}, 'requests'), el('span', {}, `${b.received} received · ${b.replied} replied`),
         el('span', {}, 'in flight'), el('span', {}, `${b.inFlight} from ${b.clientsWithRequestsInFlight} clients`),

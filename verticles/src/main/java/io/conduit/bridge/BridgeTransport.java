@@ -1,0 +1,259 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.mdp.Mdp;
+import io.conduit.codec.zmtp.ByteBudget;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.Z85;
+import io.conduit.codec.zmtp.ZmtpException;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bridge's two ZeroMQ endpoints on the event loop: a ROUTER for requests (and Majordomo
+ * clients and workers) and an XPUB for events, spoken by the ZMTP codec over Vert.x sockets with
+ * no thread of their own. Load shedding is decided here, as a message arrives: size, frame count,
+ * in-flight caps per client and per bridge, shutdown. A client's in-flight slot is freed when its
+ * reply has been written to its socket, not before, so a client that does not read cannot make
+ * the bridge hold unbounded replies. Event-loop only.
+ */
+final class BridgeTransport implements RouterSocket.Inbox {
+
+  /** What arrives for the event-bus side; called on the event loop, in order. */
+  interface Receiver {
+    void request(Inbound request);
+
+    void subscription(String topic, boolean subscribed);
+
+    void workerEvents(List<WorkerEvent> events);
+  }
+
+  private static final int MAX_FRAMES = 64;
+  private static final long STOP_POLL_MS = 10;
+
+  private final Vertx vertx;
+  private final BridgeOptions options;
+  private final Receiver receiver;
+  private final BridgeStats stats;
+  private final MajordomoWorkers workers;
+  private final RouterSocket router;
+  private final XpubSocket xpub;
+  private final Map<String, Integer> inFlightByClient = new HashMap<>();
+  private ZmtpListener requests;
+  private ZmtpListener events;
+  private int inFlight;
+  private boolean closing;
+  private boolean stopped;
+  private long workerTimer = -1;
+
+  BridgeTransport(Vertx vertx, BridgeOptions options, Receiver receiver, BridgeStats stats) {
+    this.vertx = vertx;
+    this.options = options;
+    this.receiver = receiver;
+    this.stats = stats;
+    this.workers = new MajordomoWorkers(options, this::sendToWorker, receiver::workerEvents, stats);
+    this.router = new RouterSocket(this);
+    this.xpub = new XpubSocket(options.outbound(), receiver::subscription, stats);
+  }
+
+  /** Binds both endpoints; fails with the bind error. */
+  Future<Void> start() {
+    ByteBudget budget = new ByteBudget(options.transport().receiveBudgetBytes());
+    ZmtpSecurity security = security(options.curve());
+    var limits = options.transport().limits(options.maxMessageBytes());
+    requests = new ZmtpListener(vertx, options.endpoint(), SocketType.ROUTER, security, limits, options.transport(),
+        budget, stats, router);
+    Future<Void> bound = requests.listen();
+    if (options.eventsEndpoint() != null) {
+      events = new ZmtpListener(vertx, options.eventsEndpoint(), SocketType.XPUB, security,
+          // subscribers send only subscriptions: no need to let them send large messages
+          new io.conduit.codec.zmtp.ZmtpLimits(64 * 1024, 64 * 1024, limits.handshakeBytes(),
+              limits.handshakeTimeoutMs(), limits.heartbeatMs()), options.transport(), budget, stats, xpub);
+      bound = bound.compose(v -> events.listen());
+    }
+    long tickMs = Math.max(1, Math.min(options.workers().heartbeatIntervalMs(), options.workers().expiryMs()) / 4);
+    workerTimer = vertx.setPeriodic(tickMs, id -> {
+      workers.tick(System.nanoTime());
+      workers.flush();
+    });
+    return bound.recover(e -> closeListeners().transform(v -> Future.failedFuture(e)));
+  }
+
+  /** The ROUTER's bound TCP port (for {@code tcp://host:*}). */
+  int port() {
+    return requests == null ? -1 : requests.port();
+  }
+
+  /** The XPUB's bound TCP port, or -1. */
+  int eventsPort() {
+    return events == null ? -1 : events.port();
+  }
+
+  /** True while the endpoints are bound and the bridge has not stopped (health checks ask). */
+  boolean alive() {
+    return !stopped && requests != null && requests.listening() && (options.eventsEndpoint() == null
+        || events != null && events.listening());
+  }
+
+  /**
+   * Stops: new requests get UNAVAILABLE, replies in flight still go out for up to the grace
+   * period, then workers are told DISCONNECT and every connection closes.
+   */
+  Future<Void> stop() {
+    closing = true;
+    workers.beginClosing();
+    workers.flush();
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + options.shutdownGraceMs() * 1_000_000L;
+    waitForReplies(deadline, done);
+    return done.future();
+  }
+
+  private void waitForReplies(long deadline, Promise<Void> done) {
+    if ((inFlight == 0 && !workers.holdRequests()) || System.nanoTime() > deadline) {
+      workers.dropAll(true, "the bridge is shutting down");
+      workers.flush();
+      if (workerTimer >= 0) {
+        vertx.cancelTimer(workerTimer);
+      }
+      stopped = true;
+      closeListeners().onComplete(ar -> done.complete());
+      return;
+    }
+    vertx.setTimer(STOP_POLL_MS, id -> waitForReplies(deadline, done));
+  }
+
+  private Future<Void> closeListeners() {
+    Future<Void> r = requests == null ? Future.succeededFuture() : requests.close();
+    Future<Void> e = events == null ? Future.succeededFuture() : events.close();
+    return Future.join(r, e).mapEmpty();
+  }
+
+  /** Sends a reply (routed by its identity) or an event (no identity: to matching subscribers). */
+  void send(Outbound message) {
+    if (message.identity() == null) {
+      xpub.publish(message.frames());
+      stats.eventPublished();
+      return;
+    }
+    ZmtpPeer peer = router.peer(message.identity());
+    if (peer == null) {
+      stats.replyDropped();
+      if (message.endsRequest()) {
+        release(message.identity());
+      }
+      return;
+    }
+    byte[] identity = message.identity();
+    boolean withinLimit = peer.send(message.frames(), message.delimited(),
+        message.endsRequest() ? () -> release(identity) : null);
+    stats.replied();
+    if (!withinLimit) {
+      requests.drop(peer, ZmtpException.Reason.DEAD_PEER, "over " + 2 * options.transport().clientOutputBytes()
+          + " bytes of replies unread");
+    }
+  }
+
+  /** A request for a service of external workers. */
+  void submit(WorkerJob job) {
+    workers.submit(job);
+    workers.flush();
+  }
+
+  @Override
+  public void received(ZmtpPeer from, boolean delimited, List<byte[]> frames, int frameCount, long size,
+                       boolean truncated) {
+    stats.received();
+    byte[] identity = from.identity();
+    if (!frames.isEmpty() && Mdp.isWorker(frames.get(0))) {
+      workers.received(identity, delimited, frames, size, System.nanoTime());
+      workers.flush();
+      return;
+    }
+    Inbound request = new Inbound(identity, delimited, frames);
+    if (frameCount > MAX_FRAMES) {
+      refuse(request, ErrorCode.BAD_REQUEST, "a message has at most 6 frames after the identity, this one has "
+          + frameCount, null);
+    } else if (truncated || size > options.maxMessageBytes()) {
+      refuse(request, ErrorCode.TOO_LARGE, "the message is " + size + " bytes, over the limit of "
+          + options.maxMessageBytes(), new JsonObject().put("limit", options.maxMessageBytes()));
+    } else if (closing) {
+      refuse(request, ErrorCode.UNAVAILABLE, "the bridge is shutting down; retry on another node", null);
+    } else if (admit(request)) {
+      receiver.request(request);
+    }
+  }
+
+  @Override
+  public void gone(byte[] identity) {
+    workers.gone(identity);
+    workers.flush();
+  }
+
+  /** Counts a request in flight, or answers OVERLOADED when a cap is reached. */
+  private boolean admit(Inbound request) {
+    String client = RouterSocket.key(request.identity());
+    int mine = inFlightByClient.getOrDefault(client, 0);
+    if (mine >= options.maxInFlightPerClient()) {
+      refuse(request, ErrorCode.OVERLOADED, "this client has " + mine + " requests in flight, the most allowed; retry "
+          + "when replies arrive", new JsonObject().put("limit", options.maxInFlightPerClient()));
+      return false;
+    }
+    if (inFlight >= options.maxInFlight()) {
+      refuse(request, ErrorCode.OVERLOADED, "the bridge has " + inFlight + " requests in flight, the most allowed; "
+          + "retry later", new JsonObject().put("limit", options.maxInFlight()));
+      return false;
+    }
+    inFlightByClient.put(client, mine + 1);
+    inFlight++;
+    stats.inFlight(inFlight, inFlightByClient.size());
+    return true;
+  }
+
+  private void refuse(Inbound request, ErrorCode code, String message, JsonObject extra) {
+    stats.error(code);
+    ZmtpPeer peer = router.peer(request.identity());
+    if (peer != null) {
+      peer.send(ErrorReplies.forRequest(request.frames(), code, message, extra), request.delimited(), null);
+    }
+  }
+
+  private void release(byte[] identity) {
+    String client = RouterSocket.key(identity);
+    Integer mine = inFlightByClient.get(client);
+    if (mine == null) {
+      return;
+    }
+    if (mine <= 1) {
+      inFlightByClient.remove(client);
+    } else {
+      inFlightByClient.put(client, mine - 1);
+    }
+    inFlight--;
+    stats.inFlight(inFlight, inFlightByClient.size());
+  }
+
+  /** To an external worker: like a reply, but not counted as one. */
+  private void sendToWorker(byte[] identity, boolean delimited, byte[][] frames) {
+    ZmtpPeer peer = router.peer(identity);
+    if (peer != null && !peer.send(frames, delimited, null)) {
+      requests.drop(peer, ZmtpException.Reason.DEAD_PEER, "a worker that does not read its requests");
+    }
+  }
+
+  private static ZmtpSecurity security(CurveConfig curve) {
+    if (curve == null) {
+      return ZmtpSecurity.none();
+    }
+    java.util.Set<String> allowed = curve.clientKeys();
+    return new ZmtpSecurity.CurveServer(Z85.decode(curve.publicKey()), Z85.decode(curve.secretKey()),
+        key -> allowed.isEmpty() || allowed.contains(Z85.encode(key)));
+  }
+}

@@ -1,0 +1,218 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.zmtp.ByteBudget;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmtpConnection;
+import io.conduit.codec.zmtp.ZmtpException;
+import io.conduit.codec.zmtp.ZmtpLimits;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A ZeroMQ endpoint on a Vert.x {@code NetServer}: every connection's bytes are decoded by a
+ * {@link ZmtpConnection} on the event loop that accepted it. This class owns the connections'
+ * lives (handshake deadline, heartbeats, clients that stop reading, closing with a counted
+ * reason); what their messages mean belongs to its {@link Handler}. Event-loop only.
+ */
+final class ZmtpListener {
+
+  /** What a socket type does with its connections. */
+  interface Handler {
+    /** A connection finished its handshake. */
+    void ready(ZmtpPeer peer);
+
+    /** A whole message from a ready connection (see {@link ZmtpConnection.Listener#message}). */
+    void message(ZmtpPeer peer, List<byte[]> frames, int frameCount, long size, boolean truncated);
+
+    /** A ZMTP 3.1 SUBSCRIBE or CANCEL command. */
+    default void subscription(ZmtpPeer peer, byte[] topic, boolean subscribe) {
+    }
+
+    /** A connection that was ready closed. */
+    void closed(ZmtpPeer peer);
+  }
+
+  private static final System.Logger LOG = System.getLogger(ZmtpListener.class.getName());
+  private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+
+  private final Vertx vertx;
+  private final String endpoint;
+  private final SocketType type;
+  private final ZmtpSecurity security;
+  private final ZmtpLimits limits;
+  private final TransportOptions options;
+  private final ByteBudget budget;
+  private final BridgeStats stats;
+  private final Handler handler;
+  private final Set<ZmtpPeer> peers = new LinkedHashSet<>();
+  private NetServer server;
+  private long housekeeping = -1;
+  private long lastLogNanos;
+  private int unlogged;
+
+  ZmtpListener(Vertx vertx, String endpoint, SocketType type, ZmtpSecurity security, ZmtpLimits limits,
+               TransportOptions options, ByteBudget budget, BridgeStats stats, Handler handler) {
+    this.vertx = vertx;
+    this.endpoint = endpoint;
+    this.type = type;
+    this.security = security;
+    this.limits = limits;
+    this.options = options;
+    this.budget = budget;
+    this.stats = stats;
+    this.handler = handler;
+  }
+
+  /** Binds the endpoint; fails with a sentence that names it. */
+  Future<Void> listen() {
+    NetServerOptions o = new NetServerOptions().setAcceptBacklog(options.listenBacklog()).setTcpNoDelay(true)
+        .setReuseAddress(true);
+    server = vertx.createNetServer(o).connectHandler(this::accept);
+    long tick = options.zmtpHeartbeatMs() > 0 ? Math.min(1_000, options.zmtpHeartbeatMs()) : 1_000;
+    housekeeping = vertx.setPeriodic(tick, id -> housekeeping());
+    return server.listen(Endpoints.address(endpoint))
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot bind " + endpoint + ": "
+            + (e instanceof java.net.BindException ? e.getMessage().toLowerCase(java.util.Locale.ROOT) : e.toString()), e)))
+        .mapEmpty();
+  }
+
+  /** The bound TCP port (useful with {@code tcp://host:*}), or -1. */
+  int port() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  boolean listening() {
+    return server != null;
+  }
+
+  /** Stops accepting and closes every connection. */
+  Future<Void> close() {
+    if (housekeeping >= 0) {
+      vertx.cancelTimer(housekeeping);
+      housekeeping = -1;
+    }
+    for (ZmtpPeer p : new ArrayList<>(peers)) {
+      p.socket().close();
+    }
+    NetServer s = server;
+    server = null;
+    return s == null ? Future.succeededFuture() : s.close();
+  }
+
+  /** Closes a connection for a reason of the bridge's own (a client that does not read, say). */
+  void drop(ZmtpPeer peer, ZmtpException.Reason reason, String why) {
+    if (!peer.closed()) {
+      refused(peer, reason, why);
+    }
+  }
+
+  private void accept(NetSocket socket) {
+    ZmtpPeer peer = new ZmtpPeer(socket, options);
+    ZmtpConnection zmtp = new ZmtpConnection(type, null, true, security, limits, budget, new ZmtpConnection.Listener() {
+      @Override
+      public void write(Buffer bytes) {
+        peer.write(bytes);
+      }
+
+      @Override
+      public void ready(ZmtpConnection.Peer info) {
+        handler.ready(peer);
+      }
+
+      @Override
+      public void message(List<byte[]> frames, int frameCount, long size, boolean truncated) {
+        handler.message(peer, frames, frameCount, size, truncated);
+      }
+
+      @Override
+      public void subscription(byte[] topic, boolean subscribe) {
+        handler.subscription(peer, topic, subscribe);
+      }
+    });
+    peer.attach(zmtp);
+    peers.add(peer);
+    stats.connections(type, peers.size());
+    long deadline = vertx.setTimer(options.handshakeTimeoutMs(), id -> {
+      if (zmtp.peer() == null) {
+        drop(peer, ZmtpException.Reason.HANDSHAKE_TIMEOUT, "no handshake within " + options.handshakeTimeoutMs() + " ms");
+      }
+    });
+    socket.handler(data -> {
+      peer.inputArrived();
+      try {
+        zmtp.received(data);
+      } catch (ZmtpException e) {
+        refused(peer, e.reason(), e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "a fault handling a connection on " + endpoint + "; that connection is closed", e);
+        refused(peer, ZmtpException.Reason.MALFORMED, "internal fault: " + e);
+      }
+    });
+    socket.exceptionHandler(e -> {
+      // a reset or broken pipe: the close handler follows
+    });
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(deadline);
+      closed(peer);
+    });
+    zmtp.start();
+  }
+
+  private void refused(ZmtpPeer peer, ZmtpException.Reason reason, String why) {
+    stats.connectionClosed(reason);
+    long now = System.nanoTime();
+    if (now - lastLogNanos > LOG_EVERY_NANOS) {
+      LOG.log(Level.INFO, "closed a connection from " + peer.socket().remoteAddress() + " on " + endpoint + " ("
+          + reason + ": " + why + ")" + (unlogged > 0 ? "; " + unlogged + " more closed since the last such line" : ""));
+      lastLogNanos = now;
+      unlogged = 0;
+    } else {
+      unlogged++;
+    }
+    peer.zmtp().close();
+    peer.socket().close();
+    closed(peer);
+  }
+
+  private void closed(ZmtpPeer peer) {
+    if (peer.closed()) {
+      return;
+    }
+    peer.markClosed();
+    peer.zmtp().close();
+    peers.remove(peer);
+    stats.connections(type, peers.size());
+    if (peer.zmtp().peer() != null) {
+      handler.closed(peer);
+    }
+  }
+
+  private void housekeeping() {
+    long now = System.nanoTime();
+    long slow = options.slowClientTimeoutMs() * 1_000_000L;
+    long heartbeat = options.zmtpHeartbeatMs() * 1_000_000L;
+    for (ZmtpPeer p : new ArrayList<>(peers)) {
+      if (p.stalled(now, slow)) {
+        drop(p, ZmtpException.Reason.DEAD_PEER, "it has not read its replies for " + options.slowClientTimeoutMs() + " ms");
+      } else if (heartbeat > 0 && p.zmtp().peer() != null) {
+        if (now - p.lastInputNanos() > 3 * heartbeat) {
+          drop(p, ZmtpException.Reason.DEAD_PEER, "silent for 3 heartbeat intervals");
+        } else {
+          p.zmtp().ping((int) Math.min(0xFFFF, options.zmtpHeartbeatMs() * 3 / 100));
+        }
+      }
+    }
+  }
+}
