@@ -66,7 +66,8 @@ public final class GraphBenchmark {
     GraphOps ops = new GraphOps(graph, GraphStoreOptions.fromJson(new JsonObject().put("queryTimeLimitMs", 60_000)), Map.of());
     JsonArray steps = new JsonArray("[[\"V\", {\"my_id\": 54321}], [\"count\"]]");
     double scan = median(() -> timePerQuery(ops, steps, 20));
-    graph.createIndex(IndexDefinition.parse(new JsonObject().put("on", "node").put("fields", new JsonArray().add("my_id"))));
+    graph.createIndex(IndexDefinition.parse(new JsonObject().put("on", "node").put("fields", new JsonArray().add("my_id")),
+        FilterLimits.NONE));
     Index index = graph.indexes.get("node_my_id");
     graph.nodes.values().forEach(index::add);
     index.building = false;

@@ -81,7 +81,8 @@ final class GraphJournal {
       return true;
     });
     engine.scan(new byte[] {INDEX}, new byte[] {INDEX + 1}, (key, value) -> {
-      Index index = graph.indexes.create(IndexDefinition.parse(new JsonObject(Buffer.buffer(value))));
+      Index index = graph.indexes.create(IndexDefinition.parse(new JsonObject(Buffer.buffer(value)),
+          FilterLimits.NONE)); // checked against the store's limits when it was created
       graph.nodes.values().forEach(index::add);
       graph.edges.values().forEach(index::add);
       index.building = false;

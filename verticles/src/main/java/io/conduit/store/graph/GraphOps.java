@@ -43,9 +43,10 @@ final class GraphOps {
   }
 
   Object query(Object steps) {
-    Query query = Query.parse(steps, false);
-    List<Item> items = new Traversal(graph, new Budget(options.queryTimeLimitMs())).run(query);
-    return Results.of(query, items, graph, options.maxResults());
+    Query query = Query.parse(steps, false, options.filterLimits());
+    Budget budget = new Budget(options.queryTimeLimitMs());
+    List<Item> items = new Traversal(graph, budget).run(query);
+    return Results.of(query, items, graph, options.maxResults(), budget);
   }
 
   /** Applies one write; the caller rolls back on an exception. */
@@ -121,7 +122,7 @@ final class GraphOps {
       }
       return count(graph.remove(e));
     }
-    Query query = Query.parse(request.getValue("steps"), false);
+    Query query = Query.parse(request.getValue("steps"), false, options.filterLimits());
     if (query.result() != null) {
       throw GraphException.bad("remove: the query must end with entities, not with " + query.result().name());
     }

@@ -43,6 +43,7 @@ final class GraphStore {
   /** Null on the memory backend: nothing is stored, a write is done once applied. */
   private final GraphJournal journal;
   private final GraphOps ops;
+  private final FilterLimits filterLimits;
   private final Executor owner;
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private boolean writing;
@@ -59,6 +60,7 @@ final class GraphStore {
     this.graph = graph;
     this.journal = journal;
     this.ops = new GraphOps(graph, options, scripts);
+    this.filterLimits = options.filterLimits();
     this.owner = owner;
   }
 
@@ -156,7 +158,7 @@ final class GraphStore {
   }
 
   private Index createIndex(JsonObject request) {
-    IndexDefinition definition = IndexDefinition.parse(request);
+    IndexDefinition definition = IndexDefinition.parse(request, filterLimits);
     if (graph.indexes.get(definition.name()) != null) {
       throw new GraphException(ErrorCode.CONFLICT, "createIndex: an index named " + definition.name() + " exists");
     }

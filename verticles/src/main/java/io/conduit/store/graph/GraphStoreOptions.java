@@ -19,18 +19,28 @@ import java.util.Set;
  * @param durability       when a write is acknowledged: {@code always}, {@code group:Nms} (default), {@code none}
  * @param queryTimeLimitMs the longest one query may run on the store's thread before it is refused (413)
  * @param maxResults       the most entities (or ids, or data objects) one reply may list
+ * @param maxFilterValues  the most values a filter's list ({@code name__in}) may hold; more is refused (413)
+ * @param maxFilterStringLength the most characters of the string a text filter ({@code name__icontains},
+ *                         {@code name__startswith}...) looks for; longer is refused (413)
  * @param scripts          class names of {@link GraphScript}s to register
  */
 public record GraphStoreOptions(String address, String backend, Path dataDir, Durability durability,
-                                long queryTimeLimitMs, int maxResults, List<String> scripts) {
+                                long queryTimeLimitMs, int maxResults, int maxFilterValues,
+                                int maxFilterStringLength, List<String> scripts) {
 
-  private static final Set<String> TUNING = Set.of("queryTimeLimitMs", "maxResults");
+  private static final Set<String> TUNING = Set.of("queryTimeLimitMs", "maxResults", "maxFilterValues",
+      "maxFilterStringLength");
 
   public static GraphStoreOptions fromJson(JsonObject c) {
     StoreConfig config = StoreConfig.parse(c, "graph store", "graph", TUNING);
     return new GraphStoreOptions(config.address(), config.backend(), config.dataDir(), config.durability(),
         config.positive("queryTimeLimitMs", 500), config.positive("maxResults", 100_000),
+        config.positive("maxFilterValues", 10_000), config.positive("maxFilterStringLength", 1_000),
         scripts(config.value("scripts")));
+  }
+
+  FilterLimits filterLimits() {
+    return new FilterLimits(maxFilterValues, maxFilterStringLength);
   }
 
   private static List<String> scripts(Object raw) {

@@ -21,7 +21,8 @@ final class Index {
 
   Index(IndexDefinition definition) {
     this.definition = definition;
-    this.partial = Filter.parse(definition.filters(), "index " + definition.name());
+    // checked against the store's limits when the index was created, so not again on a restart
+    this.partial = Filter.parse(definition.filters(), "index " + definition.name(), FilterLimits.NONE);
   }
 
   void add(Element e) {

@@ -13,8 +13,12 @@ import java.util.List;
  */
 record IndexDefinition(String name, String on, List<String> fields, JsonObject filters) {
 
-  /** Parses a {@code createIndex} request (or a stored definition). */
-  static IndexDefinition parse(JsonObject request) {
+  /**
+   * Parses a {@code createIndex} request (or, with {@link FilterLimits#NONE}, a stored definition).
+   *
+   * @throws GraphException 400 naming what is wrong; 413 naming a partial-index filter over {@code limits}
+   */
+  static IndexDefinition parse(JsonObject request, FilterLimits limits) {
     Object on = request.getValue("on");
     if (!"node".equals(on) && !"edge".equals(on)) {
       throw GraphException.bad("createIndex: 'on' must be \"node\" or \"edge\", got " + on);
@@ -34,7 +38,7 @@ record IndexDefinition(String name, String on, List<String> fields, JsonObject f
     if (!(filters instanceof JsonObject partial)) {
       throw GraphException.bad("createIndex: 'filters' must be an object of field__lookup filters");
     }
-    Filter.parse(partial, "createIndex filters");
+    Filter.parse(partial, "createIndex filters", limits);
     Object name = request.getValue("name");
     if (name != null && !(name instanceof String s && s.matches("[A-Za-z0-9_.:-]{1,100}"))) {
       throw GraphException.bad("createIndex: 'name' must be 1-100 letters, digits or _.:- characters, got " + name);

@@ -34,9 +34,10 @@ record Query(List<Step> steps) {
    * Parses {@code [["V", {...}], ["outV"], ["count"]]}.
    *
    * @param nested true for the second query of a set operation (no result step allowed)
-   * @throws GraphException 400 naming the step that is wrong
+   * @param limits how large a filter's list or string may be
+   * @throws GraphException 400 naming the step that is wrong; 413 naming a filter over {@code limits}
    */
-  static Query parse(Object raw, boolean nested) {
+  static Query parse(Object raw, boolean nested, FilterLimits limits) {
     if (!(raw instanceof JsonArray list) || list.isEmpty()) {
       throw GraphException.bad("'steps' must be a non-empty list of steps such as [[\"V\", {\"name\": \"Ann\"}], "
           + "[\"outV\"], [\"count\"]]");
@@ -46,12 +47,12 @@ record Query(List<Step> steps) {
     }
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      steps.add(parseStep(i + 1, list.getValue(i), i == list.size() - 1, nested));
+      steps.add(parseStep(i + 1, list.getValue(i), i == list.size() - 1, nested, limits));
     }
     return new Query(List.copyOf(steps));
   }
 
-  private static Step parseStep(int index, Object raw, boolean last, boolean nested) {
+  private static Step parseStep(int index, Object raw, boolean last, boolean nested, FilterLimits limits) {
     if (!(raw instanceof JsonArray step) || step.isEmpty() || step.size() > 2 || !(step.getValue(0) instanceof String)) {
       throw GraphException.bad("step " + index + " must be a list [name] or [name, argument], got " + raw);
     }
@@ -72,11 +73,11 @@ record Query(List<Step> steps) {
     }
     StepArguments a = new StepArguments(index, name, arg, where);
     return switch (name) {
-      case "V", "E" -> a.withFilters(a.filtersOrNone());
+      case "V", "E" -> a.withFilters(a.filtersOrNone(limits));
       case "v", "e", "without" -> a.withIds(a.ids());
       case "shortestPath" -> a.withPath(a.path());
       case "outV", "inV", "bothV", "outE", "inE", "bothE" -> arg instanceof Number
-          ? a.withNumber(a.count(1, MAX_REPEAT)) : a.withFilters(a.filtersOrNone());
+          ? a.withNumber(a.count(1, MAX_REPEAT)) : a.withFilters(a.filtersOrNone(limits));
       case "limit", "skip" -> a.withNumber(a.count(0, Long.MAX_VALUE));
       case "random" -> a.withNumber(a.count(0, Integer.MAX_VALUE));
       case "dedup", "ids", "count", "percent" -> a.none();
@@ -84,7 +85,7 @@ record Query(List<Step> steps) {
       case "aka", "collect" -> a.withFields(List.of(a.label()));
       case "sum" -> a.withFields(List.of(a.field()));
       case "data" -> a.withFields(a.fieldsOrAll());
-      default -> a.withOther(parse(arg, true)); // the set operations
+      default -> a.withOther(parse(arg, true, limits)); // the set operations
     };
   }
 

@@ -15,14 +15,15 @@ final class Results {
   private Results() {
   }
 
-  static Object of(Query query, List<Item> items, GraphData graph, int maxResults) {
+  /** {@code budget} is the query's own: summing a long result is work it pays for too. */
+  static Object of(Query query, List<Item> items, GraphData graph, int maxResults, Budget budget) {
     Step last = query.result();
     String name = last == null ? "entities" : last.name();
     switch (name) {
       case "count":
         return (long) items.size();
       case "sum":
-        return sum(items, last.fields().get(0));
+        return sum(items, last, budget);
       case "percent":
         return percent(items, graph);
       default:
@@ -58,11 +59,13 @@ final class Results {
   }
 
   /** The total of the field's numbers (other values are skipped): a whole number when they all are. */
-  private static Number sum(List<Item> items, String field) {
+  private static Number sum(List<Item> items, Step step, Budget budget) {
+    String field = step.fields().get(0);
     long whole = 0;
     double total = 0;
     boolean fractional = false;
     for (Item i : items) {
+      budget.tick(step);
       if (i.element().field(field) instanceof Number n) {
         if (n instanceof Double || n instanceof Float || n instanceof java.math.BigDecimal) {
           fractional = true;

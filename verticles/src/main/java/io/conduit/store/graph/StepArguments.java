@@ -46,14 +46,14 @@ record StepArguments(int index, String name, Object arg, String where) {
     return new Step(index, name, filters, number, ids, fields, desc, other, path);
   }
 
-  List<Filter> filtersOrNone() {
+  List<Filter> filtersOrNone(FilterLimits limits) {
     if (arg == null) {
       return List.of();
     }
     if (!(arg instanceof JsonObject filters)) {
       throw GraphException.bad(where + ": the argument must be an object of field__lookup filters, got " + arg);
     }
-    return Filter.parse(filters, where);
+    return Filter.parse(filters, where, limits);
   }
 
   long count(long min, long max) {

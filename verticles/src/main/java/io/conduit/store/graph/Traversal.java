@@ -12,7 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Evaluates a query's steps, up to its result step, into the list of entities they reach. Hops keep
  * duplicates (two paths to a node give it twice) until a {@code dedup}. For an edge from A to B the
  * edge's {@code outV} is B and its {@code inV} is A, so {@code outE().outV()} reaches what
- * {@code outV()} does.
+ * {@code outV()} does. Every step pays its query's {@link Budget} for the work it does: the clock
+ * is read as each step starts and after each batch of entities visited, compared or passed on.
  */
 final class Traversal {
 
@@ -32,6 +33,7 @@ final class Traversal {
       if (Query.RESULTS.contains(step.name())) {
         break;
       }
+      budget.check(step);
       // V/E followed by limit stop scanning once they have enough (remove [["V"], ["limit", 1]] is O(1))
       long cap = i + 1 < steps.size() && "limit".equals(steps.get(i + 1).name()) ? steps.get(i + 1).number()
           : Long.MAX_VALUE;
@@ -48,12 +50,11 @@ final class Traversal {
       case "outV", "inV", "bothV", "outE", "inE", "bothE" -> hops(step, in);
       case "limit" -> in.subList(0, (int) Math.min(in.size(), step.number()));
       case "skip" -> in.subList((int) Math.min(in.size(), step.number()), in.size());
-      case "dedup" -> dedup(in);
+      case "dedup" -> dedup(step, in);
       case "without" -> without(step, in);
       case "orderBy" -> orderBy(step, in);
       case "random" -> random(step, in);
-      case "aka" -> in.stream().map(i -> new Item(i.element(), new Item.Marks(step.fields().get(0), i.element(),
-          i.marks()))).toList();
+      case "aka" -> aka(step, in);
       case "collect" -> collect(step, in, query);
       default -> combine(step, in);
     };
@@ -64,20 +65,21 @@ final class Traversal {
     long[] candidates = graph.indexes.candidates(kind, step.filters());
     if (candidates != null) {
       for (long id : candidates) {
-        budget.tick(step);
+        if (out.size() >= cap) {
+          break;
+        }
         Element e = graph.element(id);
-        if (e != null && Filter.all(step.filters(), e) && out.size() < cap) {
+        if (e != null && Filter.all(step.filters(), e, budget, step)) {
           out.add(new Item(e, null));
         }
       }
       return out;
     }
     for (Element e : "node".equals(kind) ? graph.nodes.values() : graph.edges.values()) {
-      budget.tick(step);
       if (out.size() >= cap) {
         break;
       }
-      if (Filter.all(step.filters(), e)) {
+      if (Filter.all(step.filters(), e, budget, step)) {
         out.add(new Item(e, null));
       }
     }
@@ -102,6 +104,7 @@ final class Traversal {
     for (long round = 0; round < Math.max(1, step.number()); round++) {
       List<Item> next = new ArrayList<>();
       for (Item item : current) {
+        budget.tick(step);
         hop(step, item, next);
       }
       current = next;
@@ -143,16 +146,16 @@ final class Traversal {
   }
 
   private void add(Step step, Item from, Element reached, List<Item> out) {
-    budget.tick(step);
-    if (Filter.all(step.filters(), reached)) {
+    if (Filter.all(step.filters(), reached, budget, step)) {
       out.add(from.to(reached));
     }
   }
 
-  private static List<Item> dedup(List<Item> in) {
+  private List<Item> dedup(Step step, List<Item> in) {
     Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Item> out = new ArrayList<>();
     for (Item i : in) {
+      budget.tick(step);
       if (seen.add(i.element())) {
         out.add(i);
       }
@@ -160,16 +163,33 @@ final class Traversal {
     return out;
   }
 
-  private static List<Item> without(Step step, List<Item> in) {
+  private List<Item> without(Step step, List<Item> in) {
     Set<Long> excluded = new HashSet<>();
     for (long id : step.ids()) {
       excluded.add(id);
     }
-    return in.stream().filter(i -> !excluded.contains(i.element().id)).toList();
+    List<Item> out = new ArrayList<>();
+    for (Item i : in) {
+      budget.tick(step);
+      if (!excluded.contains(i.element().id)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private List<Item> aka(Step step, List<Item> in) {
+    String name = step.fields().get(0);
+    List<Item> out = new ArrayList<>(in.size());
+    for (Item i : in) {
+      budget.tick(step);
+      out.add(new Item(i.element(), new Item.Marks(name, i.element(), i.marks())));
+    }
+    return out;
   }
 
   /** Numbers before strings before other values; entities without the field last, in either direction. */
-  private static List<Item> orderBy(Step step, List<Item> in) {
+  private List<Item> orderBy(Step step, List<Item> in) {
     String field = step.fields().get(0);
     Comparator<Object> values = (a, b) -> {
       int ra = rank(a);
@@ -183,8 +203,14 @@ final class Traversal {
       return a instanceof String x ? x.compareTo((String) b) : 0;
     };
     Comparator<Object> directed = step.descending() ? values.reversed() : values;
+    Comparator<Item> byField = Comparator.comparing((Item i) -> i.element().field(field),
+        Comparator.nullsLast(directed));
     List<Item> out = new ArrayList<>(in);
-    out.sort(Comparator.comparing((Item i) -> i.element().field(field), Comparator.nullsLast(directed)));
+    // each comparison is charged, so a long sort stops at the time limit too
+    out.sort((a, b) -> {
+      budget.tick(step);
+      return byField.compare(a, b);
+    });
     return out;
   }
 
@@ -192,13 +218,19 @@ final class Traversal {
     return v instanceof Number ? 0 : v instanceof String ? 1 : 2;
   }
 
-  private static List<Item> random(Step step, List<Item> in) {
+  /** n entities picked at random: a shuffle of the first n places only, so it costs n picks. */
+  private List<Item> random(Step step, List<Item> in) {
     List<Item> out = new ArrayList<>(in);
-    Collections.shuffle(out, ThreadLocalRandom.current());
-    return out.subList(0, (int) Math.min(out.size(), step.number()));
+    int n = (int) Math.min(out.size(), step.number());
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) {
+      budget.tick(step);
+      Collections.swap(out, i, i + random.nextInt(out.size() - i));
+    }
+    return out.subList(0, n);
   }
 
-  private static List<Item> collect(Step step, List<Item> in, Query query) {
+  private List<Item> collect(Step step, List<Item> in, Query query) {
     String name = step.fields().get(0);
     boolean named = query.steps().stream().anyMatch(s -> s.index() < step.index() && "aka".equals(s.name())
         && s.fields().get(0).equals(name));
@@ -208,6 +240,7 @@ final class Traversal {
     Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Item> out = new ArrayList<>();
     for (Item i : in) {
+      budget.tick(step);
       Element marked = Item.Marks.find(i.marks(), name);
       if (marked != null && seen.add(marked)) {
         out.add(new Item(marked, i.marks()));
@@ -218,21 +251,25 @@ final class Traversal {
 
   /** union, intersection, difference, symmetricDifference: each entity once, this query's order first. */
   private List<Item> combine(Step step, List<Item> in) {
-    List<Item> mine = dedup(in);
-    List<Item> theirs = dedup(new Traversal(graph, budget).run(step.other()));
+    List<Item> mine = dedup(step, in);
+    List<Item> theirs = dedup(step, new Traversal(graph, budget).run(step.other()));
     Set<Element> inMine = identities(mine);
     Set<Element> inTheirs = identities(theirs);
     List<Item> out = new ArrayList<>();
-    switch (step.name()) {
-      case "union" -> {
-        out.addAll(mine);
-        theirs.stream().filter(i -> !inMine.contains(i.element())).forEach(out::add);
+    String op = step.name();
+    for (Item i : mine) {
+      budget.tick(step);
+      // union keeps all of mine, intersection the shared ones, the differences the others
+      if ("union".equals(op) || "intersection".equals(op) == inTheirs.contains(i.element())) {
+        out.add(i);
       }
-      case "intersection" -> mine.stream().filter(i -> inTheirs.contains(i.element())).forEach(out::add);
-      case "difference" -> mine.stream().filter(i -> !inTheirs.contains(i.element())).forEach(out::add);
-      default -> {
-        mine.stream().filter(i -> !inTheirs.contains(i.element())).forEach(out::add);
-        theirs.stream().filter(i -> !inMine.contains(i.element())).forEach(out::add);
+    }
+    if ("union".equals(op) || "symmetricDifference".equals(op)) {
+      for (Item i : theirs) {
+        budget.tick(step);
+        if (!inMine.contains(i.element())) {
+          out.add(i);
+        }
       }
     }
     return out;

@@ -16,7 +16,11 @@ class LookupTest {
       .put("tags", new JsonArray().add("a").add("b")));
 
   private static boolean matches(String key, Object value) {
-    return Filter.all(Filter.parse(new JsonObject().put(key, value), "step 1 (V)"), ALICE);
+    return Filter.all(parse(new JsonObject().put(key, value), "step 1 (V)"), ALICE);
+  }
+
+  private static List<Filter> parse(JsonObject filters, String where) {
+    return Filter.parse(filters, where, FilterLimits.NONE);
   }
 
   @Test
@@ -39,6 +43,31 @@ class LookupTest {
   @Test
   void icontainsIgnoresCase() {
     assertTrue(matches("name__icontains", "LIC") && !matches("name__icontains", "bob"));
+  }
+
+  @Test
+  void containsAndIcontainsFindANeedleInALongTextAsStringContainsDoes() {
+    // two letters, so that the long searches meet many partial matches
+    java.util.Random random = new java.util.Random(11);
+    for (int round = 0; round < 200; round++) {
+      String text = letters(random, 1_000 + random.nextInt(2_000));
+      int at = random.nextInt(text.length() - 300);
+      String needle = random.nextBoolean() ? text.substring(at, at + 100 + random.nextInt(200))
+          : letters(random, 100 + random.nextInt(200));
+      Node node = new Node(1, new JsonObject().put("text", text));
+      boolean expected = text.contains(needle);
+      assertEquals(expected, Filter.all(parse(new JsonObject().put("text__contains", needle), "s"), node), needle);
+      assertEquals(expected, Filter.all(parse(new JsonObject().put("text__icontains", needle.toUpperCase(
+          java.util.Locale.ROOT)), "s"), node), needle);
+    }
+  }
+
+  private static String letters(java.util.Random random, int length) {
+    StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append(random.nextInt(3) == 0 ? 'b' : 'a');
+    }
+    return s.toString();
   }
 
   @Test
@@ -82,8 +111,8 @@ class LookupTest {
 
   @Test
   void filtersCombineWithAnd() {
-    assertTrue(Filter.all(Filter.parse(new JsonObject().put("name", "Alice").put("age__gt", 20), "s"), ALICE));
-    assertTrue(!Filter.all(Filter.parse(new JsonObject().put("name", "Alice").put("age__gt", 40), "s"), ALICE));
+    assertTrue(Filter.all(parse(new JsonObject().put("name", "Alice").put("age__gt", 20), "s"), ALICE));
+    assertTrue(!Filter.all(parse(new JsonObject().put("name", "Alice").put("age__gt", 40), "s"), ALICE));
   }
 
   @Test
@@ -92,7 +121,7 @@ class LookupTest {
         List.of("age__in", 3, "in takes a list"), List.of("name__isnull", "yes", "isnull takes true or false"),
         List.of("_x", 1, "a field name starts with a letter"), List.of("age__gt", new JsonArray(), "takes a number"))) {
       GraphException e = org.junit.jupiter.api.Assertions.assertThrows(GraphException.class,
-          () -> Filter.parse(new JsonObject().put((String) bad.get(0), bad.get(1)), "step 3 (outV)"));
+          () -> parse(new JsonObject().put((String) bad.get(0), bad.get(1)), "step 3 (outV)"));
       assertEquals(400, e.code().status());
       assertTrue(e.getMessage().startsWith("step 3 (outV): filter '" + bad.get(0) + "'")
           && e.getMessage().contains((String) bad.get(2)), e.getMessage());
