@@ -3,6 +3,7 @@ package io.conduit.web;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -87,8 +88,15 @@ public class WebVerticle extends VerticleBase {
     HealthRoutes.mount(vertx, router);
     router.route("/*").handler(StaticHandler.create("io/conduit/web/console").setCachingEnabled(false));
     router.route().failureHandler(ctx -> {
+      if (guard.refusedHost(ctx)) {
+        return;
+      }
       if (ctx.statusCode() == 413) {
         ApiErrors.fail(ctx, ErrorCode.TOO_LARGE, "the request body is over " + MAX_BODY_BYTES + " bytes");
+      } else if (ctx.failure() != null && !(ctx.failure() instanceof ReplyException)
+          && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+        // the router's own refusal (no Host, no path): a client error, not an internal one
+        ApiErrors.fail(ctx, ErrorCode.forStatus(ctx.statusCode()), ctx.failure().getMessage());
       } else if (ctx.failure() != null) {
         ApiErrors.fail(ctx, ctx.failure());
       } else {
