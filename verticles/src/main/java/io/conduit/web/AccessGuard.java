@@ -18,7 +18,8 @@ import java.util.Locale;
  *   <li>a POST (the only kind of request that changes anything) has a JSON body type and, when a
  *   browser sends an {@code Origin}, comes from the console itself or an allowed origin, so another
  *   web page cannot post a form to a console on loopback;</li>
- *   <li>on a loopback bind, the {@code Host} header names loopback, so a DNS-rebinding page cannot
+ *   <li>on a loopback bind, the {@code Host} header is exactly a loopback name ({@code localhost},
+ *   {@code 127.x.y.z}, {@code [::1]}) with at most this console's port, so a DNS-rebinding page cannot
  *   reach the console under a name of its own.</li>
  * </ul>
  */
@@ -48,14 +49,31 @@ final class AccessGuard {
     }
   }
 
-  /** Checks the Host header on every request. */
+  /**
+   * On a loopback bind, lets a request through only when its one {@code Host} header is
+   * {@link HostHeader#isLoopback() a loopback name} with no port or this console's port. Nothing is
+   * resolved: a name that merely starts like a loopback address ({@code 127.0.0.1.nip.io}) is refused.
+   */
   void host(RoutingContext ctx) {
-    if (loopback && !loopbackHost(ctx.request().authority() == null ? null : ctx.request().authority().host())) {
-      ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, "this console serves loopback only; the Host header must be "
-          + "localhost, 127.0.0.1 or [::1]");
-      return;
+    if (!refusedHost(ctx)) {
+      ctx.next();
     }
-    ctx.next();
+  }
+
+  /**
+   * Ends the request with the Host refusal when {@link #host} would refuse it; true when it did. The
+   * failure handler asks too, since the router fails a request whose Host it cannot parse before any route.
+   */
+  boolean refusedHost(RoutingContext ctx) {
+    if (!loopback || loopbackHost(ctx)) {
+      return false;
+    }
+    List<String> given = ctx.request().headers().getAll("Host");
+    String got = given.isEmpty() ? "no Host header" : given.size() > 1 ? given.size() + " Host headers"
+        : "Host '" + clip(given.get(0)) + "'";
+    ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, "this console serves loopback only, so the Host header must be "
+        + HostHeader.loopbackForms(ctx.request().localAddress().port()) + "; got " + got);
+    return true;
   }
 
   /** Checks the bearer token (when one is configured) on API and metrics requests. */
@@ -96,21 +114,33 @@ final class AccessGuard {
     return MessageDigest.isEqual(given, token);
   }
 
-  private static boolean sameOrigin(RoutingContext ctx, String origin) {
-    var authority = ctx.request().authority();
-    if (authority == null) {
+  /**
+   * True when {@code origin} is the console itself as the browser reached it: the Host header's
+   * host and port; on a loopback bind, also a loopback name and this console's port, never a prefix.
+   */
+  private boolean sameOrigin(RoutingContext ctx, String origin) {
+    int sep = origin.indexOf("://");
+    String scheme = sep < 0 ? "" : origin.substring(0, sep).toLowerCase(Locale.ROOT);
+    int defaultPort = scheme.equals("http") ? 80 : scheme.equals("https") ? 443 : -1;
+    HostHeader from = defaultPort < 0 ? null : HostHeader.parse(origin.substring(sep + 3));
+    HostHeader to = HostHeader.parse(ctx.request().getHeader("Host"));
+    if (from == null || to == null) {
       return false;
     }
-    String hostPort = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
-    return origin.equals("http://" + hostPort) || origin.equals("https://" + hostPort);
+    if (loopback) {
+      int port = from.port() < 0 ? defaultPort : from.port();
+      return from.isLoopback() && from.host().equals(to.host()) && port == ctx.request().localAddress().port();
+    }
+    return from.equals(to); // as the browser named the console, which may sit behind a proxy
   }
 
-  private static boolean loopbackHost(String host) {
-    if (host == null) {
-      return false;
-    }
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1")
-        || h.startsWith("127.");
+  private static boolean loopbackHost(RoutingContext ctx) {
+    List<String> given = ctx.request().headers().getAll("Host");
+    HostHeader host = given.size() == 1 ? HostHeader.parse(given.get(0)) : null;
+    return host != null && host.isLoopback() && (host.port() < 0 || host.port() == ctx.request().localAddress().port());
+  }
+
+  private static String clip(String value) {
+    return value.length() <= 100 ? value : value.substring(0, 100) + "...";
   }
 }

@@ -21,11 +21,14 @@ final class CallApi {
   private final Vertx vertx;
   private final Permissions inbound;
   private final long defaultTimeoutMs;
+  private final long maxTimeoutMs;
 
-  CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs) {
+  /** {@code idleTimeoutMs} bounds {@code ?timeoutMs}: a longer wait without traffic would be cut off as idle. */
+  CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs, long idleTimeoutMs) {
     this.vertx = vertx;
     this.inbound = inbound;
     this.defaultTimeoutMs = defaultTimeoutMs;
+    this.maxTimeoutMs = Math.min(600_000, idleTimeoutMs - 1);
   }
 
   void mount(Router api) {
@@ -47,11 +50,12 @@ final class CallApi {
     if (given != null) {
       try {
         timeout = Long.parseLong(given);
-        if (timeout < 1 || timeout > 600_000) {
+        if (timeout < 1 || timeout > maxTimeoutMs) {
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "timeoutMs must be a whole number 1-600000, got '" + given + "'");
+        ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "timeoutMs must be a whole number 1-" + maxTimeoutMs
+            + " (below the console's idleTimeoutMs), got '" + given + "'");
         return;
       }
     }

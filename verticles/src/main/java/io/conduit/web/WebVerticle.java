@@ -3,6 +3,7 @@ package io.conduit.web;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -47,8 +48,10 @@ public class WebVerticle extends VerticleBase {
       // conduit serve installed the monitor with its service registry before deploying us; under the
       // stock launcher there is no registry, so log records stay keyed by deployment.
       NodeMonitor.install(vertx, deployment -> null, service -> List.of());
-      Router router = router(new AccessGuard(options, loopback));
-      return vertx.createHttpServer().requestHandler(router).listen(options.port(), options.host());
+      ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, options);
+      Router router = router(timeouts, new AccessGuard(options, loopback));
+      return vertx.createHttpServer(timeouts.serverOptions()).connectionHandler(timeouts::connected)
+          .requestHandler(router).listen(options.port(), options.host());
     }).onSuccess(s -> {
       server = s;
       LOG.log(System.Logger.Level.INFO, "web console on http://" + options.host() + ":" + s.actualPort() + "/");
@@ -68,8 +71,9 @@ public class WebVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  private Router router(AccessGuard guard) {
+  private Router router(ConnectionTimeouts timeouts, AccessGuard guard) {
     Router router = Router.router(vertx);
+    router.route().handler(timeouts::requestArrived);
     router.route().handler(guard::host);
     if (!options.allowedOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.allowedOrigins())
@@ -87,8 +91,16 @@ public class WebVerticle extends VerticleBase {
     HealthRoutes.mount(vertx, router);
     router.route("/*").handler(StaticHandler.create("io/conduit/web/console").setCachingEnabled(false));
     router.route().failureHandler(ctx -> {
+      timeouts.answering(ctx);
+      if (guard.refusedHost(ctx)) {
+        return;
+      }
       if (ctx.statusCode() == 413) {
         ApiErrors.fail(ctx, ErrorCode.TOO_LARGE, "the request body is over " + MAX_BODY_BYTES + " bytes");
+      } else if (ctx.failure() != null && !(ctx.failure() instanceof ReplyException)
+          && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+        // the router's own refusal (no Host, no path): a client error, not an internal one
+        ApiErrors.fail(ctx, ErrorCode.forStatus(ctx.statusCode()), ctx.failure().getMessage());
       } else if (ctx.failure() != null) {
         ApiErrors.fail(ctx, ctx.failure());
       } else {
@@ -105,7 +117,7 @@ public class WebVerticle extends VerticleBase {
     new NodesApi(nodes).mount(api);
     services.mount(api);
     new LogsApi(nodes, services).mount(api);
-    new CallApi(vertx, options.inbound(), options.callTimeoutMs()).mount(api);
+    new CallApi(vertx, options.inbound(), options.callTimeoutMs(), options.idleTimeoutMs()).mount(api);
     new BridgeApi(nodes).mount(api);
     live = new LiveStream(vertx, services);
     live.mount(api);

@@ -65,6 +65,13 @@ class CallApiTest {
   }
 
   @Test
+  void timeoutAtOrAboveTheIdleTimeoutIsBadRequest() throws Exception {
+    HttpResponse<Buffer> r = web.postNow("/api/call/echo?timeoutMs=" + WebOptions.DEFAULT_IDLE_TIMEOUT_MS, new JsonObject());
+    assertError(r, 400, "BAD_REQUEST");
+    assertTrue(r.bodyAsJsonObject().getString("message").contains("idleTimeoutMs"), r.bodyAsString());
+  }
+
+  @Test
   void malformedJsonIsBadRequest() throws Exception {
     HttpResponse<Buffer> r = WebFixture.await(web.post("/api/call/echo").sendBuffer(Buffer.buffer("{\"x\": ")));
     assertError(r, 400, "BAD_REQUEST");

@@ -59,6 +59,14 @@ final class WebFixture {
     return token == null ? request : request.bearerTokenAuthentication(token);
   }
 
+  /** A console on an ephemeral port (port 0) of {@code config}'s host, 127.0.0.1 unless it names one; its port. */
+  static int startOnEphemeralPort(Vertx vertx, JsonObject config) throws Exception {
+    WebVerticle web = new WebVerticle();
+    await(vertx.deployVerticle(web, new DeploymentOptions().setConfig(
+        new JsonObject().put("host", "127.0.0.1").mergeIn(config).put("port", 0))));
+    return web.actualPort();
+  }
+
   static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }

@@ -93,6 +93,15 @@ class WebSecurityTest {
   }
 
   @Test
+  void requestWithoutHostIsABadRequestOnANonLoopbackConsole(Vertx vertx) throws Exception {
+    String host = nonLoopbackAddress();
+    int port = WebFixture.startOnEphemeralPort(vertx, new JsonObject().put("host", host).put("token", TOKEN));
+    RawHttp.Response r = RawHttp.request(host, port, "GET", "/api/nodes", null, "Authorization: Bearer " + TOKEN);
+    assertEquals(400, r.status(), r.body());
+    assertEquals("BAD_REQUEST", r.json().getString("code"), r.body());
+  }
+
+  @Test
   void corsIsClosedByDefault(Vertx vertx) throws Exception {
     WebFixture web = new WebFixture(vertx);
     web.deployAndWait(new JsonObject());
