@@ -490,9 +490,10 @@ final class SocketLoop implements Runnable {
       }
       boolean subscribe = message[0] == 1;
       String topic = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
-      if (subscribe && !options.outbound().permits(topic)) {
+      AccessPolicy.Verdict verdict = subscribe ? options.access().maySubscribe(topic) : AccessPolicy.Verdict.ALLOWED;
+      if (!verdict.allowed()) {
         stats.error(ErrorCode.FORBIDDEN);
-        LOG.log(Level.INFO, "refused a subscription to '" + topic + "': not permitted by the outbound allow-list");
+        LOG.log(Level.INFO, "refused: " + verdict.reason());
         continue;
       }
       // XPUB_MANUAL in JeroMQ 0.6.0 drops the first byte of a manual (un)subscription: pad one.
