@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,8 +18,8 @@ import java.util.Set;
  *
  * @param endpoint             ROUTER endpoint for requests
  * @param eventsEndpoint       XPUB endpoint for events, or null for none
- * @param inbound              addresses clients may REQUEST/SEND/PUBLISH to
- * @param outbound             addresses clients may subscribe to
+ * @param access               who may call, subscribe to and serve which addresses (inbound, outbound,
+ *                             serve, reservedAddresses, curve.serveByKey)
  * @param maxMessageBytes      largest request accepted (all frames), and largest inflated body
  * @param maxInFlightPerClient requests one client may have waiting for replies
  * @param maxInFlight          requests all clients together may have waiting
@@ -30,7 +32,7 @@ import java.util.Set;
  * @param workers              external Majordomo workers: heartbeats, idempotent services, queue bound
  * @param transport            what a connection may cost: backlog, handshake, budgets, output bounds, heartbeats
  */
-public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions inbound, Permissions outbound,
+public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy access,
                             int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, long defaultTimeoutMs,
                             long maxTimeoutMs, int compressAboveBytes, CurveConfig curve,
                             boolean insecure, long shutdownGraceMs, WorkerOptions workers,
@@ -39,9 +41,9 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
   public static final String DEFAULT_EVENTS_ENDPOINT = "tcp://127.0.0.1:5556";
 
-  private static final Set<String> FIELDS = fields("endpoint", "eventsEndpoint", "inbound", "outbound",
-      "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs", "maxTimeoutMs",
-      "compressAboveBytes", "curve", "insecure", "shutdownGraceMs");
+  private static final Set<String> FIELDS = fields("endpoint", "eventsEndpoint", "inbound", "outbound", "serve",
+      "reservedAddresses", "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs",
+      "maxTimeoutMs", "compressAboveBytes", "curve", "insecure", "shutdownGraceMs");
 
   /** Reads and validates a config; the message of a failure names the field. */
   public static BridgeOptions fromJson(JsonObject c) {
@@ -54,15 +56,17 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
     Object events = c.getValue("eventsEndpoint", DEFAULT_EVENTS_ENDPOINT);
     String eventsEndpoint = events == null || "".equals(events) ? null : endpoint(events, "eventsEndpoint");
     int maxMessageBytes = positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024);
-    BridgeOptions o = new BridgeOptions(endpoint, eventsEndpoint,
-        permissions(c, "inbound"), permissions(c, "outbound"),
+    CurveConfig curve = curve(c.getValue("curve"));
+    AccessPolicy access = new AccessPolicy(permissions(c, "inbound", null), permissions(c, "outbound", null),
+        permissions(c, "serve", null), permissions(c, "reservedAddresses", new JsonArray()), serveByKey(c, curve));
+    BridgeOptions o = new BridgeOptions(endpoint, eventsEndpoint, access,
         maxMessageBytes,
         positiveInt(c, "maxInFlightPerClient", 1000),
         positiveInt(c, "maxInFlight", 100_000),
         positiveInt(c, "defaultTimeoutMs", 30_000),
         positiveInt(c, "maxTimeoutMs", 300_000),
         positiveInt(c, "compressAboveBytes", 1024),
-        curve(c.getValue("curve")),
+        curve,
         c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
         positiveInt(c, "shutdownGraceMs", 2_000),
         WorkerOptions.fromJson(c),
@@ -76,7 +80,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
    * CURVE or an explicit inbound allow-list, unless {@code insecure} says otherwise.
    */
   void checkExposure() {
-    if (insecure || curve != null || inbound.explicit()) {
+    if (insecure || curve != null || access.inboundConfigured()) {
       return;
     }
     for (String e : eventsEndpoint == null ? new String[] {endpoint} : new String[] {endpoint, eventsEndpoint}) {
@@ -123,8 +127,9 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
     return s;
   }
 
-  private static Permissions permissions(JsonObject c, String field) {
-    Object v = c.getValue(field);
+  /** A list in {@link Permissions}' forms; absent, {@code dflt} (null: permit-all). */
+  private static Permissions permissions(JsonObject c, String field, JsonArray dflt) {
+    Object v = c.getValue(field, dflt);
     if (v == null) {
       return Permissions.everything();
     }
@@ -136,6 +141,44 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, Permissions 
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bridge config: " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code curve.serveByKey}: {"<client public key, Z85>": [services, {"regex": ...}]}. With a
+   * {@code clientKeys} list, every key named here must be on it (a key the bridge never admits is a typo).
+   */
+  private static Map<String, Permissions> serveByKey(JsonObject c, CurveConfig curve) {
+    Object v = c.getValue("curve") instanceof JsonObject o ? o.getValue("serveByKey") : null;
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof JsonObject byKey)) {
+      throw new IllegalArgumentException("bridge config: curve.serveByKey must be an object of client public key "
+          + "-> list of services");
+    }
+    Map<String, Permissions> lists = new HashMap<>();
+    for (String key : byKey.fieldNames()) {
+      String where = "curve.serveByKey['" + key + "']";
+      try {
+        CurveConfig.checkKey(key, where);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("bridge config: " + e.getMessage());
+      }
+      if (!curve.clientKeys().isEmpty() && !curve.clientKeys().contains(key)) {
+        throw new IllegalArgumentException("bridge config: " + where + ": the key is not in curve.clientKeys, so "
+            + "the bridge would never admit it");
+      }
+      if (!(byKey.getValue(key) instanceof JsonArray list)) {
+        throw new IllegalArgumentException("bridge config: " + where + " must be an array of services or "
+            + "{\"regex\": ...}");
+      }
+      try {
+        lists.put(key, Permissions.parse(list, where));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("bridge config: " + e.getMessage());
+      }
+    }
+    return lists;
   }
 
   private static CurveConfig curve(Object v) {

@@ -60,7 +60,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
     this.stats = stats;
     this.workers = new MajordomoWorkers(options, this::sendToWorker, receiver::workerEvents, stats);
     this.router = new RouterSocket(this);
-    this.xpub = new XpubSocket(options.outbound(), receiver::subscription, stats);
+    this.xpub = new XpubSocket(options.access(), receiver::subscription, stats);
   }
 
   /** Binds both endpoints; fails with the bind error. */
@@ -173,7 +173,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
     stats.received();
     byte[] identity = from.identity();
     if (!frames.isEmpty() && Mdp.isWorker(frames.get(0))) {
-      workers.received(identity, delimited, frames, size, System.nanoTime());
+      byte[] key = from.zmtp().peer().curveKey();
+      workers.received(identity, delimited, frames, size, System.nanoTime(), key == null ? null : Z85.encode(key));
       workers.flush();
       return;
     }

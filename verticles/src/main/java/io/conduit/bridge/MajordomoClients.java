@@ -50,8 +50,9 @@ final class MajordomoClients {
       mmi(in, serviceFrame, service, body);
       return;
     }
-    if (!options.inbound().permits(service)) {
-      fail(in, serviceFrame, ErrorCode.FORBIDDEN, "service '" + service + "' is not permitted for this client");
+    AccessPolicy.Verdict verdict = options.access().mayCall(service);
+    if (!verdict.allowed()) {
+      fail(in, serviceFrame, ErrorCode.FORBIDDEN, verdict.reason());
       return;
     }
     long timeoutMs = Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
@@ -79,7 +80,7 @@ final class MajordomoClients {
     }
     String asked = new String(body, StandardCharsets.UTF_8);
     directory.hasConsumer(asked).onComplete(ar -> {
-      boolean known = ar.succeeded() && ar.result() && options.inbound().permits(asked);
+      boolean known = ar.succeeded() && ar.result() && options.access().mayCall(asked).allowed();
       replies.reply(in, new byte[][] {Mdp.CLIENT, serviceFrame, (known ? "200" : "404").getBytes(StandardCharsets.US_ASCII)});
     });
   }

@@ -103,8 +103,11 @@ final class MajordomoWorkers {
     this.nextTick = System.nanoTime();
   }
 
-  /** A message from a worker: {@code frames} start at "MDPW01"; {@code size} is all frames' bytes. */
-  void received(byte[] identity, boolean delimited, List<byte[]> frames, long size, long now) {
+  /**
+   * A message from a worker: {@code frames} start at "MDPW01"; {@code size} is all frames' bytes;
+   * {@code clientKey} is the connection's CURVE public key (Z85), or null when there is none or it is unknown.
+   */
+  void received(byte[] identity, boolean delimited, List<byte[]> frames, long size, long now, String clientKey) {
     String key = new String(identity, StandardCharsets.ISO_8859_1);
     Worker worker = workers.get(key);
     if (worker != null) {
@@ -119,7 +122,7 @@ final class MajordomoWorkers {
       return;
     }
     switch (message.command()) {
-      case Mdp.READY -> ready(identity, key, delimited, worker, message.service(), now);
+      case Mdp.READY -> ready(identity, key, delimited, worker, message.service(), clientKey, now);
       case Mdp.REPLY -> reply(identity, delimited, worker, message, size);
       case Mdp.HEARTBEAT -> {
         if (worker == null) {
@@ -228,15 +231,15 @@ final class MajordomoWorkers {
     }
   }
 
-  private void ready(byte[] identity, String key, boolean delimited, Worker known, String name, long now) {
+  private void ready(byte[] identity, String key, boolean delimited, Worker known, String name, String clientKey,
+                     long now) {
     if (known != null) {
       protocolError(identity, delimited, known, "READY from a worker already registered for '"
           + known.service.name + "'");
       return;
     }
-    String refusal = name.startsWith(Mdp.MMI_PREFIX) ? "'mmi.*' names are the bridge's own management services"
-        : !options.inbound().permits(name) ? "'" + name + "' is not permitted by the inbound allow-list"
-        : closing ? "the bridge is shutting down" : null;
+    AccessPolicy.Verdict verdict = options.access().mayServe(name, clientKey);
+    String refusal = !verdict.allowed() ? verdict.reason() : closing ? "the bridge is shutting down" : null;
     if (refusal != null) {
       stats.workerRefused();
       stats.error(ErrorCode.FORBIDDEN);

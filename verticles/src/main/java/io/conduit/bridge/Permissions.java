@@ -70,6 +70,28 @@ public final class Permissions {
     return false;
   }
 
+  /**
+   * True when an entry of this configured list was written for {@code address} inside
+   * {@code namespace} (e.g. {@code "conduit."}): its exact name, or a regex whose text begins with the
+   * namespace ({@code conduit\.node\..+}). The permit-all default and catch-alls such as {@code .*}
+   * do not count, so opening a protected namespace always takes an entry that names it.
+   */
+  public boolean namesWithin(String address, String namespace) {
+    if (everything || !address.startsWith(namespace)) {
+      return false;
+    }
+    if (names.contains(address)) {
+      return true;
+    }
+    for (Pattern p : patterns) {
+      String text = p.pattern().startsWith("^") ? p.pattern().substring(1) : p.pattern();
+      if (text.replace("\\.", ".").startsWith(namespace) && p.matcher(address).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when this list was configured (an explicit allow-list), not the permit-all default. */
   public boolean explicit() {
     return !everything;

@@ -69,9 +69,9 @@ final class RequestHandler {
       reply(in, CbpFrames.reply(true, id, Headers.contentTypeOnly(Headers.JSON), pingBody));
       return;
     }
-    if (!options.inbound().permits(request.address())) {
-      fail(in, new CbpException(ErrorCode.FORBIDDEN, "address '" + request.address()
-          + "' is not permitted for this client", id));
+    AccessPolicy.Verdict verdict = options.access().mayCall(request.address());
+    if (!verdict.allowed()) {
+      fail(in, new CbpException(ErrorCode.FORBIDDEN, verdict.reason(), id));
       return;
     }
     Object body;

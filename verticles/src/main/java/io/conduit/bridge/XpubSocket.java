@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * XPUB semantics over the bridge's events connections: subscriptions as ZMTP 3.0 messages
  * ({@code 0x01 topic} / {@code 0x00 topic}) or 3.1 SUBSCRIBE/CANCEL commands, refused when the
- * outbound allow-list does not permit the topic, every (un)subscription passed on (as XPUB_VERBOSE
+ * access policy does not permit the topic, every (un)subscription passed on (as XPUB_VERBOSE
  * does), and events delivered by prefix match. A subscriber that does not read loses events (a
  * PUB socket's high-water mark) rather than holding the node's memory. Event-loop only.
  */
@@ -25,14 +25,14 @@ final class XpubSocket implements ZmtpListener.Handler {
 
   private static final System.Logger LOG = System.getLogger(XpubSocket.class.getName());
 
-  private final Permissions outbound;
+  private final AccessPolicy access;
   private final Subscriptions subscriptions;
   private final BridgeStats stats;
   /** Each ready peer's topics, with how many times it subscribed to each. */
   private final Map<ZmtpPeer, Map<String, Integer>> topics = new IdentityHashMap<>();
 
-  XpubSocket(Permissions outbound, Subscriptions subscriptions, BridgeStats stats) {
-    this.outbound = outbound;
+  XpubSocket(AccessPolicy access, Subscriptions subscriptions, BridgeStats stats) {
+    this.access = access;
     this.subscriptions = subscriptions;
     this.stats = stats;
   }
@@ -103,9 +103,10 @@ final class XpubSocket implements ZmtpListener.Handler {
       return;
     }
     if (subscribe) {
-      if (!outbound.permits(topic)) {
+      AccessPolicy.Verdict verdict = access.maySubscribe(topic);
+      if (!verdict.allowed()) {
         stats.error(ErrorCode.FORBIDDEN);
-        LOG.log(Level.INFO, "refused a subscription to '" + topic + "': not permitted by the outbound allow-list");
+        LOG.log(Level.INFO, "refused " + verdict.reason());
         return;
       }
       mine.merge(topic, 1, Integer::sum);

@@ -43,9 +43,9 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> PIPELINE_FIELDS = Set.of("name", "stages", "maxInFlight", "stageTimeoutMs",
       "entryInstances");
   private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
-      "scaling");
+      "scaling", "externalWorkers");
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
-      "scaling");
+      "scaling", "externalWorkers");
 
   public DeploymentPlan {
     services = List.copyOf(services);
@@ -120,6 +120,15 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     return services.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }
 
+  /**
+   * The addresses this node's own services answer on ({@link ServiceSpec#ownAddress()}), except those
+   * of services that admit external workers ({@code "externalWorkers": true}). The bridge keeps
+   * workers off them and off the addresses below them ({@code docs.changes}, {@code tasks.events.<id>}).
+   */
+  public List<String> reservedAddresses() {
+    return services.stream().filter(s -> !s.externalWorkers()).map(ServiceSpec::ownAddress).distinct().toList();
+  }
+
   /** A copy of this plan with one service replaced (matched by name). */
   public DeploymentPlan with(ServiceSpec replacement) {
     return new DeploymentPlan(services.stream()
@@ -150,7 +159,13 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     if (!(config instanceof JsonObject cfg)) {
       throw new DeploymentFileException(source + ": " + where + ".config: must be an object");
     }
-    return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where));
+    Object external = json.getValue("externalWorkers", false);
+    if (!(external instanceof Boolean externalWorkers)) {
+      throw new DeploymentFileException(source + ": " + where + ".externalWorkers: must be true or false, got "
+          + external);
+    }
+    return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where),
+        externalWorkers);
   }
 
   private static Scaling scaling(JsonObject json, Instances instances, String source, String where) {

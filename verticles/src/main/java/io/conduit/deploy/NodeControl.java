@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A node's control point on the event bus, at {@code conduit.node.<nodeId>} ({@link #address(Vertx)}).
@@ -23,6 +26,11 @@ import java.util.List;
  * A refused request fails with an {@link ErrorCode} status and a sentence: 400 naming the bad field,
  * 404 for a service this node does not run, 409 for scaling a stopped service, 500 when an instance
  * fails to deploy. See {@link RunningServices} for what each operation does.
+ * <p>With a token (the web console's), every request must carry the message header
+ * {@value #AUTHORIZATION}{@code : Bearer <token>} ({@link #bearer(String)}); without it, or with
+ * another token, the request fails with 403 and nothing changes. The console adds the header; a
+ * bridge client reaches this address only when the bridge's {@code inbound} list names it, and then
+ * needs the header too.
  */
 public final class NodeControl {
 
@@ -30,12 +38,27 @@ public final class NodeControl {
   public static final String PREFIX = "conduit.node.";
   /** The node id of a Vert.x that is not clustered. */
   public static final String STANDALONE = "standalone";
+  /** The message header that carries the console's token. */
+  public static final String AUTHORIZATION = "authorization";
 
   private final RunningServices services;
+  private final byte[] token;
   private volatile String deploymentId;
 
+  /** Control without a token: any event-bus caller on the cluster may use it. */
   public NodeControl(RunningServices services) {
+    this(services, null);
+  }
+
+  /** Control that requires {@code token} (null: none) in every request's {@value #AUTHORIZATION} header. */
+  public NodeControl(RunningServices services, String token) {
     this.services = services;
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The {@value #AUTHORIZATION} header value for {@code token}. */
+  public static String bearer(String token) {
+    return "Bearer " + token;
   }
 
   /** The cluster manager's id of this node, or {@value #STANDALONE}. */
@@ -84,6 +107,11 @@ public final class NodeControl {
   }
 
   private void handle(Message<Object> message) {
+    if (token != null && !authorized(message)) {
+      message.fail(ErrorCode.FORBIDDEN.status(), "node control needs the web console's token: send the header '"
+          + AUTHORIZATION + ": Bearer <token>' with the token of the web service's config");
+      return;
+    }
     ControlRequest request;
     try {
       request = ControlRequest.parse(message.body());
@@ -107,5 +135,17 @@ public final class NodeControl {
         message.fail(ErrorCode.INTERNAL.status(), InstanceDeployer.describe(done.cause()));
       }
     });
+  }
+
+  private boolean authorized(Message<Object> message) {
+    for (Map.Entry<String, String> header : message.headers()) {
+      String value = header.getValue();
+      if (header.getKey().equalsIgnoreCase(AUTHORIZATION) && value != null
+          && value.regionMatches(true, 0, "Bearer ", 0, 7)
+          && MessageDigest.isEqual(value.substring(7).trim().getBytes(StandardCharsets.UTF_8), token)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

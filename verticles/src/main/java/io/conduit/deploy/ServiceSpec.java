@@ -12,9 +12,17 @@ import io.vertx.core.json.JsonObject;
  * @param threading how they run
  * @param config    the verticle's {@code config()}
  * @param scaling   how the scaler moves a service with an instance range
+ * @param externalWorkers true when external (Majordomo) workers may join the service's address through
+ *                  the bridge; otherwise the bridge keeps workers off it ({@link #ownAddress()})
  */
 public record ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
-                          Scaling scaling) {
+                          Scaling scaling, boolean externalWorkers) {
+
+  /** A service closed to external workers. */
+  public ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
+                     Scaling scaling) {
+    this(name, verticle, instances, threading, config, scaling, false);
+  }
 
   /** A service with the default {@link Scaling}. */
   public ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config) {
@@ -29,11 +37,19 @@ public record ServiceSpec(String name, String verticle, Instances instances, Thr
         .setConfig(config.copy());
   }
 
+  /**
+   * The event-bus address the service answers on, as far as the deployment knows it: its config's
+   * {@code address}, or else its name (a pipeline's entry answers on its name).
+   */
+  public String ownAddress() {
+    return config.getValue("address") instanceof String a && !a.isBlank() ? a : name;
+  }
+
   public ServiceSpec withConfig(JsonObject config) {
-    return new ServiceSpec(name, verticle, instances, threading, config, scaling);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers);
   }
 
   public ServiceSpec withInstances(Instances instances) {
-    return new ServiceSpec(name, verticle, instances, threading, config, scaling);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers);
   }
 }

@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.NodeControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,11 +25,16 @@ final class ClusterNodes {
 
   private final Vertx vertx;
   private final long controlTimeoutMs;
+  private final String controlToken;
 
-  /** @param controlTimeoutMs how long a control (scale, stop, start: deployments) may take */
-  ClusterNodes(Vertx vertx, long controlTimeoutMs) {
+  /**
+   * @param controlTimeoutMs how long a control (scale, stop, start: deployments) may take
+   * @param controlToken     the console's token, which nodes' {@link NodeControl} requires; null for none
+   */
+  ClusterNodes(Vertx vertx, long controlTimeoutMs, String controlToken) {
     this.vertx = vertx;
     this.controlTimeoutMs = controlTimeoutMs;
+    this.controlToken = controlToken;
   }
 
   /** Node ids, this node first. */
@@ -64,7 +70,12 @@ final class ClusterNodes {
   }
 
   private Future<Answer> ask(String node, String address, JsonObject request, long timeoutMs) {
-    return vertx.eventBus().<Object>request(address, request, new DeliveryOptions().setSendTimeout(timeoutMs))
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    // only node control gets the token: no other consumer has any use for it
+    if (controlToken != null && address.startsWith(NodeControl.PREFIX)) {
+      delivery.addHeader(NodeControl.AUTHORIZATION, NodeControl.bearer(controlToken));
+    }
+    return vertx.eventBus().<Object>request(address, request, delivery)
         .map(reply -> new Answer(node, reply.body() instanceof JsonObject j ? j : new JsonObject(), null, null))
         .otherwise(failure -> new Answer(node, null, code(failure), failure.getMessage()));
   }

@@ -112,7 +112,7 @@ public class WebVerticle extends VerticleBase {
 
   private Router api() {
     Router api = Router.router(vertx);
-    ClusterNodes nodes = new ClusterNodes(vertx, options.callTimeoutMs());
+    ClusterNodes nodes = new ClusterNodes(vertx, options.callTimeoutMs(), options.token());
     ServicesApi services = new ServicesApi(nodes);
     new NodesApi(nodes).mount(api);
     services.mount(api);

@@ -71,8 +71,8 @@ class DeploymentPlanPipelinesTest {
         + "\"instances\": ..., \"config\": {...}})", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": []}]}"));
     assertEquals("d.json: pipelines[0].stages[1].verticle: required, a non-empty string",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\"}, {\"config\": {}}]}]}"));
-    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, instances, name, scaling, "
-        + "threading, verticle)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
+    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, externalWorkers, instances, "
+        + "name, scaling, threading, verticle)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
         + "\"color\": 1}]}]}"));
     assertEquals("d.json: pipelines[0].stages[0].instances: must be a whole number or {\"min\": m, \"max\": n}, got x",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", \"instances\": \"x\"}]}]}"));

@@ -69,6 +69,20 @@ class DeploymentPlanTest {
   }
 
   @Test
+  void theAddressesTheNodeServesItselfAreReservedUnlessAServiceAdmitsExternalWorkers() {
+    DeploymentPlan plan = parse("""
+        {"services": [{"name": "docs", "verticle": "a.Docs", "config": {"address": "docs"}},
+                      {"name": "upper", "verticle": "a.Upper", "config": {"address": "py.upper"}, "externalWorkers": true},
+                      {"name": "web", "verticle": "a.Web"}],
+         "pipelines": [{"name": "wc", "stages": [{"verticle": "a.Split"}]}]}""");
+    assertTrue(plan.service("upper").externalWorkers());
+    assertEquals(java.util.List.of("docs", "web", "pipeline.wc.1", "pipeline.wc"), plan.reservedAddresses(),
+        "a service's config address, else its name (a pipeline's entry answers on its name)");
+    assertEquals("d.json: services[0].externalWorkers: must be true or false, got yes",
+        error("{\"services\": [{\"name\": \"x\", \"verticle\": \"a.B\", \"externalWorkers\": \"yes\"}]}"));
+  }
+
+  @Test
   void aMissingVerticleIsNamed() {
     assertEquals("d.json: services[0].verticle: required, a non-empty string", error("{\"services\": [{\"name\": \"x\"}]}"));
   }

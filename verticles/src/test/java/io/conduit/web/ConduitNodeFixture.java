@@ -33,13 +33,19 @@ final class ConduitNodeFixture {
   }
 
   static ConduitNodeFixture start(Vertx vertx) throws Exception {
+    return start(vertx, null);
+  }
+
+  /** With a console token (null: none), which node control then requires as {@code conduit serve} sets it up. */
+  static ConduitNodeFixture start(Vertx vertx, String token) throws Exception {
     RunningServices services = new RunningServices(vertx);
     NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
     WebFixture.await(services.deploy(new DeploymentPlan(List.of(
         spec("chatty", new Instances(1, 3)), spec("fixed", Instances.fixed(1))))));
-    WebFixture.await(new NodeControl(services).register());
+    WebFixture.await(new NodeControl(services, token).register());
     WebFixture web = new WebFixture(vertx);
-    web.deployAndWait(new JsonObject());
+    web.token = token;
+    web.deployAndWait(token == null ? new JsonObject() : new JsonObject().put("token", token));
     return new ConduitNodeFixture(services, web);
   }
 

@@ -75,6 +75,27 @@ class WebSecurityTest {
   }
 
   @Test
+  void theConsoleControlsNodesThatRequireItsToken(Vertx vertx) throws Exception {
+    ConduitNodeFixture node = ConduitNodeFixture.start(vertx, TOKEN);
+    HttpResponse<Buffer> listed = node.web.getNow("/api/services");
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    assertEquals(null, listed.bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0).getValue("error"),
+        listed.bodyAsString());
+
+    HttpResponse<Buffer> stopped = node.web.postNow("/api/services/fixed/stop", new JsonObject());
+    assertEquals(200, stopped.statusCode(), stopped.bodyAsString());
+    assertEquals("stopped", stopped.bodyAsJsonObject().getJsonArray("results").getJsonObject(0)
+        .getJsonObject("service").getString("state"));
+
+    // the same request on the event bus without the token changes nothing
+    Throwable refused = assertThrows(ExecutionException.class, () -> WebFixture.await(vertx.eventBus().request(
+        io.conduit.deploy.NodeControl.address(vertx), new JsonObject().put("op", "start").put("name", "fixed")))).getCause();
+    assertEquals(403, ((io.vertx.core.eventbus.ReplyException) refused).failureCode());
+    assertEquals(false, node.services.list().stream().filter(s -> s.name().equals("fixed")).findFirst().orElseThrow()
+        .running());
+  }
+
+  @Test
   void theConsolePageItselfNeedsNoToken(Vertx vertx) throws Exception {
     WebFixture web = new WebFixture(vertx);
     web.deployAndWait(new JsonObject().put("token", TOKEN));

@@ -14,7 +14,7 @@ import java.util.List;
  * A flag that was given wins over the deployment file; one that was not leaves the file's value.
  */
 record BridgeFlags(String endpoint, String eventsEndpoint, boolean insecure, Path curveKeys, Path curveClients,
-                   List<String> inbound, List<String> outbound) {
+                   List<String> inbound, List<String> outbound, List<String> serve) {
 
   static final String REGEX_PREFIX = "re:";
 
@@ -50,6 +50,9 @@ record BridgeFlags(String endpoint, String eventsEndpoint, boolean insecure, Pat
     }
     if (!outbound.isEmpty()) {
       config.put("outbound", permissions(outbound));
+    }
+    if (!serve.isEmpty()) {
+      config.put("serve", permissions(serve));
     }
     return config;
   }

@@ -5,7 +5,9 @@ import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
 import io.conduit.deploy.RunningServices;
+import io.conduit.deploy.ServiceSpec;
 import io.conduit.web.NodeMonitor;
+import io.conduit.web.WebVerticle;
 import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,7 +55,7 @@ public final class Node {
       RunningServices services = new RunningServices(vertx);
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
-      NodeControl control = new NodeControl(services);
+      NodeControl control = new NodeControl(services, consoleToken(plan));
       Scaler scaler = new Scaler(services);
       return services.deploy(plan)
           .compose(v -> control.register())
@@ -62,6 +64,19 @@ public final class Node {
           .recover(failure -> services.undeployAll().transform(ignored -> vertx.close())
               .transform(ignored -> Future.failedFuture(failure)));
     });
+  }
+
+  /**
+   * The token of the deployment's web console, which node control then requires too; null when the
+   * console has none (or the node runs no console).
+   */
+  static String consoleToken(DeploymentPlan plan) {
+    for (ServiceSpec spec : plan.services()) {
+      if (spec.verticle().equals(WebVerticle.class.getName()) && spec.config().getValue("token") instanceof String t) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**

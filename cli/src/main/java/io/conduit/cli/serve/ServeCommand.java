@@ -48,6 +48,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Addresses bridge clients may subscribe to (re:REGEX for a pattern). Default: all.")
   List<String> outbound = new ArrayList<>();
 
+  @Option(names = "--serve", paramLabel = "ADDRESS", split = ",",
+      description = "Addresses external Majordomo workers may serve (re:REGEX for a pattern). Default: the --inbound "
+          + "list when given, else any address the node does not serve itself; never __vertx.* or conduit.*.")
+  List<String> serve = new ArrayList<>();
+
   @Option(names = "--curve-keys", paramLabel = "BASE",
       description = "Require CURVE on the bridge with the key pair BASE.pub/BASE.key (from 'conduit keygen').")
   Path curveKeys;
@@ -125,8 +130,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (curveClients != null && curveKeys == null) {
       throw new CliFailure("--curve-clients needs --curve-keys (the server's own key pair)");
     }
-    plan = new BridgeFlags(bridgeEndpoint, eventsEndpoint, insecure, curveKeys, curveClients, inbound, outbound)
+    plan = new BridgeFlags(bridgeEndpoint, eventsEndpoint, insecure, curveKeys, curveClients, inbound, outbound, serve)
         .applyTo(plan);
+    plan = ReservedAddresses.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     Node node;
     Logs.duringStartup();
