@@ -21,6 +21,7 @@ public final class BridgeStats {
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final Map<ZmtpException.Reason, LongAdder> closed = new EnumMap<>(ZmtpException.Reason.class);
   private volatile int subscribers;
+  private volatile java.util.function.LongSupplier receiveBuffered = () -> 0;
   private volatile int inFlight;
   private volatile int clientsWithRequests;
   private volatile int connections;
@@ -60,6 +61,15 @@ public final class BridgeStats {
     } else if (reason == ZmtpException.Reason.KEY_REFUSED) {
       error(ErrorCode.FORBIDDEN);
     }
+  }
+
+  void receiveBuffer(java.util.function.LongSupplier bytes) {
+    receiveBuffered = bytes;
+  }
+
+  /** Bytes the bridge holds now for partly received messages, all connections together. */
+  public long receiveBufferedBytes() {
+    return receiveBuffered.getAsLong();
   }
 
   /** Connections the bridge closed for this reason so far. */
@@ -211,6 +221,7 @@ public final class BridgeStats {
         .put("repliesDropped", repliesDropped.sum())
         .put("clientsConnected", connections)
         .put("subscribersConnected", subscribers)
+        .put("receiveBufferedBytes", receiveBuffered.getAsLong())
         .put("inFlight", inFlight)
         .put("clientsWithRequestsInFlight", clientsWithRequests)
         .put("subscribedAddresses", subscribedAddresses)

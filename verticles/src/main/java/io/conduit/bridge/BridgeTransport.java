@@ -66,6 +66,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
   /** Binds both endpoints; fails with the bind error. */
   Future<Void> start() {
     ByteBudget budget = new ByteBudget(options.transport().receiveBudgetBytes());
+    stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
     var limits = options.transport().limits(options.maxMessageBytes());
     requests = new ZmtpListener(vertx, options.endpoint(), SocketType.ROUTER, security, limits, options.transport(),

@@ -309,7 +309,10 @@ public final class ZmtpConnection {
 
   /** Takes bytes for the frame being received from the connection's limit and the node's budget. */
   private void take(long bytes) throws ZmtpException {
-    long limit = peer == null ? limits.handshakeBytes() : limits.maxMessageBytes() + limits.maxFrameBytes();
+    // a message's kept frames plus the (CURVE) frame being received; saturated, limits may be huge
+    long limit = peer == null ? limits.handshakeBytes()
+        : limits.maxFrameBytes() > Long.MAX_VALUE - limits.maxMessageBytes() ? Long.MAX_VALUE
+        : limits.maxMessageBytes() + limits.maxFrameBytes();
     if (frameHeld + messageHeld + bytes > limit) {
       throw new ZmtpException(ZmtpException.Reason.BUDGET, "the connection would hold " + (frameHeld + messageHeld
           + bytes) + " bytes of partly received messages, over its limit of " + limit);
@@ -380,9 +383,14 @@ public final class ZmtpConnection {
     Command command = Command.parse(wire);
     releaseFrame();
     Buffer out = Buffer.buffer(256);
-    boolean done = mechanism.handshake(command, out);
-    if (out.length() > 0) {
-      listener.write(out);
+    boolean done;
+    try {
+      done = mechanism.handshake(command, out);
+    } finally {
+      // an ERROR the mechanism wrote before refusing still goes out: the peer learns why
+      if (out.length() > 0) {
+        listener.write(out);
+      }
     }
     if (done) {
       Metadata m = mechanism.peerMetadata();

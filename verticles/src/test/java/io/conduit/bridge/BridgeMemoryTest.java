@@ -1,0 +1,211 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.cbp.CbpFrames;
+import io.conduit.codec.cbp.Command;
+import io.conduit.codec.zmtp.Greeting;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmtpException;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.zeromq.ZMQ;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static io.conduit.bridge.RawZmqClient.text;
+import static io.conduit.bridge.RawZmqClient.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The attacks a local client could once take a node down with, as tests: memory is spent only on
+ * bytes that arrived and within budgets, output to a client that does not read is bounded, and a
+ * well-behaved client is served throughout.
+ */
+@ExtendWith(VertxExtension.class)
+class BridgeMemoryTest {
+
+  private static final long MIB = 1L << 20;
+  private static final long ANNOUNCED = (64 * MIB) - 1;
+
+  private final BridgeFixture fixture = new BridgeFixture();
+  private final List<Socket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void closeSockets() {
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  private static void assertServed(String endpoint) {
+    try (RawZmqClient c = RawZmqClient.dealer(endpoint)) {
+      c.request("echo", "", "\"alive\"");
+      assertEquals("\"alive\"", text(c.reply().get(4)));
+    }
+  }
+
+  private static long heapUsedAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void framesAnnouncedLargeCostOnlyTheBytesThatArrived(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject());
+    long heapBefore = heapUsedAfterGc();
+    byte[] attack = Buffer.buffer(ZmtpTestClient.nullHandshake(SocketType.DEALER))
+        .appendBytes(ZmtpTestClient.longFrameHeader(0, ANNOUNCED)).appendBytes(new byte[100]).getBytes();
+    for (int i = 0; i < 200; i++) {
+      Socket s = ZmtpTestClient.raw(fixture.endpoint);
+      sockets.add(s);
+      s.getOutputStream().write(attack);
+      if (i % 50 == 0) {
+        assertServed(fixture.endpoint);
+      }
+    }
+    await(() -> fixture.bridge.stats().connections() >= 200, 10_000, "200 connections");
+    assertServed(fixture.endpoint);
+    long held = fixture.bridge.stats().receiveBufferedBytes();
+    // each holds what arrived (100 bytes, in a buffer of at least 256), never the 64 MiB announced
+    assertTrue(held <= 200 * 64 * 1024, "the bridge holds " + held + " bytes for 200 frames of 100 bytes");
+    long grown = heapUsedAfterGc() - heapBefore;
+    assertTrue(grown < 64 * MIB, "the heap grew by " + grown / MIB + " MiB (announced: 200 × 64 MiB)");
+  }
+
+  @Test
+  void aSubscriberAnnouncingALargeFrameIsClosedAtOnce(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject());
+    byte[] attack = Buffer.buffer(ZmtpTestClient.nullHandshake(SocketType.SUB))
+        .appendBytes(ZmtpTestClient.longFrameHeader(0, ANNOUNCED)).getBytes();
+    for (int i = 0; i < 8; i++) {
+      Socket s = ZmtpTestClient.raw(fixture.eventsEndpoint);
+      sockets.add(s);
+      s.getOutputStream().write(attack);
+      assertTrue(ZmtpTestClient.closedByServer(s, 5_000), "subscriber " + i + " was not closed");
+    }
+    assertTrue(fixture.bridge.stats().connectionsClosed(ZmtpException.Reason.FRAME_TOO_LARGE) >= 8);
+    assertServed(fixture.endpoint);
+  }
+
+  @Test
+  void beforeItsKeyIsCheckedACurveClientMayHoldOnlyAFewKilobytes(Vertx vertx) throws Exception {
+    ZMQ.Curve.KeyPair server = ZMQ.Curve.generateKeyPair();
+    fixture.deployAndWait(vertx, new JsonObject().put("curve", new JsonObject().put("publicKey", server.publicKey)
+        .put("secretKey", server.secretKey)));
+    byte[] attack = Buffer.buffer(Greeting.encode("CURVE", false))
+        .appendBytes(ZmtpTestClient.longFrameHeader(0x04, ANNOUNCED)).getBytes();
+    for (int i = 0; i < 8; i++) {
+      Socket s = ZmtpTestClient.raw(fixture.endpoint);
+      sockets.add(s);
+      s.getOutputStream().write(attack);
+      assertTrue(ZmtpTestClient.closedByServer(s, 5_000), "connection " + i + " was not closed");
+    }
+    assertEquals(8, fixture.bridge.stats().connectionsClosed(ZmtpException.Reason.FRAME_TOO_LARGE));
+    assertEquals(0, fixture.bridge.stats().receiveBufferedBytes());
+  }
+
+  @Test
+  void aConnectionThatDoesNotFinishItsHandshakeIsClosedAfterTheTimeout(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject().put("handshakeTimeoutMs", 300));
+    Socket s = ZmtpTestClient.raw(fixture.endpoint);
+    sockets.add(s);
+    s.getOutputStream().write(new byte[] {(byte) 0xFF, 0, 0, 0});
+    long start = System.nanoTime();
+    assertTrue(ZmtpTestClient.closedByServer(s, 5_000), "a stalled handshake was left open");
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs >= 200, "closed after " + tookMs + " ms, before the timeout");
+    assertEquals(1, fixture.bridge.stats().connectionsClosed(ZmtpException.Reason.HANDSHAKE_TIMEOUT));
+    assertServed(fixture.endpoint);
+  }
+
+  @Test
+  void aClientThatNeverReadsIsStoppedAndClosedWithoutHoldingItsReplies(Vertx vertx) throws Exception {
+    Buffer oneMiB = Buffer.buffer(new byte[(int) MIB]);
+    vertx.eventBus().consumer("huge", m -> m.reply(oneMiB));
+    fixture.deployAndWait(vertx, new JsonObject().put("clientOutputBytes", 4 * MIB).put("slowClientTimeoutMs", 2_000));
+    long heapBefore = heapUsedAfterGc();
+    try (ZmtpTestClient greedy = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none(),
+        16 * 1024)) {
+      // 9,000 requests of ~40 bytes ask for 9 GiB of replies; the client reads none of them
+      for (int i = 0; i < 9_000; i++) {
+        greedy.send(CbpFrames.request(Command.REQUEST, utf8("r" + i), "huge", new byte[0], utf8("{}")));
+      }
+      assertTrue(greedy.closedByServer(20_000), "a client that reads nothing was never closed");
+    } catch (java.io.UncheckedIOException closedWhileSending) {
+      // the bridge closed it while the requests were still being written: the outcome the test wants
+    }
+    assertTrue(fixture.bridge.stats().connectionsClosed(ZmtpException.Reason.DEAD_PEER) >= 1);
+    assertServed(fixture.endpoint);
+    await(() -> fixture.bridge.stats().inFlight() == 0, 10_000, "in-flight slots to be freed");
+    long grown = heapUsedAfterGc() - heapBefore;
+    assertTrue(grown < 128 * MIB, "the heap grew by " + grown / MIB + " MiB");
+  }
+
+  @Test
+  void aMessageManyTimesOverTheLimitIsReadAndAnsweredTooLarge(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", 65_536));
+    try (ZmtpTestClient c = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {
+      byte[][] request = CbpFrames.request(Command.REQUEST, utf8("big-1"), "echo", new byte[0], new byte[900_000]);
+      c.send(request);
+      List<byte[]> reply = c.receive(10_000);
+      assertNotNull(reply, "no reply to an oversize message");
+      assertEquals("ERROR", text(reply.get(1)));
+      assertEquals("big-1", text(reply.get(2)));
+      assertEquals("TOO_LARGE", new JsonObject(Buffer.buffer(reply.get(4))).getString("code"));
+      // the connection stays usable
+      c.send(CbpFrames.request(Command.REQUEST, utf8("small"), "echo", new byte[0], utf8("\"ok\"")));
+      List<byte[]> next = c.receive(10_000);
+      assertNotNull(next);
+      assertEquals("\"ok\"", text(next.get(4)));
+    }
+    assertEquals(0, fixture.bridge.stats().receiveBufferedBytes());
+  }
+
+  @Test
+  void aBurstOfAThousandConnectionsIsServedPromptly(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject());
+    int n = 1_000;
+    List<ZmtpTestClient> clients = new ArrayList<>();
+    try {
+      // every connection is opened before any is read: the bridge must accept them all (listen backlog)
+      for (int i = 0; i < n; i++) {
+        ZmtpTestClient c = ZmtpTestClient.open(fixture.endpoint, SocketType.DEALER);
+        clients.add(c);
+        c.send(CbpFrames.request(Command.REQUEST, utf8("b" + i), "echo", new byte[0], utf8("" + i)));
+      }
+      for (int i = 0; i < n; i++) {
+        List<byte[]> reply = clients.get(i).receive(5_000);
+        assertNotNull(reply, "client " + i + " waited over 5 s for its first reply");
+        assertEquals("" + i, text(reply.get(4)));
+      }
+    } finally {
+      clients.forEach(ZmtpTestClient::close);
+    }
+  }
+}
