@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * {@code /health} (all checks; 200 when every one is UP, 503 otherwise) and {@code /health/<check>}
  * with Vert.x health checks of this node: {@code cluster} (still a member), {@code bridge} (each
- * bridge's endpoints bound and serving), {@code stores} (each document and graph store open and serving).
+ * bridge's endpoints bound and serving), {@code live} (the liveness probe: what only a restart can mend),
+ * {@code stores} (each document and graph store open and serving).
  */
 final class HealthRoutes {
 
@@ -29,6 +30,9 @@ final class HealthRoutes {
     HealthChecks checks = HealthChecks.create(vertx)
         .register("cluster", 2_000, p -> cluster(vertx, p))
         .register("bridge", 2_000, p -> bridge(vertx, p))
+        // a liveness probe (Kubernetes' /health/live): DOWN when this process cannot serve clients any
+        // more and only a restart helps; today that is a bridge whose endpoints are gone
+        .register("live", 2_000, p -> bridge(vertx, p))
         .register("stores", 2_000, p -> stores(vertx, p));
     router.get("/health*").handler(HealthCheckHandler.createWithHealthChecks(checks));
   }

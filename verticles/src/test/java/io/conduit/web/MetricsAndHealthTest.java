@@ -56,7 +56,7 @@ class MetricsAndHealthTest {
     JsonObject body = r.bodyAsJsonObject();
     assertEquals("UP", body.getString("status"));
     JsonArray checks = body.getJsonArray("checks");
-    assertEquals(3, checks.size(), body.encode());
+    assertEquals(4, checks.size(), body.encode());
   }
 
   @Test
@@ -64,6 +64,13 @@ class MetricsAndHealthTest {
     HttpResponse<Buffer> r = web.getNow("/health/bridge");
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals(1, r.bodyAsJsonObject().getJsonObject("data").getInteger("bridges"));
+  }
+
+  @Test
+  void theLivenessProbeIsUpWhileTheBridgeServes() throws Exception {
+    HttpResponse<Buffer> r = web.getNow("/health/live");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(0, r.bodyAsJsonObject().getJsonObject("data").getInteger("dead"));
   }
 
   @Test
