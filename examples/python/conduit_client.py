@@ -12,7 +12,7 @@ Needs only pyzmq (Debian: ``python3-zmq``) and the standard library::
         for result in client.map("pipeline.chain", ["a", "b", "c"], window=100):
             print(result.index, result.value if result.ok else result.error)
 
-The wire contract is PROTOCOL.md (CBP/1). A client object is not thread-safe: use one per thread.
+The wire contract is docs/protocol.md (CBP/1). A client object is not thread-safe: use one per thread.
 """
 
 import collections
