@@ -67,6 +67,11 @@ public final class BridgeStats {
     receiveBuffered = bytes;
   }
 
+  /** Messages received from clients and workers so far. */
+  public long messagesReceived() {
+    return received.sum();
+  }
+
   /** Bytes the bridge holds now for partly received messages, all connections together. */
   public long receiveBufferedBytes() {
     return receiveBuffered.getAsLong();

@@ -65,7 +65,11 @@ final class BridgeTransport implements RouterSocket.Inbox {
 
   /** Binds both endpoints; fails with the bind error. */
   Future<Void> start() {
-    ByteBudget budget = new ByteBudget(options.transport().receiveBudgetBytes());
+    // one budget per node, whichever bridge instance (event loop) a connection landed on
+    var budgets = vertx.sharedData().<String, ByteBudget>getLocalMap("conduit.bridge.receiveBudget");
+    ByteBudget fresh = new ByteBudget(options.transport().receiveBudgetBytes());
+    ByteBudget shared = budgets.putIfAbsent("node", fresh);
+    ByteBudget budget = shared != null ? shared : fresh;
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
     var limits = options.transport().limits(options.maxMessageBytes());

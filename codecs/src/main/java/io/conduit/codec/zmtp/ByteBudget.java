@@ -1,13 +1,16 @@
 package io.conduit.codec.zmtp;
 
+import io.vertx.core.shareddata.Shareable;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A node-wide cap on bytes held for partly received messages, shared by every connection of a
  * server (they may live on different event loops, hence atomic). A connection that cannot get
- * bytes from it is closed; the others keep what they have.
+ * bytes from it is closed; the others keep what they have. Shareable, so the bridge instances of a
+ * node find one budget in Vert.x's local shared data.
  */
-public final class ByteBudget {
+public final class ByteBudget implements Shareable {
 
   private final long limit;
   private final AtomicLong used = new AtomicLong();
