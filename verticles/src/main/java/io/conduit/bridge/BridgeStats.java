@@ -20,6 +20,8 @@ public final class BridgeStats {
   private final LongAdder malformedFrames = new LongAdder();
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final Map<ZmtpException.Reason, LongAdder> closed = new EnumMap<>(ZmtpException.Reason.class);
+  /** Connections the bridge closed, by reason, in /metrics ({@code conduit_bridge_connections_closed_total}). */
+  static final String CLOSED_METER = "conduit.bridge.connections.closed";
   private volatile int subscribers;
   private volatile java.util.function.LongSupplier receiveBuffered = () -> 0;
   private volatile int inFlight;
@@ -56,6 +58,7 @@ public final class BridgeStats {
   /** A connection closed by the bridge for a broken protocol or limit; a refused CURVE key also counts as FORBIDDEN. */
   void connectionClosed(ZmtpException.Reason reason) {
     closed.get(reason).increment();
+    io.micrometer.core.instrument.Metrics.counter(CLOSED_METER, "reason", reason.name()).increment();
     if (reason == ZmtpException.Reason.MALFORMED || reason == ZmtpException.Reason.FRAME_TOO_LARGE) {
       malformedFrames.increment();
     } else if (reason == ZmtpException.Reason.KEY_REFUSED) {

@@ -21,13 +21,15 @@ class MetricsAndHealthTest {
 
   private Vertx vertx;
   private WebFixture web;
+  private int bridgePort;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx(ConduitMetrics.enable(new VertxOptions()));
     vertx.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body()));
+    bridgePort = TestClusters.freePort();
     WebFixture.await(vertx.deployVerticle(new ZmqBridgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
-        .put("endpoint", "tcp://127.0.0.1:" + TestClusters.freePort()).putNull("eventsEndpoint"))));
+        .put("endpoint", "tcp://127.0.0.1:" + bridgePort).putNull("eventsEndpoint"))));
     web = new WebFixture(vertx);
     web.deployAndWait(new JsonObject());
   }
@@ -47,6 +49,24 @@ class MetricsAndHealthTest {
     assertTrue(text.contains("vertx_http_server_"), "HTTP server meters");
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM meters");
     assertTrue(text.contains("conduit_service_requests_seconds_count{address=\"echo\""), "Conduit per-service meters");
+  }
+
+  @Test
+  void connectionsTheBridgeClosesAreCountedByReason() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", bridgePort)) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+      s.setSoTimeout(5_000);
+      byte[] greeting = new byte[64];
+      int got = 0;
+      int n = 0;
+      while (n >= 0 && got <= 64) {
+        n = s.getInputStream().read(greeting, 0, greeting.length); // the bridge's greeting, then the close
+        got += Math.max(n, 0);
+      }
+      assertEquals(-1, n, "a stream that is not ZMTP is closed");
+    }
+    String text = web.getNow("/metrics").bodyAsString();
+    assertTrue(text.contains("conduit_bridge_connections_closed_total{reason=\"BAD_GREETING\"}"), text);
   }
 
   @Test
