@@ -96,6 +96,35 @@ class BridgeHardeningTest {
     }
   }
 
+  /** Random byte streams over TCP, with or without a valid handshake in front, from a fixed seed. */
+  @Test
+  void twoThousandRandomByteStreamsCloseOnlyTheirOwnConnections() throws Exception {
+    Random random = new Random(20261203L);
+    byte[] handshake = ZmtpTestClient.nullHandshake(io.conduit.codec.zmtp.SocketType.DEALER);
+    try (RawZmqClient steady = RawZmqClient.dealer(fixture.endpoint)) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      int sent = 0;
+      for (; sent < 2_000 && System.nanoTime() < deadline; sent++) {
+        try (Socket s = ZmtpTestClient.raw(fixture.endpoint)) {
+          OutputStream out = s.getOutputStream();
+          if (random.nextBoolean()) {
+            out.write(handshake);
+          }
+          byte[] junk = new byte[1 + random.nextInt(200)];
+          random.nextBytes(junk);
+          out.write(junk);
+          out.flush();
+        }
+        if (sent % 250 == 0) {
+          steady.request("echo", "", "\"s" + sent + "\"");
+          assertEquals("\"s" + sent + "\"", text(steady.reply().get(4)), "the steady client lost a reply");
+        }
+      }
+      assertEquals(2_000, sent, "the fuzz loop ran out of time");
+    }
+    assertServed(fixture.endpoint);
+  }
+
   @Test
   void twentyThousandRandomMessagesLeaveTheBridgeResponsive() {
     Random random = new Random(20261122L);
