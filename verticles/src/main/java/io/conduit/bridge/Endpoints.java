@@ -8,9 +8,20 @@ final class Endpoints {
   private Endpoints() {
   }
 
+  /** Deletes the Unix socket file of an {@code ipc://} endpoint, if there is one; nothing for tcp. */
+  static void removeSocketFile(String endpoint) {
+    if (endpoint.startsWith("ipc://")) {
+      try {
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(endpoint.substring("ipc://".length())));
+      } catch (java.io.IOException e) {
+        // binding will fail and say why
+      }
+    }
+  }
+
   /**
    * {@code tcp://HOST:PORT} ({@code *} for any interface or an ephemeral port, {@code [::1]} for an
-   * IPv6 host) or {@code ipc:///path} (a Unix domain socket; needs Vert.x's native transport).
+   * IPv6 host) or {@code ipc:///path} (a Unix domain socket, as ZeroMQ's ipc transport is).
    */
   static SocketAddress address(String endpoint) {
     if (endpoint.startsWith("ipc://")) {

@@ -82,6 +82,9 @@ final class ZmtpListener {
     server = vertx.createNetServer(o).connectHandler(this::accept);
     long tick = options.zmtpHeartbeatMs() > 0 ? Math.min(1_000, options.zmtpHeartbeatMs()) : 1_000;
     housekeeping = vertx.setPeriodic(tick, id -> housekeeping());
+    // like libzmq, an ipc:// endpoint takes over a socket file left behind (by a node killed before
+    // it could remove it); the file goes when the listener closes
+    Endpoints.removeSocketFile(endpoint);
     return server.listen(Endpoints.address(endpoint))
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot bind " + endpoint + ": "
             + (e instanceof java.net.BindException ? e.getMessage().toLowerCase(java.util.Locale.ROOT) : e.toString()), e)))
@@ -108,7 +111,7 @@ final class ZmtpListener {
     }
     NetServer s = server;
     server = null;
-    return s == null ? Future.succeededFuture() : s.close();
+    return s == null ? Future.succeededFuture() : s.close().andThen(ar -> Endpoints.removeSocketFile(endpoint));
   }
 
   /** Closes a connection for a reason of the bridge's own (a client that does not read, say). */
