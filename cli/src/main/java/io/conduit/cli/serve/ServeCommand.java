@@ -33,7 +33,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path deploymentFile;
 
   @Option(names = {"-a", "--address"}, paramLabel = "ENDPOINT",
-      description = "ZeroMQ bridge endpoint for requests (tcp://, ipc://, inproc://). Default: tcp://127.0.0.1:5555.")
+      description = "ZeroMQ bridge endpoint for requests (tcp://HOST:PORT or ipc:///path). Default: tcp://127.0.0.1:5555.")
   String bridgeEndpoint;
 
   @Option(names = "--events", paramLabel = "ENDPOINT",
