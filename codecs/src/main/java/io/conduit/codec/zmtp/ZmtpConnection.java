@@ -380,9 +380,14 @@ public final class ZmtpConnection {
     Command command = Command.parse(wire);
     releaseFrame();
     Buffer out = Buffer.buffer(256);
-    boolean done = mechanism.handshake(command, out);
-    if (out.length() > 0) {
-      listener.write(out);
+    boolean done;
+    try {
+      done = mechanism.handshake(command, out);
+    } finally {
+      // a refusal writes its ERROR command before it throws: the peer must get it before the close
+      if (out.length() > 0) {
+        listener.write(out);
+      }
     }
     if (done) {
       Metadata m = mechanism.peerMetadata();
