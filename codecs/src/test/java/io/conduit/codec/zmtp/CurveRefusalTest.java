@@ -11,7 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A CURVE server that refuses a client's key tells the client so (RFC 26 ERROR) before it closes. */
+/**
+ * A CURVE server that refuses a client's key tells the client so before it closes: an ERROR whose
+ * reason is the ZAP status "400", which libzmq and JeroMQ clients report as an authentication
+ * failure ({@code ZMQ_EVENT_HANDSHAKE_FAILED_AUTH} with 400), not as a lost connection.
+ */
 class CurveRefusalTest {
 
   private static final ZmtpLimits LIMITS = ZmtpLimits.forMessages(1 << 20);
@@ -92,5 +96,13 @@ class CurveRefusalTest {
     assertNotNull(sides[1].failure, "the client was told: it got an ERROR command before the close");
     assertEquals(ZmtpException.Reason.PEER_ERROR, sides[1].failure.reason());
     assertFalse(sides[0].ready || sides[1].ready);
+  }
+
+  @Test
+  void theErrorCarriesTheZapStatus400ThatLibzmqAndJeromqClientsReportAsAnAuthFailure() {
+    Side[] sides = refusedHandshake(new byte[32]);
+
+    assertNotNull(sides[1].failure, "the client got an ERROR");
+    assertEquals("the peer sent ERROR: 400", sides[1].failure.getMessage());
   }
 }
