@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
  * @param clientOutputBytes   unsent bytes per client over which it stops being read (twice: closed)
  * @param highWaterMark       unsent messages per client over which it stops being read and its events are dropped
  * @param slowClientTimeoutMs a client that has not read its replies for this long is closed
- * @param zmtpHeartbeatMs     interval of ZMTP PINGs to clients (0: none); silent for 3 intervals = closed
+ * @param zmtpHeartbeatMs     interval of ZMTP PINGs to ZMTP 3.1 clients (0: none); such a client silent for 3
+ *                            intervals is closed (3.0 clients, e.g. JeroMQ 0.6.0, have no PING and are not)
  */
 public record TransportOptions(int listenBacklog, long handshakeTimeoutMs, int handshakeBytes, long maxFrameBytes,
                                long receiveBudgetBytes, long clientOutputBytes, int highWaterMark,

@@ -209,7 +209,9 @@ final class ZmtpListener {
     for (ZmtpPeer p : new ArrayList<>(peers)) {
       if (p.stalled(now, slow)) {
         drop(p, ZmtpException.Reason.DEAD_PEER, "it has not read its replies for " + options.slowClientTimeoutMs() + " ms");
-      } else if (heartbeat > 0 && p.zmtp().peer() != null) {
+      } else if (heartbeat > 0 && p.zmtp().peer() != null && p.zmtp().peer().minor() >= 1) {
+        // only ZMTP 3.1 peers are PINGed; a 3.0 peer (JeroMQ 0.6.0) has nothing to answer with,
+        // so its silence, e.g. while it waits for a slow reply, says nothing about its life
         if (now - p.lastInputNanos() > 3 * heartbeat) {
           drop(p, ZmtpException.Reason.DEAD_PEER, "silent for 3 heartbeat intervals");
         } else {

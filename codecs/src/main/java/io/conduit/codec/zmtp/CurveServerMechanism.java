@@ -7,13 +7,17 @@ import java.util.Arrays;
 /**
  * The server side of CurveZMQ (RFC 26): HELLO → WELCOME (with a cookie only this connection can
  * open), INITIATE → READY. The client's long-term key, proven by its vouch, is checked against
- * the allow-list before READY; a refused client gets ERROR and is closed.
+ * the allow-list before READY; a refused client gets ERROR and is closed. The ERROR's reason is
+ * the ZAP status code "400" (RFC 27), as libzmq's and JeroMQ's servers send it: their clients
+ * report exactly that reason as an authentication failure, and any other text as a protocol error.
  */
 final class CurveServerMechanism implements Mechanism {
 
   private static final int HELLO_DATA = 2 + 72 + 32 + 8 + 80;
   private static final int COOKIE = 16 + 80;
   private static final int VOUCH = 16 + 80;
+  /** ZAP's status for "authentication failed" (RFC 27), the reason of a refusal's ERROR. */
+  private static final String ZAP_DENIED = "400";
 
   private final ZmtpSecurity.CurveServer keys;
   private final SocketType ownType;
@@ -118,7 +122,7 @@ final class CurveServerMechanism implements Mechanism {
       throw new ZmtpException(ZmtpException.Reason.CRYPTO, "the vouch does not name this connection's keys");
     }
     if (!keys.admits().test(longTerm)) {
-      Frames.append(out, Frames.COMMAND, Command.error("client key not allowed"));
+      Frames.append(out, Frames.COMMAND, Command.error(ZAP_DENIED));
       throw new ZmtpException(ZmtpException.Reason.KEY_REFUSED, "client key " + ZmtpSecurity.z85(longTerm)
           + " is not in the allow-list");
     }

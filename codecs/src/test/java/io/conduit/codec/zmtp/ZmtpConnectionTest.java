@@ -90,7 +90,7 @@ class ZmtpConnectionTest {
     assertEquals(ZmtpException.Reason.KEY_REFUSED, e.reason());
     ZmtpException told = assertThrows(ZmtpException.class, () -> client.zmtp.received(server.take()));
     assertEquals(ZmtpException.Reason.PEER_ERROR, told.reason(), "the client is told why");
-    assertTrue(told.getMessage().contains("client key not allowed"));
+    assertTrue(told.getMessage().contains("400"), "ZAP's status, as libzmq and JeroMQ report it: " + told.getMessage());
   }
 
   @Test
