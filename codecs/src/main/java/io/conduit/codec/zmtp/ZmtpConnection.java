@@ -380,9 +380,13 @@ public final class ZmtpConnection {
     Command command = Command.parse(wire);
     releaseFrame();
     Buffer out = Buffer.buffer(256);
-    boolean done = mechanism.handshake(command, out);
-    if (out.length() > 0) {
-      listener.write(out);
+    boolean done;
+    try {
+      done = mechanism.handshake(command, out);
+    } finally {
+      if (out.length() > 0) {
+        listener.write(out); // also an ERROR a refusing mechanism wrote before it threw
+      }
     }
     if (done) {
       Metadata m = mechanism.peerMetadata();
