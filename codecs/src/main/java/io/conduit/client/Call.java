@@ -14,7 +14,7 @@ final class Call {
   final long timeoutMs;
   final long deadlineNanos;
   final CompletableFuture<Reply> future = new CompletableFuture<>();
-  /** Set by the I/O thread once the frames are on the socket. */
+  /** Set on the client's event loop once the frames are on the connection. */
   boolean sent;
 
   Call(long id, Command command, String address, byte[][] frames, long timeoutMs) {

@@ -4,243 +4,225 @@ import io.conduit.codec.ErrorCode;
 import io.conduit.codec.cbp.CbpException;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.CbpReply;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
+import io.conduit.codec.cbp.Command;
+import io.conduit.codec.cbp.Headers;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The client's I/O thread: it alone touches the ZeroMQ sockets (a DEALER for requests, a SUB for
- * events). Callers hand it work through a lock-free queue and wake it with one byte on a
- * {@link Pipe} that sits in the same poller, written only when the queue goes from empty to
- * non-empty. It is stopped by a message, never by interrupting it (JeroMQ is not interrupt-safe).
+ * The client's side of the event loop: it alone touches the connections (DEALER semantics to the
+ * bridge's ROUTER for requests, SUB to its XPUB for events). Callers on other threads hand it
+ * requests through a lock-free queue and one {@code runOnContext} per batch; a caller already on
+ * the client's context is served directly. Requests are matched to replies by id, at most
+ * {@code maxInFlight} on the wire; more wait here in order, as they do while the connection is
+ * down. One timer, armed for the earliest deadline, fails calls that run out of time.
  */
-final class ClientLoop implements Runnable {
+final class ClientLoop {
 
   private static final System.Logger LOG = System.getLogger(ClientLoop.class.getName());
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final int BATCH = 1000;
-  /** Handshake timeout: a connection whose handshake stalls (a JeroMQ fault) is dropped and redialled. */
-  static final int HANDSHAKE_MS = 1000;
+  private static final byte[] NO_HEADERS = Headers.encode(Map.of());
 
+  private final Vertx vertx;
+  private final Context context;
+  private final boolean ownsVertx;
   private final String endpoint;
   private final ClientOptions options;
-  private final ZContext context = new ZContext(1);
-  private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean wakePending = new AtomicBoolean();
-  private final Pipe wake;
-  private final Thread thread;
+  private final NetClient net;
+  private final Connection dealer;
+  private final Events events;
+  private final AtomicLong ids = new AtomicLong();
+  private final Queue<Call> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainPending = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Promise<Void> closed = Promise.promise();
   private volatile boolean terminated;
 
-  // Confined to the I/O thread.
+  // Confined to the context.
   private final InFlight inFlight = new InFlight();
   private final ArrayDeque<Call> backlog = new ArrayDeque<>();
-  private final Events events;
-  private final ByteBuffer wakeBytes = ByteBuffer.allocate(64);
-  private ZMQ.Poller poller;
-  private ZMQ.PollItem wakeItem;
-  private ZMQ.Socket dealer;
-  private ZMQ.PollItem dealerItem;
-  private boolean stopping;
-  private boolean sendBlocked;
+  private long timer = -1;
+  private long timerDeadline;
+  private boolean sending;
+  private Promise<Void> probe;
 
-  private ClientLoop(String endpoint, ClientOptions options) {
+  /**
+   * @param vertx     the Vert.x instance whose event loop serves the client
+   * @param context   the context (an event loop's) every callback of the client runs on
+   * @param ownsVertx close {@code vertx} with the client
+   * @throws IllegalArgumentException when an endpoint is not valid
+   */
+  ClientLoop(Vertx vertx, Context context, boolean ownsVertx, String endpoint, ClientOptions options) {
+    SocketAddress requests = Endpoint.parse(endpoint);
+    String eventsEndpoint = options.eventsEndpointFor(endpoint);
+    SocketAddress eventsAddress = eventsEndpoint == null ? null : Endpoint.parse(eventsEndpoint);
+    this.vertx = vertx;
+    this.context = context;
+    this.ownsVertx = ownsVertx;
     this.endpoint = endpoint;
     this.options = options;
-    String eventsEndpoint = options.eventsEndpointFor(endpoint);
-    this.events = eventsEndpoint == null ? null : new Events(context, eventsEndpoint, options.curve());
-    try {
-      wake = Pipe.open();
-      wake.source().configureBlocking(false);
-    } catch (IOException e) {
-      context.close();
-      throw new UncheckedIOException("could not open the client's wake-up pipe", e);
-    }
-    thread = new Thread(this, "conduit-client-" + THREADS.incrementAndGet());
-    thread.setDaemon(true);
+    ZmtpSecurity security = options.curve() == null ? ZmtpSecurity.none() : options.curve().security();
+    this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
+    this.dealer = new Connection(vertx, net, requests, SocketType.DEALER, security, new Connection.Handler() {
+      @Override
+      public void up() {
+        sendBacklog();
+      }
+
+      @Override
+      public void message(List<byte[]> frames, int frameCount, long size, boolean truncated) {
+        reply(frames, size, truncated);
+      }
+
+      @Override
+      public void down(boolean wasUp) {
+        dealerDown(wasUp);
+      }
+    });
+    this.events = eventsAddress == null ? null : new Events(vertx, net, eventsAddress, security);
   }
 
-  /** Opens the DEALER on {@code endpoint} and starts the I/O thread. */
-  static ClientLoop start(String endpoint, ClientOptions options) {
-    ClientLoop loop = new ClientLoop(endpoint, options);
-    try {
-      loop.openDealer(); // connect errors (a bad endpoint) surface here, on the caller's thread
-    } catch (RuntimeException e) {
-      loop.shutDown();
-      throw new IllegalArgumentException("cannot connect to '" + endpoint + "': " + e.getMessage(), e);
-    }
-    loop.thread.start();
-    return loop;
+  /** Dials the bridge and proves it answers a PING within {@code waitMs}; fails with a sentence that says why not. */
+  Future<Void> start(long waitMs) {
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> {
+      probe = started;
+      dealer.start();
+      ping(System.nanoTime() + waitMs * 1_000_000L);
+    });
+    return started.future();
   }
 
   boolean hasEvents() {
     return events != null;
   }
 
+  /** True on the client's event-loop thread, running the client's context. */
+  private boolean onContext() {
+    return Context.isOnEventLoopThread() && Vertx.currentContext() == context;
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
   // ---- called from any thread ----
 
   void submit(Call call) {
-    post(call);
+    if (closing.get()) {
+      call.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "the client is closed", null));
+      return;
+    }
+    if (onContext()) {
+      dealer.batch(() -> accept(call));
+      return;
+    }
+    inbox.add(call);
+    if (closing.get()) {
+      failInbox(); // closed meanwhile: the loop will not drain again
+    } else if (drainPending.compareAndSet(false, true)) {
+      context.runOnContext(v -> drain());
+    }
   }
 
   void subscribe(Subscription s) {
-    post((Runnable) () -> events.add(s));
-  }
-
-  void unsubscribe(Subscription s) {
-    post((Runnable) () -> events.remove(s));
-  }
-
-  /** Closes the DEALER and connects a fresh one (the remedy for a socket that never gets replies). */
-  void replaceDealer() {
-    post((Runnable) () -> {
-      poller.unregister(dealer);
-      context.destroySocket(dealer);
-      openDealer();
-      poller.register(dealerItem);
+    context.runOnContext(v -> {
+      if (!terminated) {
+        events.add(s);
+      }
     });
   }
 
-  /** Asks the thread to stop and waits up to {@code wait} for it; outstanding calls fail with UNAVAILABLE. */
-  void stop(Duration wait) {
-    post((Runnable) () -> stopping = true);
-    if (!isLoopThread()) {
-      try {
-        thread.join(wait.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  void unsubscribe(Subscription s) {
+    context.runOnContext(v -> {
+      if (!terminated) {
+        events.remove(s);
       }
+    });
+  }
+
+  /**
+   * Closes the connections; calls still waiting fail with UNAVAILABLE. Completes once everything
+   * is closed (with an owned Vert.x, once it is). Idempotent.
+   */
+  Future<Void> close() {
+    if (closing.compareAndSet(false, true)) {
+      context.runOnContext(v -> shutDown());
     }
+    return closed.future();
   }
 
-  boolean isLoopThread() {
-    return Thread.currentThread() == thread;
+  // ---- the event loop ----
+
+  private void drain() {
+    drainPending.set(false); // before polling: a call added from now on schedules another drain
+    dealer.batch(() -> {
+      Call call;
+      while ((call = inbox.poll()) != null) {
+        accept(call);
+      }
+    });
   }
 
-  private void post(Object work) {
-    inbox.add(work);
+  private void accept(Call call) {
     if (terminated) {
-      failInbox();
+      call.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "the client is closed", null));
       return;
     }
-    if (wakePending.compareAndSet(false, true)) {
-      try {
-        wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
-      } catch (IOException e) {
-        failInbox(); // the pipe is closed: the loop has ended
-      }
+    inFlight.add(call);
+    backlog.addLast(call);
+    if (timer < 0 || call.deadlineNanos - timerDeadline < 0) {
+      arm(call.deadlineNanos);
     }
-  }
-
-  // ---- the I/O thread ----
-
-  @Override
-  public void run() {
-    try {
-      poller = context.createPoller(4);
-      wakeItem = new ZMQ.PollItem(wake.source(), ZMQ.Poller.POLLIN);
-      poller.register(wakeItem);
-      poller.register(dealerItem);
-      if (events != null) {
-        events.attach(poller);
-      }
-      while (!stopping) {
-        poller.poll(pollTimeout());
-        if (wakeItem.isReadable()) {
-          drainWakeBytes();
-        }
-        drainInbox();
-        receiveReplies();
-        if (events != null) {
-          events.receive();
-        }
-        sendBacklog();
-        inFlight.expire(System.nanoTime());
-      }
-    } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "the Conduit client's I/O thread failed; the client is closed", e);
-    } finally {
-      shutDown();
-    }
-  }
-
-  private long pollTimeout() {
-    if (sendBlocked) {
-      return 1;
-    }
-    return inFlight.millisToNextDeadline(System.nanoTime());
-  }
-
-  private void drainWakeBytes() {
-    try {
-      wakeBytes.clear();
-      while (wake.source().read(wakeBytes) > 0) {
-        wakeBytes.clear();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    // Cleared before the inbox is drained, so work added from now on writes a new byte.
-    wakePending.set(false);
-  }
-
-  private void drainInbox() {
-    Object work;
-    while ((work = inbox.poll()) != null) {
-      if (work instanceof Call call) {
-        inFlight.add(call);
-        backlog.addLast(call);
-      } else {
-        ((Runnable) work).run();
-      }
-    }
+    sendBacklog();
   }
 
   private void sendBacklog() {
-    sendBlocked = false;
-    Call call;
-    while (inFlight.sent() < options.maxInFlight() && (call = backlog.peekFirst()) != null) {
-      if (!inFlight.contains(call)) {
-        backlog.pollFirst(); // timed out while waiting for room
-        continue;
+    if (sending) {
+      return; // a completion callback submitted a call while the loop below runs: it takes it
+    }
+    sending = true;
+    try {
+      Call call;
+      while (dealer.isUp() && inFlight.sent() < options.maxInFlight() && (call = backlog.peekFirst()) != null) {
+        backlog.pollFirst();
+        if (inFlight.contains(call)) { // else it timed out while waiting for room
+          inFlight.markSent(call);
+          dealer.send(call.frames);
+        }
       }
-      if (!dealer.send(call.frames[0], ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-        sendBlocked = true; // high-water mark reached; retry shortly
-        return;
-      }
-      for (int i = 1; i < call.frames.length; i++) {
-        dealer.send(call.frames[i], i < call.frames.length - 1 ? ZMQ.SNDMORE : 0);
-      }
-      backlog.pollFirst();
-      inFlight.markSent(call);
+    } finally {
+      sending = false;
     }
   }
 
-  private void receiveReplies() {
-    for (int n = 0; n < BATCH; n++) {
-      byte[] first = dealer.recv(ZMQ.DONTWAIT);
-      if (first == null) {
-        return;
+  private void reply(List<byte[]> frames, long size, boolean truncated) {
+    if (truncated) {
+      Call call = frames.size() > 2 ? inFlight.remove(RequestIds.decode(frames.get(2))) : null;
+      if (call != null) {
+        call.future.completeExceptionally(ConduitException.local(ErrorCode.TOO_LARGE, "the reply to "
+            + call.describe() + " has " + size + " bytes, more than the client takes ("
+            + Connection.MAX_MESSAGE_BYTES + ")", new JsonObject().put("limit", Connection.MAX_MESSAGE_BYTES)));
       }
-      List<byte[]> frames = new ArrayList<>(5);
-      frames.add(first);
-      while (dealer.hasReceiveMore()) {
-        frames.add(dealer.recv());
-      }
+    } else {
       complete(frames);
     }
+    sendBacklog();
   }
 
   private void complete(List<byte[]> frames) {
@@ -272,50 +254,121 @@ final class ClientLoop implements Runnable {
     }
   }
 
-  private void openDealer() {
-    dealer = context.createSocket(SocketType.DEALER);
-    dealer.setLinger(0);
-    int hwm = Math.max(1000, options.maxInFlight() + 100);
-    dealer.setSndHWM(hwm);
-    dealer.setRcvHWM(hwm);
-    dealer.setHandshakeIvl(HANDSHAKE_MS);
-    if (options.curve() != null) {
-      options.curve().applyTo(dealer);
+  private void dealerDown(boolean wasUp) {
+    if (wasUp) {
+      // Not sent again: the bridge may have carried them out (a REQUEST or SEND is not idempotent).
+      for (Call c : inFlight.removeSent()) {
+        c.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "the connection to the bridge at "
+            + endpoint + " was lost before the reply to " + c.describe() + " arrived (" + dealer.lastFailure()
+            + "); it may or may not have been carried out", null));
+      }
     }
-    dealer.connect(endpoint);
-    dealerItem = new ZMQ.PollItem(dealer, ZMQ.Poller.POLLIN);
+    if (probe != null && ConnectFailures.definitive(dealer.lastReason())) {
+      endProbe(ConnectFailures.refused(endpoint, options, dealer));
+    }
+  }
+
+  /** Sends a PING for the connect probe; a connection lost under it is given another PING while time is left. */
+  private void ping(long deadlineNanos) {
+    long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+    if (probe == null) {
+      return;
+    }
+    if (leftMs < 1) {
+      endProbe(ConnectFailures.unreachable(endpoint, options, dealer, 0));
+      return;
+    }
+    long id = nextId();
+    Call call = new Call(id, Command.PING, "", CbpFrames.request(Command.PING, RequestIds.encode(id), "", NO_HEADERS,
+        CbpFrames.EMPTY), leftMs);
+    accept(call);
+    call.future.whenComplete((reply, error) -> context.runOnContext(v -> {
+      if (probe == null || terminated) {
+        return;
+      }
+      if (error == null || !(error instanceof ConduitException c)
+          || (c.code() != ErrorCode.TIMEOUT && c.code() != ErrorCode.UNAVAILABLE)) {
+        endProbe(null); // an ERROR reply still proves the bridge answers
+      } else if (c.code() == ErrorCode.UNAVAILABLE && !call.sent) {
+        endProbe(ConnectFailures.unreachable(endpoint, options, dealer, 0)); // never connected in time
+      } else if (c.code() == ErrorCode.UNAVAILABLE) {
+        ping(deadlineNanos); // the connection dropped under the PING
+      } else {
+        endProbe(ConnectFailures.unreachable(endpoint, options, dealer, call.timeoutMs));
+      }
+    }));
+  }
+
+  private void endProbe(ConduitException failure) {
+    Promise<Void> p = probe;
+    probe = null;
+    if (failure == null) {
+      p.tryComplete();
+    } else {
+      p.tryFail(failure);
+    }
+  }
+
+  private void arm(long deadlineNanos) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    timerDeadline = deadlineNanos;
+    long ms = Math.max(1, (deadlineNanos - System.nanoTime() + 999_999) / 1_000_000L);
+    timer = vertx.setTimer(ms, id -> {
+      timer = -1;
+      expire();
+    });
+  }
+
+  private void expire() {
+    for (Call c : inFlight.expire(System.nanoTime())) {
+      if (c.sent || dealer.isUp()) {
+        c.future.completeExceptionally(ConduitException.local(ErrorCode.TIMEOUT, "no reply to " + c.describe()
+            + " within " + c.timeoutMs + " ms", new JsonObject().put("timeoutMs", c.timeoutMs)));
+      } else {
+        c.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "not connected to the bridge at "
+            + endpoint + " within " + c.timeoutMs + " ms (" + dealer.lastFailure() + "); " + c.describe()
+            + " was not sent", new JsonObject().put("timeoutMs", c.timeoutMs)));
+      }
+    }
+    long next = inFlight.nextDeadline();
+    if (next != InFlight.NONE) {
+      arm(next);
+    }
   }
 
   private void shutDown() {
     terminated = true;
-    inFlight.failAll(ErrorCode.UNAVAILABLE, "the client was closed before a reply arrived");
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    for (Call c : inFlight.removeAll()) {
+      c.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE,
+          "the client was closed before a reply arrived", null));
+    }
     backlog.clear();
     failInbox();
-    try {
-      if (events != null) {
-        events.close();
-      }
-      if (poller != null) {
-        poller.close();
-      }
-      context.close();
-    } finally {
-      try {
-        wake.sink().close();
-        wake.source().close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing the wake-up pipe failed", e);
-      }
+    if (probe != null) {
+      endProbe(new ConduitException(ErrorCode.UNAVAILABLE, "the client was closed while connecting to " + endpoint));
     }
+    dealer.close();
+    if (events != null) {
+      events.close();
+    }
+    Future<Void> done = net.close();
+    if (ownsVertx) {
+      done = done.transform(ar -> vertx.close());
+    }
+    done.onComplete(ar -> closed.tryComplete());
   }
 
   /** Fails work that arrived after the loop ended; callable from any thread. */
   private void failInbox() {
-    Object work;
-    while ((work = inbox.poll()) != null) {
-      if (work instanceof Call call) {
-        call.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "the client is closed", null));
-      }
+    Call call;
+    while ((call = inbox.poll()) != null) {
+      call.future.completeExceptionally(ConduitException.local(ErrorCode.UNAVAILABLE, "the client is closed", null));
     }
   }
 }

@@ -5,6 +5,10 @@ import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Command;
 import io.conduit.codec.cbp.Headers;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -16,14 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A JVM client of the Conduit bridge (CBP/1 over ZeroMQ): requests, sends and publishes to
- * event-bus addresses, and subscriptions to them.
+ * A JVM client of the Conduit bridge (CBP/1 over ZeroMQ's wire protocol): requests, sends and
+ * publishes to event-bus addresses, and subscriptions to them.
  *
  * <pre>{@code
  * try (ConduitClient client = ConduitClient.connect("tcp://127.0.0.1:5555")) {
@@ -40,20 +43,30 @@ import java.util.stream.StreamSupport;
  * <p>A client is thread-safe and pipelines: any number of threads may call it at once, and all
  * requests share one connection, matched to their replies by id. Failures complete the futures
  * with a {@link ConduitException} whose {@link ConduitException#code() code} says what went wrong.
- * Futures complete on the client's I/O thread: keep callbacks short and non-blocking, or use the
- * {@code ...Async} methods of {@link CompletableFuture}; the blocking {@code ...Sync} methods
- * refuse to run there (they would wait forever).
+ *
+ * <p>The client has no thread of its own: its connections live on a Vert.x event loop. Inside a
+ * Vert.x application, {@link #connect(Vertx, String, ClientOptions)} puts them on the caller's
+ * context; {@link #connect(String, ClientOptions)} starts a small Vert.x instance (one event
+ * loop) that the client owns and closes. Futures complete on that event loop: keep callbacks
+ * short and non-blocking, or use the {@code ...Async} methods of {@link CompletableFuture}; the
+ * blocking {@code ...Sync} methods refuse to run on any event loop (they would stall it, or wait
+ * forever on the client's own).
+ *
+ * <p>When the connection drops, the client redials as a ZeroMQ socket does (after 100 ms, the
+ * pause doubling up to 5 s). Requests sent on the lost connection fail at once with
+ * {@code UNAVAILABLE} (they are not sent again: the bridge may have carried them out); requests
+ * made while it is down wait for it and are sent when it is back, or fail with
+ * {@code UNAVAILABLE} at their timeout. Subscriptions are renewed on the new connection.
  */
 public final class ConduitClient implements AutoCloseable {
 
-  private static final int PROBE_ATTEMPTS = 10;
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  /** How long {@link #connect} waits at most for a PING reply: 10 times the timeout, at most 5 s. */
+  private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
   private static final Duration SYNC_GRACE = Duration.ofSeconds(5);
 
   private final String endpoint;
   private final ClientOptions options;
   private final ClientLoop loop;
-  private final AtomicLong ids = new AtomicLong();
 
   private ConduitClient(String endpoint, ClientOptions options, ClientLoop loop) {
     this.endpoint = endpoint;
@@ -68,35 +81,69 @@ public final class ConduitClient implements AutoCloseable {
 
   /**
    * Connects to the bridge at {@code endpoint} (e.g. {@code tcp://127.0.0.1:5555}) and returns once
-   * it has answered a PING, within about 5 seconds. A freshly connected JeroMQ socket sometimes never
-   * receives replies; when the PING goes unanswered the socket is replaced and the PING repeated.
+   * it has answered a PING, waiting at most 10 times the options' timeout and at most 5 seconds.
+   * The client runs on a Vert.x instance of its own, with one event loop, closed with the client.
+   * Not for an event-loop thread: there, use {@link #connect(Vertx, String, ClientOptions)}.
    *
    * @throws ConduitException         UNAVAILABLE when the bridge does not answer (not running there,
-   *                                  or, with CURVE, a wrong server key)
-   * @throws IllegalArgumentException when the endpoint is not a valid ZeroMQ endpoint
+   *                                  or, with CURVE, a wrong server key); FORBIDDEN when it refuses
+   *                                  this client's CURVE key
+   * @throws IllegalArgumentException when the endpoint is not {@code tcp://HOST:PORT} or {@code ipc:///PATH}
+   * @throws IllegalStateException    when called on a Vert.x event-loop thread
    */
   public static ConduitClient connect(String endpoint, ClientOptions options) {
-    ConduitClient client = new ConduitClient(endpoint, options, ClientLoop.start(endpoint, options));
-    Duration probe = options.timeout().compareTo(PROBE_TIMEOUT) < 0 ? options.timeout() : PROBE_TIMEOUT;
-    for (int attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
-      try {
-        client.call(Command.PING, "", null, Map.of(), probe).get();
-        return client;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof ConduitException c) || c.code() != ErrorCode.TIMEOUT) {
-          return client; // an ERROR reply still proves the bridge answers this socket
-        }
-        client.loop.replaceDealer();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        client.close();
-        throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while connecting to " + endpoint);
-      }
+    refuseToBlock("connect");
+    Endpoint.parse(endpoint); // before a Vert.x instance is started for nothing
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
+    try {
+      return await(open(vertx, eventLoopContext(vertx), true, endpoint, options).toCompletionStage()
+          .toCompletableFuture(), connectWait(options).plus(SYNC_GRACE));
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
     }
-    client.close();
-    throw new ConduitException(ErrorCode.UNAVAILABLE, "no reply from the bridge at " + endpoint + " to "
-        + PROBE_ATTEMPTS + " PINGs of " + probe.toMillis() + " ms each; is it running there"
-        + (options.curve() != null ? ", and is the CURVE server key right?" : "?"));
+  }
+
+  /**
+   * Connects on a Vert.x instance the caller owns: the client's connections live on the caller's
+   * context when it is an event loop's (a verticle's), else (a worker, a plain thread) on a new
+   * event-loop context of {@code vertx}. Completes once the bridge has answered a PING (see
+   * {@link #connect(String, ClientOptions)} for the failures); never blocks. Closing the client
+   * leaves {@code vertx} running.
+   *
+   * @throws IllegalArgumentException when the endpoint is not {@code tcp://HOST:PORT} or {@code ipc:///PATH}
+   */
+  public static Future<ConduitClient> connect(Vertx vertx, String endpoint, ClientOptions options) {
+    Endpoint.parse(endpoint);
+    return open(vertx, eventLoopContext(vertx), false, endpoint, options);
+  }
+
+  /** The caller's context if it is an event loop's of {@code vertx}, else a new event-loop context. */
+  private static Context eventLoopContext(Vertx vertx) {
+    Context current = Vertx.currentContext();
+    if (current == null) {
+      return vertx.getOrCreateContext(); // on a thread without a context this makes an event-loop one
+    }
+    if (current.isEventLoopContext() && current.owner() == vertx) {
+      return current;
+    }
+    // A worker's context (whose thread may block on the client): make one from a thread without a context.
+    return CompletableFuture.supplyAsync(vertx::getOrCreateContext).join();
+  }
+
+  private static Future<ConduitClient> open(Vertx vertx, Context context, boolean ownsVertx, String endpoint,
+                                            ClientOptions options) {
+    ClientLoop loop = new ClientLoop(vertx, context, ownsVertx, endpoint, options);
+    ConduitClient client = new ConduitClient(endpoint, options, loop);
+    return loop.start(connectWait(options).toMillis())
+        .recover(e -> loop.close().transform(ar -> Future.failedFuture(e)))
+        .map(v -> client);
+  }
+
+  private static Duration connectWait(ClientOptions options) {
+    Duration tenTimeouts = options.timeout().multipliedBy(10);
+    return tenTimeouts.compareTo(CONNECT_WAIT) < 0 ? tenTimeouts : CONNECT_WAIT;
   }
 
   /** The bridge endpoint this client is connected to. */
@@ -137,11 +184,8 @@ public final class ConduitClient implements AutoCloseable {
 
   /** Blocking request with a timeout: the reply body, or a {@link ConduitException} (TIMEOUT when none came). */
   public Object requestSync(String address, Object body, Duration timeout) {
-    if (loop.isLoopThread()) {
-      throw new IllegalStateException("requestSync was called on the client's I/O thread (from a callback or "
-          + "handler), where it would wait forever; use request(...) there");
-    }
-    return await(request(address, body, Map.of(), timeout), timeout);
+    refuseToBlock("requestSync");
+    return await(request(address, body, Map.of(), timeout), timeout.plus(SYNC_GRACE));
   }
 
   /** {@link #map(String, Iterable, MapOptions)} with the defaults: a window of 100, results as they complete. */
@@ -154,7 +198,7 @@ public final class ConduitClient implements AutoCloseable {
    * {@code options.window()} in flight, and streams the results as they complete, or in input
    * order with {@code options.ordered()}. Items are taken from {@code items} lazily, as the window
    * frees up; a failed item is a {@link MapResult} carrying its error, and the map goes on.
-   * Consume the stream on one thread, not the client's I/O thread (it blocks while waiting).
+   * Consume the stream on one thread, not an event loop (it blocks while waiting).
    * <pre>{@code
    * client.map("pipeline.chain", List.of("a", "b", "c"), MapOptions.defaults().withWindow(500))
    *     .forEach(r -> System.out.println(r.index() + ": " + (r.ok() ? r.value() : r.error().code())));
@@ -162,10 +206,7 @@ public final class ConduitClient implements AutoCloseable {
    */
   public Stream<MapResult> map(String address, Iterable<?> items, MapOptions options) {
     requireAddress(address);
-    if (loop.isLoopThread()) {
-      throw new IllegalStateException("map was called on the client's I/O thread (from a callback or handler), "
-          + "where it would wait forever");
-    }
+    refuseToBlock("map");
     ParallelMap results = new ParallelMap(this, address, items.iterator(), options, this.options.timeout());
     int characteristics = Spliterator.NONNULL | (options.ordered() ? Spliterator.ORDERED : 0);
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, characteristics), false);
@@ -199,7 +240,7 @@ public final class ConduitClient implements AutoCloseable {
 
   /**
    * Receives the messages published or sent to {@code address} on the event bus. The handler gets
-   * each message's headers and decoded body, on the client's I/O thread: it must not block. As
+   * each message's headers and decoded body, on the client's event loop: it must not block. As
    * with any ZeroMQ SUB socket, messages published before the subscription reaches the bridge
    * (a few milliseconds) are not delivered.
    *
@@ -218,11 +259,21 @@ public final class ConduitClient implements AutoCloseable {
 
   /**
    * Closes the client: requests still waiting for a reply fail with UNAVAILABLE, subscriptions
-   * end, and the sockets close. Idempotent.
+   * end, the connections close, and a Vert.x instance the client started stops. Waits for that
+   * (up to 5 s), except on a Vert.x thread, where it returns at once. Idempotent.
    */
   @Override
   public void close() {
-    loop.stop(SYNC_GRACE);
+    Future<Void> closed = loop.close();
+    if (!Context.isOnVertxThread()) {
+      try {
+        closed.toCompletionStage().toCompletableFuture().get(SYNC_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // closing goes on in the background; nothing is left for the caller to do
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private CompletableFuture<Reply> call(Command command, String address, Object body, Map<String, String> headers,
@@ -245,24 +296,34 @@ public final class ConduitClient implements AutoCloseable {
         all.put(Headers.ACCEPT_ENCODING, Headers.DEFLATE);
       }
     }
-    long id = ids.incrementAndGet();
+    long id = loop.nextId();
     Call call = new Call(id, command, address,
         CbpFrames.request(command, RequestIds.encode(id), address, Headers.encode(all), bytes), timeoutMs);
     loop.submit(call);
     return call.future;
   }
 
-  private static <T> T await(CompletableFuture<T> future, Duration timeout) {
+  /** Refuses a blocking call on an event loop (the client's own among them), naming the way out. */
+  private static void refuseToBlock(String method) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException(method + " blocks, and was called on a Vert.x event-loop thread ("
+          + Thread.currentThread().getName() + "), which must never block (on the client's own loop it would wait "
+          + "forever); use the asynchronous methods (request, send, connect(vertx, ...)) there, or call it from a "
+          + "worker (executeBlocking)");
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Duration wait) {
     try {
-      return future.get(timeout.plus(SYNC_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ConduitException c) {
         throw c.rethrownHere();
       }
       throw new ConduitException(ErrorCode.INTERNAL, String.valueOf(e.getCause().getMessage()), null, e.getCause(), true);
     } catch (TimeoutException e) {
-      throw new ConduitException(ErrorCode.TIMEOUT, "no reply within " + timeout.toMillis() + " ms",
-          new JsonObject().put("timeoutMs", timeout.toMillis()));
+      throw new ConduitException(ErrorCode.TIMEOUT, "no answer within " + wait.toMillis() + " ms",
+          new JsonObject().put("timeoutMs", wait.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConduitException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a reply");

@@ -35,7 +35,7 @@ public class ConduitException extends RuntimeException {
     this.details = body;
   }
 
-  /** The exception for an {@code ERROR} reply body; built on the client's I/O thread, so without a stack trace. */
+  /** The exception for an {@code ERROR} reply body; built on the client's event loop, so without a stack trace. */
   static ConduitException fromErrorBody(ErrorCode code, JsonObject body) {
     String message = body.getString("message", "the bridge answered ERROR without a message");
     return new ConduitException(code, message, body, null, false);

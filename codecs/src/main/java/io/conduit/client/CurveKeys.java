@@ -1,6 +1,7 @@
 package io.conduit.client;
 
-import org.zeromq.ZMQ;
+import io.conduit.codec.zmtp.Z85;
+import io.conduit.codec.zmtp.ZmtpSecurity;
 
 /**
  * CURVE keys for a client, each a 40-character Z85 string as written by {@code conduit keygen}:
@@ -9,10 +10,15 @@ import org.zeromq.ZMQ;
  */
 public record CurveKeys(String serverPublicKey, String clientPublicKey, String clientSecretKey) {
 
+  private static final int KEY_CHARS = 40;
+
   public CurveKeys {
     check("serverPublicKey", serverPublicKey);
     check("clientPublicKey", clientPublicKey);
     check("clientSecretKey", clientSecretKey);
+    if (!ZmtpSecurity.publicKeyOf(clientSecretKey).equals(clientPublicKey)) {
+      throw new IllegalArgumentException("clientPublicKey is not the public key of clientSecretKey");
+    }
   }
 
   /**
@@ -20,27 +26,25 @@ public record CurveKeys(String serverPublicKey, String clientPublicKey, String c
    * key (one without a list of client keys).
    */
   public static CurveKeys withNewClientKeys(String serverPublicKey) {
-    ZMQ.Curve.KeyPair pair = ZMQ.Curve.generateKeyPair();
-    return new CurveKeys(serverPublicKey, pair.publicKey, pair.secretKey);
+    String[] pair = ZmtpSecurity.newKeyPair();
+    return new CurveKeys(serverPublicKey, pair[0], pair[1]);
   }
 
-  void applyTo(ZMQ.Socket socket) {
-    socket.setCurveServerKey(ZMQ.Curve.z85Decode(serverPublicKey));
-    socket.setCurvePublicKey(ZMQ.Curve.z85Decode(clientPublicKey));
-    socket.setCurveSecretKey(ZMQ.Curve.z85Decode(clientSecretKey));
+  /** These keys as the codec's CURVE client security. */
+  ZmtpSecurity.CurveClient security() {
+    return new ZmtpSecurity.CurveClient(Z85.decode(serverPublicKey), Z85.decode(clientPublicKey),
+        Z85.decode(clientSecretKey));
   }
 
   private static void check(String name, String key) {
-    if (key == null || key.length() != ZMQ.Curve.KEY_SIZE_Z85) {
+    if (key == null || key.length() != KEY_CHARS) {
       throw new IllegalArgumentException(name + " must be a 40-character Z85 key, got "
           + (key == null ? "null" : key.length() + " characters"));
     }
     try {
-      if (ZMQ.Curve.z85Decode(key).length != ZMQ.Curve.KEY_SIZE) {
-        throw new IllegalArgumentException(name + " is not a valid Z85 key");
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(name + " is not a valid Z85 key", e);
+      Z85.decode(key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " is not a valid Z85 key: " + e.getMessage(), e);
     }
   }
 

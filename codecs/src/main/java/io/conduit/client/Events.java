@@ -3,61 +3,45 @@ package io.conduit.client;
 import io.conduit.codec.cbp.CbpException;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Headers;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
+import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The SUB side of a client: one SUB socket, opened on the first subscription, subscribed once per
- * address however many {@link Subscription}s share it. Confined to the I/O thread. ZeroMQ matches
- * topics by prefix, so a delivery whose address frame is not exactly a subscribed address is
- * dropped here.
- *
- * <p>A few percent of fresh JeroMQ connections stall in the handshake. The handshake timeout turns
- * that into a disconnect, but a JeroMQ SUB that reconnects this way never passes its subscriptions
- * on; so on a disconnect the SUB socket is replaced by a fresh one with the same subscriptions.
+ * The SUB side of a client: one connection to the bridge's XPUB, dialled on the first
+ * subscription, subscribed once per address however many {@link Subscription}s share it.
+ * Subscriptions travel as ZMTP 3.0 subscription messages ({@code 0x01 topic}, {@code 0x00 topic}),
+ * which every XPUB understands, and are sent again whenever the connection comes back, as a SUB
+ * socket does. ZeroMQ matches topics by prefix, so a delivery whose address frame is not exactly
+ * a subscribed address is dropped here. Confined to the client's event loop.
  */
-final class Events {
+final class Events implements Connection.Handler {
 
   private static final System.Logger LOG = System.getLogger(Events.class.getName());
-  private static final AtomicInteger MONITORS = new AtomicInteger();
-  private static final int BATCH = 1000;
 
-  private final ZContext context;
-  private final String endpoint;
-  private final CurveKeys curve;
+  private final Connection sub;
   private final Map<String, List<Subscription>> byAddress = new HashMap<>();
-  private ZMQ.Poller poller;
-  private ZMQ.Socket sub;
-  private ZMQ.Socket monitor;
-  private ZMQ.PollItem subItem;
-  private ZMQ.PollItem monitorItem;
 
-  Events(ZContext context, String endpoint, CurveKeys curve) {
-    this.context = context;
-    this.endpoint = endpoint;
-    this.curve = curve;
-  }
-
-  /** Registers the SUB socket in this poller once it exists; called once, on the I/O thread. */
-  void attach(ZMQ.Poller loopPoller) {
-    this.poller = loopPoller;
+  Events(Vertx vertx, NetClient net, SocketAddress address, ZmtpSecurity security) {
+    this.sub = new Connection(vertx, net, address, SocketType.SUB, security, this);
   }
 
   void add(Subscription s) {
-    if (sub == null) {
-      open();
+    if (!s.isActive()) {
+      return; // closed before it got here
     }
+    sub.start();
     List<Subscription> list = byAddress.computeIfAbsent(s.address(), a -> new ArrayList<>());
     if (list.isEmpty()) {
-      sub.subscribe(s.address().getBytes(StandardCharsets.UTF_8));
+      sub.send(subscription(true, s.address()));
     }
     list.add(s);
   }
@@ -66,47 +50,29 @@ final class Events {
     List<Subscription> list = byAddress.get(s.address());
     if (list != null && list.remove(s) && list.isEmpty()) {
       byAddress.remove(s.address());
-      sub.unsubscribe(s.address().getBytes(StandardCharsets.UTF_8));
+      sub.send(subscription(false, s.address()));
     }
   }
 
-  /** Delivers the messages waiting on the SUB socket (at most a batch) and heals a disconnected one. */
-  void receive() {
-    if (sub == null) {
-      return;
-    }
-    if (disconnected()) {
-      close();
-      open();
-      byAddress.keySet().forEach(a -> sub.subscribe(a.getBytes(StandardCharsets.UTF_8)));
-      return;
-    }
-    for (int n = 0; n < BATCH; n++) {
-      byte[] first = sub.recv(ZMQ.DONTWAIT);
-      if (first == null) {
-        return;
-      }
-      List<byte[]> frames = new ArrayList<>(3);
-      frames.add(first);
-      while (sub.hasReceiveMore()) {
-        frames.add(sub.recv());
-      }
-      deliver(frames);
-    }
+  void close() {
+    sub.close();
   }
 
-  private boolean disconnected() {
-    boolean disconnected = false;
-    ZMQ.Event event;
-    while ((event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
-      disconnected |= event.getEvent() == ZMQ.EVENT_DISCONNECTED;
-    }
-    return disconnected;
+  @Override
+  public void up() {
+    sub.batch(() -> byAddress.keySet().forEach(a -> sub.send(subscription(true, a))));
   }
 
-  private void deliver(List<byte[]> frames) {
-    if (frames.size() != 3) {
-      LOG.log(System.Logger.Level.WARNING, "dropped an event of " + frames.size() + " frames (expected 3)");
+  @Override
+  public void down(boolean wasUp) {
+    // the connection redials by itself; up() subscribes again
+  }
+
+  @Override
+  public void message(List<byte[]> frames, int frameCount, long size, boolean truncated) {
+    if (truncated || frames.size() != 3) {
+      LOG.log(System.Logger.Level.WARNING, "dropped an event of " + frameCount + " frames and " + size
+          + " bytes (expected 3 frames" + (truncated ? ", within " + Connection.MAX_MESSAGE_BYTES + " bytes" : "") + ")");
       return;
     }
     List<Subscription> list = byAddress.get(new String(frames.get(0), StandardCharsets.UTF_8));
@@ -131,33 +97,12 @@ final class Events {
     }
   }
 
-  private void open() {
-    sub = context.createSocket(SocketType.SUB);
-    sub.setLinger(0);
-    sub.setRcvHWM(100_000);
-    sub.setHandshakeIvl(ClientLoop.HANDSHAKE_MS);
-    if (curve != null) {
-      curve.applyTo(sub);
-    }
-    String monitorEndpoint = "inproc://conduit-events-monitor-" + MONITORS.incrementAndGet();
-    sub.monitor(monitorEndpoint, ZMQ.EVENT_DISCONNECTED);
-    monitor = context.createSocket(SocketType.PAIR);
-    monitor.connect(monitorEndpoint);
-    sub.connect(endpoint);
-    subItem = new ZMQ.PollItem(sub, ZMQ.Poller.POLLIN);
-    monitorItem = new ZMQ.PollItem(monitor, ZMQ.Poller.POLLIN);
-    poller.register(subItem);
-    poller.register(monitorItem);
-  }
-
-  void close() {
-    if (sub != null) {
-      poller.unregister(sub);
-      poller.unregister(monitor);
-      context.destroySocket(sub);
-      context.destroySocket(monitor);
-      sub = null;
-      monitor = null;
-    }
+  /** A ZMTP 3.0 subscription message: one frame, {@code 0x01} (subscribe) or {@code 0x00}, then the topic. */
+  private static byte[][] subscription(boolean subscribe, String address) {
+    byte[] topic = address.getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[topic.length + 1];
+    frame[0] = (byte) (subscribe ? 1 : 0);
+    System.arraycopy(topic, 0, frame, 1, topic.length);
+    return new byte[][] {frame};
   }
 }

@@ -1,8 +1,5 @@
 package io.conduit.client;
 
-import io.conduit.codec.ErrorCode;
-import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The requests the I/O thread has accepted and not yet answered, by id, with their deadlines.
- * Confined to the I/O thread. Deadlines are kept in one FIFO per timeout value: calls with the
- * same timeout expire in the order they were accepted, so no priority queue (and no removal from
- * one) is needed; answered calls are dropped lazily when they reach the head.
+ * The requests the client has accepted and not yet answered, by id, with their deadlines.
+ * Confined to the client's event loop. Deadlines are kept in one FIFO per timeout value: calls
+ * with the same timeout expire in the order they were accepted, so no priority queue (and no
+ * removal from one) is needed; answered calls are dropped lazily when they reach the head.
  */
 final class InFlight {
+
+  /** {@link #nextDeadline} when nothing is outstanding. */
+  static final long NONE = Long.MAX_VALUE;
 
   private final Map<Long, Call> byId = new HashMap<>();
   private final Map<Long, ArrayDeque<Call>> byTimeout = new HashMap<>();
@@ -54,49 +54,64 @@ final class InFlight {
     return byId.size();
   }
 
-  /** Fails every call whose deadline has passed with TIMEOUT. */
-  void expire(long now) {
+  /** Removes and returns every call whose deadline has passed. */
+  List<Call> expire(long now) {
+    List<Call> expired = null;
     for (ArrayDeque<Call> queue : byTimeout.values()) {
       Call head;
       while ((head = queue.peekFirst()) != null && (!contains(head) || head.deadlineNanos - now <= 0)) {
         queue.pollFirst();
         if (contains(head)) {
           remove(head.id);
-          head.future.completeExceptionally(ConduitException.local(ErrorCode.TIMEOUT, "no reply to "
-              + head.describe() + " within " + head.timeoutMs + " ms", new JsonObject().put("timeoutMs", head.timeoutMs)));
+          if (expired == null) {
+            expired = new ArrayList<>();
+          }
+          expired.add(head);
         }
       }
     }
     byTimeout.values().removeIf(ArrayDeque::isEmpty);
+    return expired == null ? List.of() : expired;
   }
 
-  /** Milliseconds until the next deadline (at least 1), or -1 when nothing is outstanding. */
-  long millisToNextDeadline(long now) {
-    long next = Long.MAX_VALUE;
+  /** The earliest deadline ({@link System#nanoTime()} scale) of an outstanding call, or {@link #NONE}. */
+  long nextDeadline() {
+    long next = NONE;
+    boolean found = false;
     for (ArrayDeque<Call> queue : byTimeout.values()) {
       for (Iterator<Call> it = queue.iterator(); it.hasNext(); ) {
         Call c = it.next();
         if (contains(c)) {
-          next = Math.min(next, c.deadlineNanos - now);
+          next = found && next - c.deadlineNanos < 0 ? next : c.deadlineNanos;
+          found = true;
           break;
         }
         it.remove();
       }
     }
-    if (next == Long.MAX_VALUE) {
-      return -1;
-    }
-    return Math.max(1, (next + 999_999) / 1_000_000);
+    return next;
   }
 
-  /** Fails every outstanding call and forgets them all. */
-  void failAll(ErrorCode code, String message) {
+  /** Removes and returns the calls that were sent (on a connection that is now gone). */
+  List<Call> removeSent() {
+    List<Call> gone = new ArrayList<>(sent);
+    for (Iterator<Call> it = byId.values().iterator(); it.hasNext(); ) {
+      Call c = it.next();
+      if (c.sent) {
+        it.remove();
+        gone.add(c);
+      }
+    }
+    sent = 0;
+    return gone;
+  }
+
+  /** Removes and returns every outstanding call. */
+  List<Call> removeAll() {
     List<Call> calls = new ArrayList<>(byId.values());
     byId.clear();
     byTimeout.clear();
     sent = 0;
-    for (Call c : calls) {
-      c.future.completeExceptionally(ConduitException.local(code, message, null));
-    }
+    return calls;
   }
 }

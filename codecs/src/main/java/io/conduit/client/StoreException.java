@@ -14,7 +14,7 @@ public abstract class StoreException extends RuntimeException {
   private final ErrorCode code;
 
   protected StoreException(int status, ErrorCode code, String message, Throwable cause) {
-    // Built on an event loop or I/O thread, where a stack trace says nothing about the caller.
+    // Built on an event loop, where a stack trace says nothing about the caller.
     super(message, cause, true, false);
     this.status = status;
     this.code = code;

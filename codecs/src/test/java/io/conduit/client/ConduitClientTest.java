@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -100,6 +101,40 @@ class ConduitClientTest {
     CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
     for (int i = 0; i < 1000; i++) {
       assertEquals(i, ((JsonObject) replies.get(i).get()).getInteger("i"));
+    }
+  }
+
+  @Test
+  void tenThousandPipelinedRequestsFromFourThreadsLoseNothing() throws Exception {
+    int threads = 4;
+    int each = 2_500;
+    List<List<CompletableFuture<Object>>> replies = new ArrayList<>();
+    List<Thread> senders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      List<CompletableFuture<Object>> mine = new ArrayList<>();
+      replies.add(mine);
+      int base = t * each;
+      senders.add(new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          mine.add(client.request("echo", base + i));
+        }
+      }));
+    }
+    senders.forEach(Thread::start);
+    for (Thread sender : senders) {
+      sender.join(20_000);
+    }
+    List<CompletableFuture<Object>> all = replies.stream().flatMap(List::stream).toList();
+    assertEquals(threads * each, all.size());
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(all.stream().filter(f -> !f.isDone()).count() + " requests got no reply");
+    }
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < each; i++) {
+        assertEquals(t * each + i, replies.get(t).get(i).get());
+      }
     }
   }
 

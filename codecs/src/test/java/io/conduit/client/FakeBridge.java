@@ -12,10 +12,8 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +23,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small CBP/1 server for client tests: a ROUTER and an XPUB on ephemeral loopback ports, served
  * by one thread. Addresses: {@code echo} replies with the request's body, content type and custom
  * headers; {@code fail} fails with RECIPIENT_FAILURE 42; {@code silent} never replies;
  * {@code deflate} replies with the body zlib-compressed; others get NO_HANDLERS. SEND and PUBLISH
- * are acknowledged and recorded.
+ * are acknowledged and recorded. JeroMQ serves it: the reference ZeroMQ implementation the client's
+ * own codec is checked against. With CURVE and a list of client keys, a ZAP handler admits only those.
  */
 final class FakeBridge implements AutoCloseable {
 
@@ -45,18 +45,28 @@ final class FakeBridge implements AutoCloseable {
   private final Map<String, CompletableFuture<Void>> subscribed = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> unsubscribed = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
-  private final Set<ByteBuffer> ignoredPeers = new HashSet<>();
-  private final Set<ByteBuffer> servedPeers = new HashSet<>();
-  private final int peersToIgnore;
+  private final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
+  private final AtomicInteger silentRequests = new AtomicInteger();
+  private final Set<String> admittedKeys;
+  private final ZMQ.Socket zap;
   private final Thread thread;
   private volatile boolean stopping;
 
-  private FakeBridge(int peersToIgnore, ZMQ.Curve.KeyPair serverKeys) {
-    this.peersToIgnore = peersToIgnore;
+  private FakeBridge(ZMQ.Curve.KeyPair serverKeys, Set<String> admittedKeys) {
+    this.admittedKeys = admittedKeys;
+    if (admittedKeys != null) {
+      zap = context.createSocket(SocketType.REP);
+      zap.bind("inproc://zeromq.zap.01");
+    } else {
+      zap = null;
+    }
     router = context.createSocket(SocketType.ROUTER);
     xpub = context.createSocket(SocketType.XPUB);
     for (ZMQ.Socket s : List.of(router, xpub)) {
       s.setLinger(0);
+      // A ROUTER drops replies beyond its high-water mark; the client's window alone bounds them here.
+      s.setSndHWM(0);
+      s.setRcvHWM(0);
       if (serverKeys != null) {
         s.setCurveServer(true);
         s.setCurveSecretKey(ZMQ.Curve.z85Decode(serverKeys.secretKey));
@@ -69,16 +79,17 @@ final class FakeBridge implements AutoCloseable {
   }
 
   static FakeBridge start() {
-    return new FakeBridge(0, null);
+    return new FakeBridge(null, null);
   }
 
-  /** A bridge that never answers the first {@code n} client sockets it hears from, like a stalled connection. */
-  static FakeBridge ignoringFirstSockets(int n) {
-    return new FakeBridge(n, null);
-  }
-
+  /** A CURVE bridge that admits any client knowing its public key. */
   static FakeBridge withCurve(ZMQ.Curve.KeyPair serverKeys) {
-    return new FakeBridge(0, serverKeys);
+    return new FakeBridge(serverKeys, null);
+  }
+
+  /** A CURVE bridge that admits only clients with these public keys (Z85). */
+  static FakeBridge withCurve(ZMQ.Curve.KeyPair serverKeys, Set<String> admittedKeys) {
+    return new FakeBridge(serverKeys, Set.copyOf(admittedKeys));
   }
 
   String endpoint() {
@@ -106,6 +117,17 @@ final class FakeBridge implements AutoCloseable {
     return unsubscribed.computeIfAbsent(topic, t -> new CompletableFuture<>());
   }
 
+  /** Requests to {@code silent} received (and never answered). */
+  int silentRequests() {
+    return silentRequests.get();
+  }
+
+  /** How many subscribe messages for exactly this topic the XPUB has passed on. */
+  int subscriptions(String topic) {
+    AtomicInteger n = subscriptions.get(topic);
+    return n == null ? 0 : n.get();
+  }
+
   /** Publishes an event (address, headers JSON, body) on the XPUB, from the server thread. */
   void publish(String address, String headersJson, byte[] body) {
     toPublish.add(new byte[][] {address.getBytes(StandardCharsets.UTF_8),
@@ -113,20 +135,27 @@ final class FakeBridge implements AutoCloseable {
   }
 
   private void serve() {
-    try (ZMQ.Poller poller = context.createPoller(2)) {
-      ZMQ.PollItem requests = new ZMQ.PollItem(router, ZMQ.Poller.POLLIN);
-      ZMQ.PollItem subscriptions = new ZMQ.PollItem(xpub, ZMQ.Poller.POLLIN);
-      poller.register(requests);
-      poller.register(subscriptions);
+    try (ZMQ.Poller poller = context.createPoller(3)) {
+      poller.register(new ZMQ.PollItem(router, ZMQ.Poller.POLLIN));
+      poller.register(new ZMQ.PollItem(xpub, ZMQ.Poller.POLLIN));
+      if (zap != null) {
+        poller.register(new ZMQ.PollItem(zap, ZMQ.Poller.POLLIN));
+      }
       while (!stopping) {
         poller.poll(10);
         List<byte[]> frames;
+        while (zap != null && (frames = receive(zap)) != null) {
+          authenticate(frames);
+        }
         while ((frames = receive(router)) != null) {
           handle(frames);
         }
         while ((frames = receive(xpub)) != null) {
           byte[] f = frames.get(0);
           String topic = new String(f, 1, f.length - 1, StandardCharsets.UTF_8);
+          if (f[0] == 1) {
+            subscriptions.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+          }
           (f[0] == 1 ? subscribed(topic) : unsubscribed(topic)).complete(null);
         }
         byte[][] event;
@@ -137,14 +166,17 @@ final class FakeBridge implements AutoCloseable {
     }
   }
 
+  /** A ZAP request (RFC 27): version, id, domain, address, identity, mechanism, then the client's key. */
+  private void authenticate(List<byte[]> request) {
+    String key = request.size() > 6 ? ZMQ.Curve.z85Encode(request.get(6)) : "";
+    boolean admitted = admittedKeys.contains(key);
+    send(zap, List.of("1.0".getBytes(StandardCharsets.US_ASCII), request.get(1),
+        (admitted ? "200" : "400").getBytes(StandardCharsets.US_ASCII),
+        (admitted ? "OK" : "client key not allowed").getBytes(StandardCharsets.US_ASCII), new byte[0], new byte[0]));
+  }
+
   private void handle(List<byte[]> frames) {
     byte[] identity = frames.remove(0);
-    ByteBuffer peer = ByteBuffer.wrap(identity);
-    if (!servedPeers.contains(peer) && (ignoredPeers.contains(peer) || ignoredPeers.size() < peersToIgnore)) {
-      ignoredPeers.add(peer);
-      return;
-    }
-    servedPeers.add(peer);
     CbpRequest request;
     try {
       request = CbpFrames.parseRequest(frames);
@@ -180,8 +212,7 @@ final class FakeBridge implements AutoCloseable {
       }
       case "fail" -> reply(identity, CbpFrames.error(request.id(), ErrorCode.RECIPIENT_FAILURE, "boom",
           new JsonObject().put("failureCode", 42)));
-      case "silent" -> {
-      }
+      case "silent" -> silentRequests.incrementAndGet();
       default -> reply(identity, CbpFrames.error(request.id(), ErrorCode.NO_HANDLERS,
           "no consumer for '" + request.address() + "'", null));
     }

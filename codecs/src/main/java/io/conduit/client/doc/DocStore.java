@@ -46,7 +46,7 @@ import java.util.function.Function;
  * (a write's document version, which counts writes) or fails with a {@link DocStoreException} whose
  * {@link DocStoreException#status() status} says why: 400 a malformed request or wrong type, 404 a
  * missing key or index, 409 a lock conflict or nothing to undo, 503/504 no store or no reply. Stages
- * complete on a Vert.x event loop or on the bridge client's I/O thread: do not block in callbacks.
+ * complete on a Vert.x event loop (the bridge client's, through the bridge): do not block in callbacks.
  *
  * <p><b>Locking.</b> {@link #lock} takes the store's lock for a lease and returns a {@link Lock};
  * requests made through {@link Lock#store()} carry its token, and everyone else's requests wait

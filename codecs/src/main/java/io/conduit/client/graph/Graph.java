@@ -28,7 +28,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Filters are objects of {@code field__lookup: value} (lookups exact, iexact, contains, icontains,
  * in, gt, gte, lt, lte, startswith, istartswith, endswith, iendswith, isnull, neq; {@code _id} is the
  * id). Every method returns at once; the stage fails with a {@link GraphStoreException} whose status
- * says why. Stages complete on an event loop, the bridge client's I/O thread or the embedded graph's
+ * says why. Stages complete on an event loop (the bridge client's) or on the embedded graph's
  * thread: do not block in callbacks. A Graph is immutable and thread-safe and owns nothing to close.
  */
 public interface Graph {

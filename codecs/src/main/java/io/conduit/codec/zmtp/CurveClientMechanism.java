@@ -49,7 +49,15 @@ final class CurveClientMechanism implements Mechanism {
         ready(command);
         return true;
       }
-      case "ERROR" -> throw Handshakes.peerError(command);
+      case "ERROR" -> {
+        ZmtpException e = Handshakes.peerError(command);
+        if (serverTransient == null) {
+          // The answer to HELLO: the server could not open it, so it is not the key's owner.
+          throw new ZmtpException(ZmtpException.Reason.CRYPTO, "the server answered HELLO with ERROR ("
+              + e.getMessage() + "): it does not hold the secret key of the server key this client uses");
+        }
+        throw e;
+      }
       default -> throw new ZmtpException(ZmtpException.Reason.MALFORMED, "unexpected " + command.name()
           + " during a CURVE handshake");
     }
