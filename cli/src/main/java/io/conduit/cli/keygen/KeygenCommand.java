@@ -1,7 +1,7 @@
 package io.conduit.cli.keygen;
 
 import io.conduit.cli.CliFailure;
-import org.zeromq.ZMQ;
+import io.conduit.codec.zmtp.ZmtpSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,11 +53,11 @@ public final class KeygenCommand implements Callable<Integer> {
       }
     }
     Files.createDirectories(out);
-    ZMQ.Curve.KeyPair pair = ZMQ.Curve.generateKeyPair();
-    writeSecret(secretFile, pair.secretKey);
-    Files.writeString(publicFile, pair.publicKey + "\n", StandardCharsets.US_ASCII);
+    String[] pair = ZmtpSecurity.newKeyPair();
+    writeSecret(secretFile, pair[1]);
+    Files.writeString(publicFile, pair[0] + "\n", StandardCharsets.US_ASCII);
     var stdout = spec.commandLine().getOut();
-    stdout.println("wrote " + publicFile + " (public key " + pair.publicKey + ")");
+    stdout.println("wrote " + publicFile + " (public key " + pair[0] + ")");
     stdout.println("wrote " + secretFile + " (secret key, mode 0600)");
     stdout.flush();
     return 0;
