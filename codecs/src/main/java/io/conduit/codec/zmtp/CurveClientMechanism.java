@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
 
 /** The client side of CurveZMQ (RFC 26): HELLO, then INITIATE with a vouch for the WELCOME, then READY. */
-final class CurveClientMechanism implements Mechanism {
+final class CurveClientMechanism extends CurveMechanism {
 
   private final ZmtpSecurity.CurveClient keys;
   private final SocketType ownType;
@@ -13,8 +13,6 @@ final class CurveClientMechanism implements Mechanism {
   private final byte[] transientPublic;
   private final byte[] transientSecret;
   private byte[] serverTransient;
-  private Metadata peer;
-  private CurveTraffic traffic;
 
   CurveClientMechanism(ZmtpSecurity.CurveClient keys, SocketType ownType, Metadata own) {
     this.keys = keys;
@@ -23,11 +21,6 @@ final class CurveClientMechanism implements Mechanism {
     byte[][] pair = CurveBox.keyPair();
     transientPublic = pair[0];
     transientSecret = pair[1];
-  }
-
-  @Override
-  public String name() {
-    return "CURVE";
   }
 
   @Override
@@ -75,10 +68,10 @@ final class CurveClientMechanism implements Mechanism {
     byte[] cookie = Arrays.copyOfRange(plain, 32, 128);
     byte[] vouchNonce = CurveBox.random(16);
     byte[] vouch = CurveBox.seal(CurveBox.shared(serverTransient, keys.secretKey()), CurveBox.nonce("VOUCH---", vouchNonce),
-        CurveServerMechanism.concat(transientPublic, keys.serverKey()));
+        concat(transientPublic, keys.serverKey()));
     byte[] session = CurveBox.shared(serverTransient, transientSecret);
     byte[] box = CurveBox.seal(session, CurveBox.nonce("CurveZMQINITIATE", 2),
-        CurveServerMechanism.concat(keys.publicKey(), vouchNonce, vouch, own.encode()));
+        concat(keys.publicKey(), vouchNonce, vouch, own.encode()));
     Frames.append(out, Frames.COMMAND, Command.body("INITIATE", cookie, CurveBox.shortNonce(2), box));
   }
 
@@ -99,27 +92,7 @@ final class CurveClientMechanism implements Mechanism {
   }
 
   @Override
-  public Metadata peerMetadata() {
-    return peer;
-  }
-
-  @Override
   public byte[] peerKey() {
     return keys.serverKey();
-  }
-
-  @Override
-  public boolean encrypts() {
-    return true;
-  }
-
-  @Override
-  public void encode(Buffer out, int flags, byte[] body, int offset, int length) {
-    traffic.encode(out, flags, body, offset, length);
-  }
-
-  @Override
-  public Frame decode(int wireFlags, byte[] wireBody) throws ZmtpException {
-    return traffic.decode(wireBody);
   }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * the ZAP status code "400" (RFC 27), as libzmq's and JeroMQ's servers send it: their clients
  * report exactly that reason as an authentication failure, and any other text as a protocol error.
  */
-final class CurveServerMechanism implements Mechanism {
+final class CurveServerMechanism extends CurveMechanism {
 
   private static final int HELLO_DATA = 2 + 72 + 32 + 8 + 80;
   private static final int COOKIE = 16 + 80;
@@ -27,19 +27,12 @@ final class CurveServerMechanism implements Mechanism {
   private byte[] serverTransientSecret;
   private byte[] cookieKey;
   private long peerNonce;
-  private Metadata peer;
   private byte[] clientKey;
-  private CurveTraffic traffic;
 
   CurveServerMechanism(ZmtpSecurity.CurveServer keys, SocketType ownType, Metadata own) {
     this.keys = keys;
     this.ownType = ownType;
     this.own = own;
-  }
-
-  @Override
-  public String name() {
-    return "CURVE";
   }
 
   @Override
@@ -137,41 +130,7 @@ final class CurveServerMechanism implements Mechanism {
   }
 
   @Override
-  public Metadata peerMetadata() {
-    return peer;
-  }
-
-  @Override
   public byte[] peerKey() {
     return clientKey;
-  }
-
-  @Override
-  public boolean encrypts() {
-    return true;
-  }
-
-  @Override
-  public void encode(Buffer out, int flags, byte[] body, int offset, int length) {
-    traffic.encode(out, flags, body, offset, length);
-  }
-
-  @Override
-  public Frame decode(int wireFlags, byte[] wireBody) throws ZmtpException {
-    return traffic.decode(wireBody);
-  }
-
-  static byte[] concat(byte[]... parts) {
-    int n = 0;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    byte[] all = new byte[n];
-    int at = 0;
-    for (byte[] p : parts) {
-      System.arraycopy(p, 0, all, at, p.length);
-      at += p.length;
-    }
-    return all;
   }
 }
