@@ -7,6 +7,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,10 +20,15 @@ import java.util.concurrent.TimeUnit;
  * stage's name; so does taking longer than the pipeline's {@code stageTimeoutMs} (504).
  *
  * <p>A message that does not come from a pipeline (a direct request to the stage's address) is
- * answered like a service request, with the output as the reply.
+ * answered like a service request, with the output as the reply. An instance that is undeployed
+ * while it still works on jobs (a Future not yet complete) fails them at once with 503, so their
+ * requesters need not wait for the pipeline's timeout; a subclass that overrides {@link #stop()}
+ * calls {@code super.stop()}.
  */
 public abstract class StageVerticle extends VerticleBase {
 
+  /** Jobs whose output is still a pending Future, with their timeout timers; removing one claims its outcome. */
+  private final Map<PipelineJob, Long> working = new ConcurrentHashMap<>();
   private EventBus bus;
 
   @Override
@@ -32,6 +39,16 @@ public abstract class StageVerticle extends VerticleBase {
     }
     bus = vertx.eventBus();
     return bus.consumer(address, this::handle).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    for (PipelineJob job : working.keySet()) {
+      if (working.remove(job) != null) {
+        job.fail(bus, ErrorCode.UNAVAILABLE.status(), "the stage stopped before it finished the job");
+      }
+    }
+    return Future.succeededFuture();
   }
 
   /**
@@ -55,9 +72,15 @@ public abstract class StageVerticle extends VerticleBase {
       return;
     }
     if (output instanceof Future<?> future && !future.isComplete()) {
-      long timer = vertx.setTimer(job.stageTimeoutMs(), t -> timedOut(message, job));
+      working.put(job, vertx.setTimer(job.stageTimeoutMs(), t -> {
+        if (working.remove(job) != null) {
+          timedOut(message, job);
+        }
+      }));
       future.onComplete(done -> {
-        if (vertx.cancelTimer(timer)) {
+        Long timer = working.remove(job);
+        if (timer != null) {
+          vertx.cancelTimer(timer);
           passOrFail(job, done.succeeded(), done.result(), done.cause());
         }
       });

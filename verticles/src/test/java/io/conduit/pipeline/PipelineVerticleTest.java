@@ -276,4 +276,24 @@ class PipelineVerticleTest {
     assertEquals(400, e.failureCode());
     assertEquals("cannot handle 'poison'", e.getMessage());
   }
+
+  @Test
+  void aStageUndeployedWhileHoldingAJobFailsItAtOnceNamed(Vertx vertx) throws Exception {
+    String stage = await(vertx.deployVerticle(new TestStages.Hold(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("address", "held").put("holdMs", 20_000))));
+    JsonObject config = new JsonObject().put("name", "held").put("stages", new JsonArray()
+        .add(new JsonObject().put("name", "holder").put("address", "held")));
+    await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
+    TestStages.Hold.reset();
+    Future<Message<Object>> job = vertx.eventBus().request("pipeline.held", "job");
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); TestStages.Hold.CURRENT.get() < 1; ) {
+      assertTrue(System.nanoTime() < deadline, "the stage never got the job");
+      Thread.sleep(5);
+    }
+    await(vertx.undeploy(stage));
+    ReplyException e = assertInstanceOf(ReplyException.class,
+        assertThrows(ExecutionException.class, () -> await(job)).getCause());
+    assertEquals(503, e.failureCode());
+    assertEquals("stage 1 (holder) failed: the stage stopped before it finished the job", e.getMessage());
+  }
 }
