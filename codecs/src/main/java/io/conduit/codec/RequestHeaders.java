@@ -6,7 +6,18 @@ public final class RequestHeaders {
   /** The requester's timeout in milliseconds: a service stops working for it after that (e.g. a lock wait). */
   public static final String TIMEOUT_MS = "conduit-timeout-ms";
 
+  /**
+   * The prefix of the headers a pipeline sets to route a job from stage to stage. Only Conduit
+   * sets them: an ingress (the bridge) drops any a client sends, so no client can redirect a stage.
+   */
+  public static final String PIPELINE_PREFIX = "conduit-pipeline-";
+
   private RequestHeaders() {
+  }
+
+  /** True for a header only Conduit itself may set (event-bus header names are case-insensitive). */
+  public static boolean internal(String name) {
+    return name.regionMatches(true, 0, PIPELINE_PREFIX, 0, PIPELINE_PREFIX.length());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.conduit.bridge;
 
 import io.conduit.codec.ConduitVersion;
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.CbpException;
 import io.conduit.codec.cbp.CbpFrames;
@@ -86,7 +87,7 @@ final class RequestHandler {
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
     request.headers().forEach((k, v) -> {
-      if (!Headers.reserved(k)) {
+      if (!Headers.reserved(k) && !RequestHeaders.internal(k)) {
         delivery.addHeader(k, v);
       }
     });

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures a 3-stage pipeline on the event bus alone (no bridge, one JVM): {@code jobs} 100-byte
- * string jobs streamed with {@code window} outstanding through stages that each prefix a word,
- * against the same load on a one-hop echo consumer. Prints each run and the medians of three.
+ * string jobs streamed with {@code window} outstanding through stages that each prefix a word and
+ * pass the job on ({@link PipelineJob#pass}), against the same load on a one-hop echo consumer. Prints each run and the medians of three.
  *
  * <pre>java -cp cli/target/conduit.jar io.conduit.pipeline.PipelineBenchmark [jobs] [window] [entry instances]</pre>
  */
@@ -34,7 +34,7 @@ public final class PipelineBenchmark {
       JsonArray stages = new JsonArray();
       for (String word : List.of("step1", "step2", "last")) {
         String address = "bench." + word;
-        vertx.eventBus().<String>consumer(address, m -> m.reply(word + " " + m.body()));
+        vertx.eventBus().<String>consumer(address, m -> PipelineJob.of(m).pass(vertx.eventBus(), word + " " + m.body()));
         stages.add(new JsonObject().put("name", word).put("address", address));
       }
       vertx.eventBus().consumer("bench.echo", m -> m.reply(m.body()));

@@ -17,7 +17,8 @@ import java.util.List;
  * @param name           the pipeline's name; its entry address is {@code pipeline.<name>}
  * @param stages         the stages in order
  * @param maxInFlight    jobs this entry instance admits at once; beyond it a job is refused with 429
- * @param stageTimeoutMs how long one stage may take with one job
+ * @param stageTimeoutMs how long one stage may work on one job; a job whose outcome has not come
+ *                       back within (stages + 1) times this fails too
  */
 public record PipelineOptions(String name, List<Stage> stages, int maxInFlight, long stageTimeoutMs) {
 
@@ -76,6 +77,9 @@ public record PipelineOptions(String name, List<Stage> stages, int maxInFlight, 
       if (!(list.getValue(i) instanceof JsonObject stage) || !(stage.getValue("address") instanceof String address)
           || address.isBlank()) {
         throw new IllegalArgumentException(where + "stages[" + i + "] must be an object with a non-empty 'address'");
+      }
+      if (address.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException(where + "stages[" + i + "].address must be one line");
       }
       stages.add(new Stage(i + 1, stage.getString("name", address), address));
     }

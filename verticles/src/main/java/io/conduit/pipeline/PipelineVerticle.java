@@ -1,31 +1,40 @@
 package io.conduit.pipeline;
 
 import io.conduit.codec.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The entry of a pipeline, on {@code pipeline.<name>}: sends each job through the stages in
- * order (each stage's reply body is the next stage's job; the request's headers go to every stage)
- * and replies to the original requester with the last stage's reply. Jobs run concurrently and
- * finish in any order; each gets exactly one reply.
+ * The entry of a pipeline, on {@code pipeline.<name>}: admits a job, sends it to the first stage,
+ * and answers the requester when the job's outcome comes back. The job does not return here
+ * between stages: each stage sends its output straight to the next one ({@link PipelineJob}), with
+ * the route, the job's id and the requester's headers in the message's headers; the last stage
+ * (or a stage that fails) sends the outcome to this instance's results address,
+ * {@code pipeline.<name>.results.<id>}, a cluster-wide consumer, so stages on any node reach it.
+ * Jobs run concurrently and finish in any order; each gets exactly one reply.
  *
  * <p>At most {@code maxInFlight} jobs are admitted at once; a job beyond that is refused at once
  * with 429 (the bridge answers {@code OVERLOADED}), so memory stays bounded whatever the callers
  * send. A failing stage ends the job with an error that names it: {@code stage 2 (step2) failed:
- * ...}, keeping the stage's own code (a stage without consumers is 503, a stage that does not
- * answer in {@code stageTimeoutMs} is 504).
+ * ...}, keeping the stage's own code (a stage without consumers is 503, a stage that works on a
+ * job longer than {@code stageTimeoutMs} is 504). A job whose outcome has not come back within
+ * (stages + 1) × {@code stageTimeoutMs} (a stage's node left, a stage is blocked or does not pass
+ * jobs on) fails with 504 naming the pipeline.
  *
  * <p>Config: {@link PipelineOptions}. Meters (global registry, tag {@code pipeline}):
  * {@code conduit.pipeline.jobs} (timer of completed jobs), {@code conduit.pipeline.failed},
@@ -33,14 +42,24 @@ import java.util.concurrent.TimeUnit;
  */
 public class PipelineVerticle extends VerticleBase {
 
+  private static final SecureRandom IDS = new SecureRandom();
+
+  /** Admitted jobs by number, oldest first, so the expired ones are found at the head. */
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
   private PipelineOptions options;
   private List<PipelineOptions.Stage> stages;
-  private DeliveryOptions[] deliveries;
   private EventBus bus;
-  private int inFlight;
+  private String route;
+  private String jobPrefix;
+  private long jobTimeoutMs;
+  private long lastJob;
+  private long sweeper;
   private Timer jobs;
   private Counter failed;
   private Counter rejected;
+
+  private record Pending(Message<Object> job, long since) {
+  }
 
   @Override
   public Future<?> start() {
@@ -51,82 +70,120 @@ public class PipelineVerticle extends VerticleBase {
     }
     stages = options.stages();
     bus = vertx.eventBus();
+    byte[] random = new byte[8];
+    IDS.nextBytes(random);
+    String id = HexFormat.of().formatHex(random);
+    String results = options.address() + ".results." + id;
+    jobPrefix = id + ".";
+    route = Route.encode(options.stageTimeoutMs(), results,
+        stages.stream().map(PipelineOptions.Stage::address).toList());
+    jobTimeoutMs = (stages.size() + 1L) * options.stageTimeoutMs();
     String tag = options.name();
     jobs = Timer.builder("conduit.pipeline.jobs").tag("pipeline", tag).publishPercentiles(0.5, 0.99)
         .register(Metrics.globalRegistry);
     failed = Counter.builder("conduit.pipeline.failed").tag("pipeline", tag).register(Metrics.globalRegistry);
     rejected = Counter.builder("conduit.pipeline.rejected").tag("pipeline", tag).register(Metrics.globalRegistry);
-    return bus.consumer(options.address(), this::admit).completion();
+    sweeper = vertx.setPeriodic(Math.max(5, Math.min(1000, jobTimeoutMs / 20)), t -> expire());
+    // results first: a job admitted before its results consumer is known cluster-wide could be lost
+    return bus.consumer(results, this::finish).completion()
+        .compose(v -> bus.consumer(options.address(), this::admit).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
+    List<Pending> left = new ArrayList<>(pending.values());
+    pending.clear();
+    for (Pending p : left) {
+      p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
+    }
+    return Future.succeededFuture();
   }
 
   private void admit(Message<Object> job) {
-    if (inFlight >= options.maxInFlight()) {
+    if (pending.size() >= options.maxInFlight()) {
       rejected.increment();
-      job.fail(ErrorCode.OVERLOADED.status(), "pipeline '" + options.name() + "' has " + inFlight
+      job.fail(ErrorCode.OVERLOADED.status(), "pipeline '" + options.name() + "' has " + pending.size()
           + " jobs in flight, its limit (maxInFlight); retry later");
       return;
     }
-    inFlight++;
-    long start = System.nanoTime();
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.stageTimeoutMs());
-    if (!job.headers().isEmpty()) {
-      delivery.setHeaders(copy(job.headers()));
-    }
-    run(0, job.body(), delivery).onComplete(done -> {
-      inFlight--;
-      jobs.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      if (done.succeeded()) {
-        Message<Object> last = done.result();
-        job.reply(last.body(), new DeliveryOptions().setHeaders(last.headers()));
-      } else {
-        failed.increment();
-        fail(job, done.cause());
+    long number = ++lastJob;
+    pending.put(number, new Pending(job, System.nanoTime()));
+    // the received headers are this message's own copy: the requester's headers travel with the job
+    MultiMap headers = job.headers().set(PipelineJob.ROUTE_KEY, route)
+        .set(PipelineJob.JOB_KEY, jobPrefix + number).set(PipelineJob.STAGE_KEY, "1");
+    PipelineOptions.Stage first = stages.get(0);
+    bus.sender(first.address(), new DeliveryOptions().setHeaders(headers)).write(job.body())
+        .onFailure(e -> end(number, first, PipelineJob.unreachableStatus(e), PipelineJob.unreachable(first.address(), e)));
+  }
+
+  /** A job's outcome, from its last stage or from the stage that failed it. */
+  private void finish(Message<Object> outcome) {
+    MultiMap headers = outcome.headers();
+    long number = number(headers.get(PipelineJob.JOB_KEY));
+    String failure = headers.get(PipelineJob.FAILURE_KEY);
+    if (failure == null) {
+      Pending p = pending.remove(number);
+      if (p != null) {
+        jobs.record(System.nanoTime() - p.since, TimeUnit.NANOSECONDS);
+        p.job.reply(outcome.body());
       }
-    });
-  }
-
-  /** Sends {@code body} to stage {@code index} and on through the rest; completes with the last reply. */
-  private Future<Message<Object>> run(int index, Object body, DeliveryOptions delivery) {
-    PipelineOptions.Stage stage = stages.get(index);
-    Future<Message<Object>> reply = bus.<Object>request(stage.address(), body, delivery)
-        .recover(e -> Future.failedFuture(new StageFailure(stage, e)));
-    if (index == stages.size() - 1) {
-      return reply;
-    }
-    return reply.compose(m -> run(index + 1, m.body(), delivery));
-  }
-
-  private void fail(Message<Object> job, Throwable cause) {
-    if (!(cause instanceof StageFailure failure)) {
-      job.fail(ErrorCode.INTERNAL.status(), "pipeline '" + options.name() + "' failed: " + cause.getMessage());
       return;
     }
-    PipelineOptions.Stage stage = failure.stage;
-    if (failure.getCause() instanceof ReplyException rex) {
-      switch (rex.failureType()) {
-        case RECIPIENT_FAILURE -> job.fail(rex.failureCode(), stage.failed() + rex.getMessage());
-        case NO_HANDLERS -> job.fail(ErrorCode.UNAVAILABLE.status(), stage.failed()
-            + "no consumer is registered for '" + stage.address() + "'");
-        case TIMEOUT -> job.fail(ErrorCode.TIMEOUT.status(), stage.failed() + "no reply from '"
-            + stage.address() + "' within " + options.stageTimeoutMs() + " ms");
-        default -> job.fail(ErrorCode.INTERNAL.status(), stage.failed() + rex.getMessage());
-      }
-    } else {
-      job.fail(ErrorCode.INTERNAL.status(), stage.failed() + failure.getCause().getMessage());
+    int stage = parse(headers.get(PipelineJob.STAGE_KEY), 0);
+    if (stage >= 1 && stage <= stages.size()) {
+      end(number, stages.get(stage - 1), parse(failure, ErrorCode.INTERNAL.status()), String.valueOf(outcome.body()));
     }
   }
 
-  private static MultiMap copy(MultiMap headers) {
-    return MultiMap.caseInsensitiveMultiMap().addAll(headers);
+  /** Fails job {@code number}, unless it has already ended, naming the stage. */
+  private void end(long number, PipelineOptions.Stage stage, int status, String reason) {
+    Pending p = pending.remove(number);
+    if (p != null) {
+      jobs.record(System.nanoTime() - p.since, TimeUnit.NANOSECONDS);
+      failed.increment();
+      p.job.fail(status, stage.failed() + reason);
+    }
   }
 
-  /** A stage's failure, remembering which stage. */
-  private static final class StageFailure extends RuntimeException {
-    private final transient PipelineOptions.Stage stage;
+  /** Fails the jobs whose outcome is overdue: no stage reported, so no stage can be named. */
+  private void expire() {
+    long now = System.nanoTime();
+    long limit = TimeUnit.MILLISECONDS.toNanos(jobTimeoutMs);
+    List<Pending> overdue = new ArrayList<>();
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (now - p.since < limit) {
+        break;
+      }
+      it.remove();
+      overdue.add(p);
+    }
+    for (Pending p : overdue) {
+      failed.increment();
+      p.job.fail(ErrorCode.TIMEOUT.status(), "pipeline '" + options.name() + "' got no result within "
+          + jobTimeoutMs + " ms: a stage neither passed the job on nor failed it (its node left, it is blocked, "
+          + "or it replies instead of passing jobs on)");
+    }
+  }
 
-    StageFailure(PipelineOptions.Stage stage, Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
-      this.stage = stage;
+  /** The number in a job id of this instance ({@code <id>.<number>}), or -1. */
+  private long number(String job) {
+    if (job == null || !job.startsWith(jobPrefix)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(job, jobPrefix.length(), job.length(), 10);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static int parse(String text, int otherwise) {
+    try {
+      return text == null ? otherwise : Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return otherwise;
     }
   }
 }

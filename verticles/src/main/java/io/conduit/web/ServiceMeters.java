@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.pipeline.PipelineJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Per-address request meters for every service on this node, whatever it is built on: an inbound
  * event-bus interceptor starts a clock when a request (a message with a reply address) is
  * delivered to a consumer here, and an outbound interceptor stops it when the reply to that reply
- * address leaves; a {@code fail(status, text)} reply counts as an error with its code. Meters go to
+ * address leaves; a {@code fail(status, text)} reply counts as an error with its code. A pipeline
+ * job at a stage ({@link PipelineJob}: delivered without a reply address, passed on instead of
+ * answered) counts the same way, from its delivery to the stage until the job leaves it, and as an
+ * error when the stage ends it with a failure. Meters go to
  * Micrometer's global registry ({@code conduit.service.requests} timer and
  * {@code conduit.service.errors} counter, tagged {@code address}, {@code node}); the console's
  * rate and p50/p99 come from a {@link LatencyWindow} per address.
@@ -40,6 +45,8 @@ final class ServiceMeters {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final Map<String, AddressMeters> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  /** Pipeline jobs at a stage on this node, by job id. */
+  private final Map<String, Pending> hops = new ConcurrentHashMap<>();
   private final LongAdder abandoned = new LongAdder();
 
   private record Pending(AddressMeters meters, long startNanos) {
@@ -61,6 +68,11 @@ final class ServiceMeters {
     String reply = m.replyAddress();
     if (reply != null && measured(m.address()) && pending.size() < MAX_PENDING) {
       pending.put(reply, new Pending(meters(m.address()), System.nanoTime()));
+    } else if (reply == null && ctx.send() && hops.size() < MAX_PENDING) {
+      String job = PipelineJob.idAtStage(m);
+      if (job != null && measured(m.address())) {
+        hops.put(job, new Pending(meters(m.address()), System.nanoTime()));
+      }
     }
     ctx.next();
   }
@@ -74,7 +86,24 @@ final class ServiceMeters {
         p.meters.record(now, now - p.startNanos, failure);
       }
     }
+    if (!hops.isEmpty() && ctx.send() && ctx.message().replyAddress() == null) {
+      String job = PipelineJob.id(ctx.message());
+      Pending p = job == null ? null : hops.remove(job);
+      if (p != null) {
+        long now = System.nanoTime();
+        String status = PipelineJob.failure(ctx.message());
+        p.meters.record(now, now - p.startNanos, status == null ? null : failureCode(status));
+      }
+    }
     ctx.next();
+  }
+
+  private static ErrorCode failureCode(String status) {
+    try {
+      return ErrorCode.forStatus(Integer.parseInt(status));
+    } catch (NumberFormatException e) {
+      return ErrorCode.INTERNAL;
+    }
   }
 
   private static ErrorCode code(ReplyException e) {
@@ -95,11 +124,13 @@ final class ServiceMeters {
   }
 
   void sweep(long nowNanos) {
-    Iterator<Pending> it = pending.values().iterator();
-    while (it.hasNext()) {
-      if (nowNanos - it.next().startNanos > ABANDON_NANOS) {
-        it.remove();
-        abandoned.increment();
+    for (Map<String, Pending> table : List.of(pending, hops)) {
+      Iterator<Pending> it = table.values().iterator();
+      while (it.hasNext()) {
+        if (nowNanos - it.next().startNanos > ABANDON_NANOS) {
+          it.remove();
+          abandoned.increment();
+        }
       }
     }
   }

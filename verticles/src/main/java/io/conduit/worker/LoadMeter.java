@@ -1,5 +1,6 @@
 package io.conduit.worker;
 
+import io.conduit.pipeline.PipelineJob;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -8,6 +9,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interceptors. A request counts as in flight for a service from the moment it is sent to the
  * service's address on this node (so requests still queued for a busy instance count too), or, for
  * a request from another node, from its delivery to one of the service's instances; it stops
- * counting when its reply (or failure) is sent or arrives. Queueing delay is measured by a probe
+ * counting when its reply (or failure) is sent or arrives. A pipeline job, which a stage receives
+ * without a reply address and passes on instead of answering ({@link PipelineJob}), counts for the
+ * stage's service in the same way, keyed by the job's id, until the job leaves the stage (to the
+ * next stage, or its outcome to the entry). Queueing delay is measured by a probe
  * that each instance's context runs when its turn comes: how long a new request would wait for
  * that instance's event loop or worker thread.
  */
@@ -33,6 +38,8 @@ final class LoadMeter {
   private final Map<String, ServiceLoad> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  /** Pipeline jobs at a stage, by job id. */
+  private final Map<String, Pending> hops = new ConcurrentHashMap<>();
   private final Handler<DeliveryContext<Object>> inbound = this::delivered;
   private final Handler<DeliveryContext<Object>> outbound = this::sent;
 
@@ -95,13 +102,15 @@ final class LoadMeter {
   /** Forgets requests that were never answered, so a lost reply does not keep a service busy forever. */
   void forgetStale() {
     long now = System.nanoTime();
-    pending.entrySet().removeIf(e -> {
-      if (now - e.getValue().since() > FORGET_AFTER_NANOS) {
-        e.getValue().service().inFlight.decrementAndGet();
-        return true;
-      }
-      return false;
-    });
+    for (Map<String, Pending> table : List.of(pending, hops)) {
+      table.entrySet().removeIf(e -> {
+        if (now - e.getValue().since() > FORGET_AFTER_NANOS) {
+          e.getValue().service().inFlight.decrementAndGet();
+          return true;
+        }
+        return false;
+      });
+    }
   }
 
   private void sent(DeliveryContext<Object> delivery) {
@@ -114,6 +123,17 @@ final class LoadMeter {
         if (service != null) {
           start(replyAddress, service);
         }
+      } else if (delivery.send()) {
+        String job = PipelineJob.id(message);
+        if (job != null) {
+          // the job leaves the stage it was at (to the next stage, or its outcome to the entry)
+          end(hops.remove(job));
+          ServiceLoad service = byAddress.get(message.address());
+          if (service != null && PipelineJob.idAtStage(message) != null) {
+            service.inFlight.incrementAndGet();
+            hops.put(job, new Pending(service, System.nanoTime()));
+          }
+        }
       }
     } finally {
       delivery.next();
@@ -125,20 +145,43 @@ final class LoadMeter {
       Message<Object> message = delivery.message();
       answered(message.address());
       String replyAddress = message.replyAddress();
-      if (delivery.send() && replyAddress != null) {
+      if (delivery.send()) {
         // Interceptors run on the consumer's context, so the context names the deployment.
         Context context = Vertx.currentContext();
         Instance instance = context == null || context.deploymentID() == null ? null
             : instances.get(context.deploymentID());
         if (instance != null) {
           instance.context = context;
-          if (!pending.containsKey(replyAddress)) {
-            start(replyAddress, instance.service);
-          }
+        }
+        if (replyAddress == null) {
+          arrived(message);
+        } else if (instance != null && !pending.containsKey(replyAddress)) {
+          start(replyAddress, instance.service);
         }
       }
     } finally {
       delivery.next();
+    }
+  }
+
+  /** A pipeline job delivered to a stage here, unless it was counted when it was sent here. */
+  private void arrived(Message<Object> message) {
+    String job = PipelineJob.idAtStage(message);
+    ServiceLoad service = job == null ? null : byAddress.get(message.address());
+    if (service == null) {
+      return;
+    }
+    Pending counted = hops.get(job);
+    if (counted == null || counted.service() != service) {
+      end(hops.remove(job));
+      service.inFlight.incrementAndGet();
+      hops.put(job, new Pending(service, System.nanoTime()));
+    }
+  }
+
+  private static void end(Pending hop) {
+    if (hop != null) {
+      hop.service().inFlight.decrementAndGet();
     }
   }
 

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -109,5 +111,21 @@ class PipelineBridgeTest {
       assertTrue(overloaded > 0 && ok >= 20, ok + " ok, " + overloaded + " overloaded");
       assertTrue(TestStages.Hold.MOST.get() <= 20, "held at once: " + TestStages.Hold.MOST.get());
     }
+  }
+
+  @Test
+  void aClientsPipelineHeadersAreDroppedSoItCannotRedirectAStage(Vertx vertx) throws Exception {
+    deploy(vertx, PipelineVerticleTest.chain(""));
+    List<Object> stolen = java.util.Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().consumer("stolen", m -> stolen.add(m.body()));
+    Map<String, String> forged = Map.of("conduit-pipeline-route", "1000\nstolen\npipeline.chain.2",
+        "Conduit-Pipeline-Job", "forged.1", "conduit-pipeline-stage", "1", "kept", "yes");
+    try (ConduitClient client = bridge(vertx, 100)) {
+      assertEquals("job>2", client.request("pipeline.chain.2", "job", forged, Duration.ofSeconds(10))
+          .get(10, TimeUnit.SECONDS), "answered as a direct request");
+      assertEquals("job>1>2>3", client.request("pipeline.chain", "job", forged, Duration.ofSeconds(10))
+          .get(10, TimeUnit.SECONDS));
+    }
+    assertTrue(stolen.isEmpty(), "a stage sent to the forged address: " + stolen);
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +93,7 @@ class PipelineVerticleTest {
     deploy(vertx, """
         {"pipelines": [{"name": "mute", "stageTimeoutMs": 200, "stages": [{"verticle": "%s"}]}]}
         """.formatted(TestStages.Silent.class.getName()));
-    vertx.eventBus().consumer("first", m -> m.reply(m.body()));
+    vertx.eventBus().consumer("first", m -> PipelineJob.of(m).pass(vertx.eventBus(), m.body()));
     JsonObject gapConfig = new JsonObject().put("name", "gap").put("stages", new JsonArray()
         .add(new JsonObject().put("address", "first"))
         .add(new JsonObject().put("name", "Count").put("address", "nobody.listens")));
@@ -169,5 +171,129 @@ class PipelineVerticleTest {
     assertTrue(TestStages.Hold.MOST.get() <= 40, "held at once: " + TestStages.Hold.MOST.get());
     assertTrue(refused > 0 && ok >= 40, ok + " ok, " + refused + " refused");
     assertEquals(ok, TestStages.Hold.SEEN.get(), "refused jobs never reached a stage");
+  }
+
+  @Test
+  void aJobMakesOneHopPerStageAndNoStageAnswersTheOneBefore(Vertx vertx) throws Exception {
+    deploy(vertx, chain(""));
+    await(vertx.eventBus().request("pipeline.chain", "warm")); // the first job may find addresses unresolved
+    List<Message<Object>> sent = Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      sent.add(delivery.message());
+      delivery.next();
+    });
+    assertEquals("job>1>2>3", await(vertx.eventBus().request("pipeline.chain", "job")).body());
+    synchronized (sent) {
+      List<String> addresses = sent.stream().map(Message::address).toList();
+      assertEquals(6, addresses.size(), "request, 3 stages, the outcome to the entry, the reply: " + addresses);
+      assertEquals(List.of("pipeline.chain", "pipeline.chain.1", "pipeline.chain.2", "pipeline.chain.3"),
+          addresses.subList(0, 4));
+      assertTrue(addresses.get(4).startsWith("pipeline.chain.results."), addresses.get(4));
+      assertEquals(sent.get(0).replyAddress(), addresses.get(5), "the last message is the reply to the requester");
+      for (Message<Object> hop : sent.subList(1, 5)) {
+        assertNull(hop.replyAddress(), "a hop is a send, not a request: " + hop.address());
+      }
+    }
+  }
+
+  @Test
+  void aJobFailedByAStageNeverReachesTheStagesAfterIt(Vertx vertx) throws Exception {
+    TestStages.Count.SEEN.set(0);
+    deploy(vertx, """
+        {"pipelines": [{"name": "cut", "stages": [
+          {"name": "gate", "verticle": "%s", "config": {"suffix": "g", "failOn": "bad"}},
+          {"name": "after", "verticle": "%s"}]}]}
+        """.formatted(APPEND, TestStages.Count.class.getName()));
+    ReplyException e = failure(vertx, "pipeline.cut", "bad");
+    assertEquals(400, e.failureCode());
+    assertEquals("stage 1 (gate) failed: cannot handle 'bad'", e.getMessage());
+    assertEquals(0, TestStages.Count.SEEN.get());
+    assertEquals("ok>g", await(vertx.eventBus().request("pipeline.cut", "ok")).body());
+  }
+
+  @Test
+  void aStuckMiddleStageTimesOutNamedAndFreesTheJobsPlace(Vertx vertx) throws Exception {
+    deploy(vertx, """
+        {"pipelines": [{"name": "stuck", "maxInFlight": 1, "stageTimeoutMs": 300, "stages": [
+          {"name": "before", "verticle": "%1$s", "config": {"suffix": "b"}},
+          {"name": "hang", "verticle": "%2$s"},
+          {"name": "after", "verticle": "%1$s", "config": {"suffix": "a"}}]}]}
+        """.formatted(APPEND, TestStages.Silent.class.getName()));
+    for (int i = 0; i < 2; i++) { // the second job is admitted: the first one's place was freed
+      long start = System.nanoTime();
+      ReplyException e = failure(vertx, "pipeline.stuck", "job" + i);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(504, e.failureCode());
+      assertEquals("stage 2 (hang) failed: no reply from 'pipeline.stuck.2' within 300 ms", e.getMessage());
+      assertTrue(tookMs >= 300 && tookMs < 1200, "took " + tookMs + " ms");
+    }
+  }
+
+  @Test
+  void aStageThatRepliesInsteadOfPassingTheJobOnFailsTheJobAfterTheWholePipelinesTime(Vertx vertx) throws Exception {
+    vertx.eventBus().consumer("replies", m -> m.reply(m.body()));
+    JsonObject config = new JsonObject().put("name", "old").put("stageTimeoutMs", 100).put("stages", new JsonArray()
+        .add(new JsonObject().put("address", "replies")));
+    await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
+    long start = System.nanoTime();
+    ReplyException e = failure(vertx, "pipeline.old", "x");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertEquals(504, e.failureCode());
+    assertEquals("pipeline 'old' got no result within 200 ms: a stage neither passed the job on nor failed it "
+        + "(its node left, it is blocked, or it replies instead of passing jobs on)", e.getMessage());
+    assertTrue(tookMs >= 200 && tookMs < 2000, "took " + tookMs + " ms");
+  }
+
+  @Test
+  void jobsInFlightAcrossThreeStagesStayBoundedAndTheRestAreRefusedWith429(Vertx vertx) throws Exception {
+    TestStages.Hold.reset();
+    TestStages.Count.SEEN.set(0);
+    deploy(vertx, """
+        {"pipelines": [{"name": "deep", "maxInFlight": 30, "stages": [
+          {"verticle": "%1$s"}, {"verticle": "%2$s", "instances": 2, "config": {"holdMs": 20}}, {"verticle": "%1$s"}]}]}
+        """.formatted(TestStages.Count.class.getName(), TestStages.Hold.class.getName()));
+    List<Future<Message<Object>>> all = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      all.add(vertx.eventBus().request("pipeline.deep", i));
+    }
+    await(Future.join(all).otherwiseEmpty());
+    long ok = all.stream().filter(Future::succeeded).count();
+    for (Future<Message<Object>> f : all) {
+      if (f.failed()) {
+        assertEquals(429, assertInstanceOf(ReplyException.class, f.cause()).failureCode());
+      }
+    }
+    assertTrue(TestStages.Hold.MOST.get() <= 30, "held at once: " + TestStages.Hold.MOST.get());
+    assertTrue(ok >= 30 && ok < all.size(), ok + " ok");
+    assertEquals(2 * ok, TestStages.Count.SEEN.get(), "only admitted jobs reached the stages");
+  }
+
+  @Test
+  void aStageAskedDirectlyAnswersLikeAService(Vertx vertx) throws Exception {
+    deploy(vertx, chain(""));
+    assertEquals("x>2", await(vertx.eventBus().request("pipeline.chain.2", "x")).body());
+    ReplyException e = failure(vertx, "pipeline.chain.2", "poison");
+    assertEquals(400, e.failureCode());
+    assertEquals("cannot handle 'poison'", e.getMessage());
+  }
+
+  @Test
+  void aStageUndeployedWhileHoldingAJobFailsItAtOnceNamed(Vertx vertx) throws Exception {
+    String stage = await(vertx.deployVerticle(new TestStages.Hold(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("address", "held").put("holdMs", 20_000))));
+    JsonObject config = new JsonObject().put("name", "held").put("stages", new JsonArray()
+        .add(new JsonObject().put("name", "holder").put("address", "held")));
+    await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
+    TestStages.Hold.reset();
+    Future<Message<Object>> job = vertx.eventBus().request("pipeline.held", "job");
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); TestStages.Hold.CURRENT.get() < 1; ) {
+      assertTrue(System.nanoTime() < deadline, "the stage never got the job");
+      Thread.sleep(5);
+    }
+    await(vertx.undeploy(stage));
+    ReplyException e = assertInstanceOf(ReplyException.class,
+        assertThrows(ExecutionException.class, () -> await(job)).getCause());
+    assertEquals(503, e.failureCode());
+    assertEquals("stage 1 (holder) failed: the stage stopped before it finished the job", e.getMessage());
   }
 }

@@ -1,13 +1,18 @@
 package io.conduit.web;
 
+import io.conduit.pipeline.PipelineJob;
+import io.conduit.pipeline.PipelineVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,5 +59,37 @@ class ServiceMetersTest {
         new DeliveryOptions().setSendTimeout(5000));
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> WebFixture.await(failure));
     assertTrue(e.getCause().getMessage().contains("unknown op 'exec'"), e.getCause().getMessage());
+  }
+
+  @Test
+  void pipelineJobsAreMeasuredAtEachStageThatPassesThemOn(Vertx vertx) throws Exception {
+    NodeMonitor monitor = NodeMonitor.install(vertx, id -> null, name -> List.of());
+    vertx.eventBus().consumer("st.1", m -> vertx.setTimer(5, t -> PipelineJob.of(m).pass(vertx.eventBus(), m.body())));
+    vertx.eventBus().consumer("st.2", m -> {
+      if ("bad".equals(m.body())) {
+        PipelineJob.of(m).fail(vertx.eventBus(), 409, "locked");
+      } else {
+        PipelineJob.of(m).pass(vertx.eventBus(), m.body());
+      }
+    });
+    JsonObject config = new JsonObject().put("name", "st").put("stages", new JsonArray()
+        .add(new JsonObject().put("address", "st.1")).add(new JsonObject().put("address", "st.2")));
+    WebFixture.await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
+    for (int i = 0; i < 10; i++) {
+      WebFixture.await(vertx.eventBus().request("pipeline.st", "x"));
+    }
+    WebFixture.await(vertx.eventBus().request("pipeline.st", "bad").otherwiseEmpty());
+    JsonObject first = monitor.meters("st.1");
+    assertEquals(11L, first.getLong("requests"));
+    assertTrue(first.getDouble("p50Ms") >= 4.0, first.encode());
+    JsonObject second = monitor.meters("st.2");
+    assertEquals(11L, second.getLong("requests"));
+    assertEquals(1L, second.getJsonObject("errorsByCode").getLong("CONFLICT"));
+    assertEquals(11L, monitor.meters("pipeline.st").getLong("requests"));
+    JsonObject all = (JsonObject) WebFixture.await(vertx.eventBus().request(NodeMonitor.address(monitor.nodeId()),
+        new JsonObject().put("op", "meters"))).body();
+    Set<String> addresses = all.getJsonObject("addresses").fieldNames();
+    assertTrue(addresses.stream().noneMatch(a -> a.startsWith("pipeline.st.results")),
+        "a job's outcome is not a request: " + addresses);
   }
 }

@@ -5,6 +5,7 @@ import io.conduit.deploy.Instances;
 import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.Scaling;
 import io.conduit.deploy.Threading;
+import io.conduit.pipeline.StageVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -104,5 +105,63 @@ class LoadMeterTest {
       vertx.eventBus().request("blocked", "work");
     }
     Conditions.await(5_000, () -> meter.sample("blocked").queueDelayMs() >= 200, () -> "delay " + meter.sample("blocked"));
+  }
+
+  /** A pipeline stage that holds each job {@code holdMs} before passing it on. */
+  public static class HeldStage extends StageVerticle {
+    @Override
+    protected Object process(Object job) {
+      return vertx.timer(config().getLong("holdMs")).map(t -> job);
+    }
+  }
+
+  @Test
+  void aPipelineJobCountsAtItsStageUntilItMovesOn(Vertx vertx) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    await(services.deploy(DeploymentPlan.parse("""
+        {"pipelines": [{"name": "p", "stages": [
+          {"verticle": "%1$s", "config": {"holdMs": 600}}, {"verticle": "%1$s", "config": {"holdMs": 1}}]}]}
+        """.formatted(HeldStage.class.getName()), "p.json")));
+    meter = new LoadMeter(vertx);
+    for (String stage : List.of("pipeline.p.1", "pipeline.p.2")) {
+      meter.track(stage, stage, services.deploymentIds(stage));
+    }
+    meter.attach();
+    List<Future<?>> replies = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      replies.add(vertx.eventBus().request("pipeline.p", "job" + i));
+    }
+    Conditions.await(5_000, () -> meter.sample("pipeline.p.1").inFlight() == 5,
+        () -> "in flight " + meter.sample("pipeline.p.1"));
+    assertEquals(0, meter.sample("pipeline.p.2").inFlight());
+    await(Future.all(replies));
+    assertEquals(0, meter.sample("pipeline.p.1").inFlight());
+    assertEquals(0, meter.sample("pipeline.p.2").inFlight());
+  }
+
+  /** A pipeline stage that blocks its worker thread {@code blockMs} per job. */
+  public static class BlockingStage extends StageVerticle {
+    @Override
+    protected Object process(Object job) throws InterruptedException {
+      Thread.sleep(config().getLong("blockMs"));
+      return job;
+    }
+  }
+
+  @Test
+  void aBusyStageShowsQueueingDelay(Vertx vertx) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    await(services.deploy(DeploymentPlan.parse("""
+        {"pipelines": [{"name": "q", "stages": [{"verticle": "%s", "threading": "worker", "config": {"blockMs": 300}}]}]}
+        """.formatted(BlockingStage.class.getName()), "q.json")));
+    meter = new LoadMeter(vertx);
+    meter.track("pipeline.q.1", "pipeline.q.1", services.deploymentIds("pipeline.q.1"));
+    meter.attach();
+    await(vertx.eventBus().request("pipeline.q", "first"));
+    for (int i = 0; i < 3; i++) {
+      vertx.eventBus().request("pipeline.q", "job" + i);
+    }
+    Conditions.await(5_000, () -> meter.sample("pipeline.q.1").queueDelayMs() >= 200,
+        () -> "delay " + meter.sample("pipeline.q.1"));
   }
 }

@@ -1,0 +1,158 @@
+package io.conduit.pipeline;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
+import io.conduit.service.Failures;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+
+/**
+ * A job as one stage of a pipeline receives it, and what the stage does when it is done with it:
+ * {@link #pass} sends the output straight to the next stage (the last stage's output goes to the
+ * pipeline's entry, which answers the requester); {@link #fail} ends the job with an error that
+ * the entry reports with this stage's name. Nothing is sent back to the previous stage.
+ *
+ * <p>{@link StageVerticle} does all of this; a consumer written by hand does it like this:
+ * <pre>{@code
+ * bus.consumer(address, m -> PipelineJob.of(m).pass(bus, transform(m.body())));
+ * }</pre>
+ * The job's routing travels in headers starting with {@code conduit-pipeline-} (see
+ * {@link RequestHeaders#PIPELINE_PREFIX}) next to the requester's own headers, which reach every
+ * stage.
+ */
+public final class PipelineJob {
+
+  /** The route of the job's pipeline (see {@link Route}); the same for every job of an entry instance. */
+  static final String ROUTE = RequestHeaders.PIPELINE_PREFIX + "route";
+  /** The job's id, unique in the cluster: the entry instance's id, a dot, a number. */
+  public static final String JOB = RequestHeaders.PIPELINE_PREFIX + "job";
+  /**
+   * On the way to a stage, the stage's number (1-based); on the way back to the entry, the number of
+   * the stage the outcome is about (the last one, or the one that failed).
+   */
+  public static final String STAGE = RequestHeaders.PIPELINE_PREFIX + "stage";
+  /** On a failed job's way back to the entry: the status; the body is the reason. */
+  public static final String FAILURE = RequestHeaders.PIPELINE_PREFIX + "failure";
+
+  // the names as keys whose hash is computed once: every hop looks several of them up
+  static final CharSequence ROUTE_KEY = HttpHeaders.createOptimized(ROUTE);
+  static final CharSequence JOB_KEY = HttpHeaders.createOptimized(JOB);
+  static final CharSequence STAGE_KEY = HttpHeaders.createOptimized(STAGE);
+  static final CharSequence FAILURE_KEY = HttpHeaders.createOptimized(FAILURE);
+
+  private final Message<?> message;
+  private final Route route;
+  private final String job;
+  private final int stage;
+
+  private PipelineJob(Message<?> message, Route route, String job, int stage) {
+    this.message = message;
+    this.route = route;
+    this.job = job;
+    this.stage = stage;
+  }
+
+  /** The job a message carries, or null when the message was not sent by a pipeline (a direct call). */
+  public static PipelineJob of(Message<?> message) {
+    MultiMap headers = message.headers();
+    String routeText = headers.get(ROUTE_KEY);
+    String job = headers.get(JOB_KEY);
+    String stageText = headers.get(STAGE_KEY);
+    if (routeText == null || job == null || stageText == null) {
+      return null;
+    }
+    Route route = Route.parse(routeText);
+    int stage;
+    try {
+      stage = Integer.parseInt(stageText);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return route == null || stage < 1 || stage > route.size() ? null : new PipelineJob(message, route, job, stage);
+  }
+
+  /**
+   * The id of the job a message carries, to a stage or back to the entry, or null: for meters that
+   * follow jobs through stages (a job is at one stage at a time).
+   */
+  public static String id(Message<?> message) {
+    return message.headers().get(JOB_KEY);
+  }
+
+  /** The id of the job a message brings to a stage, or null (not a job, or a job's outcome). */
+  public static String idAtStage(Message<?> message) {
+    MultiMap headers = message.headers();
+    return headers.contains(ROUTE_KEY) ? headers.get(JOB_KEY) : null;
+  }
+
+  /** The status a job's outcome carries when a stage failed the job, or null. */
+  public static String failure(Message<?> message) {
+    return message.headers().get(FAILURE_KEY);
+  }
+
+  /** This stage's number in the pipeline, from 1. */
+  public int stage() {
+    return stage;
+  }
+
+  /** How long this stage may work on the job before the job fails with 504. */
+  public long stageTimeoutMs() {
+    return route.stageTimeoutMs();
+  }
+
+  /**
+   * Sends the stage's output on: to the next stage, with the requester's headers; from the last
+   * stage, to the entry, which replies to the requester. A next stage without consumers fails the
+   * job (503, naming that stage).
+   */
+  public void pass(EventBus bus, Object output) {
+    if (stage == route.size()) {
+      bus.send(route.results(), output, new DeliveryOptions().setHeaders(outcome(stage)));
+      return;
+    }
+    int next = stage + 1;
+    String address = route.stage(next);
+    // the received headers are this message's own copy: they travel on, with the next stage's number
+    MultiMap headers = message.headers().set(STAGE_KEY, Integer.toString(next));
+    bus.sender(address, new DeliveryOptions().setHeaders(headers)).write(output)
+        .onFailure(e -> fail(bus, next, unreachableStatus(e), unreachable(address, e)));
+  }
+
+  /** Ends the job with {@code error}: its status as for a service (see {@link Failures}), its message. */
+  public void fail(EventBus bus, Throwable error) {
+    fail(bus, Failures.status(error), Failures.message(error));
+  }
+
+  /** Ends the job with a status and a reason; the requester sees {@code stage N (name) failed: reason}. */
+  public void fail(EventBus bus, int status, String reason) {
+    fail(bus, stage, status, reason);
+  }
+
+  private void fail(EventBus bus, int failedStage, int status, String reason) {
+    MultiMap headers = outcome(failedStage).set(FAILURE_KEY, Integer.toString(status));
+    bus.send(route.results(), reason, new DeliveryOptions().setHeaders(headers));
+  }
+
+  /** The headers of the message that brings the job's outcome to the entry. */
+  private MultiMap outcome(int aboutStage) {
+    return MultiMap.caseInsensitiveMultiMap().set(JOB_KEY, job).set(STAGE_KEY, Integer.toString(aboutStage));
+  }
+
+  /** The status of a job whose next stage could not be reached. */
+  static int unreachableStatus(Throwable error) {
+    return error instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+        ? ErrorCode.UNAVAILABLE.status() : ErrorCode.INTERNAL.status();
+  }
+
+  /** Why a stage could not be reached. */
+  static String unreachable(String address, Throwable error) {
+    return error instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+        ? "no consumer is registered for '" + address + "'"
+        : "could not be reached at '" + address + "': " + Failures.message(error);
+  }
+}
