@@ -16,8 +16,11 @@ final class BridgeFixture {
   final ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
 
   BridgeFixture() {
-    endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
-    eventsEndpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    // probed below the ephemeral range: while a bridge restarts, no outgoing connection (a client
+    // redialling it, say) can be given its port as a local one
+    int port = TestClusters.freeBlock(2);
+    endpoint = "tcp://127.0.0.1:" + port;
+    eventsEndpoint = "tcp://127.0.0.1:" + (port + 1);
   }
 
   JsonObject config() {
