@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Markdown tables from the JSON lines of `bench/run.py --out FILE`: per series and target, the
+median over the counted rounds (round 0 is a warm-up) of req/s, p50 and p99, the per-round values,
+and the median of the per-round ratios to the reference of the same round.
+
+    /usr/bin/python3 bench/summarize.py results.jsonl
+"""
+import json
+import statistics
+import sys
+
+REFS = {
+    "a) sync echo, 1 pyzmq REQ client": {"conduit echo": "jeromq echo", "libzmq echo": "jeromq echo",
+                                         "conduit bench --sync (bridge)": "conduit bench --sync (raw)"},
+    "b) pipelined, conduit bench --raw": {"8x1000 bridge": "8x1000 raw", "1000x1 bridge": "1000x1 raw"},
+}
+
+
+def main(path):
+    rows = [json.loads(l) for l in open(path) if l.strip()]
+    series = []
+    for r in rows:
+        if r["series"] not in series:
+            series.append(r["series"])
+    for s in series:
+        rs = [r for r in rows if r["series"] == s]
+        if s.startswith("d)"):
+            print(f"\n### {s}\n\n| node | CPU % of a core | busiest threads |\n| --- | --- | --- |")
+            for r in rs:
+                print(f"| {r['label']} | {r['cpu_pct']:.2f} % over {r['seconds']} s | {r['threads']} |")
+            continue
+        counted = [r for r in rs if r["round"] > 0]
+        if s.startswith("c')"):
+            refs = {r["label"]: r["label"] + " (raw)" for r in rs if not r["label"].endswith("(raw)")}
+        else:
+            refs = REFS.get(s, {lbl: "jeromq echo" for lbl in {r["label"] for r in rs} if lbl != "jeromq echo"})
+        labels = []
+        for r in counted:
+            if r["label"] not in labels:
+                labels.append(r["label"])
+        t0, t1 = min(r["time"] for r in counted), max(r["time"] for r in counted)
+        print(f"\n### {s} ({len({r['round'] for r in counted})} rounds, {t0}-{t1})\n")
+        print("| target | req/s, per round | median req/s | median p50 µs | median p99 µs | ratio to | per round | median ratio |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for lbl in labels:
+            mine = {r["round"]: r for r in counted if r["label"] == lbl}
+            ref = refs.get(lbl)
+            ratios = []
+            if ref:
+                theirs = {r["round"]: r for r in counted if r["label"] == ref}
+                ratios = [mine[k]["req_s"] / theirs[k]["req_s"] for k in sorted(mine) if k in theirs and theirs[k]["req_s"]]
+            vals = [mine[k]["req_s"] for k in sorted(mine)]
+            print(f"| {lbl} | {' / '.join(f'{v:,.0f}' for v in vals)} | **{statistics.median(vals):,.0f}** | "
+                  f"{statistics.median(m['p50_us'] for m in mine.values()):,.0f} | "
+                  f"{statistics.median(m['p99_us'] for m in mine.values()):,.0f} | {ref or ''} | "
+                  f"{' / '.join(f'{x:.2f}' for x in ratios)} | {'**%.2f**' % statistics.median(ratios) if ratios else ''} |")
+        loads = [r["load1"] for r in counted]
+        other = [r["other_cores"] for r in counted]
+        errs = sum(r.get("errors", 0) for r in counted)
+        print(f"\nConditions: load average {min(loads)}-{max(loads)} at run starts; other processes used "
+              f"{min(other)}-{max(other)} cores during runs (median {statistics.median(other)}); errors: {errs}.")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
