@@ -1,5 +1,7 @@
 package io.conduit.bridge;
 
+import io.conduit.Conditions;
+
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Command;
 import io.conduit.codec.zmtp.Greeting;
@@ -20,7 +22,6 @@ import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static io.conduit.bridge.RawZmqClient.text;
 import static io.conduit.bridge.RawZmqClient.utf8;
@@ -65,16 +66,6 @@ class BridgeMemoryTest {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
-
   @Test
   void framesAnnouncedLargeCostOnlyTheBytesThatArrived(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject());
@@ -89,7 +80,7 @@ class BridgeMemoryTest {
         assertServed(fixture.endpoint);
       }
     }
-    await(() -> fixture.bridge.stats().connections() >= 200, 10_000, "200 connections");
+    Conditions.await(10_000, () -> fixture.bridge.stats().connections() >= 200, () -> "200 connections");
     assertServed(fixture.endpoint);
     long held = fixture.bridge.stats().receiveBufferedBytes();
     // each holds what arrived (100 bytes, in a buffer of at least 256), never the 64 MiB announced
@@ -162,7 +153,7 @@ class BridgeMemoryTest {
     }
     assertTrue(fixture.bridge.stats().connectionsClosed(ZmtpException.Reason.DEAD_PEER) >= 1);
     assertServed(fixture.endpoint);
-    await(() -> fixture.bridge.stats().inFlight() == 0, 10_000, "in-flight slots to be freed");
+    Conditions.await(10_000, () -> fixture.bridge.stats().inFlight() == 0, () -> "in-flight slots to be freed");
     long grown = heapUsedAfterGc() - heapBefore;
     assertTrue(grown < 128 * MIB, "the heap grew by " + grown / MIB + " MiB");
   }

@@ -1,5 +1,7 @@
 package io.conduit.bridge;
 
+import io.conduit.Conditions;
+
 import io.conduit.client.ClientOptions;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
@@ -21,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,11 +53,11 @@ class JvmClientTest {
       assertEquals(new JsonObject().put("a", 1), client.requestSync("echo", new JsonObject().put("a", 1)));
       CompletableFuture<Object> delivered = new CompletableFuture<>();
       Subscription s = client.subscribe("news", (headers, body) -> delivered.complete(body));
-      until(() -> subscribed(fixture) == 1, "the bridge registered the subscription");
+      Conditions.await(10_000, () -> subscribed(fixture) == 1, () -> "the bridge registered the subscription");
       vertx.eventBus().publish("news", new JsonObject().put("title", "hi"));
       assertEquals(new JsonObject().put("title", "hi"), delivered.get(10, TimeUnit.SECONDS));
       s.close();
-      until(() -> subscribed(fixture) == 0, "the bridge dropped the subscription");
+      Conditions.await(10_000, () -> subscribed(fixture) == 0, () -> "the bridge dropped the subscription");
     }
   }
 
@@ -120,15 +120,5 @@ class JvmClientTest {
 
   private static int subscribed(BridgeFixture fixture) {
     return fixture.bridge.stats().toJson().getInteger("subscribedAddresses");
-  }
-
-  private static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      LockSupport.parkNanos(5_000_000L);
-    }
   }
 }

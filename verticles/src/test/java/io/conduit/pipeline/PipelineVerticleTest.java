@@ -1,5 +1,7 @@
 package io.conduit.pipeline;
 
+import io.conduit.Conditions;
+
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.RunningServices;
 import io.vertx.core.DeploymentOptions;
@@ -286,10 +288,7 @@ class PipelineVerticleTest {
     await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
     TestStages.Hold.reset();
     Future<Message<Object>> job = vertx.eventBus().request("pipeline.held", "job");
-    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); TestStages.Hold.CURRENT.get() < 1; ) {
-      assertTrue(System.nanoTime() < deadline, "the stage never got the job");
-      Thread.sleep(5);
-    }
+    Conditions.await(10_000, () -> TestStages.Hold.CURRENT.get() >= 1, () -> "the stage never got the job");
     await(vertx.undeploy(stage));
     ReplyException e = assertInstanceOf(ReplyException.class,
         assertThrows(ExecutionException.class, () -> await(job)).getCause());

@@ -1,5 +1,7 @@
 package io.conduit.worker;
 
+import io.conduit.Conditions;
+
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.Instances;
 import io.conduit.deploy.RunningServices;
@@ -142,8 +144,9 @@ class LoadMeterTest {
   /** A pipeline stage that blocks its worker thread {@code blockMs} per job. */
   public static class BlockingStage extends StageVerticle {
     @Override
-    protected Object process(Object job) throws InterruptedException {
-      Thread.sleep(config().getLong("blockMs"));
+    protected Object process(Object job) {
+      // the work itself: blocking its worker thread, as blocking code does
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config().getLong("blockMs")));
       return job;
     }
   }

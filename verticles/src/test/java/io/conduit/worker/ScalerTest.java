@@ -1,5 +1,7 @@
 package io.conduit.worker;
 
+import io.conduit.Conditions;
+
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.Instances;
 import io.conduit.deploy.RunningServices;

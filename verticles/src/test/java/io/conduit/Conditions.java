@@ -1,4 +1,4 @@
-package io.conduit.worker;
+package io.conduit;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -8,12 +8,13 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Waits on a condition with a deadline (no fixed sleeps). */
-final class Conditions {
+public final class Conditions {
 
   private Conditions() {
   }
 
-  static void await(long maxMs, BooleanSupplier condition, Supplier<String> describe) {
+  /** Returns once {@code condition} holds; fails the test with {@code describe} after {@code maxMs}. */
+  public static void await(long maxMs, BooleanSupplier condition, Supplier<String> describe) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
