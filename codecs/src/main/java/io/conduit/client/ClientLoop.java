@@ -7,6 +7,7 @@ import io.conduit.codec.cbp.CbpReply;
 import io.conduit.codec.cbp.Command;
 import io.conduit.codec.cbp.Headers;
 import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmqEndpoint;
 import io.conduit.codec.zmtp.ZmtpSecurity;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -68,9 +69,9 @@ final class ClientLoop {
    * @throws IllegalArgumentException when an endpoint is not valid
    */
   ClientLoop(Vertx vertx, Context context, boolean ownsVertx, String endpoint, ClientOptions options) {
-    SocketAddress requests = Endpoint.parse(endpoint);
+    SocketAddress requests = ZmqEndpoint.forConnect(endpoint);
     String eventsEndpoint = options.eventsEndpointFor(endpoint);
-    SocketAddress eventsAddress = eventsEndpoint == null ? null : Endpoint.parse(eventsEndpoint);
+    SocketAddress eventsAddress = eventsEndpoint == null ? null : ZmqEndpoint.forConnect(eventsEndpoint);
     this.vertx = vertx;
     this.context = context;
     this.ownsVertx = ownsVertx;

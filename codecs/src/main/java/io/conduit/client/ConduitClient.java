@@ -5,6 +5,7 @@ import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Command;
 import io.conduit.codec.cbp.Headers;
+import io.conduit.codec.zmtp.ZmqEndpoint;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,7 +94,7 @@ public final class ConduitClient implements AutoCloseable {
    */
   public static ConduitClient connect(String endpoint, ClientOptions options) {
     refuseToBlock("connect");
-    Endpoint.parse(endpoint); // before a Vert.x instance is started for nothing
+    ZmqEndpoint.forConnect(endpoint); // before a Vert.x instance is started for nothing
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
     try {
@@ -115,7 +116,7 @@ public final class ConduitClient implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoint is not {@code tcp://HOST:PORT} or {@code ipc:///PATH}
    */
   public static Future<ConduitClient> connect(Vertx vertx, String endpoint, ClientOptions options) {
-    Endpoint.parse(endpoint);
+    ZmqEndpoint.forConnect(endpoint);
     return open(vertx, eventLoopContext(vertx), false, endpoint, options);
   }
 

@@ -2,6 +2,7 @@ package io.conduit.bridge;
 
 import io.conduit.codec.zmtp.ByteBudget;
 import io.conduit.codec.zmtp.SocketType;
+import io.conduit.codec.zmtp.ZmqEndpoint;
 import io.conduit.codec.zmtp.ZmtpConnection;
 import io.conduit.codec.zmtp.ZmtpException;
 import io.conduit.codec.zmtp.ZmtpLimits;
@@ -12,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -82,10 +82,8 @@ final class ZmtpListener {
     server = vertx.createNetServer(o).connectHandler(this::accept);
     long tick = options.zmtpHeartbeatMs() > 0 ? Math.min(1_000, options.zmtpHeartbeatMs()) : 1_000;
     housekeeping = vertx.setPeriodic(tick, id -> housekeeping());
-    // like libzmq, an ipc:// endpoint takes over a socket file left behind (by a node killed before
-    // it could remove it); the file goes when the listener closes
-    Endpoints.removeSocketFile(endpoint);
-    return server.listen(Endpoints.address(endpoint))
+    return removeSocketFile()
+        .compose(v -> server.listen(ZmqEndpoint.forBind(endpoint)))
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot bind " + endpoint + ": "
             + (e instanceof java.net.BindException ? e.getMessage().toLowerCase(java.util.Locale.ROOT) : e.toString()), e)))
         .mapEmpty();
@@ -111,7 +109,22 @@ final class ZmtpListener {
     }
     NetServer s = server;
     server = null;
-    return s == null ? Future.succeededFuture() : s.close().andThen(ar -> Endpoints.removeSocketFile(endpoint));
+    return s == null ? Future.succeededFuture() : s.close().eventually(this::removeSocketFile);
+  }
+
+  /**
+   * Like libzmq, an {@code ipc://} endpoint takes over a socket file left behind (by a node killed
+   * before it could remove it), and removes its own when it closes; through Vert.x's file system,
+   * off the event loop. A file that cannot be removed makes binding fail and say why.
+   */
+  private Future<Void> removeSocketFile() {
+    if (!endpoint.startsWith("ipc://")) {
+      return Future.succeededFuture();
+    }
+    String path = endpoint.substring("ipc://".length());
+    return vertx.fileSystem().exists(path)
+        .compose(there -> there ? vertx.fileSystem().delete(path) : Future.<Void>succeededFuture())
+        .otherwiseEmpty();
   }
 
   /** Closes a connection for a reason of the bridge's own (a client that does not read, say). */
