@@ -6,6 +6,7 @@ import io.conduit.codec.zmtp.ByteBudget;
 import io.conduit.codec.zmtp.SocketType;
 import io.conduit.codec.zmtp.Z85;
 import io.conduit.codec.zmtp.ZmtpException;
+import io.conduit.codec.zmtp.ZmtpLimits;
 import io.conduit.codec.zmtp.ZmtpSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bridge's two ZeroMQ endpoints on the event loop: a ROUTER for requests (and Majordomo
@@ -79,7 +81,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
     if (options.eventsEndpoint() != null) {
       events = new ZmtpListener(vertx, options.eventsEndpoint(), SocketType.XPUB, security,
           // subscribers send only subscriptions: no need to let them send large messages
-          new io.conduit.codec.zmtp.ZmtpLimits(64 * 1024, 64 * 1024, limits.handshakeBytes(),
+          new ZmtpLimits(64 * 1024, 64 * 1024, limits.handshakeBytes(),
               limits.handshakeTimeoutMs(), limits.heartbeatMs()), options.transport(), budget, stats, xpub);
       bound = bound.compose(v -> events.listen());
     }
@@ -258,7 +260,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
     if (curve == null) {
       return ZmtpSecurity.none();
     }
-    java.util.Set<String> allowed = curve.clientKeys();
+    Set<String> allowed = curve.clientKeys();
     return new ZmtpSecurity.CurveServer(Z85.decode(curve.publicKey()), Z85.decode(curve.secretKey()),
         key -> allowed.isEmpty() || allowed.contains(Z85.encode(key)));
   }

@@ -73,7 +73,11 @@ public final class ZmtpConnection {
   private int greetingLength;
   private int minor;
   private Peer peer;
-  private List<Object[]> sendsBeforeReady;
+  private List<Unsent> sendsBeforeReady;
+
+  /** A message sent before the handshake finished: it goes out once the peer is ready. */
+  private record Unsent(byte[][] message, boolean delimiter) {
+  }
 
   private final byte[] header = new byte[9];
   private int headerLength;
@@ -159,7 +163,7 @@ public final class ZmtpConnection {
       if (sendsBeforeReady == null) {
         sendsBeforeReady = new ArrayList<>();
       }
-      sendsBeforeReady.add(new Object[] {message, delimiter});
+      sendsBeforeReady.add(new Unsent(message, delimiter));
       return;
     }
     int size = delimiter ? 2 : 0;
@@ -396,11 +400,11 @@ public final class ZmtpConnection {
       Metadata m = mechanism.peerMetadata();
       peer = new Peer(m.socketType(ownType), m.get(Metadata.IDENTITY), mechanism.peerKey(), minor);
       listener.ready(peer);
-      List<Object[]> queued = sendsBeforeReady;
+      List<Unsent> queued = sendsBeforeReady;
       sendsBeforeReady = null;
       if (queued != null) {
-        for (Object[] q : queued) {
-          send((byte[][]) q[0], (Boolean) q[1]);
+        for (Unsent q : queued) {
+          send(q.message(), q.delimiter());
         }
       }
     }
