@@ -13,9 +13,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,10 +45,10 @@ final class BridgeTransport implements RouterSocket.Inbox {
   private final MajordomoWorkers workers;
   private final RouterSocket router;
   private final XpubSocket xpub;
-  private final Map<String, Integer> inFlightByClient = new HashMap<>();
   private ZmtpListener requests;
   private ZmtpListener events;
   private int inFlight;
+  private int clientsWaiting;
   private boolean closing;
   private boolean stopped;
   private long workerTimer = -1;
@@ -150,17 +148,19 @@ final class BridgeTransport implements RouterSocket.Inbox {
       stats.eventPublished();
       return;
     }
-    ZmtpPeer peer = router.peer(message.identity());
+    ZmtpPeer origin = message.to();
+    // the connection the request came on; when it has closed, a client that reconnected with the
+    // same Identity gets the reply, as from a libzmq ROUTER
+    ZmtpPeer peer = origin != null && !origin.closed() ? origin : router.peer(message.identity());
     if (peer == null) {
       stats.replyDropped();
       if (message.endsRequest()) {
-        release(message.identity());
+        release(origin);
       }
       return;
     }
-    byte[] identity = message.identity();
     boolean withinLimit = peer.send(message.frames(), message.delimited(),
-        message.endsRequest() ? () -> release(identity) : null);
+        message.endsRequest() ? () -> release(origin) : null);
     stats.replied();
     if (!withinLimit) {
       requests.drop(peer, ZmtpException.Reason.DEAD_PEER, "over " + 2 * options.transport().clientOutputBytes()
@@ -185,7 +185,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
       workers.flush();
       return;
     }
-    Inbound request = new Inbound(identity, delimited, frames);
+    Inbound request = new Inbound(from, identity, delimited, frames);
     if (frameCount > MAX_FRAMES) {
       refuse(request, ErrorCode.BAD_REQUEST, "a message has at most 6 frames after the identity, this one has "
           + frameCount, null);
@@ -207,8 +207,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
 
   /** Counts a request in flight, or answers OVERLOADED when a cap is reached. */
   private boolean admit(Inbound request) {
-    String client = RouterSocket.key(request.identity());
-    int mine = inFlightByClient.getOrDefault(client, 0);
+    ZmtpPeer client = request.from();
+    int mine = client.inFlight();
     if (mine >= options.maxInFlightPerClient()) {
       refuse(request, ErrorCode.OVERLOADED, "this client has " + mine + " requests in flight, the most allowed; retry "
           + "when replies arrive", new JsonObject().put("limit", options.maxInFlightPerClient()));
@@ -219,33 +219,31 @@ final class BridgeTransport implements RouterSocket.Inbox {
           + "retry later", new JsonObject().put("limit", options.maxInFlight()));
       return false;
     }
-    inFlightByClient.put(client, mine + 1);
+    client.inFlight(mine + 1);
+    if (mine == 0) {
+      clientsWaiting++;
+    }
     inFlight++;
-    stats.inFlight(inFlight, inFlightByClient.size());
+    stats.inFlight(inFlight, clientsWaiting);
     return true;
   }
 
   private void refuse(Inbound request, ErrorCode code, String message, JsonObject extra) {
     stats.error(code);
-    ZmtpPeer peer = router.peer(request.identity());
-    if (peer != null) {
-      peer.send(ErrorReplies.forRequest(request.frames(), code, message, extra), request.delimited(), null);
-    }
+    request.from().send(ErrorReplies.forRequest(request.frames(), code, message, extra), request.delimited(), null);
   }
 
-  private void release(byte[] identity) {
-    String client = RouterSocket.key(identity);
-    Integer mine = inFlightByClient.get(client);
-    if (mine == null) {
+  private void release(ZmtpPeer client) {
+    int mine = client.inFlight();
+    if (mine == 0) {
       return;
     }
-    if (mine <= 1) {
-      inFlightByClient.remove(client);
-    } else {
-      inFlightByClient.put(client, mine - 1);
+    client.inFlight(mine - 1);
+    if (mine == 1) {
+      clientsWaiting--;
     }
     inFlight--;
-    stats.inFlight(inFlight, inFlightByClient.size());
+    stats.inFlight(inFlight, clientsWaiting);
   }
 
   /** To an external worker: like a reply, but not counted as one. */

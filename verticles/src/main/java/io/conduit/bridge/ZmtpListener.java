@@ -105,7 +105,7 @@ final class ZmtpListener {
       housekeeping = -1;
     }
     for (ZmtpPeer p : new ArrayList<>(peers)) {
-      p.socket().close();
+      p.close();
     }
     NetServer s = server;
     server = null;
@@ -198,7 +198,7 @@ final class ZmtpListener {
       unlogged++;
     }
     peer.zmtp().close();
-    peer.socket().close();
+    peer.close();
     closed(peer);
   }
 

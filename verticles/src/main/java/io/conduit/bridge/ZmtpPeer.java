@@ -1,14 +1,24 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.zmtp.ZmtpConnection;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One connection of the bridge: its socket, its ZMTP state and what it owes the peer. Output is
  * bounded: over {@link TransportOptions#clientOutputBytes()} unsent bytes (or
  * {@link TransportOptions#highWaterMark()} messages) the connection stops being read, so a client
  * must read its replies before it may ask for more; over twice the bytes it is closed.
+ *
+ * <p>Messages encoded in one turn of the event loop leave in one socket write: the first one
+ * schedules a flush at the end of the loop's task queue, and every reply that arrives before it
+ * runs joins the same write. A socket write is a system call and a write promise; under pipelined
+ * load a turn carries tens of replies, and one at a time each would pay both.
  * Event-loop only.
  */
 final class ZmtpPeer {
@@ -24,11 +34,18 @@ final class ZmtpPeer {
   private long pausedSinceNanos;
   private long lastInputNanos = System.nanoTime();
   private boolean closed;
+  private int inFlight;
   private Runnable written;
+  private final Context context;
+  private Buffer pending;
+  private int pendingMessages;
+  private List<Runnable> pendingDone;
+  private boolean flushScheduled;
 
   ZmtpPeer(NetSocket socket, TransportOptions options) {
     this.socket = socket;
     this.options = options;
+    this.context = Vertx.currentContext();
   }
 
   void attach(ZmtpConnection connection) {
@@ -63,6 +80,15 @@ final class ZmtpPeer {
 
   void markClosed() {
     closed = true;
+  }
+
+  /** Requests from this connection that have not been answered yet (the bridge's count). */
+  int inFlight() {
+    return inFlight;
+  }
+
+  void inFlight(int n) {
+    inFlight = n;
   }
 
   void inputArrived() {
@@ -104,28 +130,66 @@ final class ZmtpPeer {
     return unsentBytes <= 2L * options.clientOutputBytes();
   }
 
-  /** The codec's output: counted until the socket has written it. */
+  /** The codec's output: counted until the socket has written it, sent with the turn's others. */
   void write(Buffer bytes) {
     Runnable done = written;
     written = null;
-    int n = bytes.length();
-    unsentBytes += n;
+    unsentBytes += bytes.length();
     unsentMessages++;
-    socket.write(bytes).onComplete(ar -> {
-      unsentBytes -= n;
-      unsentMessages--;
-      if (paused && unsentBytes <= options.clientOutputBytes() / 2 && unsentMessages <= options.highWaterMark() / 2) {
-        paused = false;
-        socket.resume();
+    if (pending == null) {
+      pending = bytes;
+    } else {
+      pending.appendBuffer(bytes);
+    }
+    pendingMessages++;
+    if (done != null) {
+      if (pendingDone == null) {
+        pendingDone = new ArrayList<>(4);
       }
-      if (done != null) {
-        done.run();
-      }
-    });
+      pendingDone.add(done);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
+    }
     if (!paused && !hasRoom()) {
       paused = true;
       pausedSinceNanos = System.nanoTime();
       socket.pause();
     }
+  }
+
+  /** Hands what this turn encoded to the socket (also before closing, so a last ERROR leaves). */
+  void flush() {
+    flushScheduled = false;
+    Buffer out = pending;
+    if (out == null) {
+      return;
+    }
+    int bytes = out.length();
+    int messages = pendingMessages;
+    List<Runnable> done = pendingDone;
+    pending = null;
+    pendingMessages = 0;
+    pendingDone = null;
+    socket.write(out).onComplete(ar -> {
+      unsentBytes -= bytes;
+      unsentMessages -= messages;
+      if (paused && unsentBytes <= options.clientOutputBytes() / 2 && unsentMessages <= options.highWaterMark() / 2) {
+        paused = false;
+        socket.resume();
+      }
+      if (done != null) {
+        for (Runnable r : done) {
+          r.run();
+        }
+      }
+    });
+  }
+
+  /** Sends what is pending, then closes the socket. */
+  void close() {
+    flush();
+    socket.close();
   }
 }

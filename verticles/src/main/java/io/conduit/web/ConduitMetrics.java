@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -26,15 +27,32 @@ public final class ConduitMetrics {
   }
 
   /**
-   * Turns on Vert.x metrics with the Prometheus backend and JVM meters in {@code options}; call it
-   * before Vert.x is built ({@code conduit serve} and the stock launcher both do).
+   * Turns on Vert.x metrics with the Prometheus backend and JVM meters in {@code options}, without
+   * Vert.x's per-message meters; call it before Vert.x is built ({@code conduit serve} and the
+   * stock launcher both do).
    */
   public static VertxOptions enable(VertxOptions options) {
-    return options.setMetricsOptions(new MicrometerMetricsOptions()
+    return enable(options, false);
+  }
+
+  /**
+   * Like {@link #enable(VertxOptions)}; {@code perMessage} also records Vert.x's event-bus meters
+   * (per address) and TCP server/client meters. Those are looked up and updated for every message
+   * and every read: under load they took up to a third of a node's CPU, and Conduit's own service
+   * and bridge meters already count the same requests, so they are off unless asked for.
+   */
+  public static VertxOptions enable(VertxOptions options, boolean perMessage) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName(REGISTRY_NAME)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    if (!perMessage) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
+    }
+    return options.setMetricsOptions(metrics);
   }
 
   /**

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /metrics scrapes Vert.x's and Conduit's meters; /health and /health/<check> report this node. */
@@ -40,15 +41,25 @@ class MetricsAndHealthTest {
   }
 
   @Test
-  void metricsShowVertxEventBusHttpJvmAndConduitServiceMeters() throws Exception {
+  void metricsShowHttpJvmAndConduitServiceMetersButNotPerMessageOnes() throws Exception {
     assertEquals(200, web.postNow("/api/call/echo", new JsonObject().put("n", 1)).statusCode());
     HttpResponse<Buffer> r = web.getNow("/metrics");
     assertEquals(200, r.statusCode());
     String text = r.bodyAsString();
-    assertTrue(text.contains("vertx_eventbus_"), "event-bus meters");
+    assertFalse(text.contains("vertx_eventbus_"), "per-address event-bus meters are off by default");
     assertTrue(text.contains("vertx_http_server_"), "HTTP server meters");
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM meters");
     assertTrue(text.contains("conduit_service_requests_seconds_count{address=\"echo\""), "Conduit per-service meters");
+  }
+
+  @Test
+  void perMessageMetersWhenAskedFor() throws Exception {
+    WebFixture.await(vertx.close());
+    vertx = Vertx.vertx(ConduitMetrics.enable(new VertxOptions(), true));
+    vertx.eventBus().<String>consumer("echo", m -> m.reply(m.body()));
+    WebFixture.await(vertx.eventBus().request("echo", "x"));
+    String text = ConduitMetrics.registry().scrape();
+    assertTrue(text.contains("vertx_eventbus_"), "event-bus meters");
   }
 
   @Test

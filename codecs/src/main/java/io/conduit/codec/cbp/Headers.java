@@ -6,6 +6,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,8 @@ public final class Headers {
 
   static final byte[] JSON_ONLY = "{\"content-type\":\"application/json\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OCTETS_ONLY = "{\"content-type\":\"application/octet-stream\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+  private static final Map<String, String> JSON_ONLY_MAP = Map.of(CONTENT_TYPE, JSON);
 
   /**
    * The headers frame that holds only this content type; shared bytes (callers must not modify
@@ -47,9 +50,13 @@ public final class Headers {
         || TIMEOUT.equals(name);
   }
 
+  /** The headers of a frame, unmodifiable; the two commonest frames are recognised without parsing. */
   public static Map<String, String> parse(byte[] frame, byte[] id) throws CbpException {
-    if (frame.length == 0) {
+    if (frame.length == 0 || Arrays.equals(frame, EMPTY_OBJECT)) {
       return Collections.emptyMap();
+    }
+    if (Arrays.equals(frame, JSON_ONLY)) {
+      return JSON_ONLY_MAP;
     }
     Object value;
     try {
@@ -67,7 +74,7 @@ public final class Headers {
       }
       headers.put(e.getKey(), s);
     }
-    return headers;
+    return Collections.unmodifiableMap(headers);
   }
 
   /** The headers frame for these headers. */
