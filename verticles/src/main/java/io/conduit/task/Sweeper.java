@@ -52,11 +52,19 @@ final class Sweeper {
 
   /** One scan; a scan still running when the next is due is not doubled. */
   Future<Void> sweep() {
+    return sweep(false);
+  }
+
+  /**
+   * One scan; with {@code runningAreLost}, every running task is taken as a lost attempt whatever
+   * its lease says (a standalone node starting up: the process that ran them is gone).
+   */
+  Future<Void> sweep(boolean runningAreLost) {
     if (sweeping) {
       return Future.succeededFuture();
     }
     sweeping = true;
-    return records.all().compose(this::sweep).onComplete(ar -> {
+    return records.all().compose(all -> sweep(all, runningAreLost)).onComplete(ar -> {
       sweeping = false;
       if (ar.failed()) {
         LOG.log(Level.WARNING, "task queue '" + options.address() + "': sweep failed: " + ar.cause().getMessage());
@@ -65,14 +73,14 @@ final class Sweeper {
     });
   }
 
-  private Future<Void> sweep(List<TaskRecord> all) {
+  private Future<Void> sweep(List<TaskRecord> all, boolean runningAreLost) {
     long now = System.currentTimeMillis();
     List<Future<?>> changes = new ArrayList<>();
     for (TaskRecord r : all) {
       if (r.expired(now)) {
         changes.add(expire(r));
-      } else if (r.state().running() && r.leaseUntil() < now) {
-        changes.add(requeue(r));
+      } else if (r.state().running() && (runningAreLost || r.leaseUntil() < now)) {
+        changes.add(requeue(r, runningAreLost));
       } else if (r.state().queued()) {
         runner.offer(r.id(), r.task(), r.availableAt());
       }
@@ -86,21 +94,22 @@ final class Sweeper {
   }
 
   /** The lease ran out: the attempt is lost; retry (or fail, or finish revoking) as for a failed attempt. */
-  private Future<?> requeue(TaskRecord seen) {
+  private Future<?> requeue(TaskRecord seen, boolean restarted) {
     String lease = seen.leaseId();
     return records.update(seen.id(), r -> {
       long now = System.currentTimeMillis();
-      if (!r.heldBy(lease) || r.leaseUntil() >= now) {
+      if (!r.heldBy(lease) || (!restarted && r.leaseUntil() >= now)) {
         return null;
       }
       if (r.cancelRequested()) {
         return r.revoked(now);
       }
-      return r.attemptFailed("worker " + r.worker() + " was lost: its lease ran out " + (now - r.leaseUntil())
-          + " ms ago", now, 0);
+      return r.attemptFailed(restarted ? "worker " + r.worker() + " was lost: the node stopped while it ran"
+          : "worker " + r.worker() + " was lost: its lease ran out " + (now - r.leaseUntil()) + " ms ago", now, 0);
     }).onSuccess(c -> {
       if (c.changed()) {
-        LOG.log(Level.INFO, "task " + seen.id() + ": lease of " + seen.worker() + " ran out; now " + c.record().state());
+        LOG.log(Level.INFO, "task " + seen.id() + ": " + (restarted ? "the node restarted while " + seen.worker()
+            + " ran it" : "lease of " + seen.worker() + " ran out") + "; now " + c.record().state());
         events.changed(c.record());
         if (c.record().state().queued()) {
           runner.offer(c.record().id(), c.record().task(), c.record().availableAt());

@@ -1,8 +1,12 @@
 package io.conduit.task;
 
+import io.conduit.store.engine.Durability;
+import io.conduit.store.engine.StoreConfig;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,13 +23,24 @@ import java.util.Set;
  * @param maxRetries     default of submit's {@code maxRetries}
  * @param timeoutMs      default of submit's {@code timeoutMs} (0: no limit)
  * @param resultTtlMs    default of submit's {@code resultTtlMs}
+ * @param storage        where a standalone node keeps the records (null: in memory, for the
+ *                       process's life); a clustered node keeps them in the cluster
  */
 public record TaskQueueOptions(String address, Map<String, String> handlers, int workers, long leaseMs, long sweepMs,
                                long retryBackoffMs, long maxBackoffMs, int maxRetries, long timeoutMs,
-                               long resultTtlMs) {
+                               long resultTtlMs, Storage storage) {
 
   private static final Set<String> FIELDS = Set.of("address", "handlers", "workers", "leaseMs", "sweepMs",
-      "retryBackoffMs", "maxBackoffMs", "maxRetries", "timeoutMs", "resultTtlMs");
+      "retryBackoffMs", "maxBackoffMs", "maxRetries", "timeoutMs", "resultTtlMs", "backend", "dataDir", "durability",
+      "params", "scripts");
+
+  /**
+   * A standalone node's storage for the records: the engine {@code backend} ("memory" or
+   * "rocksdb") in {@code dataDir} with {@code durability}, as {@code conduit serve}'s
+   * {@code -b}, {@code --data} and {@code durability:} parameter set them for every store.
+   */
+  public record Storage(String backend, Path dataDir, Durability durability) {
+  }
   public static final long DAY_MS = 86_400_000L;
 
   public TaskQueueOptions {
@@ -57,7 +72,32 @@ public record TaskQueueOptions(String address, Map<String, String> handlers, int
     long lease = number(c, "leaseMs", 15_000, 100);
     return new TaskQueueOptions(a, handlers, (int) number(c, "workers", 4, 1), lease, number(c, "sweepMs", 1_000, 10),
         number(c, "retryBackoffMs", 1_000, 0), number(c, "maxBackoffMs", 60_000, 0),
-        (int) number(c, "maxRetries", 3, 0), number(c, "timeoutMs", 0, 0), number(c, "resultTtlMs", DAY_MS, 1));
+        (int) number(c, "maxRetries", 3, 0), number(c, "timeoutMs", 0, 0), number(c, "resultTtlMs", DAY_MS, 1),
+        storage(c, a));
+  }
+
+  /**
+   * The storage fields a store's config has; of the node's {@code params} only {@code durability}
+   * concerns the queue (the others tune stores), and {@code scripts} are for stores.
+   */
+  private static Storage storage(JsonObject c, String address) {
+    if (c.getValue("backend") == null) {
+      return null;
+    }
+    JsonObject storage = new JsonObject().put("backend", c.getValue("backend"));
+    for (String field : List.of("dataDir", "durability")) {
+      if (c.getValue(field) != null) {
+        storage.put(field, c.getValue(field));
+      }
+    }
+    if (!(c.getValue("params", new JsonObject()) instanceof JsonObject params)) {
+      throw new IllegalArgumentException("task queue config: 'params' must be an object");
+    }
+    if (params.getValue("durability") != null) {
+      storage.put("params", new JsonObject().put("durability", params.getValue("durability")));
+    }
+    StoreConfig parsed = StoreConfig.parse(storage, "task queue", address, Set.of());
+    return new Storage(parsed.backend(), parsed.dataDir(), parsed.durability());
   }
 
   /** Back-off before attempt {@code attempts + 1}: exponential, capped. */

@@ -46,7 +46,7 @@ public class TaskQueueVerticle extends VerticleBase {
     }
     events = new TaskEvents(vertx.eventBus(), options);
     Future<Counter> lastSweep = vertx.sharedData().getCounter("conduit.tasks." + options.address() + ".lastSweep");
-    return Future.all(TaskRecords.open(vertx, options.address()), lastSweep).compose(opened -> {
+    return Future.all(TaskRecords.open(vertx, options), lastSweep).compose(opened -> {
       records = opened.resultAt(0);
       runner = new TaskRunner(vertx, context, options, records, events, handlers, nodeName());
       ops = new TaskOps(options, handlers, records, events, runner);
@@ -59,14 +59,17 @@ public class TaskQueueVerticle extends VerticleBase {
     }).compose(v -> {
       runner.start();
       sweepTimer = vertx.setPeriodic(options.sweepMs(), t -> sweeper.sweepIfDue());
-      return sweeper.sweep(); // a node starting up learns of every waiting task
+      // a node starting up learns of every waiting task; a standalone node that keeps the records
+      // itself knows that nobody runs the tasks they say are running: they were lost with the last process
+      return sweeper.sweep(records.ownedByThisNode());
     });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
-    return runner == null ? Future.succeededFuture() : runner.stop();
+    Future<?> stopped = runner == null ? Future.succeededFuture() : runner.stop();
+    return records == null ? stopped : stopped.eventually(() -> records.close(vertx));
   }
 
   private void receive(Message<Object> message) {

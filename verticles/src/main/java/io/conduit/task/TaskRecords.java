@@ -1,36 +1,70 @@
 package io.conduit.task;
 
+import io.conduit.store.engine.Engines;
+import io.conduit.store.engine.KeyValueEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Task records in a Vert.x shared-data map: a Hazelcast IMap (one backup) when the node is
- * clustered, a local map when standalone. Every change is a compare-and-set of the whole record,
- * retried on a race, so concurrent changes from several nodes never overwrite each other
- * (progress updates were lost to such races in kge-server).
+ * Task records: in a Vert.x shared-data map (a Hazelcast IMap) when the node is clustered; on a
+ * standalone node, in its own storage engine under {@code --data} ({@link EngineRecordMap}) when
+ * the queue's config names a backend, else in a local map that lasts as long as the process. Every
+ * change is a compare-and-set of the whole record, retried on a race, so concurrent changes from
+ * several nodes never overwrite each other (progress updates were lost to such races in kge-server).
  */
 final class TaskRecords {
 
   private static final int MAX_RACES = 50;
 
-  private final AsyncMap<String, JsonObject> records;
-  private final AsyncMap<String, String> keys;
+  private final RecordMap<JsonObject> records;
+  private final RecordMap<String> keys;
+  private final KeyValueEngine engine;
 
-  private TaskRecords(AsyncMap<String, JsonObject> records, AsyncMap<String, String> keys) {
+  private TaskRecords(RecordMap<JsonObject> records, RecordMap<String> keys, KeyValueEngine engine) {
     this.records = records;
     this.keys = keys;
+    this.engine = engine;
   }
 
-  static Future<TaskRecords> open(Vertx vertx, String queue) {
+  static Future<TaskRecords> open(Vertx vertx, TaskQueueOptions options) {
+    TaskQueueOptions.Storage storage = options.storage();
+    if (vertx.isClustered() || storage == null) {
+      return shared(vertx, options.address());
+    }
+    return vertx.executeBlocking(() -> Engines.open(storage.backend(), storage.dataDir(), storage.durability()))
+        .compose(engine -> EngineRecordMap.<JsonObject>open(vertx, engine, "r/", j -> j.toBuffer().getBytes(),
+                b -> new JsonObject(Buffer.buffer(b)), JsonObject::copy)
+            .compose(r -> EngineRecordMap.<String>open(vertx, engine, "k/", t -> t.getBytes(StandardCharsets.UTF_8),
+                b -> new String(b, StandardCharsets.UTF_8), t -> t).map(k -> new TaskRecords(r, k, engine)))
+            .onFailure(e -> engine.close()));
+  }
+
+  /** The records in the Vert.x shared-data maps of queue {@code queue}. */
+  static Future<TaskRecords> shared(Vertx vertx, String queue) {
     String name = "conduit.tasks." + queue;
     return vertx.sharedData().<String, JsonObject>getAsyncMap(name)
-        .compose(r -> vertx.sharedData().<String, String>getAsyncMap(name + ".keys").map(k -> new TaskRecords(r, k)));
+        .compose(r -> vertx.sharedData().<String, String>getAsyncMap(name + ".keys")
+            .map(k -> new TaskRecords(RecordMap.shared(r), RecordMap.shared(k), null)));
+  }
+
+  /** True when the records outlive this process only in this node's storage (no cluster keeps them). */
+  boolean ownedByThisNode() {
+    return engine != null;
+  }
+
+  /** Closes the storage engine, if the records have one (after its last writes are durable). */
+  Future<Void> close(Vertx vertx) {
+    return engine == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      engine.close();
+      return null;
+    });
   }
 
   /** The outcome of {@link #update}: the record as it now is (null when absent), and whether this call changed it. */

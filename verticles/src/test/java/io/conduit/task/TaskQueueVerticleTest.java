@@ -233,7 +233,7 @@ class TaskQueueVerticleTest {
         return e.failureCode() == 404;
       }
     }, "404 after the TTL");
-    awaitTrue(() -> TaskQueueFixture.await(TaskRecords.open(vertx, q.address).compose(r -> r.get(id))) == null,
+    awaitTrue(() -> TaskQueueFixture.await(TaskRecords.shared(vertx, q.address).compose(r -> r.get(id))) == null,
         "the record is removed from the map");
   }
 
@@ -254,7 +254,7 @@ class TaskQueueVerticleTest {
   @Test
   void aTaskWhoseLeaseRanOutIsRequeuedAndRunsAgainAsItsNextAttempt() {
     q.deploy(q.config());
-    TaskRecords records = TaskQueueFixture.await(TaskRecords.open(vertx, q.address));
+    TaskRecords records = TaskQueueFixture.await(TaskRecords.shared(vertx, q.address));
     long now = System.currentTimeMillis();
     SubmitRequest request = SubmitRequest.fromJson(new JsonObject().put("task", "steps").put("args", steps(key(), 1, 0)),
         TaskQueueOptions.fromJson(q.config()));
