@@ -93,6 +93,11 @@ public final class AccessPolicy {
         + "' is not permitted: it is not in the bridge's 'outbound' allow-list (--outbound)");
   }
 
+  /** True when the node's own deployment serves {@code address} (its {@code reservedAddresses}). */
+  public boolean deploymentServes(String address) {
+    return reserved.permits(address);
+  }
+
   /**
    * May an external worker register as {@code service} (Majordomo READY)?
    *

@@ -13,10 +13,22 @@ import io.vertx.core.json.JsonObject;
  */
 record Failure(ErrorCode code, String message, JsonObject extra) {
 
-  static Failure of(Throwable error, String address, long timeoutMs) {
+  /** How long a client is told to wait before retrying a service that is starting or being replaced. */
+  static final long RETRY_AFTER_MS = 1_000;
+
+  /**
+   * The failure of a request to {@code address}; {@code servedHere} says that the node's own
+   * deployment serves that address, so a missing consumer is a service starting, recovering or
+   * being replaced (retriable {@code UNAVAILABLE}), not an address nobody serves.
+   */
+  static Failure of(Throwable error, String address, long timeoutMs, boolean servedHere) {
     if (error instanceof ReplyException rex) {
       return switch (rex.failureType()) {
-        case NO_HANDLERS -> new Failure(ErrorCode.NO_HANDLERS,
+        case NO_HANDLERS -> servedHere
+            ? new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' is a service of this node's deployment that has "
+                + "no consumer right now (starting, recovering or being replaced); retry in a moment",
+                new JsonObject().put("retryAfterMs", RETRY_AFTER_MS))
+            : new Failure(ErrorCode.NO_HANDLERS,
             "no consumer is registered for address '" + address + "' anywhere in the cluster", new JsonObject());
         case TIMEOUT -> new Failure(ErrorCode.TIMEOUT, "no reply from '" + address + "' within " + timeoutMs + " ms",
             new JsonObject().put("timeoutMs", timeoutMs));

@@ -58,7 +58,7 @@ final class MajordomoClients {
     long timeoutMs = Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
     vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
       if (ar.failed()) {
-        Failure f = Failure.of(ar.cause(), service, timeoutMs);
+        Failure f = Failure.of(ar.cause(), service, timeoutMs, options.access().deploymentServes(service));
         fail(in, serviceFrame, f.code(), f.message());
         return;
       }

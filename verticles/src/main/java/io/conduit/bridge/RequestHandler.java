@@ -96,7 +96,8 @@ final class RequestHandler {
         if (ar.succeeded()) {
           replyWith(in, id, ar.result(), Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING)));
         } else {
-          fail(in, id, Failure.of(ar.cause(), request.address(), timeoutMs));
+          fail(in, id, Failure.of(ar.cause(), request.address(), timeoutMs,
+              options.access().deploymentServes(request.address())));
         }
       });
       case SEND -> {

@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.conduit.deploy.FrontDoor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
@@ -15,7 +16,7 @@ import java.util.List;
  * "inbound": ["echo", {"regex": "docs.*"}]}}. Several instances may share the same endpoints:
  * each serves the connections Vert.x hands it.
  */
-public class ZmqBridgeVerticle extends VerticleBase {
+public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
 
   private final BridgeStats stats = new BridgeStats();
   private BridgeTransport transport;

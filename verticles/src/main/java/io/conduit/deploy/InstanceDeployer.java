@@ -57,6 +57,16 @@ final class InstanceDeployer {
     return chain.otherwiseEmpty();
   }
 
+  /** True when the service's verticle is a {@link FrontDoor}; false too when its class cannot be loaded. */
+  static boolean frontDoor(ServiceSpec spec) {
+    try {
+      return FrontDoor.class.isAssignableFrom(Class.forName(spec.verticle(), false,
+          Thread.currentThread().getContextClassLoader()));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false; // deploying it says what is wrong
+    }
+  }
+
   private static void checkClass(ServiceSpec spec) {
     Class<?> type;
     try {

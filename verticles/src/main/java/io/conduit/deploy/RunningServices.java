@@ -61,14 +61,19 @@ public final class RunningServices {
   }
 
   /**
-   * Deploys the services of a plan in order, each with its {@code min} instances. All or nothing:
-   * when one fails, the ones already deployed are undeployed again and the failure names the
-   * service and what went wrong.
+   * Deploys the services of a plan in order, each with its {@code min} instances, except that the
+   * {@link FrontDoor}s (bridge, web console) come last, once everything they let traffic in to is
+   * up; they go first when the node stops ({@link #undeployAll} reverses this order). All or
+   * nothing: when one fails, the ones already deployed are undeployed again and the failure names
+   * the service and what went wrong.
    */
   public Future<Void> deploy(DeploymentPlan plan) {
+    List<ServiceSpec> ordered = new ArrayList<>();
+    plan.services().stream().filter(s -> !InstanceDeployer.frontDoor(s)).forEach(ordered::add);
+    plan.services().stream().filter(InstanceDeployer::frontDoor).forEach(ordered::add);
     List<RunningService> done = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (ServiceSpec spec : plan.services()) {
+    for (ServiceSpec spec : ordered) {
       chain = chain.compose(v -> {
         synchronized (this) {
           if (services.containsKey(spec.name())) {

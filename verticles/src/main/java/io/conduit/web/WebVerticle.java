@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.FrontDoor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -22,7 +23,7 @@ import java.util.Set;
  * {@link WebOptions}. Deploy one instance per node that should serve the console; the console shows
  * the whole cluster.
  */
-public class WebVerticle extends VerticleBase {
+public class WebVerticle extends VerticleBase implements FrontDoor {
 
   private static final System.Logger LOG = System.getLogger(WebVerticle.class.getName());
   /** Largest request body the API reads. */

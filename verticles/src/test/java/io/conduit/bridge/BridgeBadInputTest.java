@@ -32,7 +32,8 @@ class BridgeBadInputTest {
   void deploy(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject()
         .put("inbound", new io.vertx.core.json.JsonArray().add("echo").add("fail").add("silent").add("nobody")
-            .add(new JsonObject().put("regex", "open\\..*")))
+            .add("docs").add(new JsonObject().put("regex", "open\\..*")))
+        .put("reservedAddresses", new io.vertx.core.json.JsonArray().add("docs"))
         .put("maxMessageBytes", 4096)
         .put("maxInFlightPerClient", 5)
         .put("maxTimeoutMs", 300));
@@ -164,6 +165,19 @@ class BridgeBadInputTest {
   @Test
   void anAddressWithoutConsumersIsNoHandlers() {
     assertError(request("REQUEST", "n", "nobody", "", "1"), "NO_HANDLERS", "n", "no consumer is registered for address 'nobody'");
+  }
+
+  @Test
+  void aServiceOfTheDeploymentWithoutConsumerIsUnavailableWithARetryHint() {
+    // "docs" is the node's own (reservedAddresses): starting, recovering or being replaced, not unknown
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.send(request("REQUEST", "u", "docs", "", "1"));
+      JsonObject error = c.error();
+      assertEquals("UNAVAILABLE", error.getString("code"));
+      assertEquals(1000, error.getInteger("retryAfterMs"));
+      assertTrue(error.getString("message").contains("'docs' is a service of this node's deployment"),
+          error.getString("message"));
+    }
   }
 
   @Test

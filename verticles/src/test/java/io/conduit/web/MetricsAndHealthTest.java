@@ -2,6 +2,7 @@ package io.conduit.web;
 
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.TestClusters;
+import io.conduit.deploy.NodeLifecycle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -53,6 +54,21 @@ class MetricsAndHealthTest {
   }
 
   @Test
+  void readinessFollowsTheNodesLifecycle() throws Exception {
+    assertEquals(200, web.getNow("/health/ready").statusCode(), "no node manages this Vert.x: ready once up");
+    NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
+    HttpResponse<Buffer> starting = web.getNow("/health/ready");
+    assertEquals(503, starting.statusCode());
+    assertTrue(starting.bodyAsString().contains("still starting"), starting.bodyAsString());
+    NodeLifecycle.set(vertx, NodeLifecycle.State.READY);
+    assertEquals(200, web.getNow("/health/ready").statusCode());
+    assertEquals(200, web.getNow("/health/live").statusCode());
+    NodeLifecycle.set(vertx, NodeLifecycle.State.STOPPING);
+    assertEquals(503, web.getNow("/health/ready").statusCode());
+    assertEquals(200, web.getNow("/health/live").statusCode(), "stopping is not dead");
+  }
+
+  @Test
   void perMessageMetersWhenAskedFor() throws Exception {
     WebFixture.await(vertx.close());
     vertx = Vertx.vertx(ConduitMetrics.enable(new VertxOptions(), true));
@@ -87,7 +103,7 @@ class MetricsAndHealthTest {
     JsonObject body = r.bodyAsJsonObject();
     assertEquals("UP", body.getString("status"));
     JsonArray checks = body.getJsonArray("checks");
-    assertEquals(4, checks.size(), body.encode());
+    assertEquals(5, checks.size(), body.encode()); // cluster, bridge, live, stores, ready
   }
 
   @Test

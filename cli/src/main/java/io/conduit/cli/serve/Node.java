@@ -4,6 +4,7 @@ import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
+import io.conduit.deploy.NodeLifecycle;
 import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.ServiceSpec;
 import io.conduit.web.NodeMonitor;
@@ -52,6 +53,7 @@ public final class Node {
         ? Future.succeededFuture(Vertx.vertx(options))
         : ClusterFactory.startClustered(options, cluster);
     return started.compose(vertx -> {
+      NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
       RunningServices services = new RunningServices(vertx);
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
@@ -60,7 +62,10 @@ public final class Node {
       return services.deploy(plan)
           .compose(v -> control.register())
           .compose(v -> scaler.start())
-          .map(v -> new Node(vertx, services, control, scaler, cluster))
+          .map(v -> {
+            NodeLifecycle.set(vertx, NodeLifecycle.State.READY);
+            return new Node(vertx, services, control, scaler, cluster);
+          })
           .recover(failure -> services.undeployAll().transform(ignored -> vertx.close())
               .transform(ignored -> Future.failedFuture(failure)));
     });
@@ -85,6 +90,7 @@ public final class Node {
    */
   public Future<Void> stop() {
     // Chained on a future without a context: the result completes after Vert.x's event loops are gone.
+    NodeLifecycle.set(vertx, NodeLifecycle.State.STOPPING);
     return Future.<Void>succeededFuture()
         .transform(ignored -> scaler.stop().otherwiseEmpty())
         .transform(ignored -> control.unregister().otherwiseEmpty())

@@ -2,6 +2,7 @@ package io.conduit.cli.serve;
 
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.NodeControl;
+import io.conduit.deploy.NodeLifecycle;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class NodeTest {
   void aNodeIsControlledOnTheEventBusAndStopsItsServices() throws Exception {
     Node node = await(Node.start(ECHO, null));
     try {
+      assertEquals(NodeLifecycle.State.READY, NodeLifecycle.get(node.vertx()), "ready once the deployment is up");
       JsonObject scaled = await(node.vertx().eventBus().<JsonObject>request(NodeControl.address(node.vertx()),
           new JsonObject().put("op", "scale").put("name", "echo").put("instances", 2)).map(Message::body));
       assertEquals(2, scaled.getJsonObject("instances").getInteger("now"));
