@@ -59,8 +59,17 @@ final class InstanceDeployer {
 
   /** True when the service's verticle is a {@link FrontDoor}; false too when its class cannot be loaded. */
   static boolean frontDoor(ServiceSpec spec) {
+    return implementsType(spec, FrontDoor.class);
+  }
+
+  /** True when the service's verticle is {@link Stateful}. */
+  static boolean stateful(ServiceSpec spec) {
+    return implementsType(spec, Stateful.class);
+  }
+
+  private static boolean implementsType(ServiceSpec spec, Class<?> marker) {
     try {
-      return FrontDoor.class.isAssignableFrom(Class.forName(spec.verticle(), false,
+      return marker.isAssignableFrom(Class.forName(spec.verticle(), false,
           Thread.currentThread().getContextClassLoader()));
     } catch (ClassNotFoundException | LinkageError e) {
       return false; // deploying it says what is wrong

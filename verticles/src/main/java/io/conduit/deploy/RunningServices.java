@@ -115,6 +115,11 @@ public final class RunningServices {
             "service '" + name + "' is stopped; start it before scaling it");
       }
       Instances range = spec.instances();
+      if (instances > 1 && instances > service.count() && InstanceDeployer.stateful(spec)) {
+        throw new ServiceOperationException(ErrorCode.CONFLICT, "service '" + name + "' is stateful: one instance in "
+            + "the cluster owns its data and serves it, any other only stands by, so scaling it to " + instances
+            + " adds no capacity; run it on another node for a standby");
+      }
       if (range.scalable() && (instances < range.min() || instances > range.max())) {
         throw new ServiceOperationException(ErrorCode.BAD_REQUEST, "instances: service '" + name
             + "' scales within " + range.min() + ".." + range.max() + ", got " + instances);

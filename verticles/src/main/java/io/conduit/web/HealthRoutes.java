@@ -77,14 +77,18 @@ final class HealthRoutes {
 
   private static void stores(Vertx vertx, Promise<Status> p) {
     JsonArray failing = new JsonArray();
+    JsonArray roles = new JsonArray();
     List<StoreHealth> stores = LocalVerticles.of(vertx, StoreHealth.class);
     for (StoreHealth store : stores) {
       String failure = store.storageFailure();
       if (failure != null) {
         failing.add(failure);
       }
+      if (store.ownership() != null) {
+        roles.add(store.ownership().toJson());
+      }
     }
-    JsonObject data = new JsonObject().put("stores", stores.size()).put("failing", failing);
+    JsonObject data = new JsonObject().put("stores", stores.size()).put("failing", failing).put("roles", roles);
     p.complete(failing.isEmpty() ? Status.OK(data) : Status.KO(data));
   }
 }

@@ -1,11 +1,13 @@
 package io.conduit.store.doc;
 
+import io.conduit.deploy.Stateful;
 import io.conduit.store.StoreHealth;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * Requests are JSON objects with an {@code op}; see {@link DocTree} for the document ops. Config:
  * {@link DocStoreOptions}. Deploy one instance per store.
  */
-public class DocStoreVerticle extends VerticleBase implements StoreHealth {
+public class DocStoreVerticle extends VerticleBase implements StoreHealth, Stateful {
 
   public DocStoreVerticle() {
     this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
@@ -52,6 +54,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth {
   private DocState state;
   private LockGate gate;
   private MessageConsumer<Object> consumer;
+  private StoreOwnership ownership;
 
   @Override
   public Future<?> start() {
@@ -61,6 +64,24 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth {
       return Future.failedFuture(e);
     }
     boolean persistent = !options.backend().equals("memory");
+    ownership = new StoreOwnership(vertx, "document store", options.address(), persistent ? options.dataDir() : null,
+        new StoreOwnership.Store() {
+          @Override
+          public Future<Void> serve() {
+            return open(persistent);
+          }
+
+          @Override
+          public Future<Void> close() {
+            return closeData();
+          }
+        });
+    return ownership.start();
+  }
+
+  /** Opens the data (recovering it) and registers the consumer: this deployment is the owner. */
+  private Future<Void> open(boolean persistent) {
+    storageFailure = null;
     return vertx.executeBlocking(() -> {
       engine = engines.apply(options);
       if (!persistent) {
@@ -84,18 +105,29 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.compose(v -> snapshots == null ? Future.succeededFuture()
-            : Future.fromCompletionStage(snapshots.save(), context).<Void>mapEmpty())
+    return ownership == null ? Future.succeededFuture() : ownership.stop();
+  }
+
+  /** Unregisters, saves a snapshot and closes the data (stopping, or no longer the owner). */
+  private Future<Void> closeData() {
+    MessageConsumer<Object> c = consumer;
+    consumer = null;
+    Future<Void> unregistered = c == null ? Future.succeededFuture() : c.unregister();
+    Snapshots s = snapshots;
+    KeyValueEngine e = engine;
+    snapshots = null;
+    engine = null;
+    return unregistered.compose(v -> s == null ? Future.succeededFuture()
+            : Future.fromCompletionStage(s.save(), context).<Void>mapEmpty())
         .eventually(() -> vertx.executeBlocking(() -> {
-          if (snapshots != null) {
-            snapshots.close();
+          if (s != null) {
+            s.close();
           }
-          if (engine != null) {
-            engine.close();
+          if (e != null) {
+            e.close();
           }
           return null;
-        }));
+        })).mapEmpty();
   }
 
   /**
@@ -108,7 +140,15 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth {
     if (failure != null) {
       return failure;
     }
+    if (ownership != null && ownership.role() == StoreOwnership.Role.STANDBY) {
+      return null; // a standby serves nothing by design; ownership() says why
+    }
     return state == null ? "document store not started" : null;
+  }
+
+  @Override
+  public StoreOwnership ownership() {
+    return ownership;
   }
 
   private void receive(Message<Object> message) {

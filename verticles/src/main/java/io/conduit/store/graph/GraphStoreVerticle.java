@@ -1,8 +1,10 @@
 package io.conduit.store.graph;
 
+import io.conduit.deploy.Stateful;
 import io.conduit.store.StoreHealth;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  * indexes. Requests are JSON objects with an {@code op}; see docs/graph.md. Config:
  * {@link GraphStoreOptions}. Deploy one instance per store.
  */
-public class GraphStoreVerticle extends VerticleBase implements StoreHealth {
+public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Stateful {
 
   private static final System.Logger LOG = System.getLogger(GraphStoreVerticle.class.getName());
 
@@ -29,6 +31,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth {
   private KeyValueEngine engine;
   private GraphStore store;
   private MessageConsumer<Object> consumer;
+  private StoreOwnership ownership;
 
   public GraphStoreVerticle() {
     this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
@@ -49,6 +52,23 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth {
       return Future.failedFuture(e);
     }
     boolean persistent = !"memory".equals(options.backend());
+    ownership = new StoreOwnership(vertx, "graph store", options.address(), persistent ? options.dataDir() : null,
+        new StoreOwnership.Store() {
+          @Override
+          public Future<Void> serve() {
+            return open(persistent, scripts);
+          }
+
+          @Override
+          public Future<Void> close() {
+            return closeData();
+          }
+        });
+    return ownership.start();
+  }
+
+  /** Loads the graph and registers the consumer: this deployment is the owner. */
+  private Future<Void> open(boolean persistent, Map<String, GraphScript> scripts) {
     return vertx.executeBlocking(() -> {
       engine = engines.apply(options);
       GraphJournal journal = new GraphJournal(engine);
@@ -68,18 +88,35 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return ownership == null ? Future.succeededFuture() : ownership.stop();
+  }
+
+  /** Unregisters and closes the data (stopping, or no longer the owner). */
+  private Future<Void> closeData() {
+    MessageConsumer<Object> c = consumer;
+    consumer = null;
+    KeyValueEngine e = engine;
+    engine = null;
+    Future<Void> unregistered = c == null ? Future.succeededFuture() : c.unregister();
     return unregistered.eventually(() -> vertx.executeBlocking(() -> {
-      if (engine != null) {
-        engine.close(); // completes every write already submitted first
+      if (e != null) {
+        e.close(); // completes every write already submitted first
       }
       return null;
-    }));
+    })).mapEmpty();
+  }
+
+  @Override
+  public StoreOwnership ownership() {
+    return ownership;
   }
 
   @Override
   public String storageFailure() {
     GraphStore s = store;
+    if (ownership != null && ownership.role() == StoreOwnership.Role.STANDBY) {
+      return null; // a standby serves nothing by design; ownership() says why
+    }
     return s == null ? "graph store not started" : s.failure();
   }
 

@@ -1,0 +1,114 @@
+package io.conduit.store.owner;
+
+import io.conduit.Conditions;
+import io.conduit.store.doc.DocStoreVerticle;
+import io.conduit.store.graph.GraphStoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One serving instance per store address: a second deployment stands by and takes over when the owner stops. */
+@ExtendWith(VertxExtension.class)
+class StoreOwnershipTest {
+
+  @TempDir
+  Path dir;
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static String deploy(Vertx vertx, Deployable store, JsonObject config) throws Exception {
+    return await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(config)));
+  }
+
+  private static long set(Vertx vertx, String key, int value) throws Exception {
+    JsonObject r = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "set")
+        .put("path", new io.vertx.core.json.JsonArray().add(key)).put("value", value))).body();
+    return r.getLong("version");
+  }
+
+  private static List<String> roles(Vertx vertx) {
+    return StoreOwnership.roles(vertx).stream().map(j -> j.getString("role")).sorted().toList();
+  }
+
+  @Test
+  void aSecondDeploymentStandsByWithoutOpeningTheDataAndTakesOverWithIt(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("d").toString());
+    String owner = deploy(vertx, new DocStoreVerticle(), config);
+    // the same data directory: a standby must not open it (RocksDB would refuse a second opener)
+    deploy(vertx, new DocStoreVerticle(), config);
+    assertEquals(List.of("OWNER", "STANDBY"), roles(vertx));
+    for (int i = 1; i <= 4; i++) {
+      assertEquals(i, set(vertx, "k" + i, i), "every write reaches the one owner");
+    }
+    assertTrue(Files.exists(dir.resolve("d").resolve(StoreOwnership.DATA_ID_FILE)));
+
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + roles(vertx));
+    assertEquals(5, set(vertx, "k5", 5), "the standby took over the same data");
+    JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)).get("d")
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(2L, claim.getLong("epoch"), "a new owner, a new epoch: " + claim);
+  }
+
+  @Test
+  void aStandbyWhoseDataIsNotTheOwnersNeverServesIt(Vertx vertx) throws Exception {
+    JsonObject ownerConfig = new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("a").toString());
+    String owner = deploy(vertx, new DocStoreVerticle(), ownerConfig);
+    set(vertx, "k", 1);
+    deploy(vertx, new DocStoreVerticle(), ownerConfig.copy().put("dataDir", dir.resolve("b").toString()));
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> StoreOwnership.roles(vertx).stream().anyMatch(r -> r.getString("reason", "")
+        .contains("this node's data is not that owner's")), () -> "roles " + StoreOwnership.roles(vertx));
+    assertEquals(List.of("STANDBY"), roles(vertx));
+
+    // the owner's data comes back: it owns the address again, with what it had
+    deploy(vertx, new DocStoreVerticle(), ownerConfig);
+    assertEquals(2, set(vertx, "k", 2));
+  }
+
+  @Test
+  void aMemoryStoresStandbyTakesOverEmpty(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "d").put("backend", "memory");
+    String owner = deploy(vertx, new DocStoreVerticle(), config);
+    set(vertx, "k", 1);
+    deploy(vertx, new DocStoreVerticle(), config);
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + roles(vertx));
+    assertEquals(1, set(vertx, "k", 1), "a fresh document");
+  }
+
+  @Test
+  void theGraphStoreHasOneOwnerToo(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "g").put("backend", "memory");
+    deploy(vertx, new GraphStoreVerticle(), config);
+    deploy(vertx, new GraphStoreVerticle(), config);
+    assertEquals(List.of("OWNER", "STANDBY"), roles(vertx));
+    long first = -1;
+    for (int i = 0; i < 4; i++) {
+      long id = await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "addNode")
+          .put("data", new JsonObject().put("n", i)))).body().getLong("id");
+      if (first < 0) {
+        first = id;
+      }
+      assertEquals(first + i, id, "ids handed out by one graph");
+    }
+  }
+}
