@@ -73,6 +73,13 @@ class ServeFailuresIT {
   }
 
   @Test
+  void tooManyClusterBackupsAreNamed() throws Exception {
+    ConduitProcess p = ConduitProcess.run(dir, "backups", "serve", "--cluster", "--cluster-backups", "9",
+        "-a", bridgeArgs(), "--events", "none");
+    assertOneLineFailure(p, "cluster backups must be 0-6, got 9");
+  }
+
+  @Test
   void anUnreachableClusterMemberIsNamed() throws Exception {
     int nobody = TestClusters.freePort();
     var s = TestClusters.settings("unreachable");

@@ -3,6 +3,7 @@ package io.conduit.cluster;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
@@ -26,6 +27,9 @@ import java.util.stream.Collectors;
  */
 public final class ClusterFactory {
 
+  /** The name pattern of Conduit's cluster maps. */
+  public static final String CONDUIT_MAPS = "conduit.*";
+
   private ClusterFactory() {
   }
 
@@ -42,6 +46,10 @@ public final class ClusterFactory {
       useMembers(config.getNetworkConfig().getJoin(), settings);
     }
     ensureVertxStructures(config);
+    // Conduit's own maps (task records and their keys, store owners): a file that configures them wins
+    if (!fromFile || !config.getMapConfigs().containsKey(CONDUIT_MAPS)) {
+      config.addMapConfig(new MapConfig(CONDUIT_MAPS).setBackupCount(settings.backups()));
+    }
     return config;
   }
 

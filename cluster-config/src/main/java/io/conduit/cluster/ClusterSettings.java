@@ -15,14 +15,19 @@ import java.util.Objects;
  * @param publicHost address other machines should use to reach this node, or null for {@code host}
  * @param members    {@code host:port} of nodes to join; empty means "the default ports on this host"
  * @param configFile a Hazelcast XML or YAML file used as the base instead of the built-in one, or null
+ * @param backups    synchronous backups of Conduit's cluster maps ({@code conduit.*}: task records,
+ *                   store owners): how many nodes may be lost at once without losing an entry
  */
 public record ClusterSettings(String name, String host, int port, int portCount, String publicHost,
-                              List<Member> members, Path configFile) {
+                              List<Member> members, Path configFile, int backups) {
 
   public static final String DEFAULT_NAME = "conduit";
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 15701;
   public static final int DEFAULT_PORT_COUNT = 20;
+  public static final int DEFAULT_BACKUPS = 1;
+  /** Hazelcast's own limit on synchronous backups. */
+  public static final int MAX_BACKUPS = 6;
 
   public ClusterSettings {
     Objects.requireNonNull(name, "name");
@@ -36,11 +41,15 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     if (portCount < 1 || port + portCount - 1 > 65535) {
       throw new IllegalArgumentException("cluster port count must be at least 1 and stay below 65536, got " + portCount);
     }
+    if (backups < 0 || backups > MAX_BACKUPS) {
+      throw new IllegalArgumentException("cluster backups must be 0-" + MAX_BACKUPS + ", got " + backups);
+    }
     members = List.copyOf(members);
   }
 
   public static ClusterSettings defaults() {
-    return new ClusterSettings(DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, null, List.of(), null);
+    return new ClusterSettings(DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, null, List.of(), null,
+        DEFAULT_BACKUPS);
   }
 
   /**
@@ -77,31 +86,35 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   }
 
   public ClusterSettings withName(String name) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withHost(String host) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withPort(int port) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withPortCount(int portCount) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withPublicHost(String publicHost) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withMembers(List<Member> members) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+  }
+
+  public ClusterSettings withBackups(int backups) {
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   public ClusterSettings withConfigFile(Path configFile) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
   }
 
   /** The members to try when none are listed: the first few ports of this node's own range. */

@@ -46,6 +46,16 @@ class ClusterFactoryTest {
   }
 
   @Test
+  void conduitMapsKeepTheBackupsAskedFor() {
+    assertEquals(1, ClusterFactory.hazelcastConfig(TestClusters.settings("b1")).getMapConfig("conduit.tasks.tasks")
+        .getBackupCount(), "one backup by default");
+    assertEquals(2, ClusterFactory.hazelcastConfig(TestClusters.settings("b2").withBackups(2))
+        .getMapConfig("conduit.store.owners").getBackupCount());
+    var e = assertThrows(IllegalArgumentException.class, () -> TestClusters.settings("b3").withBackups(7));
+    assertTrue(e.getMessage().contains("cluster backups must be 0-6"), e.getMessage());
+  }
+
+  @Test
   void aMissingClusterFileIsNamed() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> ClusterFactory.hazelcastConfig(ClusterSettings.defaults().withConfigFile(Path.of("/nope/hz.xml"))));

@@ -104,6 +104,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast XML or YAML file to use instead of the built-in cluster settings.")
   Path clusterConfig;
 
+  @Option(names = "--cluster-backups", paramLabel = "N",
+      description = "Copies of Conduit's cluster maps (task records, store owners) kept on other nodes: how many nodes "
+          + "may be lost at once without losing a task. Default: ${DEFAULT-VALUE}.")
+  int clusterBackups = ClusterSettings.DEFAULT_BACKUPS;
+
   @Option(names = "--event-loops", paramLabel = "N",
       description = "Event-loop threads. Default: one per two cores, at least one (a request crosses from the bridge's loop "
           + "to its service's; on a shared loop that costs nothing).")
@@ -245,7 +250,7 @@ public final class ServeCommand implements Callable<Integer> {
       if (clusterConfig != null) {
         s = s.withConfigFile(clusterConfig);
       }
-      return s;
+      return s.withBackups(clusterBackups);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage());
     }
