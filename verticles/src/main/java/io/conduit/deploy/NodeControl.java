@@ -121,7 +121,7 @@ public final class NodeControl {
     }
     Future<?> result = switch (request.op()) {
       case SERVICES -> Future.succeededFuture(new JsonObject().put("node", services.nodeId())
-          .put("services", new JsonArray(services.list().stream().map(ServiceInfo::toJson).toList())));
+          .put("services", new JsonArray(services.list().stream().map(this::describe).toList())));
       case SCALE -> services.scale(request.name(), request.instances()).map(ServiceInfo::toJson);
       case STOP -> services.stop(request.name()).map(ServiceInfo::toJson);
       case START -> services.start(request.name()).map(ServiceInfo::toJson);
@@ -147,5 +147,20 @@ public final class NodeControl {
       }
     }
     return false;
+  }
+
+  /**
+   * A service as the console lists it: its {@link ServiceInfo}, and for a {@link Stateful} one
+   * {@code "stateful": true} with the roles its instances here report (owner with its epoch, or
+   * standby with the reason), which the console shows in place of a Scale button.
+   */
+  private JsonObject describe(ServiceInfo info) {
+    JsonObject json = info.toJson();
+    boolean stateful = services.specs().stream().anyMatch(s -> s.name().equals(info.name()) && InstanceDeployer.stateful(s));
+    if (stateful) {
+      json.put("stateful", true).put("roles", new JsonArray(info.address() == null ? java.util.List.of()
+          : ServiceRoles.of(services.vertx(), info.address())));
+    }
+    return json;
   }
 }

@@ -54,6 +54,10 @@ class ConsoleBrowserIT {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         WebElement echo = wait.until(b -> b.findElement(By.cssSelector("tr[data-service='echo']")));
         assertTrue(browser.findElement(By.cssSelector("tr[data-service='docs']")).isDisplayed(), "docs is listed");
+        // a store shows its role where other services have a Scale button
+        wait.until(b -> b.findElement(By.cssSelector("tr[data-service='docs'] .roles")).getText().contains("owner · epoch"));
+        assertTrue(!browser.findElement(By.cssSelector("tr[data-service='docs'] .scale-button")).isDisplayed(),
+            "no Scale button for a store");
         assertEquals("1", echoInstances(browser));
         wait.until(b -> !b.findElements(By.cssSelector("#nodes .card")).isEmpty());
 

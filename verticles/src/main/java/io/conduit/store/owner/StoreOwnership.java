@@ -1,5 +1,6 @@
 package io.conduit.store.owner;
 
+import io.conduit.deploy.ServiceRoles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -50,7 +51,6 @@ public final class StoreOwnership {
   public enum Role { STARTING, OWNER, STANDBY, STOPPED }
 
   static final String MAP = "conduit.store.owners";
-  private static final String ROLES = "conduit.store.roles";
   static final String DATA_ID_FILE = "OWNER-ID";
   /** How often a standby tries to take over and an owner checks its claim. */
   public static final long CHECK_MS = 1_000;
@@ -113,18 +113,14 @@ public final class StoreOwnership {
 
   /** The roles of every store deployment on this node (the banner and the console show them). */
   public static List<JsonObject> roles(Vertx vertx) {
-    List<JsonObject> all = new java.util.ArrayList<>();
-    vertx.sharedData().<String, String>getLocalMap(ROLES).values().forEach(v -> all.add(new JsonObject(v)));
-    all.sort(java.util.Comparator.comparing(j -> j.getString("address")));
-    return all;
+    return ServiceRoles.all(vertx);
   }
 
   private void publish() {
-    var map = vertx.sharedData().<String, String>getLocalMap(ROLES);
     if (role == Role.STOPPED) {
-      map.remove(instance);
+      ServiceRoles.forget(vertx, instance);
     } else {
-      map.put(instance, toJson().put("kind", kind).encode());
+      ServiceRoles.report(vertx, instance, toJson().put("kind", kind));
     }
   }
 

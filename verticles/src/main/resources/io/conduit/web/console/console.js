@@ -189,6 +189,12 @@ function serviceRow(node, s) {
     }
   } }, 'Stop');
   const logs = el('button', { class: 'logs-button', onclick: () => showLogs(s.name) }, 'Logs');
+  // a stateful service (a store) has one owner in the cluster and standbys, not a count to scale
+  const roles = el('span', { class: 'roles' });
+  if (s.stateful) {
+    input.hidden = true;
+    scale.hidden = true;
+  }
   const row = el('tr', { dataset: { service: s.name, node } },
     el('td', {}, el('div', { class: 'name' }, s.name), el('div', { class: 'sub' }, s.verticle.split('.').pop())),
     el('td', { title: node }, el('code', {}, shortNode(node))),
@@ -199,8 +205,9 @@ function serviceRow(node, s) {
     el('td', { class: 'throughput' }),
     el('td', { class: 'num latency' }),
     el('td', { class: 'num errors' }),
-    el('td', {}, el('div', { class: 'actions' }, input, scale, toggle, logs)));
+    el('td', {}, el('div', { class: 'actions' }, roles, input, scale, toggle, logs)));
   row.input = input;
+  row.roles = roles;
   row.toggle = toggle;
   return row;
 }
@@ -221,6 +228,13 @@ function updateRow(row, key, s, sample) {
     if (h.rate.length > HISTORY) { h.rate.shift(); h.p99.shift(); }
   }
   row.dataset.state = s.state;
+  if (s.stateful) {
+    const roles = s.roles || [];
+    setCell(row.roles, JSON.stringify(roles), () => roles.length === 0 ? [el('span', { class: 'sub' }, 'no instance')]
+      : roles.map(r => r.role === 'OWNER'
+        ? el('span', { class: 'pill running role', title: 'serves its address for the whole cluster' }, 'owner · epoch ' + r.epoch)
+        : el('span', { class: 'pill stopped role', title: r.reason || '' }, r.role.toLowerCase())));
+  }
   setCell(row.querySelector('.state'), s.state, () => [el('span', { class: 'pill ' + s.state }, s.state)]);
   const range = s.instances.min === s.instances.max ? '' : ` (${s.instances.min}–${s.instances.max})`;
   setCell(row.querySelector('.instances'), s.instances.now + range, () => [
