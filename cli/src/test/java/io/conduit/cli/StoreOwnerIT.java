@@ -79,6 +79,23 @@ class StoreOwnerIT {
     }
   }
 
+  @Test
+  void twoInstancesOfAStoreAreAnOwnerAndAStandbyAndTheBannerSaysSo() throws Exception {
+    Path deployment = dir.resolve("two.json");
+    java.nio.file.Files.writeString(deployment, "{\"services\": [{\"name\": \"docs\", \"verticle\": "
+        + "\"io.conduit.store.doc.DocStoreVerticle\", \"instances\": 2, \"config\": {\"address\": \"docs\", "
+        + "\"backend\": \"default\"}}, {\"name\": \"bridge\", \"verticle\": \"io.conduit.bridge.ZmqBridgeVerticle\", "
+        + "\"config\": {\"endpoint\": \"tcp://127.0.0.1:" + TestClusters.freePort() + "\", \"eventsEndpoint\": null}}]}");
+    try (ConduitProcess p = ConduitProcess.start(dir, "two", "serve", "-c", deployment.toString(),
+        "--data", dir.resolve("two-data").toString())) {
+      p.awaitOutput("Ready", Duration.ofSeconds(90));
+      String banner = p.stdout();
+      assertEquals(1, banner.lines().filter(l -> l.contains("document store 'docs': owner (epoch 1)")).count(), banner);
+      assertEquals(1, banner.lines().filter(l -> l.contains("document store 'docs': standby, served by node")).count(),
+          banner);
+    }
+  }
+
   private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
                               String clusterName) throws Exception {
     String data = dir.resolve(name.substring(0, 1)).resolve("data").toString(); // a2 restarts on a's data
