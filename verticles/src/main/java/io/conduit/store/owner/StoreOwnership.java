@@ -191,23 +191,30 @@ public final class StoreOwnership {
             Future<Boolean> taken = current == null
                 ? claims.putIfAbsent(address, mine).map(before -> before == null)
                 : claims.replaceIfPresent(address, current, mine);
-            return taken.compose(ok -> ok ? own(mine) : standby("another deployment claimed it first"));
+            return taken.compose(ok -> ok ? own(mine, current) : standby("another deployment claimed it first"));
           });
     }));
   }
 
-  private Future<Void> own(JsonObject mine) {
+  /**
+   * Serves under the claim just taken; when serving fails to start, the claim goes back to what
+   * it was ({@code previous}, so the check of whose data may serve still holds), and when the
+   * store was stopped meanwhile, it is released.
+   */
+  private Future<Void> own(JsonObject mine, JsonObject previous) {
     claim = mine;
     return store.serve().compose(v -> {
       if (role == Role.STOPPED) {
-        return store.close();
+        return store.close().eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true))
+            .otherwiseEmpty());
       }
       role = Role.OWNER;
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
       return Future.<Void>succeededFuture();
-    }, failure -> claims.removeIfPresent(address, mine).transform(ignored -> Future.failedFuture(failure)));
+    }, failure -> (previous == null ? claims.removeIfPresent(address, mine) : claims.replaceIfPresent(address, mine, previous))
+        .transform(ignored -> Future.failedFuture(failure)));
   }
 
   private Future<Void> standby(String reason) {

@@ -111,4 +111,25 @@ class StoreOwnershipTest {
       assertEquals(first + i, id, "ids handed out by one graph");
     }
   }
+
+  @Test
+  void aStoreThatFailsToOpenGivesTheClaimBackAsItWas(Vertx vertx) throws Exception {
+    StoreOwnership.Store broken = new StoreOwnership.Store() {
+      @Override
+      public Future<Void> serve() {
+        return Future.failedFuture("disk on fire");
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
+    Future<Void> first = new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), broken).start();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(first));
+    assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
+    JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)
+        .compose(m -> m.get("t")));
+    assertEquals(null, claim, "no claim left behind by a store that never served");
+  }
 }
