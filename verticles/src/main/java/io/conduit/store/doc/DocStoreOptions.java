@@ -19,9 +19,10 @@ import java.util.Set;
  * @param lockWaitMs         how long a request waits for another client's lock when it names no
  *                           {@code timeoutMs}; just under the bridge's default 30 s request timeout, so a
  *                           waiting write never runs after its requester gave up
+ * @param ackReplicas 1: a write completes once every in-sync standby has it; 0: standbys are not waited for
  */
 public record DocStoreOptions(String address, String backend, Path dataDir, Durability durability, int historySize,
-                              int snapshotEvery, long lockWaitMs) {
+                              int snapshotEvery, long lockWaitMs, int ackReplicas) {
 
   private static final Set<String> TUNING = Set.of("historySize", "snapshotEvery", "lockWaitMs");
 
@@ -29,6 +30,6 @@ public record DocStoreOptions(String address, String backend, Path dataDir, Dura
     StoreConfig config = StoreConfig.parse(c, "document store", "docs", TUNING);
     return new DocStoreOptions(config.address(), config.backend(), config.dataDir(), config.durability(),
         config.positive("historySize", 1000), config.positive("snapshotEvery", 100_000),
-        config.positive("lockWaitMs", 29_000));
+        config.positive("lockWaitMs", 29_000), config.ackReplicas());
   }
 }

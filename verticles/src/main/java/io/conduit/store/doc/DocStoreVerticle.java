@@ -65,7 +65,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }
     boolean persistent = !options.backend().equals("memory");
     ownership = new StoreOwnership(vertx, "document store", options.address(), persistent ? options.dataDir() : null,
-        new StoreOwnership.Store() {
+        options.ackReplicas(), new StoreOwnership.Store() {
           @Override
           public Future<Void> serve() {
             return open(persistent);
@@ -75,6 +75,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
           public Future<Void> close() {
             return closeData();
           }
+
+          @Override
+          public KeyValueEngine openEngine() {
+            return engines.apply(options);
+          }
         });
     return ownership.start();
   }
@@ -83,7 +88,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private Future<Void> open(boolean persistent) {
     storageFailure = null;
     return vertx.executeBlocking(() -> {
-      engine = engines.apply(options);
+      engine = ownership.owned(engines.apply(options));
       if (!persistent) {
         return DocState.empty(options.historySize());
       }

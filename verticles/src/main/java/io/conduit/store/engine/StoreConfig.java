@@ -14,7 +14,7 @@ import java.util.TreeSet;
  */
 public final class StoreConfig {
 
-  private static final Set<String> STORAGE_FIELDS = Set.of("address", "backend", "dataDir", "durability", "params",
+  private static final Set<String> STORAGE_FIELDS = Set.of("address", "backend", "dataDir", "durability", "ackReplicas", "params",
       "scripts");
 
   private final String store;
@@ -53,6 +53,7 @@ public final class StoreConfig {
     }
     Set<String> params = new TreeSet<>(tuning);
     params.add("durability");
+    params.add("ackReplicas");
     JsonObject merged = config.getJsonObject("params", new JsonObject()).copy();
     for (String key : merged.fieldNames()) {
       if (!params.contains(key)) {
@@ -75,6 +76,12 @@ public final class StoreConfig {
       throw new IllegalArgumentException(store + ": " + e.getMessage());
     }
     Path dataDir = Path.of(merged.getString("dataDir", "conduit-data/" + address));
+    Object ack = merged.getValue("ackReplicas", 1);
+    if (!"0".equals(String.valueOf(ack).trim()) && !"1".equals(String.valueOf(ack).trim())) {
+      throw new IllegalArgumentException(store + ": ackReplicas must be 0 (standbys follow, not waited for) or 1 "
+          + "(a write completes once every in-sync standby has it), got " + ack);
+    }
+    merged.put("ackReplicas", Integer.parseInt(String.valueOf(ack).trim()));
     return new StoreConfig(store, merged, address, backend, dataDir, durability);
   }
 
@@ -92,6 +99,11 @@ public final class StoreConfig {
 
   public Durability durability() {
     return durability;
+  }
+
+  /** 1: writes wait for every in-sync standby, which may then take over; 0: standbys are not waited for. */
+  public int ackReplicas() {
+    return merged.getInteger("ackReplicas");
   }
 
   /** A config value after {@code params} were merged in ({@code scripts}, for instance). */

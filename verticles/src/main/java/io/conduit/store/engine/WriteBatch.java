@@ -57,6 +57,57 @@ public final class WriteBatch {
     return this;
   }
 
+  /**
+   * The batch as bytes, for a standby to apply the same changes ({@link #decode}): the count, then
+   * each change as key length, key, value length (-1 for a delete), value.
+   */
+  public byte[] encode() {
+    java.io.ByteArrayOutputStream bytesOut = new java.io.ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16,
+        bytes + 8L * changes.size() + 4));
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytesOut);
+    try {
+      out.writeInt(changes.size());
+      for (Change c : changes) {
+        out.writeInt(c.key().length);
+        out.write(c.key());
+        out.writeInt(c.value() == null ? -1 : c.value().length);
+        if (c.value() != null) {
+          out.write(c.value());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return bytesOut.toByteArray();
+  }
+
+  /** The batch {@link #encode} wrote; a malformed array is an IllegalArgumentException. */
+  public static WriteBatch decode(byte[] encoded) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(encoded);
+    WriteBatch batch = new WriteBatch();
+    try {
+      int n = in.getInt();
+      for (int i = 0; i < n; i++) {
+        byte[] key = new byte[in.getInt()];
+        in.get(key);
+        int valueLength = in.getInt();
+        if (valueLength < 0) {
+          batch.delete(key);
+        } else {
+          byte[] value = new byte[valueLength];
+          in.get(value);
+          batch.add(key, value);
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not an encoded write batch: " + e, e);
+    }
+    if (in.hasRemaining()) {
+      throw new IllegalArgumentException("not an encoded write batch: " + in.remaining() + " bytes left over");
+    }
+    return batch;
+  }
+
   /** Called by an engine on submission: from here on the batch is read-only. */
   void seal() {
     sealed = true;

@@ -23,10 +23,11 @@ import java.util.Set;
  * @param maxFilterStringLength the most characters of the string a text filter ({@code name__icontains},
  *                         {@code name__startswith}...) looks for; longer is refused (413)
  * @param scripts          class names of {@link GraphScript}s to register
+ * @param ackReplicas      1: a write completes once every in-sync standby has it; 0: standbys are not waited for
  */
 public record GraphStoreOptions(String address, String backend, Path dataDir, Durability durability,
                                 long queryTimeLimitMs, int maxResults, int maxFilterValues,
-                                int maxFilterStringLength, List<String> scripts) {
+                                int maxFilterStringLength, List<String> scripts, int ackReplicas) {
 
   private static final Set<String> TUNING = Set.of("queryTimeLimitMs", "maxResults", "maxFilterValues",
       "maxFilterStringLength");
@@ -36,7 +37,7 @@ public record GraphStoreOptions(String address, String backend, Path dataDir, Du
     return new GraphStoreOptions(config.address(), config.backend(), config.dataDir(), config.durability(),
         config.positive("queryTimeLimitMs", 500), config.positive("maxResults", 100_000),
         config.positive("maxFilterValues", 10_000), config.positive("maxFilterStringLength", 1_000),
-        scripts(config.value("scripts")));
+        scripts(config.value("scripts")), config.ackReplicas());
   }
 
   FilterLimits filterLimits() {

@@ -53,7 +53,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
     }
     boolean persistent = !"memory".equals(options.backend());
     ownership = new StoreOwnership(vertx, "graph store", options.address(), persistent ? options.dataDir() : null,
-        new StoreOwnership.Store() {
+        options.ackReplicas(), new StoreOwnership.Store() {
           @Override
           public Future<Void> serve() {
             return open(persistent, scripts);
@@ -63,6 +63,11 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           public Future<Void> close() {
             return closeData();
           }
+
+          @Override
+          public KeyValueEngine openEngine() {
+            return engines.apply(options);
+          }
         });
     return ownership.start();
   }
@@ -70,7 +75,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   /** Loads the graph and registers the consumer: this deployment is the owner. */
   private Future<Void> open(boolean persistent, Map<String, GraphScript> scripts) {
     return vertx.executeBlocking(() -> {
-      engine = engines.apply(options);
+      engine = ownership.owned(engines.apply(options));
       GraphJournal journal = new GraphJournal(engine);
       GraphJournal.Recovered recovered = journal.recover();
       LOG.log(Level.INFO, "graph store '" + options.address() + "': " + engine.describe() + "; loaded "

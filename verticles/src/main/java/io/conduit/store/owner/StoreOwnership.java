@@ -1,9 +1,12 @@
 package io.conduit.store.owner;
 
 import io.conduit.deploy.ServiceRoles;
+import io.conduit.store.engine.KeyValueEngine;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -15,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * One owner per store address, cluster-wide: before a store opens its data and registers its
@@ -40,11 +42,19 @@ public final class StoreOwnership {
 
   /** What the store does when it becomes owner or stops being one. */
   public interface Store {
-    /** Opens the data and starts serving (register the consumer). */
+    /**
+     * Opens the data and starts serving (register the consumer). The engine it opens goes through
+     * {@link #owned} first, so that what it writes reaches the standbys.
+     */
     Future<Void> serve();
 
     /** Stops serving (unregister first) and closes the data. */
     Future<Void> close();
+
+    /** Opens this store's engine for a standby to copy the owner's data into (blocking; persistent stores). */
+    default KeyValueEngine openEngine() {
+      throw new UnsupportedOperationException("a memory store has no engine to follow its owner with");
+    }
   }
 
   /** The role of this deployment of the store. */
@@ -54,6 +64,8 @@ public final class StoreOwnership {
   static final String DATA_ID_FILE = "OWNER-ID";
   /** How often a standby tries to take over and an owner checks its claim. */
   public static final long CHECK_MS = 1_000;
+  /** How long an owner waits for a standby's acknowledgement before dropping it from the in-sync list. */
+  static final long ACK_TIMEOUT_MS = 3_000;
 
   private static final System.Logger LOG = System.getLogger(StoreOwnership.class.getName());
 
@@ -61,6 +73,11 @@ public final class StoreOwnership {
   private final String kind;
   private final String address;
   private final Path dataDir;
+  private final Context context;
+  private final int ackReplicas;
+  private ReplicationSource source;
+  private ReplicaSink sink;
+  private boolean sinkStarting;
   private final Store store;
   private AsyncMap<String, JsonObject> claims;
   private Role role = Role.STARTING;
@@ -76,11 +93,34 @@ public final class StoreOwnership {
    * @param dataDir its data directory, or null for a memory store
    */
   public StoreOwnership(Vertx vertx, String kind, String address, Path dataDir, Store store) {
+    this(vertx, kind, address, dataDir, 1, store);
+  }
+
+  /**
+   * @param ackReplicas 1: a write completes once every in-sync standby has it, and such a standby may
+   *                    take over; 0: standbys follow without being waited for, and never take over
+   */
+  public StoreOwnership(Vertx vertx, String kind, String address, Path dataDir, int ackReplicas, Store store) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.kind = kind;
     this.address = address;
     this.dataDir = dataDir;
+    this.ackReplicas = ackReplicas;
     this.store = store;
+  }
+
+  /**
+   * The engine a store opened as owner, as it must write to it: through replication to the
+   * standbys (a persistent store's); a memory store's engine as it is.
+   */
+  public KeyValueEngine owned(KeyValueEngine engine) {
+    ReplicationSource s = source;
+    if (s == null) {
+      return engine;
+    }
+    s.engine(engine);
+    return new ReplicatedEngine(engine, s);
   }
 
   /** Claims the address and serves, or becomes a standby; fails only when serving fails to start. */
@@ -99,12 +139,13 @@ public final class StoreOwnership {
     Role was = role;
     role = Role.STOPPED;
     publish();
+    Future<Void> following = closeSink();
     if (was != Role.OWNER) {
-      return Future.succeededFuture();
+      return following;
     }
     JsonObject mine = claim;
-    return store.close().eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true))
-        .otherwiseEmpty());
+    return stopSource().eventually(store::close)
+        .eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true)).otherwiseEmpty());
   }
 
   public Role role() {
@@ -167,16 +208,19 @@ public final class StoreOwnership {
         return Future.succeededFuture();
       }
       standby("another deployment took the claim (epoch " + (now == null ? "none" : now.getValue("epoch")) + ")");
-      return store.close();
+      return stopSource().eventually(store::close);
     });
   }
 
   private Future<Void> attempt() {
     return dataId().compose(dataId -> claims.get(address).compose(current -> {
       if (current != null && holderAlive(current)) {
-        return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")");
+        return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
+            + follow(current, dataId));
       }
-      if (current != null && dataDir != null && !dataId.equals(current.getString("dataId"))) {
+      if (current != null && dataDir != null && !dataId.equals(current.getString("dataId"))
+          && !(sink != null && sink.live() && sink.ownerEpoch() == current.getLong("epoch")
+              && current.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
         return standby("its last owner (node " + current.getString("node") + ", epoch " + current.getValue("epoch")
             + ") is gone, and this node's data is not that owner's: serving it would lose what the owner "
             + "acknowledged; start the owner's node again");
@@ -187,7 +231,8 @@ public final class StoreOwnership {
       }
       return vertx.sharedData().getCounter(MAP + "." + address + ".epoch").compose(c -> c.incrementAndGet())
           .compose(epoch -> {
-            JsonObject mine = new JsonObject().put("node", nodeId()).put("epoch", epoch).put("dataId", dataId);
+            JsonObject mine = new JsonObject().put("node", nodeId()).put("epoch", epoch).put("dataId", dataId)
+                .put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString()).put("inSync", new JsonArray());
             Future<Boolean> taken = current == null
                 ? claims.putIfAbsent(address, mine).map(before -> before == null)
                 : claims.replaceIfPresent(address, current, mine);
@@ -203,18 +248,22 @@ public final class StoreOwnership {
    */
   private Future<Void> own(JsonObject mine, JsonObject previous) {
     claim = mine;
-    return store.serve().compose(v -> {
+    if (dataDir != null) {
+      source = new ReplicationSource(vertx, context, kind, address, ackReplicas, ACK_TIMEOUT_MS, this::listInSync);
+    }
+    return closeSink().compose(v -> store.serve()).compose(v -> source == null ? Future.<Void>succeededFuture()
+        : source.start()).compose(v -> {
       if (role == Role.STOPPED) {
-        return store.close().eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true))
-            .otherwiseEmpty());
+        return stopSource().eventually(store::close)
+            .eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true)).otherwiseEmpty());
       }
       role = Role.OWNER;
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
       return Future.<Void>succeededFuture();
-    }, failure -> (previous == null ? claims.removeIfPresent(address, mine) : claims.replaceIfPresent(address, mine, previous))
-        .transform(ignored -> Future.failedFuture(failure)));
+    }, failure -> stopSource().transform(ignored -> previous == null ? claims.removeIfPresent(address, mine)
+        : claims.replaceIfPresent(address, mine, previous)).transform(ignored -> Future.failedFuture(failure)));
   }
 
   private Future<Void> standby(String reason) {
@@ -228,6 +277,96 @@ public final class StoreOwnership {
       lastLogged = reason;
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * A standby of a persistent store on another node or data directory follows the owner: starts
+   * (or restarts) its replica, and says how far it is, for the standby's reason.
+   */
+  private String follow(JsonObject owner, String dataId) {
+    boolean sameData = dataId.equals(owner.getString("dataId"));
+    if (dataDir == null || sameData) {
+      return ""; // a memory store, or a second instance on the owner's own data
+    }
+    long epoch = owner.getLong("epoch");
+    if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
+      closeSink();
+    }
+    if (sink == null && !sinkStarting) {
+      sinkStarting = true;
+      ReplicaSink started = new ReplicaSink(vertx, address, dataId, store::openEngine, epoch);
+      started.start().onComplete(ar -> {
+        sinkStarting = false;
+        if (ar.succeeded() && role == Role.STANDBY) {
+          sink = started;
+        } else {
+          started.close();
+          if (ar.failed()) {
+            LOG.log(Level.WARNING, kind + " '" + address + "': following the owner failed (" + ar.cause().getMessage()
+                + "); trying again");
+          }
+        }
+      });
+    }
+    if (sink == null) {
+      return "; copying its data";
+    }
+    return owner.getJsonArray("inSync", new JsonArray()).contains(dataId) ? "; following it, in sync"
+        : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
+  }
+
+  private Future<Void> closeSink() {
+    ReplicaSink s = sink;
+    sink = null;
+    return s == null ? Future.succeededFuture() : s.close();
+  }
+
+  private Future<Void> stopSource() {
+    ReplicationSource s = source;
+    source = null;
+    return s == null ? Future.succeededFuture() : s.stop();
+  }
+
+  /** The owner's new list of in-sync standbys, written into its claim. */
+  private Future<Void> listInSync(java.util.Set<String> ids) {
+    JsonObject mine = claim;
+    JsonObject updated = mine.copy().put("inSync", new JsonArray(new java.util.ArrayList<>(ids)));
+    return claims.replaceIfPresent(address, mine, updated).compose(ok -> {
+      if (!ok) {
+        return Future.failedFuture("the claim is no longer this owner's");
+      }
+      claim = updated;
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * The id in {@code dir/OWNER-ID}, made when missing. Two deployments on one directory (in this
+   * JVM or not) agree on it: the file appears whole or not at all (a complete temporary file, then
+   * a hard link that fails when the file exists), and the loser reads the winner's.
+   */
+  static synchronized String readOrMakeDataId(Path dir) throws IOException {
+    Path file = dir.resolve(DATA_ID_FILE);
+    if (!Files.exists(file)) {
+      Files.createDirectories(dir);
+      Path tmp = dir.resolve(DATA_ID_FILE + "." + UUID.randomUUID() + ".tmp");
+      try {
+        Files.writeString(tmp, UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+          c.force(true);
+        }
+        Files.createLink(file, tmp);
+      } catch (java.nio.file.FileAlreadyExistsException lost) {
+        // another deployment made it first: its id is the one
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (id.isEmpty()) {
+      throw new IOException(file + " is empty; remove it and start again");
+    }
+    return id;
   }
 
   private boolean holderAlive(JsonObject claim) {
@@ -257,22 +396,6 @@ public final class StoreOwnership {
     if (dataDir == null) {
       return Future.succeededFuture("");
     }
-    Supplier<String> read = () -> {
-      Path file = dataDir.resolve(DATA_ID_FILE);
-      try {
-        if (Files.exists(file)) {
-          return Files.readString(file, StandardCharsets.UTF_8).trim();
-        }
-        Files.createDirectories(dataDir);
-        String id = UUID.randomUUID().toString();
-        Path tmp = dataDir.resolve(DATA_ID_FILE + ".tmp");
-        Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return id;
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);
-      }
-    };
-    return vertx.executeBlocking(read::get);
+    return vertx.executeBlocking(() -> readOrMakeDataId(dataDir));
   }
 }

@@ -69,8 +69,9 @@ class StoreOwnershipTest {
 
   @Test
   void aStandbyWhoseDataIsNotTheOwnersNeverServesIt(Vertx vertx) throws Exception {
+    // ackReplicas 0: the standby follows, but the owner never lists it as in sync, so it is no candidate
     JsonObject ownerConfig = new JsonObject().put("address", "d").put("backend", "rocksdb")
-        .put("dataDir", dir.resolve("a").toString());
+        .put("dataDir", dir.resolve("a").toString()).put("ackReplicas", 0);
     String owner = deploy(vertx, new DocStoreVerticle(), ownerConfig);
     set(vertx, "k", 1);
     deploy(vertx, new DocStoreVerticle(), ownerConfig.copy().put("dataDir", dir.resolve("b").toString()));
@@ -131,5 +132,88 @@ class StoreOwnershipTest {
     JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)
         .compose(m -> m.get("t")));
     assertEquals(null, claim, "no claim left behind by a store that never served");
+  }
+
+  private static JsonObject claim(Vertx vertx, String address) throws Exception {
+    return await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.get(address)));
+  }
+
+  private static boolean standbyInSync(Vertx vertx) {
+    return StoreOwnership.roles(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("in sync"));
+  }
+
+  @Test
+  void aStandbyOnOtherDataFollowsTheOwnerAndTakesOverWithEveryWrite(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    String owner = deploy(vertx, new DocStoreVerticle(), a);
+    for (int i = 1; i <= 30; i++) {
+      set(vertx, "before" + i, i);
+    }
+    deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    assertEquals(1, claim(vertx, "d").getJsonArray("inSync").size(), "the claim lists the standby");
+    for (int i = 1; i <= 30; i++) {
+      set(vertx, "after" + i, i); // each acknowledged by the standby too
+    }
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + StoreOwnership.roles(vertx));
+    JsonObject doc = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
+        .put("path", new io.vertx.core.json.JsonArray()))).body().getJsonObject("value");
+    for (int i = 1; i <= 30; i++) {
+      assertEquals(i, doc.getInteger("before" + i), "copied with the owner's data");
+      assertEquals(i, doc.getInteger("after" + i), "followed batch by batch");
+    }
+    assertEquals(61, set(vertx, "next", 1), "the new owner goes on from the same version");
+  }
+
+  @Test
+  void aStandbyThatGoesAwayLeavesTheInSyncListAndWritesGoOn(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    deploy(vertx, new DocStoreVerticle(), a);
+    String standby = deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    await(vertx.undeploy(standby));
+    assertEquals(1, set(vertx, "k", 1), "the owner drops the standby it cannot reach, then acknowledges");
+    assertEquals(0, claim(vertx, "d").getJsonArray("inSync").size(), "and no longer lists it");
+  }
+
+  @Test
+  void theGraphStoreFollowsItsOwnerToo(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    String owner = deploy(vertx, new GraphStoreVerticle(), a);
+    deploy(vertx, new GraphStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    for (int i = 0; i < 10; i++) {
+      await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "addNode")
+          .put("data", new JsonObject().put("n", i))));
+    }
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + StoreOwnership.roles(vertx));
+    JsonObject count = await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "query")
+        .put("steps", new io.vertx.core.json.JsonArray("[[\"V\"], [\"count\"]]")))).body();
+    assertEquals(10, count.getInteger("result"), "the ten nodes came over: " + count.encode());
+  }
+
+  @Test
+  void deploymentsOnOneDirectoryAgreeOnItsDataId() throws Exception {
+    Path d = dir.resolve("shared");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ids.add(pool.submit(() -> StoreOwnership.readOrMakeDataId(d)));
+      }
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      for (var f : ids) {
+        distinct.add(f.get(10, TimeUnit.SECONDS));
+      }
+      assertEquals(1, distinct.size(), "one id: " + distinct);
+      try (var files = Files.list(d)) {
+        assertEquals(List.of(StoreOwnership.DATA_ID_FILE), files.map(f -> f.getFileName().toString()).toList(),
+            "no temporary file left behind");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -1,0 +1,175 @@
+package io.conduit.cli;
+
+import io.conduit.client.ConduitClient;
+import io.conduit.client.ConduitException;
+import io.conduit.cluster.TestClusters;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover without losing an acknowledged write: three {@code conduit serve --cluster} JVMs with the
+ * built-in deployment (RocksDB, {@code ackReplicas} 1). The first owns {@code docs} and
+ * {@code graph}, the others follow it in sync. A client streams acknowledged writes (docs
+ * {@code set} and {@code incr}, graph {@code addNode}) through the third node's bridge, the owner
+ * is killed with SIGKILL mid-stream, a standby takes over, and every acknowledged write is there
+ * exactly once; the killed node, started again on its data, follows the new owner.
+ */
+class StoreFailoverIT {
+
+  private static final int WINDOW = 16;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyAcknowledgedWriteSurvivesKillMinus9OfTheOwner() throws Exception {
+    var cluster = TestClusters.settings("failover3");
+    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
+    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    String[] bridges = new String[3];
+    List<ConduitProcess> started = new ArrayList<>();
+    try {
+      ConduitProcess[] nodes = new ConduitProcess[3];
+      for (int i = 0; i < 3; i++) {
+        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freePort();
+        nodes[i] = node(started, "n" + i, "n" + i, bridges[i], ports[i], members, cluster.name());
+        nodes[i].awaitOutput("Ready", Duration.ofSeconds(90));
+      }
+      for (int i = 1; i < 3; i++) {
+        awaitLog(nodes[i], "document store 'docs': standby, served by node");
+        awaitLog(nodes[i], "following it, in sync");
+      }
+
+      Set<Integer> setAcked = ConcurrentHashMap.newKeySet();
+      AtomicInteger incrAcked = new AtomicInteger();
+      AtomicInteger incrSent = new AtomicInteger();
+      Set<Integer> nodesAcked = ConcurrentHashMap.newKeySet();
+      Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+      long killedAt = 0;
+      try (ConduitClient client = ConduitClient.connect(bridges[2])) {
+        client.requestSync("docs", new JsonObject().put("op", "set").put("path", new JsonArray().add("counter"))
+            .put("value", 0), Duration.ofSeconds(10));
+        Semaphore window = new Semaphore(WINDOW);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        boolean killed = false;
+        for (int i = 0; System.nanoTime() < deadline && (setAcked.size() < 1_500 || !killed); i++) {
+          window.acquire();
+          int n = i;
+          CompletableFuture<Object> reply;
+          switch (n % 3) {
+            case 0 -> reply = client.request("docs", new JsonObject().put("op", "set")
+                .put("path", new JsonArray().add("k" + n)).put("value", n), Map.of(), Duration.ofSeconds(10));
+            case 1 -> {
+              incrSent.incrementAndGet();
+              reply = client.request("docs", new JsonObject().put("op", "incr").put("path", new JsonArray().add("counter"))
+                  .put("by", 1), Map.of(), Duration.ofSeconds(10));
+            }
+            default -> reply = client.request("graph", new JsonObject().put("op", "addNode")
+                .put("data", new JsonObject().put("n", n)), Map.of(), Duration.ofSeconds(10));
+          }
+          reply.whenComplete((r, e) -> {
+            if (e == null) {
+              switch (n % 3) {
+                case 0 -> setAcked.add(n);
+                case 1 -> incrAcked.incrementAndGet();
+                default -> nodesAcked.add(n);
+              }
+            } else {
+              String code = e instanceof ConduitException ce ? ce.code().name()
+                  : e.getCause() instanceof ConduitException ce ? ce.code().name() : e.getClass().getSimpleName();
+              refusals.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
+            }
+            window.release();
+          });
+          if (!killed && setAcked.size() >= 500) {
+            nodes[0].kill9();
+            killed = true;
+            killedAt = System.nanoTime();
+          }
+        }
+        assertTrue(window.tryAcquire(WINDOW, 30, TimeUnit.SECONDS), "every request answered");
+        assertTrue(killed, "the owner was killed mid-stream");
+        assertTrue(setAcked.size() >= 1_500, "writes went on after the kill: " + setAcked.size() + " acknowledged; "
+            + "refusals " + refusals);
+
+        JsonObject doc = (JsonObject) ((JsonObject) client.requestSync("docs", new JsonObject().put("op", "get")
+            .put("path", new JsonArray()), Duration.ofSeconds(10))).getValue("value");
+        List<Integer> lost = new ArrayList<>();
+        for (int n : setAcked) {
+          if (!Integer.valueOf(n).equals(doc.getInteger("k" + n))) {
+            lost.add(n);
+          }
+        }
+        assertEquals(List.of(), lost, "acknowledged sets missing on the new owner");
+        int counter = doc.getInteger("counter");
+        assertTrue(counter >= incrAcked.get() && counter <= incrSent.get(), "counter " + counter + ": "
+            + incrAcked.get() + " increments acknowledged, " + incrSent.get() + " sent");
+
+        JsonArray data = ((JsonObject) client.requestSync("graph", new JsonObject().put("op", "query")
+            .put("steps", new JsonArray("[[\"V\"], [\"data\"]]")), Duration.ofSeconds(10))).getJsonArray("result");
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> twice = new ArrayList<>();
+        for (Object o : data) {
+          int n = ((JsonObject) o).getInteger("n");
+          if (!seen.add(n)) {
+            twice.add(n);
+          }
+        }
+        assertEquals(List.of(), twice, "graph nodes added twice");
+        List<Integer> lostNodes = nodesAcked.stream().filter(n -> !seen.contains(n)).toList();
+        assertEquals(List.of(), lostNodes, "acknowledged graph nodes missing on the new owner");
+        System.out.printf("%d sets, %d increments, %d graph nodes acknowledged; refused meanwhile: %s; new owner "
+                + "answering %d ms after kill -9%n", setAcked.size(), incrAcked.get(), nodesAcked.size(), refusals,
+            (System.nanoTime() - killedAt) / 1_000_000);
+      }
+
+      // the killed node comes back on its data: it follows the new owner, its data replaced by the owner's
+      ConduitProcess back = node(started, "n0-again", "n0", bridges[0], ports[0], members, cluster.name());
+      back.awaitOutput("Ready", Duration.ofSeconds(90));
+      awaitLog(back, "document store 'docs': standby, served by node");
+      awaitLog(back, "following it, in sync");
+    } finally {
+      for (ConduitProcess p : started) {
+        p.close();
+      }
+    }
+  }
+
+  private ConduitProcess node(List<ConduitProcess> started, String name, String data, String bridge, int clusterPort,
+                              String members, String clusterName) throws Exception {
+    ConduitProcess p = ConduitProcess.start(dir, name, "serve", "--cluster", "--cluster-name", clusterName,
+        "--cluster-port", Integer.toString(clusterPort), "--members", members, "-a", bridge, "--events", "none",
+        "--data", dir.resolve(data).toString());
+    started.add(p);
+    return p;
+  }
+
+  private static void awaitLog(ConduitProcess p, String text) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!p.stderr().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' logged within 60 s:\n" + p.stderr());
+      }
+      LockSupport.parkNanos(100_000_000);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package io.conduit.store.owner;
+
+import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.KeyValueEngine;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The owner's side of replication, on the store's context. A standby attaches (its id and an
+ * inbox address) and learns the number of the last batch; it reads the owner's engine in pages
+ * (each page a consistent read of the keys after the last one it has) while the batches written
+ * meanwhile are queued for it; then it asks to go live, gets the queued batches and every later
+ * one, in order, and acknowledges each once it is durable on its side.
+ *
+ * <p>A live standby is <em>in sync</em> (with {@code ackReplicas} 1): the claim lists it
+ * ({@link StoreOwnership} may let only a listed standby take over), and a write completes only
+ * when every in-sync standby has acknowledged it. A standby that does not acknowledge within
+ * {@code ackTimeoutMs} is dropped, and the claim stops listing it <em>before</em> any write
+ * completes without it; if the claim cannot be changed, those writes fail (they are on the owner,
+ * not acknowledged). With {@code ackReplicas} 0, standbys follow without being waited for and are
+ * never listed: they serve as copies, not as owners-in-waiting.
+ */
+final class ReplicationSource {
+
+  /** Changes the claim's list of in-sync standbys; completes when the cluster has the new list. */
+  interface InSync extends Function<Set<String>, Future<Void>> {
+  }
+
+  static final int PAGE_BYTES = 1 << 20;
+  private static final System.Logger LOG = System.getLogger(ReplicationSource.class.getName());
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String kind;
+  private final String address;
+  private final int ackReplicas;
+  private final long ackTimeoutMs;
+  private final InSync inSync;
+  private final Map<String, Standby> standbys = new LinkedHashMap<>();
+  private final Set<String> inSyncIds = new LinkedHashSet<>();
+  private final TreeMap<Long, Pending> pending = new TreeMap<>();
+  private KeyValueEngine engine;
+  private MessageConsumer<JsonObject> consumer;
+  private long lastSeq;
+  private Future<Void> settled = Future.succeededFuture();
+  private boolean stopped;
+
+  private static final class Standby {
+    final String id;
+    final String inbox;
+    boolean live;
+    List<Object[]> queue = new ArrayList<>();
+
+    Standby(String id, String inbox) {
+      this.id = id;
+      this.inbox = inbox;
+    }
+  }
+
+  private record Pending(CompletableFuture<Void> done, Set<String> waitingFor) {
+  }
+
+  ReplicationSource(Vertx vertx, Context context, String kind, String address, int ackReplicas, long ackTimeoutMs,
+                    InSync inSync) {
+    this.vertx = vertx;
+    this.context = context;
+    this.kind = kind;
+    this.address = address;
+    this.ackReplicas = ackReplicas;
+    this.ackTimeoutMs = ackTimeoutMs;
+    this.inSync = inSync;
+  }
+
+  static String sourceAddress(String storeAddress) {
+    return "conduit.replica." + storeAddress;
+  }
+
+  /** The owner's engine (unwrapped), whose pages standbys read. */
+  void engine(KeyValueEngine engine) {
+    this.engine = engine;
+  }
+
+  Future<Void> start() {
+    consumer = vertx.eventBus().consumer(sourceAddress(address), this::request);
+    return consumer.completion();
+  }
+
+  /** No longer the owner: standbys are let go and writes still waiting for them fail. */
+  Future<Void> stop() {
+    stopped = true;
+    standbys.clear();
+    for (Pending p : pending.values()) {
+      p.done().completeExceptionally(new IllegalStateException(kind + " '" + address + "' is no longer the owner"));
+    }
+    pending.clear();
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Called in the order the engine receives the batches (any thread); completes when in-sync standbys have it. */
+  CompletableFuture<Void> replicate(long seq, byte[] batch) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(v -> onBatch(seq, batch, done));
+    return done;
+  }
+
+  /** What the console and health checks show. */
+  JsonObject toJson() {
+    JsonArray list = new JsonArray();
+    standbys.values().forEach(s -> list.add(new JsonObject().put("id", s.id).put("live", s.live)
+        .put("inSync", inSyncIds.contains(s.id))));
+    return new JsonObject().put("standbys", list).put("lastBatch", lastSeq);
+  }
+
+  private void onBatch(long seq, byte[] batch, CompletableFuture<Void> done) {
+    lastSeq = seq;
+    if (stopped) {
+      done.completeExceptionally(new IllegalStateException(kind + " '" + address + "' is no longer the owner"));
+      return;
+    }
+    Set<String> need = new HashSet<>();
+    List<Standby> live = new ArrayList<>();
+    for (Standby s : standbys.values()) {
+      if (!s.live) {
+        s.queue.add(new Object[] {seq, batch});
+      } else {
+        live.add(s);
+        if (inSyncIds.contains(s.id)) {
+          need.add(s.id);
+        }
+      }
+    }
+    // the write waits before anything is sent: a failed send may be reported at once
+    if (need.isEmpty()) {
+      finish(done);
+    } else {
+      pending.put(seq, new Pending(done, need));
+    }
+    for (Standby s : live) {
+      send(s, seq, batch);
+    }
+  }
+
+  private void send(Standby s, long seq, byte[] batch) {
+    Buffer frame = Buffer.buffer(batch.length + 8).appendLong(seq).appendBytes(batch);
+    vertx.eventBus().request(s.inbox, frame, new DeliveryOptions().setSendTimeout(ackTimeoutMs)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        acked(s.id, seq);
+      } else {
+        lost(s, "no acknowledgement of batch " + seq + " within " + ackTimeoutMs + " ms (" + ar.cause().getMessage() + ")");
+      }
+    });
+  }
+
+  private void acked(String id, long seq) {
+    Pending p = pending.get(seq);
+    if (p != null && p.waitingFor().remove(id) && p.waitingFor().isEmpty()) {
+      pending.remove(seq);
+      finish(p.done());
+    }
+  }
+
+  /** Completes a write once any change of the in-sync list made before it has reached the cluster. */
+  private void finish(CompletableFuture<Void> done) {
+    settled.onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(new IllegalStateException("a standby fell behind and the cluster could not be told "
+            + "(" + ar.cause().getMessage() + "); the write is on the owner but not acknowledged"));
+      }
+    });
+  }
+
+  private void lost(Standby s, String why) {
+    if (standbys.get(s.id) != s) {
+      return;
+    }
+    standbys.remove(s.id);
+    LOG.log(Level.WARNING, kind + " '" + address + "': standby " + s.id + " dropped: " + why);
+    if (inSyncIds.remove(s.id)) {
+      settled = inSync.apply(Set.copyOf(inSyncIds));
+    }
+    for (Map.Entry<Long, Pending> e : new ArrayList<>(pending.entrySet())) {
+      if (e.getValue().waitingFor().remove(s.id) && e.getValue().waitingFor().isEmpty()) {
+        pending.remove(e.getKey());
+        finish(e.getValue().done());
+      }
+    }
+  }
+
+  private void request(Message<JsonObject> m) {
+    JsonObject r = m.body();
+    String op = r == null ? null : r.getString("op");
+    String id = r == null ? null : r.getString("id");
+    if (op == null || id == null) {
+      m.fail(ErrorCode.BAD_REQUEST.status(), "a replication request has an op (attach, page, live) and an id");
+      return;
+    }
+    switch (op) {
+      case "attach" -> {
+        Standby old = standbys.get(id);
+        if (old != null) {
+          lost(old, "it attached again");
+        }
+        standbys.put(id, new Standby(id, r.getString("inbox")));
+        LOG.log(Level.INFO, kind + " '" + address + "': standby " + id + " attached at batch " + lastSeq);
+        m.reply(new JsonObject().put("seq", lastSeq));
+      }
+      case "page" -> page(m, r.getString("after"));
+      case "live" -> live(m, id);
+      default -> m.fail(ErrorCode.BAD_REQUEST.status(), "unknown replication op '" + op + "'");
+    }
+  }
+
+  private void page(Message<JsonObject> m, String after) {
+    byte[] from = after == null ? null : Base64.getDecoder().decode(after);
+    vertx.executeBlocking(() -> {
+      JsonArray entries = new JsonArray();
+      long[] bytes = {0};
+      String[] last = {null};
+      boolean[] more = {false};
+      engine.scan(from, null, (k, v) -> {
+        if (from != null && java.util.Arrays.equals(k, from)) {
+          return true; // exclusive of the last key of the page before
+        }
+        if (bytes[0] >= PAGE_BYTES) {
+          more[0] = true;
+          return false;
+        }
+        entries.add(new JsonArray().add(k).add(v));
+        bytes[0] += k.length + v.length;
+        last[0] = Base64.getEncoder().encodeToString(k);
+        return true;
+      });
+      return new JsonObject().put("entries", entries).put("last", last[0]).put("more", more[0]);
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else {
+        m.fail(ErrorCode.INTERNAL.status(), "reading a page for a standby failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  private void live(Message<JsonObject> m, String id) {
+    Standby s = standbys.get(id);
+    if (s == null) {
+      m.fail(ErrorCode.NOT_FOUND.status(), "standby " + id + " is not attached (attach again)");
+      return;
+    }
+    for (Object[] q : s.queue) {
+      send(s, (Long) q[0], (byte[]) q[1]);
+    }
+    s.queue = null;
+    s.live = true;
+    if (ackReplicas == 0) {
+      m.reply(new JsonObject().put("inSync", false));
+      return;
+    }
+    inSyncIds.add(id);
+    Promise<Void> listed = Promise.promise();
+    settled = settled.transform(ignored -> inSync.apply(Set.copyOf(inSyncIds))).onComplete(listed);
+    listed.future().onComplete(ar -> {
+      if (ar.succeeded()) {
+        LOG.log(Level.INFO, kind + " '" + address + "': standby " + id + " is in sync");
+        m.reply(new JsonObject().put("inSync", true));
+      } else {
+        m.fail(ErrorCode.UNAVAILABLE.status(), "could not list the standby as in sync: " + ar.cause().getMessage());
+      }
+    });
+  }
+}
