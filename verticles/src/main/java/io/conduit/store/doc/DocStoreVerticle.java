@@ -8,6 +8,7 @@ import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -55,6 +56,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private LockGate gate;
   private MessageConsumer<Object> consumer;
   private StoreOwnership ownership;
+  private String standbyReads;
 
   @Override
   public Future<?> start() {
@@ -80,8 +82,35 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
           public KeyValueEngine openEngine() {
             return engines.apply(options);
           }
+
+          @Override
+          public Future<Void> standingBy() {
+            return serveReadsAsStandby();
+          }
+
+          @Override
+          public Future<Void> notStandingBy() {
+            return stopReadsAsStandby();
+          }
         });
     return ownership.start();
+  }
+
+  /**
+   * A standby answers reads of the owner's document at {@code address + ".ro"}, with
+   * {@code minVersion} for reading one's own writes: a {@link DocReplicaVerticle} following the
+   * owner's change stream, for as long as this deployment stands by.
+   */
+  private Future<Void> serveReadsAsStandby() {
+    return vertx.deployVerticle(new DocReplicaVerticle(), new DeploymentOptions()
+            .setConfig(new JsonObject().put("primary", options.address())))
+        .onSuccess(id -> standbyReads = id).mapEmpty();
+  }
+
+  private Future<Void> stopReadsAsStandby() {
+    String id = standbyReads;
+    standbyReads = null;
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id).otherwiseEmpty();
   }
 
   /** Opens the data (recovering it) and registers the consumer: this deployment is the owner. */

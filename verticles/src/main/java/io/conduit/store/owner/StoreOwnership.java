@@ -51,6 +51,16 @@ public final class StoreOwnership {
     /** Stops serving (unregister first) and closes the data. */
     Future<Void> close();
 
+    /** This deployment became a standby: it may serve reads of the owner's data (the document store does). */
+    default Future<Void> standingBy() {
+      return Future.succeededFuture();
+    }
+
+    /** It stops being a standby (it takes over, or stops). */
+    default Future<Void> notStandingBy() {
+      return Future.succeededFuture();
+    }
+
     /** Opens this store's engine for a standby to copy the owner's data into (blocking; persistent stores). */
     default KeyValueEngine openEngine() {
       throw new UnsupportedOperationException("a memory store has no engine to follow its owner with");
@@ -139,7 +149,8 @@ public final class StoreOwnership {
     Role was = role;
     role = Role.STOPPED;
     publish();
-    Future<Void> following = closeSink();
+    Future<Void> following = closeSink().eventually(() -> was == Role.STANDBY ? store.notStandingBy()
+        : Future.succeededFuture());
     if (was != Role.OWNER) {
       return following;
     }
@@ -251,7 +262,9 @@ public final class StoreOwnership {
     if (dataDir != null) {
       source = new ReplicationSource(vertx, context, kind, address, ackReplicas, ACK_TIMEOUT_MS, this::listInSync);
     }
-    return closeSink().compose(v -> store.serve()).compose(v -> source == null ? Future.<Void>succeededFuture()
+    boolean wasStandby = role == Role.STANDBY;
+    return closeSink().compose(v -> wasStandby ? store.notStandingBy() : Future.<Void>succeededFuture())
+        .compose(v -> store.serve()).compose(v -> source == null ? Future.<Void>succeededFuture()
         : source.start()).compose(v -> {
       if (role == Role.STOPPED) {
         return stopSource().eventually(store::close)
@@ -267,8 +280,10 @@ public final class StoreOwnership {
   }
 
   private Future<Void> standby(String reason) {
-    if (role != Role.STOPPED) {
+    if (role != Role.STOPPED && role != Role.STANDBY) {
       role = Role.STANDBY;
+      store.standingBy().onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': serving reads as a standby "
+          + "failed: " + e.getMessage()));
     }
     standbyReason = reason;
     publish();

@@ -152,9 +152,14 @@ class StoreOwnershipTest {
     deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
     Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
     assertEquals(1, claim(vertx, "d").getJsonArray("inSync").size(), "the claim lists the standby");
+    long version = 0;
     for (int i = 1; i <= 30; i++) {
-      set(vertx, "after" + i, i); // each acknowledged by the standby too
+      version = set(vertx, "after" + i, i); // each acknowledged by the standby too
     }
+    // the standby answers reads at d.ro, and waits for the version a client names
+    JsonObject read = await(vertx.eventBus().<JsonObject>request("d.ro", new JsonObject().put("op", "get")
+        .put("path", new io.vertx.core.json.JsonArray().add("after30")).put("minVersion", version))).body();
+    assertEquals(30, read.getInteger("value"), read.encode());
     await(vertx.undeploy(owner));
     Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + StoreOwnership.roles(vertx));
     JsonObject doc = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
