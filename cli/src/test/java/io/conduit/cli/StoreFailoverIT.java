@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Failover without losing an acknowledged write: three {@code conduit serve --cluster} JVMs with the
  * built-in deployment (RocksDB, {@code ackReplicas} 1). The first owns {@code docs} and
  * {@code graph}, the others follow it in sync. A client streams acknowledged writes (docs
- * {@code set} and {@code incr}, graph {@code addNode}) through the third node's bridge, the owner
- * is killed with SIGKILL mid-stream, a standby takes over, and every acknowledged write is there
- * exactly once; the killed node, started again on its data, follows the new owner.
+ * {@code set} and {@code incr}, graph {@code addNode} and {@code addEdge}) through the third node's
+ * bridge, the owner is killed with SIGKILL mid-stream, a standby takes over, and every acknowledged
+ * write is there exactly once; the killed node, started again on its data, follows the new owner in
+ * sync and, once the new owner is killed too, takes over with every acknowledged write.
  */
 class StoreFailoverIT {
 
@@ -63,6 +64,8 @@ class StoreFailoverIT {
       AtomicInteger incrAcked = new AtomicInteger();
       AtomicInteger incrSent = new AtomicInteger();
       Set<Integer> nodesAcked = ConcurrentHashMap.newKeySet();
+      List<Long> nodeIds = java.util.Collections.synchronizedList(new ArrayList<>());
+      Set<Integer> edgesAcked = ConcurrentHashMap.newKeySet();
       Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
       long killedAt = 0;
       try (ConduitClient client = ConduitClient.connect(bridges[2])) {
@@ -75,7 +78,7 @@ class StoreFailoverIT {
           window.acquire();
           int n = i;
           CompletableFuture<Object> reply;
-          switch (n % 3) {
+          switch (n % 4) {
             case 0 -> reply = client.request("docs", new JsonObject().put("op", "set")
                 .put("path", new JsonArray().add("k" + n)).put("value", n), Map.of(), Duration.ofSeconds(10));
             case 1 -> {
@@ -83,15 +86,30 @@ class StoreFailoverIT {
               reply = client.request("docs", new JsonObject().put("op", "incr").put("path", new JsonArray().add("counter"))
                   .put("by", 1), Map.of(), Duration.ofSeconds(10));
             }
-            default -> reply = client.request("graph", new JsonObject().put("op", "addNode")
+            case 2 -> reply = client.request("graph", new JsonObject().put("op", "addNode")
                 .put("data", new JsonObject().put("n", n)), Map.of(), Duration.ofSeconds(10));
+            default -> {
+              long from;
+              long to;
+              synchronized (nodeIds) {
+                from = nodeIds.isEmpty() ? -1 : nodeIds.get(n % nodeIds.size());
+                to = nodeIds.isEmpty() ? -1 : nodeIds.get((n / 7) % nodeIds.size());
+              }
+              reply = from < 0 ? CompletableFuture.failedFuture(new IllegalStateException("no nodes yet"))
+                  : client.request("graph", new JsonObject().put("op", "addEdge").put("from", from).put("to", to)
+                      .put("data", new JsonObject().put("e", n)), Map.of(), Duration.ofSeconds(10));
+            }
           }
           reply.whenComplete((r, e) -> {
             if (e == null) {
-              switch (n % 3) {
+              switch (n % 4) {
                 case 0 -> setAcked.add(n);
                 case 1 -> incrAcked.incrementAndGet();
-                default -> nodesAcked.add(n);
+                case 2 -> {
+                  nodesAcked.add(n);
+                  nodeIds.add(((JsonObject) r).getLong("id"));
+                }
+                default -> edgesAcked.add(n);
               }
             } else {
               String code = e instanceof ConduitException ce ? ce.code().name()
@@ -124,22 +142,11 @@ class StoreFailoverIT {
         assertTrue(counter >= incrAcked.get() && counter <= incrSent.get(), "counter " + counter + ": "
             + incrAcked.get() + " increments acknowledged, " + incrSent.get() + " sent");
 
-        JsonArray data = ((JsonObject) client.requestSync("graph", new JsonObject().put("op", "query")
-            .put("steps", new JsonArray("[[\"V\"], [\"data\"]]")), Duration.ofSeconds(10))).getJsonArray("result");
-        Set<Integer> seen = new HashSet<>();
-        List<Integer> twice = new ArrayList<>();
-        for (Object o : data) {
-          int n = ((JsonObject) o).getInteger("n");
-          if (!seen.add(n)) {
-            twice.add(n);
-          }
-        }
-        assertEquals(List.of(), twice, "graph nodes added twice");
-        List<Integer> lostNodes = nodesAcked.stream().filter(n -> !seen.contains(n)).toList();
-        assertEquals(List.of(), lostNodes, "acknowledged graph nodes missing on the new owner");
-        System.out.printf("%d sets, %d increments, %d graph nodes acknowledged; refused meanwhile: %s; new owner "
-                + "answering %d ms after kill -9%n", setAcked.size(), incrAcked.get(), nodesAcked.size(), refusals,
-            (System.nanoTime() - killedAt) / 1_000_000);
+        assertGraphHas(client, "V", "n", nodesAcked);
+        assertGraphHas(client, "E", "e", edgesAcked);
+        System.out.printf("%d sets, %d increments, %d graph nodes, %d edges acknowledged; refused meanwhile: %s; new "
+                + "owner answering %d ms after kill -9%n", setAcked.size(), incrAcked.get(), nodesAcked.size(),
+            edgesAcked.size(), refusals, (System.nanoTime() - killedAt) / 1_000_000);
       }
 
       // the killed node comes back on its data: it follows the new owner, its data replaced by the owner's
@@ -147,9 +154,57 @@ class StoreFailoverIT {
       back.awaitOutput("Ready", Duration.ofSeconds(90));
       awaitLog(back, "document store 'docs': standby, served by node");
       awaitLog(back, "following it, in sync");
+      awaitLog(back, "graph store 'graph': standby, served by node");
+
+      // the returning node has every acknowledged write: kill the other standby, then the new owner,
+      // and the returning node takes over with them
+      int newOwner = nodes[1].stderr().contains("document store 'docs': owner") ? 1 : 2;
+      nodes[3 - newOwner].kill9();
+      nodes[newOwner].kill9();
+      awaitLog(back, "document store 'docs': owner");
+      try (ConduitClient client = ConduitClient.connect(bridges[0])) {
+        JsonObject doc = awaitDocs(client);
+        for (int n : setAcked) {
+          assertEquals(n, doc.getInteger("k" + n), "acknowledged set on the returning node");
+        }
+        assertGraphHas(client, "V", "n", nodesAcked);
+        assertGraphHas(client, "E", "e", edgesAcked);
+      }
     } finally {
       for (ConduitProcess p : started) {
         p.close();
+      }
+    }
+  }
+
+  /** Every acknowledged entity once, by the number in its data. */
+  private static void assertGraphHas(ConduitClient client, String kind, String field, Set<Integer> acked) {
+    JsonArray data = ((JsonObject) client.requestSync("graph", new JsonObject().put("op", "query")
+        .put("steps", new JsonArray("[[\"" + kind + "\"], [\"data\"]]")), Duration.ofSeconds(30))).getJsonArray("result");
+    Set<Integer> seen = new HashSet<>();
+    List<Integer> twice = new ArrayList<>();
+    for (Object o : data) {
+      int n = ((JsonObject) o).getInteger(field);
+      if (!seen.add(n)) {
+        twice.add(n);
+      }
+    }
+    assertEquals(List.of(), twice, kind + " added twice");
+    assertEquals(List.of(), acked.stream().filter(n -> !seen.contains(n)).toList(), "acknowledged " + kind + " missing");
+  }
+
+  /** The document, once a store serves it (UNAVAILABLE or TIMEOUT until then). */
+  private static JsonObject awaitDocs(ConduitClient client) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        return (JsonObject) ((JsonObject) client.requestSync("docs", new JsonObject().put("op", "get")
+            .put("path", new JsonArray()), Duration.ofSeconds(5))).getValue("value");
+      } catch (ConduitException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(200_000_000);
       }
     }
   }
