@@ -148,7 +148,11 @@ final class ZmtpPeer {
       }
       pendingDone.add(done);
     }
-    if (!flushScheduled) {
+    if (zmtp.peer() == null) {
+      // the handshake: each command is awaited by the peer before it sends anything, so there is
+      // nothing to batch; and fresh JeroMQ 0.6 clients were seen to stall when it came a turn later
+      flush();
+    } else if (!flushScheduled) {
       flushScheduled = true;
       context.runOnContext(v -> flush());
     }

@@ -45,7 +45,7 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
       "scaling", "externalWorkers");
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
-      "scaling", "externalWorkers");
+      "scaling", "externalWorkers", "stateful");
 
   public DeploymentPlan {
     services = List.copyOf(services);
@@ -164,8 +164,12 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       throw new DeploymentFileException(source + ": " + where + ".externalWorkers: must be true or false, got "
           + external);
     }
+    Object statefulValue = json.getValue("stateful", false);
+    if (!(statefulValue instanceof Boolean stateful)) {
+      throw new DeploymentFileException(source + ": " + where + ".stateful: must be true or false, got " + statefulValue);
+    }
     return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where),
-        externalWorkers);
+        externalWorkers, stateful);
   }
 
   private static Scaling scaling(JsonObject json, Instances instances, String source, String where) {

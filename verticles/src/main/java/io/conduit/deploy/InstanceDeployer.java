@@ -32,9 +32,14 @@ final class InstanceDeployer {
       return Future.failedFuture(e);
     }
     DeploymentOptions options = spec.deploymentOptions().setInstances(1);
+    // a service declared stateful whose verticle does not keep its own ownership (as the stores
+    // do) runs inside an OwnedService, which deploys it only while it holds the service's claim
+    boolean owned = spec.stateful() && !implementsType(spec, Stateful.class);
     List<Future<String>> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      started.add(vertx.deployVerticle(spec.verticle(), new DeploymentOptions(options)));
+      started.add(owned ? vertx.deployVerticle(new OwnedService(), new DeploymentOptions()
+              .setConfig(OwnedService.config(spec)))
+          : vertx.deployVerticle(spec.verticle(), new DeploymentOptions(options)));
     }
     return Future.join(started).transform(all -> {
       List<String> ids = started.stream().filter(Future::succeeded).map(Future::result).toList();
@@ -62,9 +67,9 @@ final class InstanceDeployer {
     return implementsType(spec, FrontDoor.class);
   }
 
-  /** True when the service's verticle is {@link Stateful}. */
+  /** True when the service is stateful: declared so in its entry, or its verticle is {@link Stateful}. */
   static boolean stateful(ServiceSpec spec) {
-    return implementsType(spec, Stateful.class);
+    return spec.stateful() || implementsType(spec, Stateful.class);
   }
 
   private static boolean implementsType(ServiceSpec spec, Class<?> marker) {

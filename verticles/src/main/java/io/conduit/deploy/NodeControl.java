@@ -156,11 +156,9 @@ public final class NodeControl {
    */
   private JsonObject describe(ServiceInfo info) {
     JsonObject json = info.toJson();
-    boolean stateful = services.specs().stream().anyMatch(s -> s.name().equals(info.name()) && InstanceDeployer.stateful(s));
-    if (stateful) {
-      json.put("stateful", true).put("roles", new JsonArray(info.address() == null ? java.util.List.of()
-          : ServiceRoles.of(services.vertx(), info.address())));
-    }
+    services.specs().stream().filter(s -> s.name().equals(info.name()) && InstanceDeployer.stateful(s)).findFirst()
+        .ifPresent(s -> json.put("stateful", true).put("roles", new JsonArray(ServiceRoles.of(services.vertx(),
+            s.ownAddress()))));
     return json;
   }
 }

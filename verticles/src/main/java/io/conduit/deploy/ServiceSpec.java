@@ -14,9 +14,18 @@ import io.vertx.core.json.JsonObject;
  * @param scaling   how the scaler moves a service with an instance range
  * @param externalWorkers true when external (Majordomo) workers may join the service's address through
  *                  the bridge; otherwise the bridge keeps workers off it ({@link #ownAddress()})
+ * @param stateful  true when the deployment entry says {@code "stateful": true}: one instance in the
+ *                  cluster runs it, others stand by ({@link OwnedService}); a {@link Stateful}
+ *                  verticle (a store) is stateful whatever its entry says
  */
 public record ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
-                          Scaling scaling, boolean externalWorkers) {
+                          Scaling scaling, boolean externalWorkers, boolean stateful) {
+
+  /** A service that is not declared stateful. */
+  public ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
+                     Scaling scaling, boolean externalWorkers) {
+    this(name, verticle, instances, threading, config, scaling, externalWorkers, false);
+  }
 
   /** A service closed to external workers. */
   public ServiceSpec(String name, String verticle, Instances instances, Threading threading, JsonObject config,
@@ -46,10 +55,10 @@ public record ServiceSpec(String name, String verticle, Instances instances, Thr
   }
 
   public ServiceSpec withConfig(JsonObject config) {
-    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers, stateful);
   }
 
   public ServiceSpec withInstances(Instances instances) {
-    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers);
+    return new ServiceSpec(name, verticle, instances, threading, config, scaling, externalWorkers, stateful);
   }
 }

@@ -238,7 +238,7 @@ public final class StoreOwnership {
       }
       if (current != null && dataDir == null) {
         LOG.log(Level.WARNING, kind + " '" + address + "': taking over from node " + current.getString("node")
-            + ", which is gone; a memory store's data went with it, so this one starts empty");
+            + ", which is gone; what it held in memory went with it, so this one starts empty");
       }
       return vertx.sharedData().getCounter(MAP + "." + address + ".epoch").compose(c -> c.incrementAndGet())
           .compose(epoch -> {
