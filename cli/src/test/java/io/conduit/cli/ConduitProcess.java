@@ -134,6 +134,21 @@ public final class ConduitProcess implements AutoCloseable {
     throw new AssertionError("no '" + text + "' within " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
   }
 
+  /** Waits until stderr (where the node logs) contains {@code text}; fails early if the process exits first. */
+  public void awaitLog(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!stderr().contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("process exited (" + process.exitValue() + ") before logging '" + text + "'\nstderr:\n"
+            + stderr());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' logged within " + timeout + "\nstderr:\n" + stderr());
+      }
+      LockSupport.parkNanos(100_000_000);
+    }
+  }
+
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running after " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());

@@ -56,8 +56,8 @@ class StoreFailoverIT {
         nodes[i].awaitOutput("Ready", Duration.ofSeconds(90));
       }
       for (int i = 1; i < 3; i++) {
-        awaitLog(nodes[i], "document store 'docs': standby, served by node");
-        awaitLog(nodes[i], "following it, in sync");
+        nodes[i].awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
+        nodes[i].awaitLog("following it, in sync", Duration.ofSeconds(60));
       }
 
       Set<Integer> setAcked = ConcurrentHashMap.newKeySet();
@@ -152,16 +152,16 @@ class StoreFailoverIT {
       // the killed node comes back on its data: it follows the new owner, its data replaced by the owner's
       ConduitProcess back = node(started, "n0-again", "n0", bridges[0], ports[0], members, cluster.name());
       back.awaitOutput("Ready", Duration.ofSeconds(90));
-      awaitLog(back, "document store 'docs': standby, served by node");
-      awaitLog(back, "following it, in sync");
-      awaitLog(back, "graph store 'graph': standby, served by node");
+      back.awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
+      back.awaitLog("following it, in sync", Duration.ofSeconds(60));
+      back.awaitLog("graph store 'graph': standby, served by node", Duration.ofSeconds(60));
 
       // the returning node has every acknowledged write: kill the other standby, then the new owner,
       // and the returning node takes over with them
       int newOwner = nodes[1].stderr().contains("document store 'docs': owner") ? 1 : 2;
       nodes[3 - newOwner].kill9();
       nodes[newOwner].kill9();
-      awaitLog(back, "document store 'docs': owner");
+      back.awaitLog("document store 'docs': owner", Duration.ofSeconds(60));
       try (ConduitClient client = ConduitClient.connect(bridges[0])) {
         JsonObject doc = awaitDocs(client);
         for (int n : setAcked) {
@@ -218,13 +218,4 @@ class StoreFailoverIT {
     return p;
   }
 
-  private static void awaitLog(ConduitProcess p, String text) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!p.stderr().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' logged within 60 s:\n" + p.stderr());
-      }
-      LockSupport.parkNanos(100_000_000);
-    }
-  }
 }

@@ -45,7 +45,7 @@ class StoreOwnerIT {
       a.awaitOutput("Ready", Duration.ofSeconds(90));
       ConduitProcess b = node(started, "b", bridgeB, portB, members, cluster.name());
       b.awaitOutput("Ready", Duration.ofSeconds(90));
-      awaitLog(b, "document store 'docs': standby, served by node");
+      b.awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
 
       List<Long> versions = new ArrayList<>();
       try (ConduitClient ca = ConduitClient.connect(bridgeA); ConduitClient cb = ConduitClient.connect(bridgeB)) {
@@ -59,7 +59,7 @@ class StoreOwnerIT {
 
         a.kill9();
         // B hears that A left, finds its own data is not what A acknowledged, and keeps standing by
-        awaitLog(b, "is gone, and this node's data is not that owner's");
+        b.awaitLog("is gone, and this node's data is not that owner's", Duration.ofSeconds(60));
         // until the cluster has dropped the dead node's consumer a request may time out; then UNAVAILABLE
         assertEquals(ErrorCode.UNAVAILABLE, awaitRefusal(cb));
       }
@@ -105,16 +105,6 @@ class StoreOwnerIT {
         "--data", data, "ackReplicas:0");
     started.add(p);
     return p;
-  }
-
-  private static void awaitLog(ConduitProcess p, String text) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!p.stderr().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' logged within 60 s:\n" + p.stderr());
-      }
-      LockSupport.parkNanos(100_000_000);
-    }
   }
 
   private static JsonObject set(String key, int value) {

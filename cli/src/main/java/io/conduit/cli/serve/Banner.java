@@ -1,8 +1,8 @@
 package io.conduit.cli.serve;
 
 import io.conduit.codec.ConduitVersion;
+import io.conduit.deploy.ServiceRoles;
 import io.conduit.deploy.ServiceSpec;
-import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ final class Banner {
       out.printf("    %-" + width + "s  %-10s x%-5s %s%s%n", s.name(), s.threading().label(),
           s.instances(), s.verticle(), ServiceSummary.describe(s));
     }
-    for (JsonObject r : StoreOwnership.roles(node.vertx())) {
+    for (JsonObject r : ServiceRoles.all(node.vertx())) {
       out.println("  " + r.getString("kind") + " '" + r.getString("address") + "': " + ("OWNER".equals(r.getString("role"))
           ? "owner (epoch " + r.getValue("epoch") + ")" : "standby, " + r.getString("reason")));
     }

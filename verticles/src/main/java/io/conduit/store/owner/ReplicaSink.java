@@ -132,6 +132,10 @@ final class ReplicaSink {
 
   private void batch(Message<Buffer> m) {
     Buffer frame = m.body();
+    if (frame == null || frame.length() < 8) {
+      m.fail(ErrorCode.BAD_REQUEST.status(), "a batch is an 8-byte number followed by the encoded batch");
+      return;
+    }
     long seq = frame.getLong(0);
     if (closed || expected < 0) {
       m.fail(ErrorCode.UNAVAILABLE.status(), "this standby is not ready for batches");

@@ -43,10 +43,6 @@ import java.util.function.Function;
  */
 final class ReplicationSource {
 
-  /** Changes the claim's list of in-sync standbys; completes when the cluster has the new list. */
-  interface InSync extends Function<Set<String>, Future<Void>> {
-  }
-
   static final int PAGE_BYTES = 1 << 20;
   private static final System.Logger LOG = System.getLogger(ReplicationSource.class.getName());
 
@@ -56,7 +52,8 @@ final class ReplicationSource {
   private final String address;
   private final int ackReplicas;
   private final long ackTimeoutMs;
-  private final InSync inSync;
+  /** Changes the claim's list of in-sync standbys; completes when the cluster has the new list. */
+  private final Function<Set<String>, Future<Void>> inSync;
   private final Map<String, Standby> standbys = new LinkedHashMap<>();
   private final Set<String> inSyncIds = new LinkedHashSet<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
@@ -66,11 +63,15 @@ final class ReplicationSource {
   private Future<Void> settled = Future.succeededFuture();
   private boolean stopped;
 
+  /** A batch waiting for a standby that is still copying. */
+  private record Queued(long seq, byte[] batch) {
+  }
+
   private static final class Standby {
     final String id;
     final String inbox;
     boolean live;
-    List<Object[]> queue = new ArrayList<>();
+    List<Queued> queue = new ArrayList<>();
 
     Standby(String id, String inbox) {
       this.id = id;
@@ -82,7 +83,7 @@ final class ReplicationSource {
   }
 
   ReplicationSource(Vertx vertx, Context context, String kind, String address, int ackReplicas, long ackTimeoutMs,
-                    InSync inSync) {
+                    Function<Set<String>, Future<Void>> inSync) {
     this.vertx = vertx;
     this.context = context;
     this.kind = kind;
@@ -124,14 +125,6 @@ final class ReplicationSource {
     return done;
   }
 
-  /** What the console and health checks show. */
-  JsonObject toJson() {
-    JsonArray list = new JsonArray();
-    standbys.values().forEach(s -> list.add(new JsonObject().put("id", s.id).put("live", s.live)
-        .put("inSync", inSyncIds.contains(s.id))));
-    return new JsonObject().put("standbys", list).put("lastBatch", lastSeq);
-  }
-
   private void onBatch(long seq, byte[] batch, CompletableFuture<Void> done) {
     lastSeq = seq;
     if (stopped) {
@@ -142,7 +135,7 @@ final class ReplicationSource {
     List<Standby> live = new ArrayList<>();
     for (Standby s : standbys.values()) {
       if (!s.live) {
-        s.queue.add(new Object[] {seq, batch});
+        s.queue.add(new Queued(seq, batch));
       } else {
         live.add(s);
         if (inSyncIds.contains(s.id)) {
@@ -219,6 +212,10 @@ final class ReplicationSource {
     }
     switch (op) {
       case "attach" -> {
+        if (!(r.getValue("inbox") instanceof String inbox) || inbox.isBlank()) {
+          m.fail(ErrorCode.BAD_REQUEST.status(), "attach names the standby's 'inbox' address");
+          return;
+        }
         Standby old = standbys.get(id);
         if (old != null) {
           lost(old, "it attached again");
@@ -234,7 +231,13 @@ final class ReplicationSource {
   }
 
   private void page(Message<JsonObject> m, String after) {
-    byte[] from = after == null ? null : Base64.getDecoder().decode(after);
+    byte[] from;
+    try {
+      from = after == null ? null : Base64.getDecoder().decode(after);
+    } catch (IllegalArgumentException e) {
+      m.fail(ErrorCode.BAD_REQUEST.status(), "page: 'after' must be a key in base64, the 'last' of the page before");
+      return;
+    }
     vertx.executeBlocking(() -> {
       JsonArray entries = new JsonArray();
       long[] bytes = {0};
@@ -269,8 +272,8 @@ final class ReplicationSource {
       m.fail(ErrorCode.NOT_FOUND.status(), "standby " + id + " is not attached (attach again)");
       return;
     }
-    for (Object[] q : s.queue) {
-      send(s, (Long) q[0], (byte[]) q[1]);
+    for (Queued q : s.queue) {
+      send(s, q.seq(), q.batch());
     }
     s.queue = null;
     s.live = true;

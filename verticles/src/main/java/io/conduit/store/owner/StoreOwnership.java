@@ -99,14 +99,8 @@ public final class StoreOwnership {
   private final String instance = UUID.randomUUID().toString();
 
   /**
-   * @param kind    the store's kind for messages ("document store")
-   * @param dataDir its data directory, or null for a memory store
-   */
-  public StoreOwnership(Vertx vertx, String kind, String address, Path dataDir, Store store) {
-    this(vertx, kind, address, dataDir, 1, store);
-  }
-
-  /**
+   * @param kind        the store's kind for messages ("document store")
+   * @param dataDir     its data directory, or null for a memory store
    * @param ackReplicas 1: a write completes once every in-sync standby has it, and such a standby may
    *                    take over; 0: standbys follow without being waited for, and never take over
    */
@@ -163,27 +157,12 @@ public final class StoreOwnership {
     return role;
   }
 
-  /** The roles of every store deployment on this node (the banner and the console show them). */
-  public static List<JsonObject> roles(Vertx vertx) {
-    return ServiceRoles.all(vertx);
-  }
-
   private void publish() {
     if (role == Role.STOPPED) {
       ServiceRoles.forget(vertx, instance);
     } else {
       ServiceRoles.report(vertx, instance, toJson().put("kind", kind));
     }
-  }
-
-  /** The epoch of this owner's claim, or 0 when it is not the owner. */
-  public long epoch() {
-    return role == Role.OWNER ? claim.getLong("epoch") : 0;
-  }
-
-  /** Why a standby is not serving, in a sentence; null for an owner. */
-  public String standbyReason() {
-    return role == Role.STANDBY ? standbyReason : null;
   }
 
   /** What a health check or the console shows. */

@@ -112,7 +112,7 @@ class GraphStoreVerticleTest {
         new JsonObject().put("colour", "red"), new JsonObject().put("scripts", new JsonArray().add("no.such.Script")),
         new JsonObject().put("scripts", new JsonArray().add(String.class.getName())),
         new JsonObject().put("maxResults", 0), new JsonObject().put("maxFilterValues", 0),
-        new JsonObject().put("maxFilterStringLength", "long")}) {
+        new JsonObject().put("maxFilterStringLength", "long"), new JsonObject().put("ackReplicas", 2)}) {
       Exception e = assertThrows(Exception.class, () -> await(vertx.deployVerticle(new GraphStoreVerticle(),
           new DeploymentOptions().setConfig(bad.put("address", "bad")))));
       assertTrue(e.getMessage().startsWith("graph store"), e.getMessage());

@@ -1,6 +1,7 @@
 package io.conduit.store.owner;
 
 import io.conduit.Conditions;
+import io.conduit.deploy.ServiceRoles;
 import io.conduit.store.doc.DocStoreVerticle;
 import io.conduit.store.graph.GraphStoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +45,7 @@ class StoreOwnershipTest {
   }
 
   private static List<String> roles(Vertx vertx) {
-    return StoreOwnership.roles(vertx).stream().map(j -> j.getString("role")).sorted().toList();
+    return ServiceRoles.all(vertx).stream().map(j -> j.getString("role")).sorted().toList();
   }
 
   @Test
@@ -76,8 +78,8 @@ class StoreOwnershipTest {
     set(vertx, "k", 1);
     deploy(vertx, new DocStoreVerticle(), ownerConfig.copy().put("dataDir", dir.resolve("b").toString()));
     await(vertx.undeploy(owner));
-    Conditions.await(10_000, () -> StoreOwnership.roles(vertx).stream().anyMatch(r -> r.getString("reason", "")
-        .contains("this node's data is not that owner's")), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(10_000, () -> ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "")
+        .contains("this node's data is not that owner's")), () -> "roles " + ServiceRoles.all(vertx));
     assertEquals(List.of("STANDBY"), roles(vertx));
 
     // the owner's data comes back: it owns the address again, with what it had
@@ -126,7 +128,7 @@ class StoreOwnershipTest {
         return Future.succeededFuture();
       }
     };
-    Future<Void> first = new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), broken).start();
+    Future<Void> first = new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), 1, broken).start();
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(first));
     assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
     JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)
@@ -139,7 +141,7 @@ class StoreOwnershipTest {
   }
 
   private static boolean standbyInSync(Vertx vertx) {
-    return StoreOwnership.roles(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("in sync"));
+    return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("in sync"));
   }
 
   @Test
@@ -150,7 +152,7 @@ class StoreOwnershipTest {
       set(vertx, "before" + i, i);
     }
     deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
-    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
     assertEquals(1, claim(vertx, "d").getJsonArray("inSync").size(), "the claim lists the standby");
     long version = 0;
     for (int i = 1; i <= 30; i++) {
@@ -161,7 +163,7 @@ class StoreOwnershipTest {
         .put("path", new io.vertx.core.json.JsonArray().add("after30")).put("minVersion", version))).body();
     assertEquals(30, read.getInteger("value"), read.encode());
     await(vertx.undeploy(owner));
-    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + ServiceRoles.all(vertx));
     JsonObject doc = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
         .put("path", new io.vertx.core.json.JsonArray()))).body().getJsonObject("value");
     for (int i = 1; i <= 30; i++) {
@@ -176,7 +178,11 @@ class StoreOwnershipTest {
     JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     deploy(vertx, new DocStoreVerticle(), a);
     String standby = deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
-    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    String inbox = "conduit.replica.d.standby." + StoreOwnership.readOrMakeDataId(dir.resolve("b"));
+    ExecutionException bad = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(inbox, io.vertx.core.buffer.Buffer.buffer("abc"))));
+    assertEquals(400, ((io.vertx.core.eventbus.ReplyException) bad.getCause()).failureCode(), "a frame too short");
     await(vertx.undeploy(standby));
     assertEquals(1, set(vertx, "k", 1), "the owner drops the standby it cannot reach, then acknowledges");
     assertEquals(0, claim(vertx, "d").getJsonArray("inSync").size(), "and no longer lists it");
@@ -187,13 +193,13 @@ class StoreOwnershipTest {
     JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     String owner = deploy(vertx, new GraphStoreVerticle(), a);
     deploy(vertx, new GraphStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
-    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
     for (int i = 0; i < 10; i++) {
       await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "addNode")
           .put("data", new JsonObject().put("n", i))));
     }
     await(vertx.undeploy(owner));
-    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + StoreOwnership.roles(vertx));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + ServiceRoles.all(vertx));
     JsonObject count = await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "query")
         .put("steps", new io.vertx.core.json.JsonArray("[[\"V\"], [\"count\"]]")))).body();
     assertEquals(10, count.getInteger("result"), "the ten nodes came over: " + count.encode());
@@ -220,5 +226,24 @@ class StoreOwnershipTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void badReplicationRequestsAreRefusedWithA400(Vertx vertx) throws Exception {
+    deploy(vertx, new DocStoreVerticle(), new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("a").toString()));
+    String source = "conduit.replica.d";
+    for (JsonObject bad : List.of(new JsonObject(), new JsonObject().put("op", "attach").put("id", "x"),
+        new JsonObject().put("op", "page").put("id", "x").put("after", "%%% not base64"),
+        new JsonObject().put("op", "dance").put("id", "x"))) {
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> await(vertx.eventBus().request(source, bad)));
+      io.vertx.core.eventbus.ReplyException r = (io.vertx.core.eventbus.ReplyException) e.getCause();
+      assertEquals(400, r.failureCode(), bad.encode() + ": " + r.getMessage());
+    }
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(source, new JsonObject().put("op", "live").put("id", "nobody"))));
+    assertEquals(404, ((io.vertx.core.eventbus.ReplyException) e.getCause()).failureCode());
+    assertEquals(1, set(vertx, "k", 1), "the owner serves on");
   }
 }
