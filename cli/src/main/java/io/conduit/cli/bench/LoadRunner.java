@@ -62,7 +62,7 @@ public final class LoadRunner {
     List<ClientWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     long start;
-    try (ZContext context = new ZContext(Math.min(4, Math.max(1, spec.clients() / 2)))) {
+    try (ZContext context = QuietContext.create(Math.min(4, Math.max(1, spec.clients() / 2)))) {
       // JeroMQ's default of 1,024 sockets per context is below what --clients 1000 plus warm-up reopens need.
       context.getContext().setMaxSockets(spec.clients() * 2 + 64);
       try {

@@ -27,7 +27,7 @@ public final class RawEcho implements AutoCloseable {
   private static final byte[] WAKER = "raw-echo-waker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final ZContext context = new ZContext(1);
+  private final ZContext context = QuietContext.create(1);
   private final ZMQ.Socket router;
   private final String endpoint;
   private final Thread thread;
