@@ -44,6 +44,16 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
     return internal(error);
   }
 
+  /**
+   * A request whose store's owner left the cluster before it answered: the write may or may not
+   * have been applied (an in-sync standby may hold it), and a standby takes over within seconds.
+   */
+  static Failure ownerLeft(String address) {
+    return new Failure(ErrorCode.UNAVAILABLE, "the node that owned '" + address + "' left the cluster while this "
+        + "request was in flight: it may or may not have been applied; retry once a standby has taken over",
+        new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
+  }
+
   private static Failure internal(Throwable error) {
     return new Failure(ErrorCode.INTERNAL, "the bridge could not complete the request: " + error.getMessage(),
         new JsonObject());

@@ -9,6 +9,7 @@ import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.CbpRequest;
 import io.conduit.codec.cbp.Headers;
 import io.conduit.codec.mdp.Mdp;
+import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -34,9 +35,12 @@ final class RequestHandler {
   private final BridgeStats stats;
   private final MajordomoClients majordomo;
   private final byte[] pingBody;
+  private final OwnerWatch owners;
 
-  RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId) {
+  RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId,
+                 OwnerWatch owners) {
     this.bus = vertx.eventBus();
+    this.owners = owners;
     this.options = options;
     this.sockets = sockets;
     this.stats = stats;
@@ -92,14 +96,22 @@ final class RequestHandler {
       }
     });
     switch (request.command()) {
-      case REQUEST -> bus.request(request.address(), body, delivery).onComplete(ar -> {
-        if (ar.succeeded()) {
-          replyWith(in, id, ar.result(), Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING)));
-        } else {
-          fail(in, id, Failure.of(ar.cause(), request.address(), timeoutMs,
-              options.access().deploymentServes(request.address())));
-        }
-      });
+      case REQUEST -> {
+        String address = request.address();
+        OwnerWatch.Pending watched = owners.watch(address, () -> fail(in, id, Failure.ownerLeft(address)));
+        bus.request(address, body, delivery).onComplete(ar -> {
+          if (!watched.settle()) {
+            return; // answered UNAVAILABLE when the owner's node left
+          }
+          if (ar.succeeded()) {
+            replyWith(in, id, ar.result(), Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING)));
+          } else if (watched.ownerLeft()) {
+            fail(in, id, Failure.ownerLeft(address));
+          } else {
+            fail(in, id, Failure.of(ar.cause(), address, timeoutMs, options.access().deploymentServes(address)));
+          }
+        });
+      }
       case SEND -> {
         bus.send(request.address(), body, delivery);
         ok(in, id);

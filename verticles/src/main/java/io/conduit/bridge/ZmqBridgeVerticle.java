@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.deploy.FrontDoor;
+import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
@@ -22,6 +23,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
   private BridgeTransport transport;
   private EventSubscriptions subscriptions;
   private WorkerConsumers workerConsumers;
+  private OwnerWatch owners;
 
   @Override
   public Future<?> start() {
@@ -48,7 +50,8 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
         workerConsumers.handle(events);
       }
     }, stats);
-    handler[0] = new RequestHandler(vertx, options, transport, stats, nodeId());
+    owners = OwnerWatch.start(vertx);
+    handler[0] = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
     subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
     workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
     return transport.start();
@@ -64,7 +67,8 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
     return subscriptions.closeAll()
         .eventually(() -> workerConsumers.closeAll())
         .transform(v -> transport.stop())
-        .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"));
+        .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"))
+        .andThen(v -> owners.close());
   }
 
   /** True while the bridge's endpoints are bound and serving (the health check asks). */

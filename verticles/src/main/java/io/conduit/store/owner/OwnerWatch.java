@@ -1,0 +1,191 @@
+package io.conduit.store.owner;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.ClusterManager;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers requests in flight to a store whose owner's node dies. The event bus has no notion of
+ * that: a request sent to an owner that is then killed waits its whole timeout and ends in
+ * {@code TIMEOUT}, which tells the client nothing it can act on. A front door watches each request
+ * to a stateful address (one with an owner in {@link StoreOwnership}'s claim map) and, when the
+ * owner's node leaves the cluster before the reply comes, hears about it within
+ * {@link #CHECK_MS} so that it can answer a retriable {@code UNAVAILABLE} at once.
+ *
+ * <p>It keeps a copy of who owns which address, refreshed every {@link #REFRESH_MS}, and compares
+ * the owners of pending requests with the cluster's members while any are pending. Standalone
+ * (no cluster) nothing can leave, and it does nothing. Event-loop confined: one per front-door
+ * instance, used from its context only.
+ */
+public final class OwnerWatch {
+
+  /** How often the owners are read from the cluster. */
+  static final long REFRESH_MS = 1_000;
+  /** How often, while requests are pending, their owners' nodes are checked. */
+  static final long CHECK_MS = 200;
+
+  /** A request being watched; {@link #settle()} before answering it. */
+  public interface Pending {
+    /**
+     * Stops watching; false when the owner's loss was already reported for this request (it has
+     * been answered, and its late outcome must be dropped).
+     */
+    boolean settle();
+
+    /** True when the node that owned the address when the request left is no longer a member. */
+    boolean ownerLeft();
+  }
+
+  private static final Pending UNWATCHED = new Pending() {
+    @Override
+    public boolean settle() {
+      return true;
+    }
+
+    @Override
+    public boolean ownerLeft() {
+      return false;
+    }
+  };
+
+  private final Vertx vertx;
+  private final ClusterManager cluster;
+  private final Set<Watched> pending = new LinkedHashSet<>();
+  private Map<String, String> owners = Map.of();
+  private AsyncMap<String, JsonObject> claims;
+  private long refreshTimer = -1;
+  private long checkTimer = -1;
+  private boolean refreshing;
+  private boolean closed;
+
+  private OwnerWatch(Vertx vertx) {
+    this.vertx = vertx;
+    this.cluster = ((VertxInternal) vertx).clusterManager();
+  }
+
+  /** Starts watching (call from the front door's context). */
+  public static OwnerWatch start(Vertx vertx) {
+    OwnerWatch watch = new OwnerWatch(vertx);
+    if (watch.cluster != null) {
+      watch.refresh();
+      watch.refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> watch.refresh());
+    }
+    return watch;
+  }
+
+  /**
+   * Watches a request just sent to {@code address}: when its owner's node leaves before
+   * {@link Pending#settle()}, {@code onOwnerLost} runs (once, on this context) and settle returns false.
+   */
+  public Pending watch(String address, Runnable onOwnerLost) {
+    String node = owners.get(address);
+    if (node == null || closed) {
+      return UNWATCHED;
+    }
+    Watched w = new Watched(node, onOwnerLost);
+    pending.add(w);
+    if (checkTimer < 0) {
+      checkTimer = vertx.setPeriodic(CHECK_MS, id -> check());
+    }
+    return w;
+  }
+
+  /** The node that owns {@code address} as last read, or null (not stateful, or not known yet). */
+  public String owner(String address) {
+    return owners.get(address);
+  }
+
+  /** Stops the timers; requests still pending are left to their own timeouts. */
+  public void close() {
+    closed = true;
+    cancel(refreshTimer);
+    cancel(checkTimer);
+    refreshTimer = -1;
+    checkTimer = -1;
+    pending.clear();
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private void refresh() {
+    if (refreshing || closed) {
+      return;
+    }
+    refreshing = true;
+    Future<AsyncMap<String, JsonObject>> map = claims != null ? Future.succeededFuture(claims)
+        : vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).onSuccess(m -> claims = m);
+    map.compose(AsyncMap::entries).onComplete(ar -> {
+      refreshing = false;
+      if (ar.succeeded()) {
+        Map<String, String> now = new HashMap<>();
+        ar.result().forEach((address, claim) -> {
+          if (claim != null && !claim.getBoolean("released", false) && claim.getString("node") != null) {
+            now.put(address, claim.getString("node"));
+          }
+        });
+        owners = now;
+      }
+      // a failed read keeps the last known owners: the next period tries again
+    });
+  }
+
+  private void check() {
+    if (pending.isEmpty()) {
+      cancel(checkTimer);
+      checkTimer = -1;
+      return;
+    }
+    Set<String> members = new HashSet<>(cluster.getNodes());
+    List<Watched> lost = new ArrayList<>();
+    for (Watched w : pending) {
+      if (!members.contains(w.node)) {
+        lost.add(w);
+      }
+    }
+    for (Watched w : lost) {
+      pending.remove(w);
+      w.lost = true;
+      w.onOwnerLost.run();
+    }
+  }
+
+  private final class Watched implements Pending {
+    final String node;
+    final Runnable onOwnerLost;
+    boolean lost;
+
+    Watched(String node, Runnable onOwnerLost) {
+      this.node = node;
+      this.onOwnerLost = onOwnerLost;
+    }
+
+    @Override
+    public boolean settle() {
+      if (lost) {
+        return false;
+      }
+      pending.remove(this);
+      return true;
+    }
+
+    @Override
+    public boolean ownerLeft() {
+      return !cluster.getNodes().contains(node);
+    }
+  }
+}
