@@ -8,6 +8,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,12 +53,14 @@ class StoreFailoverIT {
     int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
     String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
     String[] bridges = new String[3];
+    String[] webs = new String[3];
     List<ConduitProcess> started = new ArrayList<>();
     try {
       ConduitProcess[] nodes = new ConduitProcess[3];
       for (int i = 0; i < 3; i++) {
         bridges[i] = "tcp://127.0.0.1:" + TestClusters.freePort();
-        nodes[i] = node(started, "n" + i, "n" + i, bridges[i], ports[i], members, cluster.name());
+        webs[i] = "127.0.0.1:" + TestClusters.freePort();
+        nodes[i] = node(started, "n" + i, "n" + i, bridges[i], webs[i], ports[i], members, cluster.name());
         nodes[i].awaitOutput("Ready", Duration.ofSeconds(90));
       }
       for (int i = 1; i < 3; i++) {
@@ -158,7 +164,8 @@ class StoreFailoverIT {
       }
 
       // the killed node comes back on its data: it follows the new owner, its data replaced by the owner's
-      ConduitProcess back = node(started, "n0-again", "n0", bridges[0], ports[0], members, cluster.name());
+      webs[0] = "127.0.0.1:" + TestClusters.freePort();
+      ConduitProcess back = node(started, "n0-again", "n0", bridges[0], webs[0], ports[0], members, cluster.name());
       back.awaitOutput("Ready", Duration.ofSeconds(90));
       back.awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
       back.awaitLog("following it, in sync", Duration.ofSeconds(60));
@@ -168,7 +175,26 @@ class StoreFailoverIT {
       // and the returning node takes over with them
       int newOwner = nodes[1].stderr().contains("document store 'docs': owner") ? 1 : 2;
       nodes[3 - newOwner].kill9();
+      // a REST call in flight to the owner when it dies (a set waiting for a lock held elsewhere)
+      // is answered 503 UNAVAILABLE at once, not after its 25 s timeout
+      CompletableFuture<HttpResponse<String>> waiting;
+      try (ConduitClient client = ConduitClient.connect(bridges[0])) {
+        client.requestSync("docs", new JsonObject().put("op", "lock").put("ttlMs", 60_000), Duration.ofSeconds(10));
+        waiting = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://" + webs[0]
+                + "/api/call/docs?timeoutMs=25000")).header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"op\":\"set\",\"path\":[\"late\"],\"value\":1}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        // it cannot complete while the lock is held: still waiting half a second later, it is in flight at the owner
+        LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        assertTrue(!waiting.isDone(), "the set waits for the lock: " + (waiting.isDone() ? waiting.join().body() : ""));
+      }
+      long ownerKilled = System.nanoTime();
       nodes[newOwner].kill9();
+      HttpResponse<String> answer = waiting.get(20, TimeUnit.SECONDS);
+      long answeredMs = (System.nanoTime() - ownerKilled) / 1_000_000;
+      assertEquals(503, answer.statusCode(), answer.body());
+      assertEquals("UNAVAILABLE", new JsonObject(answer.body()).getString("code"), answer.body());
+      assertTrue(answeredMs < 10_000, "answered " + answeredMs + " ms after the kill");
       back.awaitLog("document store 'docs': owner", Duration.ofSeconds(60));
       try (ConduitClient client = ConduitClient.connect(bridges[0])) {
         JsonObject doc = awaitDocs(client);
@@ -217,10 +243,11 @@ class StoreFailoverIT {
     }
   }
 
-  private ConduitProcess node(List<ConduitProcess> started, String name, String data, String bridge, int clusterPort,
-                              String members, String clusterName) throws Exception {
+  private ConduitProcess node(List<ConduitProcess> started, String name, String data, String bridge, String web,
+                              int clusterPort, String members, String clusterName) throws Exception {
     ConduitProcess p = ConduitProcess.start(dir, name, "serve", "--cluster", "--cluster-name", clusterName,
         "--cluster-port", Integer.toString(clusterPort), "--members", members, "-a", bridge, "--events", "none",
+        "--web", web,
         "--data", dir.resolve(data).toString());
     started.add(p);
     return p;

@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
@@ -49,8 +50,7 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
    * have been applied (an in-sync standby may hold it), and a standby takes over within seconds.
    */
   static Failure ownerLeft(String address) {
-    return new Failure(ErrorCode.UNAVAILABLE, "the node that owned '" + address + "' left the cluster while this "
-        + "request was in flight: it may or may not have been applied; retry once a standby has taken over",
+    return new Failure(ErrorCode.UNAVAILABLE, OwnerWatch.ownerLeftMessage(address),
         new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
   }
 

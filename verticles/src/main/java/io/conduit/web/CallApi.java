@@ -2,6 +2,7 @@ package io.conduit.web;
 
 import io.conduit.bridge.Permissions;
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.Json;
@@ -22,10 +23,12 @@ final class CallApi {
   private final Permissions inbound;
   private final long defaultTimeoutMs;
   private final long maxTimeoutMs;
+  private final OwnerWatch owners;
 
   /** {@code idleTimeoutMs} bounds {@code ?timeoutMs}: a longer wait without traffic would be cut off as idle. */
-  CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs, long idleTimeoutMs) {
+  CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs, long idleTimeoutMs, OwnerWatch owners) {
     this.vertx = vertx;
+    this.owners = owners;
     this.inbound = inbound;
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.maxTimeoutMs = Math.min(600_000, idleTimeoutMs - 1);
@@ -66,7 +69,15 @@ final class CallApi {
       ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "the body is not valid JSON: " + RequestBodies.firstLine(e.getMessage()));
       return;
     }
+    OwnerWatch.Pending watched = owners.watch(address, () -> ownerLeft(ctx, address));
     vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+      if (!watched.settle()) {
+        return; // answered 503 when the owner's node left
+      }
+      if (ar.failed() && watched.ownerLeft()) {
+        ownerLeft(ctx, address);
+        return;
+      }
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
         return;
@@ -82,5 +93,11 @@ final class CallApi {
             + ", which has no JSON form");
       }
     });
+  }
+
+  /** The store's owner left the cluster with this request in flight: retriable, as on the bridge. */
+  private static void ownerLeft(RoutingContext ctx, String address) {
+    ctx.response().putHeader("retry-after", "1");
+    ApiErrors.fail(ctx, ErrorCode.UNAVAILABLE, OwnerWatch.ownerLeftMessage(address));
   }
 }

@@ -2,6 +2,7 @@ package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
 import io.conduit.deploy.FrontDoor;
+import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -32,6 +33,7 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
   private WebOptions options;
   private HttpServer server;
   private LiveStream live;
+  private OwnerWatch owners;
 
   @Override
   public Future<?> start() {
@@ -63,6 +65,9 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
   public Future<?> stop() {
     if (live != null) {
       live.closeAll();
+    }
+    if (owners != null) {
+      owners.close();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -118,7 +123,8 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     new NodesApi(nodes).mount(api);
     services.mount(api);
     new LogsApi(nodes, services).mount(api);
-    new CallApi(vertx, options.inbound(), options.callTimeoutMs(), options.idleTimeoutMs()).mount(api);
+    owners = OwnerWatch.start(vertx);
+    new CallApi(vertx, options.inbound(), options.callTimeoutMs(), options.idleTimeoutMs(), owners).mount(api);
     new BridgeApi(nodes).mount(api);
     live = new LiveStream(vertx, services);
     live.mount(api);

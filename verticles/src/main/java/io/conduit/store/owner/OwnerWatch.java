@@ -101,6 +101,12 @@ public final class OwnerWatch {
     return w;
   }
 
+  /** What a front door tells the client of a request whose owner left (with a retriable UNAVAILABLE). */
+  public static String ownerLeftMessage(String address) {
+    return "the node that owned '" + address + "' left the cluster while this request was in flight: it may or may "
+        + "not have been applied; retry once a standby has taken over";
+  }
+
   /** The node that owns {@code address} as last read, or null (not stateful, or not known yet). */
   public String owner(String address) {
     return owners.get(address);
