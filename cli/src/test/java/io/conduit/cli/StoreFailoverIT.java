@@ -158,6 +158,10 @@ class StoreFailoverIT {
 
         assertGraphHas(client, "V", "n", nodesAcked);
         assertGraphHas(client, "E", "e", edgesAcked);
+        // the standby left answers graph reads at graph.ro from its copy of the new owner's graph
+        JsonObject ownerInfo = (JsonObject) client.requestSync("graph", new JsonObject().put("op", "info"),
+            Duration.ofSeconds(10));
+        awaitStandbyGraph(client, ownerInfo);
         System.out.printf("%d sets, %d increments, %d graph nodes, %d edges acknowledged; refused meanwhile: %s; new "
                 + "owner answering %d ms after kill -9%n", setAcked.size(), incrAcked.get(), nodesAcked.size(),
             edgesAcked.size(), refusals, (System.nanoTime() - killedAt) / 1_000_000);
@@ -225,6 +229,26 @@ class StoreFailoverIT {
     }
     assertEquals(List.of(), twice, kind + " added twice");
     assertEquals(List.of(), acked.stream().filter(n -> !seen.contains(n)).toList(), "acknowledged " + kind + " missing");
+  }
+
+  /** Waits until {@code graph.ro} (a standby) reports the owner's counts; 503 while it copies. */
+  private static void awaitStandbyGraph(ConduitClient client, JsonObject ownerInfo) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Object last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        JsonObject info = (JsonObject) client.requestSync("graph.ro", new JsonObject().put("op", "info"),
+            Duration.ofSeconds(5));
+        if (info.equals(ownerInfo)) {
+          return;
+        }
+        last = info;
+      } catch (ConduitException e) {
+        last = e.code() + ": " + e.getMessage();
+      }
+      LockSupport.parkNanos(200_000_000);
+    }
+    throw new AssertionError("graph.ro never matched the owner's " + ownerInfo + "; last " + last);
   }
 
   /** The document, once a store serves it (UNAVAILABLE or TIMEOUT until then). */

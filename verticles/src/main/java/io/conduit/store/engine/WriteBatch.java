@@ -33,6 +33,13 @@ public final class WriteBatch {
     return add(key, null);
   }
 
+  /** Visits each change in order: {@code value} is null for a delete. */
+  public void forEach(java.util.function.BiConsumer<byte[], byte[]> change) {
+    for (Change c : changes) {
+      change.accept(c.key(), c.value());
+    }
+  }
+
   public boolean isEmpty() {
     return changes.isEmpty();
   }

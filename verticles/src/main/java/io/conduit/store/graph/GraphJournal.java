@@ -19,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class GraphJournal {
 
-  private static final byte NODE = 1;
-  private static final byte EDGE = 2;
-  private static final byte INDEX = 3;
-  private static final byte[] NEXT_ID = {4};
+  static final byte NODE = 1;
+  static final byte EDGE = 2;
+  static final byte INDEX = 3;
+  static final byte NEXT = 4;
+  private static final byte[] NEXT_ID = {NEXT};
 
   private final KeyValueEngine engine;
 
@@ -108,7 +109,7 @@ final class GraphJournal {
     return ByteBuffer.allocate(9).put(kind).putLong(id).array();
   }
 
-  private static long id(byte[] key) {
+  static long id(byte[] key) {
     return ByteBuffer.wrap(key, 1, 8).getLong();
   }
 

@@ -1,9 +1,11 @@
 package io.conduit.store.graph;
 
+import io.conduit.codec.ErrorCode;
 import io.conduit.deploy.Stateful;
 import io.conduit.store.StoreHealth;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
+import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,6 +34,9 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   private GraphStore store;
   private MessageConsumer<Object> consumer;
   private StoreOwnership ownership;
+  /** A standby's copy of the owner's graph, once complete; read and changed on this context. */
+  private volatile GraphData follower;
+  private MessageConsumer<Object> standbyReads;
 
   public GraphStoreVerticle() {
     this(o -> Engines.open(o.backend(), o.dataDir(), o.durability()));
@@ -68,8 +73,73 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           public KeyValueEngine openEngine() {
             return engines.apply(options);
           }
+
+          @Override
+          public Future<Void> standingBy() {
+            return serveReadsAsStandby(scripts);
+          }
+
+          @Override
+          public Future<Void> notStandingBy() {
+            return stopReadsAsStandby();
+          }
+
+          @Override
+          public void followed(KeyValueEngine copy) {
+            follower = new GraphJournal(copy).recover().graph();
+          }
+
+          @Override
+          public void replicated(WriteBatch batch) {
+            GraphData g = follower;
+            if (g != null) {
+              GraphFollower.apply(g, batch);
+            }
+          }
+
+          @Override
+          public void unfollowed() {
+            follower = null;
+          }
         });
     return ownership.start();
+  }
+
+  /**
+   * A standby answers reads ({@code query, listIndexes, export, info}) at {@code address + ".ro"}
+   * from its copy of the owner's graph, kept in memory as the owner's batches arrive; until its
+   * copy is complete (or when it has none: a memory store, or a second instance on the owner's own
+   * data) it answers 503.
+   */
+  private Future<Void> serveReadsAsStandby(Map<String, GraphScript> scripts) {
+    MessageConsumer<Object> c = vertx.eventBus().consumer(options.address() + ".ro", message -> {
+      JsonObject body = message.body() instanceof JsonObject json ? json : null;
+      Object op = body == null ? null : body.getValue("op");
+      GraphData g = follower;
+      if (!GraphOps.READS.contains(op)) {
+        message.fail(ErrorCode.BAD_REQUEST.status(), "'" + options.address() + ".ro' is a standby's read-only copy: "
+            + "it answers " + String.join(", ", new java.util.TreeSet<>(GraphOps.READS)) + "; send "
+            + (op instanceof String s ? "'" + s + "'" : "writes") + " to '" + options.address() + "'");
+      } else if (g == null) {
+        message.fail(ErrorCode.UNAVAILABLE.status(), "this standby of '" + options.address() + "' has no copy of the "
+            + "owner's graph to read from (still copying it, a memory store, or on the owner's own data); read from '"
+            + options.address() + "'");
+      } else {
+        try {
+          message.reply(new GraphOps(g, options, scripts).read(body));
+        } catch (GraphException e) {
+          message.fail(e.code().status(), e.getMessage());
+        }
+      }
+    });
+    standbyReads = c;
+    return c.completion();
+  }
+
+  private Future<Void> stopReadsAsStandby() {
+    MessageConsumer<Object> c = standbyReads;
+    standbyReads = null;
+    return c == null ? Future.succeededFuture() : c.unregister().otherwiseEmpty();
   }
 
   /** Loads the graph and registers the consumer: this deployment is the owner. */

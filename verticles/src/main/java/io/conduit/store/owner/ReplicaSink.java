@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * A standby's side of replication: its own engine, emptied and filled with the owner's pages,
@@ -29,7 +28,7 @@ final class ReplicaSink {
   private final Vertx vertx;
   private final String address;
   private final String id;
-  private final Callable<KeyValueEngine> opener;
+  private final StoreOwnership.Store store;
   private final long ownerEpoch;
   private KeyValueEngine engine;
   private MessageConsumer<Buffer> inbox;
@@ -40,14 +39,14 @@ final class ReplicaSink {
 
   /**
    * @param id         this standby's id (its data directory's id, which the claim lists when in sync)
-   * @param opener     opens this standby's engine (blocking)
+   * @param store      opens this standby's engine, and hears of the copy and each batch applied
    * @param ownerEpoch the epoch of the owner it follows
    */
-  ReplicaSink(Vertx vertx, String address, String id, Callable<KeyValueEngine> opener, long ownerEpoch) {
+  ReplicaSink(Vertx vertx, String address, String id, StoreOwnership.Store store, long ownerEpoch) {
     this.vertx = vertx;
     this.address = address;
     this.id = id;
-    this.opener = opener;
+    this.store = store;
     this.ownerEpoch = ownerEpoch;
   }
 
@@ -68,13 +67,23 @@ final class ReplicaSink {
   /** Opens the engine, attaches, copies the owner's data and goes live; fails when any step does. */
   Future<Void> start() {
     String inboxAddress = ReplicationSource.sourceAddress(address) + ".standby." + id;
-    return vertx.executeBlocking(opener).compose(e -> {
+    return vertx.executeBlocking(store::openEngine).compose(e -> {
       engine = e;
       inbox = vertx.eventBus().consumer(inboxAddress, this::batch);
       return inbox.completion();
     }).compose(v -> call(new JsonObject().put("op", "attach").put("id", id).put("inbox", inboxAddress)))
         .compose(attached -> wipe().map(attached.getLong("seq")))
         .compose(seq -> copy(null).map(seq))
+        .compose(seq -> vertx.executeBlocking(() -> {
+          store.followed(engine);
+          return seq;
+        }))
+        .map(seq -> {
+          if (closed) {
+            store.unfollowed(); // closed while the store built its copy: drop what it built
+          }
+          return seq;
+        })
         .compose(seq -> {
           expected = seq + 1;
           return call(new JsonObject().put("op", "live").put("id", id));
@@ -88,6 +97,7 @@ final class ReplicaSink {
   Future<Void> close() {
     closed = true;
     live = false;
+    store.unfollowed();
     Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
     KeyValueEngine e = engine;
     engine = null;
@@ -161,6 +171,9 @@ final class ReplicaSink {
     expected = seq + 1;
     Future.fromCompletionStage(engine.write(b), vertx.getOrCreateContext()).onComplete(ar -> {
       if (ar.succeeded()) {
+        if (!closed) {
+          store.replicated(b);
+        }
         m.reply(seq);
       } else {
         broken = true;

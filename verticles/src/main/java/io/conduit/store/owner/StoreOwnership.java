@@ -2,6 +2,7 @@ package io.conduit.store.owner;
 
 import io.conduit.deploy.ServiceRoles;
 import io.conduit.store.engine.KeyValueEngine;
+import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,6 +60,21 @@ public final class StoreOwnership {
     /** It stops being a standby (it takes over, or stops). */
     default Future<Void> notStandingBy() {
       return Future.succeededFuture();
+    }
+
+    /**
+     * A standby's copy of the owner's data is complete in {@code engine}: build what its reads need
+     * (blocking, on a worker; later batches come through {@link #replicated}).
+     */
+    default void followed(KeyValueEngine engine) {
+    }
+
+    /** A batch of the owner's is durable in the standby's copy (on the store's context, in order). */
+    default void replicated(WriteBatch batch) {
+    }
+
+    /** The standby's copy is closed (it takes over, re-attaches or stops): what followed built is gone. */
+    default void unfollowed() {
     }
 
     /** Opens this store's engine for a standby to copy the owner's data into (blocking; persistent stores). */
@@ -288,7 +304,7 @@ public final class StoreOwnership {
     }
     if (sink == null && !sinkStarting) {
       sinkStarting = true;
-      ReplicaSink started = new ReplicaSink(vertx, address, dataId, store::openEngine, epoch);
+      ReplicaSink started = new ReplicaSink(vertx, address, dataId, store, epoch);
       started.start().onComplete(ar -> {
         sinkStarting = false;
         if (ar.succeeded() && role == Role.STANDBY) {

@@ -52,6 +52,17 @@ class GraphStoreVerticleTest {
   }
 
   @Test
+  void aSecondDeploymentStandsByAndItsReadAddressSaysWhatItCannotDo(Vertx vertx) throws Exception {
+    await(vertx.deployVerticle(new GraphStoreVerticle(), new DeploymentOptions().setConfig(
+        new JsonObject().put("address", G).put("backend", "memory"))));
+    // a memory store's standby has no copy to read from: 503 naming where to read
+    assertFails(failure(vertx, G + ".ro", "{\"op\":\"info\"}"), 503, "read from 'g'");
+    assertFails(failure(vertx, G + ".ro", "{\"op\":\"addNode\",\"data\":{}}"), 400,
+        "send 'addNode' to 'g'");
+    assertEquals(new JsonObject().put("id", 1), call(vertx, G, "{\"op\":\"addNode\",\"data\":{}}"));
+  }
+
+  @Test
   void aRequestWithoutAKnownOpIsA400ListingTheOps(Vertx vertx) {
     assertFails(failure(vertx, G, "{\"op\":\"__class__\"}"), 400, "one of addNode");
     assertFails(failure(vertx, G, "just text"), 400, "got no op");
