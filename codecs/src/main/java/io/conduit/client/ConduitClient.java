@@ -82,7 +82,8 @@ public final class ConduitClient implements AutoCloseable {
 
   /**
    * Connects to the bridge at {@code endpoint} (e.g. {@code tcp://127.0.0.1:5555}) and returns once
-   * it has answered a PING, waiting at most 10 times the options' timeout and at most 5 seconds.
+   * it has answered a PING, waiting the options' {@code connectTimeout} (by default 10 times the
+   * options' timeout and at most 5 seconds).
    * The client runs on a Vert.x instance of its own, with one event loop, closed with the client.
    * Not for an event-loop thread: there, use {@link #connect(Vertx, String, ClientOptions)}.
    *
@@ -143,6 +144,9 @@ public final class ConduitClient implements AutoCloseable {
   }
 
   private static Duration connectWait(ClientOptions options) {
+    if (options.connectTimeout() != null) {
+      return options.connectTimeout();
+    }
     Duration tenTimeouts = options.timeout().multipliedBy(10);
     return tenTimeouts.compareTo(CONNECT_WAIT) < 0 ? tenTimeouts : CONNECT_WAIT;
   }

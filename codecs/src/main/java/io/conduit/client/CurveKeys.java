@@ -30,6 +30,15 @@ public record CurveKeys(String serverPublicKey, String clientPublicKey, String c
     return new CurveKeys(serverPublicKey, pair[0], pair[1]);
   }
 
+  /**
+   * Keys with this client's own pair given by its secret key (a {@code .key} file of
+   * {@code conduit keygen}), for a bridge that admits listed client keys.
+   */
+  public static CurveKeys withClientSecret(String serverPublicKey, String clientSecretKey) {
+    check("clientSecretKey", clientSecretKey);
+    return new CurveKeys(serverPublicKey, ZmtpSecurity.publicKeyOf(clientSecretKey), clientSecretKey);
+  }
+
   /** These keys as the codec's CURVE client security. */
   ZmtpSecurity.CurveClient security() {
     return new ZmtpSecurity.CurveClient(Z85.decode(serverPublicKey), Z85.decode(clientPublicKey),
