@@ -21,6 +21,7 @@ import java.util.Set;
  * <verticle> -cluster} works exactly as Vert.x users expect.
  */
 @Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
+    usageHelpWidth = 110,
     description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
     subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, TaskCommand.class, BenchCommand.class, KeygenCommand.class,
         HelpCommand.class},
@@ -51,9 +52,68 @@ public final class Conduit implements Runnable {
     CliFailure.verbose(verbose);
     Logs.configure(verbose);
     if (isLauncher(args)) {
+      String refused = notAVerticle(args[0]);
+      if (refused != null) {
+        System.err.println("conduit: " + refused);
+        return 2;
+      }
       return ConduitLauncher.launch(args);
     }
     return commandLine().execute(args);
+  }
+
+  /**
+   * Why {@code name}, which is no subcommand, cannot be run by the launcher either, or null when it
+   * can: a word without a dot is a mistyped command; a class name must be on the classpath.
+   * Names with a verticle factory's prefix ({@code js:...}) are left to the launcher.
+   */
+  static String notAVerticle(String name) {
+    String className = name.startsWith("java:") ? name.substring(5) : name;
+    if (className.contains(":")) {
+      return null;
+    }
+    if (!className.contains(".")) {
+      String near = nearest(className, commandLine().getSubcommands().keySet());
+      return "unknown command '" + name + "'" + (near != null ? " (did you mean '" + near + "'?)"
+          : "; the commands are " + String.join(", ", commandLine().getSubcommands().keySet()) + " (see 'conduit help')");
+    }
+    try {
+      Class.forName(className, false, Conduit.class.getClassLoader());
+      return null;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return "no verticle class '" + className + "' on the classpath (" + System.getProperty("java.class.path") + ")";
+    }
+  }
+
+  /** The command closest to {@code typed} by edit distance, if it is close enough to be a typo. */
+  private static String nearest(String typed, Set<String> commands) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : commands) {
+      int d = editDistance(typed.toLowerCase(java.util.Locale.ROOT), c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= Math.max(2, typed.length() / 3) ? best : null;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] row = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      row[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int diagonal = row[0];
+      row[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int above = row[j];
+        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length()];
   }
 
   static CommandLine commandLine() {

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code conduit bench}: load on a bridge address, optionally compared with a raw JeroMQ echo. */
-@Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "bench",
+    header = "Measure a bridge: requests per second and latency percentiles of CBP/1 clients.",
+    sortOptions = false, usageHelpAutoWidth = true,
     description = {"Measure a bridge: N DEALER clients each keep W CBP/1 requests outstanding (or, with --sync,",
         "REQ clients send one at a time) and the summary shows req/s and p50/p99/p99.9 latency.",
         "With --raw the same load also runs against an in-process JeroMQ ROUTER echo, for the ratio."})

@@ -1,9 +1,9 @@
 package io.conduit.cli.call;
 
+import io.conduit.cli.ConnectOptions;
 import io.conduit.client.ClientOptions;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
-import io.conduit.client.CurveKeys;
 import io.conduit.client.Reply;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.cbp.Headers;
@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -23,8 +24,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** {@code conduit call}: one request (or send, or publish) to an event-bus address through the bridge. */
-@Command(name = "call", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "call",
+    header = "Send one request to an event-bus address through a bridge and print the reply.",
+    sortOptions = false, usageHelpAutoWidth = true,
     description = {"Send one request to an event-bus address through a Conduit bridge and print the reply.",
         "Failures print 'ERROR <CODE>: <message>' on stderr and exit 1; bad arguments exit 2."})
 public final class CallCommand implements Callable<Integer> {
@@ -64,9 +65,8 @@ public final class CallCommand implements Callable<Integer> {
   @Option(names = "--raw", description = "Print the reply as it came: compact JSON, strings without quotes.")
   boolean raw;
 
-  @Option(names = "--server-key", paramLabel = "Z85|FILE",
-      description = "The bridge's CURVE public key, or a .pub file from 'conduit keygen', when it requires CURVE.")
-  String serverKey;
+  @Mixin
+  ConnectOptions connection;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -89,10 +89,7 @@ public final class CallCommand implements Callable<Integer> {
     if (timeoutMs < 1) {
       throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 ms, got " + timeoutMs);
     }
-    ClientOptions options = ClientOptions.defaults().withTimeout(Duration.ofMillis(timeoutMs));
-    if (serverKey != null) {
-      options = options.withCurve(curve());
-    }
+    ClientOptions options = connection.apply(ClientOptions.defaults().withTimeout(Duration.ofMillis(timeoutMs)));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (ConduitClient client = ConduitClient.connect(endpoint, options)) {
@@ -144,18 +141,6 @@ public final class CallCommand implements Callable<Integer> {
       map.put(h.substring(0, eq), h.substring(eq + 1));
     }
     return map;
-  }
-
-  private CurveKeys curve() {
-    try {
-      Path file = Path.of(serverKey);
-      String key = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.US_ASCII) : serverKey;
-      return CurveKeys.withNewClientKeys(key.trim());
-    } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "--server-key: cannot read " + serverKey + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--server-key: " + e.getMessage());
-    }
   }
 
   private void print(Reply reply, PrintWriter out) {

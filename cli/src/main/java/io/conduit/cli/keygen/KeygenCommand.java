@@ -18,7 +18,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
 /** {@code conduit keygen}: writes a CURVE key pair for the bridge or a client. */
-@Command(name = "keygen", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "keygen",
+    header = "Generate a CURVE key pair (NAME.pub, NAME.key) for a bridge or a client.",
+    sortOptions = false, usageHelpAutoWidth = true,
     description = {"Generate a CURVE key pair: NAME.pub holds the public key and NAME.key the secret key",
         "(readable by you only), each one Z85 line. Give the bridge its pair; give clients the .pub."})
 public final class KeygenCommand implements Callable<Integer> {

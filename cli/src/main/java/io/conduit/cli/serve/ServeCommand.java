@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** {@code conduit serve}: starts a node with the services of a deployment file. */
-@Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "serve",
+    header = "Start a Conduit node and serve the services of a deployment file (or the built-in one).",
+    sortOptions = false, usageHelpAutoWidth = true,
     description = {"Start a Conduit node: deploys the services of a deployment file (or the built-in",
         "default: bridge, web console, docs, graph, tasks and echo) and serves until Ctrl-C or SIGTERM."})
 public final class ServeCommand implements Callable<Integer> {

@@ -1,10 +1,12 @@
 package io.conduit.cli.task;
 
+import io.conduit.cli.ConnectOptions;
 import io.conduit.client.ClientOptions;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -25,6 +27,9 @@ public final class QueueConnection {
   @Option(names = "--timeout", paramLabel = "MS", description = "Reply timeout in milliseconds. Default: ${DEFAULT-VALUE}.")
   long timeoutMs = 30_000;
 
+  @Mixin
+  ConnectOptions connection;
+
   ConduitClient connect() {
     if (timeoutMs < 1) {
       throw new IllegalArgumentException("--timeout must be at least 1 ms, got " + timeoutMs);
@@ -33,7 +38,7 @@ public final class QueueConnection {
     if (events != null) {
       options = options.withEventsEndpoint(events);
     }
-    return ConduitClient.connect(endpoint, options);
+    return connection.connect(endpoint, options);
   }
 
   /** One request to the queue; a reply that is not a JSON object is an internal error. */

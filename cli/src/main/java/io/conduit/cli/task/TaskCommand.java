@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
  * print {@code ERROR <CODE>: <message>} and exit 1; a watched task that ends in FAILURE or
  * REVOKED exits 1 too.
  */
-@Command(name = "task", usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+@Command(name = "task",
+    header = "Submit tasks to a task queue, follow their progress, list and cancel them.",
+    usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
     description = {"Submit tasks to a Conduit task queue, follow their progress, cancel them.",
         "Failures print 'ERROR <CODE>: <message>' on stderr and exit 1; bad arguments exit 2."},
     subcommands = {TaskCommand.Submit.class, TaskCommand.Status.class, TaskCommand.Cancel.class,
