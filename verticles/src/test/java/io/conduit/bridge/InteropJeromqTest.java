@@ -284,6 +284,7 @@ class InteropJeromqTest {
    * the bridge, so such a socket is replaced, 5 times at most.
    */
   private static TreeSet<String> refused(String endpoint, SocketType type, Consumer<ZMQ.Socket> setup) {
+    List<TreeSet<String>> seen = new java.util.ArrayList<>();
     try (ZContext ctx = new ZContext(1)) {
       for (int attempt = 0; attempt < 5; attempt++) {
         ZMQ.Socket s = ctx.createSocket(type);
@@ -308,7 +309,10 @@ class InteropJeromqTest {
         // the outcome is decided when the connection closes: a refusal closes it at once
         TreeSet<String> events = new TreeSet<>();
         monitor.setReceiveTimeOut(100);
-        long deadline = System.nanoTime() + 1_500_000_000L;
+        // CURVE's key agreement runs in pure Java on both sides: before the JIT has compiled it, on a
+        // busy two-core machine, a handshake takes seconds (a first try saw CONNECTED and nothing more
+        // for 1.5 s, and the next tries queued behind it on JeroMQ's one I/O thread)
+        long deadline = System.nanoTime() + 6_000_000_000L;
         while (events.stream().noneMatch(n -> n.startsWith("DISCONNECTED")) && System.nanoTime() < deadline) {
           ZMQ.Event e = ZMQ.Event.recv(monitor);
           if (e != null) {
@@ -324,10 +328,11 @@ class InteropJeromqTest {
         if (events.stream().anyMatch(n -> n.startsWith("DISCONNECTED"))) {
           return events;
         }
+        seen.add(events);
         ctx.destroySocket(monitor);
         ctx.destroySocket(s);
       }
-      throw new AssertionError("no fresh JeroMQ " + type + " got as far as the handshake in 5 tries");
+      throw new AssertionError("no fresh JeroMQ " + type + " got as far as the handshake in 5 tries: " + seen);
     }
   }
 
