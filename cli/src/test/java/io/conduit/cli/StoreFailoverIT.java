@@ -159,9 +159,7 @@ class StoreFailoverIT {
         assertGraphHas(client, "V", "n", nodesAcked);
         assertGraphHas(client, "E", "e", edgesAcked);
         // the standby left answers graph reads at graph.ro from its copy of the new owner's graph
-        JsonObject ownerInfo = (JsonObject) client.requestSync("graph", new JsonObject().put("op", "info"),
-            Duration.ofSeconds(10));
-        awaitStandbyGraph(client, ownerInfo);
+        awaitStandbyGraph(client);
         System.out.printf("%d sets, %d increments, %d graph nodes, %d edges acknowledged; refused meanwhile: %s; new "
                 + "owner answering %d ms after kill -9%n", setAcked.size(), incrAcked.get(), nodesAcked.size(),
             edgesAcked.size(), refusals, (System.nanoTime() - killedAt) / 1_000_000);
@@ -200,6 +198,7 @@ class StoreFailoverIT {
       assertEquals("UNAVAILABLE", new JsonObject(answer.body()).getString("code"), answer.body());
       assertTrue(answeredMs < 10_000, "answered " + answeredMs + " ms after the kill");
       back.awaitLog("document store 'docs': owner", Duration.ofSeconds(60));
+      back.awaitLog("graph store 'graph': owner", Duration.ofSeconds(60));
       try (ConduitClient client = ConduitClient.connect(bridges[0])) {
         JsonObject doc = awaitDocs(client);
         for (int n : setAcked) {
@@ -217,8 +216,8 @@ class StoreFailoverIT {
 
   /** Every acknowledged entity once, by the number in its data. */
   private static void assertGraphHas(ConduitClient client, String kind, String field, Set<Integer> acked) {
-    JsonArray data = ((JsonObject) client.requestSync("graph", new JsonObject().put("op", "query")
-        .put("steps", new JsonArray("[[\"" + kind + "\"], [\"data\"]]")), Duration.ofSeconds(30))).getJsonArray("result");
+    JsonArray data = ((JsonObject) awaitReply(client, "graph", new JsonObject().put("op", "query")
+        .put("steps", new JsonArray("[[\"" + kind + "\"], [\"data\"]]")))).getJsonArray("result");
     Set<Integer> seen = new HashSet<>();
     List<Integer> twice = new ArrayList<>();
     for (Object o : data) {
@@ -231,33 +230,45 @@ class StoreFailoverIT {
     assertEquals(List.of(), acked.stream().filter(n -> !seen.contains(n)).toList(), "acknowledged " + kind + " missing");
   }
 
-  /** Waits until {@code graph.ro} (a standby) reports the owner's counts; 503 while it copies. */
-  private static void awaitStandbyGraph(ConduitClient client, JsonObject ownerInfo) {
+  /**
+   * Waits until {@code graph.ro} (a standby) reports the owner's counts; 503 while it copies. The
+   * owner is asked each time: a write answered UNAVAILABLE during failover may still land.
+   */
+  private static void awaitStandbyGraph(ConduitClient client) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     Object last = null;
     while (System.nanoTime() < deadline) {
+      JsonObject ownerInfo = (JsonObject) awaitReply(client, "graph", new JsonObject().put("op", "info"));
       try {
         JsonObject info = (JsonObject) client.requestSync("graph.ro", new JsonObject().put("op", "info"),
             Duration.ofSeconds(5));
         if (info.equals(ownerInfo)) {
           return;
         }
-        last = info;
+        last = info + " while the owner has " + ownerInfo;
       } catch (ConduitException e) {
         last = e.code() + ": " + e.getMessage();
       }
       LockSupport.parkNanos(200_000_000);
     }
-    throw new AssertionError("graph.ro never matched the owner's " + ownerInfo + "; last " + last);
+    throw new AssertionError("graph.ro never matched the owner's counts; last " + last);
   }
 
-  /** The document, once a store serves it (UNAVAILABLE or TIMEOUT until then). */
+  /** The document, once a store serves it. */
   private static JsonObject awaitDocs(ConduitClient client) {
+    return (JsonObject) ((JsonObject) awaitReply(client, "docs", new JsonObject().put("op", "get")
+        .put("path", new JsonArray()))).getValue("value");
+  }
+
+  /**
+   * The reply, once a store serves the address: until then UNAVAILABLE (no owner yet, or one that
+   * left with the request in flight) or TIMEOUT.
+   */
+  private static Object awaitReply(ConduitClient client, String address, JsonObject request) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        return (JsonObject) ((JsonObject) client.requestSync("docs", new JsonObject().put("op", "get")
-            .put("path", new JsonArray()), Duration.ofSeconds(5))).getValue("value");
+        return client.requestSync(address, request, Duration.ofSeconds(30));
       } catch (ConduitException e) {
         if (System.nanoTime() > deadline) {
           throw e;

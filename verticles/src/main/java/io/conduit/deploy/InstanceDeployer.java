@@ -16,9 +16,12 @@ import java.util.List;
 final class InstanceDeployer {
 
   private final Vertx vertx;
+  private final ClassLoader classes;
 
-  InstanceDeployer(Vertx vertx) {
+  /** {@code classes}: where verticle classes come from; each instance runs with it as its context class loader. */
+  InstanceDeployer(Vertx vertx, ClassLoader classes) {
     this.vertx = vertx;
+    this.classes = classes;
   }
 
   /**
@@ -27,18 +30,18 @@ final class InstanceDeployer {
    */
   Future<List<String>> deploy(ServiceSpec spec, int count) {
     try {
-      checkClass(spec);
+      checkClass(spec, classes);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    DeploymentOptions options = spec.deploymentOptions().setInstances(1);
+    DeploymentOptions options = spec.deploymentOptions().setInstances(1).setClassLoader(classes);
     // a service declared stateful whose verticle does not keep its own ownership (as the stores
     // do) runs inside an OwnedService, which deploys it only while it holds the service's claim
-    boolean owned = spec.stateful() && !implementsType(spec, Stateful.class);
+    boolean owned = spec.stateful() && !implementsType(spec, Stateful.class, classes);
     List<Future<String>> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       started.add(owned ? vertx.deployVerticle(new OwnedService(), new DeploymentOptions()
-              .setConfig(OwnedService.config(spec)))
+              .setConfig(OwnedService.config(spec)).setClassLoader(classes))
           : vertx.deployVerticle(spec.verticle(), new DeploymentOptions(options)));
     }
     return Future.join(started).transform(all -> {
@@ -63,31 +66,30 @@ final class InstanceDeployer {
   }
 
   /** True when the service's verticle is a {@link FrontDoor}; false too when its class cannot be loaded. */
-  static boolean frontDoor(ServiceSpec spec) {
-    return implementsType(spec, FrontDoor.class);
+  boolean frontDoor(ServiceSpec spec) {
+    return implementsType(spec, FrontDoor.class, classes);
   }
 
   /** True when the service is stateful: declared so in its entry, or its verticle is {@link Stateful}. */
-  static boolean stateful(ServiceSpec spec) {
-    return spec.stateful() || implementsType(spec, Stateful.class);
+  boolean stateful(ServiceSpec spec) {
+    return spec.stateful() || implementsType(spec, Stateful.class, classes);
   }
 
-  private static boolean implementsType(ServiceSpec spec, Class<?> marker) {
+  private static boolean implementsType(ServiceSpec spec, Class<?> marker, ClassLoader classes) {
     try {
-      return marker.isAssignableFrom(Class.forName(spec.verticle(), false,
-          Thread.currentThread().getContextClassLoader()));
+      return marker.isAssignableFrom(Class.forName(spec.verticle(), false, classes));
     } catch (ClassNotFoundException | LinkageError e) {
       return false; // deploying it says what is wrong
     }
   }
 
-  private static void checkClass(ServiceSpec spec) {
+  private static void checkClass(ServiceSpec spec, ClassLoader classes) {
     Class<?> type;
     try {
-      type = Class.forName(spec.verticle(), false, Thread.currentThread().getContextClassLoader());
+      type = Class.forName(spec.verticle(), false, classes);
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException("service '" + spec.name() + "': verticle class " + spec.verticle()
-          + " is not on the classpath");
+          + " is not on the classpath" + UserClasspath.searched(classes));
     }
     if (!Verticle.class.isAssignableFrom(type) && !Deployable.class.isAssignableFrom(type)) {
       throw new IllegalArgumentException("service '" + spec.name() + "': " + spec.verticle()

@@ -156,7 +156,7 @@ public final class NodeControl {
    */
   private JsonObject describe(ServiceInfo info) {
     JsonObject json = info.toJson();
-    services.specs().stream().filter(s -> s.name().equals(info.name()) && InstanceDeployer.stateful(s)).findFirst()
+    services.specs().stream().filter(s -> s.name().equals(info.name()) && services.stateful(s)).findFirst()
         .ifPresent(s -> json.put("stateful", true).put("roles", new JsonArray(ServiceRoles.of(services.vertx(),
             s.ownAddress()))));
     return json;

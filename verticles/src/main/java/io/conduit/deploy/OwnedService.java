@@ -28,6 +28,7 @@ final class OwnedService extends VerticleBase {
   public Future<?> start() {
     JsonObject c = config();
     DeploymentOptions options = new DeploymentOptions()
+        .setClassLoader(Thread.currentThread().getContextClassLoader()) // the one this wrapper was deployed with
         .setThreadingModel(Threading.parse(c.getString("threading")).model())
         .setConfig(c.getJsonObject("config"));
     ownership = new StoreOwnership(vertx, "service", c.getString("address"), null, 0, new StoreOwnership.Store() {

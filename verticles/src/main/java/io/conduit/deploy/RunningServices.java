@@ -45,14 +45,28 @@ public final class RunningServices {
   private final ScaleEvents events;
   private final Map<String, RunningService> services = new LinkedHashMap<>();
 
+  /** Services whose classes come from the calling thread's context class loader. */
   public RunningServices(Vertx vertx) {
+    this(vertx, Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * Services whose verticles (and what they load by name: task handlers, pipeline stages, graph
+   * scripts) come from {@code classes}: Conduit's own, or a loader over the user's classpath.
+   */
+  public RunningServices(Vertx vertx, ClassLoader classes) {
     this.vertx = vertx;
-    this.deployer = new InstanceDeployer(vertx);
+    this.deployer = new InstanceDeployer(vertx, classes);
     this.events = new ScaleEvents(vertx, NodeControl.nodeId(vertx));
   }
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** True when the service is stateful: declared so in its entry, or its verticle keeps its own ownership. */
+  boolean stateful(ServiceSpec spec) {
+    return deployer.stateful(spec);
   }
 
   /** This node's id, as in {@link NodeControl#nodeId}. */
@@ -69,8 +83,8 @@ public final class RunningServices {
    */
   public Future<Void> deploy(DeploymentPlan plan) {
     List<ServiceSpec> ordered = new ArrayList<>();
-    plan.services().stream().filter(s -> !InstanceDeployer.frontDoor(s)).forEach(ordered::add);
-    plan.services().stream().filter(InstanceDeployer::frontDoor).forEach(ordered::add);
+    plan.services().stream().filter(s -> !deployer.frontDoor(s)).forEach(ordered::add);
+    plan.services().stream().filter(deployer::frontDoor).forEach(ordered::add);
     List<RunningService> done = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (ServiceSpec spec : ordered) {
@@ -115,7 +129,7 @@ public final class RunningServices {
             "service '" + name + "' is stopped; start it before scaling it");
       }
       Instances range = spec.instances();
-      if (instances > 1 && instances > service.count() && InstanceDeployer.stateful(spec)) {
+      if (instances > 1 && instances > service.count() && deployer.stateful(spec)) {
         throw new ServiceOperationException(ErrorCode.CONFLICT, "service '" + name + "' is stateful: one instance in "
             + "the cluster owns its data and serves it, any other only stands by, so scaling it to " + instances
             + " adds no capacity; run it on another node for a standby");

@@ -49,12 +49,18 @@ public final class Node {
 
   /** As {@link #start(DeploymentPlan, ClusterSettings)}, with Vert.x options (event-loop count ...). */
   public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster, VertxOptions options) {
+    return start(plan, cluster, options, Thread.currentThread().getContextClassLoader());
+  }
+
+  /** As above, the services' classes loaded by {@code classes} (the user's classpath over Conduit's). */
+  public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster, VertxOptions options,
+                                   ClassLoader classes) {
     Future<Vertx> started = cluster == null
         ? Future.succeededFuture(Vertx.vertx(options))
         : ClusterFactory.startClustered(options, cluster);
     return started.compose(vertx -> {
       NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
-      RunningServices services = new RunningServices(vertx);
+      RunningServices services = new RunningServices(vertx, classes);
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);
       NodeControl control = new NodeControl(services, consoleToken(plan));

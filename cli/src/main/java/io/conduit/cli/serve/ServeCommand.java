@@ -4,6 +4,7 @@ import io.conduit.cli.CliFailure;
 import io.conduit.cli.Logs;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
+import io.conduit.deploy.UserClasspath;
 import io.conduit.web.ConduitMetrics;
 import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
@@ -33,6 +34,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "Deployment file (JSON) listing the services to run. Default: the built-in deployment.")
   Path deploymentFile;
+
+  @Option(names = "--classpath", paramLabel = "PATH[:PATH...]", split = ":",
+      description = "Your jars and class folders, for the verticles, task handlers and scripts the deployment names "
+          + "(also CONDUIT_CLASSPATH, and every jar in lib/ beside the deployment file).")
+  List<Path> classpath = new ArrayList<>();
 
   @Option(names = {"-a", "--address"}, paramLabel = "ENDPOINT",
       description = "ZeroMQ bridge endpoint for requests (tcp://HOST:PORT or ipc:///path). Default: tcp://127.0.0.1:5555.")
@@ -132,6 +138,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliFailure.verbose(verbose);
+    ClassLoader classes = userClasses();
+    // the checks of class names below, and the node's services, see the user's classes
+    Thread.currentThread().setContextClassLoader(classes);
     DeploymentPlan plan = plan();
     if (web != null) {
       plan = webFlags().applyTo(plan);
@@ -149,7 +158,8 @@ public final class ServeCommand implements Callable<Integer> {
     Node node;
     Logs.duringStartup();
     try {
-      node = Node.start(plan, clusterSettings, vertxOptions()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      node = Node.start(plan, clusterSettings, vertxOptions(), classes).toCompletionStage().toCompletableFuture()
+          .get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw CliFailure.from(e);
     } finally {
@@ -159,6 +169,32 @@ public final class ServeCommand implements Callable<Integer> {
     Shutdown.onSignal(node);
     Banner.print(System.out, node, dataDir.toString(), backend);
     return null;
+  }
+
+  /**
+   * Conduit's own classes, or a loader over the user's: {@code --classpath}, then
+   * {@code CONDUIT_CLASSPATH}, then the jars in {@code lib/} beside the deployment file.
+   */
+  private ClassLoader userClasses() {
+    List<Path> paths = new ArrayList<>(classpath);
+    String env = System.getenv("CONDUIT_CLASSPATH");
+    if (env != null && !env.isBlank()) {
+      for (String p : env.split(":")) {
+        if (!p.isBlank()) {
+          paths.add(Path.of(p));
+        }
+      }
+    }
+    Path lib = deploymentFile == null ? null : deploymentFile.toAbsolutePath().getParent().resolve("lib");
+    ClassLoader conduit = ServeCommand.class.getClassLoader();
+    if (paths.isEmpty() && (lib == null || !java.nio.file.Files.isDirectory(lib))) {
+      return conduit;
+    }
+    try {
+      return UserClasspath.of(paths, lib, conduit);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--classpath: " + e.getMessage());
+    }
   }
 
   private DeploymentPlan plan() {
@@ -218,7 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
       try {
         Class.forName(script, false, Thread.currentThread().getContextClassLoader());
       } catch (ClassNotFoundException | LinkageError e) {
-        throw new CliFailure("server-script class " + script + " (-s) is not on the classpath");
+        throw new CliFailure("server-script class " + script + " (-s) is not on the classpath; add yours with --classpath");
       }
     }
   }

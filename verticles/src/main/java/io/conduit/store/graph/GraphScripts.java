@@ -15,7 +15,8 @@ final class GraphScripts {
     for (String className : classNames) {
       Object instance;
       try {
-        instance = Class.forName(className).getConstructor().newInstance();
+        instance = Class.forName(className, true, Thread.currentThread().getContextClassLoader())
+            .getConstructor().newInstance();
       } catch (ClassNotFoundException e) {
         throw new IllegalArgumentException("graph store: script class " + className + " is not on the class path");
       } catch (ReflectiveOperationException | LinkageError e) {

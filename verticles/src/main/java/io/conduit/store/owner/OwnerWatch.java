@@ -24,7 +24,10 @@ import java.util.Set;
  * {@link #CHECK_MS} so that it can answer a retriable {@code UNAVAILABLE} at once.
  *
  * <p>It keeps a copy of who owns which address, refreshed every {@link #REFRESH_MS}, and compares
- * the owners of pending requests with the cluster's members while any are pending. Standalone
+ * the owners of pending requests with the cluster's members while any are pending. For a while
+ * after an owner's node left, the event bus may still route a request to it, although a new
+ * owner serves: a request sent then that is not answered within {@link #SUSPECT_ANSWER_MS} is
+ * answered {@code UNAVAILABLE} too (its outcome unknown, as the message says). Standalone
  * (no cluster) nothing can leave, and it does nothing. Event-loop confined: one per front-door
  * instance, used from its context only.
  */
@@ -34,6 +37,14 @@ public final class OwnerWatch {
   static final long REFRESH_MS = 1_000;
   /** How often, while requests are pending, their owners' nodes are checked. */
   static final long CHECK_MS = 200;
+  /**
+   * How long after an owner's node left the event bus may still route a request to it: each node
+   * drops a departed node's consumers on its own, so for a moment a request may go to the dead
+   * owner although a new one serves. Requests sent in that window are given {@link #SUSPECT_ANSWER_MS}.
+   */
+  static final long SUSPECT_MS = 10_000;
+  /** How long a request sent while its address is suspect may wait before it is answered UNAVAILABLE. */
+  static final long SUSPECT_ANSWER_MS = 2_000;
 
   /** A request being watched; {@link #settle()} before answering it. */
   public interface Pending {
@@ -63,6 +74,8 @@ public final class OwnerWatch {
   private final ClusterManager cluster;
   private final Set<Watched> pending = new LinkedHashSet<>();
   private Map<String, String> owners = Map.of();
+  /** Addresses whose owner's node left lately, and when that was seen (nanoTime). */
+  private final Map<String, Long> suspectSince = new HashMap<>();
   private AsyncMap<String, JsonObject> claims;
   private long refreshTimer = -1;
   private long checkTimer = -1;
@@ -93,7 +106,11 @@ public final class OwnerWatch {
     if (node == null || closed) {
       return UNWATCHED;
     }
-    Watched w = new Watched(node, onOwnerLost);
+    long now = System.nanoTime();
+    Long suspect = suspectSince.get(address);
+    long answerBy = suspect != null && now - suspect < SUSPECT_MS * 1_000_000L
+        ? now + SUSPECT_ANSWER_MS * 1_000_000L : Long.MAX_VALUE;
+    Watched w = new Watched(node, answerBy, onOwnerLost);
     pending.add(w);
     if (checkTimer < 0) {
       checkTimer = vertx.setPeriodic(CHECK_MS, id -> check());
@@ -138,6 +155,7 @@ public final class OwnerWatch {
     map.compose(AsyncMap::entries).onComplete(ar -> {
       refreshing = false;
       if (ar.succeeded()) {
+        noteDepartedOwners(new HashSet<>(cluster.getNodes()));
         Map<String, String> now = new HashMap<>();
         ar.result().forEach((address, claim) -> {
           if (claim != null && !claim.getBoolean("released", false) && claim.getString("node") != null) {
@@ -157,9 +175,11 @@ public final class OwnerWatch {
       return;
     }
     Set<String> members = new HashSet<>(cluster.getNodes());
+    noteDepartedOwners(members);
+    long now = System.nanoTime();
     List<Watched> lost = new ArrayList<>();
     for (Watched w : pending) {
-      if (!members.contains(w.node)) {
+      if (!members.contains(w.node) || now - w.answerBy > 0) {
         lost.add(w);
       }
     }
@@ -170,13 +190,27 @@ public final class OwnerWatch {
     }
   }
 
+  /** Marks the addresses whose known owner is no longer a member, and forgets old marks. */
+  private void noteDepartedOwners(Set<String> members) {
+    long now = System.nanoTime();
+    owners.forEach((address, node) -> {
+      if (!members.contains(node)) {
+        suspectSince.putIfAbsent(address, now);
+      }
+    });
+    suspectSince.values().removeIf(since -> now - since > SUSPECT_MS * 1_000_000L);
+  }
+
   private final class Watched implements Pending {
     final String node;
+    /** nanoTime by which a request sent while its address was suspect must be answered. */
+    final long answerBy;
     final Runnable onOwnerLost;
     boolean lost;
 
-    Watched(String node, Runnable onOwnerLost) {
+    Watched(String node, long answerBy, Runnable onOwnerLost) {
       this.node = node;
+      this.answerBy = answerBy;
       this.onOwnerLost = onOwnerLost;
     }
 

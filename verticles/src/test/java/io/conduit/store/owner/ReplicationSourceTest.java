@@ -1,0 +1,87 @@
+package io.conduit.store.owner;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The owner's side of replication when an in-sync standby stops acknowledging: the write waits for
+ * it, then the standby is dropped and the claim changed before the write completes; when the claim
+ * cannot be changed (another owner took it meanwhile), the write fails instead of being
+ * acknowledged without the standby, and so does every later one.
+ */
+@ExtendWith(VertxExtension.class)
+class ReplicationSourceTest {
+
+  private static final long ACK_TIMEOUT_MS = 300;
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A source whose standby attached and went live, and which acknowledges nothing after that. */
+  private ReplicationSource liveSourceWithSilentStandby(Vertx vertx, String address,
+                                                        List<Set<String>> listed, boolean claimLost) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, 1, ACK_TIMEOUT_MS,
+        ids -> {
+          listed.add(ids);
+          return claimLost && ids.isEmpty() ? Future.failedFuture("the claim is no longer this owner's")
+              : Future.succeededFuture();
+        });
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
+    started.get(10, TimeUnit.SECONDS);
+    vertx.eventBus().<Buffer>consumer("silent.inbox", m -> { }); // receives batches, never acknowledges
+    String sourceAddress = ReplicationSource.sourceAddress(address);
+    await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
+        .put("inbox", "silent.inbox")));
+    JsonObject live = (JsonObject) await(vertx.eventBus().request(sourceAddress,
+        new JsonObject().put("op", "live").put("id", "s1"))).body();
+    assertEquals(true, live.getBoolean("inSync"));
+    return source;
+  }
+
+  @Test
+  void aWriteWaitsForTheSilentStandbyThenCompletesOnceTheClaimNoLongerListsIt(Vertx vertx) throws Exception {
+    List<Set<String>> listed = new CopyOnWriteArrayList<>();
+    ReplicationSource source = liveSourceWithSilentStandby(vertx, "r1", listed, false);
+    long start = System.nanoTime();
+    source.replicate(1, new byte[] {1}).get(10, TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - start >= ACK_TIMEOUT_MS * 1_000_000L, "completed before the standby was dropped");
+    assertEquals(List.of(Set.of("s1"), Set.of()), listed, "listed in sync, then no longer");
+    source.replicate(2, new byte[] {2}).get(10, TimeUnit.SECONDS); // no standby to wait for now
+  }
+
+  @Test
+  void whenTheClaimCannotBeChangedTheWriteFailsRatherThanBeAcknowledgedWithoutTheStandby(Vertx vertx)
+      throws Exception {
+    List<Set<String>> listed = new CopyOnWriteArrayList<>();
+    ReplicationSource source = liveSourceWithSilentStandby(vertx, "r2", listed, true);
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> source.replicate(1, new byte[] {1}).get(10, TimeUnit.SECONDS));
+    assertTrue(failed.getCause().getMessage().contains("the cluster could not be told"), failed.getCause().getMessage());
+    assertTrue(failed.getCause().getMessage().contains("the write is on the owner but not acknowledged"),
+        failed.getCause().getMessage());
+    ExecutionException later = assertThrows(ExecutionException.class,
+        () -> source.replicate(2, new byte[] {2}).get(10, TimeUnit.SECONDS));
+    assertTrue(later.getCause().getMessage().contains("the claim is no longer this owner's"),
+        later.getCause().getMessage());
+  }
+}
