@@ -79,7 +79,8 @@ class DeployTest {
     ServiceSpec bad = new ServiceSpec("x", "no.such.Verticle", Instances.fixed(1), Threading.EVENT_LOOP, new JsonObject());
     new RunningServices(vertx).deploy(new DeploymentPlan(List.of(bad)))
         .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertEquals("service 'x': verticle class no.such.Verticle is not on the classpath", e.getMessage());
+          assertEquals("service 'x': verticle class no.such.Verticle is not on the classpath (searched "
+              + System.getProperty("java.class.path") + "; add yours with --classpath)", e.getMessage());
           ctx.completeNow();
         })));
   }
