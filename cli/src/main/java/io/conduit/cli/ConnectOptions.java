@@ -67,6 +67,11 @@ public final class ConnectOptions {
     }
   }
 
+  /** The {@code --connect-timeout} given (or its default), in milliseconds. */
+  public long connectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
   /** Connects, or fails with one line naming the endpoint and why. */
   public ConduitClient connect(String endpoint, ClientOptions base) {
     ClientOptions options = apply(base);

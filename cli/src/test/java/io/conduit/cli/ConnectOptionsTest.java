@@ -67,6 +67,19 @@ class ConnectOptionsTest {
   }
 
   @Test
+  void benchLoadsACurveBridgeWithAListedKey() {
+    CliRun bench = CliRun.of("bench", "-e", endpoint, "--address", "echo", "--count", "200", "--clients", "1",
+        "--warmup", "0", "--server-key", dir.resolve("bridge.pub").toString(), "--client-key",
+        dir.resolve("me.key").toString());
+    assertEquals(0, bench.exit(), bench.err());
+    assertTrue(bench.out().contains("req/s"), bench.out());
+    CliRun raw = CliRun.of("bench", "-e", endpoint, "--count", "10", "--raw", "--server-key",
+        dir.resolve("bridge.pub").toString());
+    assertEquals(2, raw.exit());
+    assertTrue(raw.err().contains("--raw compares with a plain echo, which has no CURVE"), raw.err());
+  }
+
+  @Test
   void aFreshKeyIsRefusedWhereOnlyListedKeysGetIn() {
     CliRun call = CliRun.of("call", "echo", "1", "-e", endpoint, "--server-key", dir.resolve("bridge.pub").toString());
     assertEquals(1, call.exit());

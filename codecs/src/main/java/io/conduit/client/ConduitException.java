@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A request that did not succeed: the bridge answered {@code ERROR}, no reply came in time, or the
- * client was closed. {@link #code()} says which (see PROTOCOL.md for the codes), the message is the
+ * client was closed. {@link #code()} says which (see docs/protocol.md for the codes), the message is the
  * bridge's sentence for a person, and {@link #details()} is the whole error body, with extra fields
  * such as {@code failureCode} (RECIPIENT_FAILURE), {@code limit} (TOO_LARGE, OVERLOADED) or
  * {@code timeoutMs} (TIMEOUT).

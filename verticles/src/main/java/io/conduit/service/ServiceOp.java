@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 record ServiceOp(String name, Input input, MethodHandle handle, Timer calls, Counter errors) {
 
   /** Meter names in Micrometer's global registry; tags {@code service} (the address) and {@code op}. */
-  static final String CALLS = "conduit.service.calls";
-  static final String ERRORS = "conduit.service.errors";
+  // per op; the node's per-address meters (web.ServiceMeters) are conduit.service.requests and
+  // conduit.service.errors, so these take names of their own: Prometheus keeps one tag set per name
+  static final String CALLS = "conduit.service.op.calls";
+  static final String ERRORS = "conduit.service.op.errors";
 
   /** What an op's method takes. */
   enum Input {

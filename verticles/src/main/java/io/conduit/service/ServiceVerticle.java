@@ -29,7 +29,7 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>Ops are the public methods the subclasses declare, found once at start; nothing inherited
  * from this class, Vert.x or {@code Object} is callable. Every op has a timer
- * {@code conduit.service.calls} and a counter {@code conduit.service.errors} in Micrometer's global
+ * {@code conduit.service.op.calls} and a counter {@code conduit.service.op.errors} in Micrometer's global
  * registry, tagged {@code service} (the address) and {@code op}. Override {@link #setUp()} for
  * work at start (it runs before the consumer is registered). Runs under any launcher: it needs only
  * its config.

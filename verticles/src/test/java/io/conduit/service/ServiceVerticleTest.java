@@ -227,13 +227,13 @@ class ServiceVerticleTest {
       call(vertx, "metered", new JsonObject().put("op", "add").put("a", i).put("b", 1));
     }
     failure(vertx, "metered", new JsonObject().put("op", "crash"));
-    Timer add = meters.get("conduit.service.calls").tags("service", "metered", "op", "add").timer();
+    Timer add = meters.get("conduit.service.op.calls").tags("service", "metered", "op", "add").timer();
     assertEquals(3, add.count());
     assertTrue(add.totalTime(TimeUnit.NANOSECONDS) > 0);
     assertEquals(2, add.takeSnapshot().percentileValues().length, "p50 and p99 are published");
-    assertEquals(0, meters.get("conduit.service.errors").tags("service", "metered", "op", "add").counter().count());
-    assertEquals(1, meters.get("conduit.service.errors").tags("service", "metered", "op", "crash").counter().count());
-    assertEquals(1, meters.get("conduit.service.calls").tags("service", "metered", "op", "crash").timer().count());
+    assertEquals(0, meters.get("conduit.service.op.errors").tags("service", "metered", "op", "add").counter().count());
+    assertEquals(1, meters.get("conduit.service.op.errors").tags("service", "metered", "op", "crash").counter().count());
+    assertEquals(1, meters.get("conduit.service.op.calls").tags("service", "metered", "op", "crash").timer().count());
   }
 
   @Test

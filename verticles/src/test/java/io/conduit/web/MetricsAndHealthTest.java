@@ -53,6 +53,27 @@ class MetricsAndHealthTest {
     assertTrue(text.contains("conduit_service_requests_seconds_count{address=\"echo\""), "Conduit per-service meters");
   }
 
+  /** A service with ops, for the meters both of its ops and of its address. */
+  public static final class Calc extends io.conduit.service.ServiceVerticle {
+    public JsonObject add(JsonObject args) {
+      return new JsonObject().put("sum", args.getInteger("a") + args.getInteger("b"));
+    }
+  }
+
+  @Test
+  void aServiceVerticlesOpMetersAndItsAddressMetersAllReachTheScrape() throws Exception {
+    WebFixture.await(vertx.deployVerticle(new Calc(), new DeploymentOptions().setConfig(
+        new JsonObject().put("address", "calc"))));
+    assertEquals(200, web.postNow("/api/call/calc", new JsonObject().put("op", "add").put("a", 1).put("b", 2))
+        .statusCode());
+    assertEquals(400, web.postNow("/api/call/calc", new JsonObject().put("op", "nope")).statusCode());
+    String text = web.getNow("/metrics").bodyAsString();
+    assertTrue(text.contains("conduit_service_op_calls_seconds_count{op=\"add\",service=\"calc\"} 1"), text);
+    assertTrue(text.contains("conduit_service_requests_seconds_count{address=\"calc\""), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("conduit_service_errors_total{address=\"calc\"")
+        && l.contains("code=\"BAD_REQUEST\"") && l.endsWith(" 1.0")), text);
+  }
+
   @Test
   void readinessFollowsTheNodesLifecycle() throws Exception {
     assertEquals(200, web.getNow("/health/ready").statusCode(), "no node manages this Vert.x: ready once up");

@@ -1,7 +1,12 @@
 package io.conduit.cli.bench;
 
+import io.conduit.cli.ConnectOptions;
+import io.conduit.client.ClientOptions;
+import io.conduit.client.CurveKeys;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -67,20 +72,24 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
+  @Mixin
+  ConnectOptions connection;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
     LoadSpec load = loadSpec();
+    BenchConnection bridgeConnection = bridgeConnection();
     Progress progress = Progress.onConsole(spec.commandLine().getErr());
     long warmupRequests = warmup != null ? warmup : load.count() > 0 ? Math.min(load.count(), LoadSpec.DEFAULT_WARMUP)
         : LoadSpec.DEFAULT_WARMUP;
-    LoadResult bridge = warmedRun(load, warmupRequests, "bridge", progress);
+    LoadResult bridge = warmedRun(load, bridgeConnection, warmupRequests, "bridge", progress);
     LoadResult baseline = null;
     if (raw) {
       try (RawEcho echo = RawEcho.start()) {
-        baseline = warmedRun(load.at(echo.endpoint()), warmupRequests, "raw", progress);
+        baseline = warmedRun(load.at(echo.endpoint()), BenchConnection.PLAIN, warmupRequests, "raw", progress);
       }
     }
     Report.print(spec.commandLine().getOut(), load, warmupRequests, bridge, baseline);
@@ -93,11 +102,23 @@ public final class BenchCommand implements Callable<Integer> {
    * first target's latency look better than its steady state (measured: raw echo p50 85-100 µs in
    * a fresh JVM, 130-170 µs once compiled; docs/benchmarks.md).
    */
-  private static LoadResult warmedRun(LoadSpec load, long warmup, String target, Progress progress) {
+  private static LoadResult warmedRun(LoadSpec load, BenchConnection connection, long warmup, String target,
+                                      Progress progress) {
     if (warmup > 0) {
-      LoadRunner.run(load.warmUp(warmup), target + " warm-up", progress);
+      LoadRunner.run(load.warmUp(warmup), connection, target + " warm-up", progress);
     }
-    return LoadRunner.run(load, target, progress);
+    return LoadRunner.run(load, connection, target, progress);
+  }
+
+  /** The bridge's CURVE keys and connect wait; --raw's echo speaks no CURVE, so the two do not mix. */
+  private BenchConnection bridgeConnection() {
+    connection.apply(ClientOptions.defaults()); // checks --connect-timeout and the keys as every command does
+    CurveKeys curve = connection.curve();
+    if (curve != null && raw) {
+      throw new ParameterException(spec.commandLine(), "--raw compares with a plain echo, which has no CURVE: "
+          + "leave out --raw or --server-key");
+    }
+    return new BenchConnection(curve, connection.connectTimeoutMs());
   }
 
   private LoadSpec loadSpec() {

@@ -33,9 +33,9 @@ final class ClientWorker implements Runnable {
 
   static final int HANDSHAKE_MS = 1000;
   static final long IDLE_LIMIT_NANOS = 10_000_000_000L;
-  private static final int WARMUP_ATTEMPTS = 10;
   private static final long WARMUP_WAIT_NANOS = 500_000_000L;
   private static final int RECV_WAIT_MS = 50;
+  private final BenchConnection connection;
   private static final long IDLE_NAP_NANOS = 50_000;
 
   private final ZContext context;
@@ -54,7 +54,9 @@ final class ClientWorker implements Runnable {
   String failure;
 
   /** A worker for the clients {@code first} to {@code first + count - 1} of the spec. */
-  ClientWorker(ZContext context, LoadSpec spec, int first, int count, LoadRunner.Control control) {
+  ClientWorker(ZContext context, LoadSpec spec, BenchConnection connection, int first, int count,
+               LoadRunner.Control control) {
+    this.connection = connection;
     this.context = context;
     this.spec = spec;
     this.control = control;
@@ -68,6 +70,11 @@ final class ClientWorker implements Runnable {
     }
   }
 
+  /** PINGs a client sends, one every 500 ms on a fresh connection, within the connect wait. */
+  private int warmupAttempts() {
+    return (int) Math.max(1, connection.connectMs() * 1_000_000L / WARMUP_WAIT_NANOS);
+  }
+
   @Override
   public void run() {
     try {
@@ -77,7 +84,7 @@ final class ClientWorker implements Runnable {
           if (c.open()) {
             warm.add(c);
           } else {
-            failure = "no reply to " + WARMUP_ATTEMPTS + " warm-up PINGs";
+            failure = "no reply to " + warmupAttempts() + " warm-up PINGs in " + connection.connectMs() + " ms";
           }
         }
       } finally {
@@ -270,9 +277,10 @@ final class ClientWorker implements Runnable {
     boolean open() {
       socket = connect();
       byte[][] ping = CbpFrames.request(Command.PING, CbpFrames.EMPTY, "", CbpFrames.EMPTY, CbpFrames.EMPTY);
-      for (int attempt = 1; attempt <= WARMUP_ATTEMPTS; attempt++) {
+      int attempts = warmupAttempts();
+      for (int attempt = 1; attempt <= attempts; attempt++) {
         send(ping, -1, attempt);
-        long until = System.nanoTime() + WARMUP_WAIT_NANOS;
+        long until = System.nanoTime() + Math.min(WARMUP_WAIT_NANOS, connection.connectMs() * 1_000_000L);
         while (System.nanoTime() < until) {
           byte[] first = socket.recv(0);
           if (first != null) {
@@ -296,6 +304,7 @@ final class ClientWorker implements Runnable {
     private ZMQ.Socket connect() {
       ZMQ.Socket s = context.createSocket(spec.sync() ? SocketType.REQ : SocketType.DEALER);
       s.setLinger(0);
+      connection.secure(s);
       s.setHandshakeIvl(HANDSHAKE_MS);
       s.setSndHWM(spec.window() + 100);
       s.setRcvHWM(spec.window() + 100);

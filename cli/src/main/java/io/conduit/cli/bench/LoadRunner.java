@@ -57,6 +57,11 @@ public final class LoadRunner {
 
   /** Runs the load against {@code spec.endpoint()}; {@code target} names it in the report. */
   public static LoadResult run(LoadSpec spec, String target, Progress progress) {
+    return run(spec, BenchConnection.PLAIN, target, progress);
+  }
+
+  /** As above, the sockets connecting as {@code connection} says (CURVE keys, how long to wait for a first reply). */
+  public static LoadResult run(LoadSpec spec, BenchConnection connection, String target, Progress progress) {
     int threadCount = spec.threadCount();
     Control control = new Control(threadCount);
     List<ClientWorker> workers = new ArrayList<>();
@@ -70,7 +75,7 @@ public final class LoadRunner {
           // thread i drives the sockets [first, next): the clients split as evenly as they go
           int first = (int) ((long) spec.clients() * i / threadCount);
           int next = (int) ((long) spec.clients() * (i + 1) / threadCount);
-          ClientWorker w = new ClientWorker(context, spec, first, next - first, control);
+          ClientWorker w = new ClientWorker(context, spec, connection, first, next - first, control);
           Thread t = new Thread(w, "bench-" + target + "-" + i);
           t.setDaemon(true);
           workers.add(w);

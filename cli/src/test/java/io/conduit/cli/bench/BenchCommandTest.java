@@ -123,7 +123,7 @@ class BenchCommandTest {
     CliRun run = CliRun.of("bench", "-e", "tcp://127.0.0.1:" + port, "--count", "10", "--clients", "1");
     assertEquals(1, run.exit());
     assertEquals("bench: no client got a reply from tcp://127.0.0.1:" + port
-        + " (no reply to 10 warm-up PINGs); is a bridge running there?", run.err().strip());
+        + " (no reply to 10 warm-up PINGs in 5000 ms); is a bridge running there?", run.err().strip());
   }
 
   @Test

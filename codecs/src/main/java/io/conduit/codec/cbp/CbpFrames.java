@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CBP/1 frame layout (see PROTOCOL.md): requests are {@code CBP1 command id address headers
+ * The CBP/1 frame layout (see docs/protocol.md): requests are {@code CBP1 command id address headers
  * body}, replies {@code CBP1 status id headers body}. Frames are counted after the ROUTER identity
  * and after a REQ client's empty delimiter.
  */
