@@ -36,6 +36,9 @@ public final class AccessPolicy {
   private final Permissions serve;
   private final Permissions reserved;
   private final Map<String, Permissions> serveByKey;
+  /** Whose lists the refusals name: "the bridge's" (with its flags), or another front door's. */
+  private final String door;
+  private final boolean flags;
 
   /**
    * A decision: allowed, or refused with a sentence that names the address and the option that
@@ -63,6 +66,27 @@ public final class AccessPolicy {
     this.serve = serve;
     this.reserved = reserved;
     this.serveByKey = Map.copyOf(serveByKey);
+    this.door = "the bridge's";
+    this.flags = true;
+  }
+
+  private AccessPolicy(Permissions inbound, String door) {
+    this.inbound = inbound;
+    this.outbound = Permissions.everything();
+    this.serve = Permissions.everything();
+    this.reserved = Permissions.parse(new JsonArray(), "reservedAddresses");
+    this.serveByKey = Map.of();
+    this.door = door;
+    this.flags = false;
+  }
+
+  /**
+   * The rules for calls through another front door (REST {@code /api/call}), the same as the
+   * bridge's: {@code __vertx.*} and {@code conduit.*} only when {@code inbound} names them, others
+   * as {@code inbound} permits; refusals name {@code door}'s list ("the web service's").
+   */
+  public static AccessPolicy forCalls(Permissions inbound, String door) {
+    return new AccessPolicy(inbound, door);
   }
 
   /** The policy of a bridge configured with none of the lists. */
@@ -79,7 +103,7 @@ public final class AccessPolicy {
           + "' is not permitted for this client: " + protectedBecause(own, "inbound"));
     }
     return inbound.permits(address) ? Verdict.ALLOWED : Verdict.refused("address '" + address
-        + "' is not permitted for this client: it is not in the bridge's 'inbound' allow-list (--inbound)");
+        + "' is not permitted for this client: it is not in " + door + " 'inbound' allow-list" + flag("inbound"));
   }
 
   /** May a client subscribe to events on {@code address}? */
@@ -90,7 +114,7 @@ public final class AccessPolicy {
           + "' is not permitted: " + protectedBecause(own, "outbound"));
     }
     return outbound.permits(address) ? Verdict.ALLOWED : Verdict.refused("a subscription to '" + address
-        + "' is not permitted: it is not in the bridge's 'outbound' allow-list (--outbound)");
+        + "' is not permitted: it is not in " + door + " 'outbound' allow-list" + flag("outbound"));
   }
 
   /** True when the node's own deployment serves {@code address} (its {@code reservedAddresses}). */
@@ -158,9 +182,13 @@ public final class AccessPolicy {
     return null;
   }
 
-  private static String protectedBecause(String namespace, String list) {
+  private String protectedBecause(String namespace, String list) {
     return "'" + namespace + "*' addresses are " + owner(namespace) + " own; to open this one, name it (or a regex "
-        + "beginning '" + namespace.replace(".", "\\.") + "') in the bridge's '" + list + "' list (--" + list + ")";
+        + "beginning '" + namespace.replace(".", "\\.") + "') in " + door + " '" + list + "' list" + flag(list);
+  }
+
+  private String flag(String list) {
+    return flags ? " (--" + list + ")" : "";
   }
 
   private static String owner(String namespace) {

@@ -1,5 +1,6 @@
 package io.conduit.web;
 
+import io.conduit.bridge.AccessPolicy;
 import io.conduit.bridge.Permissions;
 import io.conduit.codec.ErrorCode;
 import io.conduit.store.owner.OwnerWatch;
@@ -14,13 +15,14 @@ import io.vertx.core.Vertx;
 
 /**
  * {@code POST /api/call/{address}}: one event-bus request with the JSON body, answered with the
- * reply. Only addresses the web service's {@code inbound} list permits (the bridge's rules, the
- * bridge's matcher); Vert.x's internal addresses and the console's own never.
+ * reply. Only addresses the web service's {@code inbound} list permits, by the bridge's rules
+ * ({@link AccessPolicy#mayCall}): Vert.x's and Conduit's own namespaces only when the list names them.
  */
 final class CallApi {
 
   private final Vertx vertx;
-  private final Permissions inbound;
+  /** The bridge's rules for calls, with the web service's own list. */
+  private final AccessPolicy access;
   private final long defaultTimeoutMs;
   private final long maxTimeoutMs;
   private final OwnerWatch owners;
@@ -29,7 +31,7 @@ final class CallApi {
   CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs, long idleTimeoutMs, OwnerWatch owners) {
     this.vertx = vertx;
     this.owners = owners;
-    this.inbound = inbound;
+    this.access = AccessPolicy.forCalls(inbound, "the web service's");
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.maxTimeoutMs = Math.min(600_000, idleTimeoutMs - 1);
   }
@@ -44,8 +46,9 @@ final class CallApi {
       ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "the address must be 1-256 characters");
       return;
     }
-    if (address.startsWith("__vertx.") || address.startsWith(NodeMonitor.ADDRESS_PREFIX) || !inbound.permits(address)) {
-      ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, "address '" + address + "' is not in the web service's inbound list");
+    AccessPolicy.Verdict verdict = access.mayCall(address);
+    if (!verdict.allowed()) {
+      ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, verdict.reason());
       return;
     }
     long timeout = defaultTimeoutMs;

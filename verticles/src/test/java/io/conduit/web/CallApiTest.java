@@ -43,6 +43,18 @@ class CallApiTest {
   }
 
   @Test
+  void vertxAndConduitAddressesAreRefusedByTheBridgesRules() throws Exception {
+    for (String address : new String[] {"__vertx.reply.1", "conduit.node.control"}) {
+      HttpResponse<Buffer> r = web.postNow("/api/call/" + address, new JsonObject());
+      assertError(r, 403, "FORBIDDEN");
+      // the same sentence as the bridge's, naming this front door's list
+      assertEquals(io.conduit.bridge.AccessPolicy.defaults().mayCall(address).reason()
+              .replace("the bridge's", "the web service's").replace(" (--inbound)", ""),
+          r.bodyAsJsonObject().getString("message"));
+    }
+  }
+
+  @Test
   void permittedAddressWithoutConsumerIsNoHandlers() throws Exception {
     assertError(web.postNow("/api/call/nobody.here", new JsonObject()), 404, "NO_HANDLERS");
   }
