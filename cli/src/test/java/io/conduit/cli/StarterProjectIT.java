@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,16 +59,7 @@ class StarterProjectIT {
             new JsonObject().put("op", "greet"), Duration.ofSeconds(10)));
         assertTrue(noName.getMessage().contains("greet needs a 'name'"), noName.getMessage());
 
-        String id = ((JsonObject) client.requestSync("tasks", new JsonObject().put("op", "submit")
-            .put("task", "wordcount").put("args", new JsonObject().put("text", "to be or not")),
-            Duration.ofSeconds(10))).getString("id");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonObject status;
-        do {
-          LockSupport.parkNanos(50_000_000);
-          status = (JsonObject) client.requestSync("tasks", new JsonObject().put("op", "status").put("id", id),
-              Duration.ofSeconds(10));
-        } while (!"SUCCESS".equals(status.getString("state")) && System.nanoTime() < deadline);
+        JsonObject status = TaskResults.run(client, "tasks", "wordcount", new JsonObject().put("text", "to be or not"));
         assertEquals(new JsonObject().put("words", 4), status.getValue("result"), status.encode());
       }
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,15 +95,7 @@ class UserClasspathIT {
       node.awaitOutput("Ready", Duration.ofSeconds(90));
       try (ConduitClient client = ConduitClient.connect(bridge)) {
         assertEquals("hello world", client.requestSync("greet", "world", Duration.ofSeconds(10)));
-        String id = ((JsonObject) client.requestSync("tasks", new JsonObject().put("op", "submit").put("task", "shout")
-            .put("args", new JsonObject().put("text", "hi")), Duration.ofSeconds(10))).getString("id");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonObject status;
-        do {
-          LockSupport.parkNanos(50_000_000);
-          status = (JsonObject) client.requestSync("tasks", new JsonObject().put("op", "status").put("id", id),
-              Duration.ofSeconds(10));
-        } while (!"SUCCESS".equals(status.getString("state")) && System.nanoTime() < deadline);
+        JsonObject status = TaskResults.run(client, "tasks", "shout", new JsonObject().put("text", "hi"));
         assertEquals("HI", status.getValue("result"), status.encode());
       }
     }

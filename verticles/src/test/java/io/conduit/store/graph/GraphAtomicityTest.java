@@ -26,19 +26,7 @@ class GraphAtomicityTest {
 
   /** The reply body, or the failure, of one request (the store runs it on this thread). */
   private Object send(String json) {
-    Object[] outcome = new Object[1];
-    store.submit(new JsonObject(json), new GraphStore.Reply() {
-      @Override
-      public void succeed(JsonObject body) {
-        outcome[0] = body;
-      }
-
-      @Override
-      public void fail(GraphException failure) {
-        outcome[0] = failure;
-      }
-    });
-    return outcome[0];
+    return GraphCalls.submit(store, json);
   }
 
   private Object result(String steps) {

@@ -17,6 +17,23 @@ final class GraphCalls {
   private GraphCalls() {
   }
 
+  /** The reply body, or the failure, of one request to a store that runs it on this thread. */
+  static Object submit(GraphStore store, String json) {
+    Object[] outcome = new Object[1];
+    store.submit(new JsonObject(json), new GraphStore.Reply() {
+      @Override
+      public void succeed(JsonObject body) {
+        outcome[0] = body;
+      }
+
+      @Override
+      public void fail(GraphException failure) {
+        outcome[0] = failure;
+      }
+    });
+    return outcome[0];
+  }
+
   static <T> T await(Future<T> future) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

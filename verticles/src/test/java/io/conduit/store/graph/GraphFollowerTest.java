@@ -66,19 +66,8 @@ class GraphFollowerTest {
       Runnable::run);
 
   private JsonObject send(String json) {
-    Object[] outcome = new Object[1];
-    store.submit(new JsonObject(json), new GraphStore.Reply() {
-      @Override
-      public void succeed(JsonObject body) {
-        outcome[0] = body;
-      }
-
-      @Override
-      public void fail(GraphException failure) {
-        outcome[0] = failure;
-      }
-    });
-    return assertInstanceOf(JsonObject.class, outcome[0], () -> json + " failed: " + outcome[0]);
+    Object outcome = GraphCalls.submit(store, json);
+    return assertInstanceOf(JsonObject.class, outcome, () -> json + " failed: " + outcome);
   }
 
   private void assertSameReads() {
