@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.mdp.Mdp;
 import io.vertx.core.Vertx;
@@ -56,7 +57,8 @@ final class MajordomoClients {
       return;
     }
     long timeoutMs = Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
-    vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
+    vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)
+        .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs))).onComplete(ar -> {
       if (ar.failed()) {
         Failure f = Failure.of(ar.cause(), service, timeoutMs, options.access().deploymentServes(service));
         fail(in, serviceFrame, f.code(), f.message());

@@ -91,10 +91,12 @@ final class RequestHandler {
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
     request.headers().forEach((k, v) -> {
-      if (!Headers.reserved(k) && !RequestHeaders.internal(k)) {
+      if (!Headers.reserved(k) && !RequestHeaders.internal(k) && !RequestHeaders.TIMEOUT_MS.equalsIgnoreCase(k)) {
         delivery.addHeader(k, v);
       }
     });
+    // the requester's deadline, as the bridge enforces it, for the consumer to honour (a lock wait)
+    delivery.addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs));
     switch (request.command()) {
       case REQUEST -> {
         String address = request.address();

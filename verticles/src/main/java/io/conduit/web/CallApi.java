@@ -3,6 +3,7 @@ package io.conduit.web;
 import io.conduit.bridge.AccessPolicy;
 import io.conduit.bridge.Permissions;
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -73,7 +74,9 @@ final class CallApi {
       return;
     }
     OwnerWatch.Pending watched = owners.watch(address, () -> ownerLeft(ctx, address));
-    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeout)); // the deadline, for the consumer to honour
+    vertx.eventBus().request(address, body, delivery).onComplete(ar -> {
       if (!watched.settle()) {
         return; // answered 503 when the owner's node left
       }

@@ -46,6 +46,20 @@ class JvmClientTest {
   }
 
   @Test
+  void theRequestsTimeoutReachesTheConsumerAsItsDeadline(Vertx vertx) throws Exception {
+    BridgeFixture fixture = new BridgeFixture();
+    fixture.deployAndWait(vertx, new JsonObject());
+    try (ConduitClient client = ConduitClient.connect(fixture.endpoint, options(fixture))) {
+      // the echo sends the request's event-bus headers back: the deadline is the one the bridge
+      // enforces, whatever the client claimed in the header itself
+      io.conduit.client.Reply reply = client.requestReply("echo", "x",
+          java.util.Map.of(io.conduit.codec.RequestHeaders.TIMEOUT_MS, "999999"), java.time.Duration.ofMillis(4321))
+          .get(10, TimeUnit.SECONDS);
+      assertEquals("4321", reply.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS), reply.headers().toString());
+    }
+  }
+
+  @Test
   void requestsAndASubscriptionFromStartToEnd(Vertx vertx) throws Exception {
     BridgeFixture fixture = new BridgeFixture();
     fixture.deployAndWait(vertx, new JsonObject());

@@ -25,8 +25,9 @@ class CallApiTest {
     vertx.eventBus().consumer("locked", m -> m.fail(409, "the resource is locked"));
     vertx.eventBus().consumer("silent", m -> { });
     vertx.eventBus().consumer("secret", m -> m.reply("never"));
+    vertx.eventBus().consumer("deadline", m -> m.reply(m.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS)));
     web = new WebFixture(vertx);
-    web.deployAndWait(new JsonObject().put("inbound", new JsonArray().add("echo").add("locked").add("silent")
+    web.deployAndWait(new JsonObject().put("inbound", new JsonArray().add("echo").add("locked").add("silent").add("deadline")
         .add(new JsonObject().put("regex", "nobody\\..*"))));
   }
 
@@ -52,6 +53,13 @@ class CallApiTest {
               .replace("the bridge's", "the web service's").replace(" (--inbound)", ""),
           r.bodyAsJsonObject().getString("message"));
     }
+  }
+
+  @Test
+  void theRequestsTimeoutReachesTheConsumerAsItsDeadline() throws Exception {
+    HttpResponse<Buffer> r = web.postNow("/api/call/deadline?timeoutMs=1234", new JsonObject());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("\"1234\"", r.bodyAsString());
   }
 
   @Test
