@@ -40,10 +40,7 @@ public final class ConnectOptions {
 
   /** {@code base} with these options' keys and connect timeout; a bad value is a usage error (exit 2). */
   public ClientOptions apply(ClientOptions base) {
-    if (connectTimeoutMs < 1 || connectTimeoutMs > Integer.MAX_VALUE) {
-      throw bad("--connect-timeout must be 1 to " + Integer.MAX_VALUE + " ms, got " + connectTimeoutMs);
-    }
-    ClientOptions options = base.withConnectTimeout(Duration.ofMillis(connectTimeoutMs));
+    ClientOptions options = base.withConnectTimeout(Duration.ofMillis(connectTimeoutMs()));
     CurveKeys keys = curve();
     return keys == null ? options : options.withCurve(keys);
   }
@@ -67,8 +64,11 @@ public final class ConnectOptions {
     }
   }
 
-  /** The {@code --connect-timeout} given (or its default), in milliseconds. */
+  /** The {@code --connect-timeout} given (or its default), in milliseconds; out of range is a usage error. */
   public long connectTimeoutMs() {
+    if (connectTimeoutMs < 1 || connectTimeoutMs > Integer.MAX_VALUE) {
+      throw bad("--connect-timeout must be 1 to " + Integer.MAX_VALUE + " ms, got " + connectTimeoutMs);
+    }
     return connectTimeoutMs;
   }
 

@@ -98,6 +98,12 @@ class ConnectOptionsTest {
     CliRun zero = CliRun.of("call", "echo", "-e", endpoint, "--connect-timeout", "0");
     assertEquals(2, zero.exit());
     assertTrue(zero.err().contains("--connect-timeout must be 1 to"), zero.err());
+    CliRun benchZero = CliRun.of("bench", "-e", endpoint, "--count", "10", "--connect-timeout", "0");
+    assertEquals(2, benchZero.exit());
+    assertTrue(benchZero.err().contains("--connect-timeout must be 1 to"), benchZero.err());
+    CliRun promptTimeout = CliRun.of("client", endpoint, "--timeout", "0");
+    assertEquals(2, promptTimeout.exit());
+    assertTrue(promptTimeout.err().contains("--timeout must be at least 1 ms, got 0"), promptTimeout.err());
     CliRun promptWithoutKey = CliRun.of("client", endpoint, "--server-key", dir.resolve("bridge.pub").toString(),
         "--client-key", dir.resolve("nothing-here").toString());
     assertEquals(2, promptWithoutKey.exit());

@@ -1,7 +1,6 @@
 package io.conduit.cli.bench;
 
 import io.conduit.cli.ConnectOptions;
-import io.conduit.client.ClientOptions;
 import io.conduit.client.CurveKeys;
 
 import picocli.CommandLine.Command;
@@ -112,7 +111,6 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** The bridge's CURVE keys and connect wait; --raw's echo speaks no CURVE, so the two do not mix. */
   private BenchConnection bridgeConnection() {
-    connection.apply(ClientOptions.defaults()); // checks --connect-timeout and the keys as every command does
     CurveKeys curve = connection.curve();
     if (curve != null && raw) {
       throw new ParameterException(spec.commandLine(), "--raw compares with a plain echo, which has no CURVE: "

@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -61,13 +64,16 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
+  @Spec
+  CommandSpec spec;
+
   private String token;
   private ScheduledFuture<?> renewal;
 
   @Override
   public Integer call() {
     if (timeoutMs < 1) {
-      throw new CliFailure("--timeout must be at least 1 ms, got " + timeoutMs);
+      throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 ms, got " + timeoutMs);
     }
     ConduitClient client = connection.connect(endpoint, ClientOptions.defaults()
         .withTimeout(Duration.ofMillis(timeoutMs)));

@@ -8,20 +8,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Keeps a standby's graph in memory equal to its owner's: applies each replicated write batch
  * (the entity-level batches {@link GraphJournal} writes) to a {@link GraphData}, so that a standby
  * answers reads without reloading its copy. A batch is one committed group of the owner's, whole:
  * nodes first, then edge removals, edges, node removals (a node goes only once its edges have),
- * index definitions, and the next id.
+ * index definitions (a new index filled by {@link IndexBuild}, as on the owner), and the next id.
  */
 final class GraphFollower {
 
   private GraphFollower() {
   }
 
-  static void apply(GraphData graph, WriteBatch batch) {
+  /** Applies {@code batch}, on {@code owner} (the standby's thread), which also fills new indexes. */
+  static void apply(GraphData graph, WriteBatch batch, Executor owner) {
     List<Long> removed = new ArrayList<>();
     List<Edge> edges = new ArrayList<>();
     List<byte[]> indexChanges = new ArrayList<>();
@@ -78,10 +80,9 @@ final class GraphFollower {
         graph.indexes.drop(name);
       }
       if (indexValues.get(i) != null) {
+        // filled a slice at a time, as on the owner: queries do not use it until it is complete
         Index index = graph.indexes.create(IndexDefinition.parse(json(indexValues.get(i)), FilterLimits.NONE));
-        graph.nodes.values().forEach(index::add);
-        graph.edges.values().forEach(index::add);
-        index.building = false;
+        new IndexBuild(graph, index, owner, () -> { }).start();
       }
     }
     if (nextId[0] > 0) {

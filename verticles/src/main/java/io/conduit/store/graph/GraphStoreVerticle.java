@@ -93,7 +93,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           public void replicated(WriteBatch batch) {
             GraphData g = follower;
             if (g != null) {
-              GraphFollower.apply(g, batch);
+              GraphFollower.apply(g, batch, task -> context.runOnContext(v -> task.run()));
             }
           }
 

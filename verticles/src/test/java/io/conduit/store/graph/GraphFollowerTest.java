@@ -38,7 +38,7 @@ class GraphFollowerTest {
 
     @Override
     public CompletableFuture<Void> write(WriteBatch batch) {
-      GraphFollower.apply(follower, WriteBatch.decode(batch.encode()));
+      GraphFollower.apply(follower, WriteBatch.decode(batch.encode()), Runnable::run);
       return inner.write(batch);
     }
 
