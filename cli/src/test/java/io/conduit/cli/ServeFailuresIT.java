@@ -80,6 +80,16 @@ class ServeFailuresIT {
   }
 
   @Test
+  void aClusterQuorumNoPartOfTheClusterCouldReachIsNamed() throws Exception {
+    ConduitProcess p = ConduitProcess.run(dir, "quorum", "serve", "--cluster", "--members", "127.0.0.1:20001",
+        "--cluster-quorum", "3", "-a", bridgeArgs(), "--events", "none");
+    assertOneLineFailure(p, "cluster quorum 3 is more than the 2 nodes --members lists (with this one)");
+    ConduitProcess zero = ConduitProcess.run(dir, "quorum0", "serve", "--cluster", "--cluster-quorum", "0",
+        "-a", bridgeArgs(), "--events", "none");
+    assertOneLineFailure(zero, "--cluster-quorum must be at least 1, got 0");
+  }
+
+  @Test
   void anUnreachableClusterMemberIsNamed() throws Exception {
     int nobody = TestClusters.freePort();
     var s = TestClusters.settings("unreachable");

@@ -6,6 +6,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.config.TcpIpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +30,10 @@ public final class ClusterFactory {
 
   /** The name pattern of Conduit's cluster maps. */
   public static final String CONDUIT_MAPS = "conduit.*";
+  /** The map of store owners' claims, which only a part of the cluster holding the quorum may change. */
+  public static final String STORE_OWNERS_MAP = "conduit.store.owners";
+  /** The split-brain protection on {@link #STORE_OWNERS_MAP}. */
+  public static final String STORE_QUORUM = "conduit-store-quorum";
 
   private ClusterFactory() {
   }
@@ -50,7 +55,24 @@ public final class ClusterFactory {
     if (!fromFile || !config.getMapConfigs().containsKey(CONDUIT_MAPS)) {
       config.addMapConfig(new MapConfig(CONDUIT_MAPS).setBackupCount(settings.backups()));
     }
+    storeQuorum(config, settings);
     return config;
+  }
+
+  /**
+   * Store ownership needs the quorum: reading or changing a claim in a part of the cluster with
+   * fewer members fails, so an owner cut off from the rest cannot renew its lease (and stops
+   * serving) and the smaller side of a partition cannot take a store over.
+   */
+  private static void storeQuorum(Config config, ClusterSettings settings) {
+    int quorum = settings.effectiveQuorum();
+    if (quorum <= 1 || config.getMapConfigs().containsKey(STORE_OWNERS_MAP)) {
+      return; // one member is always a quorum; a file that configures the map wins
+    }
+    config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(STORE_QUORUM, true, quorum));
+    MapConfig owners = new MapConfig(STORE_OWNERS_MAP).setBackupCount(settings.backups())
+        .setSplitBrainProtectionName(STORE_QUORUM);
+    config.addMapConfig(owners);
   }
 
   /** A cluster manager for these settings, ready to hand to {@link io.vertx.core.VertxBuilder}. */

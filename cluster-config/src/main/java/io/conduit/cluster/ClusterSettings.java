@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param configFile a Hazelcast XML or YAML file used as the base instead of the built-in one, or null
  * @param backups    synchronous backups of Conduit's cluster maps ({@code conduit.*}: task records,
  *                   store owners): how many nodes may be lost at once without losing an entry
+ * @param quorum     the fewest members a part of the cluster needs to own stores (take a store over,
+ *                   renew an owner's lease); {@link #DEFAULT_QUORUM} for {@link #effectiveQuorum()}'s default
  */
 public record ClusterSettings(String name, String host, int port, int portCount, String publicHost,
-                              List<Member> members, Path configFile, int backups) {
+                              List<Member> members, Path configFile, int backups, int quorum) {
 
   public static final String DEFAULT_NAME = "conduit";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -28,6 +30,8 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   public static final int DEFAULT_BACKUPS = 1;
   /** Hazelcast's own limit on synchronous backups. */
   public static final int MAX_BACKUPS = 6;
+  /** "No quorum given": a majority of the listed members, see {@link #effectiveQuorum()}. */
+  public static final int DEFAULT_QUORUM = 0;
 
   public ClusterSettings {
     Objects.requireNonNull(name, "name");
@@ -45,15 +49,22 @@ public record ClusterSettings(String name, String host, int port, int portCount,
       throw new IllegalArgumentException("cluster backups must be 0-" + MAX_BACKUPS + ", got " + backups);
     }
     members = List.copyOf(members);
+    if (quorum < 0) {
+      throw new IllegalArgumentException("cluster quorum must be at least 1, got " + quorum);
+    }
+    if (quorum > 0 && !members.isEmpty() && quorum > listedNodes(members, host, port)) {
+      throw new IllegalArgumentException("cluster quorum " + quorum + " is more than the " + listedNodes(members, host, port)
+          + " nodes --members lists (with this one): no part of the cluster could ever own a store");
+    }
   }
 
   public static ClusterSettings defaults() {
     return new ClusterSettings(DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, null, List.of(), null,
-        DEFAULT_BACKUPS);
+        DEFAULT_BACKUPS, DEFAULT_QUORUM);
   }
 
   /**
-   * Settings from {@code -Dconduit.cluster.*} system properties (name, host, port, members, config),
+   * Settings from {@code -Dconduit.cluster.*} system properties (name, host, port, members, config, quorum),
    * for nodes started by the stock Vert.x launcher, which has no flags of ours.
    */
   public static ClusterSettings fromSystemProperties() {
@@ -63,6 +74,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     String port = System.getProperty("conduit.cluster.port");
     String members = System.getProperty("conduit.cluster.members");
     String config = System.getProperty("conduit.cluster.config");
+    String quorum = System.getProperty("conduit.cluster.quorum");
     if (name != null) {
       s = s.withName(name);
     }
@@ -82,39 +94,70 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     if (config != null) {
       s = s.withConfigFile(Path.of(config));
     }
+    if (quorum != null) {
+      try {
+        s = s.withQuorum(Integer.parseInt(quorum.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("conduit.cluster.quorum must be a number, got '" + quorum + "'");
+      }
+    }
     return s;
   }
 
   public ClusterSettings withName(String name) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withHost(String host) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withPort(int port) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withPortCount(int portCount) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withPublicHost(String publicHost) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withMembers(List<Member> members) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withBackups(int backups) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
+  }
+
+  public ClusterSettings withQuorum(int quorum) {
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
   }
 
   public ClusterSettings withConfigFile(Path configFile) {
-    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups);
+    return new ClusterSettings(name, host, port, portCount, publicHost, members, configFile, backups, quorum);
+  }
+
+  /**
+   * The fewest members a part of the cluster needs to own stores: the quorum given, or else a
+   * majority of the nodes {@code --members} lists (counting this one) when that is three or more.
+   * With two nodes or none listed it is 1: any node may take a store over once its owner's lease
+   * ran out, which after a network partition (rather than a crash) lets each side own it.
+   */
+  public int effectiveQuorum() {
+    if (quorum > 0) {
+      return quorum;
+    }
+    int nodes = members.isEmpty() ? 1 : listedNodes(members, host, port);
+    return nodes >= 3 ? nodes / 2 + 1 : 1;
+  }
+
+  /** The nodes a member list names, with this one when it is not among them. */
+  private static int listedNodes(List<Member> members, String host, int port) {
+    long distinct = members.stream().distinct().count();
+    return (int) distinct + (members.contains(new Member(host, port)) ? 0 : 1);
   }
 
   /** The members to try when none are listed: the first few ports of this node's own range. */

@@ -56,6 +56,19 @@ class ClusterFactoryTest {
   }
 
   @Test
+  void storeOwnersNeedTheQuorumAndOtherMapsDoNot() {
+    ClusterSettings s = TestClusters.settings("q3");
+    Config three = ClusterFactory.hazelcastConfig(s.withMembers(ClusterSettings.Member.parseList(
+        "127.0.0.1:" + s.port() + ",127.0.0.1:" + (s.port() + 1) + ",127.0.0.1:" + (s.port() + 2))));
+    assertEquals(ClusterFactory.STORE_QUORUM, three.getMapConfig(ClusterFactory.STORE_OWNERS_MAP).getSplitBrainProtectionName());
+    assertEquals(2, three.getSplitBrainProtectionConfig(ClusterFactory.STORE_QUORUM).getMinimumClusterSize());
+    assertEquals(null, three.getMapConfig("conduit.tasks.tasks").getSplitBrainProtectionName());
+    Config one = ClusterFactory.hazelcastConfig(TestClusters.settings("q1"));
+    assertEquals(null, one.getMapConfig(ClusterFactory.STORE_OWNERS_MAP).getSplitBrainProtectionName(),
+        "one member is always a quorum");
+  }
+
+  @Test
   void aMissingClusterFileIsNamed() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> ClusterFactory.hazelcastConfig(ClusterSettings.defaults().withConfigFile(Path.of("/nope/hz.xml"))));

@@ -51,4 +51,36 @@ class ClusterSettingsTest {
       System.clearProperty("conduit.cluster.members");
     }
   }
+
+  @Test
+  void theQuorumIsAMajorityOfThreeOrMoreListedNodesAndOneOtherwise() {
+    ClusterSettings base = ClusterSettings.defaults();
+    assertEquals(1, base.effectiveQuorum(), "nothing listed");
+    assertEquals(1, base.withMembers(ClusterSettings.Member.parseList("127.0.0.1:15702")).effectiveQuorum(),
+        "two nodes: this one and one listed");
+    assertEquals(2, base.withMembers(ClusterSettings.Member.parseList("127.0.0.1:15701,127.0.0.1:15702,127.0.0.1:15703"))
+        .effectiveQuorum(), "three listed, this one among them");
+    assertEquals(2, base.withMembers(ClusterSettings.Member.parseList("10.0.0.2:15701,10.0.0.3:15701"))
+        .effectiveQuorum(), "two others and this one");
+    assertEquals(3, base.withMembers(ClusterSettings.Member.parseList("a:1,b:1,c:1,d:1")).effectiveQuorum(),
+        "four others and this one");
+    assertEquals(2, base.withMembers(ClusterSettings.Member.parseList("127.0.0.1:15702")).withQuorum(2)
+        .effectiveQuorum(), "given");
+  }
+
+  @Test
+  void aQuorumNoPartOfTheClusterCouldReachIsRefused() {
+    var e = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.defaults()
+        .withMembers(ClusterSettings.Member.parseList("127.0.0.1:15702")).withQuorum(3));
+    assertTrue(e.getMessage().contains("cluster quorum 3 is more than the 2 nodes --members lists"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.defaults().withQuorum(-1));
+    assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+    System.setProperty("conduit.cluster.quorum", "two");
+    try {
+      e = assertThrows(IllegalArgumentException.class, ClusterSettings::fromSystemProperties);
+      assertTrue(e.getMessage().contains("conduit.cluster.quorum must be a number, got 'two'"), e.getMessage());
+    } finally {
+      System.clearProperty("conduit.cluster.quorum");
+    }
+  }
 }

@@ -33,16 +33,23 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
             "no consumer is registered for address '" + address + "' anywhere in the cluster", new JsonObject());
         case TIMEOUT -> new Failure(ErrorCode.TIMEOUT, "no reply from '" + address + "' within " + timeoutMs + " ms",
             new JsonObject().put("timeoutMs", timeoutMs));
-        // a consumer that refuses work with 429 (a full pipeline, a busy service) is backpressure:
-        // the client hears OVERLOADED, the code it already retries on
-        case RECIPIENT_FAILURE -> new Failure(rex.failureCode() == ErrorCode.OVERLOADED.status()
-            ? ErrorCode.OVERLOADED : ErrorCode.RECIPIENT_FAILURE,
+        // a consumer that refuses work with 429 (a full pipeline, a busy service) or 503 (a store
+        // that lost its lease, a stage stopping) asks to be retried: the client hears OVERLOADED or
+        // UNAVAILABLE, the codes it already retries on
+        case RECIPIENT_FAILURE -> new Failure(retriable(rex.failureCode()),
             rex.getMessage() == null ? "the consumer failed the message" : rex.getMessage(),
             new JsonObject().put("failureCode", rex.failureCode()));
         case ERROR -> internal(rex);
       };
     }
     return internal(error);
+  }
+
+  private static ErrorCode retriable(int status) {
+    if (status == ErrorCode.OVERLOADED.status()) {
+      return ErrorCode.OVERLOADED;
+    }
+    return status == ErrorCode.UNAVAILABLE.status() ? ErrorCode.UNAVAILABLE : ErrorCode.RECIPIENT_FAILURE;
   }
 
   /**

@@ -31,7 +31,7 @@ class BridgeBadInputTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject()
-        .put("inbound", new io.vertx.core.json.JsonArray().add("echo").add("fail").add("silent").add("nobody")
+        .put("inbound", new io.vertx.core.json.JsonArray().add("echo").add("fail").add("recovering").add("silent").add("nobody")
             .add("docs").add(new JsonObject().put("regex", "open\\..*")))
         .put("reservedAddresses", new io.vertx.core.json.JsonArray().add("docs"))
         .put("maxMessageBytes", 4096)
@@ -200,6 +200,17 @@ class BridgeBadInputTest {
       assertEquals("RECIPIENT_FAILURE", error.getString("code"));
       assertEquals(409, error.getInteger("failureCode"));
       assertEquals("the resource is locked", error.getString("message"));
+    }
+  }
+
+  @Test
+  void aConsumerThatAsksForARetryWith503IsUnavailable() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.send(request("REQUEST", "u", "recovering", "", "1"));
+      JsonObject error = c.error();
+      assertEquals("UNAVAILABLE", error.getString("code"));
+      assertEquals(503, error.getInteger("failureCode"));
+      assertEquals("the store lost its lease; retry", error.getString("message"));
     }
   }
 

@@ -18,6 +18,10 @@ final class Banner {
     if (node.clustered()) {
       out.println("  cluster   : '" + node.cluster().name() + "', node " + node.nodeId());
       out.println("  members   : " + String.join(", ", node.members()));
+      int quorum = node.cluster().effectiveQuorum();
+      out.println("  quorum    : " + quorum + (quorum == 1 ? " (any node may take over a store whose owner's lease ran out; "
+          + "list 3 or more nodes in --members, or set --cluster-quorum, to refuse on the smaller side of a partition)"
+          : " members to own a store (a smaller part of the cluster stops serving stores)"));
     } else {
       out.println("  cluster   : standalone (use --cluster to join others)");
     }

@@ -117,6 +117,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "may be lost at once without losing a task. Default: ${DEFAULT-VALUE}.")
   int clusterBackups = ClusterSettings.DEFAULT_BACKUPS;
 
+  @Option(names = "--cluster-quorum", paramLabel = "N",
+      description = "Members a part of the cluster needs to own stores: a node cut off with fewer stops serving its "
+          + "stores within their lease, and only a part with the quorum takes them over. Default: a majority of the "
+          + "nodes in --members (with this one) when that is 3 or more, else 1.")
+  Integer clusterQuorum;
+
   @Option(names = "--event-loops", paramLabel = "N",
       description = "Event-loop threads. Default: one per two cores, at least one (a request crosses from the bridge's loop "
           + "to its service's; on a shared loop that costs nothing).")
@@ -287,6 +293,12 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (clusterConfig != null) {
         s = s.withConfigFile(clusterConfig);
+      }
+      if (clusterQuorum != null) {
+        if (clusterQuorum < 1) {
+          throw new CliFailure("--cluster-quorum must be at least 1, got " + clusterQuorum);
+        }
+        s = s.withQuorum(clusterQuorum);
       }
       return s.withBackups(clusterBackups);
     } catch (IllegalArgumentException e) {

@@ -132,7 +132,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }).compose(recovered -> {
       state = recovered;
       gate = new LockGate(vertx, this::run);
-      consumer = vertx.eventBus().consumer(options.address(), this::receive);
+      consumer = vertx.eventBus().consumer(options.address(), ownership.guard(this::receive));
       return consumer.completion();
     });
   }

@@ -156,7 +156,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           task -> context.runOnContext(v -> task.run()));
     }).compose(s -> {
       store = s;
-      consumer = vertx.eventBus().consumer(options.address(), this::receive);
+      consumer = vertx.eventBus().consumer(options.address(), ownership.guard(this::receive));
       return consumer.completion();
     });
   }

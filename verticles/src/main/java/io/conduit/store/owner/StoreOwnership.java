@@ -1,10 +1,13 @@
 package io.conduit.store.owner;
 
 import io.conduit.deploy.ServiceRoles;
+import io.conduit.codec.ErrorCode;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +20,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -28,7 +30,15 @@ import java.util.UUID;
  * data closed, serving nothing, trying again every {@link #CHECK_MS}. Each claim carries a fencing
  * <em>epoch</em> from a cluster counter that grows with every change of owner.
  *
- * <p>A standby takes over only when the owner is gone (its node left the cluster, or it released
+ * <p>A claim is a <em>lease</em>: in a cluster the owner renews it every {@link #CHECK_MS} (a change
+ * of the claim that needs the cluster's quorum, see {@code --cluster-quorum}), and once
+ * {@link #LEASE_MS} have passed since the start of its last successful renewal it stops serving:
+ * requests get a retriable {@code UNAVAILABLE} at once, and the store closes at the next check.
+ * Another deployment takes the claim over only after it has seen it unchanged for the lease
+ * plus {@link #LEASE_MARGIN_MS}: by then the old owner has stopped, whether it crashed, was cut off
+ * from the quorum by a partition, or stalled. Two owners never serve the same address at once.
+ *
+ * <p>A standby takes over only when the owner is gone (its lease ran out, or it released
  * the claim by stopping) <em>and</em> its own data is the owner's: each persistent store's data
  * directory holds a data id ({@code OWNER-ID}), and the claim records the owner's. Without
  * replication another node's copy is older than what the owner acknowledged, so that node stays a
@@ -36,8 +46,10 @@ import java.util.UUID;
  * does. A memory store has nothing to lose that is not already gone with its owner: a standby
  * takes it over empty, and says so.
  *
- * <p>An owner checks its claim on the same period and steps down (unregisters, closes its data)
- * when the claim is no longer its own. Event-loop only (the store's context).
+ * <p>An owner steps down (unregisters, closes its data) when the claim is no longer its own or its
+ * lease ran out; it takes its claim back when it is still its own once it can renew again.
+ * Standalone (no cluster) there is nobody to be cut off from: a claim holds until released.
+ * Event-loop only (the store's context).
  */
 public final class StoreOwnership {
 
@@ -86,12 +98,20 @@ public final class StoreOwnership {
   /** The role of this deployment of the store. */
   public enum Role { STARTING, OWNER, STANDBY, STOPPED }
 
-  static final String MAP = "conduit.store.owners";
+  static final String MAP = io.conduit.cluster.ClusterFactory.STORE_OWNERS_MAP;
   static final String DATA_ID_FILE = "OWNER-ID";
   /** How often a standby tries to take over and an owner checks its claim. */
   public static final long CHECK_MS = 1_000;
   /** How long an owner waits for a standby's acknowledgement before dropping it from the in-sync list. */
   static final long ACK_TIMEOUT_MS = 3_000;
+  /** How long an owner serves after the start of its last successful renewal (in a cluster). */
+  public static final long LEASE_MS = 3_000;
+  /**
+   * How much longer than the lease a claim must be seen unchanged before another deployment takes
+   * it: more than the owner's check period plus the difference between two sides of a partition
+   * in noticing it (a heartbeat interval), and any drift between the nodes' clocks' rates.
+   */
+  public static final long LEASE_MARGIN_MS = 2_000;
 
   private static final System.Logger LOG = System.getLogger(StoreOwnership.class.getName());
 
@@ -110,9 +130,18 @@ public final class StoreOwnership {
   private JsonObject claim;
   private String standbyReason;
   private String lastLogged;
+  private String lastFailure;
   private long timer = -1;
+  private long recheck = -1;
   private boolean busy;
   private final String instance = UUID.randomUUID().toString();
+  /** Owner: System.nanoTime() at which its lease runs out unless renewed. */
+  private long leaseUntil;
+  /** Not owner: the claim as last read, and since when (nanoTime) it has not changed. */
+  private JsonObject seenClaim;
+  private long seenSince;
+  /** Changes of this owner's claim, one at a time (each compares against the one before). */
+  private Future<Void> claimUpdates = Future.succeededFuture();
 
   /**
    * @param kind        the store's kind for messages ("document store")
@@ -147,7 +176,9 @@ public final class StoreOwnership {
   public Future<Void> start() {
     return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> {
       claims = map;
-      return attempt();
+      // a cluster without its quorum (yet) cannot say who owns the store: stand by and keep asking
+      return attempt().recover(e -> e instanceof ClusterUnanswered ? standby(e.getMessage() + "; asking again every "
+          + CHECK_MS + " ms") : Future.failedFuture(e));
     }).onSuccess(v -> timer = vertx.setPeriodic(CHECK_MS, id -> check()));
   }
 
@@ -155,6 +186,9 @@ public final class StoreOwnership {
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (recheck >= 0) {
+      vertx.cancelTimer(recheck);
     }
     Role was = role;
     role = Role.STOPPED;
@@ -164,9 +198,8 @@ public final class StoreOwnership {
     if (was != Role.OWNER) {
       return following;
     }
-    JsonObject mine = claim;
     return stopSource().eventually(store::close)
-        .eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true)).otherwiseEmpty());
+        .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
   }
 
   public Role role() {
@@ -200,30 +233,134 @@ public final class StoreOwnership {
     Future<Void> done = role == Role.OWNER ? verify() : attempt();
     done.onComplete(ar -> {
       busy = false;
-      if (ar.failed()) {
-        LOG.log(Level.WARNING, kind + " '" + address + "': " + ar.cause().getMessage());
+      String failure = ar.failed() ? ar.cause().getMessage() : null;
+      if (failure != null && !failure.equals(lastFailure)) {
+        LOG.log(Level.WARNING, kind + " '" + address + "': " + failure); // once, not every second while it lasts
       }
+      lastFailure = failure;
     });
   }
 
-  /** An owner whose claim is no longer its own steps down. */
+  /**
+   * An owner renews its lease (in a cluster) or checks its claim (standalone); it steps down when
+   * the claim is no longer its own, or when its lease ran out because it could not renew it.
+   */
   private Future<Void> verify() {
-    return claims.get(address).compose(now -> {
-      if (now != null && !now.getBoolean("released", false) && claim.getString("node").equals(now.getString("node"))
-          && claim.getLong("epoch").equals(now.getLong("epoch"))) {
+    if (!clustered()) {
+      return claims.get(address).compose(now -> isMine(now) ? Future.succeededFuture()
+          : stepDown("another deployment took the claim (epoch " + (now == null ? "none" : now.getValue("epoch")) + ")"));
+    }
+    if (!leaseValid()) {
+      return stepDown("its lease ran out: it could not renew its claim for " + LEASE_MS + " ms (cut off from the "
+          + "cluster's quorum, or stalled); it stopped serving so that another node may take over");
+    }
+    long started = System.nanoTime();
+    return updateClaim(c -> c.copy().put("renewal", c.getLong("renewal", 0L) + 1)).transform(ar -> {
+      if (ar.succeeded()) {
+        leaseUntil = started + LEASE_MS * 1_000_000;
         return Future.succeededFuture();
       }
-      standby("another deployment took the claim (epoch " + (now == null ? "none" : now.getValue("epoch")) + ")");
-      return stopSource().eventually(store::close);
+      if (ar.cause() instanceof ClaimLost lost) {
+        return stepDown("another deployment took the claim (epoch " + lost.epoch + ")");
+      }
+      return Future.failedFuture("could not renew its lease (" + ar.cause().getMessage() + "); it stops serving in "
+          + Math.max(0, (leaseUntil - System.nanoTime()) / 1_000_000) + " ms unless a renewal succeeds");
     });
+  }
+
+  /** No longer the owner: stops serving, and becomes a standby (which takes the claim back if it is still its own). */
+  private Future<Void> stepDown(String why) {
+    if (role != Role.OWNER) {
+      return Future.succeededFuture();
+    }
+    leaseUntil = 0;
+    standby(why);
+    return stopSource().eventually(store::close);
+  }
+
+  /**
+   * While this deployment may serve: always standalone; in a cluster, until its lease runs out.
+   * A store asks before each request (see {@link #guard}), so that an owner that stalled past its
+   * lease answers nothing before its next check steps it down.
+   */
+  public boolean leaseValid() {
+    return role == Role.OWNER && (!clustered() || System.nanoTime() - leaseUntil < 0);
+  }
+
+  /**
+   * The store's request handler, answering a retriable {@code UNAVAILABLE} instead while this owner
+   * has lost its lease (another node may be the owner by now).
+   */
+  public <T> Handler<Message<T>> guard(Handler<Message<T>> handler) {
+    return message -> {
+      if (role == Role.OWNER && !leaseValid()) {
+        message.fail(ErrorCode.UNAVAILABLE.status(), kind + " '" + address + "' lost its lease on this node (cut off "
+            + "from the cluster's quorum, or stalled); another node takes it over: retry");
+        return;
+      }
+      handler.handle(message);
+    };
+  }
+
+  private boolean isMine(JsonObject now) {
+    return now != null && !now.getBoolean("released", false) && claim.getString("node").equals(now.getString("node"))
+        && claim.getLong("epoch").equals(now.getLong("epoch"));
+  }
+
+  /** The cluster map of claims could not answer (no quorum, members leaving): nothing was decided. */
+  private static final class ClusterUnanswered extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClusterUnanswered(Throwable cause) {
+      super("the cluster could not say who owns it (" + cause.getMessage() + ")", cause, false, false);
+    }
+  }
+
+  private static <T> Future<T> asked(Future<T> clusterCall) {
+    return clusterCall.recover(e -> Future.failedFuture(new ClusterUnanswered(e)));
+  }
+
+  /** The claim changed under this owner: another deployment holds it now. */
+  private static final class ClaimLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final Object epoch;
+
+    ClaimLost(JsonObject now) {
+      super("the claim is no longer this owner's", null, false, false);
+      this.epoch = now == null ? "none" : now.getValue("epoch");
+    }
+  }
+
+  /**
+   * Changes this owner's claim in the cluster map, after any change still under way (each one
+   * compares against the claim the one before left); fails with {@link ClaimLost} when the claim
+   * is no longer this owner's.
+   */
+  private Future<Void> updateClaim(java.util.function.UnaryOperator<JsonObject> change) {
+    Future<Void> next = claimUpdates.transform(ignored -> {
+      JsonObject mine = claim;
+      JsonObject updated = change.apply(mine);
+      return claims.replaceIfPresent(address, mine, updated).compose(ok -> {
+        if (ok) {
+          if (claim == mine) {
+            claim = updated;
+          }
+          return Future.<Void>succeededFuture();
+        }
+        return claims.get(address).compose(now -> Future.failedFuture(new ClaimLost(now)));
+      });
+    });
+    claimUpdates = next;
+    return next;
   }
 
   private Future<Void> attempt() {
-    return dataId().compose(dataId -> claims.get(address).compose(current -> {
+    return dataId().compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
         return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
             + follow(current, dataId));
       }
+      seenClaim = null;
       if (current != null && dataDir != null && !dataId.equals(current.getString("dataId"))
           && !(sink != null && sink.live() && sink.ownerEpoch() == current.getLong("epoch")
               && current.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
@@ -231,18 +368,28 @@ public final class StoreOwnership {
             + ") is gone, and this node's data is not that owner's: serving it would lose what the owner "
             + "acknowledged; start the owner's node again");
       }
-      if (current != null && dataDir == null) {
+      if (current != null && dataDir == null && !instance.equals(current.getString("instance"))) {
         LOG.log(Level.WARNING, kind + " '" + address + "': taking over from node " + current.getString("node")
-            + ", which is gone; what it held in memory went with it, so this one starts empty");
+            + ", whose lease ran out; what it held in memory went with it, so this one starts empty");
       }
       return vertx.sharedData().getCounter(MAP + "." + address + ".epoch").compose(c -> c.incrementAndGet())
-          .compose(epoch -> {
-            JsonObject mine = new JsonObject().put("node", nodeId()).put("epoch", epoch).put("dataId", dataId)
-                .put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString()).put("inSync", new JsonArray());
-            Future<Boolean> taken = current == null
+          .compose(counted -> {
+            // a counter that a partition's merge set back must not hand out an epoch again
+            long epoch = current == null ? counted : Math.max(counted, current.getLong("epoch") + 1);
+            JsonObject mine = new JsonObject().put("node", nodeId()).put("instance", instance).put("epoch", epoch)
+                .put("dataId", dataId).put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString())
+                .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", LEASE_MS);
+            long started = System.nanoTime();
+            Future<Boolean> taken = asked(current == null
                 ? claims.putIfAbsent(address, mine).map(before -> before == null)
-                : claims.replaceIfPresent(address, current, mine);
-            return taken.compose(ok -> ok ? own(mine, current) : standby("another deployment claimed it first"));
+                : claims.replaceIfPresent(address, current, mine));
+            return taken.compose(ok -> {
+              if (!ok) {
+                return standby("another deployment claimed it first");
+              }
+              leaseUntil = started + LEASE_MS * 1_000_000;
+              return own(mine, current);
+            });
           });
     }));
   }
@@ -254,6 +401,7 @@ public final class StoreOwnership {
    */
   private Future<Void> own(JsonObject mine, JsonObject previous) {
     claim = mine;
+    claimUpdates = Future.succeededFuture();
     if (dataDir != null) {
       source = new ReplicationSource(vertx, context, kind, address, ackReplicas, ACK_TIMEOUT_MS, this::listInSync);
     }
@@ -339,15 +487,7 @@ public final class StoreOwnership {
 
   /** The owner's new list of in-sync standbys, written into its claim. */
   private Future<Void> listInSync(java.util.Set<String> ids) {
-    JsonObject mine = claim;
-    JsonObject updated = mine.copy().put("inSync", new JsonArray(new java.util.ArrayList<>(ids)));
-    return claims.replaceIfPresent(address, mine, updated).compose(ok -> {
-      if (!ok) {
-        return Future.failedFuture("the claim is no longer this owner's");
-      }
-      claim = updated;
-      return Future.succeededFuture();
-    });
+    return updateClaim(c -> c.copy().put("inSync", new JsonArray(new java.util.ArrayList<>(ids))));
   }
 
   /**
@@ -379,17 +519,38 @@ public final class StoreOwnership {
     return id;
   }
 
+  /**
+   * Whether the claim's holder may still be serving: it did not release it, the claim is not this
+   * deployment's own from before it stepped down, and (in a cluster) its lease may still run: the
+   * claim has changed (been renewed) within the lease plus the margin, as this deployment saw it.
+   * Standalone, a claim holds until it is released.
+   */
   private boolean holderAlive(JsonObject claim) {
-    if (claim.getBoolean("released", false)) {
+    if (claim.getBoolean("released", false) || instance.equals(claim.getString("instance"))) {
       return false;
     }
-    String node = claim.getString("node");
-    if (node.equals(nodeId())) {
-      return true; // another deployment on this node holds it
+    if (!clustered()) {
+      return true;
     }
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
-    List<String> members = cluster == null ? List.of() : cluster.getNodes();
-    return members.contains(node);
+    long now = System.nanoTime();
+    if (!claim.equals(seenClaim)) {
+      seenClaim = claim;
+      seenSince = now;
+      return true;
+    }
+    long left = seenSince + (claim.getLong("leaseMs", LEASE_MS) + LEASE_MARGIN_MS) * 1_000_000 - now;
+    if (left > 0 && left < CHECK_MS * 1_000_000 && recheck < 0) {
+      // ask again the moment the lease has run out, not up to a check period later
+      recheck = vertx.setTimer(Math.max(1, left / 1_000_000 + 1), id -> {
+        recheck = -1;
+        check();
+      });
+    }
+    return left > 0;
+  }
+
+  private boolean clustered() {
+    return ((VertxInternal) vertx).clusterManager() != null;
   }
 
   /** This Vert.x's node id: the cluster's, or one made up for a standalone Vert.x. */

@@ -1,0 +1,154 @@
+package io.conduit.cli;
+
+import io.conduit.client.ConduitClient;
+import io.conduit.client.ConduitException;
+import io.conduit.cluster.TestClusters;
+import io.conduit.codec.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fencing: three {@code conduit serve --cluster} JVMs listing each other in {@code --members}
+ * (so the cluster quorum is 2) with memory stores, whose owner acknowledges a write alone. Both
+ * standbys are killed with SIGKILL: the owner, cut off from the quorum, can no longer renew its
+ * lease and stops acknowledging writes within it (callers hear a retriable {@code UNAVAILABLE});
+ * without the fence it would go on acknowledging writes that a majority elsewhere knows nothing
+ * of. Once a second node is back the cluster has its quorum again and the store serves.
+ */
+class StoreQuorumIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anOwnerCutOffFromTheQuorumStopsAcknowledgingWritesWithinItsLease() throws Exception {
+    var cluster = TestClusters.settings("quorum");
+    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
+    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    String[] bridges = new String[3];
+    List<ConduitProcess> started = new ArrayList<>();
+    try {
+      ConduitProcess[] nodes = new ConduitProcess[3];
+      for (int i = 0; i < 3; i++) {
+        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freePort();
+        nodes[i] = node(started, "n" + i, bridges[i], ports[i], members, cluster.name());
+      }
+      for (ConduitProcess n : nodes) {
+        n.awaitOutput("Ready", Duration.ofSeconds(90));
+      }
+      assertTrue(nodes[0].stdout().contains("quorum    : 2 members"), nodes[0].stdout());
+      int owner = awaitOwner(nodes);
+
+      try (ConduitClient client = ConduitClient.connect(bridges[owner])) {
+        awaitAcknowledged(client, "before");
+        for (int i = 0; i < 3; i++) {
+          if (i != owner) {
+            nodes[i].kill9();
+          }
+        }
+        long killedAt = System.nanoTime();
+        // writes go on being acknowledged until the owner notices it lacks the quorum and its lease runs out
+        long deadline = killedAt + Duration.ofSeconds(30).toNanos();
+        int acknowledged = 0;
+        ErrorCode refused = null;
+        String why = null;
+        for (int i = 0; refused == null && System.nanoTime() < deadline; i++) {
+          try {
+            client.requestSync("docs", set("k" + i, i), Duration.ofSeconds(5));
+            acknowledged++;
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+          } catch (ConduitException e) {
+            refused = e.code();
+            why = e.getMessage();
+          }
+        }
+        long fencedMs = (System.nanoTime() - killedAt) / 1_000_000;
+        assertEquals(ErrorCode.UNAVAILABLE, refused, "refused after " + fencedMs + " ms and " + acknowledged
+            + " acknowledged writes: " + why);
+        // on loopback the owner hears of the kills at once: fenced within its lease plus a check or two
+        assertTrue(fencedMs < 15_000, "still acknowledging writes " + fencedMs + " ms after it lost the quorum");
+        nodes[owner].awaitLog("its lease ran out", Duration.ofSeconds(10));
+
+        // and it stays fenced: not one more write is acknowledged while the quorum is missing
+        long quiet = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        int more = 0;
+        while (System.nanoTime() < quiet) {
+          try {
+            client.requestSync("docs", set("late", more), Duration.ofSeconds(2));
+            throw new AssertionError("a write was acknowledged without the quorum");
+          } catch (ConduitException e) {
+            assertTrue(e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT, e.code() + ": " + e.getMessage());
+            more++;
+          }
+          LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+        System.out.printf("fenced %d ms after both standbys were killed (%d writes acknowledged meanwhile; %d refused "
+            + "afterwards)%n", fencedMs, acknowledged, more);
+
+        // a second node back: the quorum is back and the store serves again
+        int back = owner == 0 ? 1 : 0;
+        node(started, "n" + back + "-again", bridges[back], ports[back], members, cluster.name())
+            .awaitOutput("Ready", Duration.ofSeconds(90));
+        awaitAcknowledged(client, "after");
+      }
+    } finally {
+      for (ConduitProcess p : started) {
+        p.close();
+      }
+    }
+  }
+
+  /** The node whose document store owns {@code docs} (its log says so). */
+  private static int awaitOwner(ConduitProcess[] nodes) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < nodes.length; i++) {
+        if (nodes[i].stderr().contains("document store 'docs': owner")) {
+          return i;
+        }
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+    throw new AssertionError("no node owns docs");
+  }
+
+  /** A write, acknowledged once the store serves (UNAVAILABLE or TIMEOUT until then). */
+  private static void awaitAcknowledged(ConduitClient client, String key) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        client.requestSync("docs", set(key, 1), Duration.ofSeconds(5));
+        return;
+      } catch (ConduitException e) {
+        if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    }
+  }
+
+  private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
+                              String clusterName) throws Exception {
+    ConduitProcess p = ConduitProcess.start(dir, name, "serve", "--cluster", "--cluster-name", clusterName,
+        "--cluster-port", Integer.toString(clusterPort), "--members", members, "-a", bridge, "--events", "none",
+        "-b", "memory", "--data", dir.resolve(name).toString());
+    started.add(p);
+    return p;
+  }
+
+  private static JsonObject set(String key, int value) {
+    return new JsonObject().put("op", "set").put("path", new JsonArray().add(key)).put("value", value);
+  }
+}
