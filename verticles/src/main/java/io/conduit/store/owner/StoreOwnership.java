@@ -135,7 +135,13 @@ public final class StoreOwnership {
   private long recheck = -1;
   private boolean busy;
   private final String instance = UUID.randomUUID().toString();
-  /** Owner: System.nanoTime() at which its lease runs out unless renewed. */
+  /** This deployment holds the claim (from taking it until it steps down, fails to serve or stops). */
+  private boolean holding;
+  private boolean renewing;
+  /** Why this deployment no longer holds the claim it took. */
+  private String lostTo;
+  private String lastRenewalFailure;
+  /** While holding, in a cluster: System.nanoTime() at which its lease runs out unless renewed. */
   private long leaseUntil;
   /** Not owner: the claim as last read, and since when (nanoTime) it has not changed. */
   private JsonObject seenClaim;
@@ -179,7 +185,10 @@ public final class StoreOwnership {
       // a cluster without its quorum (yet) cannot say who owns the store: stand by and keep asking
       return attempt().recover(e -> e instanceof ClusterUnanswered ? standby(e.getMessage() + "; asking again every "
           + CHECK_MS + " ms") : Future.failedFuture(e));
-    }).onSuccess(v -> timer = vertx.setPeriodic(CHECK_MS, id -> check()));
+    }).onSuccess(v -> timer = vertx.setPeriodic(CHECK_MS, id -> {
+      renew();
+      check();
+    }));
   }
 
   /** Stops serving and releases the claim, so that a standby may take over at once. */
@@ -192,6 +201,7 @@ public final class StoreOwnership {
     }
     Role was = role;
     role = Role.STOPPED;
+    holding = false;
     publish();
     Future<Void> following = closeSink().eventually(() -> was == Role.STANDBY ? store.notStandingBy()
         : Future.succeededFuture());
@@ -242,29 +252,54 @@ public final class StoreOwnership {
   }
 
   /**
-   * An owner renews its lease (in a cluster) or checks its claim (standalone); it steps down when
-   * the claim is no longer its own, or when its lease ran out because it could not renew it.
+   * An owner steps down when its claim is no longer its own, or (in a cluster) when its lease ran
+   * out because it could not renew it; standalone it reads its claim to see.
    */
   private Future<Void> verify() {
     if (!clustered()) {
       return claims.get(address).compose(now -> isMine(now) ? Future.succeededFuture()
           : stepDown("another deployment took the claim (epoch " + (now == null ? "none" : now.getValue("epoch")) + ")"));
     }
+    if (!holding) {
+      return stepDown(lostTo);
+    }
     if (!leaseValid()) {
       return stepDown("its lease ran out: it could not renew its claim for " + LEASE_MS + " ms (cut off from the "
           + "cluster's quorum, or stalled); it stopped serving so that another node may take over");
     }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * While this deployment holds the claim in a cluster (from the moment it took it, also while its
+   * store is still opening), it renews its lease every {@link #CHECK_MS}: each renewal changes the
+   * claim, which a cluster without the quorum refuses, and lasts {@link #LEASE_MS} from its start.
+   */
+  private void renew() {
+    if (!holding || renewing || !clustered()) {
+      return;
+    }
+    renewing = true;
     long started = System.nanoTime();
-    return updateClaim(c -> c.copy().put("renewal", c.getLong("renewal", 0L) + 1)).transform(ar -> {
+    updateClaim(c -> c.copy().put("renewal", c.getLong("renewal", 0L) + 1)).onComplete(ar -> {
+      renewing = false;
+      String failure = null;
       if (ar.succeeded()) {
-        leaseUntil = started + LEASE_MS * 1_000_000;
-        return Future.succeededFuture();
+        if (holding) {
+          leaseUntil = started + LEASE_MS * 1_000_000;
+        }
+      } else if (ar.cause() instanceof ClaimLost lost) {
+        holding = false;
+        lostTo = "another deployment took the claim (epoch " + lost.epoch + ")";
+        stepDown(lostTo);
+      } else {
+        failure = "could not renew its lease (" + ar.cause().getMessage() + "); it stops serving in "
+            + Math.max(0, (leaseUntil - System.nanoTime()) / 1_000_000) + " ms unless a renewal succeeds";
       }
-      if (ar.cause() instanceof ClaimLost lost) {
-        return stepDown("another deployment took the claim (epoch " + lost.epoch + ")");
+      if (failure != null && !failure.equals(lastRenewalFailure)) {
+        LOG.log(Level.WARNING, kind + " '" + address + "': " + failure);
       }
-      return Future.failedFuture("could not renew its lease (" + ar.cause().getMessage() + "); it stops serving in "
-          + Math.max(0, (leaseUntil - System.nanoTime()) / 1_000_000) + " ms unless a renewal succeeds");
+      lastRenewalFailure = failure;
     });
   }
 
@@ -273,7 +308,7 @@ public final class StoreOwnership {
     if (role != Role.OWNER) {
       return Future.succeededFuture();
     }
-    leaseUntil = 0;
+    holding = false;
     standby(why);
     return stopSource().eventually(store::close);
   }
@@ -284,7 +319,7 @@ public final class StoreOwnership {
    * lease answers nothing before its next check steps it down.
    */
   public boolean leaseValid() {
-    return role == Role.OWNER && (!clustered() || System.nanoTime() - leaseUntil < 0);
+    return holding && (!clustered() || System.nanoTime() - leaseUntil < 0);
   }
 
   /**
@@ -293,7 +328,7 @@ public final class StoreOwnership {
    */
   public <T> Handler<Message<T>> guard(Handler<Message<T>> handler) {
     return message -> {
-      if (role == Role.OWNER && !leaseValid()) {
+      if (!leaseValid()) { // also after stepping down, until the consumer is gone
         message.fail(ErrorCode.UNAVAILABLE.status(), kind + " '" + address + "' lost its lease on this node (cut off "
             + "from the cluster's quorum, or stalled); another node takes it over: retry");
         return;
@@ -388,6 +423,7 @@ public final class StoreOwnership {
                 return standby("another deployment claimed it first");
               }
               leaseUntil = started + LEASE_MS * 1_000_000;
+              holding = true;
               return own(mine, current);
             });
           });
@@ -418,8 +454,11 @@ public final class StoreOwnership {
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
       return Future.<Void>succeededFuture();
-    }, failure -> stopSource().transform(ignored -> previous == null ? claims.removeIfPresent(address, mine)
-        : claims.replaceIfPresent(address, mine, previous)).transform(ignored -> Future.failedFuture(failure)));
+    }, failure -> {
+      holding = false;
+      return stopSource().transform(ignored -> previous == null ? claims.removeIfPresent(address, mine)
+          : claims.replaceIfPresent(address, mine, previous)).transform(ignored -> Future.<Void>failedFuture(failure));
+    });
   }
 
   private Future<Void> standby(String reason) {
