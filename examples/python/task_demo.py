@@ -34,7 +34,7 @@ def main(argv):
         try:
             task_id = client.request("tasks", {"op": "submit", "task": task, "args": args})["id"]
         except ConduitError as e:
-            # The queue's own status (400, 404 ...) travels as RECIPIENT_FAILURE's failureCode.
+            # The queue's own status (400, 404 ...) is the error's code, and its failureCode.
             print("submit refused: %s %s" % (e.details.get("failureCode", e.code), e.message))
             return 2
         print("submitted %s" % task_id)

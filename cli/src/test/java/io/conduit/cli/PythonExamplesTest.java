@@ -41,7 +41,7 @@ class PythonExamplesTest {
     assertEquals(List.of(
         "foo: you sent me a message",
         "add: 5.0",
-        "error RECIPIENT_FAILURE (400): service 'rpc' has no op 'format_disk'; its ops are add, foo",
+        "error BAD_REQUEST (400): service 'rpc' has no op 'format_disk'; its ops are add, foo",
         "foo again: you sent me still here"), lines);
   }
 
@@ -59,7 +59,7 @@ class PythonExamplesTest {
     serve(vertx, "parallel");
     List<String> lines = runDemo("parallel_demo.py", "200000", "10000");
     assertEquals(List.of(
-        "chunk 20 failed: RECIPIENT_FAILURE count needs whole numbers 0 <= 'from' <= 'to', at most 10000000 apart",
+        "chunk 20 failed: BAD_REQUEST count needs whole numbers 0 <= 'from' <= 'to', at most 10000000 apart",
         "primes below 200000: 17984 (21 chunks)"), lines);
   }
 

@@ -148,7 +148,7 @@ class TaskClusterIT {
         ConduitException unknown = org.junit.jupiter.api.Assertions.assertThrows(ConduitException.class,
             () -> b.requestSync("tasks", new JsonObject().put("op", "status").put("id", "no-such-task"),
                 Duration.ofSeconds(10)));
-        assertEquals(ErrorCode.RECIPIENT_FAILURE, unknown.code());
+        assertEquals(ErrorCode.NOT_FOUND, unknown.code());
         assertEquals(404, unknown.details().getInteger("failureCode"));
         events.close();
       }

@@ -40,7 +40,12 @@ public enum ErrorCode {
     return status;
   }
 
-  /** The code for a failure status a consumer used with {@code message.fail}. */
+  /**
+   * The code of a status: {@code forStatus(c.status()) == c} for every code but
+   * {@link #NO_HANDLERS}, which shares 404 with {@link #NOT_FOUND} (HTTP has nothing closer) and
+   * reads back as NOT_FOUND; an unknown status is INTERNAL. How a consumer's failure status becomes
+   * a code for clients: {@link EventBusFailure#codeForStatus}.
+   */
   public static ErrorCode forStatus(int status) {
     return switch (status) {
       case 400 -> BAD_REQUEST;
@@ -49,6 +54,7 @@ public enum ErrorCode {
       case 409 -> CONFLICT;
       case 413 -> TOO_LARGE;
       case 429 -> OVERLOADED;
+      case 502 -> RECIPIENT_FAILURE;
       case 503 -> UNAVAILABLE;
       case 504 -> TIMEOUT;
       default -> INTERNAL;

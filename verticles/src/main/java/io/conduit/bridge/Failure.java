@@ -1,8 +1,10 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -23,33 +25,22 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
    * being replaced (retriable {@code UNAVAILABLE}), not an address nobody serves.
    */
   static Failure of(Throwable error, String address, long timeoutMs, boolean servedHere) {
-    if (error instanceof ReplyException rex) {
-      return switch (rex.failureType()) {
-        case NO_HANDLERS -> servedHere
-            ? new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' is a service of this node's deployment that has "
-                + "no consumer right now (starting, recovering or being replaced); retry in a moment",
-                new JsonObject().put("retryAfterMs", RETRY_AFTER_MS))
-            : new Failure(ErrorCode.NO_HANDLERS,
-            "no consumer is registered for address '" + address + "' anywhere in the cluster", new JsonObject());
-        case TIMEOUT -> new Failure(ErrorCode.TIMEOUT, "no reply from '" + address + "' within " + timeoutMs + " ms",
-            new JsonObject().put("timeoutMs", timeoutMs));
-        // a consumer that refuses work with 429 (a full pipeline, a busy service) or 503 (a store
-        // that lost its lease, a stage stopping) asks to be retried: the client hears OVERLOADED or
-        // UNAVAILABLE, the codes it already retries on
-        case RECIPIENT_FAILURE -> new Failure(retriable(rex.failureCode()),
-            rex.getMessage() == null ? "the consumer failed the message" : rex.getMessage(),
-            new JsonObject().put("failureCode", rex.failureCode()));
-        case ERROR -> internal(rex);
-      };
+    if (servedHere && error instanceof ReplyException rex && rex.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' is a service of this node's deployment that has "
+          + "no consumer right now (starting, recovering or being replaced); retry in a moment",
+          new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
     }
-    return internal(error);
-  }
-
-  private static ErrorCode retriable(int status) {
-    if (status == ErrorCode.OVERLOADED.status()) {
-      return ErrorCode.OVERLOADED;
+    EventBusFailure f = EventBusFailure.of(error, address, timeoutMs);
+    JsonObject extra = new JsonObject();
+    if (f.fromConsumer()) {
+      extra.put("failureCode", f.status()); // the consumer's own status, whatever code it maps to
+    } else if (f.code() == ErrorCode.TIMEOUT) {
+      extra.put("timeoutMs", timeoutMs);
     }
-    return status == ErrorCode.UNAVAILABLE.status() ? ErrorCode.UNAVAILABLE : ErrorCode.RECIPIENT_FAILURE;
+    if (f.code() == ErrorCode.UNAVAILABLE) {
+      extra.put("retryAfterMs", RETRY_AFTER_MS);
+    }
+    return new Failure(f.code(), f.message(), extra);
   }
 
   /**
@@ -59,10 +50,5 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
   static Failure ownerLeft(String address) {
     return new Failure(ErrorCode.UNAVAILABLE, OwnerWatch.ownerLeftMessage(address),
         new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
-  }
-
-  private static Failure internal(Throwable error) {
-    return new Failure(ErrorCode.INTERNAL, "the bridge could not complete the request: " + error.getMessage(),
-        new JsonObject());
   }
 }

@@ -61,7 +61,7 @@ final class MajordomoClients {
         .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs))).onComplete(ar -> {
       if (ar.failed()) {
         Failure f = Failure.of(ar.cause(), service, timeoutMs, options.access().deploymentServes(service));
-        fail(in, serviceFrame, f.code(), f.message());
+        fail(in, serviceFrame, f.code(), f.message(), f.extra());
         return;
       }
       byte[] reply;
@@ -100,7 +100,12 @@ final class MajordomoClients {
   }
 
   private void fail(Inbound in, byte[] serviceFrame, ErrorCode code, String message) {
+    fail(in, serviceFrame, code, message, new JsonObject());
+  }
+
+  /** An error reply; {@code extra} as on CBP/1 ({@code failureCode}, {@code timeoutMs}, {@code retryAfterMs}). */
+  private void fail(Inbound in, byte[] serviceFrame, ErrorCode code, String message, JsonObject extra) {
     replies.countError(code);
-    replies.reply(in, ErrorReplies.mdp(serviceFrame, code, message, new JsonObject()));
+    replies.reply(in, ErrorReplies.mdp(serviceFrame, code, message, extra));
   }
 }

@@ -1,5 +1,6 @@
 package io.conduit.service;
 
+import io.conduit.codec.CodedException;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -7,7 +8,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /**
  * How a failure thrown by service or stage code becomes a coded event-bus failure: a
- * {@link ServiceException} keeps its code, an {@link IllegalArgumentException} is a 400, a failure
+ * {@link CodedException} (a {@link ServiceException}, a store's refusal ...) keeps its code, an {@link IllegalArgumentException} is a 400, a failure
  * already coded by another consumer keeps its code, anything else is a 500 with its message.
  */
 public final class Failures {
@@ -17,8 +18,8 @@ public final class Failures {
 
   /** The status a caller sees for this failure. */
   public static int status(Throwable error) {
-    if (error instanceof ServiceException s) {
-      return s.code().status();
+    if (error instanceof CodedException coded) {
+      return coded.code().status();
     }
     if (error instanceof IllegalArgumentException) {
       return ErrorCode.BAD_REQUEST.status();

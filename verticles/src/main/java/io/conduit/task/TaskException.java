@@ -1,18 +1,14 @@
 package io.conduit.task;
 
+import io.conduit.codec.CodedException;
 import io.conduit.codec.ErrorCode;
 
 /** A task-queue request that cannot be done; the code is the reply's failure code. */
-final class TaskException extends RuntimeException {
+final class TaskException extends CodedException {
 
-  private final ErrorCode code;
+  private static final long serialVersionUID = 1L;
 
   TaskException(ErrorCode code, String message) {
-    super(message, null, false, false);
-    this.code = code;
-  }
-
-  ErrorCode code() {
-    return code;
+    super(code, message, null, false);
   }
 }

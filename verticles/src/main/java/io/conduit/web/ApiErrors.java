@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,21 +27,31 @@ public final class ApiErrors {
   }
 
   /**
-   * Ends the request with the error an event-bus request failed with: a consumer's
-   * {@code message.fail(status, text)} keeps its status and text; no handlers and timeouts map to
-   * their own codes; anything else is an internal error.
+   * Ends the request with the error an event-bus request failed with, in the vocabulary every
+   * front door shares ({@link EventBusFailure}): a consumer's {@code message.fail(status, text)}
+   * keeps its text, its status becomes its code (404 NOT_FOUND, 409 CONFLICT ...; any other status
+   * RECIPIENT_FAILURE) and travels as {@code failureCode}; no handlers and timeouts have their own.
    */
   public static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      switch (reply.failureType()) {
-        case NO_HANDLERS -> fail(ctx, ErrorCode.NO_HANDLERS, "no service is listening on that address");
-        case TIMEOUT -> fail(ctx, ErrorCode.TIMEOUT, "no reply in time: " + reply.getMessage());
-        default -> fail(ctx, ErrorCode.forStatus(reply.failureCode()), reply.getMessage());
-      }
+    fail(ctx, failure, "that address", 0);
+  }
+
+  /** As {@link #fail(RoutingContext, Throwable)}, naming the address asked and the timeout it had. */
+  public static void fail(RoutingContext ctx, Throwable failure, String address, long timeoutMs) {
+    EventBusFailure f = EventBusFailure.of(failure, address, timeoutMs);
+    if (!(failure instanceof ReplyException)) {
+      fail(ctx, ErrorCode.INTERNAL, failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
       return;
     }
-    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    fail(ctx, ErrorCode.INTERNAL, message);
+    String message = f.code() == ErrorCode.TIMEOUT && timeoutMs <= 0 ? "no reply in time: " + failure.getMessage()
+        : f.message();
+    JsonObject body = body(f.code(), message);
+    if (f.fromConsumer()) {
+      body.put("failureCode", f.status());
+    }
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(f.code().status()).putHeader("content-type", "application/json").end(body.encode());
+    }
   }
 
   /** The error body itself, for senders that are not a {@link RoutingContext} (SSE, tests). */

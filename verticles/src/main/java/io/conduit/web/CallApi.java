@@ -74,6 +74,7 @@ final class CallApi {
       return;
     }
     OwnerWatch.Pending watched = owners.watch(address, () -> ownerLeft(ctx, address));
+    long timeoutMs = timeout;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
         .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeout)); // the deadline, for the consumer to honour
     vertx.eventBus().request(address, body, delivery).onComplete(ar -> {
@@ -85,7 +86,7 @@ final class CallApi {
         return;
       }
       if (ar.failed()) {
-        ApiErrors.fail(ctx, ar.cause());
+        ApiErrors.fail(ctx, ar.cause(), address, timeoutMs);
         return;
       }
       Object reply = ar.result().body();

@@ -1,11 +1,11 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.conduit.deploy.NodeControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -81,14 +81,7 @@ final class ClusterNodes {
   }
 
   static ErrorCode code(Throwable failure) {
-    if (failure instanceof ReplyException r) {
-      return switch (r.failureType()) {
-        case NO_HANDLERS -> ErrorCode.NO_HANDLERS;
-        case TIMEOUT -> ErrorCode.TIMEOUT;
-        default -> ErrorCode.forStatus(r.failureCode());
-      };
-    }
-    return ErrorCode.INTERNAL;
+    return EventBusFailure.of(failure, "a node", 0).code();
   }
 
   /** A node's reply body, or the code and message it failed with. */

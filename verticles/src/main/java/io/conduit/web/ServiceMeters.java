@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.conduit.pipeline.PipelineJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,18 +101,14 @@ final class ServiceMeters {
 
   private static ErrorCode failureCode(String status) {
     try {
-      return ErrorCode.forStatus(Integer.parseInt(status));
+      return EventBusFailure.codeForStatus(Integer.parseInt(status));
     } catch (NumberFormatException e) {
       return ErrorCode.INTERNAL;
     }
   }
 
   private static ErrorCode code(ReplyException e) {
-    return switch (e.failureType()) {
-      case NO_HANDLERS -> ErrorCode.NO_HANDLERS;
-      case TIMEOUT -> ErrorCode.TIMEOUT;
-      default -> ErrorCode.forStatus(e.failureCode());
-    };
+    return EventBusFailure.of(e, "", 0).code();
   }
 
   /** Service addresses; Vert.x's reply addresses and the console's own traffic are not. */

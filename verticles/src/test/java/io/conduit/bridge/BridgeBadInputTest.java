@@ -197,7 +197,7 @@ class BridgeBadInputTest {
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       c.send(request("REQUEST", "x", "fail", "", "1"));
       JsonObject error = c.error();
-      assertEquals("RECIPIENT_FAILURE", error.getString("code"));
+      assertEquals("CONFLICT", error.getString("code"));
       assertEquals(409, error.getInteger("failureCode"));
       assertEquals("the resource is locked", error.getString("message"));
     }

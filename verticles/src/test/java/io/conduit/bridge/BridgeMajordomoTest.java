@@ -102,7 +102,8 @@ class BridgeMajordomoTest {
   void failuresComeBackAsAnErrorObject() {
     try (MdpClient c = new MdpClient(fixture.endpoint)) {
       JsonObject error = new JsonObject(text(c.call("fail", "1").get(2))).getJsonObject("error");
-      assertEquals("RECIPIENT_FAILURE", error.getString("code"));
+      assertEquals("CONFLICT", error.getString("code"));
+      assertEquals(409, error.getInteger("failureCode"));
       error = new JsonObject(text(c.call("nobody", "1").get(2))).getJsonObject("error");
       assertEquals("NO_HANDLERS", error.getString("code"));
       error = new JsonObject(text(c.call("silent", "1").get(2))).getJsonObject("error");

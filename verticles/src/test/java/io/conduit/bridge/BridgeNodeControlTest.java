@@ -80,7 +80,7 @@ class BridgeNodeControlTest {
 
     client.request(CONTROL, "", STOP_PONG);
     JsonObject refused = client.error();
-    assertEquals("RECIPIENT_FAILURE", refused.getString("code"));
+    assertEquals("FORBIDDEN", refused.getString("code"));
     assertEquals(403, refused.getInteger("failureCode"));
     assertTrue(refused.getString("message").contains("authorization: Bearer <token>"), refused.getString("message"));
     client.request(CONTROL, new JsonObject().put("authorization", "Bearer wrong-token-0123456789").encode(), STOP_PONG);

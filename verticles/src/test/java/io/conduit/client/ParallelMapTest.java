@@ -108,7 +108,7 @@ class ParallelMapTest {
     assertEquals(List.of(2, 6, 10), List.of(results.get(0).value(), results.get(2).value(), results.get(4).value()));
     MapResult negative = results.get(1);
     assertNull(negative.value());
-    assertEquals(ErrorCode.RECIPIENT_FAILURE, negative.error().code());
+    assertEquals(ErrorCode.BAD_REQUEST, negative.error().code());
     assertEquals("negative: -2", negative.error().getMessage());
     assertEquals(ErrorCode.BAD_REQUEST, results.get(3).error().code(), "an item that cannot be sent");
   }

@@ -47,7 +47,7 @@ class PipelineBridgeTest {
     try (ConduitClient client = bridge(vertx, 100)) {
       assertEquals("job>1>2>3", client.requestSync("pipeline.chain", "job"));
       ConduitException e = assertThrows(ConduitException.class, () -> client.requestSync("pipeline.chain", "poison"));
-      assertEquals(ErrorCode.RECIPIENT_FAILURE, e.code());
+      assertEquals(ErrorCode.BAD_REQUEST, e.code(), "the stage's own status, as its code");
       assertEquals("stage 2 (step2) failed: cannot handle 'poison>1'", e.getMessage());
       assertEquals(400, e.details().getInteger("failureCode"));
     }

@@ -2,7 +2,6 @@ package io.conduit.cli.task;
 
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
-import io.conduit.codec.ErrorCode;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +57,7 @@ public final class TaskCommand implements Runnable {
         return code;
       } catch (ConduitException e) {
         out.flush();
-        err.println("ERROR " + queueCode(e) + ": " + e.getMessage());
+        err.println("ERROR " + e.code() + ": " + e.getMessage()); // the queue's own code (404 NOT_FOUND ...)
         err.flush();
         return 1;
       } catch (IllegalArgumentException e) {
@@ -67,14 +66,6 @@ public final class TaskCommand implements Runnable {
     }
 
     abstract int run(ConduitClient client, PrintWriter out) throws Exception;
-
-    /** The queue's own code: the bridge reports a consumer's failure as RECIPIENT_FAILURE with its status. */
-    static ErrorCode queueCode(ConduitException e) {
-      if (e.code() == ErrorCode.RECIPIENT_FAILURE && e.details().getValue("failureCode") instanceof Integer status) {
-        return ErrorCode.forStatus(status);
-      }
-      return e.code();
-    }
 
     /** Exit status for a final state: 0 only for SUCCESS. */
     static int exitFor(JsonObject status, PrintWriter out) {

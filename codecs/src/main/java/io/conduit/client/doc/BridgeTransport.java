@@ -38,7 +38,7 @@ record BridgeTransport(ConduitClient client, String address) implements DocTrans
       return DocStoreException.fromTransport(ErrorCode.INTERNAL, "the request failed: " + cause.getMessage(), cause);
     }
     Integer failureCode = c.details().getInteger("failureCode");
-    if (c.code() == ErrorCode.RECIPIENT_FAILURE && failureCode != null) {
+    if (failureCode != null) { // the store's own status, whichever code it maps to
       return DocStoreException.fromStore(failureCode, c.getMessage());
     }
     return DocStoreException.fromTransport(c.code(), c.getMessage(), c);

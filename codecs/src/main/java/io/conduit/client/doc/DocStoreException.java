@@ -33,7 +33,7 @@ public class DocStoreException extends StoreException {
   /** The store failed the request with {@code message.fail(status, message)}. */
   static DocStoreException fromStore(int status, String message) {
     int known = storeStatus(status);
-    return new DocStoreException(known, ErrorCode.forStatus(known), message, null);
+    return new DocStoreException(known, io.conduit.codec.EventBusFailure.codeForStatus(known), message, null);
   }
 
   /** The request did not reach the store, or its reply did not come back, for this reason. */

@@ -33,7 +33,7 @@ record BridgeTransport(ConduitClient client, String address) implements GraphTra
       return GraphStoreException.fromTransport(ErrorCode.INTERNAL, "the request failed: " + cause.getMessage(), cause);
     }
     Integer failureCode = c.details().getInteger("failureCode");
-    if (c.code() == ErrorCode.RECIPIENT_FAILURE && failureCode != null) {
+    if (failureCode != null) { // the store's own status, whichever code it maps to
       return GraphStoreException.fromStore(failureCode, c.getMessage());
     }
     return GraphStoreException.fromTransport(c.code(), c.getMessage(), c);

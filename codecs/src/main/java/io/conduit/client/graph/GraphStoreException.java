@@ -32,7 +32,7 @@ public class GraphStoreException extends StoreException {
   /** The store failed the request with {@code message.fail(status, message)}. */
   public static GraphStoreException fromStore(int status, String message) {
     int known = storeStatus(status);
-    return new GraphStoreException(known, ErrorCode.forStatus(known), message, null);
+    return new GraphStoreException(known, io.conduit.codec.EventBusFailure.codeForStatus(known), message, null);
   }
 
   /** The request did not reach the store, or its reply did not come back, for this reason. */

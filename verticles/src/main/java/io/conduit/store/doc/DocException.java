@@ -1,5 +1,6 @@
 package io.conduit.store.doc;
 
+import io.conduit.codec.CodedException;
 import io.conduit.codec.ErrorCode;
 
 import java.util.OptionalInt;
@@ -10,9 +11,9 @@ import java.util.OptionalInt;
  * the verticle replies with: BAD_REQUEST for a malformed op, wrong type or bad path, NOT_FOUND for
  * a missing key or index.
  */
-public final class DocException extends RuntimeException {
+public final class DocException extends CodedException {
 
-  private final ErrorCode code;
+  private static final long serialVersionUID = 1L;
   private final int batchIndex;
 
   public DocException(ErrorCode code, String message) {
@@ -20,8 +21,7 @@ public final class DocException extends RuntimeException {
   }
 
   private DocException(ErrorCode code, String message, int batchIndex) {
-    super(message, null, false, false);
-    this.code = code;
+    super(code, message, null, false);
     this.batchIndex = batchIndex;
   }
 
@@ -35,11 +35,7 @@ public final class DocException extends RuntimeException {
 
   /** This failure as the failure of op {@code index} of a batch, with the same code. */
   DocException inBatch(int index, String what) {
-    return new DocException(code, "batch op " + index + " " + what + ": " + getMessage(), index);
-  }
-
-  public ErrorCode code() {
-    return code;
+    return new DocException(code(), "batch op " + index + " " + what + ": " + getMessage(), index);
   }
 
   /** The index of the op that failed when this is a batch's failure. */

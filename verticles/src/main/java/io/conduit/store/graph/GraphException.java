@@ -1,15 +1,15 @@
 package io.conduit.store.graph;
 
+import io.conduit.codec.CodedException;
 import io.conduit.codec.ErrorCode;
 
 /** A request the graph store refuses, with the code and sentence its requester gets. */
-public final class GraphException extends RuntimeException {
+public final class GraphException extends CodedException {
 
-  private final ErrorCode code;
+  private static final long serialVersionUID = 1L;
 
   public GraphException(ErrorCode code, String message) {
-    super(message, null, true, false);
-    this.code = code;
+    super(code, message, null, false);
   }
 
   /** 400: the request is malformed; the message names the step, filter or field. */
@@ -20,9 +20,5 @@ public final class GraphException extends RuntimeException {
   /** 404: the message names what is missing. */
   static GraphException missing(String message) {
     return new GraphException(ErrorCode.NOT_FOUND, message);
-  }
-
-  public ErrorCode code() {
-    return code;
   }
 }
