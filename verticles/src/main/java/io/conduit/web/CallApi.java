@@ -7,6 +7,8 @@ import io.conduit.codec.RequestHeaders;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -83,6 +85,14 @@ final class CallApi {
       }
       if (ar.failed() && watched.ownerLeft()) {
         ownerLeft(ctx, address);
+        return;
+      }
+      if (ar.failed() && ar.cause() instanceof ReplyException rex && rex.failureType() == ReplyFailure.NO_HANDLERS
+          && owners.owner(address) != null) {
+        // a store's address with no consumer right now: it is starting or failing over, not unknown
+        ctx.response().putHeader("retry-after", "1");
+        ApiErrors.fail(ctx, ErrorCode.UNAVAILABLE, "'" + address + "' is a store's address with no owner serving it right "
+            + "now (starting, recovering or failing over); retry in a moment");
         return;
       }
       if (ar.failed()) {

@@ -68,6 +68,22 @@ class CallApiTest {
   }
 
   @Test
+  void aStoresAddressWithNoOwnerServingIsRetriablyUnavailable(Vertx vertx) throws Exception {
+    // the cluster knows 'nobody.store' as a store's address (an owner's claim), but nothing serves it now
+    WebFixture.await(vertx.sharedData().<String, JsonObject>getAsyncMap("conduit.store.owners")
+        .compose(m -> m.put("nobody.store", new JsonObject().put("node", "gone").put("epoch", 1))));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    HttpResponse<Buffer> r = web.postNow("/api/call/nobody.store", new JsonObject());
+    while (r.statusCode() == 404 && System.nanoTime() < deadline) { // until the claims are read (every second)
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+      r = web.postNow("/api/call/nobody.store", new JsonObject());
+    }
+    assertError(r, 503, "UNAVAILABLE");
+    assertEquals("1", r.getHeader("retry-after"));
+    assertTrue(r.bodyAsJsonObject().getString("message").contains("no owner serving it right now"), r.bodyAsString());
+  }
+
+  @Test
   void consumerFailureKeepsItsCode() throws Exception {
     HttpResponse<Buffer> r = web.postNow("/api/call/locked", new JsonObject());
     assertError(r, 409, "CONFLICT");

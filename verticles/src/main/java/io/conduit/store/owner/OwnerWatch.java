@@ -28,7 +28,7 @@ import java.util.Set;
  * after an owner's node left, the event bus may still route a request to it, although a new
  * owner serves: a request sent then that is not answered within {@link #SUSPECT_ANSWER_MS} is
  * answered {@code UNAVAILABLE} too (its outcome unknown, as the message says). Standalone
- * (no cluster) nothing can leave, and it does nothing. Event-loop confined: one per front-door
+ * (no cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door
  * instance, used from its context only.
  */
 public final class OwnerWatch {
@@ -90,10 +90,8 @@ public final class OwnerWatch {
   /** Starts watching (call from the front door's context). */
   public static OwnerWatch start(Vertx vertx) {
     OwnerWatch watch = new OwnerWatch(vertx);
-    if (watch.cluster != null) {
-      watch.refresh();
-      watch.refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> watch.refresh());
-    }
+    watch.refresh(); // standalone too: owner() tells a store's address from an unknown one
+    watch.refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> watch.refresh());
     return watch;
   }
 
@@ -103,8 +101,8 @@ public final class OwnerWatch {
    */
   public Pending watch(String address, Runnable onOwnerLost) {
     String node = owners.get(address);
-    if (node == null || closed) {
-      return UNWATCHED;
+    if (node == null || closed || cluster == null) {
+      return UNWATCHED; // standalone, no owner can leave
     }
     long now = System.nanoTime();
     Long suspect = suspectSince.get(address);
@@ -155,7 +153,9 @@ public final class OwnerWatch {
     map.compose(AsyncMap::entries).onComplete(ar -> {
       refreshing = false;
       if (ar.succeeded()) {
-        noteDepartedOwners(new HashSet<>(cluster.getNodes()));
+        if (cluster != null) {
+          noteDepartedOwners(new HashSet<>(cluster.getNodes()));
+        }
         Map<String, String> now = new HashMap<>();
         ar.result().forEach((address, claim) -> {
           if (claim != null && !claim.getBoolean("released", false) && claim.getString("node") != null) {
