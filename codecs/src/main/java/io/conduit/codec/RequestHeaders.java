@@ -21,6 +21,37 @@ public final class RequestHeaders {
   }
 
   /**
+   * True for a header a front door passes on from a client to the event bus (and back in replies):
+   * anything but Conduit's own ({@link #internal}) and the deadline, which the door stamps itself.
+   */
+  public static boolean forwardable(String name) {
+    return !internal(name) && !TIMEOUT_MS.equalsIgnoreCase(name);
+  }
+
+  /**
+   * The timeout a front door enforces for a request, the same way at every door: the one the
+   * client gave (a whole number of milliseconds, at least 1), or {@code defaultMs} when it gave
+   * none; either capped at {@code maxMs}.
+   *
+   * @param what how the door's clients name it, for the error ("header 'timeout'", "timeoutMs")
+   * @throws IllegalArgumentException naming {@code what} and the value when it is not such a number
+   */
+  public static long timeout(String given, long defaultMs, long maxMs, String what) {
+    if (given == null) {
+      return Math.min(defaultMs, maxMs);
+    }
+    try {
+      long t = Long.parseLong(given.trim());
+      if (t >= 1) {
+        return Math.min(t, maxMs);
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException(what + " must be a positive number of milliseconds, got '" + given + "'");
+  }
+
+  /**
    * How long a service may keep a request with this timeout waiting (for a lock, a replica's
    * version) and still get its answer back before the requester gives up: the timeout less a
    * margin of a fifth, at least 50 ms and at most 1 s, so a busy machine still delivers the reason.

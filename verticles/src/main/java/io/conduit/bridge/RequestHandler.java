@@ -91,7 +91,7 @@ final class RequestHandler {
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
     request.headers().forEach((k, v) -> {
-      if (!Headers.reserved(k) && !RequestHeaders.internal(k) && !RequestHeaders.TIMEOUT_MS.equalsIgnoreCase(k)) {
+      if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
         delivery.addHeader(k, v);
       }
     });
@@ -127,18 +127,10 @@ final class RequestHandler {
   }
 
   private long timeout(String header, byte[] id) throws CbpException {
-    if (header == null) {
-      return Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
-    }
     try {
-      long t = Long.parseLong(header.trim());
-      if (t < 1) {
-        throw new NumberFormatException();
-      }
-      return Math.min(t, options.maxTimeoutMs());
-    } catch (NumberFormatException e) {
-      throw new CbpException(ErrorCode.BAD_REQUEST, "header 'timeout' must be a positive number of milliseconds, got '"
-          + header + "'", id);
+      return RequestHeaders.timeout(header, options.defaultTimeoutMs(), options.maxTimeoutMs(), "header 'timeout'");
+    } catch (IllegalArgumentException e) {
+      throw new CbpException(ErrorCode.BAD_REQUEST, e.getMessage(), id);
     }
   }
 

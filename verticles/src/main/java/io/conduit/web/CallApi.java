@@ -29,6 +29,8 @@ final class CallApi {
   private final long defaultTimeoutMs;
   private final long maxTimeoutMs;
   private final OwnerWatch owners;
+  /** HTTP headers that carry event-bus headers, both ways: {@code Conduit-Header-Trace-Id: 7} is {@code trace-id: 7}. */
+  static final String HEADER_PREFIX = "Conduit-Header-";
 
   /** {@code idleTimeoutMs} bounds {@code ?timeoutMs}: a longer wait without traffic would be cut off as idle. */
   CallApi(Vertx vertx, Permissions inbound, long defaultTimeoutMs, long idleTimeoutMs, OwnerWatch owners) {
@@ -54,19 +56,12 @@ final class CallApi {
       ApiErrors.fail(ctx, ErrorCode.FORBIDDEN, verdict.reason());
       return;
     }
-    long timeout = defaultTimeoutMs;
-    String given = ctx.request().getParam("timeoutMs");
-    if (given != null) {
-      try {
-        timeout = Long.parseLong(given);
-        if (timeout < 1 || timeout > maxTimeoutMs) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
-        ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "timeoutMs must be a whole number 1-" + maxTimeoutMs
-            + " (below the console's idleTimeoutMs), got '" + given + "'");
-        return;
-      }
+    long timeout;
+    try { // capped below the console's idleTimeoutMs, as the bridge caps at its maxTimeoutMs
+      timeout = RequestHeaders.timeout(ctx.request().getParam("timeoutMs"), defaultTimeoutMs, maxTimeoutMs, "timeoutMs");
+    } catch (IllegalArgumentException e) {
+      ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, e.getMessage());
+      return;
     }
     Object body;
     try {
@@ -77,8 +72,17 @@ final class CallApi {
     }
     OwnerWatch.Pending watched = owners.watch(address, () -> ownerLeft(ctx, address));
     long timeoutMs = timeout;
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
-        .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeout)); // the deadline, for the consumer to honour
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout);
+    ctx.request().headers().forEach((name, value) -> {
+      // the client's own headers travel as Conduit-Header-<name>, as a CBP/1 client's do in its headers frame
+      if (name.regionMatches(true, 0, HEADER_PREFIX, 0, HEADER_PREFIX.length())) {
+        String header = name.substring(HEADER_PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
+        if (!header.isEmpty() && RequestHeaders.forwardable(header)) {
+          delivery.addHeader(header, value);
+        }
+      }
+    });
+    delivery.addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeout)); // the deadline, for the consumer to honour
     vertx.eventBus().request(address, body, delivery).onComplete(ar -> {
       if (!watched.settle()) {
         return; // answered 503 when the owner's node left
@@ -99,6 +103,11 @@ final class CallApi {
         ApiErrors.fail(ctx, ar.cause(), address, timeoutMs);
         return;
       }
+      ar.result().headers().forEach((name, value) -> {
+        if (RequestHeaders.forwardable(name)) {
+          ctx.response().headers().add(HEADER_PREFIX + name, value);
+        }
+      });
       Object reply = ar.result().body();
       if (reply instanceof Buffer bytes) {
         ctx.response().putHeader("content-type", "application/octet-stream").end(bytes);

@@ -26,8 +26,13 @@ class CallApiTest {
     vertx.eventBus().consumer("silent", m -> { });
     vertx.eventBus().consumer("secret", m -> m.reply("never"));
     vertx.eventBus().consumer("deadline", m -> m.reply(m.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS)));
+    vertx.eventBus().consumer("headers", m -> {
+      JsonObject seen = new JsonObject();
+      m.headers().forEach(seen::put);
+      m.reply(seen, new io.vertx.core.eventbus.DeliveryOptions().addHeader("served-by", "test"));
+    });
     web = new WebFixture(vertx);
-    web.deployAndWait(new JsonObject().put("inbound", new JsonArray().add("echo").add("locked").add("silent").add("deadline")
+    web.deployAndWait(new JsonObject().put("inbound", new JsonArray().add("echo").add("locked").add("silent").add("deadline").add("headers")
         .add(new JsonObject().put("regex", "nobody\\..*"))));
   }
 
@@ -101,10 +106,24 @@ class CallApiTest {
   }
 
   @Test
-  void timeoutAtOrAboveTheIdleTimeoutIsBadRequest() throws Exception {
-    HttpResponse<Buffer> r = web.postNow("/api/call/echo?timeoutMs=" + WebOptions.DEFAULT_IDLE_TIMEOUT_MS, new JsonObject());
+  void aTimeoutAtOrAboveTheIdleTimeoutIsCappedBelowIt() throws Exception {
+    HttpResponse<Buffer> r = web.postNow("/api/call/deadline?timeoutMs=" + WebOptions.DEFAULT_IDLE_TIMEOUT_MS, new JsonObject());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("\"" + (WebOptions.DEFAULT_IDLE_TIMEOUT_MS - 1) + "\"", r.bodyAsString());
+    r = web.postNow("/api/call/echo?timeoutMs=0", new JsonObject());
     assertError(r, 400, "BAD_REQUEST");
-    assertTrue(r.bodyAsJsonObject().getString("message").contains("idleTimeoutMs"), r.bodyAsString());
+    assertEquals("timeoutMs must be a positive number of milliseconds, got '0'", r.bodyAsJsonObject().getString("message"));
+  }
+
+  @Test
+  void conduitHeadersTravelBothWaysAndConduitsOwnAreNotForwarded() throws Exception {
+    HttpResponse<Buffer> r = WebFixture.await(web.post("/api/call/headers?timeoutMs=1500")
+        .putHeader("Conduit-Header-Trace-Id", "t-7").putHeader("Conduit-Header-conduit-pipeline-next", "elsewhere")
+        .putHeader("Conduit-Header-conduit-timeout-ms", "999999").putHeader("X-Other", "not forwarded")
+        .sendBuffer(Buffer.buffer("{}")));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(new JsonObject().put("trace-id", "t-7").put("conduit-timeout-ms", "1500"), r.bodyAsJsonObject());
+    assertEquals("test", r.getHeader("Conduit-Header-served-by"));
   }
 
   @Test
