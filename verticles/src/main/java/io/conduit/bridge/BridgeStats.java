@@ -207,6 +207,26 @@ public final class BridgeStats {
     return workerProtocolErrors.sum();
   }
 
+  /** Replies sent to clients so far. */
+  public long repliesSent() {
+    return replied.sum();
+  }
+
+  /** Replies whose client had gone before they could be sent. */
+  public long repliesDropped() {
+    return repliesDropped.sum();
+  }
+
+  /** Events sent to subscribers so far. */
+  public long eventsPublished() {
+    return eventsPublished.sum();
+  }
+
+  /** Events a subscriber missed because it did not read them in time. */
+  public long eventsDropped() {
+    return eventsDropped.sum();
+  }
+
   public long errors(ErrorCode code) {
     return errors.get(code).sum();
   }

@@ -1,10 +1,10 @@
 package io.conduit.bridge;
 
+import io.conduit.cluster.ClusterAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.lang.reflect.Field;
@@ -27,7 +27,7 @@ final class ConsumerDirectory {
   }
 
   Future<Boolean> hasConsumer(String address) {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     if (cluster == null) {
       return Future.succeededFuture(localHandlers != null && localHandlers.containsKey(address));
     }

@@ -1,10 +1,11 @@
 package io.conduit.bridge;
 
+import io.conduit.cluster.ClusterAccess;
+import io.conduit.deploy.Components;
 import io.conduit.deploy.FrontDoor;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.List;
@@ -24,6 +25,8 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
   private EventSubscriptions subscriptions;
   private WorkerConsumers workerConsumers;
   private OwnerWatch owners;
+  private BridgeMeters meters;
+  private final String componentId = "bridge-" + java.util.UUID.randomUUID();
 
   @Override
   public Future<?> start() {
@@ -54,7 +57,13 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
     handler[0] = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
     subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
     workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
-    return transport.start();
+    return transport.start().onSuccess(v -> {
+      // an ephemeral port ("tcp://127.0.0.1:*") is tagged as bound, so two bridges keep their own meters
+      String endpoint = options.endpoint().endsWith(":*")
+          ? options.endpoint().substring(0, options.endpoint().length() - 1) + port() : options.endpoint();
+      meters = new BridgeMeters(stats, endpoint);
+      Components.register(vertx, componentId, this); // the health checks and the console find it there
+    });
   }
 
   @Override
@@ -68,7 +77,13 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
         .eventually(() -> workerConsumers.closeAll())
         .transform(v -> transport.stop())
         .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"))
-        .andThen(v -> owners.close());
+        .andThen(v -> owners.close())
+        .andThen(v -> {
+          Components.unregister(vertx, componentId);
+          if (meters != null) {
+            meters.close();
+          }
+        });
   }
 
   /** True while the bridge's endpoints are bound and serving (the health check asks). */
@@ -92,7 +107,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
   }
 
   private String nodeId() {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     return cluster == null ? "standalone" : cluster.getNodeId();
   }
 }

@@ -1,11 +1,11 @@
 package io.conduit.deploy;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -63,13 +63,13 @@ public final class NodeControl {
 
   /** The cluster manager's id of this node, or {@value #STANDALONE}. */
   public static String nodeId(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    ClusterManager manager = ClusterAccess.manager(vertx);
     return manager == null ? STANDALONE : manager.getNodeId();
   }
 
   /** The ids of every node in the cluster (this one alone when standalone). */
   public static List<String> nodeIds(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    ClusterManager manager = ClusterAccess.manager(vertx);
     return manager == null ? List.of(STANDALONE) : List.copyOf(manager.getNodes());
   }
 

@@ -1,11 +1,11 @@
 package io.conduit.task;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 
@@ -120,7 +120,7 @@ public class TaskQueueVerticle extends VerticleBase {
   }
 
   private String nodeName() {
-    var manager = ((VertxInternal) vertx).clusterManager();
+    var manager = ClusterAccess.manager(vertx);
     String node = manager == null ? "standalone" : manager.getNodeId();
     return node + "/" + UUID.randomUUID().toString().substring(0, 8);
   }

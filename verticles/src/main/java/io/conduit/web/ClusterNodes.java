@@ -1,12 +1,12 @@
 package io.conduit.web;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.EventBusFailure;
 import io.conduit.deploy.NodeControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 
@@ -39,7 +39,7 @@ final class ClusterNodes {
 
   /** Node ids, this node first. */
   List<String> ids() {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     String self = NodeMonitor.nodeId(vertx);
     List<String> ids = new ArrayList<>();
     ids.add(self);

@@ -1,11 +1,11 @@
 package io.conduit.web;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.deploy.NodeLifecycle;
 import io.conduit.store.StoreHealth;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -43,7 +43,7 @@ final class HealthRoutes {
   }
 
   private static void cluster(Vertx vertx, Promise<Status> p) {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     if (cluster == null) {
       p.complete(Status.OK(new JsonObject().put("mode", "standalone")));
       return;
@@ -55,7 +55,7 @@ final class HealthRoutes {
   }
 
   private static void bridge(Vertx vertx, Promise<Status> p) {
-    List<ZmqBridgeVerticle> bridges = LocalVerticles.of(vertx, ZmqBridgeVerticle.class);
+    List<ZmqBridgeVerticle> bridges = io.conduit.deploy.Components.of(vertx, ZmqBridgeVerticle.class);
     long dead = bridges.stream().filter(b -> !b.alive()).count();
     JsonObject data = new JsonObject().put("bridges", bridges.size()).put("dead", dead);
     p.complete(dead == 0 ? Status.OK(data) : Status.KO(data));
@@ -78,7 +78,7 @@ final class HealthRoutes {
   private static void stores(Vertx vertx, Promise<Status> p) {
     JsonArray failing = new JsonArray();
     JsonArray roles = new JsonArray();
-    List<StoreHealth> stores = LocalVerticles.of(vertx, StoreHealth.class);
+    List<StoreHealth> stores = io.conduit.deploy.Components.of(vertx, StoreHealth.class);
     for (StoreHealth store : stores) {
       String failure = store.storageFailure();
       if (failure != null) {

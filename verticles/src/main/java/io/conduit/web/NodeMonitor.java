@@ -1,5 +1,6 @@
 package io.conduit.web;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.codec.ConduitVersion;
 import io.conduit.codec.ErrorCode;
@@ -140,7 +141,7 @@ public final class NodeMonitor {
   /** This node's identity and load. */
   JsonObject info() {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     return new JsonObject()
         .put("node", nodeId)
         .put("clustered", cluster != null)
@@ -156,7 +157,7 @@ public final class NodeMonitor {
 
   private JsonObject bridges() {
     JsonArray list = new JsonArray();
-    for (ZmqBridgeVerticle bridge : LocalVerticles.of(vertx, ZmqBridgeVerticle.class)) {
+    for (ZmqBridgeVerticle bridge : io.conduit.deploy.Components.of(vertx, ZmqBridgeVerticle.class)) {
       list.add(bridge.stats().toJson().put("alive", bridge.alive()));
     }
     return new JsonObject().put("node", nodeId).put("bridges", list);

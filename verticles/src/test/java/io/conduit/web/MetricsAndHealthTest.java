@@ -100,6 +100,31 @@ class MetricsAndHealthTest {
   }
 
   @Test
+  void theBridgesAndTheEnginesCountersReachTheScrape() throws Exception {
+    WebFixture.await(vertx.deployVerticle(new io.conduit.store.doc.DocStoreVerticle(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("address", "metered.docs").put("backend", "memory"))));
+    try (io.conduit.client.ConduitClient client = io.conduit.client.ConduitClient.connect("tcp://127.0.0.1:" + bridgePort)) {
+      client.requestSync("echo", new JsonObject().put("n", 1));
+      org.junit.jupiter.api.Assertions.assertThrows(io.conduit.client.ConduitException.class,
+          () -> client.requestSync("nobody.here", new JsonObject()));
+    }
+    String text = web.getNow("/metrics").bodyAsString();
+    String endpoint = "endpoint=\"tcp://127.0.0.1:" + bridgePort + "\"";
+    assertTrue(value(text, "conduit_bridge_messages_received_total{" + endpoint + "}") >= 2, text);
+    assertTrue(text.contains("conduit_bridge_replies_total{" + endpoint + "}"), text);
+    assertEquals(1.0, value(text, "conduit_bridge_errors_total{code=\"NO_HANDLERS\"," + endpoint + "}"), text);
+    assertTrue(text.contains("conduit_bridge_connections{" + endpoint + "}"), text);
+    assertTrue(text.contains("conduit_engine_batches_total{store=\"metered.docs\"}"), text);
+    assertTrue(text.contains("conduit_engine_batches_pending{store=\"metered.docs\"}"), text);
+  }
+
+  /** The value of one series in a Prometheus scrape. */
+  private static double value(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+        l.substring(series.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError("no " + series));
+  }
+
+  @Test
   void connectionsTheBridgeClosesAreCountedByReason() throws Exception {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", bridgePort)) {
       s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());

@@ -1,5 +1,6 @@
 package io.conduit.cli.serve;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
@@ -13,7 +14,6 @@ import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
@@ -140,6 +140,6 @@ public final class Node {
   }
 
   private HazelcastClusterManager clusterManager() {
-    return ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager h ? h : null;
+    return ClusterAccess.manager(vertx) instanceof HazelcastClusterManager h ? h : null;
   }
 }

@@ -5,6 +5,8 @@ import io.conduit.store.StoreHealth;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.store.engine.Engines;
+import io.conduit.deploy.Components;
+import io.conduit.store.engine.EngineMeters;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;
@@ -56,6 +58,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private LockGate gate;
   private MessageConsumer<Object> consumer;
   private StoreOwnership ownership;
+  private volatile EngineMeters engineMeters;
+  private final String componentId = "store-" + java.util.UUID.randomUUID();
   private String standbyReads;
 
   @Override
@@ -93,7 +97,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
             return stopReadsAsStandby();
           }
         });
-    return ownership.start();
+    Components.register(vertx, componentId, this); // the health checks find it, starting or serving
+    return ownership.start().onFailure(e -> Components.unregister(vertx, componentId));
   }
 
   /**
@@ -118,6 +123,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     storageFailure = null;
     return vertx.executeBlocking(() -> {
       engine = ownership.owned(engines.apply(options));
+      engineMeters = new EngineMeters(options.address(), engine);
       if (!persistent) {
         return DocState.empty(options.historySize());
       }
@@ -139,6 +145,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
 
   @Override
   public Future<?> stop() {
+    Components.unregister(vertx, componentId);
     return ownership == null ? Future.succeededFuture() : ownership.stop();
   }
 
@@ -151,6 +158,10 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     KeyValueEngine e = engine;
     snapshots = null;
     engine = null;
+    if (engineMeters != null) {
+      engineMeters.close();
+      engineMeters = null;
+    }
     return unregistered.compose(v -> s == null ? Future.succeededFuture()
             : Future.fromCompletionStage(s.save(), context).<Void>mapEmpty())
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -4,6 +4,8 @@ import io.conduit.codec.ErrorCode;
 import io.conduit.deploy.Stateful;
 import io.conduit.store.StoreHealth;
 import io.conduit.store.engine.Engines;
+import io.conduit.deploy.Components;
+import io.conduit.store.engine.EngineMeters;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;
@@ -34,6 +36,8 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   private GraphStore store;
   private MessageConsumer<Object> consumer;
   private StoreOwnership ownership;
+  private volatile EngineMeters engineMeters;
+  private final String componentId = "store-" + java.util.UUID.randomUUID();
   /** A standby's copy of the owner's graph, once complete; read and changed on this context. */
   private volatile GraphData follower;
   private MessageConsumer<Object> standbyReads;
@@ -102,7 +106,8 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
             follower = null;
           }
         });
-    return ownership.start();
+    Components.register(vertx, componentId, this); // the health checks find it, starting or serving
+    return ownership.start().onFailure(e -> Components.unregister(vertx, componentId));
   }
 
   /**
@@ -146,6 +151,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   private Future<Void> open(boolean persistent, Map<String, GraphScript> scripts) {
     return vertx.executeBlocking(() -> {
       engine = ownership.owned(engines.apply(options));
+      engineMeters = new EngineMeters(options.address(), engine);
       GraphJournal journal = new GraphJournal(engine);
       GraphJournal.Recovered recovered = journal.recover();
       LOG.log(Level.INFO, "graph store '" + options.address() + "': " + engine.describe() + "; loaded "
@@ -163,6 +169,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
 
   @Override
   public Future<?> stop() {
+    Components.unregister(vertx, componentId);
     return ownership == null ? Future.succeededFuture() : ownership.stop();
   }
 
@@ -172,6 +179,10 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
     consumer = null;
     KeyValueEngine e = engine;
     engine = null;
+    if (engineMeters != null) {
+      engineMeters.close();
+      engineMeters = null;
+    }
     Future<Void> unregistered = c == null ? Future.succeededFuture() : c.unregister();
     return unregistered.eventually(() -> vertx.executeBlocking(() -> {
       if (e != null) {

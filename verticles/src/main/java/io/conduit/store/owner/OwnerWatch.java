@@ -1,8 +1,8 @@
 package io.conduit.store.owner;
 
+import io.conduit.cluster.ClusterAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -84,7 +84,7 @@ public final class OwnerWatch {
 
   private OwnerWatch(Vertx vertx) {
     this.vertx = vertx;
-    this.cluster = ((VertxInternal) vertx).clusterManager();
+    this.cluster = ClusterAccess.manager(vertx);
   }
 
   /** Starts watching (call from the front door's context). */

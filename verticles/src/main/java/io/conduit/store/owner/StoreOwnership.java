@@ -1,5 +1,6 @@
 package io.conduit.store.owner;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.deploy.ServiceRoles;
 import io.conduit.codec.ErrorCode;
 import io.conduit.store.engine.KeyValueEngine;
@@ -9,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -589,12 +589,12 @@ public final class StoreOwnership {
   }
 
   private boolean clustered() {
-    return ((VertxInternal) vertx).clusterManager() != null;
+    return ClusterAccess.manager(vertx) != null;
   }
 
   /** This Vert.x's node id: the cluster's, or one made up for a standalone Vert.x. */
   private String nodeId() {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    ClusterManager cluster = ClusterAccess.manager(vertx);
     if (cluster != null) {
       return cluster.getNodeId();
     }
