@@ -85,7 +85,8 @@ public final class ConduitProcess implements AutoCloseable {
     if (all.size() > 0 && all.get(0).equals("serve") && !all.contains("--web") && !all.contains("--help")
         && !all.contains("-c") && !all.contains("--config")) {
       all.add("--web");
-      all.add("127.0.0.1:" + io.conduit.cluster.TestClusters.freePort());
+      // below the ephemeral range: another JVM starting meanwhile cannot take it as an outgoing connection's port
+      all.add("127.0.0.1:" + io.conduit.cluster.TestClusters.freeBlock(1));
     }
     return all;
   }

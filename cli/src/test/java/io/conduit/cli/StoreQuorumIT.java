@@ -41,7 +41,8 @@ class StoreQuorumIT {
     try {
       ConduitProcess[] nodes = new ConduitProcess[3];
       for (int i = 0; i < 3; i++) {
-        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freePort();
+        // below the ephemeral range: the three JVMs start at once, and their outgoing connections take ephemeral ports
+        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freeBlock(1);
         nodes[i] = node(started, "n" + i, bridges[i], ports[i], members, cluster.name());
       }
       for (ConduitProcess n : nodes) {

@@ -5,6 +5,7 @@ import io.conduit.bridge.Permissions;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.store.owner.OwnerWatch;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.core.Vertx;
 
 /**
  * {@code POST /api/call/{address}}: one event-bus request with the JSON body, answered with the

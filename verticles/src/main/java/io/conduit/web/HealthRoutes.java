@@ -1,7 +1,8 @@
 package io.conduit.web;
 
-import io.conduit.cluster.ClusterAccess;
 import io.conduit.bridge.ZmqBridgeVerticle;
+import io.conduit.cluster.ClusterAccess;
+import io.conduit.deploy.Components;
 import io.conduit.deploy.NodeLifecycle;
 import io.conduit.store.StoreHealth;
 import io.vertx.core.Promise;
@@ -55,7 +56,7 @@ final class HealthRoutes {
   }
 
   private static void bridge(Vertx vertx, Promise<Status> p) {
-    List<ZmqBridgeVerticle> bridges = io.conduit.deploy.Components.of(vertx, ZmqBridgeVerticle.class);
+    List<ZmqBridgeVerticle> bridges = Components.of(vertx, ZmqBridgeVerticle.class);
     long dead = bridges.stream().filter(b -> !b.alive()).count();
     JsonObject data = new JsonObject().put("bridges", bridges.size()).put("dead", dead);
     p.complete(dead == 0 ? Status.OK(data) : Status.KO(data));
@@ -78,7 +79,7 @@ final class HealthRoutes {
   private static void stores(Vertx vertx, Promise<Status> p) {
     JsonArray failing = new JsonArray();
     JsonArray roles = new JsonArray();
-    List<StoreHealth> stores = io.conduit.deploy.Components.of(vertx, StoreHealth.class);
+    List<StoreHealth> stores = Components.of(vertx, StoreHealth.class);
     for (StoreHealth store : stores) {
       String failure = store.storageFailure();
       if (failure != null) {

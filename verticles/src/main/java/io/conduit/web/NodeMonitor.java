@@ -1,9 +1,10 @@
 package io.conduit.web;
 
-import io.conduit.cluster.ClusterAccess;
 import io.conduit.bridge.ZmqBridgeVerticle;
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ConduitVersion;
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.Components;
 import io.conduit.deploy.NodeControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -157,7 +158,7 @@ public final class NodeMonitor {
 
   private JsonObject bridges() {
     JsonArray list = new JsonArray();
-    for (ZmqBridgeVerticle bridge : io.conduit.deploy.Components.of(vertx, ZmqBridgeVerticle.class)) {
+    for (ZmqBridgeVerticle bridge : Components.of(vertx, ZmqBridgeVerticle.class)) {
       list.add(bridge.stats().toJson().put("alive", bridge.alive()));
     }
     return new JsonObject().put("node", nodeId).put("bridges", list);

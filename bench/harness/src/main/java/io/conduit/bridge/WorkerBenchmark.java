@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and event-bus callers keeping {@code window} requests outstanding. Each figure is the median of
  * three runs of {@code count} requests, after a warm-up.
  *
- * <pre>java -cp cli/target/conduit.jar io.conduit.bridge.WorkerBenchmark [count] [window]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.bridge.WorkerBenchmark [count] [window]</pre>
  */
 public final class WorkerBenchmark {
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * string jobs streamed with {@code window} outstanding through stages that each prefix a word and
  * pass the job on ({@link PipelineJob#pass}), against the same load on a one-hop echo consumer. Prints each run and the medians of three.
  *
- * <pre>java -cp cli/target/conduit.jar io.conduit.pipeline.PipelineBenchmark [jobs] [window] [entry instances]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.pipeline.PipelineBenchmark [jobs] [window] [entry instances]</pre>
  */
 public final class PipelineBenchmark {
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * consumer with 1,000 requests outstanding, on a plain Vert.x and on one with the node monitor's
  * interceptors installed, alternating, median of the runs. Besides the rate it reports the
  * process CPU time per request, which other programs on a shared machine disturb far less.
- * <pre>java -cp cli/target/conduit.jar io.conduit.web.ServiceMetersBenchmark [runs=3] [seconds=5]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.web.ServiceMetersBenchmark [runs=3] [seconds=5]</pre>
  */
 public final class ServiceMetersBenchmark {
 

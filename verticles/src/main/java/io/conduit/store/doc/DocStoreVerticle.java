@@ -1,12 +1,12 @@
 package io.conduit.store.doc;
 
-import io.conduit.deploy.Stateful;
-import io.conduit.store.StoreHealth;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
-import io.conduit.store.engine.Engines;
 import io.conduit.deploy.Components;
+import io.conduit.deploy.Stateful;
+import io.conduit.store.StoreHealth;
 import io.conduit.store.engine.EngineMeters;
+import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;
@@ -22,8 +22,8 @@ import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The document store (pyzdb done properly): one JSON document at an address, with path ops,

@@ -1,11 +1,11 @@
 package io.conduit.store.graph;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.Components;
 import io.conduit.deploy.Stateful;
 import io.conduit.store.StoreHealth;
-import io.conduit.store.engine.Engines;
-import io.conduit.deploy.Components;
 import io.conduit.store.engine.EngineMeters;
+import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.conduit.store.owner.StoreOwnership;

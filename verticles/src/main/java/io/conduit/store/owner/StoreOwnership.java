@@ -1,15 +1,15 @@
 package io.conduit.store.owner;
 
 import io.conduit.cluster.ClusterAccess;
-import io.conduit.deploy.ServiceRoles;
 import io.conduit.codec.ErrorCode;
+import io.conduit.deploy.ServiceRoles;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;

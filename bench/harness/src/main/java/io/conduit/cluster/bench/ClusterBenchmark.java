@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Measures what clustering costs: how long a second node takes to join, and the cross-node
  * request/reply rate with 1 and with 1,000 requests outstanding. Two clustered Vert.x nodes in this
  * JVM, through {@link ClusterFactory}, on loopback.
- * <pre>java -cp cli/target/conduit.jar io.conduit.cluster.bench.ClusterBenchmark [rounds=5] [requests=200000]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.cluster.bench.ClusterBenchmark [rounds=5] [requests=200000]</pre>
  */
 public final class ClusterBenchmark {
 

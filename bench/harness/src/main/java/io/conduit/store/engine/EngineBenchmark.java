@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * and the time to reopen a store of {@code count} keys.
  * Keys are 16 bytes, values 100; each figure is the median of three runs.
  *
- * <pre>java -cp cli/target/conduit.jar io.conduit.store.engine.EngineBenchmark [dir] [count]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.store.engine.EngineBenchmark [dir] [count]</pre>
  */
 public final class EngineBenchmark {
 

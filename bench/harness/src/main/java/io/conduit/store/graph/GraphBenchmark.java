@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  *       with group commit, through {@code addNodes}/{@code addEdges} of 10,000, acknowledged durable.</li>
  * </ol>
  *
- * <pre>java -cp cli/target/conduit.jar io.conduit.store.graph.GraphBenchmark [dir] [count]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.store.graph.GraphBenchmark [dir] [count]</pre>
  */
 public final class GraphBenchmark {
 

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Scaling figures on this machine: requests per second through the event bus to a CPU-bound
  * service at 1 and at 2 instances, and how long after a step in load a second instance serves.
- * <pre>java -cp cli/target/conduit.jar io.conduit.worker.bench.ScalingBenchmark [runs] [seconds]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.worker.bench.ScalingBenchmark [runs] [seconds]</pre>
  */
 public final class ScalingBenchmark {
 

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * processes (node 0 runs the bridge; every node runs the queue with 4 workers):
  * submit-to-SUCCESS throughput of no-op tasks ({@code example.count} to 0), and the latency of
  * progress events from the handler's {@code progress()} call to a ZeroMQ subscriber.
- * <pre>java -cp cli/target/conduit.jar io.conduit.cli.bench.TaskBenchmark [nodes=1] [tasks=2000] [runs=3] [cluster]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.cli.bench.TaskBenchmark [nodes=1] [tasks=2000] [runs=3] [cluster]</pre>
  * With more than one node (or the word {@code cluster}) the nodes are clustered through Hazelcast.
  */
 public final class TaskBenchmark {
@@ -205,7 +205,7 @@ public final class TaskBenchmark {
 
   private static Process start(Path dir, int index, int nodes, boolean clustered, int base, String bridge,
                                String events) throws Exception {
-    Path jar = Path.of(TaskBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar = Path.of(io.conduit.cli.Conduit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String tasks = "{\"name\": \"tasks\", \"verticle\": \"io.conduit.task.TaskQueueVerticle\", \"config\": "
         + "{\"address\": \"tasks\", \"workers\": 4, \"handlers\": {\"example.count\": "
         + "\"io.conduit.examples.task.CountTask\", \"bench.probe\": \"" + ProgressProbeTask.class.getName() + "\"}}}";
@@ -214,7 +214,9 @@ public final class TaskBenchmark {
     Path file = dir.resolve("node" + index + ".json");
     Files.writeString(file, "{\"services\": [" + (index == 0 ? bridgeService + ", " : "") + tasks + "]}");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar.toString(), "serve", "-c", file.toString()));
+        "-Xmx512m", "-jar", jar.toString(), "serve", "-c", file.toString(),
+        // the probe task is the harness's own: the node loads it as a user's class
+        "--classpath", Path.of(TaskBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString()));
     if (clustered) {
       int clusterBase = base + 10;
       StringBuilder members = new StringBuilder();

@@ -13,7 +13,7 @@ import java.util.Map;
  * ({@link RawEcho#withHandOffs()}) and, when an endpoint is given, against a bridge; the targets take
  * turns within each run, and the p50 latencies and their ratios to raw are printed per run and as
  * medians.
- * <pre>java -cp cli/target/conduit.jar io.conduit.cli.bench.HandOffBenchmark [bridge-endpoint|-] [runs=5] [count=10000]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.cli.bench.HandOffBenchmark [bridge-endpoint|-] [runs=5] [count=10000]</pre>
  */
 public final class HandOffBenchmark {
 

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * backend) under a bridge load against {@code echo} ({@code conduit bench}'s load runner), while one
  * REST client requests {@code GET /api/services} back to back. Reports the REST latency under load
  * and idle, and the bridge's throughput with and without the REST client, per run and as medians.
- * <pre>java -cp cli/target/conduit.jar io.conduit.cli.bench.ConsoleOverheadBenchmark [runs=3] [seconds=10]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.cli.bench.ConsoleOverheadBenchmark [runs=3] [seconds=10]</pre>
  */
 public final class ConsoleOverheadBenchmark {
 
@@ -100,7 +100,7 @@ public final class ConsoleOverheadBenchmark {
   }
 
   private static Process start(Path dir, String endpoint, String web) throws Exception {
-    Path jar = Path.of(ConsoleOverheadBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar = Path.of(io.conduit.cli.Conduit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path out = dir.resolve("serve.out");
     String hostPort = URI.create(web).getAuthority();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * Restart time of a document store holding many keys, as a user meets it: a {@code conduit serve}
  * process (RocksDB documents) is loaded with N keys, killed with SIGKILL and restarted (the log is
  * replayed), then stopped cleanly and restarted (the snapshot is loaded).
- * <pre>java -cp cli/target/conduit.jar io.conduit.cli.bench.DocRestartBenchmark [keys=1000000] [restarts=3]</pre>
+ * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.cli.bench.DocRestartBenchmark [keys=1000000] [restarts=3]</pre>
  */
 public final class DocRestartBenchmark {
 
@@ -63,7 +63,7 @@ public final class DocRestartBenchmark {
 
   /** Starts a node and returns once it printed Ready; the time it took is kept in its output file. */
   private static Process start(Path dir, String endpoint, String name) throws Exception {
-    Path jar = Path.of(DocRestartBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar = Path.of(io.conduit.cli.Conduit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path out = dir.resolve(name + ".out");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g",
