@@ -290,6 +290,13 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       snapshots.applied(record);
     }
     Future.fromCompletionStage(durable, context).onComplete(ar -> {
+      if (ar.failed() && ownership != null && !ownership.leaseValid()) {
+        // it stopped being the owner with this write in flight: not a storage failure; its data
+        // closes now, and the next owner's data decides whether the write is there
+        message.fail(ErrorCode.UNAVAILABLE.status(), "document store '" + options.address() + "' stopped being the owner "
+            + "before write " + record.getLong("v") + " was acknowledged: it may or may not have been applied; retry");
+        return;
+      }
       if (ar.failed()) {
         LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + record.getLong("v")
             + " could not be made durable", ar.cause());
