@@ -31,7 +31,7 @@ class ClusterFailoverIT {
   }
 
   private static String echo(String address) {
-    return "{\"name\": \"" + address + "\", \"verticle\": \"io.conduit.examples.echo.EchoVerticle\","
+    return "{\"name\": \"" + address + "\", \"verticle\": \"io.conduit.builtin.EchoVerticle\","
         + " \"config\": {\"address\": \"" + address + "\"}}";
   }
 

@@ -52,18 +52,41 @@ public final class ConduitProcess implements AutoCloseable {
    */
   public static ConduitProcess startLauncherJoining(Path dir, String name, ClusterSettings cluster,
                                                     String... args) throws IOException {
-    return startWithJvmFlags(dir, name, List.of("-Dconduit.cluster.name=" + cluster.name(),
-        "-Dconduit.cluster.port=" + (cluster.port() + 1), "-Dconduit.cluster.members=127.0.0.1:" + cluster.port()), args);
+    return startWithJvmFlags(dir, name, launcherJoining(cluster), args);
+  }
+
+  /**
+   * As {@link #startLauncherJoining}, with {@code classes} (jars or folders) on the classpath beside
+   * Conduit's jar: the stock launcher runs a verticle Conduit does not ship.
+   */
+  public static ConduitProcess startLauncherJoining(Path dir, String name, ClusterSettings cluster, Path classes,
+                                                    String... args) throws IOException {
+    List<String> flags = new ArrayList<>(launcherJoining(cluster));
+    flags.addAll(List.of("-cp", jar() + java.io.File.pathSeparator + classes, "io.conduit.cli.Conduit"));
+    return launch(dir, name, flags, null, false, args);
+  }
+
+  private static List<String> launcherJoining(ClusterSettings cluster) {
+    return List.of("-Dconduit.cluster.name=" + cluster.name(), "-Dconduit.cluster.port=" + (cluster.port() + 1),
+        "-Dconduit.cluster.members=127.0.0.1:" + cluster.port());
   }
 
   private static ConduitProcess launch(Path dir, String name, List<String> jvmFlags, Path input, String... args)
       throws IOException {
+    return launch(dir, name, jvmFlags, input, true, args);
+  }
+
+  /** {@code asJar}: {@code -jar conduit.jar}; otherwise {@code jvmFlags} end with the classpath and main class. */
+  private static ConduitProcess launch(Path dir, String name, List<String> jvmFlags, Path input, boolean asJar,
+                                       String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.addAll(jvmFlags);
-    command.add("-jar");
-    command.add(jar().toString());
+    if (asJar) {
+      command.add("-jar");
+      command.add(jar().toString());
+    }
     command.addAll(withFreeWebPort(args));
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");

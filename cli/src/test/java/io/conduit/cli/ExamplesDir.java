@@ -23,6 +23,18 @@ final class ExamplesDir {
     throw new IllegalStateException("examples/python not found above " + Path.of("").toAbsolutePath());
   }
 
+  /**
+   * The built examples (their jar, or their classes folder in a reactor build), which Conduit's
+   * jar does not ship: a node gets them with {@code --classpath}, as a user's own code.
+   */
+  static Path classes() {
+    try {
+      return Path.of(io.conduit.examples.rpc.RpcService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** examples/python of this checkout. */
   static Path python() {
     return examples().resolve("python");

@@ -27,7 +27,7 @@ class GraphScriptsIT {
   void aScriptGivenWithMinusSRunsOnTheGraphAndAnUnknownOneIsA404() throws Exception {
     String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
     try (ConduitProcess serve = ConduitProcess.start(dir, "scripts", "serve", "-a", endpoint, "--events", "none",
-        "-b", "memory", "-s", "io.conduit.examples.graph.Befriend")) {
+        "-b", "memory", "--classpath", ExamplesDir.classes().toString(), "-s", "io.conduit.examples.graph.Befriend")) {
       serve.awaitOutput("Ready", Duration.ofSeconds(90));
       try (ConduitClient client = ConduitClient.connect(endpoint)) {
         Graph g = Graph.overBridge(client, "graph").withTimeout(Duration.ofSeconds(10));

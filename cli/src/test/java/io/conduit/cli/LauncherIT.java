@@ -28,7 +28,7 @@ class LauncherIT {
     try (ConduitProcess serve = ConduitProcess.start(dir, "serve", "serve", "--cluster", "--cluster-name", cluster.name(),
         "--cluster-port", Integer.toString(cluster.port()), "-a", bridge, "--events", "none");
          ConduitProcess launched = ConduitProcess.startLauncherJoining(dir, "launched", cluster,
-             "io.conduit.examples.echo.EchoVerticle", "-cluster", "-instances", "2", "-conf", "{\"address\": \"launched.echo\"}")) {
+             "io.conduit.builtin.EchoVerticle", "-cluster", "-instances", "2", "-conf", "{\"address\": \"launched.echo\"}")) {
       serve.awaitOutput("Ready", Duration.ofSeconds(90));
       try (ConduitClient client = ConduitClient.connect(bridge)) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -2,8 +2,8 @@ package io.conduit.cli;
 
 import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.TestClusters;
-import io.conduit.examples.echo.EchoVerticle;
-import io.conduit.examples.task.CountTask;
+import io.conduit.builtin.EchoVerticle;
+import io.conduit.builtin.CountTask;
 import io.conduit.task.TaskQueueVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

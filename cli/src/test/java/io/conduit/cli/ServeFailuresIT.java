@@ -101,7 +101,7 @@ class ServeFailuresIT {
 
   @Test
   void virtualThreadsAreRefusedBelowJava21() throws Exception {
-    Path f = deployment("{\"services\": [{\"name\": \"v\", \"verticle\": \"io.conduit.examples.echo.EchoVerticle\","
+    Path f = deployment("{\"services\": [{\"name\": \"v\", \"verticle\": \"io.conduit.builtin.EchoVerticle\","
         + " \"threading\": \"virtual\"}]}");
     if (Runtime.version().feature() < 21) {
       ConduitProcess p = ConduitProcess.run(dir, "virtual", "serve", "-c", f.toString());

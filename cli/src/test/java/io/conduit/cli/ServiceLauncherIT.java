@@ -34,7 +34,7 @@ class ServiceLauncherIT {
     String bridge = "tcp://127.0.0.1:" + TestClusters.freePort();
     try (ConduitProcess serve = ConduitProcess.start(dir, "serve", "serve", "--cluster", "--cluster-name", cluster.name(),
         "--cluster-port", Integer.toString(cluster.port()), "-a", bridge, "--events", "none");
-         ConduitProcess launched = ConduitProcess.startLauncherJoining(dir, "launched", cluster,
+         ConduitProcess launched = ConduitProcess.startLauncherJoining(dir, "launched", cluster, ExamplesDir.classes(),
              "io.conduit.examples.rpc.RpcService", "-cluster", "-conf", "{\"address\": \"launched.rpc\"}")) {
       serve.awaitOutput("Ready", Duration.ofSeconds(90));
       try (ConduitClient client = ConduitClient.connect(bridge)) {

@@ -49,7 +49,7 @@ class TaskClusterIT {
         + "{\"endpoint\": \"" + bridge + "\", \"eventsEndpoint\": \"" + events + "\"}},"
         + "{\"name\": \"tasks\", \"verticle\": \"io.conduit.task.TaskQueueVerticle\", \"config\": {\"address\": \"tasks\","
         + " \"workers\": 4, \"leaseMs\": 10000, \"sweepMs\": 500, \"retryBackoffMs\": 100,"
-        + " \"handlers\": {\"example.count\": \"io.conduit.examples.task.CountTask\"}}}]}";
+        + " \"handlers\": {\"example.count\": \"io.conduit.builtin.CountTask\"}}}]}";
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * The services a node runs, as read from a deployment file:
  * <pre>{@code
  * {"services": [
- *   {"name": "echo", "verticle": "io.conduit.examples.echo.EchoVerticle",
+ *   {"name": "echo", "verticle": "io.conduit.builtin.EchoVerticle",
  *    "instances": 2, "threading": "event-loop", "config": {"address": "echo"}}
  *  ],
  *  "pipelines": [

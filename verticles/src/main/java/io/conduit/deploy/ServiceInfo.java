@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * What a node tells about one of its services, as {@link NodeControl} answers it and the web console
  * shows it. Its JSON shape:
  * <pre>{@code
- * {"name": "echo", "verticle": "io.conduit.examples.echo.EchoVerticle", "address": "echo",
+ * {"name": "echo", "verticle": "io.conduit.builtin.EchoVerticle", "address": "echo",
  *  "instances": {"now": 2, "min": 1, "max": 4}, "threading": "event-loop",
  *  "state": "running", "scalable": true}
  * }</pre>

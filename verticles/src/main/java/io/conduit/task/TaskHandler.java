@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * The code a task runs, registered by name in the task queue's {@code handlers} config:
  * <pre>{@code
- * "handlers": {"example.count": "io.conduit.examples.task.CountTask"}
+ * "handlers": {"example.count": "io.conduit.builtin.CountTask"}
  * }</pre>
  * A handler class needs a public no-argument constructor; a new instance runs each attempt.
  * {@link #run} is called on a worker thread, so it may block (files, sleeps, training steps).

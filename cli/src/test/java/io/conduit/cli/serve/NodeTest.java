@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeTest {
 
   private static final DeploymentPlan ECHO = DeploymentPlan.parse("""
-      {"services": [{"name": "echo", "verticle": "io.conduit.examples.echo.EchoVerticle",
+      {"services": [{"name": "echo", "verticle": "io.conduit.builtin.EchoVerticle",
                      "instances": {"min": 1, "max": 2}, "config": {"address": "node-test.echo"}}]}
       """, "test");
 

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A server script: links two nodes both ways in one transaction (both edges or neither).
- * Register it with {@code bin/conduit serve -s io.conduit.examples.graph.Befriend}, then call
+ * Register it with {@code bin/conduit serve --classpath examples/target/conduit-examples-0.1.0.jar -s io.conduit.examples.graph.Befriend}, then call
  * {@code {"op": "script", "name": "befriend", "args": {"a": 1, "b": 2}}} on {@code graph}.
  */
 public final class Befriend implements GraphScript {

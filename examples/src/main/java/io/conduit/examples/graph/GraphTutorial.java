@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * GrapheekDB's tutorial on Conduit: a few people and books, hops, filters, an index and a shortest
  * path, through the bridge of a running {@code bin/conduit serve}.
  *
- * <pre>java -cp cli/target/conduit.jar io.conduit.examples.graph.GraphTutorial [tcp://127.0.0.1:5555]</pre>
+ * <pre>java -cp cli/target/conduit.jar:examples/target/conduit-examples-0.1.0.jar io.conduit.examples.graph.GraphTutorial [tcp://127.0.0.1:5555]</pre>
  */
 public final class GraphTutorial {
 

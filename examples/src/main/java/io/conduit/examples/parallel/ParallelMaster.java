@@ -12,7 +12,7 @@ import java.util.stream.LongStream;
 /**
  * pylm's parallel master as a client: splits [0, limit) into chunks, maps them over the
  * {@code primes} workers with a window, and adds up the counts as they complete.
- * <pre>java -cp cli/target/conduit.jar io.conduit.examples.parallel.ParallelMaster [ENDPOINT] [LIMIT] [CHUNK]</pre>
+ * <pre>java -cp cli/target/conduit.jar:examples/target/conduit-examples-0.1.0.jar io.conduit.examples.parallel.ParallelMaster [ENDPOINT] [LIMIT] [CHUNK]</pre>
  * Prints the total and exits 0, or names the chunks that failed and exits 1.
  */
 public final class ParallelMaster {

@@ -208,7 +208,7 @@ public final class TaskBenchmark {
     Path jar = Path.of(io.conduit.cli.Conduit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String tasks = "{\"name\": \"tasks\", \"verticle\": \"io.conduit.task.TaskQueueVerticle\", \"config\": "
         + "{\"address\": \"tasks\", \"workers\": 4, \"handlers\": {\"example.count\": "
-        + "\"io.conduit.examples.task.CountTask\", \"bench.probe\": \"" + ProgressProbeTask.class.getName() + "\"}}}";
+        + "\"io.conduit.builtin.CountTask\", \"bench.probe\": \"" + ProgressProbeTask.class.getName() + "\"}}}";
     String bridgeService = "{\"name\": \"bridge\", \"verticle\": \"io.conduit.bridge.ZmqBridgeVerticle\", \"config\": "
         + "{\"endpoint\": \"" + bridge + "\", \"eventsEndpoint\": \"" + events + "\"}}";
     Path file = dir.resolve("node" + index + ".json");

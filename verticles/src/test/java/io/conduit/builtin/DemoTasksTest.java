@@ -1,4 +1,4 @@
-package io.conduit.examples.task;
+package io.conduit.builtin;
 
 import io.conduit.task.TaskQueueVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example tasks as the default deployment registers them. */
-class ExampleTasksTest {
+class DemoTasksTest {
 
   private Vertx vertx;
 

@@ -1,4 +1,4 @@
-package io.conduit.examples.echo;
+package io.conduit.builtin;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.conduit.examples.task;
+package io.conduit.builtin;
 
 import io.conduit.task.TaskContext;
 import io.conduit.task.TaskHandler;
