@@ -48,6 +48,8 @@ final class GraphStore {
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private boolean writing;
   private volatile String failure;
+  /** While this store is its address's owner (always, unless an ownership says otherwise). */
+  private java.util.function.BooleanSupplier owning = () -> true;
 
   /** Null while serving; why the store stopped after a write could not be stored. */
   String failure() {
@@ -62,6 +64,15 @@ final class GraphStore {
     this.ops = new GraphOps(graph, options, scripts);
     this.filterLimits = options.filterLimits();
     this.owner = owner;
+  }
+
+  /**
+   * Tells the store when it stops being its address's owner: a write whose durability fails then
+   * (the replication was stopped) is answered UNAVAILABLE, not taken for a storage failure.
+   */
+  GraphStore ownedWhile(java.util.function.BooleanSupplier owning) {
+    this.owning = owning;
+    return this;
   }
 
   /** Takes one request; call on the owner thread. */
@@ -195,6 +206,14 @@ final class GraphStore {
   private void stop(List<Outcome> group, Throwable error) {
     Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
         ? error.getCause() : error;
+    if (!owning.getAsBoolean()) {
+      String why = "graph store '" + name + "' stopped being the owner before this write was acknowledged: it may or "
+          + "may not have been applied; retry";
+      group.forEach(o -> o.reply.fail(new GraphException(ErrorCode.UNAVAILABLE, why)));
+      waiting.forEach(r -> r.reply.fail(new GraphException(ErrorCode.UNAVAILABLE, why)));
+      waiting.clear();
+      return;
+    }
     LOG.log(Level.ERROR, "graph store '" + name + "': a write could not be made durable", cause);
     failure = "graph store '" + name + "' stopped serving: a write could not be stored (" + cause.getMessage()
         + "); restart it to recover the last durable graph";

@@ -159,7 +159,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           + recovered.millis() + " ms");
       // the memory backend keeps the graph once, not a second serialized copy in a memory engine
       return new GraphStore(options.address(), recovered.graph(), persistent ? journal : null, options, scripts,
-          task -> context.runOnContext(v -> task.run()));
+          task -> context.runOnContext(v -> task.run())).ownedWhile(ownership::leaseValid);
     }).compose(s -> {
       store = s;
       consumer = vertx.eventBus().consumer(options.address(), ownership.guard(this::receive));
