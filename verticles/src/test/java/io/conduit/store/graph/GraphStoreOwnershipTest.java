@@ -1,16 +1,11 @@
 package io.conduit.store.graph;
 
 import io.conduit.codec.ErrorCode;
-import io.conduit.store.engine.EngineStats;
-import io.conduit.store.engine.KeyValueEngine;
-import io.conduit.store.engine.MemoryEngine;
-import io.conduit.store.engine.WriteBatch;
+import io.conduit.store.engine.BreakableEngine;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,44 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GraphStoreOwnershipTest {
 
-  /** An engine whose writes fail, as an owner's do once its replication has stopped. */
-  private static KeyValueEngine failingWrites() {
-    MemoryEngine memory = new MemoryEngine();
-    return new KeyValueEngine() {
-      @Override
-      public byte[] get(byte[] key) {
-        return memory.get(key);
-      }
-
-      @Override
-      public void scan(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
-        memory.scan(from, to, visitor);
-      }
-
-      @Override
-      public CompletableFuture<Void> write(WriteBatch batch) {
-        return CompletableFuture.failedFuture(new IllegalStateException("graph store 'g' is no longer the owner"));
-      }
-
-      @Override
-      public EngineStats stats() {
-        return memory.stats();
-      }
-
-      @Override
-      public String describe() {
-        return "failing";
-      }
-
-      @Override
-      public void close() {
-        memory.close();
-      }
-    };
-  }
-
   private static GraphStore store() {
-    return new GraphStore("g", new GraphData(), new GraphJournal(failingWrites()),
+    BreakableEngine engine = new BreakableEngine(); // writes fail, as an owner's do once its replication stopped
+    engine.broken.set(true);
+    return new GraphStore("g", new GraphData(), new GraphJournal(engine),
         GraphStoreOptions.fromJson(new JsonObject()), Map.of(), Runnable::run);
   }
 
