@@ -90,6 +90,14 @@ class ServeFailuresIT {
   }
 
   @Test
+  void aStoreLeaseOutsideItsRangeIsNamed() throws Exception {
+    ConduitProcess p = ConduitProcess.run(dir, "lease", "serve", "--store-lease-ms", "500", "-a", bridgeArgs(),
+        "--events", "none");
+    assertOneLineFailure(p, "the store lease (conduit.store.leaseMs, --store-lease-ms) must be 2000-600000 milliseconds, "
+        + "got '500'");
+  }
+
+  @Test
   void anUnreachableClusterMemberIsNamed() throws Exception {
     int nobody = TestClusters.freePort();
     var s = TestClusters.settings("unreachable");

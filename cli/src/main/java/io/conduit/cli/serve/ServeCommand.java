@@ -5,6 +5,7 @@ import io.conduit.cli.Logs;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.UserClasspath;
+import io.conduit.store.owner.StoreOwnership;
 import io.conduit.web.ConduitMetrics;
 import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
@@ -123,6 +124,11 @@ public final class ServeCommand implements Callable<Integer> {
           + "nodes in --members (with this one) when that is 3 or more, else 1.")
   Integer clusterQuorum;
 
+  @Option(names = "--store-lease-ms", paramLabel = "MS",
+      description = "How long a store's owner serves without renewing its claim in the cluster; a standby takes over "
+          + "after the owner's lease plus 2 s, so failover takes about that long. Default: ${DEFAULT-VALUE}.")
+  long storeLeaseMs = StoreOwnership.LEASE_MS;
+
   @Option(names = "--event-loops", paramLabel = "N",
       description = "Event-loop threads. Default: one per two cores, at least one (a request crosses from the bridge's loop "
           + "to its service's; on a shared loop that costs nothing).")
@@ -161,6 +167,7 @@ public final class ServeCommand implements Callable<Integer> {
         .applyTo(plan);
     plan = ReservedAddresses.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
+    storeLease();
     Node node;
     Logs.duringStartup();
     try {
@@ -282,6 +289,22 @@ public final class ServeCommand implements Callable<Integer> {
       result.put(p.substring(0, colon), p.substring(colon + 1));
     }
     return result;
+  }
+
+  /** The stores' lease, for StoreOwnership (which reads it when each store starts); checked here first. */
+  private void storeLease() {
+    String previous = System.getProperty(StoreOwnership.LEASE_PROPERTY);
+    System.setProperty(StoreOwnership.LEASE_PROPERTY, Long.toString(storeLeaseMs));
+    try {
+      StoreOwnership.configuredLeaseMs();
+    } catch (IllegalArgumentException e) {
+      if (previous == null) {
+        System.clearProperty(StoreOwnership.LEASE_PROPERTY);
+      } else {
+        System.setProperty(StoreOwnership.LEASE_PROPERTY, previous);
+      }
+      throw new CliFailure(e.getMessage());
+    }
   }
 
   private ClusterSettings clusterSettings() {

@@ -32,7 +32,8 @@ import java.util.UUID;
  *
  * <p>A claim is a <em>lease</em>: in a cluster the owner renews it every {@link #CHECK_MS} (a change
  * of the claim that needs the cluster's quorum, see {@code --cluster-quorum}), and once
- * {@link #LEASE_MS} have passed since the start of its last successful renewal it stops serving:
+ * its lease ({@link #LEASE_MS} unless {@link #LEASE_PROPERTY} says otherwise) has passed since the
+ * start of its last successful renewal it stops serving:
  * requests get a retriable {@code UNAVAILABLE} at once, and the store closes at the next check.
  * Another deployment takes the claim over only after it has seen it unchanged for the lease
  * plus {@link #LEASE_MARGIN_MS}: by then the old owner has stopped, whether it crashed, was cut off
@@ -104,8 +105,16 @@ public final class StoreOwnership {
   public static final long CHECK_MS = 1_000;
   /** How long an owner waits for a standby's acknowledgement before dropping it from the in-sync list. */
   static final long ACK_TIMEOUT_MS = 3_000;
-  /** How long an owner serves after the start of its last successful renewal (in a cluster). */
+  /** How long an owner serves after the start of its last successful renewal (in a cluster), by default. */
   public static final long LEASE_MS = 3_000;
+  /**
+   * The system property that sets this node's lease ({@code conduit serve --store-lease-ms}); each
+   * claim records its owner's, so other nodes wait out the owner's own lease whatever theirs is.
+   */
+  public static final String LEASE_PROPERTY = "conduit.store.leaseMs";
+  /** The shortest lease: a few renewal periods, so one slow renewal does not cost the lease. */
+  public static final long MIN_LEASE_MS = 2 * 1_000;
+  public static final long MAX_LEASE_MS = 600_000;
   /**
    * How much longer than the lease a claim must be seen unchanged before another deployment takes
    * it: more than the owner's check period plus the difference between two sides of a partition
@@ -135,6 +144,7 @@ public final class StoreOwnership {
   private long recheck = -1;
   private boolean busy;
   private final String instance = UUID.randomUUID().toString();
+  private final long leaseMs = configuredLeaseMs();
   /** This deployment holds the claim (from taking it until it steps down, fails to serve or stops). */
   private boolean holding;
   private boolean renewing;
@@ -264,7 +274,7 @@ public final class StoreOwnership {
       return stepDown(lostTo);
     }
     if (!leaseValid()) {
-      return stepDown("its lease ran out: it could not renew its claim for " + LEASE_MS + " ms (cut off from the "
+      return stepDown("its lease ran out: it could not renew its claim for " + leaseMs + " ms (cut off from the "
           + "cluster's quorum, or stalled); it stopped serving so that another node may take over");
     }
     return Future.succeededFuture();
@@ -273,7 +283,7 @@ public final class StoreOwnership {
   /**
    * While this deployment holds the claim in a cluster (from the moment it took it, also while its
    * store is still opening), it renews its lease every {@link #CHECK_MS}: each renewal changes the
-   * claim, which a cluster without the quorum refuses, and lasts {@link #LEASE_MS} from its start.
+   * claim, which a cluster without the quorum refuses, and lasts the lease from its start.
    */
   private void renew() {
     if (!holding || renewing || !clustered()) {
@@ -286,7 +296,7 @@ public final class StoreOwnership {
       String failure = null;
       if (ar.succeeded()) {
         if (holding) {
-          leaseUntil = started + LEASE_MS * 1_000_000;
+          leaseUntil = started + leaseMs * 1_000_000;
         }
       } else if (ar.cause() instanceof ClaimLost lost) {
         holding = false;
@@ -413,7 +423,7 @@ public final class StoreOwnership {
             long epoch = current == null ? counted : Math.max(counted, current.getLong("epoch") + 1);
             JsonObject mine = new JsonObject().put("node", nodeId()).put("instance", instance).put("epoch", epoch)
                 .put("dataId", dataId).put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString())
-                .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", LEASE_MS);
+                .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", leaseMs);
             long started = System.nanoTime();
             Future<Boolean> taken = asked(current == null
                 ? claims.putIfAbsent(address, mine).map(before -> before == null)
@@ -422,7 +432,7 @@ public final class StoreOwnership {
               if (!ok) {
                 return standby("another deployment claimed it first");
               }
-              leaseUntil = started + LEASE_MS * 1_000_000;
+              leaseUntil = started + leaseMs * 1_000_000;
               holding = true;
               return own(mine, current);
             });
@@ -586,6 +596,29 @@ public final class StoreOwnership {
       });
     }
     return left > 0;
+  }
+
+  /**
+   * This node's lease: {@value #LEASE_PROPERTY} when set (milliseconds, {@value #MIN_LEASE_MS} to
+   * {@value #MAX_LEASE_MS}), else {@link #LEASE_MS}.
+   *
+   * @throws IllegalArgumentException naming the property and the value when it is not such a number
+   */
+  public static long configuredLeaseMs() {
+    String given = System.getProperty(LEASE_PROPERTY);
+    if (given == null) {
+      return LEASE_MS;
+    }
+    try {
+      long ms = Long.parseLong(given.trim());
+      if (ms >= MIN_LEASE_MS && ms <= MAX_LEASE_MS) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException("the store lease (" + LEASE_PROPERTY + ", --store-lease-ms) must be "
+        + MIN_LEASE_MS + "-" + MAX_LEASE_MS + " milliseconds, got '" + given + "'");
   }
 
   private boolean clustered() {

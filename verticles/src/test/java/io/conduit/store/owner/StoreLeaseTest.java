@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ class StoreLeaseTest {
 
     @Override
     public Future<?> start() {
-      vertx.eventBus().consumer("lease-test.stall", m -> {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(StoreOwnership.LEASE_MS + 1_500)); // the event loop stalls
+      vertx.eventBus().<Long>consumer("lease-test.stall", m -> {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(m.body())); // the event loop stalls
         m.reply("stalled");
       });
       ownership = new StoreOwnership(vertx, "test store", "lease-test", null, 0, new StoreOwnership.Store() {
@@ -81,10 +82,42 @@ class StoreLeaseTest {
 
   @Test
   void anOwnerThatStalledPastItsLeaseAnswersNothingUntilItHoldsTheClaimAgain() throws Exception {
+    stallPastTheLease(StoreOwnership.LEASE_MS);
+  }
+
+  @Test
+  void theLeaseIsTheOneConfiguredAndItsClaimSaysSo() throws Exception {
+    System.setProperty(StoreOwnership.LEASE_PROPERTY, "2000");
+    try {
+      stallPastTheLease(2_000);
+    } finally {
+      System.clearProperty(StoreOwnership.LEASE_PROPERTY);
+    }
+    JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap("conduit.store.owners")
+        .compose(m -> m.get("lease-test")));
+    assertEquals(2_000L, claim.getLong("leaseMs"), claim.encode());
+  }
+
+  @Test
+  void aLeaseOutsideItsRangeIsRefusedNamingTheSetting() {
+    for (String bad : new String[] {"1999", "600001", "soon"}) {
+      System.setProperty(StoreOwnership.LEASE_PROPERTY, bad);
+      try {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            StoreOwnership::configuredLeaseMs);
+        assertEquals("the store lease (conduit.store.leaseMs, --store-lease-ms) must be 2000-600000 milliseconds, got '"
+            + bad + "'", e.getMessage());
+      } finally {
+        System.clearProperty(StoreOwnership.LEASE_PROPERTY);
+      }
+    }
+  }
+
+  private void stallPastTheLease(long leaseMs) throws Exception {
     await(vertx.deployVerticle(new Held(), new DeploymentOptions()));
     assertEquals(1L, (Long) await(vertx.eventBus().request("lease-test", "?")).body());
 
-    Future<Object> stall = vertx.eventBus().request("lease-test.stall", "now").map(m -> m.body());
+    Future<Object> stall = vertx.eventBus().request("lease-test.stall", leaseMs + 1_500).map(m -> m.body());
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // the stall has begun
     Future<Object> during = vertx.eventBus().request("lease-test", "?").map(m -> m.body());
     assertEquals("stalled", await(stall));
