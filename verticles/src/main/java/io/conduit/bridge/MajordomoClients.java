@@ -56,7 +56,8 @@ final class MajordomoClients {
       fail(in, serviceFrame, ErrorCode.FORBIDDEN, verdict.reason());
       return;
     }
-    long timeoutMs = Math.min(options.defaultTimeoutMs(), options.maxTimeoutMs());
+    // a Majordomo request names no timeout: the bridge's default, capped as every front door caps
+    long timeoutMs = RequestHeaders.timeout(null, options.defaultTimeoutMs(), options.maxTimeoutMs(), "timeout");
     vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)
         .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs))).onComplete(ar -> {
       if (ar.failed()) {

@@ -457,7 +457,7 @@ public final class StoreOwnership {
         : source.start()).compose(v -> {
       if (role == Role.STOPPED) {
         return stopSource().eventually(store::close)
-            .eventually(() -> claims.replaceIfPresent(address, mine, mine.copy().put("released", true)).otherwiseEmpty());
+            .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
       }
       role = Role.OWNER;
       publish();
@@ -466,8 +466,11 @@ public final class StoreOwnership {
       return Future.<Void>succeededFuture();
     }, failure -> {
       holding = false;
-      return stopSource().transform(ignored -> previous == null ? claims.removeIfPresent(address, mine)
-          : claims.replaceIfPresent(address, mine, previous)).transform(ignored -> Future.<Void>failedFuture(failure));
+      // the claim as renewals left it (they run while the store opens), not as it was taken
+      Future<Void> givenBack = previous == null
+          ? claimUpdates.transform(ignored -> claims.removeIfPresent(address, claim).<Void>mapEmpty())
+          : updateClaim(c -> previous);
+      return stopSource().transform(ignored -> givenBack).transform(ignored -> Future.<Void>failedFuture(failure));
     });
   }
 

@@ -64,6 +64,37 @@ class StoreLeaseTest {
     }
   }
 
+  /** A stateful service whose data takes a while to open and then fails to (a missing file, say). */
+  static final class FailsToOpen extends VerticleBase {
+    final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    private StoreOwnership ownership;
+
+    @Override
+    public Future<?> start() {
+      ownership = new StoreOwnership(vertx, "test store", "lease-test", null, 0, new StoreOwnership.Store() {
+        @Override
+        public Future<Void> serve() {
+          // longer than a renewal period: the claim is renewed while the store opens
+          return vertx.timer(StoreOwnership.CHECK_MS + 600).compose(v -> {
+            failures.incrementAndGet();
+            return Future.failedFuture("cannot open the data");
+          });
+        }
+
+        @Override
+        public Future<Void> close() {
+          return Future.succeededFuture();
+        }
+      });
+      return ownership.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+      return ownership.stop();
+    }
+  }
+
   @BeforeEach
   void cluster() throws Exception {
     // the stall is on purpose: no blocked-thread warnings for it
@@ -111,6 +142,25 @@ class StoreLeaseTest {
         System.clearProperty(StoreOwnership.LEASE_PROPERTY);
       }
     }
+  }
+
+  @Test
+  void aStoreThatFailsToOpenAfterItsClaimWasRenewedGivesTheClaimBack() throws Exception {
+    String owner = await(vertx.deployVerticle(new Held(), new DeploymentOptions()));
+    FailsToOpen standby = new FailsToOpen();
+    await(vertx.deployVerticle(standby, new DeploymentOptions()));
+    await(vertx.undeploy(owner)); // releases the claim: the standby takes it and fails to open
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    JsonObject claim = null;
+    while (System.nanoTime() < deadline) {
+      claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap("conduit.store.owners")
+          .compose(m -> m.get("lease-test")));
+      if (standby.failures.get() > 0 && claim != null && claim.getBoolean("released", false)) {
+        return; // the claim went back to the owner's released one, for the next try (or another node)
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    throw new AssertionError("after " + standby.failures.get() + " failures to open, the claim is still " + claim);
   }
 
   private void stallPastTheLease(long leaseMs) throws Exception {
