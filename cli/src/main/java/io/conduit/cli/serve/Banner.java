@@ -1,7 +1,7 @@
 package io.conduit.cli.serve;
 
 import io.conduit.codec.ConduitVersion;
-import io.conduit.deploy.ServiceRoles;
+import io.conduit.node.ServiceRoles;
 import io.conduit.deploy.ServiceSpec;
 import io.vertx.core.json.JsonObject;
 

@@ -60,6 +60,9 @@ class ConsoleBrowserIT {
             "no Scale button for a store");
         assertEquals("1", echoInstances(browser));
         wait.until(b -> !b.findElements(By.cssSelector("#nodes .card")).isEmpty());
+        // the panels the node's capabilities register (GET /api/views), each drawn from its own API
+        wait.until(b -> b.findElement(By.id("view-bridge")).getText().contains("connected"));
+        wait.until(b -> b.findElement(By.id("view-tasks")).getText().contains("No tasks."));
 
         WebElement input = echo.findElement(By.cssSelector(".scale-input"));
         input.clear();

@@ -1,0 +1,249 @@
+package io.conduit.store.owner;
+
+import io.conduit.Conditions;
+import io.conduit.node.ServiceRoles;
+import io.conduit.store.doc.DocStoreVerticle;
+import io.conduit.store.graph.GraphStoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One serving instance per store address: a second deployment stands by and takes over when the owner stops. */
+@ExtendWith(VertxExtension.class)
+class StoreOwnershipTest {
+
+  @TempDir
+  Path dir;
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static String deploy(Vertx vertx, Deployable store, JsonObject config) throws Exception {
+    return await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(config)));
+  }
+
+  private static long set(Vertx vertx, String key, int value) throws Exception {
+    JsonObject r = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "set")
+        .put("path", new io.vertx.core.json.JsonArray().add(key)).put("value", value))).body();
+    return r.getLong("version");
+  }
+
+  private static List<String> roles(Vertx vertx) {
+    return ServiceRoles.all(vertx).stream().map(j -> j.getString("role")).sorted().toList();
+  }
+
+  @Test
+  void aSecondDeploymentStandsByWithoutOpeningTheDataAndTakesOverWithIt(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("d").toString());
+    String owner = deploy(vertx, new DocStoreVerticle(), config);
+    // the same data directory: a standby must not open it (RocksDB would refuse a second opener)
+    deploy(vertx, new DocStoreVerticle(), config);
+    assertEquals(List.of("OWNER", "STANDBY"), roles(vertx));
+    for (int i = 1; i <= 4; i++) {
+      assertEquals(i, set(vertx, "k" + i, i), "every write reaches the one owner");
+    }
+    assertTrue(Files.exists(dir.resolve("d").resolve(StoreOwnership.DATA_ID_FILE)));
+
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + roles(vertx));
+    assertEquals(5, set(vertx, "k5", 5), "the standby took over the same data");
+    JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)).get("d")
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(2L, claim.getLong("epoch"), "a new owner, a new epoch: " + claim);
+  }
+
+  @Test
+  void aStandbyWhoseDataIsNotTheOwnersNeverServesIt(Vertx vertx) throws Exception {
+    // ackReplicas 0: the standby follows, but the owner never lists it as in sync, so it is no candidate
+    JsonObject ownerConfig = new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("a").toString()).put("ackReplicas", 0);
+    String owner = deploy(vertx, new DocStoreVerticle(), ownerConfig);
+    set(vertx, "k", 1);
+    deploy(vertx, new DocStoreVerticle(), ownerConfig.copy().put("dataDir", dir.resolve("b").toString()));
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "")
+        .contains("this node's data is not that owner's")), () -> "roles " + ServiceRoles.all(vertx));
+    assertEquals(List.of("STANDBY"), roles(vertx));
+
+    // the owner's data comes back: it owns the address again, with what it had
+    deploy(vertx, new DocStoreVerticle(), ownerConfig);
+    assertEquals(2, set(vertx, "k", 2));
+  }
+
+  @Test
+  void aMemoryStoresStandbyTakesOverEmpty(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "d").put("backend", "memory");
+    String owner = deploy(vertx, new DocStoreVerticle(), config);
+    set(vertx, "k", 1);
+    deploy(vertx, new DocStoreVerticle(), config);
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + roles(vertx));
+    assertEquals(1, set(vertx, "k", 1), "a fresh document");
+  }
+
+  @Test
+  void theGraphStoreHasOneOwnerToo(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject().put("address", "g").put("backend", "memory");
+    deploy(vertx, new GraphStoreVerticle(), config);
+    deploy(vertx, new GraphStoreVerticle(), config);
+    assertEquals(List.of("OWNER", "STANDBY"), roles(vertx));
+    long first = -1;
+    for (int i = 0; i < 4; i++) {
+      long id = await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "addNode")
+          .put("data", new JsonObject().put("n", i)))).body().getLong("id");
+      if (first < 0) {
+        first = id;
+      }
+      assertEquals(first + i, id, "ids handed out by one graph");
+    }
+  }
+
+  @Test
+  void aStoreThatFailsToOpenGivesTheClaimBackAsItWas(Vertx vertx) throws Exception {
+    StoreOwnership.Store broken = new StoreOwnership.Store() {
+      @Override
+      public Future<Void> serve() {
+        return Future.failedFuture("disk on fire");
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
+    Future<Void> first = new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), 1, broken).start();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(first));
+    assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
+    JsonObject claim = await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP)
+        .compose(m -> m.get("t")));
+    assertEquals(null, claim, "no claim left behind by a store that never served");
+  }
+
+  private static JsonObject claim(Vertx vertx, String address) throws Exception {
+    return await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.get(address)));
+  }
+
+  private static boolean standbyInSync(Vertx vertx) {
+    return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("in sync"));
+  }
+
+  @Test
+  void aStandbyOnOtherDataFollowsTheOwnerAndTakesOverWithEveryWrite(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    String owner = deploy(vertx, new DocStoreVerticle(), a);
+    for (int i = 1; i <= 30; i++) {
+      set(vertx, "before" + i, i);
+    }
+    deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    assertEquals(1, claim(vertx, "d").getJsonArray("inSync").size(), "the claim lists the standby");
+    long version = 0;
+    for (int i = 1; i <= 30; i++) {
+      version = set(vertx, "after" + i, i); // each acknowledged by the standby too
+    }
+    // the standby answers reads at d.ro, and waits for the version a client names
+    JsonObject read = await(vertx.eventBus().<JsonObject>request("d.ro", new JsonObject().put("op", "get")
+        .put("path", new io.vertx.core.json.JsonArray().add("after30")).put("minVersion", version))).body();
+    assertEquals(30, read.getInteger("value"), read.encode());
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + ServiceRoles.all(vertx));
+    JsonObject doc = await(vertx.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
+        .put("path", new io.vertx.core.json.JsonArray()))).body().getJsonObject("value");
+    for (int i = 1; i <= 30; i++) {
+      assertEquals(i, doc.getInteger("before" + i), "copied with the owner's data");
+      assertEquals(i, doc.getInteger("after" + i), "followed batch by batch");
+    }
+    assertEquals(61, set(vertx, "next", 1), "the new owner goes on from the same version");
+  }
+
+  @Test
+  void aStandbyThatGoesAwayLeavesTheInSyncListAndWritesGoOn(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    deploy(vertx, new DocStoreVerticle(), a);
+    String standby = deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    String inbox = "conduit.replica.d.standby." + StoreOwnership.readOrMakeDataId(dir.resolve("b"));
+    ExecutionException bad = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(inbox, io.vertx.core.buffer.Buffer.buffer("abc"))));
+    assertEquals(400, ((io.vertx.core.eventbus.ReplyException) bad.getCause()).failureCode(), "a frame too short");
+    await(vertx.undeploy(standby));
+    assertEquals(1, set(vertx, "k", 1), "the owner drops the standby it cannot reach, then acknowledges");
+    assertEquals(0, claim(vertx, "d").getJsonArray("inSync").size(), "and no longer lists it");
+  }
+
+  @Test
+  void theGraphStoreFollowsItsOwnerToo(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    String owner = deploy(vertx, new GraphStoreVerticle(), a);
+    deploy(vertx, new GraphStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    for (int i = 0; i < 10; i++) {
+      await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "addNode")
+          .put("data", new JsonObject().put("n", i))));
+    }
+    await(vertx.undeploy(owner));
+    Conditions.await(10_000, () -> roles(vertx).equals(List.of("OWNER")), () -> "roles " + ServiceRoles.all(vertx));
+    JsonObject count = await(vertx.eventBus().<JsonObject>request("g", new JsonObject().put("op", "query")
+        .put("steps", new io.vertx.core.json.JsonArray("[[\"V\"], [\"count\"]]")))).body();
+    assertEquals(10, count.getInteger("result"), "the ten nodes came over: " + count.encode());
+  }
+
+  @Test
+  void deploymentsOnOneDirectoryAgreeOnItsDataId() throws Exception {
+    Path d = dir.resolve("shared");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ids.add(pool.submit(() -> StoreOwnership.readOrMakeDataId(d)));
+      }
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      for (var f : ids) {
+        distinct.add(f.get(10, TimeUnit.SECONDS));
+      }
+      assertEquals(1, distinct.size(), "one id: " + distinct);
+      try (var files = Files.list(d)) {
+        assertEquals(List.of(StoreOwnership.DATA_ID_FILE), files.map(f -> f.getFileName().toString()).toList(),
+            "no temporary file left behind");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void badReplicationRequestsAreRefusedWithA400(Vertx vertx) throws Exception {
+    deploy(vertx, new DocStoreVerticle(), new JsonObject().put("address", "d").put("backend", "rocksdb")
+        .put("dataDir", dir.resolve("a").toString()));
+    String source = "conduit.replica.d";
+    for (JsonObject bad : List.of(new JsonObject(), new JsonObject().put("op", "attach").put("id", "x"),
+        new JsonObject().put("op", "page").put("id", "x").put("after", "%%% not base64"),
+        new JsonObject().put("op", "dance").put("id", "x"))) {
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> await(vertx.eventBus().request(source, bad)));
+      io.vertx.core.eventbus.ReplyException r = (io.vertx.core.eventbus.ReplyException) e.getCause();
+      assertEquals(400, r.failureCode(), bad.encode() + ": " + r.getMessage());
+    }
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(vertx.eventBus().request(source, new JsonObject().put("op", "live").put("id", "nobody"))));
+    assertEquals(404, ((io.vertx.core.eventbus.ReplyException) e.getCause()).failureCode());
+    assertEquals(1, set(vertx, "k", 1), "the owner serves on");
+  }
+}

@@ -1,0 +1,114 @@
+package io.conduit.deploy;
+
+import io.conduit.node.Stateful;
+import io.conduit.node.FrontDoor;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Verticle;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deploys and undeploys single instances of a service: one Vert.x deployment per instance, so the
+ * instance count can move one at a time.
+ */
+final class InstanceDeployer {
+
+  private final Vertx vertx;
+  private final ClassLoader classes;
+
+  /** {@code classes}: where verticle classes come from; each instance runs with it as its context class loader. */
+  InstanceDeployer(Vertx vertx, ClassLoader classes) {
+    this.vertx = vertx;
+    this.classes = classes;
+  }
+
+  /**
+   * Deploys {@code count} instances at once. All or nothing: when one fails, the others are
+   * undeployed again and the failure names the service and what went wrong.
+   */
+  Future<List<String>> deploy(ServiceSpec spec, int count) {
+    try {
+      checkClass(spec, classes);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    DeploymentOptions options = spec.deploymentOptions().setInstances(1).setClassLoader(classes);
+    // a service declared stateful whose verticle does not keep its own ownership (as the stores
+    // do) runs inside an OwnedService, which deploys it only while it holds the service's claim
+    boolean owned = spec.stateful() && !implementsType(spec, Stateful.class, classes);
+    List<Future<String>> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(owned ? vertx.deployVerticle(new OwnedService(), new DeploymentOptions()
+              .setConfig(OwnedService.config(spec)).setClassLoader(classes))
+          : vertx.deployVerticle(spec.verticle(), new DeploymentOptions(options)));
+    }
+    return Future.join(started).transform(all -> {
+      List<String> ids = started.stream().filter(Future::succeeded).map(Future::result).toList();
+      if (all.succeeded()) {
+        return Future.succeededFuture(ids);
+      }
+      Throwable cause = started.stream().filter(Future::failed).findFirst().orElseThrow().cause();
+      return undeploy(ids).transform(ignored -> Future.failedFuture(new IllegalStateException(
+          "service '" + spec.name() + "' failed to start: " + describe(cause), cause)));
+    });
+  }
+
+  /** Undeploys in reverse order; failures are ignored so every instance gets its turn. */
+  Future<Void> undeploy(List<String> deploymentIds) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deploymentIds.size() - 1; i >= 0; i--) {
+      String id = deploymentIds.get(i);
+      chain = chain.transform(ignored -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return chain.otherwiseEmpty();
+  }
+
+  /** True when the service's verticle is a {@link FrontDoor}; false too when its class cannot be loaded. */
+  boolean frontDoor(ServiceSpec spec) {
+    return implementsType(spec, FrontDoor.class, classes);
+  }
+
+  /** True when the service is stateful: declared so in its entry, or its verticle is {@link Stateful}. */
+  boolean stateful(ServiceSpec spec) {
+    return spec.stateful() || implementsType(spec, Stateful.class, classes);
+  }
+
+  private static boolean implementsType(ServiceSpec spec, Class<?> marker, ClassLoader classes) {
+    try {
+      return marker.isAssignableFrom(Class.forName(spec.verticle(), false, classes));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false; // deploying it says what is wrong
+    }
+  }
+
+  private static void checkClass(ServiceSpec spec, ClassLoader classes) {
+    Class<?> type;
+    try {
+      type = Class.forName(spec.verticle(), false, classes);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("service '" + spec.name() + "': verticle class " + spec.verticle()
+          + " is not on the classpath" + UserClasspath.searched(classes));
+    }
+    if (!Verticle.class.isAssignableFrom(type) && !Deployable.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException("service '" + spec.name() + "': " + spec.verticle()
+          + " is not a verticle (it must extend VerticleBase or implement Deployable)");
+    }
+  }
+
+  static String describe(Throwable e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+}
