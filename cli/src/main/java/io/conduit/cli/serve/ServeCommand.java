@@ -166,6 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
     plan = new BridgeFlags(bridgeEndpoint, eventsEndpoint, insecure, curveKeys, curveClients, inbound, outbound, serve)
         .applyTo(plan);
     plan = ReservedAddresses.applyTo(plan);
+    plan = ProcessEnvironment.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     storeLease();
     Node node;

@@ -1,6 +1,7 @@
 package io.conduit.cli.serve;
 
 import io.conduit.deploy.ServiceSpec;
+import io.conduit.process.ProcessVerticle;
 import io.conduit.web.WebOptions;
 import io.conduit.web.WebVerticle;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,10 @@ final class ServiceSummary {
     append(b, "events", c.getValue("eventsEndpoint"));
     append(b, "url", c.getValue("url"));
     append(b, "backend", c.getValue("backend"));
+    if (spec.verticle().equals(ProcessVerticle.class.getName())) {
+      append(b, "process", String.join(" ", c.getJsonObject("process").getJsonArray("command").stream()
+          .map(String::valueOf).toList()));
+    }
     if (spec.verticle().equals(WebVerticle.class.getName())) {
       append(b, "console", "http://" + c.getString("host", WebOptions.DEFAULT_HOST) + ":"
           + c.getValue("port", WebOptions.DEFAULT_PORT) + "/");

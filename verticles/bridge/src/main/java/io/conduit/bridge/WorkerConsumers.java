@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.List;
@@ -98,10 +99,41 @@ final class WorkerConsumers {
     if (message == null) {
       return;
     }
-    if (outcome.code() == null) {
-      message.reply(MajordomoClients.decode(outcome.reply()));
-    } else {
+    if (outcome.code() != null) {
       message.fail(outcome.code().status(), outcome.message());
+      return;
+    }
+    Object reply = MajordomoClients.decode(outcome.reply());
+    WorkerError error = WorkerError.of(reply);
+    if (error != null) {
+      message.fail(error.status(), error.message());
+    } else {
+      message.reply(reply);
+    }
+  }
+
+  /**
+   * A worker's reply that reports a failure: exactly {@code {"error": {"code": C, "message": M}}}
+   * with C one of the protocol's codes (and an optional {@code failureCode}, the status it stands
+   * for), the shape the bridge itself gives Majordomo clients. The caller gets it as that error
+   * through every front door, not as a successful reply that happens to describe one.
+   */
+  record WorkerError(int status, String message) {
+
+    static WorkerError of(Object reply) {
+      if (!(reply instanceof JsonObject json) || json.size() != 1
+          || !(json.getValue("error") instanceof JsonObject error)
+          || !(error.getValue("code") instanceof String code) || !(error.getValue("message") instanceof String message)) {
+        return null;
+      }
+      ErrorCode known;
+      try {
+        known = ErrorCode.valueOf(code);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int status = error.getValue("failureCode") instanceof Integer f && f >= 400 && f <= 599 ? f : known.status();
+      return new WorkerError(status, message);
     }
   }
 }

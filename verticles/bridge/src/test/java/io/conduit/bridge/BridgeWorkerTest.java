@@ -102,6 +102,32 @@ class BridgeWorkerTest {
   }
 
   @Test
+  void aWorkersErrorReplyIsThatErrorForItsCaller(Vertx vertx) throws Exception {
+    deploy(vertx, new JsonObject());
+    RawMdpWorker worker = register("locker", 1).get(0);
+
+    CompletableFuture<Object> held = request(vertx, "locker", 1);
+    worker.reply(worker.awaitRequest(5_000), utf8("{\"error\": {\"code\": \"CONFLICT\", \"message\": \"op 'take': "
+        + "the lock is held\"}}"));
+    ReplyException conflict = failure(held);
+    assertEquals(409, conflict.failureCode());
+    assertEquals("op 'take': the lock is held", conflict.getMessage());
+
+    CompletableFuture<Object> broken = request(vertx, "locker", 2);
+    worker.reply(worker.awaitRequest(5_000), utf8("{\"error\": {\"code\": \"RECIPIENT_FAILURE\", \"message\": "
+        + "\"op 'take' failed: ZeroDivisionError\", \"failureCode\": 500}}"));
+    assertEquals(500, failure(broken).failureCode());
+
+    // not the error shape (an unknown code, another field beside it): an ordinary reply
+    CompletableFuture<Object> data = request(vertx, "locker", 3);
+    worker.reply(worker.awaitRequest(5_000), utf8("{\"error\": {\"code\": \"E42\", \"message\": \"a record\"}}"));
+    assertEquals("E42", ((JsonObject) data.get(10, TimeUnit.SECONDS)).getJsonObject("error").getString("code"));
+    CompletableFuture<Object> more = request(vertx, "locker", 4);
+    worker.reply(worker.awaitRequest(5_000), utf8("{\"error\": {\"code\": \"CONFLICT\", \"message\": \"m\"}, \"n\": 1}"));
+    assertEquals(1, ((JsonObject) more.get(10, TimeUnit.SECONDS)).getInteger("n"));
+  }
+
+  @Test
   void aReplyThatIsNotJsonComesBackAsBytes(Vertx vertx) throws Exception {
     deploy(vertx, new JsonObject());
     RawMdpWorker worker = register("raw", 1).get(0);

@@ -2,6 +2,8 @@ package io.conduit.deploy;
 
 import io.conduit.pipeline.PipelineOptions;
 import io.conduit.pipeline.PipelineVerticle;
+import io.conduit.process.ProcessOptions;
+import io.conduit.process.ProcessVerticle;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +35,8 @@ import java.util.regex.Pattern;
  * {@code pipeline.<name>.<n>} (n from 1; a stage's config may name its own address instead), then
  * its entry {@code pipeline.<name>} ({@link PipelineVerticle}), so the node deploys and scales them
  * like any other.
+ * A service entry with {@code "process": {"command": [...], "env": {...}, "cwd": ...}} instead of a
+ * verticle runs each instance as a supervised operating-system process ({@link ProcessVerticle}).
  * Parsing validates every field once, here; the error names the file, the field and the reason.
  */
 public record DeploymentPlan(List<ServiceSpec> services) {
@@ -44,8 +48,8 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       "entryInstances");
   private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
       "scaling", "externalWorkers");
-  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
-      "scaling", "externalWorkers", "stateful");
+  private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "process", "instances", "threading",
+      "config", "scaling", "externalWorkers", "stateful");
 
   public DeploymentPlan {
     services = List.copyOf(services);
@@ -61,7 +65,22 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     } catch (IOException e) {
       throw new DeploymentFileException(file + ": cannot be read (" + e.getMessage() + ")");
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString()).withProcessesIn(file.toAbsolutePath().getParent());
+  }
+
+  /**
+   * This plan with each process service's working directory resolved against {@code dir} (the
+   * deployment file's folder), and {@code dir} itself for those that name none.
+   */
+  public DeploymentPlan withProcessesIn(Path dir) {
+    return new DeploymentPlan(services.stream().map(s -> {
+      if (!s.verticle().equals(ProcessVerticle.class.getName())) {
+        return s;
+      }
+      JsonObject process = s.config().getJsonObject("process").copy();
+      process.put("cwd", dir.resolve(process.getString("cwd", ".")).normalize().toString());
+      return s.withConfig(s.config().copy().put("process", process));
+    }).toList());
   }
 
   /** Validates a deployment given as JSON text; {@code source} names it in error messages. */
@@ -142,6 +161,9 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       throw new DeploymentFileException(source + ": " + where + ".name: '" + name
           + "' must start with a letter and hold only letters, digits, '.', '_' or '-' (64 at most)");
     }
+    if (json.containsKey("process")) {
+      return processService(json, name, source, where);
+    }
     String verticle = requiredString(json, "verticle", source, where);
     Instances instances = instances(json.getValue("instances", 1), source, where);
     Threading threading;
@@ -170,6 +192,38 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     }
     return new ServiceSpec(name, verticle, instances, threading, cfg, scaling(json, instances, source, where),
         externalWorkers, stateful);
+  }
+
+  /**
+   * An entry with {@code "process"} instead of {@code "verticle"}: each instance is a supervised
+   * operating-system process ({@link ProcessVerticle}), typically an external Majordomo worker of
+   * the service's address, which the bridge therefore lets workers serve.
+   */
+  private static ServiceSpec processService(JsonObject json, String name, String source, String where) {
+    for (String field : List.of("verticle", "threading", "stateful", "externalWorkers")) {
+      if (json.containsKey(field)) {
+        throw new DeploymentFileException(source + ": " + where + "." + field + ": not for a process service "
+            + "(an entry has either \"verticle\" or \"process\"; a process's instances are processes, and "
+            + "its address is open to the workers it runs)");
+      }
+    }
+    ProcessOptions process;
+    try {
+      process = ProcessOptions.fromJson(json.getValue("process"));
+    } catch (IllegalArgumentException e) {
+      throw new DeploymentFileException(source + ": " + where + "." + e.getMessage());
+    }
+    Object config = json.getValue("config", new JsonObject());
+    if (!(config instanceof JsonObject cfg)) {
+      throw new DeploymentFileException(source + ": " + where + ".config: must be an object");
+    }
+    if (!(cfg.getValue("address", name) instanceof String address) || address.isBlank()) {
+      throw new DeploymentFileException(source + ": " + where + ".config.address: must be a non-empty string");
+    }
+    Instances instances = instances(json.getValue("instances", 1), source, where);
+    JsonObject processConfig = cfg.copy().put("address", address).put("service", name).put("process", process.toJson());
+    return new ServiceSpec(name, ProcessVerticle.class.getName(), instances, Threading.EVENT_LOOP, processConfig,
+        scaling(json, instances, source, where), true, false);
   }
 
   private static Scaling scaling(JsonObject json, Instances instances, String source, String where) {

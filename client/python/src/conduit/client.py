@@ -1,0 +1,392 @@
+"""The synchronous client: requests, sends, publishes, subscriptions and a windowed map over the
+ZeroMQ bridge (CBP/1). ``conduit.connect`` makes one."""
+
+import collections
+import itertools
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+
+import zmq
+
+from . import _wire
+from .errors import ConduitError
+
+if TYPE_CHECKING:  # imported where used: each is a module of its own
+    from .docs import Docs
+    from .graph import Graph
+    from .tasks import Tasks
+
+
+class MapResult(NamedTuple):
+    """One item's outcome in :meth:`Client.map`: ``value`` when it succeeded, else ``error``;
+    ``index`` is the item's position in the input, from 0."""
+    index: int
+    item: Any
+    value: Any
+    error: Optional[ConduitError]
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _Curve(NamedTuple):
+    server: bytes
+    public: bytes
+    secret: bytes
+
+
+class _Connection:
+    """One DEALER socket and its request bookkeeping; used by one thread only."""
+
+    def __init__(self, client: "Client") -> None:
+        self.client = client
+        self.socket: Optional[zmq.Socket] = None
+        self.ids = itertools.count(1)
+        self.pending: set = set()       # ids sent and not yet answered (or given up on)
+        self.arrived: Dict[bytes, Tuple[bytes, Dict[str, Any], bytes]] = {}
+        self.open()
+
+    def open(self) -> None:
+        client = self.client
+        attempts = client._probe_attempts
+        for attempt in range(attempts):
+            self.socket = client._socket(zmq.DEALER, client.endpoint)
+            try:
+                # Proves the socket: some freshly connected sockets of JeroMQ peers never get a reply.
+                self.call(b"PING", "", None, {}, client._probe_ms << (attempt // 2), grace_ms=0)
+                return
+            except ConduitError as e:
+                if e.code != "TIMEOUT":
+                    self.close()
+                    raise
+            self.close()
+        raise ConduitError("UNAVAILABLE", "no answer to PING from %s on %d fresh sockets" % (client.endpoint, attempts))
+
+    def send(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int) -> bytes:
+        payload = b"" if command == b"PING" else _wire.encode_body(body, headers)
+        if command != b"PING":
+            headers["timeout"] = str(int(timeout_ms))
+        request_id = str(next(self.ids)).encode("ascii")
+        assert self.socket is not None
+        self.socket.send_multipart(_wire.request_frames(command, request_id, address, headers, payload))
+        self.pending.add(request_id)
+        return request_id
+
+    def receive(self, timeout_ms: int) -> bool:
+        """Waits up to ``timeout_ms`` for one reply, kept when its id is pending; False when none came."""
+        assert self.socket is not None
+        if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
+            return False
+        status, request_id, headers, body = _wire.parse_reply(self.socket.recv_multipart(), self.client.endpoint)
+        if request_id in self.pending:  # late replies to abandoned requests are dropped
+            self.arrived[request_id] = (status, headers, body)
+        return True
+
+    def call(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int,
+             grace_ms: int = 1000) -> Any:
+        request_id = self.send(command, address, body, headers, timeout_ms)
+        # The bridge times the request out itself and says so; the grace lets that ERROR (with its
+        # details) arrive before the client gives up on its own.
+        deadline = time.monotonic() + (timeout_ms + grace_ms) / 1000.0
+        try:
+            while request_id not in self.arrived:
+                remaining = int((deadline - time.monotonic()) * 1000)
+                if remaining <= 0 or not self.receive(remaining):
+                    raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.client.endpoint, timeout_ms),
+                                       {"timeoutMs": timeout_ms})
+            return _wire.reply_value(*self.arrived.pop(request_id))
+        finally:
+            self.pending.discard(request_id)
+
+    def close(self) -> None:
+        if self.socket is not None:
+            self.socket.close(linger=0)
+            self.socket = None
+        self.pending.clear()
+        self.arrived.clear()
+
+
+class Subscription:
+    """Events on one address, as ``(headers, body)`` pairs: iterate, or call :meth:`receive`.
+
+    ZeroMQ matches topics by prefix, so events on a longer address (``news.sports`` for ``news``)
+    are skipped. The subscription reaches the bridge asynchronously: an event published at the same
+    moment ``subscribe()`` returns may be missed. Iterating waits ``timeout`` seconds per event (None:
+    forever) and raises ConduitError TIMEOUT when none comes. Use it from one thread.
+    """
+
+    def __init__(self, client: "Client", address: str, timeout: Optional[float]) -> None:
+        if client.events is None:
+            raise ValueError("this client has no events endpoint: pass events= to conduit.connect")
+        self.address = address
+        self.timeout = timeout
+        self._topic = address.encode("utf-8")
+        self._socket = client._socket(zmq.SUB, client.events)
+        self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
+        self._client = client
+        client._track(self)
+
+    def receive(self, timeout: Optional[float] = ...) -> Tuple[Dict[str, Any], Any]:  # type: ignore[assignment]
+        """The next ``(headers, body)``; ConduitError TIMEOUT after ``timeout`` seconds."""
+        timeout = self.timeout if timeout is ... else timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+            if not self._socket.poll(remaining, zmq.POLLIN):
+                raise ConduitError("TIMEOUT", "no event on '%s' within %s s" % (self.address, timeout),
+                                   {"timeoutMs": int((timeout or 0) * 1000)})
+            frames = self._socket.recv_multipart()
+            if len(frames) == 3 and frames[0] == self._topic:
+                headers = _wire.parse_headers(frames[1])
+                return headers, _wire.decode_body(headers, frames[2])
+
+    def __iter__(self) -> Iterator[Tuple[Dict[str, Any], Any]]:
+        return self
+
+    def __next__(self) -> Tuple[Dict[str, Any], Any]:
+        return self.receive()
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close(linger=0)
+            self._socket = None  # type: ignore[assignment]
+            self._client._untrack(self)
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class Client:
+    """A connection to a Conduit node's ZeroMQ bridge; make one with :func:`conduit.connect`.
+
+    Thread-safe: each thread that uses the client gets its own socket (opened on its first call),
+    so threads never wait for each other's replies. A :class:`Subscription` belongs to the thread
+    that iterates it. Close the client (or use it as a context manager) to close every socket.
+    """
+
+    def __init__(self, endpoint: str = "tcp://127.0.0.1:5555", events: Optional[str] = None,
+                 server_key: Optional[str] = None, client_key: Optional[str] = None,
+                 timeout: float = 30.0, probe_attempts: int = 5, probe_timeout: float = 1.0) -> None:
+        self.endpoint = _wire.check_address(endpoint, "endpoint")
+        self.events = _wire.events_or_default(events, endpoint)
+        self.timeout_ms = _wire.timeout_ms(timeout, 30000)
+        self._probe_attempts = probe_attempts
+        self._probe_ms = _wire.timeout_ms(probe_timeout, 1000)
+        self._curve = self._curve_keys(server_key, client_key)
+        self._context = zmq.Context()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: List[Any] = []
+        self._closed = False
+        try:
+            self._connection()  # connects now, so a wrong endpoint or key fails here
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _curve_keys(server_key: Optional[str], client_key: Optional[str]) -> Optional[_Curve]:
+        server = _wire.read_key(server_key, "server_key")
+        secret = _wire.read_key(client_key, "client_key")
+        if server is None:
+            if secret is not None:
+                raise ValueError("client_key needs server_key (the bridge's public key)")
+            return None
+        if not zmq.has("curve"):
+            raise ConduitError("UNAVAILABLE", "this libzmq was built without CURVE")
+        if secret is None:
+            public, secret = zmq.curve_keypair()
+        else:
+            public = zmq.curve_public(secret)
+        return _Curve(server, public, secret)
+
+    # -- sockets --------------------------------------------------------------------------------
+
+    def _socket(self, kind: int, endpoint: str) -> zmq.Socket:
+        if self._closed:
+            raise ConduitError("UNAVAILABLE", "the client is closed")
+        socket = self._context.socket(kind)
+        socket.setsockopt(zmq.LINGER, 0)
+        if self._curve is not None:
+            socket.curve_serverkey = self._curve.server
+            socket.curve_publickey = self._curve.public
+            socket.curve_secretkey = self._curve.secret
+        socket.connect(endpoint)
+        return socket
+
+    def _track(self, thing: Any) -> None:
+        with self._lock:
+            self._open.append(thing)
+
+    def _untrack(self, thing: Any) -> None:
+        with self._lock:
+            if thing in self._open:
+                self._open.remove(thing)
+
+    def _connection(self) -> _Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.socket is None:
+            connection = _Connection(self)
+            self._local.connection = connection
+            self._track(connection)
+        return connection
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def request(self, address: str, body: Any = None, headers: Optional[Dict[str, Any]] = None,
+                timeout: Optional[float] = None) -> Any:
+        """Sends ``body`` to the consumer at ``address`` and returns its decoded reply.
+
+        ``body``: any JSON value, or bytes. ``headers`` travel as event-bus headers (values as
+        strings); ``timeout`` (seconds; default the client's) is also the node's deadline for the
+        consumer. Raises ConduitError with the node's code.
+        """
+        _wire.check_address(address)
+        wire_headers = _wire.string_headers(headers)
+        wire_headers.setdefault("accept-encoding", "deflate")
+        return self._connection().call(b"REQUEST", address, body, wire_headers,
+                                       _wire.timeout_ms(timeout, self.timeout_ms))
+
+    def send(self, address: str, body: Any = None, headers: Optional[Dict[str, Any]] = None) -> None:
+        """Point-to-point send (no reply from the consumer); returns once the bridge acknowledged it."""
+        _wire.check_address(address)
+        self._connection().call(b"SEND", address, body, _wire.string_headers(headers), self.timeout_ms)
+
+    def publish(self, address: str, body: Any = None, headers: Optional[Dict[str, Any]] = None) -> None:
+        """Publishes to every consumer of ``address``; returns once the bridge acknowledged it."""
+        _wire.check_address(address)
+        self._connection().call(b"PUBLISH", address, body, _wire.string_headers(headers), self.timeout_ms)
+
+    def ping(self) -> Dict[str, Any]:
+        """The bridge's ``{"node": ..., "version": ...}``."""
+        return self._connection().call(b"PING", "", None, {}, self.timeout_ms)
+
+    def subscribe(self, address: str, timeout: Optional[float] = None) -> Subscription:
+        """Events published on exactly ``address`` (the node's events endpoint)."""
+        return Subscription(self, _wire.check_address(address), timeout)
+
+    def map(self, address: str, items: Iterable[Any], window: int = 100, ordered: bool = False,
+            timeout: Optional[float] = None, headers: Optional[Dict[str, Any]] = None) -> Iterator[MapResult]:
+        """Sends every item as a request to ``address`` (a service, a pipeline) with at most
+        ``window`` in flight and yields a :class:`MapResult` per item as replies come (in input
+        order with ``ordered=True``). Items are taken lazily (a generator is fine); an item that
+        fails, or cannot be encoded, is a MapResult with its ``error`` and the map goes on.
+        """
+        _wire.check_address(address)
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ValueError("window must be a whole number of at least 1, got %r" % (window,))
+        wait_ms = _wire.timeout_ms(timeout, self.timeout_ms)
+        base = _wire.string_headers(headers)
+        base.setdefault("accept-encoding", "deflate")
+        return self._map(self._connection(), address, iter(items), window, ordered, wait_ms, base)
+
+    def _map(self, conn: _Connection, address: str, items: Iterator[Any], window: int, ordered: bool,
+             wait_ms: int, base: Dict[str, str]) -> Iterator[MapResult]:
+        in_flight: Dict[bytes, Tuple[int, Any, float]] = {}
+        done: "collections.OrderedDict[int, MapResult]" = collections.OrderedDict()
+        sent = next_out = 0
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(in_flight) + len(done) < window:
+                    try:
+                        item = next(items)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    index, sent = sent, sent + 1
+                    try:
+                        request_id = conn.send(b"REQUEST", address, item, dict(base), wait_ms)
+                    except (TypeError, ValueError) as e:
+                        done[index] = MapResult(index, item, None, ConduitError("BAD_REQUEST", str(e)))
+                        continue
+                    in_flight[request_id] = (index, item, time.monotonic() + (wait_ms + 1000) / 1000.0)
+                if ordered:
+                    while next_out in done:
+                        next_out += 1
+                        yield done.pop(next_out - 1)
+                else:
+                    while done:
+                        yield done.popitem(last=False)[1]
+                if not in_flight:
+                    if exhausted and not done:
+                        return
+                    continue
+                soonest = min(deadline for _, _, deadline in in_flight.values())
+                conn.receive(max(0, int((soonest - time.monotonic()) * 1000)))
+                now = time.monotonic()
+                for request_id in [r for r in in_flight if r in conn.arrived or in_flight[r][2] <= now]:
+                    index, item, _ = in_flight.pop(request_id)
+                    conn.pending.discard(request_id)
+                    reply = conn.arrived.pop(request_id, None)
+                    if reply is None:
+                        done[index] = MapResult(index, item, None, ConduitError(
+                            "TIMEOUT", "no reply from %s within %d ms" % (self.endpoint, wait_ms), {"timeoutMs": wait_ms}))
+                        continue
+                    try:
+                        done[index] = MapResult(index, item, _wire.reply_value(*reply), None)
+                    except ConduitError as e:
+                        done[index] = MapResult(index, item, None, e)
+        finally:  # replies still to come (the caller stopped early) are dropped when they arrive
+            for request_id in in_flight:
+                conn.pending.discard(request_id)
+
+    # -- the stores and the task queue ----------------------------------------------------------
+
+    def docs(self, address: str = "docs", read: Optional[str] = None, min_version: Optional[int] = None) -> "Docs":
+        """The document store at ``address``, pyzdb-shaped (:class:`conduit.docs.Docs`)."""
+        from .docs import Docs
+        return Docs(self, address, read=read, min_version=min_version)
+
+    def graph(self, address: str = "graph") -> "Graph":
+        """The graph store at ``address``, GrapheekDB-shaped (:class:`conduit.graph.Graph`)."""
+        from .graph import Graph
+        return Graph(self, address)
+
+    def tasks(self, address: str = "tasks") -> "Tasks":
+        """The task queue at ``address``, Celery-shaped (:class:`conduit.tasks.Tasks`)."""
+        from .tasks import Tasks
+        return Tasks(self, address)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Closes every socket and subscription of every thread. Safe to call twice."""
+        with self._lock:
+            things, self._open = self._open, []
+            self._closed = True
+        for thing in things:
+            if isinstance(thing, Subscription):
+                if thing._socket is not None:
+                    thing._socket.close(linger=0)
+                    thing._socket = None  # type: ignore[assignment]
+            else:
+                thing.close()
+        if self._context is not None:
+            self._context.term()
+            self._context = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def connect(endpoint: str = "tcp://127.0.0.1:5555", events: Optional[str] = None,
+            server_key: Optional[str] = None, client_key: Optional[str] = None,
+            timeout: float = 30.0) -> Client:
+    """Connects to a Conduit node's bridge and proves the connection with a PING.
+
+    ``events``: the node's events endpoint (default: same host, next port; ``""`` for none, as a
+    node started with ``--events none`` has). ``server_key``: the
+    bridge's CURVE public key (Z85 text, or the ``.pub`` file ``conduit keygen`` wrote) for an
+    encrypted connection; ``client_key``: this client's secret key (text or ``.key`` file; default a
+    fresh pair). ``timeout``: seconds to wait for each reply unless a call says otherwise.
+    """
+    return Client(endpoint, events=events, server_key=server_key, client_key=client_key, timeout=timeout)

@@ -1,0 +1,108 @@
+"""Starts one real `conduit serve` node for the session (memory stores, ports probed free) unless
+CONDUIT_ENDPOINT names one already running; every test talks to it over the bridge."""
+
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+SRC = pathlib.Path(__file__).resolve().parents[1] / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+
+def free_port_pair():
+    """Two consecutive free ports below the ephemeral range (the bridge's requests and events)."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port > 60000:
+            continue
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no two free consecutive ports")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Node:
+    """A `conduit serve` process: its endpoints, its output file, killed by its pid at the end."""
+
+    def __init__(self, extra_args=()):
+        jar = ROOT / "cli" / "target" / "conduit.jar"
+        if not jar.exists():
+            raise RuntimeError("%s is missing: build Conduit first (mvn -B install)" % jar)
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="conduit-py-"))
+        port = free_port_pair()
+        self.endpoint = "tcp://127.0.0.1:%d" % port
+        self.events = "tcp://127.0.0.1:%d" % (port + 1)
+        self.web = free_port()
+        self.log = self.dir / "node.out"
+        java = os.environ.get("CONDUIT_TEST_JAVA", "java")
+        command = [java, "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-jar", str(jar), "serve",
+                   "-a", self.endpoint, "--events", self.events, "--web", "127.0.0.1:%d" % self.web,
+                   "-b", "memory", "--data", str(self.dir / "data")] + list(extra_args)
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=str(self.dir))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("conduit serve exited %s:\n%s" % (self.process.returncode, self.output()))
+            if "Ready" in self.output():
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("conduit serve not ready within 120 s:\n%s" % self.output())
+
+    def output(self):
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def node():
+    if os.environ.get("CONDUIT_ENDPOINT"):
+        class Running:
+            endpoint = os.environ["CONDUIT_ENDPOINT"]
+            events = os.environ.get("CONDUIT_EVENTS")
+        yield Running()
+        return
+    started = Node()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture
+def client(node):
+    import conduit
+    with conduit.connect(node.endpoint, events=node.events, timeout=10) as c:
+        yield c

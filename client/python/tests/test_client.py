@@ -1,0 +1,175 @@
+"""The client against a real node: requests, errors, types refused before sending, events, map,
+threads, CURVE and the asyncio variant."""
+
+import asyncio
+import threading
+import uuid
+
+import pytest
+import zmq
+
+import conduit
+from conduit import ConduitError
+
+
+def test_request_round_trips_json_and_bytes(client):
+    assert client.request("echo", {"hello": "world", "n": [1, 2.5, None, True]}) == \
+        {"hello": "world", "n": [1, 2.5, None, True]}
+    assert client.request("echo", b"\x00\x01raw") == b"\x00\x01raw"
+    assert client.request("echo") is None
+    assert client.ping()["version"]
+
+
+def test_errors_carry_the_nodes_code(client):
+    with pytest.raises(ConduitError) as e:
+        client.request("nobody.listens.%s" % uuid.uuid4().hex)
+    assert e.value.code == "NO_HANDLERS"
+    assert e.value.message
+    with pytest.raises(ConduitError) as e:
+        client.request("docs", {"op": "get", "path": ["missing-%s" % uuid.uuid4().hex]})
+    assert e.value.code == "NOT_FOUND" and e.value.status == 404
+
+
+def test_values_json_cannot_carry_are_type_errors_before_sending(client):
+    with pytest.raises(TypeError):
+        client.request("echo", {1, 2})
+    with pytest.raises(TypeError):
+        client.request("echo", {b"key": 1})
+    with pytest.raises(TypeError):
+        client.request("echo", float("nan"))
+    with pytest.raises(TypeError):
+        client.request(b"echo")
+    with pytest.raises(TypeError):
+        client.request("echo", 1, headers=["not", "a", "dict"])
+    with pytest.raises(TypeError):
+        client.request("echo", 1, timeout="soon")
+    with pytest.raises(ValueError):
+        client.request("echo", 1, timeout=0)
+    # and the client still works
+    assert client.request("echo", 7) == 7
+
+
+def test_publish_and_subscribe(client):
+    address = "news.%s" % uuid.uuid4().hex
+    with client.subscribe(address, timeout=10) as events:
+        # the subscription reaches the bridge asynchronously: publish until the first arrives
+        for attempt in range(50):
+            client.publish(address, {"headline": "hi", "attempt": attempt})
+            try:
+                headers, body = events.receive(timeout=0.2)
+                break
+            except ConduitError as e:
+                assert e.code == "TIMEOUT"
+        else:
+            pytest.fail("no event arrived")
+    assert body["headline"] == "hi"
+
+
+def test_send_is_acknowledged(client):
+    client.send("echo", {"fire": "and forget"})
+
+
+def test_map_keeps_going_past_failures_and_orders_when_asked(client):
+    items = list(range(50)) + [{1, 2}]
+    results = list(client.map("echo", iter(items), window=8, ordered=True))
+    assert [r.index for r in results] == list(range(51))
+    assert [r.value for r in results[:50]] == list(range(50))
+    assert not results[50].ok and results[50].error.code == "BAD_REQUEST"
+    with pytest.raises(ValueError):
+        client.map("echo", [1], window=0)
+
+
+def test_a_client_is_shared_by_threads(client):
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(100):
+                assert client.request("echo", [n, i]) == [n, i]
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+
+
+def test_a_closed_client_says_so(node):
+    c = conduit.connect(node.endpoint, events=node.events)
+    c.close()
+    c.close()
+    with pytest.raises(ConduitError) as e:
+        c.request("echo", 1)
+    assert e.value.code == "UNAVAILABLE"
+
+
+def test_a_bridge_that_is_not_there_is_unavailable():
+    import socket as s
+    with s.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConduitError) as e:
+        conduit.Client("tcp://127.0.0.1:%d" % port, probe_attempts=2, probe_timeout=0.2)
+    assert e.value.code == "UNAVAILABLE"
+
+
+def test_keys_are_checked_before_connecting():
+    with pytest.raises(ValueError):
+        conduit.connect("tcp://127.0.0.1:1", server_key="too-short")
+    with pytest.raises(ValueError):
+        conduit.connect("tcp://127.0.0.1:1", client_key="x" * 40)
+
+
+def test_asyncio_client_has_the_same_methods(node):
+    from conduit import aio
+
+    async def main():
+        async with await aio.connect(node.endpoint, events=node.events, timeout=10) as c:
+            assert await c.request("echo", {"a": 1}) == {"a": 1}
+            replies = await asyncio.gather(*(c.request("echo", i) for i in range(100)))
+            assert replies == list(range(100))
+            with pytest.raises(ConduitError) as e:
+                await c.request("nobody.%s" % uuid.uuid4().hex)
+            assert e.value.code == "NO_HANDLERS"
+            results = [r async for r in c.map("echo", range(20), window=5, ordered=True)]
+            assert [r.value for r in results] == list(range(20))
+            assert (await c.ping())["version"]
+            await c.send("echo", 1)
+            await c.publish("nobody.listens", 1)
+
+    asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def curve_node(tmp_path_factory):
+    from conftest import Node
+    keys = tmp_path_factory.mktemp("keys")
+    server_public, server_secret = zmq.curve_keypair()
+    client_public, client_secret = zmq.curve_keypair()
+    (keys / "bridge.pub").write_bytes(server_public + b"\n")
+    (keys / "bridge.key").write_bytes(server_secret + b"\n")
+    (keys / "client.key").write_bytes(client_secret + b"\n")
+    (keys / "clients").write_bytes(client_public + b"\n")
+    node = Node(["--curve-keys", str(keys / "bridge"), "--curve-clients", str(keys / "clients")])
+    node.keys = keys
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def test_curve_admits_a_listed_key_and_refuses_others(curve_node):
+    keys = curve_node.keys
+    with conduit.connect(curve_node.endpoint, server_key=str(keys / "bridge.pub"),
+                         client_key=str(keys / "client.key"), timeout=10) as c:
+        assert c.request("echo", "secret") == "secret"
+    # a fresh key the node does not list, and plaintext: no answer
+    with pytest.raises(ConduitError) as e:
+        conduit.Client(curve_node.endpoint, server_key=str(keys / "bridge.pub"), probe_attempts=1, probe_timeout=1)
+    assert e.value.code == "UNAVAILABLE"
+    with pytest.raises(ConduitError) as e:
+        conduit.Client(curve_node.endpoint, probe_attempts=1, probe_timeout=1)
+    assert e.value.code == "UNAVAILABLE"
