@@ -71,8 +71,8 @@ class AsyncClient:
             frames = await socket.recv_multipart()
             try:
                 status, request_id, headers, body = _wire.parse_reply(frames, self.endpoint)
-            except ConduitError:
-                continue  # not CBP/1: nothing can be matched to a request
+            except (ConduitError, ValueError):
+                continue  # not CBP/1 (or its headers not JSON): nothing can be matched to a request
             future = self._waiting.pop(request_id, None)
             if future is not None and not future.done():
                 future.set_result((status, headers, body))

@@ -706,8 +706,9 @@ class Lock:
         """Sends ``renew``: the lease runs ``ttl`` seconds (default the lock's) from now. Returns the
         version; CONFLICT when the lock is no longer held with this token."""
         ms = self.ttl_ms if ttl is None else _seconds_ms(ttl, "ttl")
+        # bounded: a renew that waits longer than a beat is of no use, and unlock() waits for it
         reply = self.docs._send(self.docs.address, {"op": "renew", "ttlMs": ms},
-                                max(1.0, self.ttl_ms / 3000.0))
+                                min(5.0, max(1.0, self.ttl_ms / 3000.0)))
         return _field(reply, "version")
 
     def _renew_loop(self) -> None:
@@ -715,6 +716,8 @@ class Lock:
             while not self._stop.wait(self.ttl_ms / 3000.0):
                 if not self._holder.is_alive():
                     return  # the thread that took the lock ended without unlocking: let the lease run out
+                if getattr(self.docs.client, "_closed", False):
+                    return  # the client was closed: nothing can renew any more
                 try:
                     self.renew()
                     self.renewals += 1
@@ -736,7 +739,7 @@ class Lock:
         self._active = False
         self._stop.set()
         if self._renewer is not threading.current_thread():
-            self._renewer.join(timeout=max(2.0, self.ttl_ms / 1000.0))
+            self._renewer.join(timeout=6.0)  # at most one renew (5 s) in flight
         local = self._from._shared.local
         if getattr(local, "lock", None) is self:
             local.lock = self._previous

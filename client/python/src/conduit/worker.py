@@ -372,7 +372,11 @@ class Worker:
                 result = session.loop.run_until_complete(result)
         except ConduitError as e:
             LOG.info("%s failed: %s", what, e)
-            return error_body(e.code, "%s failed: %s" % (what, e.message), failureCode=e.status,
+            if e.code in STATUS:
+                return error_body(e.code, "%s failed: %s" % (what, e.message), failureCode=e.status,
+                                  service=self.service, op=name)
+            # a code of the client's own (BAD_REPLY) or of yours: the caller gets RECIPIENT_FAILURE
+            return error_body("RECIPIENT_FAILURE", "%s failed: %s: %s" % (what, e.code, e.message),
                               service=self.service, op=name)
         except ValueError as e:
             LOG.info("%s refused a request: %s: %s", what, type(e).__name__, e)
@@ -601,12 +605,18 @@ def _log_to_stdout_and_stderr(level: str) -> None:
     root.addHandler(high)
 
 
+def _supervised() -> bool:
+    """True when a Conduit node started this process (``CONDUIT_PARENT_PID`` is its parent)."""
+    parent = os.environ.get("CONDUIT_PARENT_PID", "")
+    return parent.isdigit() and int(parent) == os.getppid()
+
+
 def _stop_with_parent(worker: "Worker") -> None:
     """Under a node's supervision (``CONDUIT_PARENT_PID``), stops the worker once that node is gone,
     so a node killed with SIGKILL leaves no worker behind serving nobody."""
-    parent = os.environ.get("CONDUIT_PARENT_PID", "")
-    if not parent.isdigit() or int(parent) != os.getppid():
+    if not _supervised():
         return
+    parent = os.environ["CONDUIT_PARENT_PID"]
 
     def watch() -> None:
         while os.getppid() == int(parent):
@@ -677,7 +687,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         worker.stop()
 
     signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    if _supervised():
+        # Ctrl-C at the node's terminal reaches its whole process group; the node then stops this
+        # worker itself with SIGTERM, which must not count as a second signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGINT, on_signal)
     _stop_with_parent(worker)
     try:
         worker.run()

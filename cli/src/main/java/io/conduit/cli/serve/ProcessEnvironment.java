@@ -20,12 +20,33 @@ final class ProcessEnvironment {
   private ProcessEnvironment() {
   }
 
+  /**
+   * The endpoint a process on this machine connects to: a bridge bound to every interface
+   * ({@code *}, {@code 0.0.0.0}, {@code [::]}) is reached on loopback; a port the system chose
+   * ({@code *}) cannot be told in advance, so no endpoint is given then (null).
+   */
+  static String reachable(String bound) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp://(.+):([^:]+)").matcher(bound);
+    if (!m.matches()) {
+      return bound; // ipc://... as it is
+    }
+    if (m.group(2).equals("*")) {
+      return null;
+    }
+    String host = switch (m.group(1)) {
+      case "*", "0.0.0.0" -> "127.0.0.1";
+      case "[::]" -> "[::1]";
+      default -> m.group(1);
+    };
+    return "tcp://" + host + ":" + m.group(2);
+  }
+
   static DeploymentPlan applyTo(DeploymentPlan plan) {
     String endpoint = plan.services().stream()
         .filter(s -> s.verticle().equals(ZmqBridgeVerticle.class.getName()))
         .map(s -> s.config().getValue("endpoint", BridgeOptions.DEFAULT_ENDPOINT))
         .filter(String.class::isInstance).map(String.class::cast)
-        .findFirst().orElse(null);
+        .findFirst().map(ProcessEnvironment::reachable).orElse(null);
     if (endpoint == null) {
       return plan;
     }

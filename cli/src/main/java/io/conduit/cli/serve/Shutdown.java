@@ -29,6 +29,9 @@ final class Shutdown {
         System.err.println("conduit: clean shutdown did not finish: " + e);
         status = 1;
       }
+      // supervised processes still running (the stop ran out of time, or they ignored SIGTERM)
+      // must not outlive the node
+      ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
       System.out.flush();
       System.exit(status);
     };

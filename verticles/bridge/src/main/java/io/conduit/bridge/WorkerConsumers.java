@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.conduit.codec.cbp.Bodies;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -132,7 +133,13 @@ final class WorkerConsumers {
       } catch (IllegalArgumentException e) {
         return null;
       }
-      int status = error.getValue("failureCode") instanceof Integer f && f >= 400 && f <= 599 ? f : known.status();
+      // the caller's code is read back from the status, as for a verticle's failure: a failureCode
+      // is kept only when it reads back as the same code (500 for RECIPIENT_FAILURE, 404 for NOT_FOUND)
+      int status = known.status();
+      if (error.getValue("failureCode") instanceof Integer f && f >= 400 && f <= 599
+          && EventBusFailure.codeForStatus(f) == EventBusFailure.codeForStatus(status)) {
+        status = f;
+      }
       return new WorkerError(status, message);
     }
   }

@@ -142,8 +142,43 @@ class ProcessServiceTest {
     await(services.undeployAll());
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     Conditions.await(10_000, () -> alive().isEmpty(), () -> "killed");
-    assertTrue(logged(Level.WARNING, "still running 300 ms after SIGTERM; killing it"), "the kill is logged");
+    assertTrue(logged(Level.WARNING, "1 process(es) still running 300 ms after SIGTERM; killing them"), "the kill is logged");
     assertTrue(tookMs >= 250, "it had its grace first (" + tookMs + " ms)");
+  }
+
+  private long childPid() {
+    try {
+      return Long.parseLong(Files.readString(dir.resolve("child")).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  void whatAProcessStartedIsStoppedWithIt(Vertx vertx) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    await(services.deploy(plan("wrapper", "1", "sleep 600 & echo $! > child; wait", "")));
+    Conditions.await(20_000, () -> childPid() > 0 && alive(childPid()), () -> "the wrapper's child runs");
+    long child = childPid();
+    await(services.undeployAll());
+    Conditions.await(20_000, () -> !alive(child) && alive().isEmpty(), () -> "the wrapper and its child stopped");
+  }
+
+  @Test
+  void whenAWrapperExitsTheProcessesItLeftAreStoppedBeforeTheRestart(Vertx vertx) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    await(services.deploy(plan("leaver", "1", "sleep 600 & echo $! > child; sleep 1.5; exit 4",
+        ", \"readyAfterMs\": 100")));
+    Conditions.await(20_000, () -> childPid() > 0 && alive(childPid()), () -> "the first wrapper's child runs");
+    long first = childPid();
+    Conditions.await(30_000, () -> !alive(first), () -> "the orphan of the exited wrapper stopped");
+    Conditions.await(30_000, () -> pids().size() >= 2, () -> "the wrapper started again");
+    await(services.undeployAll());
+    Conditions.await(20_000, () -> alive().isEmpty() && !alive(childPid()), () -> "nothing left");
   }
 
   @Test
