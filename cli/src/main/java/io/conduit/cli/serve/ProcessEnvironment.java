@@ -16,6 +16,9 @@ import io.vertx.core.json.JsonObject;
 final class ProcessEnvironment {
 
   static final String ENDPOINT = "CONDUIT_ENDPOINT";
+  /** Hosts that bind every interface, and the loopback address a local process reaches them on. */
+  static final java.util.Map<String, String> EVERY_INTERFACE = java.util.Map.of("*", "127.0.0.1",
+      "0.0.0.0", "127.0.0.1", "[::]", "[::1]");
 
   private ProcessEnvironment() {
   }
@@ -33,12 +36,7 @@ final class ProcessEnvironment {
     if (m.group(2).equals("*")) {
       return null;
     }
-    String host = switch (m.group(1)) {
-      case "*", "0.0.0.0" -> "127.0.0.1";
-      case "[::]" -> "[::1]";
-      default -> m.group(1);
-    };
-    return "tcp://" + host + ":" + m.group(2);
+    return "tcp://" + EVERY_INTERFACE.getOrDefault(m.group(1), m.group(1)) + ":" + m.group(2);
   }
 
   static DeploymentPlan applyTo(DeploymentPlan plan) {

@@ -73,9 +73,14 @@ public final class ProcessVerticle extends VerticleBase {
     if (options.cwd() != null) {
       builder.directory(new File(options.cwd()));
     }
-    Future<Process> launch = vertx.executeBlocking(builder::start, false)
-        .recover(e -> Future.failedFuture(new IllegalStateException("cannot start " + options.command() + ": "
-            + reason(e, options.cwd()))))
+    Future<Process> launch = vertx.executeBlocking(() -> {
+      try {
+        return builder.start();
+      } catch (IOException | RuntimeException e) {
+        // worded here, on the worker thread: it looks at the working directory
+        throw new IllegalStateException("cannot start " + options.command() + ": " + reason(e, options.cwd()));
+      }
+    }, false)
         .compose(started -> {
           if (stopping) {
             // stopped while it was forking: this process belongs to no instance any more
@@ -172,7 +177,7 @@ public final class ProcessVerticle extends VerticleBase {
     log.log(System.Logger.Level.WARNING, "service '" + service + "': process " + p.pid() + " exited with status "
         + p.exitValue() + " after " + ranMs + " ms; restarting it in " + restartDelayMs + " ms");
     // what it started must not outlive it (a wrapper's worker would still serve beside the new one)
-    terminate(livingFamily(), false).onComplete(ar -> scheduleRestart());
+    livingFamily().compose(left -> terminate(left, false)).onComplete(ar -> scheduleRestart());
   }
 
   private void scheduleRestart() {
@@ -199,20 +204,25 @@ public final class ProcessVerticle extends VerticleBase {
   /**
    * The recorded processes still alive, plus whatever the living ones started since. Refreshed
    * every second while the process runs ({@link #adopt}), because the children of a process that
-   * has exited can no longer be found from it.
+   * has exited can no longer be found from it. Walking the process table reads {@code /proc}, so it
+   * runs on a worker thread; the record itself changes on the verticle's context.
    */
-  private List<ProcessHandle> livingFamily() {
-    Set<ProcessHandle> all = new LinkedHashSet<>();
-    for (ProcessHandle h : family) {
-      if (h.isAlive()) {
-        all.add(h);
-        h.descendants().forEach(all::add);
+  private Future<List<ProcessHandle>> livingFamily() {
+    List<ProcessHandle> known = List.copyOf(family);
+    return vertx.executeBlocking(() -> {
+      Set<ProcessHandle> all = new LinkedHashSet<>();
+      for (ProcessHandle h : known) {
+        if (h.isAlive()) {
+          all.add(h);
+          h.descendants().forEach(all::add);
+        }
       }
-    }
-    all.removeIf(h -> !h.isAlive());
-    family.clear();
-    family.addAll(all);
-    return List.copyOf(all);
+      all.removeIf(h -> !h.isAlive());
+      return List.copyOf(all);
+    }, false).onSuccess(all -> {
+      family.clear();
+      family.addAll(all);
+    });
   }
 
   /**
@@ -253,7 +263,7 @@ public final class ProcessVerticle extends VerticleBase {
     // a launch still forking is undone by itself (it sees stopping); wait for it either way
     return launching.transform(ar -> {
       Process p = process;
-      return terminate(livingFamily(), true).onComplete(done -> {
+      return livingFamily().compose(left -> terminate(left, true)).onComplete(done -> {
         if (p != null) {
           log.log(System.Logger.Level.INFO, "service '" + service + "': process " + p.pid() + " stopped"
               + (p.isAlive() ? "" : " (status " + p.exitValue() + ")"));

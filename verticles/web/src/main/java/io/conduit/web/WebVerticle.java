@@ -131,10 +131,12 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     new BridgeApi(nodes).mount(api);
     live = new LiveStream(vertx, services);
     live.mount(api);
+    // routed before the extensions, so none of them can take the path over
+    JsonObject viewList = new JsonObject();
+    api.get("/views").handler(ctx -> ctx.json(viewList));
     List<ConsoleView> views = new ArrayList<>(List.of(BridgeApi.VIEW));
     mountExtensions(api, views);
-    JsonObject viewList = new JsonObject().put("views", new JsonArray(views.stream().map(ConsoleView::toJson).toList()));
-    api.get("/views").handler(ctx -> ctx.json(viewList));
+    viewList.put("views", new JsonArray(views.stream().map(ConsoleView::toJson).toList()));
     api.route().last().handler(ctx -> ApiErrors.fail(ctx, ErrorCode.NOT_FOUND,
         "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
     return api;
