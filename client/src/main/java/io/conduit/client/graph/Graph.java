@@ -112,10 +112,18 @@ public interface Graph {
 
   /**
    * Indexes nodes ({@code on = "node"}) or edges by the values of {@code fields}, only those matching
-   * {@code filters} when given (a partial index); completes with its name once it is built. Queries
-   * whose V/E filters give an exact value (or an {@code in} list) for each field use it.
+   * {@code filters} when given (a partial index; with no fields, the index is the set of entities that
+   * match the filters); completes with its name once it is built. Queries whose V/E filters give an
+   * exact value (or an {@code in} list) for each field, and imply the index's filters, use it.
    */
   CompletionStage<String> createIndex(String on, List<String> fields, JsonObject filters);
+
+  /**
+   * Like {@link #createIndex}, and no two entities it covers may then share values in all of
+   * {@code fields}: a write that would is refused (409 naming the index and the key) and changes nothing.
+   * Fails with 409 when the graph already holds such entities.
+   */
+  CompletionStage<String> createUniqueIndex(String on, List<String> fields, JsonObject filters);
 
   /** Drops an index by name. */
   CompletionStage<Long> dropIndex(String name);

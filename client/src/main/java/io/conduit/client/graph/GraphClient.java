@@ -114,9 +114,21 @@ final class GraphClient implements Graph {
 
   @Override
   public CompletionStage<String> createIndex(String on, List<String> fields, JsonObject filters) {
+    return createIndex(on, fields, filters, false);
+  }
+
+  @Override
+  public CompletionStage<String> createUniqueIndex(String on, List<String> fields, JsonObject filters) {
+    return createIndex(on, fields, filters, true);
+  }
+
+  private CompletionStage<String> createIndex(String on, List<String> fields, JsonObject filters, boolean unique) {
     JsonObject request = op("createIndex").put("on", on).put("fields", new JsonArray(new ArrayList<>(fields)));
     if (filters != null) {
       request.put("filters", filters);
+    }
+    if (unique) {
+      request.put("unique", true);
     }
     return send(request).thenApply(r -> required(r, "name").getString("name"));
   }

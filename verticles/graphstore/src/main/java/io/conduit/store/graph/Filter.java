@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One {@code field__lookup: value} condition; {@code _id} stands for the entity's id. A key without
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 record Filter(String field, Lookup lookup, Object value, Object operand) {
 
   static final String ID = "_id";
-  private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
   boolean test(Element e) {
     return lookup.test(actual(e), operand);
@@ -74,9 +72,14 @@ record Filter(String field, Lookup lookup, Object value, Object operand) {
       throw GraphException.bad(where + ": filter '" + key + "' has an unknown lookup '" + key.substring(cut + 2)
           + "' (expected one of " + Lookup.NAMES + ")");
     }
-    if (!ID.equals(field) && !FIELD.matcher(field).matches()) {
-      throw GraphException.bad(where + ": filter '" + key + "': a field name starts with a letter and holds letters, "
-          + "digits and single underscores (or is _id)");
+    if (!ID.equals(field) && field.contains("__")) {
+      String inner = field.substring(field.lastIndexOf("__") + 2);
+      throw GraphException.bad(where + ": filter '" + key + "': '" + inner + "' is not a lookup, and a filter cannot "
+          + "reach inside a field's value (no sub-field lookups); write field or field__lookup, with lookup one of "
+          + Lookup.NAMES);
+    }
+    if (!ID.equals(field) && !FieldNames.valid(field)) {
+      throw GraphException.bad(where + ": filter '" + key + "': " + FieldNames.RULE + " (or is _id)");
     }
     String refusal = lookup.refuse(value);
     if (refusal != null) {

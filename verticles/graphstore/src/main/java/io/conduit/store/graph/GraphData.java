@@ -24,6 +24,8 @@ final class GraphData {
   private Set<Long> touched = new HashSet<>();
   private Set<String> touchedIndexes = new HashSet<>();
   private boolean replaying;
+  /** Whether writes are checked against unique indexes: not on a standby, which copies what its owner checked. */
+  boolean checksUnique = true;
   /** Called before each node or edge is removed; tests inject a failure in the middle of a removal here. */
   java.util.function.LongConsumer beforeRemove = id -> { };
 
@@ -57,6 +59,7 @@ final class GraphData {
 
   /** Adds a node with a given id (a load or a restart); the id must be free. */
   Node insertNode(Node node) {
+    requireUnique(node);
     nodes.put(node.id, node);
     indexes.added(node);
     touched.add(node.id);
@@ -66,6 +69,7 @@ final class GraphData {
 
   /** Adds an edge with a given id between existing nodes; the id must be free. */
   Edge insertEdge(Edge edge) {
+    requireUnique(edge);
     edges.put(edge.id, edge);
     nodes.get(edge.from).out.add(edge.id);
     nodes.get(edge.to).in.add(edge.id);
@@ -80,6 +84,13 @@ final class GraphData {
     JsonObject old = element.data;
     indexes.removed(element);
     element.data = data;
+    try {
+      requireUnique(element);
+    } catch (GraphException e) {
+      element.data = old;
+      indexes.added(element);
+      throw e;
+    }
     indexes.added(element);
     touched.add(element.id);
     record(() -> setData(element, old));
@@ -136,6 +147,13 @@ final class GraphData {
     }
     deleteEdge((Edge) element);
     return 1;
+  }
+
+  /** Refuses (409) an entity that would share a unique index's key with another; checked before any change. */
+  private void requireUnique(Element e) {
+    if (checksUnique && !replaying) {
+      indexes.requireUnique(e);
+    }
   }
 
   /** Adds an index (in the building state); its entries are filled by {@link IndexBuild}. */

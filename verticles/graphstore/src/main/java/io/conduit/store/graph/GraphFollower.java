@@ -24,6 +24,9 @@ final class GraphFollower {
 
   /** Applies {@code batch}, on {@code owner} (the standby's thread), which also fills new indexes. */
   static void apply(GraphData graph, WriteBatch batch, Executor owner) {
+    // a batch holds final states in key order, so two entities that swapped unique keys would clash
+    // half-way through it; the owner checked the keys before writing them
+    graph.checksUnique = false;
     List<Long> removed = new ArrayList<>();
     List<Edge> edges = new ArrayList<>();
     List<byte[]> indexChanges = new ArrayList<>();

@@ -189,11 +189,11 @@ final class GraphOps {
     return checked(d, where);
   }
 
-  /** Data as stored: field names start with a letter (so they never clash with _id or lookups). */
+  /** Data as stored: every field name follows {@link FieldNames}. */
   static JsonObject checked(JsonObject data, String where) {
     for (String key : data.fieldNames()) {
-      if (key.isEmpty() || !Character.isLetter(key.charAt(0)) || key.contains("__")) {
-        throw GraphException.bad(where + ": field name '" + key + "' must start with a letter and not contain '__'");
+      if (!FieldNames.valid(key)) {
+        throw GraphException.bad(where + ": field name '" + key + "' is not allowed: " + FieldNames.RULE);
       }
     }
     return data;

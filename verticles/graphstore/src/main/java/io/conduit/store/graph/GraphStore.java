@@ -64,6 +64,38 @@ final class GraphStore {
     this.ops = new GraphOps(graph, options, scripts);
     this.filterLimits = options.filterLimits();
     this.owner = owner;
+    owner.execute(this::dropBrokenUniqueIndexes);
+  }
+
+  /**
+   * A unique index whose build was cut short by a stop, over data that shares its keys, cannot be
+   * kept: it is dropped (through the journal, like any write) and the reason logged.
+   */
+  private void dropBrokenUniqueIndexes() {
+    for (Index index : List.copyOf(graph.indexes.all())) {
+      if (index.definition.unique() && index.hasDuplicates()) {
+        String why = duplicateRefusal(index);
+        LOG.log(Level.WARNING, "graph store '" + name + "': dropping " + why);
+        submit(new JsonObject().put("op", "dropIndex").put("name", index.definition.name()), new Reply() {
+          @Override
+          public void succeed(JsonObject body) {
+          }
+
+          @Override
+          public void fail(GraphException failure) {
+            LOG.log(Level.WARNING, "graph store '" + name + "': could not drop index " + index.definition.name()
+                + ": " + failure.getMessage());
+          }
+        });
+      }
+    }
+  }
+
+  private static String duplicateRefusal(Index index) {
+    Map.Entry<List<Object>, java.util.Set<Long>> duplicate = index.aDuplicate();
+    return "unique index " + index.definition.name() + ": the graph already has " + duplicate.getValue().size() + " "
+        + index.definition.on() + "s with " + index.describe(duplicate.getKey()) + " (ids "
+        + duplicate.getValue().stream().sorted().limit(5).map(String::valueOf).toList() + ")";
   }
 
   /**
@@ -195,7 +227,22 @@ final class GraphStore {
   }
 
   private void succeedIfPresent(Reply reply, Index index, JsonObject body) {
-    if (graph.indexes.get(index.definition.name()) == index) {
+    if (graph.indexes.get(index.definition.name()) == index && index.definition.unique() && index.hasDuplicates()) {
+      // the existing data does not allow it: undo the creation through the journal, then refuse
+      GraphException refusal = new GraphException(ErrorCode.CONFLICT, "createIndex: " + duplicateRefusal(index)
+          + "; the index was not created");
+      submit(new JsonObject().put("op", "dropIndex").put("name", index.definition.name()), new Reply() {
+        @Override
+        public void succeed(JsonObject ignored) {
+          reply.fail(refusal);
+        }
+
+        @Override
+        public void fail(GraphException failure) {
+          reply.fail(failure);
+        }
+      });
+    } else if (graph.indexes.get(index.definition.name()) == index) {
       reply.succeed(body);
     } else {
       reply.fail(new GraphException(ErrorCode.CONFLICT, "index " + index.definition.name()

@@ -1,5 +1,6 @@
 package io.conduit.store.graph;
 
+import io.conduit.codec.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -12,8 +13,9 @@ import java.util.Map;
 /**
  * The graph's indexes, kept in step with every change, and the planner that picks one for a
  * {@code V}/{@code E} filter: an index applies when every one of its fields has an {@code exact} or
- * {@code in} filter and, for a partial index, the query repeats each of the index's own filters.
- * The one with the most fields wins; the remaining filters are checked on its candidates.
+ * {@code in} filter and, for a partial index, the query's filters imply each of the index's own
+ * ({@link FilterImplication}). The one with the most fields wins, then the smaller; every filter of
+ * the query is still checked on its candidates, so an index only ever narrows where to look.
  */
 final class Indexes {
 
@@ -31,6 +33,17 @@ final class Indexes {
   void removed(Element e) {
     for (Index index : byName.values()) {
       index.remove(e);
+    }
+  }
+
+  /** @throws GraphException 409 naming the unique index and the key {@code e} would share with another entity */
+  void requireUnique(Element e) {
+    for (Index index : byName.values()) {
+      Long other = index.conflict(e);
+      if (other != null) {
+        throw new GraphException(ErrorCode.CONFLICT, "unique index " + index.definition.name() + ": " + e.kind() + " "
+            + index.describeKeyOf(e) + " already exists (id " + other + "); nothing of this request was applied");
+      }
     }
   }
 
@@ -72,7 +85,7 @@ final class Indexes {
     Index best = null;
     for (Index index : byName.values()) {
       if (!index.building && index.definition.on().equals(kind) && usable(index, filters)
-          && (best == null || index.definition.fields().size() > best.definition.fields().size())) {
+          && (best == null || better(index, best))) {
         best = index;
       }
     }
@@ -119,12 +132,16 @@ final class Indexes {
       }
     }
     for (Filter own : index.partial) {
-      if (filters.stream().noneMatch(f -> f.field().equals(own.field()) && f.lookup() == own.lookup()
-          && Lookup.same(f.value(), own.value()))) {
+      if (!FilterImplication.implied(own, filters)) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean better(Index candidate, Index best) {
+    int fields = Integer.compare(candidate.definition.fields().size(), best.definition.fields().size());
+    return fields > 0 || (fields == 0 && candidate.size() < best.size());
   }
 
   /** The values an exact or in filter allows for the field, or null when none constrains it. */

@@ -49,6 +49,7 @@ record Query(List<Step> steps) {
     for (int i = 0; i < list.size(); i++) {
       steps.add(parseStep(i + 1, list.getValue(i), i == list.size() - 1, nested, limits));
     }
+    StepKinds.check(steps);
     return new Query(List.copyOf(steps));
   }
 

@@ -90,10 +90,10 @@ record StepArguments(int index, String name, Object arg, String where) {
   }
 
   String field() {
-    if (!(arg instanceof String s) || !s.matches("[A-Za-z][A-Za-z0-9_]*")) {
-      throw GraphException.bad(where + ": takes a field name, got " + arg);
+    if (!FieldNames.valid(arg)) {
+      throw GraphException.bad(where + ": takes a field name (" + FieldNames.RULE + "), got " + arg);
     }
-    return s;
+    return (String) arg;
   }
 
   List<String> fieldsOrAll() {

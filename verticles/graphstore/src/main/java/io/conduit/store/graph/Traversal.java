@@ -38,12 +38,12 @@ final class Traversal {
       long cap = i + 1 < steps.size() && "limit".equals(steps.get(i + 1).name()) ? steps.get(i + 1).number()
           : Long.MAX_VALUE;
       current = "V".equals(step.name()) || "E".equals(step.name()) ? scan(step, step.name().equals("V") ? "node" : "edge", cap)
-          : apply(step, current, query);
+          : apply(step, current);
     }
     return current;
   }
 
-  private List<Item> apply(Step step, List<Item> in, Query query) {
+  private List<Item> apply(Step step, List<Item> in) {
     return switch (step.name()) {
       case "v", "e" -> byIds(step);
       case "shortestPath" -> new ShortestPath(graph, budget, step).find().stream().map(n -> new Item(n, null)).toList();
@@ -55,7 +55,7 @@ final class Traversal {
       case "orderBy" -> orderBy(step, in);
       case "random" -> random(step, in);
       case "aka" -> aka(step, in);
-      case "collect" -> collect(step, in, query);
+      case "collect" -> collect(step, in);
       default -> combine(step, in);
     };
   }
@@ -122,8 +122,7 @@ final class Traversal {
           add(step, item, graph.nodes.get(edge.from), out);
           add(step, item, graph.nodes.get(edge.to), out);
         }
-        default -> throw GraphException.bad(step.where() + ": " + name + " starts from nodes, but the previous step "
-            + "gave edge " + edge.id + "; go to a node first with outV or inV");
+        default -> throw new IllegalStateException(step.where() + ": the parser lets " + name + " follow nodes only");
       }
       return;
     }
@@ -230,13 +229,9 @@ final class Traversal {
     return out.subList(0, n);
   }
 
-  private List<Item> collect(Step step, List<Item> in, Query query) {
+  /** Back to the entities an earlier aka named (the parser checked there is one). */
+  private List<Item> collect(Step step, List<Item> in) {
     String name = step.fields().get(0);
-    boolean named = query.steps().stream().anyMatch(s -> s.index() < step.index() && "aka".equals(s.name())
-        && s.fields().get(0).equals(name));
-    if (!named) {
-      throw GraphException.bad(step.where() + ": no earlier aka step named '" + name + "'");
-    }
     Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Item> out = new ArrayList<>();
     for (Item i : in) {

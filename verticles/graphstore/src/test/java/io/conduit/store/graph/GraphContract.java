@@ -322,6 +322,26 @@ abstract class GraphContract {
   }
 
   @Test
+  void aPartialIndexByFiltersAloneAndAUniqueIndex() throws Exception {
+    String parisians = join(g.createIndex("node", List.of(), f("city", "Paris")));
+    assertEquals(List.of(ann, cid), join(g.V(new JsonObject().put("city", "Paris").put("age__gt", 20)).ids()));
+    join(g.dropIndex(parisians));
+    join(g.createUniqueIndex("node", List.of("name"), null));
+    GraphStoreException e = fails(g.addNode(f("name", "Bob")));
+    assertEquals(409, e.status());
+    assertTrue(e.getMessage().contains("unique index node_name: node {name: \"Bob\"} already exists (id " + bob + ")"),
+        e.getMessage());
+    assertEquals(409, fails(g.createUniqueIndex("edge", List.of("rel"), null)).status(), "two edges are 'knows'");
+  }
+
+  @Test
+  void anEdgeStepAfterEdgesIsA400() {
+    GraphStoreException e = fails(g.v(ann).outE().inE().count());
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("inE takes nodes, but step 2 (outE) gives edges"), e.getMessage());
+  }
+
+  @Test
   void indexErrors() throws Exception {
     join(g.createIndex("node", List.of("city"), null));
     assertEquals(409, fails(g.createIndex("node", List.of("city"), null)).status());
