@@ -17,10 +17,12 @@ record Query(List<Step> steps) {
   static final Set<String> HOPS = Set.of("outV", "inV", "bothV", "outE", "inE", "bothE");
   static final Set<String> SHAPING = Set.of("limit", "skip", "dedup", "without", "orderBy", "random", "aka", "collect",
       "union", "intersection", "difference", "symmetricDifference");
-  static final Set<String> RESULTS = Set.of("data", "ids", "count", "sum", "percent");
+  static final List<String> HOP_NAMES = List.of("outV", "inV", "bothV", "outE", "inE", "bothE");
+  static final Set<String> RESULTS = Set.of("data", "ids", "count", "sum", "percent", "select", "groupCount");
   static final List<String> STEP_NAMES = List.of("V", "E", "v", "e", "shortestPath", "outV", "inV", "bothV", "outE",
       "inE", "bothE", "limit", "skip", "dedup", "without", "orderBy", "random", "aka", "collect", "union",
-      "intersection", "difference", "symmetricDifference", "data", "ids", "count", "sum", "percent");
+      "intersection", "difference", "symmetricDifference", "data", "ids", "count", "sum", "percent", "select",
+      "groupCount");
   private static final int MAX_STEPS = 100;
   private static final int MAX_REPEAT = 100;
 
@@ -75,13 +77,17 @@ record Query(List<Step> steps) {
     StepArguments a = new StepArguments(index, name, arg, where);
     return switch (name) {
       case "V", "E" -> a.withFilters(a.filtersOrNone(limits));
-      case "v", "e", "without" -> a.withIds(a.ids());
+      case "v", "e" -> a.withIds(a.ids());
+      case "without" -> a.without();
       case "shortestPath" -> a.withPath(a.path());
       case "outV", "inV", "bothV", "outE", "inE", "bothE" -> arg instanceof Number
           ? a.withNumber(a.count(1, MAX_REPEAT)) : a.withFilters(a.filtersOrNone(limits));
       case "limit", "skip" -> a.withNumber(a.count(0, Long.MAX_VALUE));
-      case "random" -> a.withNumber(a.count(0, Integer.MAX_VALUE));
-      case "dedup", "ids", "count", "percent" -> a.none();
+      case "random" -> a.random(limits);
+      case "dedup" -> a.dedup();
+      case "select" -> a.select();
+      case "groupCount" -> a.groupCount();
+      case "ids", "count", "percent" -> a.none();
       case "orderBy" -> a.orderBy();
       case "aka", "collect" -> a.withFields(List.of(a.label()));
       case "sum" -> a.withFields(List.of(a.field()));

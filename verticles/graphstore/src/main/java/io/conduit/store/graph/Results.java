@@ -4,7 +4,11 @@ import io.conduit.codec.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the entities a query reached into its {@code result}: the entities themselves, or what its
@@ -26,6 +30,8 @@ final class Results {
         return sum(items, last, budget);
       case "percent":
         return percent(items, graph);
+      case "groupCount":
+        return groupCount(items, last, maxResults, budget);
       default:
         break;
     }
@@ -39,8 +45,58 @@ final class Results {
       out.add(switch (name) {
         case "ids" -> (Object) e.id;
         case "data" -> project(e.data, last.fields());
+        case "select" -> row(i, last.fields());
         default -> e.toJson();
       });
+    }
+    return out;
+  }
+
+  /** The entities the names named on this item's way, in the names' order (null for one that named nothing). */
+  private static JsonArray row(Item item, List<String> names) {
+    JsonArray row = new JsonArray();
+    for (String name : names) {
+      Element e = Item.Marks.find(item.marks(), name);
+      row.add(e == null ? null : e.toJson());
+    }
+    return row;
+  }
+
+  /**
+   * Each entity reached with how often (or, with a field, the total of that field's numbers over its
+   * arrivals; non-numbers count 0), as {@code [entity, n]} pairs, largest first (ties in the order
+   * first reached); with {@code percent}, each total's share of the sum of all, from 0 to 1.
+   */
+  private static JsonArray groupCount(List<Item> items, Step step, int maxResults, Budget budget) {
+    Step.GroupCount options = step.groupCount();
+    Map<Element, double[]> totals = new LinkedHashMap<>();
+    boolean fractional = options.percent();
+    double sum = 0;
+    for (Item i : items) {
+      budget.tick(step);
+      double value = 1;
+      if (options.field() != null) {
+        Element source = options.of() == null ? i.element() : Item.Marks.find(i.marks(), options.of());
+        Object v = source == null ? null : source.field(options.field());
+        value = v instanceof Number n ? n.doubleValue() : 0;
+        fractional |= v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal;
+      }
+      totals.computeIfAbsent(i.element(), e -> new double[1])[0] += value;
+      sum += value;
+    }
+    if (totals.size() > maxResults) {
+      throw new GraphException(ErrorCode.TOO_LARGE, "groupCount gives " + totals.size() + " entities, more than the "
+          + maxResults + " a reply may hold; add a limit step before it");
+    }
+    List<Map.Entry<Element, double[]>> ordered = new ArrayList<>(totals.entrySet());
+    Comparator<Map.Entry<Element, double[]>> byTotal = Comparator.comparingDouble(e -> e.getValue()[0]);
+    ordered.sort(options.ascending() ? byTotal : byTotal.reversed()); // a stable sort: ties stay first-reached first
+    JsonArray out = new JsonArray();
+    for (Map.Entry<Element, double[]> e : ordered) {
+      double total = e.getValue()[0];
+      Object shown = options.percent() ? (Object) (sum == 0 ? 0.0 : total / sum)
+          : fractional ? (Object) total : (Object) (long) total;
+      out.add(new JsonArray().add(e.getKey().toJson()).add(shown));
     }
     return out;
   }

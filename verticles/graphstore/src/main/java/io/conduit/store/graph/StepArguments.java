@@ -14,36 +14,110 @@ record StepArguments(int index, String name, Object arg, String where) {
     if (arg != null) {
       throw GraphException.bad(where + ": takes no argument, got " + arg);
     }
-    return step(List.of(), 0, null, List.of(), false, null, null);
+    return step(List.of(), 0, null, List.of(), false, null, null, null);
   }
 
   Step withFilters(List<Filter> filters) {
-    return step(filters, 0, null, List.of(), false, null, null);
+    return step(filters, 0, null, List.of(), false, null, null, null);
   }
 
   Step withNumber(long n) {
-    return step(List.of(), n, null, List.of(), false, null, null);
+    return step(List.of(), n, null, List.of(), false, null, null, null);
   }
 
   Step withIds(long[] ids) {
-    return step(List.of(), 0, ids, List.of(), false, null, null);
+    return step(List.of(), 0, ids, List.of(), false, null, null, null);
   }
 
   Step withFields(List<String> fields) {
-    return step(List.of(), 0, null, fields, false, null, null);
+    return step(List.of(), 0, null, fields, false, null, null, null);
   }
 
   Step withOther(Query other) {
-    return step(List.of(), 0, null, List.of(), false, other, null);
+    return step(List.of(), 0, null, List.of(), false, other, null, null);
   }
 
   Step withPath(Step.PathRequest path) {
-    return step(List.of(), 0, null, List.of(), false, null, path);
+    return step(List.of(), 0, null, List.of(), false, null, path, null);
   }
 
   private Step step(List<Filter> filters, long number, long[] ids, List<String> fields, boolean desc, Query other,
-                    Step.PathRequest path) {
-    return new Step(index, name, filters, number, ids, fields, desc, other, path);
+                    Step.PathRequest path, Step.GroupCount groupCount) {
+    return new Step(index, name, filters, number, ids, fields, desc, other, path, groupCount);
+  }
+
+  /** dedup: no argument (each entity once), or aka names (each entity once per combination of theirs). */
+  Step dedup() {
+    return withFields(arg == null ? List.of() : names(false));
+  }
+
+  /** without: ids, aka names (drop the entity each named on its way), or a list of both. */
+  Step without() {
+    List<Object> raw = arg instanceof JsonArray a ? a.getList() : arg == null ? List.of() : List.of(arg);
+    List<Long> ids = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Object o : raw) {
+      if (o instanceof String s && !s.isEmpty()) {
+        names.add(s);
+      } else {
+        ids.add(id(o, where + ": id"));
+      }
+    }
+    return step(List.of(), 0, ids.stream().mapToLong(Long::longValue).toArray(), List.copyOf(names), false, null,
+        null, null);
+  }
+
+  /** select: the aka names whose entities make each row. */
+  Step select() {
+    return withFields(names(true));
+  }
+
+  /** One name or a list of names (strings), at least one when {@code required}. */
+  private List<String> names(boolean required) {
+    List<Object> raw = arg instanceof JsonArray a ? a.getList() : List.of(arg);
+    if (raw.isEmpty() || raw.stream().anyMatch(o -> !(o instanceof String s) || s.isEmpty())) {
+      throw GraphException.bad(where + ": takes an aka name or a list of them" + (required ? "" : ", or nothing")
+          + ", got " + arg);
+    }
+    return raw.stream().map(String.class::cast).toList();
+  }
+
+  /** random: a count (n entities picked at random), or {"hop": "outV", "filters"?: {...}} (one neighbour each). */
+  Step random(FilterLimits limits) {
+    if (arg instanceof Number) {
+      return withNumber(count(0, Integer.MAX_VALUE));
+    }
+    if (!(arg instanceof JsonObject o) || !Set.of("hop", "filters").containsAll(o.fieldNames())
+        || !Query.HOPS.contains(o.getValue("hop"))) {
+      throw GraphException.bad(where + ": takes a count, or {\"hop\": one of " + String.join(", ", Query.HOP_NAMES)
+          + ", \"filters\"?: {...}} to go to one neighbour at random, got " + arg);
+    }
+    List<Filter> filters = new StepArguments(index, name, o.getValue("filters"), where).filtersOrNone(limits);
+    return step(filters, 0, null, List.of(o.getString("hop")), false, null, null, null);
+  }
+
+  /** groupCount: {@code {"field"?, "of"?, "percent"?, "asc"?}}, or nothing. */
+  Step groupCount() {
+    JsonObject o = arg == null ? new JsonObject() : Query.object(arg, where);
+    for (String key : o.fieldNames()) {
+      if (!Set.of("field", "of", "percent", "asc").contains(key)) {
+        throw GraphException.bad(where + ": unknown option '" + key + "' (expected field, of, percent, asc)");
+      }
+    }
+    String field = o.getValue("field") == null ? null : new StepArguments(index, name, o.getValue("field"), where).field();
+    Object of = o.getValue("of");
+    if (of != null && !(of instanceof String s && !s.isEmpty())) {
+      throw GraphException.bad(where + ": 'of' must be an aka name, got " + of);
+    }
+    if (of != null && field == null) {
+      throw GraphException.bad(where + ": 'of' names whose 'field' to add up; give 'field' too");
+    }
+    Object percent = o.getValue("percent", false);
+    Object asc = o.getValue("asc", false);
+    if (!(percent instanceof Boolean p) || !(asc instanceof Boolean a)) {
+      throw GraphException.bad(where + ": 'percent' and 'asc' are true or false");
+    }
+    return step(List.of(), 0, null, List.of(), false, null, null, new Step.GroupCount(field, (String) of, p, a));
   }
 
   List<Filter> filtersOrNone(FilterLimits limits) {
@@ -114,7 +188,8 @@ record StepArguments(int index, String name, Object arg, String where) {
     boolean desc;
     if (arg instanceof String s) {
       desc = s.startsWith("-");
-      field = new StepArguments(index, name, desc ? s.substring(1) : s, where).field();
+      boolean signed = desc || s.startsWith("+"); // "+age": ascending, as GrapheekDB wrote it
+      field = new StepArguments(index, name, signed ? s.substring(1) : s, where).field();
     } else if (arg instanceof JsonObject o && Set.of("field", "desc").containsAll(o.fieldNames())) {
       field = new StepArguments(index, name, o.getValue("field"), where).field();
       if (!(o.getValue("desc", false) instanceof Boolean d)) {
@@ -125,7 +200,7 @@ record StepArguments(int index, String name, Object arg, String where) {
       throw GraphException.bad(where + ": takes a field name (\"-age\" for descending) or {\"field\": \"age\", "
           + "\"desc\": true}, got " + arg);
     }
-    return step(List.of(), 0, null, List.of(field), desc, null, null);
+    return step(List.of(), 0, null, List.of(field), desc, null, null, null);
   }
 
   Step.PathRequest path() {

@@ -150,7 +150,24 @@ final class Traversal {
     }
   }
 
+  /** Each entity once; with aka names, once per combination of the entities they named on its way. */
   private List<Item> dedup(Step step, List<Item> in) {
+    if (!step.fields().isEmpty()) {
+      Set<List<Element>> seen = new HashSet<>();
+      List<Item> out = new ArrayList<>();
+      for (Item i : in) {
+        budget.tick(step);
+        List<Element> key = new ArrayList<>(step.fields().size() + 1);
+        for (String name : step.fields()) {
+          key.add(Item.Marks.find(i.marks(), name));
+        }
+        key.add(i.element());
+        if (seen.add(key)) {
+          out.add(i);
+        }
+      }
+      return out;
+    }
     Set<Element> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Item> out = new ArrayList<>();
     for (Item i : in) {
@@ -162,6 +179,7 @@ final class Traversal {
     return out;
   }
 
+  /** Drops the listed ids, and each entity that one of the aka names named on its own way. */
   private List<Item> without(Step step, List<Item> in) {
     Set<Long> excluded = new HashSet<>();
     for (long id : step.ids()) {
@@ -170,11 +188,20 @@ final class Traversal {
     List<Item> out = new ArrayList<>();
     for (Item i : in) {
       budget.tick(step);
-      if (!excluded.contains(i.element().id)) {
+      if (!excluded.contains(i.element().id) && !namedOnItsWay(step.fields(), i)) {
         out.add(i);
       }
     }
     return out;
+  }
+
+  private static boolean namedOnItsWay(List<String> names, Item item) {
+    for (String name : names) {
+      if (Item.Marks.find(item.marks(), name) == item.element()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Item> aka(Step step, List<Item> in) {
@@ -217,8 +244,30 @@ final class Traversal {
     return v instanceof Number ? 0 : v instanceof String ? 1 : 2;
   }
 
-  /** n entities picked at random: a shuffle of the first n places only, so it costs n picks. */
+  /** n entities picked at random, or (with a hop) one neighbour of each picked at random. */
   private List<Item> random(Step step, List<Item> in) {
+    return step.fields().isEmpty() ? pick(step, in) : randomNeighbours(step, in);
+  }
+
+  /** For each entity, one of the entities its hop reaches (filtered), at random; none when it reaches none. */
+  private List<Item> randomNeighbours(Step step, List<Item> in) {
+    Step hop = new Step(step.index(), step.fields().get(0), step.filters(), 0, null, List.of(), false, null, null, null);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<Item> out = new ArrayList<>();
+    List<Item> reached = new ArrayList<>();
+    for (Item item : in) {
+      budget.tick(step);
+      reached.clear();
+      hop(hop, item, reached);
+      if (!reached.isEmpty()) {
+        out.add(reached.get(random.nextInt(reached.size())));
+      }
+    }
+    return out;
+  }
+
+  /** n entities picked at random: a shuffle of the first n places only, so it costs n picks. */
+  private List<Item> pick(Step step, List<Item> in) {
     List<Item> out = new ArrayList<>(in);
     int n = (int) Math.min(out.size(), step.number());
     ThreadLocalRandom random = ThreadLocalRandom.current();
