@@ -95,19 +95,43 @@ final class GraphOps {
     return graph.addEdge(from, to, data(request, where)).id;
   }
 
+  /** One entity by id, or every entity a query gives (each once), all in one atomic write. */
   private JsonObject update(JsonObject request) {
-    long id = StepArguments.id(request.getValue("id"), "update: 'id'");
-    Element e = graph.element(id);
-    if (e == null) {
-      throw GraphException.missing("update: no node or edge with id " + id);
+    if (request.containsKey("steps") == request.containsKey("id")) {
+      throw GraphException.bad("update takes either 'id' (a node or an edge) or 'steps' (a query whose entities to "
+          + "update)");
     }
     Object replace = request.getValue("replace", false);
     if (!(replace instanceof Boolean r)) {
       throw GraphException.bad("update: 'replace' must be true or false, got " + replace);
     }
     JsonObject given = data(request, "update");
-    graph.setData(e, r ? given : e.data.copy().mergeIn(given));
-    return count(1);
+    if (request.containsKey("id")) {
+      long id = StepArguments.id(request.getValue("id"), "update: 'id'");
+      Element e = graph.element(id);
+      if (e == null) {
+        throw GraphException.missing("update: no node or edge with id " + id);
+      }
+      graph.setData(e, r ? given : e.data.copy().mergeIn(given));
+      return count(1);
+    }
+    java.util.Set<Element> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Item item : entitiesOf(request, "update")) {
+      Element e = item.element();
+      if (done.add(e)) {
+        graph.setData(e, r ? given.copy() : e.data.copy().mergeIn(given));
+      }
+    }
+    return count(done.size());
+  }
+
+  /** The entities of a write's {@code steps}: a query that ends with entities, not a result. */
+  private List<Item> entitiesOf(JsonObject request, String op) {
+    Query query = Query.parse(request.getValue("steps"), false, options.filterLimits());
+    if (query.result() != null) {
+      throw GraphException.bad(op + ": the query must end with entities, not with " + query.result().name());
+    }
+    return new Traversal(graph, new Budget(options.queryTimeLimitMs())).run(query);
   }
 
   private JsonObject remove(JsonObject request) {
@@ -122,12 +146,8 @@ final class GraphOps {
       }
       return count(graph.remove(e));
     }
-    Query query = Query.parse(request.getValue("steps"), false, options.filterLimits());
-    if (query.result() != null) {
-      throw GraphException.bad("remove: the query must end with entities, not with " + query.result().name());
-    }
     int removed = 0;
-    for (Item item : new Traversal(graph, new Budget(options.queryTimeLimitMs())).run(query)) {
+    for (Item item : entitiesOf(request, "remove")) {
       Element e = item.element();
       // an entity may appear twice, or an edge may already have gone with its node
       if (graph.element(e.id) == e) {

@@ -20,7 +20,7 @@ record Query(List<Step> steps) {
   static final List<String> HOP_NAMES = List.of("outV", "inV", "bothV", "outE", "inE", "bothE");
   static final Set<String> RESULTS = Set.of("data", "ids", "count", "sum", "percent", "select", "groupCount");
   static final List<String> STEP_NAMES = List.of("V", "E", "v", "e", "shortestPath", "outV", "inV", "bothV", "outE",
-      "inE", "bothE", "limit", "skip", "dedup", "without", "orderBy", "random", "aka", "collect", "union",
+      "inE", "bothE", "both", "limit", "skip", "dedup", "without", "orderBy", "random", "aka", "collect", "union",
       "intersection", "difference", "symmetricDifference", "data", "ids", "count", "sum", "percent", "select",
       "groupCount");
   private static final int MAX_STEPS = 100;
@@ -80,7 +80,7 @@ record Query(List<Step> steps) {
       case "v", "e" -> a.withIds(a.ids());
       case "without" -> a.without();
       case "shortestPath" -> a.withPath(a.path());
-      case "outV", "inV", "bothV", "outE", "inE", "bothE" -> arg instanceof Number
+      case "outV", "inV", "bothV", "outE", "inE", "bothE", "both" -> arg instanceof Number
           ? a.withNumber(a.count(1, MAX_REPEAT)) : a.withFilters(a.filtersOrNone(limits));
       case "limit", "skip" -> a.withNumber(a.count(0, Long.MAX_VALUE));
       case "random" -> a.random(limits);

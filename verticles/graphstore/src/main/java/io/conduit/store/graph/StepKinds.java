@@ -39,6 +39,13 @@ final class StepKinds {
         case "V", "v", "shortestPath" -> Kind.NODES;
         case "E", "e" -> Kind.EDGES;
         case "outV", "inV", "bothV", "outE", "inE", "bothE" -> hop(step, step.name(), previous, current);
+        case "both" -> {
+          if (current == Kind.EDGES) {
+            throw GraphException.bad(step.where() + ": both takes nodes (it follows their edges to the other end), but "
+                + previous.where() + " gives edges");
+          }
+          yield Kind.NODES;
+        }
         case "random" -> step.fields().isEmpty() ? current : hop(step, step.fields().get(0), previous, current);
         case "aka" -> {
           named.put(step.fields().get(0), current);

@@ -47,7 +47,7 @@ final class Traversal {
     return switch (step.name()) {
       case "v", "e" -> byIds(step);
       case "shortestPath" -> new ShortestPath(graph, budget, step).find().stream().map(n -> new Item(n, null)).toList();
-      case "outV", "inV", "bothV", "outE", "inE", "bothE" -> hops(step, in);
+      case "outV", "inV", "bothV", "outE", "inE", "bothE", "both" -> hops(step, in);
       case "limit" -> in.subList(0, (int) Math.min(in.size(), step.number()));
       case "skip" -> in.subList((int) Math.min(in.size(), step.number()), in.size());
       case "dedup" -> dedup(step, in);
@@ -127,6 +127,10 @@ final class Traversal {
       return;
     }
     Node node = (Node) item.element();
+    if ("both".equals(name)) {
+      neighbours(step, item, node, out);
+      return;
+    }
     boolean out1 = name.startsWith("out") || name.startsWith("both");
     boolean in1 = name.startsWith("in") || name.startsWith("both");
     boolean toNodes = name.endsWith("V");
@@ -140,6 +144,25 @@ final class Traversal {
       for (int i = 0; i < node.in.size(); i++) {
         Edge edge = graph.edges.get(node.in.get(i));
         add(step, item, toNodes ? graph.nodes.get(edge.from) : edge, out);
+      }
+    }
+  }
+
+  /**
+   * GrapheekDB's {@code both_}: the nodes at the other end of the node's edges that match the filters,
+   * over its out-edges, then its in-edges; a loop back to the node itself is not a neighbour.
+   */
+  private void neighbours(Step step, Item item, Node node, List<Item> out) {
+    for (int i = 0; i < node.out.size(); i++) {
+      Edge edge = graph.edges.get(node.out.get(i));
+      if (edge.to != node.id && Filter.all(step.filters(), edge, budget, step)) {
+        out.add(item.to(graph.nodes.get(edge.to)));
+      }
+    }
+    for (int i = 0; i < node.in.size(); i++) {
+      Edge edge = graph.edges.get(node.in.get(i));
+      if (edge.from != node.id && Filter.all(step.filters(), edge, budget, step)) {
+        out.add(item.to(graph.nodes.get(edge.from)));
       }
     }
   }

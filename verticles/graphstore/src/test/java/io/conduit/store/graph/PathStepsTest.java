@@ -121,6 +121,31 @@ class PathStepsTest {
   }
 
   @Test
+  void bothGoesToTheOtherEndOfEachMatchingEdgeOutThenIn() {
+    send("{\"op\":\"addEdge\",\"from\":2,\"to\":2,\"data\":{\"since\":2000}}"); // Flo's loop: not a neighbour
+    assertEquals(new JsonArray().add(3).add(1), result("[[\"v\",2],[\"both\"],[\"ids\"]]"));
+    assertEquals(new JsonArray().add(1), result("[[\"v\",2],[\"both\",{\"since\":1991}],[\"ids\"]]"));
+    assertEquals(new JsonArray().add(3).add(1), result("[[\"v\",1],[\"both\",2],[\"ids\"]]"),
+        "Raf's neighbour Flo, then Flo's: Theo and Raf; duplicates kept");
+    assertTrue(refused("[[\"E\"],[\"both\"]]").contains("both takes nodes"));
+  }
+
+  @Test
+  void anUpdateByStepsChangesEveryEntityTheQueryGivesOrNone() {
+    assertEquals(new JsonObject().put("count", 3), send("{\"op\":\"update\",\"steps\":[[\"V\",{\"weight__lt\":4}],"
+        + "[\"bothV\"],[\"bothV\"]],\"data\":{\"seen\":true}}"), "Flo, Raf, Theo, Flo: each once");
+    assertEquals(new JsonArray().add(1).add(2).add(3), result("[[\"V\",{\"seen\":true}],[\"ids\"]]"));
+    send("{\"op\":\"createIndex\",\"on\":\"node\",\"fields\":[\"rank\"],\"unique\":true}");
+    GraphException e = assertInstanceOf(GraphException.class, send("{\"op\":\"update\",\"steps\":[[\"V\"]],"
+        + "\"data\":{\"rank\":1}}"));
+    assertEquals(409, e.code().status());
+    assertEquals(new JsonArray(), result("[[\"V\",{\"rank\":1}],[\"ids\"]]"), "the first node's change was undone too");
+    GraphException both = assertInstanceOf(GraphException.class, send("{\"op\":\"update\",\"id\":1,"
+        + "\"steps\":[[\"V\"]],\"data\":{}}"));
+    assertTrue(both.getMessage().startsWith("update takes either 'id'"), both.getMessage());
+  }
+
+  @Test
   void orderByTakesAPlusForAscending() {
     assertEquals(new JsonArray().add(2).add(1).add(3), result("[[\"V\"],[\"orderBy\",\"+name\"],[\"ids\"]]"));
   }
