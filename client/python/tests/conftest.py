@@ -1,5 +1,6 @@
 """Starts one real `conduit serve` node for the session (memory stores, ports probed free) unless
-CONDUIT_ENDPOINT names one already running; every test talks to it over the bridge."""
+CONDUIT_ENDPOINT names one already running; every test talks to it over the bridge. The node runs
+`cli/target/conduit.jar`, or the jar CONDUIT_JAR names (a copy, while the build rewrites that one)."""
 
 import os
 import pathlib
@@ -47,9 +48,9 @@ class Node:
     """A `conduit serve` process: its endpoints, its output file, killed by its pid at the end."""
 
     def __init__(self, extra_args=()):
-        jar = ROOT / "cli" / "target" / "conduit.jar"
+        jar = pathlib.Path(os.environ.get("CONDUIT_JAR") or ROOT / "cli" / "target" / "conduit.jar")
         if not jar.exists():
-            raise RuntimeError("%s is missing: build Conduit first (mvn -B install)" % jar)
+            raise RuntimeError("%s is missing: build Conduit (mvn -B install) or name a jar in CONDUIT_JAR" % jar)
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="conduit-py-"))
         port = free_port_pair()
         self.endpoint = "tcp://127.0.0.1:%d" % port

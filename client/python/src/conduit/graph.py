@@ -12,10 +12,14 @@
 Every step returns a new :class:`Query`; nothing is sent until a result is asked for (iterating,
 ``count()``, ``data()``, ``ids()``, ``sum()``, ``percent()``, ``remove()``). Each result is one
 request ``{"op": "query", "steps": [...]}`` to the store (docs/graph.md), built as the Java client
-``io.conduit.client.graph.Graph`` builds it. Values that cannot travel (a set, NaN, an object, a
-non-int id) raise TypeError before anything is sent; the store's refusals (an unknown lookup, a
-missing id, a query over its time or size limit) arrive as :class:`~conduit.errors.ConduitError`
-with the code (``BAD_REQUEST``, ``NOT_FOUND``, ``CONFLICT``, ``TOO_LARGE``...) and ``status``.
+``io.conduit.client.graph.Graph`` builds it; only GrapheekDB's per-path forms (``without("x")``,
+``dedup("x")``, ``collect("x", "y")``) and the batch ``update()`` take several (module
+``_graph_steps``). Values that cannot travel (a set, NaN, an object, a non-int id) raise TypeError
+before anything is sent; so do mistakes the client can see in a query (an alias no ``aka`` names, a
+repeat count past 100, nodes combined with edges), as the store's code ``BAD_REQUEST``. The store's
+refusals (an unknown lookup, a missing id, a query over its time or size limit) arrive as
+:class:`~conduit.errors.ConduitError` with the code (``BAD_REQUEST``, ``NOT_FOUND``, ``CONFLICT``,
+``TOO_LARGE``...) and ``status``.
 
 Hops follow GrapheekDB: for an edge from A to B, the edge's ``outV`` is B and its ``inV`` is A, so
 ``outE().outV()`` reaches what ``outV()`` does; ``out_(**f)`` is ``outE(**f).outV()`` and
@@ -27,20 +31,27 @@ import io
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from contextlib import contextmanager
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _wire
+from ._graph_dot import Dot
+from ._graph_steps import check_hop, check_named, kind_of, refused, start_step
 from .errors import ConduitError
 
-__all__ = ["Graph", "Query", "Entity", "Node", "Edge"]
+__all__ = ["Graph", "Query", "Entity", "Node", "Edge", "Occurrences", "Dot"]
 
 EXPORT_PAGE = 1000  # entities per export request while dumping (the store allows up to 10,000)
 LOAD_BATCH = 1000   # entities per load request; each request is atomic, a whole dump is not
+MAX_REPEAT = 100    # a hop's repeat count, as the store bounds it
 
 _HOPS = ("outV", "inV", "bothV", "outE", "inE", "bothE")
-_DIRECTIONS = ("out", "both")
+_ALIAS_FIELD = re.compile(r"_\.([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)")  # GrapheekDB's "_.x.weight"
+_NODE_HOPS = ("outV", "inV", "bothV")  # the hops an edge has (its ends)
+_SET_STEPS = {"union": "union", "intersection": "intersection", "difference": "difference",
+              "symmetric_difference": "symmetricDifference"}
 
 IdLike = Union[int, "Entity"]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -96,6 +107,29 @@ def _text(s: Any, what: str) -> str:
     return s
 
 
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("%s must be True or False, not %r" % (what, value))
+    return value
+
+
+def _repeat(times: Any, what: str) -> int:
+    """A hop's repeat count, 1 to 100 as the store takes it: checked here because a count with
+    filters is written out as that many filtered steps before it is sent."""
+    n = _whole(times, "%s repeat count" % what)
+    if not 1 <= n <= MAX_REPEAT:
+        raise refused("%s: a repeat count is a whole number from 1 to %d, got %d" % (what, MAX_REPEAT, n))
+    return n
+
+
+def _flat(rows: List[Any], fields: List[str]) -> List[List[Any]]:
+    """GrapheekDB's ``flat=True``: each data object as the list of the named fields' values (None
+    for a field it lacks)."""
+    if not all(isinstance(row, dict) for row in rows):
+        raise _bad_reply(rows)
+    return [[row.get(f) for f in fields] for row in rows]
+
+
 def _id(target: Any, what: str, kind: Optional[str] = None) -> int:
     """The id of a Node/Edge, or an int id as given; TypeError for anything else (or the wrong kind)."""
     if isinstance(target, Entity):
@@ -123,24 +157,44 @@ class Entity:
     ``isinstance(e, Node)``. The traversal steps (``outV()``, ``out_()``, ``aka()``...) start a
     :class:`Query` from it. Equal when both are nodes (or edges) with the same id in the same store.
 
-    Not thread-safe: ``update()``, ``replace()`` and ``refresh()`` change the snapshot in place.
+    Setting a field, ``node.name = "Bo"`` (GrapheekDB's form), is ``node.update(name="Bo")``: one
+    request. Not thread-safe: ``update()``, ``replace()`` and ``refresh()`` change the snapshot in place.
     """
 
     _kind = "entity"  # not "kind": that is a favourite data field (GrapheekDB's own tutorial uses it)
     _start = ""
+    _OWN = frozenset(("id", "from_id", "to_id"))  # the object's own attributes, never data
 
     def __init__(self, graph: "Graph", id: int, data: Optional[Dict[str, Any]] = None) -> None:
         self._graph = graph
         self.id = id
         self._data: Dict[str, Any] = dict(data or {})
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # GrapheekDB's node.field = value writes the field, as reading node.field reads it
+        if name.startswith("_") or name in self._OWN or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+        else:
+            self.update(**{name: value})
+
+    def get_id(self) -> int:
+        """GrapheekDB's name for ``.id``."""
+        return self.id
+
     # -- data
 
-    def data(self, *fields: str) -> Dict[str, Any]:
-        """A copy of the data; only the named fields (those it has) when some are named."""
-        if not fields:
+    def data(self, *fields: str, flat: bool = False) -> Any:
+        """A copy of the data; only the named fields (those it has) when some are named. With
+        ``flat=True`` (GrapheekDB's), the named fields' values as a list, in the order named (None
+        for a field it lacks)."""
+        names = [_text(f, "a field") for f in fields]
+        if _flag(flat, "flat"):
+            if not names:
+                raise TypeError("data(flat=True) takes the field names, in the order wanted")
+            return _flat([self.data()], names)[0]
+        if not names:
             return json.loads(json.dumps(self._data))
-        return {f: json.loads(json.dumps(self._data[f])) for f in fields if _text(f, "a field") in self._data}
+        return {f: json.loads(json.dumps(self._data[f])) for f in names if f in self._data}
 
     def __getitem__(self, field: str) -> Any:
         return self._data[field]
@@ -207,14 +261,19 @@ class Entity:
     def bothE(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
         return self.query().bothE(times, **filters)
 
-    def out_(self, **filters: Any) -> "Query":
-        return self.query().out_(**filters)
+    def out_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        return self.query().out_(times, **filters)
 
-    def in_(self, **filters: Any) -> "Query":
-        return self.query().in_(**filters)
+    def in_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        return self.query().in_(times, **filters)
 
-    def both_(self, **filters: Any) -> "Query":
-        return self.query().both_(**filters)
+    def both_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        return self.query().both_(times, **filters)
+
+    def random(self, step: str, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        """GrapheekDB's ``node.random("outV")``: one neighbour (or edge) picked at random among
+        those the hop reaches that match the filters; see :meth:`Query.random`."""
+        return self.query().random(_text(step, "random() hop"), times, **filters)
 
     def aka(self, name: str) -> "Query":
         return self.query().aka(name)
@@ -267,6 +326,8 @@ class Query:
     Immutable and safe to share between threads, except the cursor ``next()`` advances.
     A result lists at most the store's ``maxResults`` (100,000) entities: past that the store
     answers TOO_LARGE, so add ``limit()`` (and ``skip()`` to page), or end with ``count()``.
+    The set operators are GrapheekDB's: ``q1 | q2`` (union), ``&``, ``-``, ``^``, and ``q1 <= q2``
+    (every entity of q1 is in q2: one request), ``>=``.
     """
 
     def __init__(self, graph: "Graph", steps: Tuple[list, ...]) -> None:
@@ -279,20 +340,28 @@ class Query:
         """The steps as sent on the wire, e.g. ``[["V", {"kind": "book"}], ["outV"]]`` (a copy)."""
         return json.loads(json.dumps(list(self._steps)))
 
+    def _then(self, *steps: list) -> "Query":
+        return Query(self._graph, self._steps + steps)
+
     def _with(self, name: str, *arg: Any) -> "Query":
-        return Query(self._graph, self._steps + ([name, *arg],))
+        return self._then([name, *arg])
 
     # -- hops
 
-    def _hop(self, name: str, times: Optional[int], filters: Dict[str, Any]) -> "Query":
-        if times is not None:
-            if filters:
-                raise TypeError("%s() takes a repeat count or filters, not both" % name)
-            return self._with(name, _whole(times, "%s() repeat count" % name))
-        return self._with(name, _filters(filters, name + "()")) if filters else self._with(name)
+    def _hop(self, name: str, times: Optional[int], filters: Dict[str, Any], what: str = "") -> "Query":
+        check_hop(self._steps, name, (what or name) + "()")
+        f = [_filters(filters, (what or name) + "()")] if filters else []
+        if times is None:
+            return self._then([name, *f])
+        n = _repeat(times, name + "()")
+        if not f:
+            return self._with(name, n)  # the store repeats it
+        # GrapheekDB filters every hop of outV(2, since=1991); the store's count takes no filters
+        return self._then(*([name, *f] for _ in range(n)))
 
     def outV(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
-        """The nodes reached: a node's out-neighbours; an edge's target. ``outV(3)`` hops three times."""
+        """The nodes reached: a node's out-neighbours; an edge's target. ``outV(3)`` hops three
+        times, ``outV(2, kind="x")`` twice, keeping only ``kind="x"`` nodes at each hop."""
         return self._hop("outV", times, filters)
 
     def inV(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
@@ -315,18 +384,26 @@ class Query:
         """A node's edges both ways."""
         return self._hop("bothE", times, filters)
 
-    def out_(self, **filters: Any) -> "Query":
-        """``outE(**filters).outV()``: the nodes reached over edges matching the filters."""
-        return self.outE(**filters).outV()
+    def out_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        """``outE(**filters).outV()``: the nodes reached over edges matching the filters;
+        ``out_(2, since=1991)`` does it twice (both hops over matching edges)."""
+        query = self
+        for _ in range(1 if times is None else _repeat(times, "out_()")):
+            query = query.outE(**filters).outV()
+        return query
 
-    def in_(self, **filters: Any) -> "Query":
+    def in_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
         """``inE(**filters).inV()``: the nodes that reach these over edges matching the filters."""
-        return self.inE(**filters).inV()
+        query = self
+        for _ in range(1 if times is None else _repeat(times, "in_()")):
+            query = query.inE(**filters).inV()
+        return query
 
-    def both_(self, **filters: Any) -> "Query":
-        """``out_(**filters)`` and ``in_(**filters)`` together, as a union: each node once, unlike
-        GrapheekDB's concatenation (the store has no step that keeps both lists' duplicates)."""
-        return self.out_(**filters).union(self.in_(**filters))
+    def both_(self, times: Optional[int] = None, /, **filters: Any) -> "Query":
+        """``out_(**filters)`` and ``in_(**filters)`` together (the store's ``both``): from each
+        node, the node at the other end of each of its edges that match the filters, out-edges
+        first, duplicates kept; a loop back to the node itself is not a neighbour."""
+        return self._hop("both", times, filters, "both_")
 
     # -- shaping
 
@@ -336,41 +413,83 @@ class Query:
     def skip(self, n: int) -> "Query":
         return self._with("skip", _whole(n, "skip()"))
 
-    def dedup(self) -> "Query":
-        """Each entity once, first occurrence kept."""
-        return self._with("dedup")
+    def dedup(self, *aliases: str) -> "Query":
+        """Each entity once, first occurrence kept. ``dedup("x")`` (GrapheekDB's): each entity once
+        per entity that ``aka("x")`` named on its path."""
+        if not aliases:
+            return self._with("dedup")
+        check_named(self._steps, aliases, "dedup()")
+        return self._with("dedup", list(aliases))
 
-    def without(self, *targets: IdLike) -> "Query":
-        """Drops these entities (Nodes, Edges or ids)."""
-        return self._with("without", [_id(t, "without()") for t in targets])
+    def without(self, *targets: Union[IdLike, str]) -> "Query":
+        """Drops these entities (Nodes, Edges or ids); an aka name (GrapheekDB's ``without("x")``)
+        drops, on each path, the entity ``aka("x")`` named on that path."""
+        names = [t for t in targets if isinstance(t, str)]
+        check_named(self._steps, names, "without()")
+        return self._with("without", [t if isinstance(t, str) else _id(t, "without()") for t in targets])
 
-    def random(self, n: int) -> "Query":
-        """``n`` of the entities, picked at random."""
-        return self._with("random", _whole(n, "random()"))
+    def random(self, what: Union[int, str], times: Optional[int] = None, /, **filters: Any) -> "Query":
+        """``random(n)``: ``n`` of the entities, picked at random. ``random("outV", **filters)``
+        (GrapheekDB's): for each entity, one of the entities that hop reaches (among those matching
+        the filters), picked at random; an entity that reaches none drops out. With a count,
+        ``random("outV", 3)``, a random walk of three such hops. Edges have only outV, inV and
+        bothV; an unknown hop is BAD_REQUEST before anything is sent."""
+        if not isinstance(what, str):
+            if times is not None or filters:
+                raise TypeError("random(n) takes no repeat count or filters: those go with random(hop, ...)")
+            return self._with("random", _whole(what, "random()"))
+        from_edges = kind_of(self._steps) == "edge"
+        hops = _NODE_HOPS if from_edges else _HOPS
+        if what not in hops:
+            raise refused("random(%r): not a hop%s (expected one of %s)"
+                          % (what, " from edges" if from_edges else "", ", ".join(hops)))
+        hop: Dict[str, Any] = {"hop": what}
+        if filters:
+            hop["filters"] = _filters(filters, "random()")
+        return self._then(*(["random", hop] for _ in range(1 if times is None else _repeat(times, "random()"))))
 
     def order_by(self, *fields: str) -> "Query":
-        """Sorted by a field (``"-age"`` descending): numbers, then strings, then other values, and
-        entities without the field last. Several fields sort by the first, ties by the next..."""
+        """Sorted by a field (``"-age"`` descending, ``"+age"`` or ``"age"`` ascending): numbers,
+        then strings, then other values, and entities without the field last. Several fields sort by
+        the first, ties by the next..."""
         if not fields:
             raise TypeError("order_by() takes at least one field name")
         query = self
         for field in reversed(fields):  # the store's sort is stable: the last sort decides first
-            query = query._with("orderBy", _text(field, "order_by() field"))
+            clause = _text(field, "order_by() field")
+            if clause.startswith("+"):  # GrapheekDB's explicit ascending
+                clause = clause[1:]
+                if clause[:1] in ("", "+", "-"):
+                    raise refused("order_by(%r): a field name follows the + or -" % (field,))
+            query = query._with("orderBy", clause)
         return query
 
     def aka(self, name: str) -> "Query":
-        """Names this point of the traversal, for :meth:`collect`."""
+        """Names this point of the traversal, for :meth:`collect`, ``without(name)`` and ``dedup(name)``."""
         return self._with("aka", _text(name, "aka() name"))
 
-    def collect(self, name: str) -> "Query":
-        """Goes back to the entities named ``aka(name)`` that led to the current ones, each once.
-        (One name: the store does not return GrapheekDB's tuples of several names per path.)"""
-        return self._with("collect", _text(name, "collect() name"))
+    def collect(self, *names: str) -> Any:
+        """One name: a Query going back to the entities ``aka(name)`` named that led to the current
+        ones, each once (the store's step). Several names, ``collect("x", "y")`` (GrapheekDB's): a
+        list with one row per entity reached, ``[entity named x, entity named y]`` on its way (the
+        store's ``select``; one request)."""
+        if not names:
+            raise TypeError("collect() takes one aka name or more")
+        check_named(self._steps, names, "collect()")
+        if len(names) == 1:
+            return self._with("collect", names[0])
+        rows = self._result("select", list(names))
+        if not all(isinstance(row, list) and len(row) == len(names) for row in rows):
+            raise _bad_reply(rows)
+        return [[None if item is None else self._graph._entity(item) for item in row] for row in rows]
 
-    def _combined(self, name: str, other: "Query") -> "Query":
+    def _combined(self, method: str, other: "Query") -> "Query":
         if not isinstance(other, Query):
-            raise TypeError("%s() takes another Query, not %s" % (name, type(other).__name__))
-        return self._with(name, other.steps)
+            raise TypeError("%s() takes another Query, not %s" % (method, type(other).__name__))
+        mine, theirs = kind_of(self._steps), kind_of(other._steps)
+        if mine and theirs and mine != theirs:
+            raise refused("%s() of %ss with %ss: a set holds one kind, as in GrapheekDB" % (method, mine, theirs))
+        return self._with(_SET_STEPS[method], other.steps)
 
     def union(self, other: "Query") -> "Query":
         """Entities of this query or the other, each once, this query's first."""
@@ -384,7 +503,37 @@ class Query:
         return self._combined("difference", other)
 
     def symmetric_difference(self, other: "Query") -> "Query":
-        return self._combined("symmetricDifference", other)
+        return self._combined("symmetric_difference", other)
+
+    def issubset(self, other: "Query") -> bool:
+        """Whether every entity of this query is one of the other's (one request)."""
+        if not isinstance(other, Query):
+            raise TypeError("issubset() takes another Query, not %s" % type(other).__name__)
+        return self._combined("difference", other).count() == 0
+
+    def issuperset(self, other: "Query") -> bool:
+        """Whether every entity of the other query is one of this one's (one request)."""
+        if not isinstance(other, Query):
+            raise TypeError("issuperset() takes another Query, not %s" % type(other).__name__)
+        return other.issubset(self)
+
+    def __or__(self, other: object) -> "Query":
+        return self.union(other) if isinstance(other, Query) else NotImplemented
+
+    def __and__(self, other: object) -> "Query":
+        return self.intersection(other) if isinstance(other, Query) else NotImplemented
+
+    def __sub__(self, other: object) -> "Query":
+        return self.difference(other) if isinstance(other, Query) else NotImplemented
+
+    def __xor__(self, other: object) -> "Query":
+        return self.symmetric_difference(other) if isinstance(other, Query) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.issubset(other) if isinstance(other, Query) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.issuperset(other) if isinstance(other, Query) else NotImplemented
 
     # -- results (each sends one request)
 
@@ -405,6 +554,10 @@ class Query:
         """The entities as :class:`Node`/:class:`Edge` objects, in the store's order."""
         return [self._graph._entity(item) for item in self._list()]
 
+    def all(self) -> List[Entity]:
+        """GrapheekDB's name for :meth:`entities`."""
+        return self.entities()
+
     def __iter__(self) -> Iterator[Entity]:
         return iter(self.entities())
 
@@ -420,10 +573,15 @@ class Query:
         found = self.limit(1).entities()
         return found[0] if found else None
 
-    def data(self, *fields: str) -> List[Dict[str, Any]]:
-        """Each entity's data; only the named fields when some are named."""
+    def data(self, *fields: str, flat: bool = False) -> List[Any]:
+        """Each entity's data; only the named fields when some are named. With ``flat=True``
+        (GrapheekDB's), each entity's values of the named fields as a list, in the order named
+        (None for a field it lacks)."""
         names = [_text(f, "data() field") for f in fields]
-        return self._list("data", names) if names else self._list("data")
+        if _flag(flat, "flat") and not names:
+            raise TypeError("data(flat=True) takes the field names, in the order wanted")
+        rows = self._list("data", names) if names else self._list("data")
+        return _flat(rows, names) if flat else rows
 
     def ids(self) -> List[int]:
         return self._list("ids")
@@ -434,20 +592,48 @@ class Query:
             raise _bad_reply(result)
         return result
 
-    def sum(self, field: Optional[str] = None) -> Any:
-        """With a field: the total of its numbers (the store's ``sum``). Without: GrapheekDB's
-        occurrence count, ``[(entity, times reached), ...]`` most reached first (ties in the order
-        first reached)."""
+    def sum(self, field: Optional[str] = None, asc: bool = False) -> Any:
+        """With a field: the total of its numbers (the store's ``sum``). Without (GrapheekDB's
+        occurrence count): :meth:`group_count`, most reached first, ``asc=True`` least first.
+        GrapheekDB's ``sum("_.x.weight")`` (the field of what ``aka("x")`` named) is
+        ``group_count(field="weight", of="x")``; other expressions are Python, which a request may
+        not carry."""
+        ascending = _flag(asc, "asc")
         if field is not None:
-            return self._result("sum", _text(field, "sum() field"))
-        seen: Dict[Tuple[str, int], List[Any]] = {}
-        for entity in self.entities():
-            key = (entity._kind, entity.id)
-            if key in seen:
-                seen[key][1] += 1
-            else:
-                seen[key] = [entity, 1]
-        return sorted(((e, n) for e, n in seen.values()), key=lambda pair: -pair[1])
+            text = _text(field, "sum() field")
+            alias = _ALIAS_FIELD.fullmatch(text)
+            if alias:
+                return self.group_count(field=alias.group(2), of=alias.group(1), asc=ascending)
+            if ascending:
+                raise TypeError("sum(field) is a total: asc= orders the occurrence count, sum(asc=True)")
+            return self._result("sum", text)
+        return self.group_count(asc=ascending)
+
+    def group_count(self, field: Optional[str] = None, of: Optional[str] = None, percent: bool = False,
+                    asc: bool = False) -> "Occurrences":
+        """Each entity reached with how often (the store's ``groupCount``; one request), as
+        :class:`Occurrences` ``[(entity, n), ...]``, largest first (``asc=True``: smallest first),
+        ties in the order first reached. With ``field``, the total of that field's numbers over the
+        entity's arrivals; with ``of`` too, the field of the entity ``aka(of)`` named on each way;
+        with ``percent=True``, each total's share of the sum of all, from 0 to 1."""
+        arg: Dict[str, Any] = {}
+        if field is not None:
+            arg["field"] = _text(field, "group_count() field")
+        if of is not None:
+            if field is None:
+                raise TypeError("group_count(of=...) names whose field to add up: give field= too")
+            check_named(self._steps, [of], "group_count()")
+            arg["of"] = of
+        if _flag(percent, "percent"):
+            arg["percent"] = True
+        if _flag(asc, "asc"):
+            arg["asc"] = True
+        pairs = []
+        for pair in self._list("groupCount", arg):
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], (int, float))):
+                raise _bad_reply(pair)
+            pairs.append((self._graph._entity(pair[0]), pair[1]))
+        return Occurrences(self._graph, pairs)
 
     def percent(self) -> float:
         """The result's share, in percent, of all the graph's entities of its kind (the store's
@@ -460,8 +646,40 @@ class Query:
         reply = self._graph._call({"op": "remove", "steps": self.steps})
         return self._graph._number(reply, "count")
 
+    def update(self, **fields: Any) -> int:
+        """Sets these fields on every entity the query gives, keeping their other fields
+        (GrapheekDB's batch update), in one atomic request; how many were updated (each once)."""
+        data = _data(fields, "update")
+        return self._graph._number(self._graph._call({"op": "update", "steps": self.steps, "data": data}), "count")
+
+    def dot(self, node_label: Optional[str] = None, edge_label: Optional[str] = None, limit: int = 100) -> Dot:
+        """GrapheekDB's Graphviz view: ``q.dot("name", "action").to_dot()`` is DOT text of up to
+        ``limit`` of the entities and the edges between them (see :class:`Dot`)."""
+        return Dot(self, node_label, edge_label, limit)
+
+    def to_dot(self, node_label: Optional[str] = None, edge_label: Optional[str] = None, limit: int = 100) -> str:
+        """``dot(...).to_dot()``: the DOT text, read now (two requests)."""
+        return self.dot(node_label, edge_label, limit).to_dot()
+
     def __repr__(self) -> str:
-        return "<Query %s %s>" % (self._graph.address, json.dumps(list(self._steps)))
+        return "<Query %s %s>" % (self._graph.address, json.dumps(self.steps))
+
+
+class Occurrences(list):
+    """GrapheekDB's ``q.sum()``: a list of ``(entity, times reached)`` pairs, with its ``limit(n)``
+    (the first n pairs) and ``entities()`` (a Query starting at those entities, in that order)."""
+
+    def __init__(self, graph: "Graph", pairs: Iterable[Tuple[Entity, int]]) -> None:
+        super().__init__(pairs)
+        self._graph = graph
+
+    def limit(self, n: int) -> "Occurrences":
+        if _whole(n, "limit()") < 0:
+            raise ValueError("limit() takes 0 or more, got %d" % n)
+        return Occurrences(self._graph, self[:n])
+
+    def entities(self) -> Query:
+        return Query(self._graph, (start_step([e for e, _ in self]),))
 
 
 # -- the graph ---------------------------------------------------------------------------------
@@ -482,8 +700,19 @@ class Graph:
         if timeout is not None:
             _wire.timeout_ms(timeout, 0)  # TypeError/ValueError now rather than on each request
         self.timeout = timeout
+        self._closed = False
+
+    def close(self) -> None:
+        """GrapheekDB's ``g.close()``: this Graph sends nothing more (UNAVAILABLE); the client and
+        the store stay as they are. Safe to call twice."""
+        self._closed = True
+
+    def _open(self) -> None:
+        if self._closed:
+            raise ConduitError("UNAVAILABLE", "the graph %r was closed" % self.address)
 
     def _call(self, body: Dict[str, Any]) -> Dict[str, Any]:
+        self._open()
         reply = self._client.request(self.address, body, timeout=self.timeout)
         if not isinstance(reply, dict):
             raise _bad_reply(reply)
@@ -542,6 +771,32 @@ class Graph:
         ids = self._numbers(self._call({"op": "addEdges", "items": edges}), "ids", len(edges))
         return [Edge(self, i, e["from"], e["to"], e["data"]) for i, e in zip(ids, edges)]
 
+    def bulk_add_node(self, node_defns: Iterable[Mapping], silent: bool = False) -> Optional[List[Node]]:
+        """GrapheekDB's name for :meth:`add_nodes` (all or none); None with ``silent=True``."""
+        quiet = _flag(silent, "silent")
+        nodes = self.add_nodes(node_defns)
+        return None if quiet else nodes
+
+    def bulk_add_edge(self, edge_defns: Iterable[Sequence[Any]], silent: bool = False) -> Optional[List[Edge]]:
+        """GrapheekDB's form of :meth:`add_edges`: each edge ``(src, tgt, data)``, the data always
+        given; all or none; None with ``silent=True``."""
+        quiet = _flag(silent, "silent")
+        items = _listed(edge_defns, "bulk_add_edge")
+        for i, item in enumerate(items):
+            if not isinstance(item, (tuple, list)) or len(item) != 3:
+                raise TypeError("bulk_add_edge: item %d must be (src, tgt, data), not %r" % (i, item))
+        edges = self.add_edges(items)
+        return None if quiet else edges
+
+    def add_edge_by_ids(self, src: int, tgt: int, **data: Any) -> Edge:
+        """GrapheekDB's name for :meth:`add_edge` given two node ids."""
+        return self.add_edge(_id(src, "add_edge_by_ids: src", "node"), _id(tgt, "add_edge_by_ids: tgt", "node"),
+                             **data)
+
+    def bulk_add_edge_by_ids(self, edge_defns: Iterable[Sequence[Any]], silent: bool = False) -> Optional[List[Edge]]:
+        """GrapheekDB's form of :meth:`add_edges` with node ids: each ``(src_id, tgt_id, data)``."""
+        return self.bulk_add_edge(edge_defns, silent)
+
     def update(self, target: IdLike, data: Mapping, replace: bool = False) -> None:
         """Sets these fields of a node's or an edge's data, keeping the others (or, with
         ``replace=True``, replaces the data); NOT_FOUND when it is missing."""
@@ -594,6 +849,48 @@ class Graph:
             arg["direction"] = direction
         return Query(self, (["shortestPath", arg],))
 
+    # -- set operations, GrapheekDB's g.union(q1, q2, ...)
+
+    def _chained(self, method: str, queries: Sequence[Query]) -> Query:
+        if not queries:
+            raise TypeError("%s() takes one query or more" % method)
+        for query in queries:
+            if not isinstance(query, Query):
+                raise TypeError("%s() takes queries, not %s" % (method, type(query).__name__))
+        result = queries[0] if len(queries) > 1 else queries[0].dedup()  # a set of one: each entity once
+        for other in queries[1:]:
+            result = result._combined(method, other)
+        return result
+
+    def union(self, *queries: Query) -> Query:
+        """The entities of any of the queries, each once, in the order first given (one request
+        when sent). Nodes and edges do not mix: BAD_REQUEST before anything is sent."""
+        return self._chained("union", queries)
+
+    def intersection(self, *queries: Query) -> Query:
+        """The entities of the first query that every other one gives too."""
+        return self._chained("intersection", queries)
+
+    def difference(self, *queries: Query) -> Query:
+        """The entities of the first query that none of the others gives."""
+        return self._chained("difference", queries)
+
+    def symmetric_difference(self, *queries: Query) -> Query:
+        """The entities given by an odd number of the queries (taken two at a time, left to right)."""
+        return self._chained("symmetric_difference", queries)
+
+    def issubset(self, query: Query, other: Query) -> bool:
+        """Whether every entity of ``query`` is one of ``other``'s (one request)."""
+        if not isinstance(query, Query):
+            raise TypeError("issubset() takes queries, not %s" % type(query).__name__)
+        return query.issubset(other)
+
+    def issuperset(self, query: Query, other: Query) -> bool:
+        """Whether every entity of ``other`` is one of ``query``'s (one request)."""
+        if not isinstance(query, Query):
+            raise TypeError("issuperset() takes queries, not %s" % type(query).__name__)
+        return query.issuperset(other)
+
     def query(self, steps: Sequence[Sequence[Any]]) -> Query:
         """A query from raw steps, as ``[["V", {"kind": "book"}], ["outV"]]`` (docs/graph.md)."""
         if not isinstance(steps, (list, tuple)) or not all(isinstance(s, (list, tuple)) for s in steps):
@@ -614,10 +911,14 @@ class Graph:
 
     # -- indexes
 
-    def create_index(self, on: str, fields: Sequence[str], filters: Optional[Mapping] = None,
-                     name: Optional[str] = None) -> str:
+    def create_index(self, on: str, fields: Sequence[str] = (), filters: Optional[Mapping] = None,
+                     name: Optional[str] = None, unique: bool = False) -> str:
         """Indexes nodes (``on="node"``) or edges by these fields, only those matching ``filters``
-        when given (a partial index); returns its name once it is built. CONFLICT when it exists."""
+        when given (a partial index; with filters and no fields, the set of entities that match
+        them); returns its name once it is built. CONFLICT when it exists. With ``unique=True``
+        (fields required), a write that would give two of its entities the same values is refused
+        with CONFLICT naming the index and the key, and changes nothing; CONFLICT too when the
+        graph already holds such entities."""
         if isinstance(fields, str) or not isinstance(fields, (list, tuple)):
             raise TypeError("fields must be a list of field names, not %r" % (fields,))
         body: Dict[str, Any] = {"op": "createIndex", "on": _text(on, "on"),
@@ -626,6 +927,10 @@ class Graph:
             body["filters"] = _filters(filters, "index")
         if name is not None:
             body["name"] = _text(name, "index name")
+        if _flag(unique, "unique"):
+            if not fields:
+                raise TypeError("a unique index needs fields: the values no two entities may share")
+            body["unique"] = True
         reply = self._call(body)
         if not isinstance(reply.get("name"), str):
             raise _bad_reply(reply)
@@ -668,6 +973,16 @@ class Graph:
         if not isinstance(reply.get("indexes"), list):
             raise _bad_reply(reply)
         return reply["indexes"]
+
+    def get_node_indexes(self) -> List[List[Any]]:
+        """GrapheekDB's list of the node indexes: ``[[fields (sorted), filters], ...]``."""
+        return [[sorted(i.get("fields") or ()), dict(i.get("filters") or {})]
+                for i in self.indexes() if i.get("on") == "node"]
+
+    def get_edge_indexes(self) -> List[List[Any]]:
+        """GrapheekDB's list of the edge indexes: ``[[fields (sorted), filters], ...]``."""
+        return [[sorted(i.get("fields") or ()), dict(i.get("filters") or {})]
+                for i in self.indexes() if i.get("on") == "edge"]
 
     # -- dump and load
 

@@ -30,6 +30,8 @@ class PythonPackageIT {
         "-o", "faulthandler_timeout=300", "tests"))
         .directory(python.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    // the suite runs against the jar this build made, never a node or jar named in the caller's shell
+    builder.environment().keySet().removeAll(java.util.List.of("CONDUIT_JAR", "CONDUIT_ENDPOINT", "CONDUIT_EVENTS"));
     builder.environment().put("PYTHONPATH", python.resolve("src").toString());
     // the nodes the tests start run on this JVM
     ProcessHandle.current().info().command().ifPresent(java -> builder.environment().put("CONDUIT_TEST_JAVA", java));

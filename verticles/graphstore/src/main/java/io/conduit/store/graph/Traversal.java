@@ -131,20 +131,18 @@ final class Traversal {
       neighbours(step, item, node, out);
       return;
     }
-    boolean out1 = name.startsWith("out") || name.startsWith("both");
-    boolean in1 = name.startsWith("in") || name.startsWith("both");
     boolean toNodes = name.endsWith("V");
-    if (out1) {
-      for (int i = 0; i < node.out.size(); i++) {
-        Edge edge = graph.edges.get(node.out.get(i));
-        add(step, item, toNodes ? graph.nodes.get(edge.to) : edge, out);
-      }
-    }
-    if (in1) {
-      for (int i = 0; i < node.in.size(); i++) {
-        Edge edge = graph.edges.get(node.in.get(i));
-        add(step, item, toNodes ? graph.nodes.get(edge.from) : edge, out);
-      }
+    LongList outs = node.out;
+    LongList ins = node.in;
+    int outCount = name.startsWith("in") ? 0 : outs.size();
+    int inCount = name.startsWith("out") ? 0 : ins.size();
+    // both ways: the two (ascending) lists merged in edge-id order, creation order, as GrapheekDB gave them
+    int o = 0;
+    int i = 0;
+    while (o < outCount || i < inCount) {
+      boolean outNext = i == inCount || (o < outCount && outs.get(o) < ins.get(i));
+      Edge edge = graph.edges.get(outNext ? outs.get(o++) : ins.get(i++));
+      add(step, item, !toNodes ? edge : graph.nodes.get(outNext ? edge.to : edge.from), out);
     }
   }
 

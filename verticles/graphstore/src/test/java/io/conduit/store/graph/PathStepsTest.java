@@ -77,8 +77,8 @@ class PathStepsTest {
     assertEquals(List.of(1L, 2L, 3L), ids(rows.getJsonArray(0)));
     JsonArray pairs = (JsonArray) result("[[\"v\",1],[\"aka\",\"x\"],[\"outV\"],[\"bothV\"],[\"aka\",\"y\"],"
         + "[\"select\",[\"x\",\"y\"]]]");
-    // Raf's two ways out (to Flo, to Theo), then every way on from each: Raf twice, as two rows
-    assertEquals(List.of(List.of(1L, 3L), List.of(1L, 1L), List.of(1L, 2L), List.of(1L, 1L)),
+    // Raf's two ways out (to Flo, to Theo), then both ways on from each, in edge order: Raf twice, as two rows
+    assertEquals(List.of(List.of(1L, 1L), List.of(1L, 3L), List.of(1L, 2L), List.of(1L, 1L)),
         pairs.stream().map(row -> ids((JsonArray) row)).toList(), "one row per way, not deduplicated");
     assertTrue(refused("[[\"V\"],[\"select\",[]]]").contains("takes an aka name or a list of them"));
     assertTrue(refused("[[\"V\"],[\"select\",\"x\"],[\"count\"]]").contains("must be the last step"));
