@@ -215,6 +215,10 @@ final class GraphClient implements Graph {
     });
   }
 
+  CompletionStage<Long> updateAll(JsonArray steps, JsonObject data) {
+    return send(op("update").put("steps", steps).put("data", data)).thenApply(r -> number(r, "count"));
+  }
+
   CompletionStage<Long> removeAll(JsonArray steps) {
     return send(op("remove").put("steps", steps)).thenApply(r -> number(r, "count"));
   }

@@ -45,6 +45,13 @@ public interface GraphQuery {
 
   GraphQuery bothE(JsonObject filters);
 
+  /**
+   * From nodes, the node at the other end of each of their edges that match {@code filters} (null for
+   * all), over the out-edges then the in-edges; a loop back to the node itself is skipped (GrapheekDB's
+   * {@code both_}).
+   */
+  GraphQuery both(JsonObject filters);
+
   GraphQuery limit(long n);
 
   GraphQuery skip(long n);
@@ -52,14 +59,26 @@ public interface GraphQuery {
   /** Each entity once, first occurrence kept. */
   GraphQuery dedup();
 
+  /** Each entity once per combination of the entities these {@link #aka} names named on its way. */
+  GraphQuery dedupBy(String... names);
+
   /** Drops the entities with these ids. */
   GraphQuery without(long... ids);
+
+  /** Drops each entity that one of these {@link #aka} names named on its own way. */
+  GraphQuery withoutNamed(String... names);
 
   /** Sorts by a field: numbers, then strings, then other values; entities without it last. */
   GraphQuery orderBy(String field, boolean descending);
 
   /** {@code n} entities picked at random. */
   GraphQuery random(int n);
+
+  /**
+   * For each entity, one of the entities {@code hop} ({@code "outV"} … {@code "bothE"}) reaches that
+   * match {@code filters} (null for all), picked at random; an entity that reaches none drops out.
+   */
+  GraphQuery randomHop(String hop, JsonObject filters);
 
   /** Names this point of the query, for {@link #collect}. */
   GraphQuery aka(String name);
@@ -96,4 +115,19 @@ public interface GraphQuery {
 
   /** Removes the entities (a node with its edges), atomically; how many entities went. */
   CompletionStage<Long> remove();
+
+  /**
+   * Merges {@code data} into every entity the query gives (each once), atomically (a unique index's
+   * refusal undoes all of it); how many were updated.
+   */
+  CompletionStage<Long> update(JsonObject data);
+
+  /** For each entity reached, the entities these {@link #aka} names named on its way, in order (a row each). */
+  CompletionStage<List<List<Entity>>> select(String... names);
+
+  /**
+   * Each entity reached with how often, largest first (ties in the order first reached); see
+   * {@link GroupCount} for a field's total, shares and order.
+   */
+  CompletionStage<List<GroupCount.Tally>> groupCount(GroupCount options);
 }

@@ -37,6 +37,7 @@ record QuerySteps(GraphClient graph, JsonArray steps) implements GraphQuery {
   @Override public GraphQuery inE(JsonObject filters) { return with("inE", filters); }
   @Override public GraphQuery bothE() { return with("bothE", null); }
   @Override public GraphQuery bothE(JsonObject filters) { return with("bothE", filters); }
+  @Override public GraphQuery both(JsonObject filters) { return with("both", filters); }
   @Override public GraphQuery limit(long n) { return with("limit", n); }
   @Override public GraphQuery skip(long n) { return with("skip", n); }
   @Override public GraphQuery dedup() { return with("dedup", null); }
@@ -51,6 +52,18 @@ record QuerySteps(GraphClient graph, JsonArray steps) implements GraphQuery {
       list.add(id);
     }
     return with("without", list);
+  }
+
+  @Override public GraphQuery dedupBy(String... names) { return with("dedup", new JsonArray(List.of((Object[]) names))); }
+  @Override public GraphQuery withoutNamed(String... names) { return with("without", new JsonArray(List.of((Object[]) names))); }
+
+  @Override
+  public GraphQuery randomHop(String hop, JsonObject filters) {
+    JsonObject arg = new JsonObject().put("hop", hop);
+    if (filters != null) {
+      arg.put("filters", filters);
+    }
+    return with("random", arg);
   }
 
   @Override
@@ -100,6 +113,33 @@ record QuerySteps(GraphClient graph, JsonArray steps) implements GraphQuery {
   @Override
   public CompletionStage<Long> remove() {
     return graph.removeAll(steps);
+  }
+
+  @Override
+  public CompletionStage<Long> update(JsonObject data) {
+    return graph.updateAll(steps, data);
+  }
+
+  @Override
+  public CompletionStage<List<List<Entity>>> select(String... names) {
+    return list(((QuerySteps) with("select", new JsonArray(List.of((Object[]) names)))).steps, row -> {
+      if (!(row instanceof JsonArray r)) {
+        throw GraphClient.unexpected(row);
+      }
+      List<Entity> entities = new ArrayList<>(r.size());
+      r.forEach(e -> entities.add(e == null ? null : Entity.fromJson((JsonObject) e)));
+      return java.util.Collections.unmodifiableList(entities);
+    });
+  }
+
+  @Override
+  public CompletionStage<List<GroupCount.Tally>> groupCount(GroupCount options) {
+    return list(((QuerySteps) with("groupCount", options.toJson())).steps, pair -> {
+      if (!(pair instanceof JsonArray p) || p.size() != 2 || !(p.getValue(1) instanceof Number n)) {
+        throw GraphClient.unexpected(pair);
+      }
+      return new GroupCount.Tally(Entity.fromJson(p.getJsonObject(0)), n);
+    });
   }
 
   private <T> CompletionStage<List<T>> list(JsonArray query, java.util.function.Function<Object, T> item) {

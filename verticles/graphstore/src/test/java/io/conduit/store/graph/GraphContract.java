@@ -2,7 +2,9 @@ package io.conduit.store.graph;
 
 import io.conduit.client.graph.Entity;
 import io.conduit.client.graph.Graph;
+import io.conduit.client.graph.GraphQuery;
 import io.conduit.client.graph.GraphStoreException;
+import io.conduit.client.graph.GroupCount;
 import io.conduit.client.graph.NewEdge;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -333,6 +335,27 @@ abstract class GraphContract {
     assertTrue(e.getMessage().contains("unique index node_name: node {name: \"Bob\"} already exists (id " + bob + ")"),
         e.getMessage());
     assertEquals(409, fails(g.createUniqueIndex("edge", List.of("rel"), null)).status(), "two edges are 'knows'");
+  }
+
+  @Test
+  void stepsThatLookBackAlongEachWay() throws Exception {
+    // Ann → Bob → Cid and Ann → Cid; Cid → Dee
+    GraphQuery fromAnn = g.v(ann).aka("start").outV().aka("mid").outV();
+    assertEquals(List.of(cid, dee), join(fromAnn.ids()));
+    assertEquals(List.of(List.of(ann, bob, cid), List.of(ann, cid, dee)),
+        join(fromAnn.aka("end").select("start", "mid", "end")).stream().map(row -> row.stream().map(Entity::id).toList())
+            .toList());
+    // Ann's neighbours Bob and Cid; theirs: Cid and Ann, then Dee, Bob and Ann; Ann left out
+    assertEquals(List.of(cid, dee, bob), join(g.v(ann).aka("me").both(null).both(null).withoutNamed("me").dedup().ids()));
+    GraphQuery fromAnnAndBob = g.V(f("name__in", new JsonArray().add("Ann").add("Bob"))).aka("x").outV();
+    assertEquals(List.of(bob, cid, cid), join(fromAnnAndBob.dedupBy("x").ids()), "Cid once from Ann, once from Bob");
+    assertEquals(List.of(bob, cid), join(fromAnnAndBob.dedup().ids()));
+    List<GroupCount.Tally> tallies = join(g.V().outV().groupCount(new GroupCount()));
+    assertEquals(List.of(cid, bob, dee), tallies.stream().map(t -> t.entity().id()).toList(), "Cid twice, then first-reached");
+    assertEquals(2L, tallies.get(0).value().longValue());
+    assertEquals(List.of(cid), join(g.v(ann).randomHop("outV", f("name", "Cid")).ids()));
+    assertEquals(2L, join(g.V(f("city", "Paris")).update(f("visited", true))));
+    assertEquals(List.of(ann, cid), join(g.V(f("visited", true)).ids()));
   }
 
   @Test
