@@ -147,6 +147,26 @@ class GraphApiTest {
     assertEquals(30_000, export.bodyAsString().lines().count());
   }
 
+  @Test
+  void anImportThatLoadsLongerThanTheIdleTimeoutIsAnsweredAllTheSame() throws Exception {
+    // a store that takes 2.5 s to load, behind a console that closes connections idle for 1 s
+    vertx.eventBus().<JsonObject>consumer("slow", m -> {
+      if ("info".equals(m.body().getString("op"))) {
+        m.reply(new JsonObject().put("nodes", 0).put("edges", 0).put("indexes", 0).put("nextId", 1));
+      } else {
+        vertx.setTimer(2_500, t -> m.reply(new JsonObject().put("count", m.body().getJsonArray("items").size())));
+      }
+    });
+    WebFixture quick = new WebFixture(vertx);
+    quick.deployAndWait(new JsonObject().put("idleTimeoutMs", 1_000).put("callTimeoutMs", 500));
+
+    HttpResponse<Buffer> r = WebFixture.await(quick.client.post("/api/graph/slow/import?format=json")
+        .putHeader("Content-Type", "application/x-ndjson").sendBuffer(Buffer.buffer("{\"id\":1,\"kind\":\"node\"}\n")));
+
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(new JsonObject().put("nodes", 1).put("edges", 0), r.bodyAsJsonObject());
+  }
+
   private HttpResponse<Buffer> upload(String store, String format, String type, Buffer body) throws Exception {
     return WebFixture.await(web.client.post("/api/graph/" + store + "/import?format=" + format)
         .putHeader("Content-Type", type).sendBuffer(body));

@@ -10,6 +10,7 @@ import io.conduit.client.graph.io.GraphFormat;
 import io.conduit.client.graph.io.GraphImport;
 import io.conduit.codec.ErrorCode;
 import io.conduit.web.ApiErrors;
+import io.conduit.web.KeepAlive;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +31,9 @@ import java.nio.file.Path;
  * </pre>
  * The export streams: a worker writes the graph a page at a time and waits while the client reads
  * (the response's write queue), so no graph is held whole. The import writes the upload to a
- * temporary file as it arrives (an import reads its file three times), then loads it on a worker.
+ * temporary file as it arrives (an import reads its file three times), then loads it on a worker,
+ * with interim {@code 100 Continue} responses meanwhile so the console's idle timeout does not cut
+ * a long load off ({@link KeepAlive}).
  * Errors are {@link ApiErrors} bodies: 400 naming the format, the line and the problem, 404 for an
  * address where no graph store answers, 409 for an id that is taken, 413 for an upload over 16 GiB.
  */
@@ -88,9 +91,16 @@ public final class GraphRoutes {
       closeAfter(ctx);
       return;
     }
-    graphStore(store).compose(graph -> UploadSpool.spool(vertx, ctx.request(), MAX_UPLOAD_BYTES).compose(file ->
-        vertx.executeBlocking(() -> GraphImport.load(graph, format, Path.of(file)), false)
-            .eventually(() -> vertx.fileSystem().delete(file))))
+    graphStore(store).compose(graph -> {
+      if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("expect"))) {
+        ctx.response().writeContinue(); // the client waits for this before it sends a large file
+      }
+      return UploadSpool.spool(vertx, ctx.request(), MAX_UPLOAD_BYTES).compose(file -> {
+        KeepAlive.untilAnswered(ctx); // the upload is in; loading it may take longer than the idle timeout
+        return vertx.executeBlocking(() -> GraphImport.load(graph, format, Path.of(file)), false)
+            .eventually(() -> vertx.fileSystem().delete(file));
+      });
+    })
         .onSuccess(loaded -> ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
             .put("nodes", loaded.nodes()).put("edges", loaded.edges()).encode()))
         .onFailure(e -> {

@@ -53,6 +53,7 @@ public final class GraphFilesBenchmark {
     Path dir = Files.createTempDirectory("conduit-graph-files-bench");
     String endpoint = "tcp://127.0.0.1:" + freePort();
     Process node = start(dir, endpoint);
+    Runtime.getRuntime().addShutdownHook(new Thread(node::destroyForcibly)); // also when this JVM is killed
     try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults())) {
       Graph source = Graph.overBridge(client, "source").withTimeout(Duration.ofMinutes(5));
       Graph copy = Graph.overBridge(client, "copy").withTimeout(Duration.ofMinutes(5));
