@@ -47,28 +47,23 @@ final class GraphSONReader implements EntityReader {
   public Entity next() throws IOException {
     try {
       while (true) {
-        Entity e = switch (state) {
-          case BETWEEN_VERTICES -> {
-            if (!startVertex()) {
-              if (pass == ReadPass.CHECK) {
-                lists.checkAgree();
-              }
-              yield null;
+        Entity e = null;
+        if (state == State.BETWEEN_VERTICES) {
+          if (!startVertex()) {
+            if (pass == ReadPass.CHECK) {
+              lists.checkAgree();
             }
-            yield null;
+            return null;
           }
-          case IN_VERTEX -> vertexField();
-          case IN_EDGE_LABELS -> {
-            edgeLabels();
-            yield null;
-          }
-          case IN_EDGE_LIST -> edge();
-        };
+        } else if (state == State.IN_VERTEX) {
+          e = vertexField();
+        } else if (state == State.IN_EDGE_LABELS) {
+          edgeLabels();
+        } else {
+          e = edge();
+        }
         if (e != null) {
           return e;
-        }
-        if (state == State.BETWEEN_VERTICES && p.isClosed()) {
-          return null;
         }
       }
     } catch (JsonProcessingException e) {

@@ -70,6 +70,7 @@ public final class GraphRoutes {
       ResponseStream body = new ResponseStream(context, ctx.response(), response -> response.setChunked(true)
           .putHeader("content-type", format.mediaType())
           .putHeader("content-disposition", "attachment; filename=\"" + fileName(store) + format.extension() + "\""));
+      KeepAlive.untilAnswered(ctx); // GraphML reads the whole graph for its keys before the first byte
       vertx.executeBlocking(() -> GraphExport.write(graph, format, body), false).onComplete(ar -> {
         if (ar.succeeded()) {
           body.start();
