@@ -7,6 +7,7 @@ import io.conduit.client.graph.Entity;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class GraphSONWriter {
     }
     Map<String, List<Entity>> byLabel = new LinkedHashMap<>();
     for (Entity e : edges) {
-      byLabel.computeIfAbsent(label(e, EDGE_LABEL), l -> new java.util.ArrayList<>()).add(e);
+      byLabel.computeIfAbsent(label(e, EDGE_LABEL), l -> new ArrayList<>()).add(e);
     }
     g.writeObjectFieldStart(field);
     for (Map.Entry<String, List<Entity>> group : byLabel.entrySet()) {

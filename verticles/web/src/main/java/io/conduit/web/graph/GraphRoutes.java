@@ -4,7 +4,6 @@ import io.conduit.bridge.AccessPolicy;
 import io.conduit.bridge.Permissions;
 import io.conduit.client.graph.Graph;
 import io.conduit.client.graph.GraphStoreException;
-import io.conduit.client.graph.io.GraphCounts;
 import io.conduit.client.graph.io.GraphExport;
 import io.conduit.client.graph.io.GraphFormat;
 import io.conduit.client.graph.io.GraphImport;
