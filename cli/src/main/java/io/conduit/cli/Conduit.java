@@ -3,6 +3,7 @@ package io.conduit.cli;
 import io.conduit.cli.bench.BenchCommand;
 import io.conduit.cli.call.CallCommand;
 import io.conduit.cli.client.ClientCommand;
+import io.conduit.cli.graph.GraphCommand;
 import io.conduit.cli.keygen.KeygenCommand;
 import io.conduit.cli.launch.ConduitLauncher;
 import io.conduit.cli.serve.ServeCommand;
@@ -23,7 +24,8 @@ import java.util.Set;
 @Command(name = "conduit", mixinStandardHelpOptions = true, versionProvider = Conduit.Version.class,
     usageHelpWidth = 110,
     description = "Conduit: stores, pipelines and workers on a Vert.x cluster, reachable over ZeroMQ.",
-    subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, TaskCommand.class, BenchCommand.class, KeygenCommand.class,
+    subcommands = {ServeCommand.class, ClientCommand.class, CallCommand.class, TaskCommand.class, GraphCommand.class,
+        BenchCommand.class, KeygenCommand.class,
         HelpCommand.class},
     footer = {"", "Any other first argument is a verticle to run with the Vert.x launcher:",
         "  conduit <verticle-class> [-cluster] [-instances N] [-conf file.json]"})

@@ -18,7 +18,7 @@ class CommandLineTest {
 
   @Test
   void aWordNearNoCommandListsThem() {
-    assertEquals("unknown command 'frobnicate'; the commands are serve, client, call, task, bench, keygen, help "
+    assertEquals("unknown command 'frobnicate'; the commands are serve, client, call, task, graph, bench, keygen, help "
         + "(see 'conduit help')", Conduit.notAVerticle("frobnicate"));
   }
 

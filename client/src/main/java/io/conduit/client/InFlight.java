@@ -11,20 +11,26 @@ import java.util.Map;
  * The requests the client has accepted and not yet answered, by id, with their deadlines.
  * Confined to the client's event loop. Deadlines are kept in one FIFO per timeout value: calls
  * with the same timeout expire in the order they were accepted, so no priority queue (and no
- * removal from one) is needed; answered calls are dropped lazily when they reach the head.
+ * removal from one) is needed. An answered call leaves at once: the queues hold only its id and
+ * deadline (dropped when they reach the head), never the call with its request and reply, which a
+ * client sending many large requests within one timeout would otherwise keep until the deadline.
  */
 final class InFlight {
 
   /** {@link #nextDeadline} when nothing is outstanding. */
   static final long NONE = Long.MAX_VALUE;
 
+  /** A call's place in its timeout's queue. */
+  private record Deadline(long id, long atNanos) {
+  }
+
   private final Map<Long, Call> byId = new HashMap<>();
-  private final Map<Long, ArrayDeque<Call>> byTimeout = new HashMap<>();
+  private final Map<Long, ArrayDeque<Deadline>> byTimeout = new HashMap<>();
   private int sent;
 
   void add(Call call) {
     byId.put(call.id, call);
-    byTimeout.computeIfAbsent(call.timeoutMs, t -> new ArrayDeque<>()).addLast(call);
+    byTimeout.computeIfAbsent(call.timeoutMs, t -> new ArrayDeque<>()).addLast(new Deadline(call.id, call.deadlineNanos));
   }
 
   void markSent(Call call) {
@@ -35,10 +41,33 @@ final class InFlight {
   /** Removes and returns the call with this id, or null when it is not (any longer) outstanding. */
   Call remove(long id) {
     Call call = byId.remove(id);
-    if (call != null && call.sent) {
-      sent--;
+    if (call != null) {
+      if (call.sent) {
+        sent--;
+      }
+      dropAnsweredHeads(call.timeoutMs);
     }
     return call;
+  }
+
+  /** Drops the deadlines of answered calls from the head of a queue (in order, so nearly always all of them). */
+  private void dropAnsweredHeads(long timeoutMs) {
+    ArrayDeque<Deadline> queue = byTimeout.get(timeoutMs);
+    if (queue == null) {
+      return;
+    }
+    Deadline head;
+    while ((head = queue.peekFirst()) != null && !byId.containsKey(head.id())) {
+      queue.pollFirst();
+    }
+    if (queue.isEmpty()) {
+      byTimeout.remove(timeoutMs);
+    }
+  }
+
+  /** Deadlines still queued, answered or not (for tests). */
+  int deadlines() {
+    return byTimeout.values().stream().mapToInt(ArrayDeque::size).sum();
   }
 
   boolean contains(Call call) {
@@ -57,16 +86,19 @@ final class InFlight {
   /** Removes and returns every call whose deadline has passed. */
   List<Call> expire(long now) {
     List<Call> expired = null;
-    for (ArrayDeque<Call> queue : byTimeout.values()) {
-      Call head;
-      while ((head = queue.peekFirst()) != null && (!contains(head) || head.deadlineNanos - now <= 0)) {
+    for (ArrayDeque<Deadline> queue : byTimeout.values()) {
+      Deadline head;
+      while ((head = queue.peekFirst()) != null && (!byId.containsKey(head.id()) || head.atNanos() - now <= 0)) {
         queue.pollFirst();
-        if (contains(head)) {
-          remove(head.id);
+        Call call = byId.remove(head.id());
+        if (call != null) {
+          if (call.sent) {
+            sent--;
+          }
           if (expired == null) {
             expired = new ArrayList<>();
           }
-          expired.add(head);
+          expired.add(call);
         }
       }
     }
@@ -78,11 +110,11 @@ final class InFlight {
   long nextDeadline() {
     long next = NONE;
     boolean found = false;
-    for (ArrayDeque<Call> queue : byTimeout.values()) {
-      for (Iterator<Call> it = queue.iterator(); it.hasNext(); ) {
-        Call c = it.next();
-        if (contains(c)) {
-          next = found && next - c.deadlineNanos < 0 ? next : c.deadlineNanos;
+    for (ArrayDeque<Deadline> queue : byTimeout.values()) {
+      for (Iterator<Deadline> it = queue.iterator(); it.hasNext(); ) {
+        Deadline d = it.next();
+        if (byId.containsKey(d.id())) {
+          next = found && next - d.atNanos() < 0 ? next : d.atNanos();
           found = true;
           break;
         }

@@ -140,6 +140,23 @@ public interface Graph {
   CompletionStage<JsonObject> info();
 
   /**
+   * One page of the graph in id order: the nodes and edges with ids above {@code after} (0 for the
+   * first page), at most {@code limit} (1 to 10,000) of them. Ask again with the page's
+   * {@link EntityPage#next()} until it is null. Pages are read between writes, so a graph that
+   * changes meanwhile is not a snapshot; an edge always comes after both its nodes.
+   */
+  CompletionStage<EntityPage> exportPage(long after, int limit);
+
+  /**
+   * Adds nodes and edges keeping their ids, atomically (all of them or none); completes with how many.
+   * Nodes are added before edges, so a list may hold an edge before its nodes. 409 when an id is
+   * taken, 404 when an edge's node is in neither the list nor the graph, 400 for an edge whose id is
+   * not above both its nodes' ids. New ids continue after the largest one loaded.
+   * {@code io.conduit.client.graph.io.GraphImport} loads a whole file this way.
+   */
+  CompletionStage<Long> load(List<Entity> entities);
+
+  /**
    * Writes the whole graph as JSON lines, one entity per line in id order (nodes before the edges
    * that use them), fetching it a page at a time; completes with the number of entities written.
    */

@@ -155,6 +155,25 @@ final class GraphClient implements Graph {
   }
 
   @Override
+  public CompletionStage<EntityPage> exportPage(long after, int limit) {
+    if (after < 0) {
+      throw new IllegalArgumentException("the cursor must be 0 or an id, got " + after);
+    }
+    return send(op("export").put("after", after == 0 ? null : after).put("limit", limit)).thenApply(page -> {
+      List<Entity> entities = new ArrayList<>();
+      required(page, "items").getJsonArray("items").forEach(item -> entities.add(Entity.fromJson((JsonObject) item)));
+      return new EntityPage(entities, page.getLong("next"));
+    });
+  }
+
+  @Override
+  public CompletionStage<Long> load(List<Entity> entities) {
+    JsonArray items = new JsonArray();
+    entities.forEach(e -> items.add(e.toJson()));
+    return send(op("load").put("items", items)).thenApply(r -> number(r, "count"));
+  }
+
+  @Override
   public CompletionStage<Long> exportTo(Writer out) {
     return exportFrom(0, 0, out);
   }

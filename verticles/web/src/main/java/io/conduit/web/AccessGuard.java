@@ -15,9 +15,10 @@ import java.util.Locale;
  * The console's access rules, checked before any API handler:
  * <ul>
  *   <li>with a token configured, every API and metrics request carries {@code Authorization: Bearer <token>};</li>
- *   <li>a POST (the only kind of request that changes anything) has a JSON body type and, when a
- *   browser sends an {@code Origin}, comes from the console itself or an allowed origin, so another
- *   web page cannot post a form to a console on loopback;</li>
+ *   <li>a POST (the only kind of request that changes anything) has a JSON body type (an upload: one
+ *   of its route's types, never one a form can send, see {@link StreamedUpload}) and, when a browser
+ *   sends an {@code Origin}, comes from the console itself or an allowed origin, so another web page
+ *   cannot post a form to a console on loopback;</li>
  *   <li>on a loopback bind, the {@code Host} header is exactly a loopback name ({@code localhost},
  *   {@code 127.x.y.z}, {@code [::1]}) with at most this console's port, so a DNS-rebinding page cannot
  *   reach the console under a name of its own.</li>
@@ -28,11 +29,23 @@ final class AccessGuard {
   private final byte[] token;
   private final List<String> allowedOrigins;
   private final boolean loopback;
+  private final List<StreamedUpload> uploads;
 
-  AccessGuard(WebOptions options, boolean loopback) {
+  AccessGuard(WebOptions options, boolean loopback, List<StreamedUpload> uploads) {
     this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
     this.allowedOrigins = options.allowedOrigins();
     this.loopback = loopback;
+    this.uploads = List.copyOf(uploads);
+  }
+
+  /** The upload route this request is for, or null when it is an ordinary API request. */
+  StreamedUpload upload(RoutingContext ctx) {
+    for (StreamedUpload upload : uploads) {
+      if (upload.matches(ctx)) {
+        return upload;
+      }
+    }
+    return null;
   }
 
   /** True when {@code host} names a loopback interface; may resolve a name, so call it off the event loop. */
@@ -94,7 +107,13 @@ final class AccessGuard {
       return;
     }
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    StreamedUpload upload = upload(ctx);
+    if (upload != null && !upload.accepts(type)) {
+      ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "this upload must have a Content-Type of "
+          + String.join(", ", upload.mediaTypes()) + "; got " + (type == null ? "none" : "'" + type + "'"));
+      return;
+    }
+    if (upload == null && (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
       ApiErrors.fail(ctx, ErrorCode.BAD_REQUEST, "a POST must have 'Content-Type: application/json' (and a JSON body, {} when empty)");
       return;
     }

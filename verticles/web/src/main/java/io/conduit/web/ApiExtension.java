@@ -21,4 +21,12 @@ public interface ApiExtension {
   default List<ConsoleView> views() {
     return List.of();
   }
+
+  /**
+   * The routes whose POST bodies are uploads the route reads itself as a stream (none unless
+   * overridden); every other API route gets its body read for it, as JSON of at most 1 MB.
+   */
+  default List<StreamedUpload> uploads() {
+    return List.of();
+  }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   opening, and each later request's within {@code idleTimeoutMs + headerTimeoutMs} of the previous
  *   response, so sending a byte now and then does not keep it open;</li>
  *   <li>an event stream ({@code text/event-stream}) gets a comment line every {@code idleTimeoutMs / 2},
- *   so a quiet stream is not taken for an idle connection.</li>
+ *   so a quiet stream is not taken for an idle connection; a request whose answer takes long to work
+ *   out (a graph import) gets interim {@code 100 Continue} responses as often ({@link KeepAlive}).</li>
  * </ul>
  * HTTP/1.1 only: HTTP/2 over plain TCP (h2c) is off, since requests in flight side by side on one
  * connection would defeat a per-connection header deadline (and the console needs none of it).
@@ -73,6 +74,7 @@ final class ConnectionTimeouts {
       return;
     }
     ctx.put(SEEN, Boolean.TRUE);
+    ctx.put(KeepAlive.KEY, new KeepAlive(vertx, Math.max(1, idleTimeoutMs / 2)));
     HttpConnection connection = ctx.request().connection();
     cancel(connection);
     ctx.addHeadersEndHandler(v -> keepStreamAlive(ctx));

@@ -55,7 +55,9 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
       // stock launcher there is no registry, so log records stay keyed by deployment.
       NodeMonitor.install(vertx, deployment -> null, service -> List.of());
       ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, options);
-      Router router = router(timeouts, new AccessGuard(options, loopback));
+      List<ApiExtension> extensions = extensions();
+      List<StreamedUpload> uploads = extensions.stream().flatMap(e -> e.uploads().stream()).toList();
+      Router router = router(timeouts, new AccessGuard(options, loopback, uploads), extensions);
       return vertx.createHttpServer(timeouts.serverOptions()).connectionHandler(timeouts::connected)
           .requestHandler(router).listen(options.port(), options.host());
     }).onSuccess(s -> {
@@ -80,7 +82,7 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     return server == null ? -1 : server.actualPort();
   }
 
-  private Router router(ConnectionTimeouts timeouts, AccessGuard guard) {
+  private Router router(ConnectionTimeouts timeouts, AccessGuard guard, List<ApiExtension> extensions) {
     Router router = Router.router(vertx);
     router.route().handler(timeouts::requestArrived);
     router.route().handler(guard::host);
@@ -91,9 +93,16 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     }
     router.route("/api/*").handler(guard::token);
     router.route("/metrics").handler(guard::token);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.route("/api/*").handler(ctx -> {
+      if (guard.upload(ctx) != null) {
+        ctx.next(); // its route reads the body as a stream
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.route("/api/*").handler(guard::post);
-    router.route("/api/*").subRouter(api());
+    router.route("/api/*").subRouter(api(extensions));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(ConduitMetrics.registry().scrape()));
@@ -119,7 +128,7 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     return router;
   }
 
-  private Router api() {
+  private Router api(List<ApiExtension> extensions) {
     Router api = Router.router(vertx);
     ClusterNodes nodes = new ClusterNodes(vertx, options.callTimeoutMs(), options.token());
     ServicesApi services = new ServicesApi(nodes);
@@ -135,7 +144,7 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
     JsonObject viewList = new JsonObject();
     api.get("/views").handler(ctx -> ctx.json(viewList));
     List<ConsoleView> views = new ArrayList<>(List.of(BridgeApi.VIEW));
-    mountExtensions(api, views);
+    mountExtensions(api, views, extensions);
     viewList.put("views", new JsonArray(views.stream().map(ConsoleView::toJson).toList()));
     api.route().last().handler(ctx -> ApiErrors.fail(ctx, ErrorCode.NOT_FOUND,
         "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
@@ -143,16 +152,22 @@ public class WebVerticle extends VerticleBase implements FrontDoor {
   }
 
   /**
-   * The mount point for other capabilities' routes ({@code /api/tasks}) and console panels: see
-   * {@link ApiExtension}. A panel whose id is already taken is left out with a warning.
+   * The capabilities' API extensions on the class path: Conduit's own first, then the others by class
+   * name, so every node has the same panels in the same order, whatever order the class path lists them in.
    */
-  private void mountExtensions(Router api, List<ConsoleView> views) {
-    // Conduit's own extensions first, then the others by class name: the same panels in the same
-    // order on every node, whatever order the class path lists them in
+  private static List<ApiExtension> extensions() {
     List<ApiExtension> extensions = new ArrayList<>();
     ServiceLoader.load(ApiExtension.class).forEach(extensions::add);
     extensions.sort(java.util.Comparator.comparing((ApiExtension e) -> !e.getClass().getName().startsWith("io.conduit."))
         .thenComparing(e -> e.getClass().getName()));
+    return extensions;
+  }
+
+  /**
+   * The mount point for other capabilities' routes ({@code /api/tasks}) and console panels: see
+   * {@link ApiExtension}. A panel whose id is already taken is left out with a warning.
+   */
+  private void mountExtensions(Router api, List<ConsoleView> views, List<ApiExtension> extensions) {
     for (ApiExtension extension : extensions) {
       extension.mount(vertx, api);
       for (ConsoleView view : extension.views()) {
