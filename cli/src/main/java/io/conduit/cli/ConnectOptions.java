@@ -72,6 +72,14 @@ public final class ConnectOptions {
     return connectTimeoutMs;
   }
 
+  /** Client options with a command's {@code --timeout}, which must be at least 1 ms. */
+  public static ClientOptions withRequestTimeout(long timeoutMs) {
+    if (timeoutMs < 1) {
+      throw new IllegalArgumentException("--timeout must be at least 1 ms, got " + timeoutMs);
+    }
+    return ClientOptions.defaults().withTimeout(java.time.Duration.ofMillis(timeoutMs));
+  }
+
   /** Connects, or fails with one line naming the endpoint and why. */
   public ConduitClient connect(String endpoint, ClientOptions base) {
     ClientOptions options = apply(base);

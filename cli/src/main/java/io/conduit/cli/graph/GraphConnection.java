@@ -1,7 +1,6 @@
 package io.conduit.cli.graph;
 
 import io.conduit.cli.ConnectOptions;
-import io.conduit.client.ClientOptions;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.graph.Graph;
 import picocli.CommandLine.Mixin;
@@ -26,10 +25,7 @@ public final class GraphConnection {
   ConnectOptions connection;
 
   ConduitClient connect() {
-    if (timeoutMs < 1) {
-      throw new IllegalArgumentException("--timeout must be at least 1 ms, got " + timeoutMs);
-    }
-    return connection.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofMillis(timeoutMs)));
+    return connection.connect(endpoint, ConnectOptions.withRequestTimeout(timeoutMs));
   }
 
   Graph graph(ConduitClient client) {

@@ -31,10 +31,7 @@ public final class QueueConnection {
   ConnectOptions connection;
 
   ConduitClient connect() {
-    if (timeoutMs < 1) {
-      throw new IllegalArgumentException("--timeout must be at least 1 ms, got " + timeoutMs);
-    }
-    ClientOptions options = ClientOptions.defaults().withTimeout(Duration.ofMillis(timeoutMs));
+    ClientOptions options = ConnectOptions.withRequestTimeout(timeoutMs);
     if (events != null) {
       options = options.withEventsEndpoint(events);
     }
