@@ -10,7 +10,6 @@ from .errors import ConduitError
 if TYPE_CHECKING:
     from .graph import Entity
 
-SET_STEPS = ("union", "intersection", "difference", "symmetricDifference")
 _GIVES = {"V": "node", "v": "node", "shortestPath": "node", "outV": "node", "inV": "node", "bothV": "node",
           "both": "node", "E": "edge", "e": "edge", "outE": "edge", "inE": "edge", "bothE": "edge"}
 _FROM_NODES_ONLY = ("outE", "inE", "bothE", "both")

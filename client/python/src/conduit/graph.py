@@ -12,11 +12,12 @@
 Every step returns a new :class:`Query`; nothing is sent until a result is asked for (iterating,
 ``count()``, ``data()``, ``ids()``, ``sum()``, ``percent()``, ``remove()``). Each result is one
 request ``{"op": "query", "steps": [...]}`` to the store (docs/graph.md), built as the Java client
-``io.conduit.client.graph.Graph`` builds it; only GrapheekDB's per-path forms (``without("x")``,
-``dedup("x")``, ``collect("x", "y")``) and the batch ``update()`` take several (module
-``_graph_steps``). Values that cannot travel (a set, NaN, an object, a non-int id) raise TypeError
-before anything is sent; so do mistakes the client can see in a query (an alias no ``aka`` names, a
-repeat count past 100, nodes combined with edges), as the store's code ``BAD_REQUEST``. The store's
+``io.conduit.client.graph.Graph`` builds it, GrapheekDB's per-path forms (``without("x")``,
+``dedup("x")``, ``collect("x", "y")``) and the batch ``update()`` included. Values that cannot travel
+(a set, NaN, an object, a non-int id) raise TypeError before anything is sent; mistakes the client
+can see in a query (an alias no ``aka`` names, an edge step after edges, a repeat count past 100,
+nodes combined with edges) raise ConduitError ``BAD_REQUEST`` there too (module ``_graph_steps``),
+as the store would answer them. The store's
 refusals (an unknown lookup, a missing id, a query over its time or size limit) arrive as
 :class:`~conduit.errors.ConduitError` with the code (``BAD_REQUEST``, ``NOT_FOUND``, ``CONFLICT``,
 ``TOO_LARGE``...) and ``status``.
