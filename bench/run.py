@@ -320,8 +320,8 @@ class Series:
             line = (f"{label:<28} req/s {statistics.median(rs):>9,.0f} [{', '.join(f'{v:,.0f}' for v in rs)}]  "
                     f"p50 {statistics.median(p50):.0f} µs  p99 {statistics.median(p99):.0f} µs"
                     f" [{', '.join(f'{v:.0f}' for v in p99)}]")
-            ref = refs.get(label)
-            if ref:
+            wanted = refs.get(label) or ()
+            for ref in (wanted,) if isinstance(wanted, str) else wanted:
                 a, b = self.by_round(label, "req_s"), self.by_round(ref, "req_s")
                 ratios = [a[k] / b[k] for k in a if k in b and b[k]]
                 if ratios:
@@ -360,14 +360,19 @@ def series_sync(args, servers, out):
         m, c = run_one(cmd, parse_conduit_bench, servers, npid)
         s.record(rnd, "conduit bench --sync (bridge)", m["bridge"], c, cmd)
         s.record(rnd, "conduit bench --sync (raw)", m["raw"], c, cmd)
+        # the same Java client against the JeroMQ echo process, the reference the pyzmq client has
+        cmd = ["java", "-jar", JAR, "bench", "-e", jeromq, "--sync", "--clients", "1", "--count", "10000"]
+        m, c = run_one(cmd, parse_conduit_bench, servers, None)
+        s.record(rnd, "conduit bench --sync (jeromq echo)", m["bridge"], c, cmd)
     s.summary({"conduit echo": "jeromq echo", "libzmq echo": "jeromq echo",
-               "conduit bench --sync (bridge)": "conduit bench --sync (raw)"})
+               "conduit bench --sync (bridge)": ("conduit bench --sync (jeromq echo)", "conduit bench --sync (raw)")})
     return s
 
 
 def series_pipelined(args, servers, out):
     """b) conduit bench: 8 DEALERs x 1000 window; 1,000 sockets x 1 outstanding on 2 threads."""
     node = servers_node(servers, "node-memory", "memory", args)
+    jeromq = servers_echo(servers, "jeromq-echo")
     wait_for_quiet(args.max_load, args.wait_max)
     s = Series("b) pipelined, conduit bench --raw", out)
     npid = servers.pid("node-memory")
@@ -379,7 +384,12 @@ def series_pipelined(args, servers, out):
             m, c = run_one(cmd, parse_conduit_bench, servers, npid)
             s.record(rnd, f"{label} bridge", m["bridge"], c, cmd)
             s.record(rnd, f"{label} raw", m["raw"], c, cmd)
-    s.summary({"8x1000 bridge": "8x1000 raw", "1000x1 bridge": "1000x1 raw"})
+            # the same load against the JeroMQ echo process (a server of its own, as the node is)
+            cmd = ["java", "-jar", JAR, "bench", "-e", jeromq] + [f for f in flags if f != "--raw"]
+            m, c = run_one(cmd, parse_conduit_bench, servers, None)
+            s.record(rnd, f"{label} jeromq echo", m["bridge"], c, cmd)
+    s.summary({"8x1000 bridge": ("8x1000 raw", "8x1000 jeromq echo"),
+               "1000x1 bridge": ("1000x1 raw", "1000x1 jeromq echo")})
     return s
 
 

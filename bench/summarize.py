@@ -11,8 +11,10 @@ import sys
 
 REFS = {
     "a) sync echo, 1 pyzmq REQ client": {"conduit echo": "jeromq echo", "libzmq echo": "jeromq echo",
-                                         "conduit bench --sync (bridge)": "conduit bench --sync (raw)"},
-    "b) pipelined, conduit bench --raw": {"8x1000 bridge": "8x1000 raw", "1000x1 bridge": "1000x1 raw"},
+                                         "conduit bench --sync (bridge)": ("conduit bench --sync (jeromq echo)",
+                                                                           "conduit bench --sync (raw)")},
+    "b) pipelined, conduit bench --raw": {"8x1000 bridge": ("8x1000 raw", "8x1000 jeromq echo"),
+                                          "1000x1 bridge": ("1000x1 raw", "1000x1 jeromq echo")},
 }
 
 
@@ -44,16 +46,20 @@ def main(path):
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for lbl in labels:
             mine = {r["round"]: r for r in counted if r["label"] == lbl}
-            ref = refs.get(lbl)
-            ratios = []
-            if ref:
-                theirs = {r["round"]: r for r in counted if r["label"] == ref}
-                ratios = [mine[k]["req_s"] / theirs[k]["req_s"] for k in sorted(mine) if k in theirs and theirs[k]["req_s"]]
             vals = [mine[k]["req_s"] for k in sorted(mine)]
-            print(f"| {lbl} | {' / '.join(f'{v:,.0f}' for v in vals)} | **{statistics.median(vals):,.0f}** | "
-                  f"{statistics.median(m['p50_us'] for m in mine.values()):,.0f} | "
-                  f"{statistics.median(m['p99_us'] for m in mine.values()):,.0f} | {ref or ''} | "
-                  f"{' / '.join(f'{x:.2f}' for x in ratios)} | {'**%.2f**' % statistics.median(ratios) if ratios else ''} |")
+            wanted = refs.get(lbl) or ()
+            # a target compared with two references gets a row per reference
+            for i, ref in enumerate((wanted,) if isinstance(wanted, str) else wanted or (None,)):
+                ratios = []
+                if ref:
+                    theirs = {r["round"]: r for r in counted if r["label"] == ref}
+                    ratios = [mine[k]["req_s"] / theirs[k]["req_s"] for k in sorted(mine)
+                              if k in theirs and theirs[k]["req_s"]]
+                head = (f"| {lbl} | {' / '.join(f'{v:,.0f}' for v in vals)} | **{statistics.median(vals):,.0f}** | "
+                        f"{statistics.median(m['p50_us'] for m in mine.values()):,.0f} | "
+                        f"{statistics.median(m['p99_us'] for m in mine.values()):,.0f} |") if i == 0 else "| | | | | |"
+                print(f"{head} {ref or ''} | {' / '.join(f'{x:.2f}' for x in ratios)} | "
+                      f"{'**%.2f**' % statistics.median(ratios) if ratios else ''} |")
         loads = [r["load1"] for r in counted]
         other = [r["other_cores"] for r in counted]
         errs = sum(r.get("errors", 0) for r in counted)

@@ -7,6 +7,8 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
@@ -47,6 +49,10 @@ public final class Bodies {
         if (bytes.length == 0) {
           return null;
         }
+        String plain = plainJsonString(bytes);
+        if (plain != null) {
+          return plain;
+        }
         try {
           return Json.decodeValue(Buffer.buffer(bytes));
         } catch (DecodeException e) {
@@ -76,7 +82,41 @@ public final class Bodies {
     if (value instanceof JsonArray a) {
       return new Encoded(Headers.JSON, a.toBuffer().getBytes());
     }
+    if (value instanceof String text) {
+      return new Encoded(Headers.JSON, jsonString(text));
+    }
     return new Encoded(Headers.JSON, Json.encode(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The text of a JSON string that needs no decoding (quotes around printable ASCII, no escapes,
+   * the commonest request body of an echo or text service), or null: Jackson decodes the rest.
+   */
+  static String plainJsonString(byte[] json) {
+    int last = json.length - 1;
+    if (last < 1 || json[0] != '"' || json[last] != '"') {
+      return null;
+    }
+    for (int i = 1; i < last; i++) {
+      byte b = json[i];
+      if (b < 0x20 || b == '"' || b == '\\') { // a control character, a quote, an escape or non-ASCII (negative)
+        return null;
+      }
+    }
+    return new String(json, 1, last - 1, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * A string as a JSON string in UTF-8, escaped by Jackson's own encoder: the commonest reply of
+   * all (an echo, a text service) without setting up a JSON generator for one value.
+   */
+  private static byte[] jsonString(String text) {
+    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+    byte[] json = new byte[escaped.length + 2];
+    json[0] = '"';
+    System.arraycopy(escaped, 0, json, 1, escaped.length);
+    json[json.length - 1] = '"';
+    return json;
   }
 
   /** Parses a JSON object body, or returns an empty object when it is not one. */

@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.impl.SenderTimedRequest;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,9 @@ final class RequestHandler {
 
   private static final byte[] NO_BODY = new byte[0];
 
+  private final Vertx vertx;
   private final EventBus bus;
+  private final RequestDeadlines deadlines;
   private final BridgeOptions options;
   private final BridgeTransport sockets;
   private final BridgeStats stats;
@@ -39,7 +42,9 @@ final class RequestHandler {
 
   RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId,
                  OwnerWatch owners) {
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
+    this.deadlines = new RequestDeadlines(vertx);
     this.owners = owners;
     this.options = options;
     this.sockets = sockets;
@@ -101,18 +106,26 @@ final class RequestHandler {
       case REQUEST -> {
         String address = request.address();
         OwnerWatch.Pending watched = owners.watch(address, () -> fail(in, id, Failure.ownerLeft(address)));
-        bus.request(address, body, delivery).onComplete(ar -> {
+        boolean acceptsDeflate = Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING));
+        RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
+        SenderTimedRequest<Object> call = SenderTimedRequest.send(vertx, address, body, delivery, (reply, failure) -> {
+          if (deadline[0] != null) {
+            deadlines.remove(deadline[0]);
+          }
           if (!watched.settle()) {
             return; // answered UNAVAILABLE when the owner's node left
           }
-          if (ar.succeeded()) {
-            replyWith(in, id, ar.result(), Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING)));
+          if (failure == null) {
+            replyWith(in, id, reply, acceptsDeflate);
           } else if (watched.ownerLeft()) {
             fail(in, id, Failure.ownerLeft(address));
           } else {
-            fail(in, id, Failure.of(ar.cause(), address, timeoutMs, options.access().deploymentServes(address)));
+            fail(in, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
           }
         });
+        if (!call.settled()) {
+          deadline[0] = deadlines.add(timeoutMs, call::expire);
+        }
       }
       case SEND -> {
         bus.send(request.address(), body, delivery);
@@ -145,12 +158,26 @@ final class RequestHandler {
     }
     byte[] bytes = encoded.bytes();
     boolean deflate = acceptsDeflate && bytes.length > options.compressAboveBytes();
-    if (message.headers().isEmpty() && !deflate) {
+    // the reply's event-bus headers go to the client, less Conduit's own request-side ones (the
+    // deadline the bridge stamped, pipeline routing) that a consumer echoing its headers sends back
+    Map<String, String> headers = null;
+    if (!message.headers().isEmpty()) {
+      for (Map.Entry<String, String> e : message.headers()) {
+        if (RequestHeaders.forwardable(e.getKey())) {
+          if (headers == null) {
+            headers = new LinkedHashMap<>();
+          }
+          headers.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    if (headers == null && !deflate) {
       reply(in, CbpFrames.reply(true, id, Headers.contentTypeOnly(encoded.contentType()), bytes));
       return;
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    message.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+    if (headers == null) {
+      headers = new LinkedHashMap<>();
+    }
     headers.put(Headers.CONTENT_TYPE, encoded.contentType());
     if (deflate) {
       bytes = Bodies.deflate(bytes);

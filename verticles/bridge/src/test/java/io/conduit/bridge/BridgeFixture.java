@@ -27,13 +27,15 @@ final class BridgeFixture {
     return new JsonObject().put("endpoint", endpoint).put("eventsEndpoint", eventsEndpoint);
   }
 
-  /** Deploys test consumers (echo, fail, recovering, silent) and the bridge with {@code extra} config merged in. */
+  /** Deploys test consumers (echo, fail, recovering, silent, deadline) and the bridge with {@code extra} config merged in. */
   Future<String> deploy(Vertx vertx, JsonObject extra) {
     var bus = vertx.eventBus();
     bus.consumer("echo", m -> m.reply(m.body(), new io.vertx.core.eventbus.DeliveryOptions().setHeaders(m.headers())));
     bus.consumer("fail", m -> m.fail(409, "the resource is locked"));
     bus.consumer("recovering", m -> m.fail(503, "the store lost its lease; retry"));
     bus.consumer("silent", m -> { });
+    // what the consumer was told of the request's deadline (the echo's reply does not carry it back)
+    bus.consumer("deadline", m -> m.reply(m.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS)));
     bus.consumer("bytes", m -> m.reply(io.vertx.core.buffer.Buffer.buffer(new byte[] {1, 2, 3})));
     bus.consumer("big", m -> m.reply("x".repeat(10_000)));
     return vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config().mergeIn(extra)));

@@ -50,12 +50,16 @@ class JvmClientTest {
     BridgeFixture fixture = new BridgeFixture();
     fixture.deployAndWait(vertx, new JsonObject());
     try (ConduitClient client = ConduitClient.connect(fixture.endpoint, options(fixture))) {
-      // the echo sends the request's event-bus headers back: the deadline is the one the bridge
-      // enforces, whatever the client claimed in the header itself
-      io.conduit.client.Reply reply = client.requestReply("echo", "x",
+      // the deadline the consumer sees is the one the bridge enforces, whatever the client claimed
+      // in the header itself
+      io.conduit.client.Reply reply = client.requestReply("deadline", "x",
           java.util.Map.of(io.conduit.codec.RequestHeaders.TIMEOUT_MS, "999999"), java.time.Duration.ofMillis(4321))
           .get(10, TimeUnit.SECONDS);
-      assertEquals("4321", reply.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS), reply.headers().toString());
+      assertEquals("4321", reply.body());
+      // an echo of the request's headers brings back the client's own, not the deadline the bridge stamped
+      io.conduit.client.Reply echoed = client.requestReply("echo", "x", java.util.Map.of("trace-id", "t-1"),
+          java.time.Duration.ofMillis(4321)).get(10, TimeUnit.SECONDS);
+      assertEquals(java.util.Map.of("trace-id", "t-1", "content-type", "application/json"), echoed.headers());
     }
   }
 
