@@ -107,10 +107,24 @@ public final class Bodies {
   }
 
   /**
-   * A string as a JSON string in UTF-8, escaped by Jackson's own encoder: the commonest reply of
-   * all (an echo, a text service) without setting up a JSON generator for one value.
+   * A string as a JSON string in UTF-8: printable ASCII as it is, anything else escaped by
+   * Jackson's own encoder; the commonest reply of all (an echo, a text service) without setting up
+   * a JSON generator for one value.
    */
   private static byte[] jsonString(String text) {
+    int n = text.length();
+    boolean plain = true;
+    for (int i = 0; i < n && plain; i++) {
+      char c = text.charAt(i);
+      plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    }
+    if (plain) { // nothing to escape: the characters are the bytes
+      byte[] json = new byte[n + 2];
+      json[0] = '"';
+      System.arraycopy(text.getBytes(StandardCharsets.ISO_8859_1), 0, json, 1, n);
+      json[n + 1] = '"';
+      return json;
+    }
     byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
     byte[] json = new byte[escaped.length + 2];
     json[0] = '"';

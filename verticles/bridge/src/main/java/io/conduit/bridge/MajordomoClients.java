@@ -58,16 +58,16 @@ final class MajordomoClients {
     }
     // a Majordomo request names no timeout: the bridge's default, capped as every front door caps
     long timeoutMs = RequestHeaders.timeout(null, options.defaultTimeoutMs(), options.maxTimeoutMs(), "timeout");
-    vertx.eventBus().request(service, decode(body), new DeliveryOptions().setSendTimeout(timeoutMs)
-        .addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs))).onComplete(ar -> {
-      if (ar.failed()) {
-        Failure f = Failure.of(ar.cause(), service, timeoutMs, options.access().deploymentServes(service));
+    replies.call(service, decode(body), new DeliveryOptions().addHeader(RequestHeaders.TIMEOUT_MS,
+        Long.toString(timeoutMs)), timeoutMs, (result, failure) -> {
+      if (failure != null) {
+        Failure f = Failure.of(failure, service, timeoutMs, options.access().deploymentServes(service));
         fail(in, serviceFrame, f.code(), f.message(), f.extra());
         return;
       }
       byte[] reply;
       try {
-        reply = Bodies.encode(ar.result().body()).bytes();
+        reply = Bodies.encode(result.body()).bytes();
       } catch (RuntimeException e) {
         fail(in, serviceFrame, ErrorCode.INTERNAL, "the consumer's reply cannot be encoded as JSON");
         return;

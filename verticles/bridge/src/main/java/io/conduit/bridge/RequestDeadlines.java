@@ -66,6 +66,9 @@ final class RequestDeadlines {
     long now = System.nanoTime();
     Lane lane = lanes.get(timeoutMs);
     if (lane == null) {
+      if (lanes.size() >= EXACT_LANES) {
+        lanes.values().removeIf(l -> l.head == null);
+      }
       long lanedMs = lanes.size() < EXACT_LANES ? timeoutMs : roundedUp(timeoutMs);
       lane = lanes.computeIfAbsent(lanedMs, Lane::new);
     }
@@ -105,9 +108,8 @@ final class RequestDeadlines {
     e.prev = null;
     e.next = null;
     size--;
-    if (lane.head == null) {
-      lanes.remove(lane.timeoutMs);
-    }
+    // an empty lane stays listed (a sync client empties and refills it with every request); the
+    // sweep drops it, and so does add() when the lanes run out
   }
 
   /** Requests waiting for their outcome. */

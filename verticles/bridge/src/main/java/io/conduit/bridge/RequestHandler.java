@@ -10,6 +10,7 @@ import io.conduit.codec.cbp.CbpRequest;
 import io.conduit.codec.cbp.Headers;
 import io.conduit.codec.mdp.Mdp;
 import io.conduit.store.owner.OwnerWatch;
+import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -107,11 +108,7 @@ final class RequestHandler {
         String address = request.address();
         OwnerWatch.Pending watched = owners.watch(address, () -> fail(in, id, Failure.ownerLeft(address)));
         boolean acceptsDeflate = Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING));
-        RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
-        SenderTimedRequest<Object> call = SenderTimedRequest.send(vertx, address, body, delivery, (reply, failure) -> {
-          if (deadline[0] != null) {
-            deadlines.remove(deadline[0]);
-          }
+        call(address, body, delivery, timeoutMs, (reply, failure) -> {
           if (!watched.settle()) {
             return; // answered UNAVAILABLE when the owner's node left
           }
@@ -123,9 +120,6 @@ final class RequestHandler {
             fail(in, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
           }
         });
-        if (!call.settled()) {
-          deadline[0] = deadlines.add(timeoutMs, call::expire);
-        }
       }
       case SEND -> {
         bus.send(request.address(), body, delivery);
@@ -136,6 +130,26 @@ final class RequestHandler {
         ok(in, id);
       }
       default -> throw new IllegalStateException("unreachable: " + request.command());
+    }
+  }
+
+  /**
+   * An event-bus request whose timeout the bridge keeps ({@link RequestDeadlines}) rather than a
+   * Vert.x timer per request; {@code outcome} gets the reply or the failure (TIMEOUT after
+   * {@code timeoutMs}), once, on this event loop.
+   */
+  void call(String address, Object body, DeliveryOptions delivery, long timeoutMs,
+            Completable<Message<Object>> outcome) {
+    RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
+    SenderTimedRequest<Object> request = SenderTimedRequest.send(vertx, address, body,
+        delivery.setSendTimeout(timeoutMs), (reply, failure) -> {
+          if (deadline[0] != null) {
+            deadlines.remove(deadline[0]);
+          }
+          outcome.complete(reply, failure);
+        });
+    if (!request.settled()) {
+      deadline[0] = deadlines.add(timeoutMs, request::expire);
     }
   }
 

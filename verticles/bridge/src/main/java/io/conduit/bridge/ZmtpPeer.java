@@ -23,6 +23,9 @@ import java.util.List;
  */
 final class ZmtpPeer {
 
+  /** The first size of a turn's output buffer: tens of small replies, a few large ones. */
+  private static final int TURN_BYTES = 16 * 1024;
+
   private final NetSocket socket;
   private final TransportOptions options;
   private ZmtpConnection zmtp;
@@ -137,7 +140,12 @@ final class ZmtpPeer {
     unsentBytes += bytes.length();
     unsentMessages++;
     if (pending == null) {
-      pending = bytes;
+      if (zmtp.peer() == null) {
+        pending = bytes; // a handshake command, written at once
+      } else {
+        // room for a turn's worth of replies, so joining them copies each once and never regrows
+        pending = Buffer.buffer(Math.max(TURN_BYTES, bytes.length())).appendBuffer(bytes);
+      }
     } else {
       pending.appendBuffer(bytes);
     }

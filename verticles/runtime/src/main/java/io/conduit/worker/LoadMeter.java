@@ -113,7 +113,16 @@ final class LoadMeter {
     }
   }
 
+  /** True while no service is measured and nothing is counted: every message passes untouched. */
+  private boolean idle() {
+    return byAddress.isEmpty() && instances.isEmpty() && pending.isEmpty() && hops.isEmpty();
+  }
+
   private void sent(DeliveryContext<Object> delivery) {
+    if (idle()) {
+      delivery.next();
+      return;
+    }
     try {
       Message<Object> message = delivery.message();
       answered(message.address());
@@ -141,6 +150,10 @@ final class LoadMeter {
   }
 
   private void delivered(DeliveryContext<Object> delivery) {
+    if (idle()) {
+      delivery.next();
+      return;
+    }
     try {
       Message<Object> message = delivery.message();
       answered(message.address());

@@ -117,7 +117,8 @@ final class ServiceMeters {
   }
 
   private AddressMeters meters(String address) {
-    return byAddress.computeIfAbsent(address, a -> new AddressMeters(a, node, registry));
+    AddressMeters m = byAddress.get(address); // a plain read first: computeIfAbsent may lock its bin
+    return m != null ? m : byAddress.computeIfAbsent(address, a -> new AddressMeters(a, node, registry));
   }
 
   void sweep(long nowNanos) {
