@@ -140,12 +140,11 @@ final class ZmtpPeer {
     unsentBytes += bytes.length();
     unsentMessages++;
     if (pending == null) {
-      if (zmtp.peer() == null) {
-        pending = bytes; // a handshake command, written at once
-      } else {
-        // room for a turn's worth of replies, so joining them copies each once and never regrows
-        pending = Buffer.buffer(Math.max(TURN_BYTES, bytes.length())).appendBuffer(bytes);
-      }
+      pending = bytes; // alone in its turn (a synchronous client's reply): written as it is
+    } else if (pendingMessages == 1) {
+      // a second one: room for a turn's worth, so joining them copies each once and never regrows
+      pending = Buffer.buffer(Math.max(TURN_BYTES, 2 * (pending.length() + bytes.length())))
+          .appendBuffer(pending).appendBuffer(bytes);
     } else {
       pending.appendBuffer(bytes);
     }
