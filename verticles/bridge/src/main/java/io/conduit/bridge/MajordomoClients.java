@@ -22,13 +22,11 @@ import java.util.List;
  */
 final class MajordomoClients {
 
-  private final Vertx vertx;
   private final BridgeOptions options;
   private final RequestHandler replies;
   private final ConsumerDirectory directory;
 
   MajordomoClients(Vertx vertx, BridgeOptions options, RequestHandler replies) {
-    this.vertx = vertx;
     this.options = options;
     this.replies = replies;
     this.directory = new ConsumerDirectory(vertx);
