@@ -58,9 +58,10 @@ public final class SenderTimedRequest<T> extends HandlerRegistration<T> {
         options.getSendTimeout(), outcome);
     request.register(false, false, IGNORE);
     bus.sendOrPubInternal(message, options, null).onComplete((v, failure) -> {
-      if (failure != null) {
-        request.fail(failure instanceof ReplyException e ? e
-            : new ReplyException(ReplyFailure.ERROR, String.valueOf(failure.getMessage())));
+      // as for EventBus.request: a ReplyException (NO_HANDLERS) fails the request; any other write
+      // failure (a node that died mid-send) leaves it to its timeout or to the owner watch
+      if (failure instanceof ReplyException e) {
+        request.fail(e);
       }
     });
     return request;
