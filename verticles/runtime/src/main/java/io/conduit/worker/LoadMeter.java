@@ -42,19 +42,47 @@ final class LoadMeter {
   private final Map<String, Pending> hops = new ConcurrentHashMap<>();
   private final Handler<DeliveryContext<Object>> inbound = this::delivered;
   private final Handler<DeliveryContext<Object>> outbound = this::sent;
+  private boolean attached; // guarded by this
+  private boolean listening; // guarded by this
 
   LoadMeter(Vertx vertx) {
     this.bus = vertx.eventBus();
   }
 
+  /** Measures from now on: the interceptors are in place whenever a service is tracked. */
   void attach() {
-    bus.addInboundInterceptor(inbound);
-    bus.addOutboundInterceptor(outbound);
+    synchronized (this) {
+      attached = true;
+    }
+    listenWhileMeasuring();
   }
 
   void detach() {
-    bus.removeInboundInterceptor(inbound);
-    bus.removeOutboundInterceptor(outbound);
+    synchronized (this) {
+      attached = false;
+    }
+    listenWhileMeasuring();
+  }
+
+  /**
+   * Keeps the interceptors on the event bus only while there is something to measure: every
+   * interceptor costs every message a dispatch on its context, and most nodes scale nothing.
+   */
+  private synchronized void listenWhileMeasuring() {
+    boolean wanted = attached && !idle();
+    if (wanted && !listening) {
+      bus.addInboundInterceptor(inbound);
+      bus.addOutboundInterceptor(outbound);
+    } else if (!wanted && listening) {
+      bus.removeInboundInterceptor(inbound);
+      bus.removeOutboundInterceptor(outbound);
+    }
+    listening = wanted;
+  }
+
+  /** Whether the interceptors are on the event bus now. */
+  synchronized boolean listening() {
+    return listening;
   }
 
   /**
@@ -70,6 +98,7 @@ final class LoadMeter {
     for (String id : deploymentIds) {
       instances.computeIfAbsent(id, ignored -> new Instance(id, load));
     }
+    listenWhileMeasuring();
   }
 
   /** Stops measuring every service not named. */
@@ -77,6 +106,7 @@ final class LoadMeter {
     services.keySet().retainAll(names);
     byAddress.values().removeIf(s -> !names.contains(s.name));
     instances.values().removeIf(i -> !names.contains(i.service.name));
+    listenWhileMeasuring();
   }
 
   /**
@@ -111,6 +141,7 @@ final class LoadMeter {
         return false;
       });
     }
+    listenWhileMeasuring();
   }
 
   /** True while no service is measured and nothing is counted: every message passes untouched. */

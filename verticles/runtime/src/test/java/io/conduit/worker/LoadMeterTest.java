@@ -20,9 +20,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static io.conduit.worker.ScalerTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests in flight are counted per instance from delivery to reply, without the service's help. */
 @ExtendWith(VertxExtension.class)
@@ -75,6 +78,28 @@ class LoadMeterTest {
     assertEquals(4, meter.sample("single").inFlight());
     await(Future.all(replies));
     assertEquals(0, meter.sample("single").inFlight());
+  }
+
+  @Test
+  void itListensOnlyWhileItMeasuresAService(Vertx vertx) throws Exception {
+    meter = new LoadMeter(vertx);
+    meter.attach();
+    assertFalse(meter.listening(), "nothing tracked: no interceptor on the bus");
+    slowServiceTracked(vertx, meter);
+    assertTrue(meter.listening());
+    meter.retain(Set.of());
+    assertFalse(meter.listening(), "no service left to measure");
+    slowServiceTracked(vertx, meter);
+    meter.detach();
+    assertFalse(meter.listening(), "detached");
+  }
+
+  private static void slowServiceTracked(Vertx vertx, LoadMeter meter) throws Exception {
+    RunningServices services = new RunningServices(vertx);
+    String name = "held-" + System.nanoTime();
+    await(services.deploy(new DeploymentPlan(List.of(Slow.spec(name, Instances.fixed(1), Threading.EVENT_LOOP,
+        Scaling.DEFAULTS).withConfig(new JsonObject().put("address", name).put("delayMs", 10))))));
+    meter.track(name, name, services.deploymentIds(name));
   }
 
   @Test
