@@ -20,6 +20,13 @@ process wake-up of its own (each socket still has one request outstanding at a t
 cores this generator leaves the server more of the machine than 16 processes do.
 Prints one JSON line: req_s, p50_us, p99_us, p999_us, ok, errors, unanswered, ...
 Throughput is answered requests / (last client's end - first client's start).
+
+`--protocol pyzdb` (REQ mode only) loads the Python reference server of bench/pyzdb.py instead:
+each request is one frame, the --body JSON as given (what pyzdb's client.py sends, e.g.
+'{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}' for db['k']), and any
+one-frame reply answers the socket's outstanding request (there is no id). A reply that is not
+JSON, or is the JSON string of a Python traceback (how pyzdb answers an exception), counts as an
+error with code PYZDB_ERROR. The output then has "protocol": "pyzdb" and "address": null.
 """
 import argparse
 import array
@@ -60,8 +67,31 @@ def classify(reply, ident, codes):
     return True
 
 
-def run_req(sock, frames, n, deadline, record):
-    """Sequential: send one request, wait for its reply, repeat."""
+TRACEBACK = b'"Traceback (most recent call last):'
+
+
+def classify_pyzdb(reply, ident, codes):
+    """pyzdb: True when the reply is one frame of JSON that is not a traceback. The server answers
+    an exception with json.dumps(traceback.format_exc()) and a result that json cannot encode
+    with str(result); its replies carry no id (`ident` is not used)."""
+    if len(reply) != 1:
+        codes["BAD_REPLY"] = codes.get("BAD_REPLY", 0) + 1
+        return False
+    frame = reply[0]
+    if frame.startswith(TRACEBACK):
+        codes["PYZDB_ERROR"] = codes.get("PYZDB_ERROR", 0) + 1
+        return False
+    try:
+        json.loads(frame)  # as pyzdb's client does with every answer
+    except ValueError:
+        codes["PYZDB_ERROR"] = codes.get("PYZDB_ERROR", 0) + 1
+        return False
+    return True
+
+
+def run_req(sock, frames, n, deadline, record, check=classify, stamp=True):
+    """Sequential: send one request, wait for its reply, repeat. `stamp`: put the request's id in
+    frames[2] (CBP/1); `check(reply, ident, codes)`: True when the reply is a good answer."""
     lat = array.array("q")
     codes = {}
     ok = errors = unanswered = 0
@@ -70,7 +100,8 @@ def run_req(sock, frames, n, deadline, record):
         if time.monotonic() >= deadline:
             break
         ident = i.to_bytes(4, "big")
-        frames[2] = ident
+        if stamp:
+            frames[2] = ident
         t = now()
         sock.send_multipart(frames, copy=True)
         try:
@@ -80,7 +111,7 @@ def run_req(sock, frames, n, deadline, record):
             break
         if record:
             lat.append(now() - t)
-        if classify(reply, ident, codes):
+        if check(reply, ident, codes):
             ok += 1
         else:
             errors += 1
@@ -128,9 +159,9 @@ def run_dealer(sock, frames, n, window, deadline, record):
     return lat, ok, errors, len(pending), codes
 
 
-def run_req_many(socks, frames, shares, deadline, record):
+def run_req_many(socks, frames, shares, deadline, record, check=classify, stamp=True):
     """Sequential on each of several REQ sockets: each has one request outstanding at a time;
-    one poller serves them all."""
+    one poller serves them all. `check` and `stamp` as in run_req."""
     lat = array.array("q")
     codes = {}
     ok = errors = unanswered = 0
@@ -147,7 +178,8 @@ def run_req_many(socks, frames, shares, deadline, record):
         ident = seq[i].to_bytes(4, "big")
         seq[i] += 1
         left[i] -= 1
-        frames[2] = ident
+        if stamp:
+            frames[2] = ident
         ident_of[i] = ident
         sent_at[i] = now()
         socks[i].send_multipart(frames, copy=True)
@@ -172,7 +204,7 @@ def run_req_many(socks, frames, shares, deadline, record):
             reply = s.recv_multipart(copy=True)
             if record:
                 lat.append(now() - sent_at[i])
-            if classify(reply, ident_of[i], codes):
+            if check(reply, ident_of[i], codes):
                 ok += 1
             else:
                 errors += 1
@@ -188,6 +220,13 @@ def share_of(args, idx):
     return args.count // args.clients + (1 if idx < args.count % args.clients else 0)
 
 
+def make_frames(args, body):
+    """The request's frames, and how REQ replies are checked: (frames, check, stamp)."""
+    if args.protocol == "pyzdb":
+        return [body], classify_pyzdb, False
+    return [SIGNATURE, REQUEST, b"", args.address.encode("utf-8"), args.headers.encode("utf-8"), body], classify, True
+
+
 def client_group(idx, clients, args, body, barrier, results):
     """One process driving several REQ clients (indexes `clients`) from one poller."""
     ctx = zmq.Context(1)
@@ -198,13 +237,14 @@ def client_group(idx, clients, args, body, barrier, results):
         s.rcvtimeo = int(args.request_timeout * 1000)
         s.connect(args.endpoint)
         socks.append(s)
-    frames = [SIGNATURE, REQUEST, b"", args.address.encode("utf-8"), args.headers.encode("utf-8"), body]
+    frames, check, stamp = make_frames(args, body)
     shares = [share_of(args, c) for c in clients]
     t0 = t1 = time.monotonic_ns()
     try:
         stopped = False
         if args.warmup > 0:
-            r = run_req_many(socks, frames, [args.warmup] * len(socks), time.monotonic() + args.time_limit, False)
+            r = run_req_many(socks, frames, [args.warmup] * len(socks), time.monotonic() + args.time_limit, False,
+                             check, stamp)
             stopped = r[3] > 0  # a REQ socket that lost a reply cannot send again
         if barrier is not None:
             barrier.wait(timeout=args.time_limit + args.request_timeout + 30)
@@ -213,7 +253,7 @@ def client_group(idx, clients, args, body, barrier, results):
             lat, ok, errors, unanswered, codes = array.array("q"), 0, 0, 0, {"WARMUP_UNANSWERED": 1}
         else:
             lat, ok, errors, unanswered, codes = run_req_many(
-                socks, frames, shares, time.monotonic() + args.time_limit, True)
+                socks, frames, shares, time.monotonic() + args.time_limit, True, check, stamp)
         t1 = time.monotonic_ns()
     finally:
         for s in socks:
@@ -235,14 +275,14 @@ def client(idx, args, body, barrier, results):
     sock.rcvhwm = max(1000, 2 * args.window)
     sock.rcvtimeo = int(args.request_timeout * 1000)
     sock.connect(args.endpoint)
-    frames = [SIGNATURE, REQUEST, b"", args.address.encode("utf-8"), args.headers.encode("utf-8"), body]
+    frames, check, stamp = make_frames(args, body)
     share = share_of(args, idx)
     stopped = False
     try:
         if args.warmup > 0:
             wdeadline = time.monotonic() + args.time_limit
             if args.mode == "req":
-                r = run_req(sock, frames, args.warmup, wdeadline, False)
+                r = run_req(sock, frames, args.warmup, wdeadline, False, check, stamp)
             else:
                 r = run_dealer(sock, frames, args.warmup, args.window, wdeadline, False)
             stopped = r[3] > 0  # a REQ socket that lost a reply cannot send again
@@ -253,7 +293,7 @@ def client(idx, args, body, barrier, results):
         if stopped:
             lat, ok, errors, unanswered, codes = array.array("q"), 0, 0, 0, {"WARMUP_UNANSWERED": 1}
         elif args.mode == "req":
-            lat, ok, errors, unanswered, codes = run_req(sock, frames, share, deadline, True)
+            lat, ok, errors, unanswered, codes = run_req(sock, frames, share, deadline, True, check, stamp)
         else:
             lat, ok, errors, unanswered, codes = run_dealer(sock, frames, share, args.window, deadline, True)
         t1 = time.monotonic_ns()
@@ -304,6 +344,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-e", "--endpoint", required=True)
     ap.add_argument("--mode", choices=("req", "dealer"), default="req")
+    ap.add_argument("--protocol", choices=("cbp", "pyzdb"), default="cbp",
+                    help="cbp: CBP/1 frames (default); pyzdb: one JSON frame, --body, for bench/pyzdb.py (REQ only)")
     ap.add_argument("--clients", type=int, default=1, help="client sockets; >1: one process each")
     ap.add_argument("--processes", type=int, default=0,
                     help="REQ mode: spread the clients over this many processes, each polling its sockets")
@@ -312,8 +354,8 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=1000, help="unmeasured requests per client first")
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds; the measured run stops then")
     ap.add_argument("--request-timeout", type=float, default=5.0, help="seconds to wait for a reply")
-    ap.add_argument("--address", default="echo")
-    ap.add_argument("--headers", default="", help='headers JSON; "" means {}')
+    ap.add_argument("--address", default="echo", help="cbp only")
+    ap.add_argument("--headers", default="", help='cbp only: headers JSON; "" means {}')
     ap.add_argument("--body", default=None, help="JSON body sent with every request")
     ap.add_argument("--size", type=int, default=100, help="else: body is a JSON string of this many bytes")
     ap.add_argument("--label", default="", help="copied into the output")
@@ -324,6 +366,17 @@ def main(argv=None):
         args.window = 1
     if args.processes < 0 or args.processes > args.clients or (args.processes and args.mode != "req"):
         ap.error("--processes must be between 1 and --clients, in --mode req")
+    if args.protocol == "pyzdb":
+        if args.mode != "req":
+            ap.error("--protocol pyzdb needs --mode req: its replies carry no id to match in a DEALER window")
+        try:
+            request = json.loads(args.body) if args.body is not None else None
+        except ValueError:
+            request = None
+        if not isinstance(request, dict) or "mode" not in request:
+            # pyzdb's server reads message["mode"] after replying, outside its try: it would die
+            ap.error("--protocol pyzdb needs --body, a JSON object with \"mode\", e.g. "
+                     '\'{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}\'')
     body = build_body(args)
 
     if args.processes:
@@ -354,14 +407,18 @@ def main(argv=None):
     def us(v):
         return None if v is None else round(v / 1000.0, 1)
 
-    print(json.dumps(dict(
+    out = dict(
         label=args.label, endpoint=args.endpoint, mode=args.mode, clients=args.clients, window=args.window,
-        address=args.address, body_bytes=len(body), count=args.count, warmup_per_client=args.warmup,
+        address=args.address if args.protocol == "cbp" else None, body_bytes=len(body), count=args.count,
+        warmup_per_client=args.warmup,
         ok=ok, errors=errors, error_codes=codes, unanswered=unanswered,
         processes=args.processes or args.clients, clients_reported=len(parts), elapsed_s=round(elapsed, 3),
         req_s=round(ok / elapsed, 1) if elapsed > 0 else 0.0,
         p50_us=us(percentile(lat, 0.50)), p99_us=us(percentile(lat, 0.99)), p999_us=us(percentile(lat, 0.999)),
-        max_us=us(lat[-1] if lat else None))), flush=True)
+        max_us=us(lat[-1] if lat else None))
+    if args.protocol != "cbp":
+        out["protocol"] = args.protocol
+    print(json.dumps(out), flush=True)
     return 0 if len(parts) == (args.processes or args.clients) else 1
 
 

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code conduit.service.errors} counter, tagged {@code address}, {@code node}); the console's
  * rate and p50/p99 come from a {@link LatencyWindow} per address. Micrometer reads the counts and
  * the total time when it is scraped (function meters over this class's adders): a request costs
- * two adder increments here, not a Micrometer timer's recording on every request.
+ * a few adder increments here, not a Micrometer timer's recording on every request.
  */
 final class ServiceMeters {
 
@@ -151,30 +151,26 @@ final class ServiceMeters {
 
   private static final class AddressMeters {
     private final LatencyWindow window;
+    private final Exported exported;
     private final LongAdder requests = new LongAdder();
-    private final LongAdder totalNanos = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
 
     AddressMeters(String address, String node, MeterRegistry registry) {
       window = new LatencyWindow(System.nanoTime());
-      FunctionTimer.builder("conduit.service.requests", this, m -> m.requests.sum(), m -> m.totalNanos.sum(),
-              TimeUnit.NANOSECONDS)
-          .description("Requests served, by service address").tag("address", address).tag("node", node)
-          .register(registry);
+      exported = Exported.of(address, node, registry);
       for (ErrorCode c : ErrorCode.values()) {
-        LongAdder failed = new LongAdder();
-        errors.put(c, failed);
-        FunctionCounter.builder("conduit.service.errors", failed, LongAdder::sum).description("Requests failed, by code")
-            .tag("address", address).tag("node", node).tag("code", c.name()).register(registry);
+        errors.put(c, new LongAdder());
       }
     }
 
     void record(long now, long nanos, ErrorCode failure) {
       requests.increment();
-      totalNanos.add(nanos);
       window.record(now, nanos);
+      exported.requests.increment();
+      exported.totalNanos.add(nanos);
       if (failure != null) {
         errors.get(failure).increment();
+        exported.errors.get(failure).increment();
       }
     }
 
@@ -201,6 +197,38 @@ final class ServiceMeters {
 
     private static double round(double v) {
       return Math.round(v * 1000) / 1000.0;
+    }
+  }
+
+  /**
+   * What Micrometer reads for one address of one node: the counts behind the
+   * {@code conduit.service.requests} function timer and the {@code conduit.service.errors}
+   * function counters. Micrometer keeps one meter per name and tags for the whole JVM, so these
+   * are kept per node and address for the JVM too (several nodes of one name in one JVM, as in
+   * tests, add to the same counts, as they did to one Micrometer timer).
+   */
+  private static final class Exported {
+    private static final Map<String, Exported> BY_NODE_AND_ADDRESS = new ConcurrentHashMap<>();
+
+    final LongAdder requests = new LongAdder();
+    final LongAdder totalNanos = new LongAdder();
+    final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+
+    static Exported of(String address, String node, MeterRegistry registry) {
+      return BY_NODE_AND_ADDRESS.computeIfAbsent(node + '\n' + address, k -> new Exported(address, node, registry));
+    }
+
+    private Exported(String address, String node, MeterRegistry registry) {
+      FunctionTimer.builder("conduit.service.requests", this, m -> m.requests.sum(), m -> m.totalNanos.sum(),
+              TimeUnit.NANOSECONDS)
+          .description("Requests served, by service address").tag("address", address).tag("node", node)
+          .register(registry);
+      for (ErrorCode c : ErrorCode.values()) {
+        LongAdder failed = new LongAdder();
+        errors.put(c, failed);
+        FunctionCounter.builder("conduit.service.errors", failed, LongAdder::sum).description("Requests failed, by code")
+            .tag("address", address).tag("node", node).tag("code", c.name()).register(registry);
+      }
     }
   }
 }
