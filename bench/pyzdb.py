@@ -20,7 +20,8 @@ starts with "Traceback (most recent call last):", and a result json cannot encod
 prepare: exports server.py and util.py (pyzdb, HEAD) and undoable.py (undoable, HEAD) into OUT (the
 originals also into OUT/orig/, the differences into OUT/port.diff, the commits into OUT/SOURCE),
 then ports them mechanically:
-  1. `python3 -m lib2to3 -w -n` on server.py and util.py (the standard fixers). In server.py it
+  1. `python3 -m lib2to3 -w -n` on server.py and util.py (the standard fixers; lib2to3 is in
+     Python 3.11 and 3.12, deprecated, gone in 3.13). In server.py it
      changes exactly: cStringIO -> io (StringIO), cPickle -> pickle, copy_reg -> copyreg,
      `exec co in globals()` -> `exec(co, globals())`. util.py needs nothing. undoable.py is
      copied unchanged: upstream made it Python 2/3 compatible (its commit 60332c3), and 2to3 would
@@ -56,8 +57,9 @@ serve: runs OUT/server.py as __main__ (runpy, in this process) with explicit URI
 ports for write_server, read_client, read_server and lock; the database file in a new temporary
 folder (removed at exit). Its two ProcessDevice queues are child processes of this one: on SIGTERM
 or SIGINT this process ends them (SIGTERM, SIGKILL after 3 s) and exits; they also get
-PR_SET_PDEATHSIG, so that they end if this process is killed. Prints one JSON line with the URIs
-and pids first; the server is ready when a request is answered.
+PR_SET_PDEATHSIG, so that they end if this process is killed. Prints one JSON line first (its pid,
+the URIs, the database file); the server is ready when a request is answered. It exits 1 if the
+server's code raises.
 """
 import argparse
 import ctypes
@@ -69,6 +71,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 
 PYZDB_FILES = ("server.py", "util.py")
 UNDOABLE_FILES = ("undoable.py",)
@@ -181,9 +184,11 @@ def serve(args):
 
     os.register_at_fork(after_in_child=in_child)
 
-    def stop(signum, frame):
+    def stop(signum, frame, code=0):
         if os.getpid() != main_pid:
             os._exit(0)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         children = multiprocessing.active_children()
         for p in children:
             p.terminate()
@@ -193,9 +198,9 @@ def serve(args):
                 p.kill()
                 p.join(3)
         shutil.rmtree(tmp, ignore_errors=True)
-        sys.stderr.write(f"pyzdb serve: signal {signum}, ended {[p.pid for p in children]}\n")
+        sys.stderr.write(f"pyzdb serve: {signum}, ended {[p.pid for p in children]}\n")
         sys.stderr.flush()
-        os._exit(0)  # not SystemExit: the server's request loop has a bare except
+        os._exit(code)  # not SystemExit: the server's request loop has a bare except
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -206,8 +211,10 @@ def serve(args):
                 uris["read_client"], uris["read_server"], uris["lock"]] + ["-v"] * args.verbose
     try:
         runpy.run_path(server_py, run_name="__main__")
-    finally:  # the server loop only ends on an exception; do not leave the devices behind
-        stop("exit", None)
+    except BaseException:  # the server loop only ends on an exception; do not leave the devices behind
+        traceback.print_exc()
+        stop("exception", None, 1)
+    stop("end", None, 1)
 
 
 def main(argv=None):

@@ -46,6 +46,9 @@ HZ = os.sysconf("SC_CLK_TCK")
 
 SET_BODY = '{"op":"set","path":["k"],"value":"0123456789"}'
 GET_BODY = '{"op":"get","path":["k"]}'
+# what pyzdb's own client sends for db['k'] = "0123456789" and db['k'] (bench/pyzdb.py)
+PYZDB_SET = '{"mode": "write", "index": [], "func": "__setitem__", "args": ["k", "0123456789"], "kwargs": {}}'
+PYZDB_GET = '{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}'
 
 
 def log(*a):
@@ -200,6 +203,30 @@ def start_libzmq_echo(servers):
     return endpoint
 
 
+def pyzdb_request(endpoint, body, timeout_ms=1000):
+    """One pyzdb request (one JSON frame) on a fresh REQ socket; the reply frame, or None."""
+    s = zmq.Context.instance().socket(zmq.REQ)
+    s.linger = 0
+    s.rcvtimeo = timeout_ms
+    try:
+        s.connect(endpoint)
+        s.send(body.encode())
+        return s.recv()
+    except zmq.Again:
+        return None
+    finally:
+        s.close(0)
+
+
+def start_pyzdb(servers, folder):
+    """pyzdb ported by `bench/pyzdb.py prepare` into folder; key k set once."""
+    port = free_port()
+    endpoint = f"tcp://127.0.0.1:{port}"
+    servers.start("pyzdb", [PY, os.path.join(HERE, "pyzdb.py"), "serve", "--dir", folder, "--port", str(port)],
+                  lambda: pyzdb_request(endpoint, PYZDB_SET) is not None)
+    return endpoint
+
+
 def seed(endpoint):
     for _ in range(20):
         r = cbp(endpoint, b"REQUEST", b"docs", SET_BODY.encode(), timeout_ms=10000)
@@ -212,9 +239,10 @@ def seed(endpoint):
 # ---- one run ---------------------------------------------------------------------------------
 
 def zmq_load_cmd(endpoint, clients=1, count=10000, address="echo", body=None, mode="req", window=1,
-                 warmup=1000, time_limit=60, processes=0):
+                 warmup=1000, time_limit=60, processes=0, protocol="cbp"):
     cmd = [PY, LOAD, "-e", endpoint, "--mode", mode, "--clients", str(clients), "--count", str(count),
-           "--warmup", str(warmup), "--time-limit", str(time_limit), "--address", address]
+           "--warmup", str(warmup), "--time-limit", str(time_limit)]
+    cmd += ["--address", address] if protocol == "cbp" else ["--protocol", protocol]
     if processes:
         cmd += ["--processes", str(processes)]
     if mode == "dealer":
@@ -437,6 +465,13 @@ def series_docs(args, servers, out):
                ("rocksdb-nofsync set", nofsync, "docs", SET_BODY, "node-rocksdb-nofsync"),
                ("jeromq echo", jeromq, "echo", None, None),
                ("libzmq echo", libzmq, "echo", None, None)] + one_loop
+    refs = {label: "jeromq echo" for label, *_ in targets if label != "jeromq echo"}
+    if args.pyzdb:  # the system the document store replaces, in the same rounds
+        pyzdb = servers.endpoints.get("pyzdb") or servers.endpoints.setdefault("pyzdb", start_pyzdb(servers, args.pyzdb))
+        targets += [("pyzdb get", pyzdb, None, PYZDB_GET, "pyzdb"), ("pyzdb set", pyzdb, None, PYZDB_SET, "pyzdb")]
+        refs.update({label: ("jeromq echo", "pyzdb " + label.split()[-1]) for label, *_ in targets
+                     if label.split()[-1] in ("get", "set") and not label.startswith("pyzdb")})
+        refs.update({"pyzdb get": "jeromq echo", "pyzdb set": "jeromq echo"})
     results = []
     # 16 clients twice: a process each, and all 16 sockets polled by one process (a cheaper generator)
     loads = [(1, args.docs_count_1, 0, "1 pyzmq REQ client"),
@@ -447,10 +482,11 @@ def series_docs(args, servers, out):
         for rnd in range(0 if args.warm_round else 1, args.rounds + 1):  # round 0 warms up, not counted
             for label, ep, address, body, watch in targets:
                 cmd = zmq_load_cmd(ep, clients=clients, count=count, address=address, body=body,
-                                   warmup=500 if clients == 1 else 200, processes=processes)
+                                   warmup=500 if clients == 1 else 200, processes=processes,
+                                   protocol="cbp" if address else "pyzdb")
                 m, c = run_one(cmd, parse_zmq_load, servers, pid(watch) if watch else None)
                 s.record(rnd, label, m, c, cmd)
-        s.summary({label: "jeromq echo" for label, *_ in targets if label != "jeromq echo"})
+        s.summary(refs)
         results.append(s)
     return results
 
@@ -520,6 +556,8 @@ def main():
     ap.add_argument("--docs-count-16", type=int, default=48000)
     ap.add_argument("--idle-seconds", type=int, default=30)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--pyzdb", default=None, metavar="FOLDER",
+                    help="docs: also pyzdb get/set, from a folder made by `bench/pyzdb.py prepare`")
     ap.add_argument("--jfr", action="store_true")
     ap.add_argument("--one-loop", action="store_true",
                     help="docs: also a memory and a RocksDB node started with --event-loops 1")

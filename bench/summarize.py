@@ -35,7 +35,12 @@ def main(path):
         if s.startswith("c')"):
             refs = {r["label"]: r["label"] + " (raw)" for r in rs if not r["label"].endswith("(raw)")}
         else:
-            refs = REFS.get(s, {lbl: "jeromq echo" for lbl in {r["label"] for r in rs} if lbl != "jeromq echo"})
+            refs = dict(REFS.get(s, {lbl: "jeromq echo" for lbl in {r["label"] for r in rs} if lbl != "jeromq echo"}))
+            found = {r["label"] for r in rs}
+            for lbl in found:  # the document store's get and set also against pyzdb's, when it ran
+                op = lbl.split()[-1]
+                if op in ("get", "set") and not lbl.startswith("pyzdb") and "pyzdb " + op in found:
+                    refs[lbl] = ("jeromq echo", "pyzdb " + op)
         labels = []
         for r in counted:
             if r["label"] not in labels:
