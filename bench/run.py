@@ -467,7 +467,9 @@ def series_docs(args, servers, out):
                ("libzmq echo", libzmq, "echo", None, None)] + one_loop
     refs = {label: "jeromq echo" for label, *_ in targets if label != "jeromq echo"}
     if args.pyzdb:  # the system the document store replaces, in the same rounds
-        pyzdb = servers.endpoints.get("pyzdb") or servers.endpoints.setdefault("pyzdb", start_pyzdb(servers, args.pyzdb))
+        if "pyzdb" not in servers.endpoints:
+            servers.endpoints["pyzdb"] = start_pyzdb(servers, args.pyzdb)
+        pyzdb = servers.endpoints["pyzdb"]
         targets += [("pyzdb get", pyzdb, None, PYZDB_GET, "pyzdb"), ("pyzdb set", pyzdb, None, PYZDB_SET, "pyzdb")]
         refs.update({label: ("jeromq echo", "pyzdb " + label.split()[-1]) for label, *_ in targets
                      if label.split()[-1] in ("get", "set") and not label.startswith("pyzdb")})
