@@ -99,14 +99,20 @@ EXPECT_2TO3 = ["from io import StringIO", "import pickle as pickle", "import cop
                "copyreg.pickle(types.MethodType, reduce_method)", "exec(co, globals())"]
 
 
+def git(git_dir, *args):
+    """stdout of a git command on git_dir; a checkout that is not there ends prepare with its reason."""
+    r = subprocess.run(["git", "--git-dir", git_dir, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        sys.exit(f"prepare: git --git-dir {git_dir} {' '.join(args)}: {r.stderr.decode(errors='replace').strip()}")
+    return r.stdout
+
+
 def git_show(git_dir, path):
-    return subprocess.run(["git", "--git-dir", git_dir, "show", "HEAD:" + path],
-                          check=True, stdout=subprocess.PIPE).stdout
+    return git(git_dir, "show", "HEAD:" + path)
 
 
 def git_head(git_dir):
-    return subprocess.run(["git", "--git-dir", git_dir, "rev-parse", "HEAD"],
-                          check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    return git(git_dir, "rev-parse", "HEAD").decode().strip()
 
 
 def prepare(args):

@@ -2,8 +2,10 @@
 CONDUIT_ENDPOINT names one already running; every test talks to it over the bridge. The node runs
 `cli/target/conduit.jar`, or the jar CONDUIT_JAR names (a copy, while the build rewrites that one)."""
 
+import contextlib
 import os
 import pathlib
+import random
 import shutil
 import signal
 import socket
@@ -20,28 +22,37 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 
+# Probed below Linux's ephemeral range (32768 and up), so that no outgoing connection is given the
+# port between the probe and the bind of the node it is for, which comes seconds later.
+PORTS = range(30000, 32700)
+
+
+def _free(*ports):
+    try:
+        with contextlib.ExitStack() as held:
+            for port in ports:
+                s = held.enter_context(socket.socket())
+                s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+
+
 def free_port_pair():
-    """Two consecutive free ports below the ephemeral range (the bridge's requests and events)."""
+    """Two consecutive free ports (the bridge's requests and events)."""
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port > 60000:
-            continue
-        try:
-            with socket.socket() as a, socket.socket() as b:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
+        port = random.randrange(PORTS.start, PORTS.stop - 1)
+        if _free(port, port + 1):
             return port
-        except OSError:
-            continue
     raise RuntimeError("no two free consecutive ports")
 
 
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    for _ in range(200):
+        port = random.randrange(PORTS.start, PORTS.stop)
+        if _free(port):
+            return port
+    raise RuntimeError("no free port")
 
 
 class Node:

@@ -50,17 +50,13 @@ final class LoadMeter {
   }
 
   /** Measures from now on: the interceptors are in place whenever a service is tracked. */
-  void attach() {
-    synchronized (this) {
-      attached = true;
-    }
+  synchronized void attach() {
+    attached = true;
     listenWhileMeasuring();
   }
 
-  void detach() {
-    synchronized (this) {
-      attached = false;
-    }
+  synchronized void detach() {
+    attached = false;
     listenWhileMeasuring();
   }
 
