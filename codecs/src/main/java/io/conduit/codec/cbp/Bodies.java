@@ -107,22 +107,17 @@ public final class Bodies {
   }
 
   /**
-   * A string as a JSON string in UTF-8: printable ASCII as it is, anything else escaped by
-   * Jackson's own encoder; the commonest reply of all (an echo, a text service) without setting up
-   * a JSON generator for one value.
+   * A string as a JSON string in UTF-8: when no character needs an escape, its UTF-8 bytes in
+   * quotes (JSON carries non-ASCII text as it is), else Jackson's own encoder; the commonest reply
+   * of all (an echo, a text service) without setting up a JSON generator for one value.
    */
   private static byte[] jsonString(String text) {
-    int n = text.length();
-    boolean plain = true;
-    for (int i = 0; i < n && plain; i++) {
-      char c = text.charAt(i);
-      plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-    }
-    if (plain) { // nothing to escape: the characters are the bytes
-      byte[] json = new byte[n + 2];
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (!needsEscape(utf8)) {
+      byte[] json = new byte[utf8.length + 2];
       json[0] = '"';
-      System.arraycopy(text.getBytes(StandardCharsets.ISO_8859_1), 0, json, 1, n);
-      json[n + 1] = '"';
+      System.arraycopy(utf8, 0, json, 1, utf8.length);
+      json[json.length - 1] = '"';
       return json;
     }
     byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
@@ -131,6 +126,16 @@ public final class Bodies {
     System.arraycopy(escaped, 0, json, 1, escaped.length);
     json[json.length - 1] = '"';
     return json;
+  }
+
+  /** A control character, a quote or a backslash; the bytes of non-ASCII characters are negative. */
+  private static boolean needsEscape(byte[] utf8) {
+    for (byte b : utf8) {
+      if (b >= 0 && (b < 0x20 || b == '"' || b == '\\')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Parses a JSON object body, or returns an empty object when it is not one. */

@@ -36,6 +36,14 @@ public final class CbpFrames {
    * exists, so that even a refused request is answered with its id.
    */
   public static CbpRequest parseRequest(List<byte[]> frames) throws CbpException {
+    return parseRequest(frames, null);
+  }
+
+  /**
+   * {@link #parseRequest(List)}, decoding the address through {@code addresses} (a bridge's
+   * {@link RecentAddresses}, so that repeated addresses are one String), or afresh when null.
+   */
+  public static CbpRequest parseRequest(List<byte[]> frames, RecentAddresses addresses) throws CbpException {
     byte[] id = frames.size() >= 3 && frames.get(2).length <= MAX_ID_BYTES ? frames.get(2) : EMPTY;
     if (frames.isEmpty() || !isCbp(frames.get(0))) {
       throw new CbpException(ErrorCode.BAD_REQUEST, "the first frame must be the signature CBP1", id);
@@ -53,7 +61,7 @@ public final class CbpFrames {
       throw new CbpException(ErrorCode.BAD_REQUEST, "the id frame is " + frames.get(2).length
           + " bytes; at most 255 are allowed", EMPTY);
     }
-    String address = utf8(frames.get(3), "address", id);
+    String address = addresses == null ? utf8(frames.get(3), "address", id) : addresses.decode(frames.get(3), id);
     if (command != Command.PING && address.isEmpty()) {
       throw new CbpException(ErrorCode.BAD_REQUEST, command + " needs an address", id);
     }
@@ -103,12 +111,24 @@ public final class CbpFrames {
   }
 
   static String utf8(byte[] bytes, String frame, byte[] id) throws CbpException {
+    if (ascii(bytes)) { // the common case (addresses are ASCII), without setting up a decoder
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     var decoder = StandardCharsets.UTF_8.newDecoder();
     try {
       return decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new CbpException(ErrorCode.BAD_REQUEST, "the " + frame + " frame is not valid UTF-8", id);
     }
+  }
+
+  private static boolean ascii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A short, printable rendering of a frame for error messages. */

@@ -8,6 +8,7 @@ import io.conduit.codec.cbp.CbpException;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.CbpRequest;
 import io.conduit.codec.cbp.Headers;
+import io.conduit.codec.cbp.RecentAddresses;
 import io.conduit.codec.mdp.Mdp;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Completable;
@@ -40,6 +41,9 @@ final class RequestHandler {
   private final MajordomoClients majordomo;
   private final byte[] pingBody;
   private final OwnerWatch owners;
+  private final RecentAddresses addresses = new RecentAddresses();
+  private long lastTimeoutMs = -1;
+  private String lastTimeoutText;
 
   RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId,
                  OwnerWatch owners) {
@@ -66,7 +70,7 @@ final class RequestHandler {
   private void handleCbp(Inbound in) {
     CbpRequest request;
     try {
-      request = CbpFrames.parseRequest(in.frames());
+      request = CbpFrames.parseRequest(in.frames(), addresses);
     } catch (CbpException e) {
       if (!in.frames().isEmpty() && !CbpFrames.isCbp(in.frames().get(0))) {
         e = new CbpException(ErrorCode.BAD_REQUEST, "unknown protocol: the first frame must be CBP1 (or MDPC01 for "
@@ -102,7 +106,7 @@ final class RequestHandler {
       }
     });
     // the requester's deadline, as the bridge enforces it, for the consumer to honour (a lock wait)
-    delivery.addHeader(RequestHeaders.TIMEOUT_MS, Long.toString(timeoutMs));
+    delivery.addHeader(RequestHeaders.TIMEOUT_MS, timeoutText(timeoutMs));
     switch (request.command()) {
       case REQUEST -> {
         String address = request.address();
@@ -151,6 +155,15 @@ final class RequestHandler {
     if (!request.settled()) {
       deadline[0] = deadlines.add(timeoutMs, request::expire);
     }
+  }
+
+  /** The deadline header's text; nearly every request has the same timeout, so the last text is kept. */
+  private String timeoutText(long timeoutMs) {
+    if (timeoutMs != lastTimeoutMs) {
+      lastTimeoutMs = timeoutMs;
+      lastTimeoutText = Long.toString(timeoutMs);
+    }
+    return lastTimeoutText;
   }
 
   private long timeout(String header, byte[] id) throws CbpException {
