@@ -108,8 +108,9 @@ public final class Bodies {
 
   /**
    * A string as a JSON string in UTF-8: when no character needs an escape, its UTF-8 bytes in
-   * quotes (JSON carries non-ASCII text as it is), else Jackson's own encoder; the commonest reply
-   * of all (an echo, a text service) without setting up a JSON generator for one value.
+   * quotes (JSON carries non-ASCII text as it is), else escaped by Jackson's own encoder; the
+   * commonest reply of all (an echo, a text service) without setting up a JSON generator for one
+   * value. The bytes are what {@code Json.encode} writes for the same string.
    */
   private static byte[] jsonString(String text) {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -120,7 +121,9 @@ public final class Bodies {
       json[json.length - 1] = '"';
       return json;
     }
-    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+    // escaped as characters, then encoded: a lone surrogate (no UTF-8 form) becomes '?', as in
+    // Vert.x's Json.encode, where Jackson's quoteAsUTF8 would throw
+    byte[] escaped = new String(JsonStringEncoder.getInstance().quoteAsString(text)).getBytes(StandardCharsets.UTF_8);
     byte[] json = new byte[escaped.length + 2];
     json[0] = '"';
     System.arraycopy(escaped, 0, json, 1, escaped.length);

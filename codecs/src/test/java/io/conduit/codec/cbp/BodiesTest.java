@@ -39,12 +39,12 @@ class BodiesTest {
     Random random = new Random(7);
     for (int i = 0; i < 50_000; i++) {
       String text = randomText(random);
-      if (!text.codePoints().allMatch(Character::isValidCodePoint) || hasLoneSurrogate(text)) {
-        continue;
-      }
       byte[] ours = Bodies.encode(text).bytes();
+      // a lone surrogate has no UTF-8 form: written as '?', as Vert.x's Json.encode writes it
       assertArrayEquals(Json.encode(text).getBytes(StandardCharsets.UTF_8), ours, text);
-      assertEquals(text, decode(ours), text);
+      if (!hasLoneSurrogate(text)) {
+        assertEquals(text, decode(ours), text);
+      }
     }
   }
 
