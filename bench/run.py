@@ -34,6 +34,8 @@ import time
 
 import zmq
 
+import summarize  # bench/summarize.py, beside this file: the same references in both tables
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 JAR = os.path.join(ROOT, "cli", "target", "conduit.jar")
@@ -465,15 +467,12 @@ def series_docs(args, servers, out):
                ("rocksdb-nofsync set", nofsync, "docs", SET_BODY, "node-rocksdb-nofsync"),
                ("jeromq echo", jeromq, "echo", None, None),
                ("libzmq echo", libzmq, "echo", None, None)] + one_loop
-    refs = {label: "jeromq echo" for label, *_ in targets if label != "jeromq echo"}
     if args.pyzdb:  # the system the document store replaces, in the same rounds
         if "pyzdb" not in servers.endpoints:
             servers.endpoints["pyzdb"] = start_pyzdb(servers, args.pyzdb)
         pyzdb = servers.endpoints["pyzdb"]
         targets += [("pyzdb get", pyzdb, None, PYZDB_GET, "pyzdb"), ("pyzdb set", pyzdb, None, PYZDB_SET, "pyzdb")]
-        refs.update({label: ("jeromq echo", "pyzdb " + label.split()[-1]) for label, *_ in targets
-                     if label.split()[-1] in ("get", "set") and not label.startswith("pyzdb")})
-        refs.update({"pyzdb get": "jeromq echo", "pyzdb set": "jeromq echo"})
+    refs = summarize.docs_refs({label for label, *_ in targets})
     results = []
     # 16 clients twice: a process each, and all 16 sockets polled by one process (a cheaper generator)
     loads = [(1, args.docs_count_1, 0, "1 pyzmq REQ client"),

@@ -18,6 +18,17 @@ REFS = {
 }
 
 
+def docs_refs(labels):
+    """The document-store series' references: the JeroMQ echo for every target, and for a
+    store's get and set also pyzdb's same operation when pyzdb ran in the same rounds."""
+    refs = {lbl: "jeromq echo" for lbl in labels if lbl != "jeromq echo"}
+    for lbl in labels:
+        op = lbl.split()[-1]
+        if op in ("get", "set") and not lbl.startswith("pyzdb") and "pyzdb " + op in labels:
+            refs[lbl] = ("jeromq echo", "pyzdb " + op)
+    return refs
+
+
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     series = []
@@ -35,12 +46,7 @@ def main(path):
         if s.startswith("c')"):
             refs = {r["label"]: r["label"] + " (raw)" for r in rs if not r["label"].endswith("(raw)")}
         else:
-            refs = dict(REFS.get(s, {lbl: "jeromq echo" for lbl in {r["label"] for r in rs} if lbl != "jeromq echo"}))
-            found = {r["label"] for r in rs}
-            for lbl in found:  # the document store's get and set also against pyzdb's, when it ran
-                op = lbl.split()[-1]
-                if op in ("get", "set") and not lbl.startswith("pyzdb") and "pyzdb " + op in found:
-                    refs[lbl] = ("jeromq echo", "pyzdb " + op)
+            refs = REFS.get(s) or docs_refs({r["label"] for r in rs})
         labels = []
         for r in counted:
             if r["label"] not in labels:
