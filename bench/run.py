@@ -4,6 +4,7 @@
     /usr/bin/python3 bench/run.py sync          # a) 1 REQ client: Conduit echo vs JeroMQ vs libzmq echo
     /usr/bin/python3 bench/run.py pipelined     # b) conduit bench: 8 x 1000 window, and 1,000 sockets x 1
     /usr/bin/python3 bench/run.py docs          # c) document store get/set, memory and RocksDB, 1 and 16 clients
+                                                #    (16: pyzmq in 16 processes, pyzmq polled, and C on libzmq)
     /usr/bin/python3 bench/run.py docs-java     # c') the same store ops from conduit bench --sync (Java), 1 and 16 clients
     /usr/bin/python3 bench/run.py idle          # d) CPU of an idle node for 30 s after traffic
     /usr/bin/python3 bench/run.py all           # sync, pipelined, docs, idle, in that order
@@ -11,7 +12,11 @@
 
 Options: --rounds N (default 5), --max-load L and --wait-max S (before a series, wait at most S
 seconds for the 1-minute load average to fall below L), --out FILE (every run as a JSON line),
---jfr (record the first Conduit node with JFR, to FILE.jfr next to --out).
+--jfr (record the first Conduit node with JFR, to FILE.jfr next to --out), --docs-loads (which
+of the document store's loads to run).
+
+The C generator (bench/zmq_load.c, for the docs series' "16-c" load) is compiled into the run's
+log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev).
 
 Every process it starts is ended by its pid when it stops (SIGTERM, then SIGKILL after 10 s);
 every load is bounded by a request count and a time limit. Only loopback, ports probed free.
@@ -100,6 +105,26 @@ def thread_ticks(pid):
         except (OSError, ValueError):
             pass
     return out
+
+
+def tree_ticks(pid):
+    """CPU ticks of pid and of every process descended from it (pyzdb's queue processes are its
+    children, and /proc counts a child's time in its parent only once the child has ended)."""
+    kids = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += proc_ticks(p)
+        todo.extend(kids.get(p, ()))
+    return total
 
 
 def children_ticks():
@@ -240,12 +265,29 @@ def seed(endpoint):
 
 # ---- one run ---------------------------------------------------------------------------------
 
+def compile_c_load(workdir):
+    """bench/zmq_load.c compiled into workdir; exits naming what is missing when it cannot be."""
+    binary = os.path.join(workdir, "zmq_load_c")
+    cmd = ["gcc", "-O2", "-o", binary, os.path.join(HERE, "zmq_load.c"), "-lzmq", "-lpthread"]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    except FileNotFoundError:
+        sys.exit("the docs series' 16-c load needs gcc (Debian: apt-get install gcc libzmq3-dev), "
+                 "or leave it out with --docs-loads 1,16,16-polled")
+    if r.returncode != 0:
+        sys.exit(f"compiling bench/zmq_load.c failed (Debian: apt-get install gcc libzmq3-dev):\n{r.stderr}")
+    return binary
+
+
 def zmq_load_cmd(endpoint, clients=1, count=10000, address="echo", body=None, mode="req", window=1,
-                 warmup=1000, time_limit=60, processes=0, protocol="cbp"):
-    cmd = [PY, LOAD, "-e", endpoint, "--mode", mode, "--clients", str(clients), "--count", str(count),
-           "--warmup", str(warmup), "--time-limit", str(time_limit)]
+                 warmup=1000, time_limit=60, processes=0, protocol="cbp", c_binary=None):
+    """A zmq_load.py command; with c_binary, the same REQ load from the C generator (zmq_load.c),
+    its clients polled by one thread."""
+    program = [c_binary] if c_binary else [PY, LOAD, "--mode", mode]
+    cmd = program + ["-e", endpoint, "--clients", str(clients), "--count", str(count),
+                     "--warmup", str(warmup), "--time-limit", str(time_limit)]
     cmd += ["--address", address] if protocol == "cbp" else ["--protocol", protocol]
-    if processes:
+    if processes and not c_binary:
         cmd += ["--processes", str(processes)]
     if mode == "dealer":
         cmd += ["--window", str(window)]
@@ -258,7 +300,9 @@ def parse_zmq_load(stdout):
     line = [l for l in stdout.splitlines() if l.startswith("{")][-1]
     d = json.loads(line)
     return {"req_s": d["req_s"], "p50_us": d["p50_us"], "p99_us": d["p99_us"], "p999_us": d["p999_us"],
-            "errors": d["errors"] + d["unanswered"], "error_codes": d["error_codes"]}
+            "errors": d["errors"] + d["unanswered"], "error_codes": d["error_codes"],
+            # every request sent, the warm-up's too: what the CPU figures of the whole run cover
+            "requests": d["count"] + d["warmup_per_client"] * d["clients"]}
 
 
 _LINE = re.compile(r"^\s+(bridge|raw):\s+([\d,]+) req/s\s+p50 ([\d.,]+ (?:µs|ms))\s+p99 ([\d.,]+ (?:µs|ms))"
@@ -286,16 +330,20 @@ def parse_conduit_bench(stdout):
     return out
 
 
-def run_one(cmd, parse, servers, watch=None, timeout=600):
-    """Runs cmd to its end; returns (parsed, conditions). watch: pid whose threads' CPU is reported."""
+def run_one(cmd, parse, servers, watch=None, timeout=600, server=None):
+    """Runs cmd to its end; returns (parsed, conditions). watch: pid whose threads' CPU is reported;
+    server: pid of the process under load, whose CPU (with its children's) and the generator's
+    are reported as server_cpu_s and generator_cpu_s."""
     load0 = loadavg()
     busy0, kids0 = cpu_busy_ticks(), children_ticks()
     own0 = {pid: proc_ticks(pid) for pid in servers.pids()}
+    server0 = tree_ticks(server) if server else 0
     thr0 = thread_ticks(watch) if watch else {}
     t0 = time.monotonic()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     wall = time.monotonic() - t0
     thr1 = thread_ticks(watch) if watch else {}
+    server1 = tree_ticks(server) if server else 0
     own = sum(proc_ticks(pid) - t for pid, t in own0.items())
     kids = children_ticks() - kids0
     busy = cpu_busy_ticks() - busy0
@@ -304,6 +352,9 @@ def run_one(cmd, parse, servers, watch=None, timeout=600):
     cond = {"load1": load0, "wall_s": round(wall, 2),
             "other_cores": round(max(0.0, busy - own - kids) / HZ / wall, 2),
             "bench_cores": round((own + kids) / HZ / wall, 2)}
+    if server:
+        cond["server_cpu_s"] = round((server1 - server0) / HZ, 2)
+        cond["generator_cpu_s"] = round(kids / HZ, 2)
     if watch:
         per = {}
         for tid, (name, t) in thr1.items():
@@ -465,8 +516,8 @@ def series_docs(args, servers, out):
                ("rocksdb get", rocks, "docs", GET_BODY, "node-rocksdb"),
                ("rocksdb set", rocks, "docs", SET_BODY, "node-rocksdb"),
                ("rocksdb-nofsync set", nofsync, "docs", SET_BODY, "node-rocksdb-nofsync"),
-               ("jeromq echo", jeromq, "echo", None, None),
-               ("libzmq echo", libzmq, "echo", None, None)] + one_loop
+               ("jeromq echo", jeromq, "echo", None, "jeromq-echo"),
+               ("libzmq echo", libzmq, "echo", None, "libzmq-echo")] + one_loop
     if args.pyzdb:  # the system the document store replaces, in the same rounds
         if "pyzdb" not in servers.endpoints:
             servers.endpoints["pyzdb"] = start_pyzdb(servers, args.pyzdb)
@@ -474,18 +525,25 @@ def series_docs(args, servers, out):
         targets += [("pyzdb get", pyzdb, None, PYZDB_GET, "pyzdb"), ("pyzdb set", pyzdb, None, PYZDB_SET, "pyzdb")]
     refs = summarize.docs_refs({label for label, *_ in targets})
     results = []
-    # 16 clients twice: a process each, and all 16 sockets polled by one process (a cheaper generator)
-    loads = [(1, args.docs_count_1, 0, "1 pyzmq REQ client"),
-             (16, args.docs_count_16, 0, "16 pyzmq REQ clients, a process each"),
-             (16, args.docs_count_16, 1, "16 pyzmq REQ clients, one process polling them")]
-    for clients, count, processes, title in loads:
+    # 16 clients three ways, from the dearest generator to the cheapest: a pyzmq process each, the 16
+    # pyzmq sockets polled by one process, and the same 16 REQ sockets on libzmq from C, where the
+    # generator takes least of the two cores from the server it measures
+    c_binary = compile_c_load(servers.workdir) if "16-c" in args.docs_loads else None
+    loads = {"1": (1, args.docs_count_1, 0, None, "1 pyzmq REQ client"),
+             "16": (16, args.docs_count_16, 0, None, "16 pyzmq REQ clients, a process each"),
+             "16-polled": (16, args.docs_count_16, 1, None, "16 pyzmq REQ clients, one process polling them"),
+             "16-c": (16, args.docs_count_16_c, 0, c_binary, "16 libzmq REQ clients, one C thread polling them")}
+    for clients, count, processes, c_bin, title in (loads[k] for k in args.docs_loads):
         s = Series(f"c) document store, {title}", out)
         for rnd in range(0 if args.warm_round else 1, args.rounds + 1):  # round 0 warms up, not counted
             for label, ep, address, body, watch in targets:
                 cmd = zmq_load_cmd(ep, clients=clients, count=count, address=address, body=body,
                                    warmup=500 if clients == 1 else 200, processes=processes,
-                                   protocol="cbp" if address else "pyzdb")
-                m, c = run_one(cmd, parse_zmq_load, servers, pid(watch) if watch else None)
+                                   protocol="cbp" if address else "pyzdb", c_binary=c_bin)
+                own = pid(watch)
+                # CPU per request only with 16 clients: one client's few seconds are a handful of 10 ms ticks
+                m, c = run_one(cmd, parse_zmq_load, servers, None if watch.endswith("echo") else own,
+                               server=own if clients > 1 else None)
                 s.record(rnd, label, m, c, cmd)
         s.summary(refs)
         results.append(s)
@@ -555,6 +613,10 @@ def main():
     ap.add_argument("--sync-count", type=int, default=10000)
     ap.add_argument("--docs-count-1", type=int, default=5000)
     ap.add_argument("--docs-count-16", type=int, default=48000)
+    ap.add_argument("--docs-count-16-c", type=int, default=100000)
+    ap.add_argument("--docs-loads", default="1,16,16-polled,16-c",
+                    help="docs: which loads, in order, from 1, 16 (a pyzmq process each), 16-polled (one pyzmq "
+                         "process), 16-c (the C generator on libzmq)")
     ap.add_argument("--idle-seconds", type=int, default=30)
     ap.add_argument("--out", default=None)
     ap.add_argument("--pyzdb", default=None, metavar="FOLDER",
@@ -565,6 +627,10 @@ def main():
     ap.add_argument("--no-warm-round", dest="warm_round", action="store_false",
                     help="skip the uncounted round 0 of series a and c")
     args = ap.parse_args()
+    args.docs_loads = [k for k in args.docs_loads.split(",") if k]
+    bad = [k for k in args.docs_loads if k not in ("1", "16", "16-polled", "16-c")]
+    if bad or not args.docs_loads:
+        ap.error(f"--docs-loads takes 1, 16, 16-polled and 16-c, not {', '.join(bad) or 'nothing'}")
     if not os.path.exists(JAR):
         sys.exit(f"{JAR} is missing: mvn -B -q -DskipTests package first")
     workdir = tempfile.mkdtemp(prefix="conduit-bench-run-")

@@ -29,6 +29,37 @@ def docs_refs(labels):
     return refs
 
 
+def cpu_table(counted, labels, refs):
+    """CPU per request, when the rows carry it (bench/run.py's document-store series): the server's
+    process (with its children) and the load generator's, over all the requests of each run, its
+    warm-up included; then, for a target compared with pyzdb, pyzdb's server CPU per request over
+    the target's, round by round (how many times the CPU pyzdb spends on the same request)."""
+    rows = [r for r in counted if r.get("server_cpu_s") is not None and r.get("requests")]
+    if not rows:
+        return
+    print("\n| target | server CPU µs/request, per round | median | generator CPU µs/request (median) | "
+          "pyzdb's server CPU / this, per round | median |")
+    print("| --- | --- | --- | --- | --- | --- |")
+
+    def per_req(r, key):
+        return r[key] * 1e6 / r["requests"]
+    for lbl in labels:
+        mine = {r["round"]: r for r in rows if r["label"] == lbl}
+        if not mine:
+            continue
+        server = [per_req(mine[k], "server_cpu_s") for k in sorted(mine)]
+        gen = statistics.median(per_req(m, "generator_cpu_s") for m in mine.values())
+        wanted = refs.get(lbl) or ()
+        pyzdb = [ref for ref in ((wanted,) if isinstance(wanted, str) else wanted) if ref.startswith("pyzdb")]
+        ratios = []
+        if pyzdb:
+            theirs = {r["round"]: r for r in rows if r["label"] == pyzdb[0]}
+            ratios = [per_req(theirs[k], "server_cpu_s") / per_req(mine[k], "server_cpu_s") for k in sorted(mine)
+                      if k in theirs and mine[k]["server_cpu_s"] > 0]
+        print(f"| {lbl} | {' / '.join(f'{v:.1f}' for v in server)} | **{statistics.median(server):.1f}** | {gen:.1f} | "
+              f"{' / '.join(f'{x:.2f}' for x in ratios)} | {'**%.2f**' % statistics.median(ratios) if ratios else ''} |")
+
+
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     series = []
@@ -71,6 +102,7 @@ def main(path):
                         f"{statistics.median(m['p99_us'] for m in mine.values()):,.0f} |") if i == 0 else "| | | | | |"
                 print(f"{head} {ref or ''} | {' / '.join(f'{x:.2f}' for x in ratios)} | "
                       f"{'**%.2f**' % statistics.median(ratios) if ratios else ''} |")
+        cpu_table(counted, labels, refs)
         loads = [r["load1"] for r in counted]
         other = [r["other_cores"] for r in counted]
         errs = sum(r.get("errors", 0) for r in counted)

@@ -1,0 +1,408 @@
+/*
+ * The REQ mode of bench/zmq_load.py in C on libzmq, for loads where a Python generator is the
+ * bottleneck: N REQ clients, each with one request outstanding at a time, polled by T threads
+ * (clients spread round-robin over the threads, one libzmq context for all). Same requests, same
+ * checks and the same one-line JSON result as zmq_load.py, so bench/run.py reads both alike.
+ *
+ *   gcc -O2 -o /tmp/zmq_load_c bench/zmq_load.c -lzmq -lpthread     (Debian: gcc libzmq3-dev)
+ *   /tmp/zmq_load_c -e tcp://127.0.0.1:PORT --clients 16 --count 100000 \
+ *       --address docs --body '{"op":"get","path":["k"]}'
+ *   /tmp/zmq_load_c -e tcp://127.0.0.1:PYZDB --clients 16 --count 100000 --protocol pyzdb \
+ *       --body '{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}'
+ *
+ * cbp: each request is the six CBP/1 frames "CBP1", "REQUEST", id, address, headers, body; a reply
+ * answers when its third frame is the request's id, and is an error when its second frame is ERROR
+ * (counted under the "code" of its body). pyzdb: one frame, the body as given; any one-frame reply
+ * answers, a JSON traceback string is an error (PYZDB_ERROR). The body is sent as given: check
+ * that it is the JSON you mean (zmq_load.py does).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#define MAX_CODES 16
+#define MAX_FRAMES 16
+
+typedef struct {
+  const char *endpoint, *address, *headers, *body, *label, *protocol;
+  int clients, threads, warmup;
+  long count;
+  double time_limit, request_timeout;
+} options_t;
+
+typedef struct {
+  char name[40];
+  long n;
+} code_t;
+
+typedef struct {
+  const options_t *opt;
+  void *ctx;
+  int first, stride; /* this thread's clients: first, first + stride, ... */
+  pthread_barrier_t *start;
+  int64_t *lat;
+  long nlat, ok, errors, unanswered;
+  code_t codes[MAX_CODES];
+  int64_t t0, t1;
+  int failed;
+} worker_t;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void count_code(worker_t *w, const char *name, size_t len) {
+  if (len >= sizeof w->codes[0].name) len = sizeof w->codes[0].name - 1;
+  for (int i = 0; i < MAX_CODES; i++) {
+    if (w->codes[i].n == 0) {
+      memcpy(w->codes[i].name, name, len);
+      w->codes[i].name[len] = 0;
+      w->codes[i].n = 1;
+      return;
+    }
+    if (strlen(w->codes[i].name) == len && memcmp(w->codes[i].name, name, len) == 0) {
+      w->codes[i].n++;
+      return;
+    }
+  }
+  w->codes[MAX_CODES - 1].n++; /* table full: the last code takes the rest */
+}
+
+/* The "code" of a CBP/1 error body ({"code":"X",...}), or ERROR when there is none. */
+static void count_error_body(worker_t *w, const char *body, size_t len) {
+  const char *key = "\"code\":\"";
+  size_t k = strlen(key);
+  for (size_t i = 0; i + k < len; i++) {
+    if (memcmp(body + i, key, k) == 0) {
+      size_t s = i + k, e = s;
+      while (e < len && body[e] != '"') e++;
+      count_code(w, body + s, e - s);
+      return;
+    }
+  }
+  count_code(w, "ERROR", 5);
+}
+
+/* Receives one whole reply; true when it answers request `ident` without an error. `w` null: the
+ * warm-up, whose errors are not counted. */
+static int receive_reply(worker_t *w, void *sock, uint32_t ident, int pyzdb) {
+  zmq_msg_t frames[MAX_FRAMES];
+  int n = 0, more = 1, good;
+  while (more) {
+    zmq_msg_t extra, *m = n < MAX_FRAMES ? &frames[n] : &extra; /* frames past the table: read and dropped */
+    zmq_msg_init(m);
+    if (zmq_msg_recv(m, sock, 0) < 0) {
+      zmq_msg_close(m);
+      break;
+    }
+    more = zmq_msg_more(m);
+    if (m == &extra) zmq_msg_close(m);
+    else n++;
+  }
+  if (pyzdb) {
+    const char *tb = "\"Traceback (most recent call last):";
+    good = n == 1 && !(zmq_msg_size(&frames[0]) >= strlen(tb) && memcmp(zmq_msg_data(&frames[0]), tb, strlen(tb)) == 0);
+    if (!good && w) count_code(w, n == 1 ? "PYZDB_ERROR" : "BAD_REPLY", n == 1 ? 11 : 9);
+  } else {
+    uint32_t be = htobe32(ident);
+    if (n < 3 || zmq_msg_size(&frames[2]) != 4 || memcmp(zmq_msg_data(&frames[2]), &be, 4) != 0) {
+      good = 0;
+      if (w) count_code(w, "BAD_REPLY", 9);
+    } else if (zmq_msg_size(&frames[1]) == 5 && memcmp(zmq_msg_data(&frames[1]), "ERROR", 5) == 0) {
+      good = 0;
+      if (w) count_error_body(w, zmq_msg_data(&frames[n - 1]), zmq_msg_size(&frames[n - 1]));
+    } else {
+      good = 1;
+    }
+  }
+  for (int i = 0; i < n; i++) zmq_msg_close(&frames[i]);
+  return good;
+}
+
+static int send_request(const options_t *o, void *sock, uint32_t ident) {
+  if (strcmp(o->protocol, "pyzdb") == 0) return zmq_send(sock, o->body, strlen(o->body), 0) < 0 ? -1 : 0;
+  uint32_t be = htobe32(ident);
+  if (zmq_send(sock, "CBP1", 4, ZMQ_SNDMORE) < 0 || zmq_send(sock, "REQUEST", 7, ZMQ_SNDMORE) < 0 ||
+      zmq_send(sock, &be, 4, ZMQ_SNDMORE) < 0 || zmq_send(sock, o->address, strlen(o->address), ZMQ_SNDMORE) < 0 ||
+      zmq_send(sock, o->headers, strlen(o->headers), ZMQ_SNDMORE) < 0 ||
+      zmq_send(sock, o->body, strlen(o->body), 0) < 0)
+    return -1;
+  return 0;
+}
+
+/*
+ * Runs each socket sequentially until it has sent its share: one poll over all of them, a new
+ * request on a socket as soon as its reply is in. Records latencies when `lat` is not null.
+ * Returns how many sockets were left waiting (no reply within the request timeout, or past the
+ * deadline): a REQ socket that lost a reply cannot send again.
+ */
+static long run(worker_t *w, void **socks, long *left, int n, int64_t deadline, int record) {
+  const options_t *o = w->opt;
+  int pyzdb = strcmp(o->protocol, "pyzdb") == 0;
+  zmq_pollitem_t *items = calloc(n, sizeof *items);
+  int64_t *sent_at = calloc(n, sizeof *sent_at);
+  uint32_t *seq = calloc(n, sizeof *seq);
+  int *index = calloc(n, sizeof *index);
+  int active = 0;
+  long timeout_ms = (long)(o->request_timeout * 1000);
+  for (int i = 0; i < n; i++) {
+    if (left[i] <= 0) continue;
+    left[i]--;
+    sent_at[i] = now_ns();
+    if (send_request(o, socks[i], seq[i]) < 0) {
+      w->failed = 1;
+      continue;
+    }
+    items[active].socket = socks[i];
+    items[active].events = ZMQ_POLLIN;
+    index[active++] = i;
+  }
+  long stranded = 0;
+  while (active > 0) {
+    if (now_ns() >= deadline) {
+      stranded = active;
+      break;
+    }
+    int r = zmq_poll(items, active, timeout_ms);
+    if (r <= 0) {
+      stranded = active; /* nothing answered within the request timeout */
+      break;
+    }
+    for (int k = 0; k < active; k++) {
+      if (!(items[k].revents & ZMQ_POLLIN)) continue;
+      int i = index[k];
+      int good = receive_reply(record ? w : NULL, socks[i], seq[i], pyzdb);
+      int64_t t = now_ns();
+      if (record) w->lat[w->nlat++] = t - sent_at[i];
+      if (record) {
+        if (good) w->ok++;
+        else w->errors++;
+      }
+      seq[i]++;
+      if (left[i] > 0) {
+        left[i]--;
+        sent_at[i] = now_ns();
+        if (send_request(o, socks[i], seq[i]) == 0) continue;
+        w->failed = 1;
+      }
+      /* done (or cannot send): drop it from the poll set, keep the order of the others */
+      active--;
+      items[k] = items[active];
+      index[k] = index[active];
+      k--;
+    }
+  }
+  free(items);
+  free(sent_at);
+  free(seq);
+  free(index);
+  return stranded;
+}
+
+static long share_of(const options_t *o, int client) {
+  return o->count / o->clients + (client < o->count % o->clients ? 1 : 0);
+}
+
+static void *worker_main(void *arg) {
+  worker_t *w = arg;
+  const options_t *o = w->opt;
+  int n = 0;
+  for (int c = w->first; c < o->clients; c += w->stride) n++;
+  void **socks = calloc(n, sizeof *socks);
+  long *left = calloc(n, sizeof *left);
+  long share = 0;
+  int linger = 0, timeout = (int)(o->request_timeout * 1000);
+  for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) {
+    socks[k] = zmq_socket(w->ctx, ZMQ_REQ);
+    zmq_setsockopt(socks[k], ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(socks[k], ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    if (zmq_connect(socks[k], o->endpoint) != 0) {
+      fprintf(stderr, "zmq_load_c: cannot connect to %s: %s\n", o->endpoint, zmq_strerror(errno));
+      w->failed = 1;
+    }
+    share += share_of(o, c);
+  }
+  w->lat = malloc((share + 1) * sizeof *w->lat);
+  int64_t limit_ns = (int64_t)(o->time_limit * 1e9);
+  long stranded = 0;
+  if (o->warmup > 0 && !w->failed) {
+    for (int k = 0; k < n; k++) left[k] = o->warmup;
+    stranded = run(w, socks, left, n, now_ns() + limit_ns, 0);
+  }
+  pthread_barrier_wait(w->start);
+  w->t0 = now_ns();
+  if (stranded > 0 || w->failed) {
+    count_code(w, "WARMUP_UNANSWERED", 17);
+  } else {
+    for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) left[k] = share_of(o, c);
+    w->unanswered = run(w, socks, left, n, now_ns() + limit_ns, 1);
+  }
+  w->t1 = now_ns();
+  for (int k = 0; k < n; k++) zmq_close(socks[k]);
+  free(socks);
+  free(left);
+  return NULL;
+}
+
+static int compare(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double percentile_us(const int64_t *sorted, long n, double q) {
+  if (n == 0) return -1;
+  long k = (long)(q * n + 0.999999999) - 1; /* nearest rank, as zmq_load.py */
+  if (k < 0) k = 0;
+  return sorted[k] / 1000.0;
+}
+
+static void print_us(const char *name, double v) {
+  if (v < 0) printf(", \"%s\": null", name);
+  else printf(", \"%s\": %.1f", name, v);
+}
+
+/* JSON string of s; labels and addresses from the command line are plain, but quote them right. */
+static void print_string(const char *s) {
+  putchar('"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') printf("\\%c", *s);
+    else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+    else putchar(*s);
+  }
+  putchar('"');
+}
+
+static void usage(const char *why) {
+  fprintf(stderr,
+          "zmq_load_c: %s\nusage: zmq_load_c -e ENDPOINT [--clients N] [--threads T] [--count N] [--warmup N]\n"
+          "  [--time-limit S] [--request-timeout S] [--protocol cbp|pyzdb] [--address A] [--headers JSON]\n"
+          "  [--body JSON] [--label L]\n",
+          why);
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  options_t o = {.endpoint = NULL, .address = "echo", .headers = "", .body = NULL, .label = "", .protocol = "cbp",
+                 .clients = 1, .threads = 1, .warmup = 1000, .count = 10000, .time_limit = 60, .request_timeout = 5};
+  static struct option longs[] = {{"endpoint", 1, 0, 'e'},   {"clients", 1, 0, 'c'},  {"threads", 1, 0, 't'},
+                                  {"count", 1, 0, 'n'},      {"warmup", 1, 0, 'w'},   {"time-limit", 1, 0, 'l'},
+                                  {"request-timeout", 1, 0, 'r'}, {"protocol", 1, 0, 'p'}, {"address", 1, 0, 'a'},
+                                  {"headers", 1, 0, 'H'},    {"body", 1, 0, 'b'},     {"label", 1, 0, 'L'},
+                                  {0, 0, 0, 0}};
+  int ch;
+  while ((ch = getopt_long(argc, argv, "e:", longs, NULL)) != -1) {
+    switch (ch) {
+      case 'e': o.endpoint = optarg; break;
+      case 'c': o.clients = atoi(optarg); break;
+      case 't': o.threads = atoi(optarg); break;
+      case 'n': o.count = atol(optarg); break;
+      case 'w': o.warmup = atoi(optarg); break;
+      case 'l': o.time_limit = atof(optarg); break;
+      case 'r': o.request_timeout = atof(optarg); break;
+      case 'p': o.protocol = optarg; break;
+      case 'a': o.address = optarg; break;
+      case 'H': o.headers = optarg; break;
+      case 'b': o.body = optarg; break;
+      case 'L': o.label = optarg; break;
+      default: usage("unknown option");
+    }
+  }
+  if (o.endpoint == NULL) usage("-e ENDPOINT is required");
+  if (o.clients < 1 || o.count < o.clients) usage("need --clients >= 1 and --count >= --clients");
+  if (o.threads < 1 || o.threads > o.clients) usage("--threads must be between 1 and --clients");
+  if (o.warmup < 0 || o.time_limit <= 0 || o.request_timeout <= 0) usage("--warmup, --time-limit, --request-timeout");
+  int pyzdb = strcmp(o.protocol, "pyzdb") == 0;
+  if (!pyzdb && strcmp(o.protocol, "cbp") != 0) usage("--protocol is cbp or pyzdb");
+  char defbody[128];
+  if (o.body == NULL) {
+    if (pyzdb) usage("--protocol pyzdb needs --body, a JSON object with \"mode\"");
+    /* a JSON string of 100 bytes, as zmq_load.py's default --size */
+    memset(defbody, 'x', 100);
+    defbody[0] = defbody[99] = '"';
+    defbody[100] = 0;
+    o.body = defbody;
+  }
+  if (pyzdb && strstr(o.body, "\"mode\"") == NULL) usage("--protocol pyzdb needs a body with \"mode\"");
+
+  void *ctx = zmq_ctx_new();
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, o.threads);
+  worker_t *ws = calloc(o.threads, sizeof *ws);
+  pthread_t *tids = calloc(o.threads, sizeof *tids);
+  for (int t = 0; t < o.threads; t++) {
+    ws[t] = (worker_t){.opt = &o, .ctx = ctx, .first = t, .stride = o.threads, .start = &start};
+    pthread_create(&tids[t], NULL, worker_main, &ws[t]);
+  }
+  long total = 0, ok = 0, errors = 0, unanswered = 0;
+  int failed = 0;
+  int64_t t0 = INT64_MAX, t1 = 0;
+  for (int t = 0; t < o.threads; t++) {
+    pthread_join(tids[t], NULL);
+    total += ws[t].nlat;
+    ok += ws[t].ok;
+    errors += ws[t].errors;
+    unanswered += ws[t].unanswered;
+    failed |= ws[t].failed;
+    if (ws[t].t0 < t0) t0 = ws[t].t0;
+    if (ws[t].t1 > t1) t1 = ws[t].t1;
+  }
+  int64_t *lat = malloc((total + 1) * sizeof *lat);
+  long m = 0;
+  for (int t = 0; t < o.threads; t++) {
+    memcpy(lat + m, ws[t].lat, ws[t].nlat * sizeof *lat);
+    m += ws[t].nlat;
+  }
+  qsort(lat, total, sizeof *lat, compare);
+  double elapsed = (t1 - t0) / 1e9;
+
+  printf("{\"label\": ");
+  print_string(o.label);
+  printf(", \"endpoint\": ");
+  print_string(o.endpoint);
+  printf(", \"generator\": \"c\", \"mode\": \"req\", \"clients\": %d, \"window\": 1, \"address\": ", o.clients);
+  if (pyzdb) printf("null");
+  else print_string(o.address);
+  printf(", \"body_bytes\": %zu, \"count\": %ld, \"warmup_per_client\": %d, \"ok\": %ld, \"errors\": %ld, "
+         "\"error_codes\": {",
+         strlen(o.body), o.count, o.warmup, ok, errors);
+  worker_t all = {0}; /* every thread's codes, merged by name */
+  for (int t = 0; t < o.threads; t++)
+    for (int i = 0; i < MAX_CODES && ws[t].codes[i].n > 0; i++) {
+      long n = ws[t].codes[i].n;
+      count_code(&all, ws[t].codes[i].name, strlen(ws[t].codes[i].name));
+      for (int j = 0; j < MAX_CODES; j++)
+        if (strcmp(all.codes[j].name, ws[t].codes[i].name) == 0) {
+          all.codes[j].n += n - 1;
+          break;
+        }
+    }
+  for (int i = 0; i < MAX_CODES && all.codes[i].n > 0; i++) {
+    printf("%s", i == 0 ? "" : ", ");
+    print_string(all.codes[i].name);
+    printf(": %ld", all.codes[i].n);
+  }
+  printf("}, \"unanswered\": %ld, \"processes\": 1, \"threads\": %d, \"clients_reported\": %d, \"elapsed_s\": %.3f, "
+         "\"req_s\": %.1f",
+         unanswered, o.threads, o.clients, elapsed, elapsed > 0 ? ok / elapsed : 0.0);
+  print_us("p50_us", percentile_us(lat, total, 0.50));
+  print_us("p99_us", percentile_us(lat, total, 0.99));
+  print_us("p999_us", percentile_us(lat, total, 0.999));
+  print_us("max_us", total ? lat[total - 1] / 1000.0 : -1);
+  if (pyzdb) printf(", \"protocol\": \"pyzdb\"");
+  printf("}\n");
+  fflush(stdout);
+  for (int t = 0; t < o.threads; t++) free(ws[t].lat);
+  free(lat);
+  free(ws);
+  free(tids);
+  zmq_ctx_term(ctx);
+  return failed ? 1 : 0;
+}
