@@ -16,6 +16,7 @@
  * answers, a JSON traceback string is an error (PYZDB_ERROR). The body is sent as given: check
  * that it is the JSON you mean (zmq_load.py does).
  */
+#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -73,7 +74,9 @@ static void count_code(worker_t *w, const char *name, size_t len) {
       return;
     }
   }
-  w->codes[MAX_CODES - 1].n++; /* table full: the last code takes the rest */
+  /* table full: the last slot counts every further code as OTHER */
+  snprintf(w->codes[MAX_CODES - 1].name, sizeof w->codes[0].name, "OTHER");
+  w->codes[MAX_CODES - 1].n++;
 }
 
 /* The "code" of a CBP/1 error body ({"code":"X",...}), or ERROR when there is none. */

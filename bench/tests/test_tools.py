@@ -1,0 +1,229 @@
+"""The benchmark tools behind docs/benchmarks.md: the load generators count what comes back as
+their docs say (answers, CBP/1 errors by code, pyzdb tracebacks, silence), the C and the Python
+generator print the same result, and the summaries compute what their tables claim."""
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from contextlib import redirect_stdout
+
+import pytest
+import zmq
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, BENCH)
+
+import run  # noqa: E402  (bench/run.py)
+import summarize  # noqa: E402  (bench/summarize.py)
+
+PY = "/usr/bin/python3"
+TRACEBACK = b'"Traceback (most recent call last):\\n  File ..."'
+
+
+class Server:
+    """A ROUTER on a free loopback port answering every request with reply(frames) (the frames
+    after the REQ envelope), on a thread of its own until stop()."""
+
+    def __init__(self, reply):
+        self.ctx = zmq.Context(1)
+        self.sock = self.ctx.socket(zmq.ROUTER)
+        self.sock.linger = 0
+        self.port = self.sock.bind_to_random_port("tcp://127.0.0.1", 30000, 32700)
+        self.endpoint = f"tcp://127.0.0.1:{self.port}"
+        self.reply = reply
+        self.requests = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while self.running:
+            if not self.sock.poll(50):
+                continue
+            msg = self.sock.recv_multipart()
+            delimiter = msg.index(b"")  # routing id, empty delimiter (REQ), then the request's frames
+            self.requests += 1
+            self.sock.send_multipart(msg[:delimiter + 1] + self.reply(msg[delimiter + 1:]))
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=5)
+        self.sock.close(0)
+        self.ctx.term()
+
+
+@pytest.fixture
+def server():
+    made = []
+
+    def start(reply):
+        s = Server(reply)
+        made.append(s)
+        return s
+    yield start
+    for s in made:
+        s.stop()
+
+
+def echo(frames):
+    return frames
+
+
+def cbp_error(frames):
+    # CBP1, ERROR, the request's id, headers, body naming the code
+    return [b"CBP1", b"ERROR", frames[2], b"{}", b'{"code":"NOT_FOUND","message":"no such key"}']
+
+
+@pytest.fixture(scope="module")
+def c_load(tmp_path_factory):
+    """bench/zmq_load.c compiled as run.py compiles it."""
+    return run.compile_c_load(str(tmp_path_factory.mktemp("zmq_load_c")))
+
+
+def load(cmd, timeout=60):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    assert r.stdout.strip(), f"no output from {cmd}: exit {r.returncode}, {r.stderr}"
+    return r.returncode, json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def python_load(*args):
+    return [PY, os.path.join(BENCH, "zmq_load.py"), "--mode", "req", *args]
+
+
+def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(server, c_load):
+    s = server(echo)
+    rc, c = load([c_load, "-e", s.endpoint, "--clients", "4", "--threads", "2", "--count", "2000", "--warmup", "10"])
+    assert rc == 0
+    assert (c["ok"], c["errors"], c["unanswered"], c["error_codes"]) == (2000, 0, 0, {})
+    assert (c["clients"], c["clients_reported"], c["generator"], c["mode"]) == (4, 4, "c", "req")
+    assert s.requests == 2000 + 4 * 10  # every client's warm-up, then the counted requests
+    assert 0 < c["p50_us"] <= c["p99_us"] <= c["p999_us"] <= c["max_us"]
+    assert c["req_s"] == pytest.approx(2000 / c["elapsed_s"], rel=0.01)
+    rc, py = load(python_load("-e", s.endpoint, "--clients", "4", "--processes", "1", "--count", "400",
+                              "--warmup", "10"))
+    assert rc == 0
+    assert set(py) <= set(c), "the C generator prints every field zmq_load.py does"
+    assert (py["ok"], py["errors"], py["body_bytes"]) == (400, 0, c["body_bytes"])
+
+
+def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_load):
+    s = server(cbp_error)
+    rc, c = load([c_load, "-e", s.endpoint, "--clients", "3", "--count", "300", "--warmup", "5"])
+    assert rc == 0
+    assert (c["ok"], c["errors"], c["error_codes"]) == (0, 300, {"NOT_FOUND": 300})
+    rc, py = load(python_load("-e", s.endpoint, "--clients", "3", "--processes", "1", "--count", "300",
+                              "--warmup", "5"))
+    assert (py["ok"], py["errors"], py["error_codes"]) == (0, 300, {"NOT_FOUND": 300})
+
+
+def test_a_reply_to_another_request_id_is_a_bad_reply(server, c_load):
+    s = server(lambda frames: [b"CBP1", b"OK", b"\xff\xff\xff\xff", b"{}", b"1"])
+    rc, c = load([c_load, "-e", s.endpoint, "--count", "50", "--warmup", "0"])
+    assert (c["ok"], c["errors"], c["error_codes"]) == (0, 50, {"BAD_REPLY": 50})
+
+
+def test_pyzdb_requests_are_one_frame_and_a_traceback_is_an_error(server, c_load):
+    seen = []
+
+    def pyzdb(frames):
+        seen.append(frames)
+        return [TRACEBACK if len(seen) % 2 == 0 else b'"0123456789"']
+    s = server(pyzdb)
+    body = '{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}'
+    rc, c = load([c_load, "-e", s.endpoint, "--clients", "2", "--count", "100", "--warmup", "0",
+                  "--protocol", "pyzdb", "--body", body])
+    assert rc == 0
+    assert all(f == [body.encode()] for f in seen)
+    assert (c["ok"], c["errors"], c["error_codes"], c["address"], c["protocol"]) == (50, 50, {"PYZDB_ERROR": 50},
+                                                                                    None, "pyzdb")
+
+
+def test_silence_stops_the_run_and_says_so(c_load):
+    with zmq.Context(1) as ctx, ctx.socket(zmq.ROUTER) as mute:  # takes requests, answers none
+        mute.linger = 0
+        port = mute.bind_to_random_port("tcp://127.0.0.1", 30000, 32700)
+        t0 = time.monotonic()
+        rc, c = load([c_load, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "1",
+                      "--request-timeout", "0.3"])
+        assert time.monotonic() - t0 < 10
+        assert (c["ok"], c["error_codes"]) == (0, {"WARMUP_UNANSWERED": 1})
+        rc, c = load([c_load, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "0",
+                      "--request-timeout", "0.3"])
+        assert (c["ok"], c["unanswered"]) == (0, 2)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--clients", "0", "-e", "tcp://127.0.0.1:1"], "--clients >= 1"),
+    (["--clients", "2", "--threads", "3", "-e", "tcp://127.0.0.1:1"], "--threads"),
+    (["--protocol", "pyzdb", "-e", "tcp://127.0.0.1:1"], "needs --body"),
+    (["--protocol", "pyzdb", "--body", "{}", "-e", "tcp://127.0.0.1:1"], '"mode"'),
+    (["--clients", "2"], "-e ENDPOINT is required"),
+])
+def test_wrong_arguments_are_refused_naming_the_problem(c_load, args, says):
+    r = subprocess.run([c_load, *args], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2
+    assert says in r.stderr
+
+
+def rows(label, series="c) document store, 16 test clients", **per_round):
+    """One run per round for `label`: per_round maps a field to its value in rounds 1, 2, 3."""
+    out = []
+    for i in range(3):
+        row = {"series": series, "round": i + 1, "label": label, "time": f"12:00:0{i}", "load1": 1.0,
+               "other_cores": 0.0, "errors": 0, "p50_us": 100.0, "p99_us": 200.0}
+        row.update({k: v[i] for k, v in per_round.items()})
+        out.append(row)
+    return out
+
+
+def test_the_document_store_tables_compare_gets_and_sets_with_pyzdbs():
+    refs = summarize.docs_refs({"memory get", "rocksdb-nofsync set", "conduit echo", "jeromq echo", "pyzdb get",
+                                "pyzdb set"})
+    assert refs["memory get"] == ("jeromq echo", "pyzdb get")
+    assert refs["rocksdb-nofsync set"] == ("jeromq echo", "pyzdb set")
+    assert refs["conduit echo"] == "jeromq echo" and refs["pyzdb get"] == "jeromq echo"
+    assert "jeromq echo" not in refs
+    assert summarize.docs_refs({"memory get", "jeromq echo"})["memory get"] == "jeromq echo"  # no pyzdb that day
+
+
+def test_cpu_per_request_is_each_rounds_cpu_over_its_requests_and_pyzdbs_over_ours():
+    table = (rows("memory get", req_s=[10, 10, 10], requests=[100_000] * 3, server_cpu_s=[1.0, 1.2, 2.0],
+                  generator_cpu_s=[2.0, 2.0, 3.0])
+             + rows("pyzdb get", req_s=[5, 5, 5], requests=[50_000] * 3, server_cpu_s=[2.0, 1.8, 1.0],
+                    generator_cpu_s=[1.0, 1.0, 1.0]))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        summarize.cpu_table(table, ["memory get", "pyzdb get"], summarize.docs_refs({"memory get", "pyzdb get"}))
+    lines = {line.split(" | ")[0].strip("| "): line for line in out.getvalue().splitlines() if line.startswith("| ")}
+    # 10 / 12 / 20 µs per request, median 12; pyzdb 40 / 36 / 20 µs: 4.00 / 3.00 / 1.00 times ours, median 3.00
+    assert "| 10.0 / 12.0 / 20.0 | **12.0** | 20.0 | 4.00 / 3.00 / 1.00 | **3.00** |" in lines["memory get"]
+    assert "| 40.0 / 36.0 / 20.0 | **36.0** | 20.0 |  |  |" in lines["pyzdb get"]
+    out = io.StringIO()
+    with redirect_stdout(out):  # runs from before the CPU was recorded: no table
+        summarize.cpu_table(rows("memory get", req_s=[1, 1, 1]), ["memory get"], {})
+    assert out.getvalue() == ""
+
+
+def test_a_servers_cpu_counts_its_childrens():
+    # the parent sleeps while its child spins for about 0.4 s of CPU, then both wait to be ended
+    code = ("import os, time\n"
+            "if os.fork() == 0:\n"
+            "    t = time.process_time()\n"
+            "    while time.process_time() - t < 0.4: pass\n"
+            "    time.sleep(60); os._exit(0)\n"
+            "time.sleep(60)\n")
+    parent = subprocess.Popen([PY, "-c", code])
+    try:
+        deadline = time.monotonic() + 20
+        while run.tree_ticks(parent.pid) < 0.35 * run.HZ and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.tree_ticks(parent.pid) >= 0.35 * run.HZ
+        assert run.proc_ticks(parent.pid) < 0.2 * run.HZ  # the parent's own: the child's is not in it
+    finally:
+        for child in subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True).stdout.split():
+            os.kill(int(child), 9)
+        parent.kill()
+        parent.wait(timeout=10)
