@@ -6,6 +6,7 @@ import io.conduit.cluster.TestClusters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,12 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -151,5 +158,49 @@ class SenderTimedRequestTest {
         () -> late.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertEquals(ReplyFailure.NO_HANDLERS, assertInstanceOf(ReplyException.class, e.getCause()).failureType());
     assertEquals(1, outcomes.get());
+  }
+
+  /**
+   * On a deployment's context Vert.x keeps a request's reply registration as a close hook, in a
+   * HashMap, from inside the registration's synchronized {@code register}: an identity hash taken
+   * there inflated the registration's monitor, one per request. JFR sees every inflation.
+   */
+  @Test
+  void requestsFromADeploymentInflateNoMonitor(Vertx vertx) throws Exception {
+    int requests = 2_000;
+    vertx.eventBus().consumer("inflate.svc", m -> m.reply(m.body())).completion().await(10, TimeUnit.SECONDS);
+    Path file = Files.createTempFile("conduit-inflate-", ".jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable("jdk.JavaMonitorInflate").withThreshold(Duration.ZERO).withoutStackTrace();
+      recording.start();
+      CompletableFuture<Integer> answered = new CompletableFuture<>();
+      AtomicInteger replies = new AtomicInteger();
+      vertx.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          for (int i = 0; i < requests; i++) {
+            SenderTimedRequest.send(vertx, "inflate.svc", i, new DeliveryOptions().setSendTimeout(10_000),
+                (reply, failure) -> {
+                  if (failure != null) {
+                    answered.completeExceptionally(failure);
+                  } else if (replies.incrementAndGet() == requests) {
+                    answered.complete(requests);
+                  }
+                });
+          }
+          return Future.succeededFuture();
+        }
+      }).await(10, TimeUnit.SECONDS);
+      assertEquals(requests, answered.get(30, TimeUnit.SECONDS));
+      recording.stop();
+      recording.dump(file);
+      long inflated = RecordingFile.readAllEvents(file).stream()
+          .filter(e -> e.getEventType().getName().equals("jdk.JavaMonitorInflate"))
+          .filter(e -> SenderTimedRequest.class.getName().equals(e.getClass("monitorClass").getName()))
+          .count();
+      assertEquals(0, inflated, "monitors of SenderTimedRequest inflated during " + requests + " requests");
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 }

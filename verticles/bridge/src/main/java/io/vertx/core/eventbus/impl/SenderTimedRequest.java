@@ -31,6 +31,7 @@ public final class SenderTimedRequest<T> extends HandlerRegistration<T> {
   private final Completable<Message<T>> outcome;
   private final String requestedAddress;
   private final long timeoutMs;
+  private final int hash;
   private boolean settled;
 
   private SenderTimedRequest(EventBusImpl bus, ContextInternal context, String replyAddress, String requestedAddress,
@@ -39,6 +40,7 @@ public final class SenderTimedRequest<T> extends HandlerRegistration<T> {
     this.requestedAddress = requestedAddress;
     this.timeoutMs = timeoutMs;
     this.outcome = outcome;
+    this.hash = replyAddress.hashCode();
   }
 
   /**
@@ -65,6 +67,24 @@ public final class SenderTimedRequest<T> extends HandlerRegistration<T> {
       }
     });
     return request;
+  }
+
+  /**
+   * The reply address's hash, not the identity hash. On a deployment's context Vert.x keeps the
+   * registration as a close hook, in a {@code HashMap}, from inside the registration's
+   * {@code synchronized register}; taking an object's identity hash while it is locked inflates its
+   * monitor (JDK 17's stack locking), so every request allocated a monitor for the JVM to reclaim
+   * later (JFR: {@code jdk.JavaMonitorInflate}, cause "Monitor Hash Code", one per request). Equality
+   * stays identity, so any fixed hash is correct.
+   */
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return this == other;
   }
 
   /** Fails the request with Vert.x's TIMEOUT, unless its outcome is already known. */
