@@ -54,6 +54,16 @@ typedef struct {
   int failed;
 } worker_t;
 
+/* calloc that ends the program, naming the size, when memory runs out. */
+static void *need(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (p == NULL) {
+    fprintf(stderr, "zmq_load_c: out of memory (%zu x %zu bytes)\n", n, size);
+    exit(1);
+  }
+  return p;
+}
+
 static int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -150,10 +160,10 @@ static int send_request(const options_t *o, void *sock, uint32_t ident) {
 static long run(worker_t *w, void **socks, long *left, int n, int64_t deadline, int record) {
   const options_t *o = w->opt;
   int pyzdb = strcmp(o->protocol, "pyzdb") == 0;
-  zmq_pollitem_t *items = calloc(n, sizeof *items);
-  int64_t *sent_at = calloc(n, sizeof *sent_at);
-  uint32_t *seq = calloc(n, sizeof *seq);
-  int *index = calloc(n, sizeof *index);
+  zmq_pollitem_t *items = need(n, sizeof *items);
+  int64_t *sent_at = need(n, sizeof *sent_at);
+  uint32_t *seq = need(n, sizeof *seq);
+  int *index = need(n, sizeof *index);
   int active = 0;
   long timeout_ms = (long)(o->request_timeout * 1000);
   for (int i = 0; i < n; i++) {
@@ -219,8 +229,8 @@ static void *worker_main(void *arg) {
   const options_t *o = w->opt;
   int n = 0;
   for (int c = w->first; c < o->clients; c += w->stride) n++;
-  void **socks = calloc(n, sizeof *socks);
-  long *left = calloc(n, sizeof *left);
+  void **socks = need(n, sizeof *socks);
+  long *left = need(n, sizeof *left);
   long share = 0;
   int linger = 0, timeout = (int)(o->request_timeout * 1000);
   for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) {
@@ -233,7 +243,7 @@ static void *worker_main(void *arg) {
     }
     share += share_of(o, c);
   }
-  w->lat = malloc((share + 1) * sizeof *w->lat);
+  w->lat = need(share + 1, sizeof *w->lat);
   int64_t limit_ns = (int64_t)(o->time_limit * 1e9);
   long stranded = 0;
   if (o->warmup > 0 && !w->failed) {
@@ -338,8 +348,8 @@ int main(int argc, char **argv) {
   void *ctx = zmq_ctx_new();
   pthread_barrier_t start;
   pthread_barrier_init(&start, NULL, o.threads);
-  worker_t *ws = calloc(o.threads, sizeof *ws);
-  pthread_t *tids = calloc(o.threads, sizeof *tids);
+  worker_t *ws = need(o.threads, sizeof *ws);
+  pthread_t *tids = need(o.threads, sizeof *tids);
   for (int t = 0; t < o.threads; t++) {
     ws[t] = (worker_t){.opt = &o, .ctx = ctx, .first = t, .stride = o.threads, .start = &start};
     pthread_create(&tids[t], NULL, worker_main, &ws[t]);
@@ -357,7 +367,7 @@ int main(int argc, char **argv) {
     if (ws[t].t0 < t0) t0 = ws[t].t0;
     if (ws[t].t1 > t1) t1 = ws[t].t1;
   }
-  int64_t *lat = malloc((total + 1) * sizeof *lat);
+  int64_t *lat = need(total + 1, sizeof *lat);
   long m = 0;
   for (int t = 0; t < o.threads; t++) {
     memcpy(lat + m, ws[t].lat, ws[t].nlat * sizeof *lat);
