@@ -107,9 +107,8 @@ def thread_ticks(pid):
     return out
 
 
-def tree_ticks(pid):
-    """CPU ticks of pid and of every process descended from it (pyzdb's queue processes are its
-    children, and /proc counts a child's time in its parent only once the child has ended)."""
+def children_by_parent():
+    """Every process's children, by parent pid, from /proc."""
     kids = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -119,6 +118,13 @@ def tree_ticks(pid):
             except (OSError, ValueError, IndexError):
                 continue
             kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def tree_ticks(pid):
+    """CPU ticks of pid and of every process descended from it (pyzdb's queue processes are its
+    children, and /proc counts a child's time in its parent only once the child has ended)."""
+    kids = children_by_parent()
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()

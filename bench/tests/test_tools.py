@@ -223,21 +223,8 @@ def test_a_servers_cpu_counts_its_childrens():
         assert run.tree_ticks(parent.pid) >= 0.35 * run.HZ
         assert run.proc_ticks(parent.pid) < 0.2 * run.HZ  # the parent's own: the child's is not in it
     finally:
-        for child in children(parent.pid):
+        for child in run.children_by_parent().get(parent.pid, []):
             os.kill(child, 9)
         parent.kill()
         parent.wait(timeout=10)
 
-
-def children(pid):
-    """The pids whose parent is pid, from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    return found
