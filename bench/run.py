@@ -548,8 +548,7 @@ def series_docs(args, servers, out):
                                    protocol="cbp" if address else "pyzdb", c_binary=c_bin)
                 own = pid(watch)
                 # CPU per request only with 16 clients: one client's few seconds are a handful of 10 ms ticks
-                m, c = run_one(cmd, parse_zmq_load, servers, None if watch.endswith("echo") else own,
-                               server=own if clients > 1 else None)
+                m, c = run_one(cmd, parse_zmq_load, servers, own, server=own if clients > 1 else None)
                 s.record(rnd, label, m, c, cmd)
         s.summary(refs)
         results.append(s)

@@ -70,23 +70,28 @@ static int64_t now_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void count_code(worker_t *w, const char *name, size_t len) {
+/* Adds n to the count of code `name` (len bytes) in w's table. */
+static void add_code(worker_t *w, const char *name, size_t len, long n) {
   if (len >= sizeof w->codes[0].name) len = sizeof w->codes[0].name - 1;
   for (int i = 0; i < MAX_CODES; i++) {
     if (w->codes[i].n == 0) {
       memcpy(w->codes[i].name, name, len);
       w->codes[i].name[len] = 0;
-      w->codes[i].n = 1;
+      w->codes[i].n = n;
       return;
     }
     if (strlen(w->codes[i].name) == len && memcmp(w->codes[i].name, name, len) == 0) {
-      w->codes[i].n++;
+      w->codes[i].n += n;
       return;
     }
   }
   /* table full: the last slot counts every further code as OTHER */
   snprintf(w->codes[MAX_CODES - 1].name, sizeof w->codes[0].name, "OTHER");
-  w->codes[MAX_CODES - 1].n++;
+  w->codes[MAX_CODES - 1].n += n;
+}
+
+static void count_code(worker_t *w, const char *name, size_t len) {
+  add_code(w, name, len, 1);
 }
 
 /* The "code" of a CBP/1 error body ({"code":"X",...}), or ERROR when there is none. */
@@ -388,15 +393,8 @@ int main(int argc, char **argv) {
          strlen(o.body), o.count, o.warmup, ok, errors);
   worker_t all = {0}; /* every thread's codes, merged by name */
   for (int t = 0; t < o.threads; t++)
-    for (int i = 0; i < MAX_CODES && ws[t].codes[i].n > 0; i++) {
-      long n = ws[t].codes[i].n;
-      count_code(&all, ws[t].codes[i].name, strlen(ws[t].codes[i].name));
-      for (int j = 0; j < MAX_CODES; j++)
-        if (strcmp(all.codes[j].name, ws[t].codes[i].name) == 0) {
-          all.codes[j].n += n - 1;
-          break;
-        }
-    }
+    for (int i = 0; i < MAX_CODES && ws[t].codes[i].n > 0; i++)
+      add_code(&all, ws[t].codes[i].name, strlen(ws[t].codes[i].name), ws[t].codes[i].n);
   for (int i = 0; i < MAX_CODES && all.codes[i].n > 0; i++) {
     printf("%s", i == 0 ? "" : ", ");
     print_string(all.codes[i].name);

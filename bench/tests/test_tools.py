@@ -111,7 +111,8 @@ def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(s
 
 def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_load):
     s = server(cbp_error)
-    rc, c = load([c_load, "-e", s.endpoint, "--clients", "3", "--count", "300", "--warmup", "5"])
+    # three threads: each counts its own codes, and the result merges them by name
+    rc, c = load([c_load, "-e", s.endpoint, "--clients", "3", "--threads", "3", "--count", "300", "--warmup", "5"])
     assert rc == 0
     assert (c["ok"], c["errors"], c["error_codes"]) == (0, 300, {"NOT_FOUND": 300})
     rc, py = load(python_load("-e", s.endpoint, "--clients", "3", "--processes", "1", "--count", "300",
