@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 /** The queue's four ops over the cluster records. Event-loop only. */
 final class TaskOps {
@@ -46,8 +45,8 @@ final class TaskOps {
     } catch (IllegalArgumentException e) {
       throw new TaskException(ErrorCode.BAD_REQUEST, "task '" + request.task() + "': " + e.getMessage());
     }
-    String id = UUID.randomUUID().toString();
     long now = System.currentTimeMillis();
+    String id = TaskIds.next(now);
     if (request.idempotencyKey() == null) {
       TaskRecord record = TaskRecord.submitted(id, request, now, now);
       return records.create(record).map(v -> admitted(record));
@@ -139,12 +138,15 @@ final class TaskOps {
     });
   }
 
-  /** Submission order, as text that sorts the same way: zero-padded time, then id. */
   /** Whether a record that compares so with the cursor comes after it in the page order. */
   private static boolean beyond(int comparison, ListRequest request) {
     return request.newestFirst() ? comparison < 0 : comparison > 0;
   }
 
+  /**
+   * Submission order, as text that sorts the same way: zero-padded time, then the id, which counts
+   * up within a millisecond on the submitting node ({@link TaskIds}).
+   */
   private static String cursorOf(TaskRecord r) {
     return String.format("%019d:%s", r.submittedAt(), r.id());
   }
