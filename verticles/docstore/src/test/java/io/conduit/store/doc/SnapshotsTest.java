@@ -1,0 +1,121 @@
+package io.conduit.store.doc;
+
+import io.conduit.store.engine.MemoryEngine;
+import io.conduit.store.engine.WriteBatch;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The snapshot thread is woken for records in batches; what it writes and answers must still
+ * cover every record fed, and automatic snapshots must still fall on every {@code every}-th one.
+ */
+class SnapshotsTest {
+
+  private final MemoryEngine engine = new MemoryEngine();
+  private final DocJournal journal = new DocJournal(engine);
+  private final DocState live = DocState.empty(100);
+  private Snapshots snapshots;
+
+  @AfterEach
+  void close() {
+    if (snapshots != null) {
+      snapshots.close();
+    }
+  }
+
+  private void start(int every) {
+    snapshots = new Snapshots(journal, live, 0, 100, every, "test");
+  }
+
+  /** What the store does per write: apply, append to the log, feed the snapshot thread. */
+  private void write(int i) throws Exception {
+    DocState.Applied applied = live.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray()
+        .add("k" + i)).put("value", i));
+    journal.append(applied.record(), new WriteBatch()).get(10, TimeUnit.SECONDS);
+    snapshots.applied(applied.record());
+  }
+
+  @Test
+  void anAutomaticSnapshotFallsOnEveryNthRecord() throws Exception {
+    start(5);
+    for (int i = 1; i <= 12; i++) {
+      write(i);
+    }
+    DocJournal.Recovered recovered = snapshotAtLeast(10);
+    // asked for at records 5 and 10; each covers what the thread has been fed by the time it runs
+    assertTrue(recovered.snapshotVersion() >= 10, "the second automatic snapshot covers records 1-10");
+    assertEquals(12 - recovered.snapshotVersion(), recovered.replayed());
+    assertEquals(12, recovered.state().version);
+    assertEquals(12, recovered.state().tree.snapshot().getInteger("k12"));
+  }
+
+  @Test
+  void fewerRecordsThanABatchAreInTheCurrentSnapshot() throws Exception {
+    start(100_000);
+    for (int i = 1; i <= 3; i++) {
+      write(i);
+    }
+    JsonObject current = snapshots.current().get(10, TimeUnit.SECONDS);
+    assertEquals(3, current.getLong("version"));
+    assertEquals(3, current.getJsonObject("document").getInteger("k3"));
+  }
+
+  @Test
+  void manyBatchesAndATailAreAllReplayed() throws Exception {
+    start(100_000);
+    int records = Snapshots.FEED_BATCH * 3 + 7;
+    for (int i = 1; i <= records; i++) {
+      write(i);
+    }
+    JsonObject current = snapshots.current().get(10, TimeUnit.SECONDS);
+    assertEquals(records, current.getLong("version"));
+    assertEquals(live.tree.snapshot(), current.getJsonObject("document"));
+  }
+
+  @Test
+  void saveCoversRecordsTheThreadHadNotYetSeen() throws Exception {
+    start(100_000);
+    for (int i = 1; i <= 10; i++) {
+      write(i);
+    }
+    assertEquals(10L, snapshots.save().get(10, TimeUnit.SECONDS));
+    DocJournal.Recovered recovered = journal.recover(100);
+    assertEquals(10, recovered.snapshotVersion());
+    assertEquals(0, recovered.replayed());
+    assertTrue(recovered.state().tree.snapshot().containsKey("k10"));
+  }
+
+  @Test
+  void aSaveRestartsTheCountToTheNextAutomaticSnapshot() throws Exception {
+    start(5);
+    for (int i = 1; i <= 3; i++) {
+      write(i);
+    }
+    assertEquals(3L, snapshots.save().get(10, TimeUnit.SECONDS));
+    for (int i = 4; i <= 7; i++) {
+      write(i);
+    }
+    // 4 records since the save: no automatic snapshot yet, however late the thread runs
+    assertEquals(7, snapshots.current().get(10, TimeUnit.SECONDS).getLong("version"));
+    assertEquals(3, journal.recover(100).snapshotVersion());
+    write(8);
+    assertEquals(8, snapshotAtLeast(8).snapshotVersion(), "five records after the save");
+  }
+
+  /** The journal as a restart finds it, once its snapshot covers {@code version} (or after 10 s). */
+  private DocJournal.Recovered snapshotAtLeast(long version) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    DocJournal.Recovered recovered = journal.recover(100);
+    while (recovered.snapshotVersion() < version && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+      recovered = journal.recover(100);
+    }
+    return recovered;
+  }
+}
