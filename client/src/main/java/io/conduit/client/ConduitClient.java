@@ -96,8 +96,10 @@ public final class ConduitClient implements AutoCloseable {
   public static ConduitClient connect(String endpoint, ClientOptions options) {
     refuseToBlock("connect");
     ZmqEndpoint.forConnect(endpoint); // before a Vert.x instance is started for nothing
+    // NIO, whatever native transport the class path carries (conduit.jar has io_uring for the node): one
+    // connection gains nothing from it, and NIO has the Unix domain sockets ipc:// endpoints need
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-        .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
+        .setInternalBlockingPoolSize(1));
     try {
       return await(open(vertx, eventLoopContext(vertx), true, endpoint, options).toCompletionStage()
           .toCompletableFuture(), connectWait(options).plus(SYNC_GRACE));

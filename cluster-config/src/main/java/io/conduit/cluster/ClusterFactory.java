@@ -10,7 +10,9 @@ import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.config.TcpIpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -101,12 +103,22 @@ public final class ClusterFactory {
    * of its own).
    */
   public static Future<Vertx> startClustered(VertxOptions options, ClusterSettings settings) {
+    return startClustered(options, settings, null);
+  }
+
+  /** As above, on the network {@code transport} ({@code null}: the one {@code options} lead Vert.x to). */
+  public static Future<Vertx> startClustered(VertxOptions options, ClusterSettings settings, Transport transport) {
     HazelcastClusterManager manager = clusterManager(settings);
-    return Vertx.builder()
-        .with(vertxOptions(options, settings))
+    return builder(vertxOptions(options, settings), transport)
         .withClusterManager(manager)
         .buildClustered()
         .compose(vertx -> checkJoined(vertx, manager, settings));
+  }
+
+  /** A Vert.x builder with {@code options}, on {@code transport} when it is not null. */
+  public static VertxBuilder builder(VertxOptions options, Transport transport) {
+    VertxBuilder builder = Vertx.builder().with(options);
+    return transport == null ? builder : builder.withTransport(transport);
   }
 
   private static Future<Vertx> checkJoined(Vertx vertx, HazelcastClusterManager manager, ClusterSettings settings) {

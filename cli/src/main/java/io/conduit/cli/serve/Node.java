@@ -14,6 +14,7 @@ import io.conduit.worker.Scaler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
@@ -55,9 +56,18 @@ public final class Node {
   /** As above, the services' classes loaded by {@code classes} (the user's classpath over Conduit's). */
   public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster, VertxOptions options,
                                    ClassLoader classes) {
+    return start(plan, cluster, options, classes, null);
+  }
+
+  /**
+   * As above, on the network {@code transport} ({@code null}: the one {@code options} lead Vert.x
+   * to, NIO unless they prefer a native one).
+   */
+  public static Future<Node> start(DeploymentPlan plan, ClusterSettings cluster, VertxOptions options,
+                                   ClassLoader classes, Transport transport) {
     Future<Vertx> started = cluster == null
-        ? Future.succeededFuture(Vertx.vertx(options))
-        : ClusterFactory.startClustered(options, cluster);
+        ? Future.succeededFuture(ClusterFactory.builder(options, transport).build())
+        : ClusterFactory.startClustered(options, cluster, transport);
     return started.compose(vertx -> {
       NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
       RunningServices services = new RunningServices(vertx, classes);
