@@ -13,7 +13,7 @@
 Options: --rounds N (default 5), --max-load L and --wait-max S (before a series, wait at most S
 seconds for the 1-minute load average to fall below L), --out FILE (every run as a JSON line),
 --jfr (record the first Conduit node with JFR, to FILE.jfr next to --out), --docs-loads (which
-of the document store's loads to run).
+of the document store's loads to run), --transport io_uring (the Conduit nodes on io_uring).
 
 The C generator (bench/zmq_load.c, for the docs series' "16-c" load) is compiled into the run's
 log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev).
@@ -485,7 +485,8 @@ def series_pipelined(args, servers, out):
 def servers_node(servers, name, backend, args, extra=()):
     """The node `name`, started on first use."""
     if name not in servers.endpoints:
-        servers.endpoints[name] = start_node(servers, name, backend, extra,
+        transport = ["--transport", args.transport] if args.transport != "nio" else []
+        servers.endpoints[name] = start_node(servers, name, backend, list(extra) + transport,
                                              jfr=args.jfr_file if name == "node-memory" else None)
     return servers.endpoints[name]
 
@@ -627,6 +628,8 @@ def main():
     ap.add_argument("--pyzdb", default=None, metavar="FOLDER",
                     help="docs: also pyzdb get/set, from a folder made by `bench/pyzdb.py prepare`")
     ap.add_argument("--jfr", action="store_true")
+    ap.add_argument("--transport", choices=("nio", "io_uring"), default="nio",
+                    help="the Conduit nodes' network transport (conduit serve --transport)")
     ap.add_argument("--one-loop", action="store_true",
                     help="docs: also a memory and a RocksDB node started with --event-loops 1")
     ap.add_argument("--no-warm-round", dest="warm_round", action="store_false",
