@@ -3,6 +3,8 @@ package io.conduit.cli.serve;
 import io.conduit.cli.ConduitProcess;
 import io.conduit.client.ConduitClient;
 import io.conduit.cluster.TestClusters;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code conduit serve --transport}: a node on io_uring serves the bridge (pipelined requests) and
- * the web console; where the kernel refuses io_uring, or an {@code ipc://} endpoint is asked of it,
- * the node does not start and says why in one line.
+ * the web console, and two clustered ones share a document store over the clustered event bus;
+ * where the kernel refuses io_uring, or an {@code ipc://} endpoint is asked of it, the node does
+ * not start and says why in one line.
  */
 class TransportIT {
 
@@ -67,6 +70,51 @@ class TransportIT {
       p.terminate();
       assertEquals(0, p.awaitExit(Duration.ofSeconds(30)), p.stdout() + p.stderr());
     }
+  }
+
+  @Test
+  void twoClusteredNodesOnIoUringShareOneDocumentStore() throws Exception {
+    var cluster = TestClusters.settings("uring");
+    String members = "127.0.0.1:" + cluster.port() + ",127.0.0.1:" + (cluster.port() + 1);
+    String bridgeA = tcp();
+    String bridgeB = tcp();
+    List<ConduitProcess> started = new ArrayList<>();
+    if (!Transport.IO_URING.available()) {
+      // refused before it joins anything, as standalone
+      ConduitProcess refused = clustered(started, "a", bridgeA, cluster.port(), members, cluster.name());
+      assertTrue(refused.awaitExit(Duration.ofSeconds(60)) != 0, refused.stdout());
+      assertTrue(refused.stderr().contains("--transport io_uring is not available on this machine ("), refused.stderr());
+      return;
+    }
+    try {
+      ConduitProcess a = clustered(started, "a", bridgeA, cluster.port(), members, cluster.name());
+      a.awaitOutput("Ready", Duration.ofSeconds(90));
+      ConduitProcess b = clustered(started, "b", bridgeB, cluster.port() + 1, members, cluster.name());
+      b.awaitOutput("Ready", Duration.ofSeconds(90));
+      b.awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
+      try (ConduitClient ca = ConduitClient.connect(bridgeA); ConduitClient cb = ConduitClient.connect(bridgeB)) {
+        // through B's bridge to the owner on A, over the clustered event bus (io_uring too), and back
+        JsonObject written = (JsonObject) cb.requestSync("docs", new JsonObject().put("op", "set")
+            .put("path", new JsonArray().add("x")).put("value", 42), Duration.ofSeconds(10));
+        assertEquals(1L, written.getLong("version"));
+        JsonObject read = (JsonObject) ca.requestSync("docs", new JsonObject().put("op", "get")
+            .put("path", new JsonArray().add("x")), Duration.ofSeconds(10));
+        assertEquals(42, read.getInteger("value"));
+      }
+    } finally {
+      for (ConduitProcess p : started) {
+        p.close();
+      }
+    }
+  }
+
+  private ConduitProcess clustered(List<ConduitProcess> started, String name, String bridge, int clusterPort,
+                                   String members, String clusterName) throws Exception {
+    ConduitProcess p = ConduitProcess.start(dir, name, "serve", "--transport", "io_uring", "--cluster",
+        "--cluster-name", clusterName, "--cluster-port", Integer.toString(clusterPort), "--members", members,
+        "-a", bridge, "--events", "none", "--data", dir.resolve(name).toString());
+    started.add(p);
+    return p;
   }
 
   @Test
