@@ -399,8 +399,14 @@ public final class StoreOwnership {
     return next;
   }
 
+  /**
+   * Takes the claim when nobody may be serving it. After its own claim updates still under way (a
+   * renewal sent just before it stepped down): the claim it reads is then settled, and its replace
+   * cannot lose to its own late renewal (which spent an epoch and said "another deployment claimed
+   * it first").
+   */
   private Future<Void> attempt() {
-    return dataId().compose(dataId -> asked(claims.get(address)).compose(current -> {
+    return claimUpdates.transform(settled -> dataId()).compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
         return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
             + follow(current, dataId));
