@@ -27,9 +27,13 @@ import java.util.Set;
  * the owners of pending requests with the cluster's members while any are pending. For a while
  * after an owner's node left, the event bus may still route a request to it, although a new
  * owner serves: a request sent then that is not answered within {@link #SUSPECT_ANSWER_MS} is
- * answered {@code UNAVAILABLE} too (its outcome unknown, as the message says). Standalone
- * (no cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door
- * instance, used from its context only.
+ * answered {@code UNAVAILABLE} too (its outcome unknown, as the message says). The same holds
+ * for a request whose owner, as last read, had already left when it was sent: the copy may
+ * predate a new owner's claim (a restarted node takes its store back), so such a request goes to
+ * whoever serves the address now and is only given {@link #SUSPECT_ANSWER_MS}, never failed at the
+ * next check for a departure that happened before it was sent. Standalone (no cluster) nothing can
+ * leave, and it only keeps the owners. Event-loop confined: one per front-door instance, used from
+ * its context only.
  */
 public final class OwnerWatch {
 
@@ -45,6 +49,8 @@ public final class OwnerWatch {
   static final long SUSPECT_MS = 10_000;
   /** How long a request sent while its address is suspect may wait before it is answered UNAVAILABLE. */
   static final long SUSPECT_ANSWER_MS = 2_000;
+  /** The shortest time between two reads of the owners brought forward by a request to a departed owner. */
+  static final long EARLY_REFRESH_MS = 100;
 
   /** A request being watched; {@link #settle()} before answering it. */
   public interface Pending {
@@ -74,6 +80,10 @@ public final class OwnerWatch {
   private final ClusterManager cluster;
   private final Set<Watched> pending = new LinkedHashSet<>();
   private Map<String, String> owners = Map.of();
+  /** The cluster's members, as last read with the owners or at a check. */
+  private Set<String> members = Set.of();
+  /** When the owners were last read (nanoTime). */
+  private long refreshedAt = System.nanoTime();
   /** Addresses whose owner's node left lately, and when that was seen (nanoTime). */
   private final Map<String, Long> suspectSince = new HashMap<>();
   private AsyncMap<String, JsonObject> claims;
@@ -105,10 +115,20 @@ public final class OwnerWatch {
       return UNWATCHED; // standalone, no owner can leave
     }
     long now = System.nanoTime();
-    Long suspect = suspectSince.get(address);
-    long answerBy = suspect != null && now - suspect < SUSPECT_MS * 1_000_000L
-        ? now + SUSPECT_ANSWER_MS * 1_000_000L : Long.MAX_VALUE;
-    Watched w = new Watched(node, answerBy, onOwnerLost);
+    Watched w;
+    if (!members.contains(node)) {
+      // the owner as last read had left before this request was sent: whoever serves the address
+      // now (if anyone) answers it; its departure is no news for this request
+      w = new Watched(null, now + SUSPECT_ANSWER_MS * 1_000_000L, onOwnerLost);
+      if (now - refreshedAt > EARLY_REFRESH_MS * 1_000_000L) {
+        refresh(); // learn the new owner sooner than the next period
+      }
+    } else {
+      Long suspect = suspectSince.get(address);
+      long answerBy = suspect != null && now - suspect < SUSPECT_MS * 1_000_000L
+          ? now + SUSPECT_ANSWER_MS * 1_000_000L : Long.MAX_VALUE;
+      w = new Watched(node, answerBy, onOwnerLost);
+    }
     pending.add(w);
     if (checkTimer < 0) {
       checkTimer = vertx.setPeriodic(CHECK_MS, id -> check());
@@ -148,20 +168,21 @@ public final class OwnerWatch {
       return;
     }
     refreshing = true;
+    refreshedAt = System.nanoTime();
     Future<AsyncMap<String, JsonObject>> map = claims != null ? Future.succeededFuture(claims)
         : vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).onSuccess(m -> claims = m);
     map.compose(AsyncMap::entries).onComplete(ar -> {
       refreshing = false;
       if (ar.succeeded()) {
-        if (cluster != null) {
-          noteDepartedOwners(new HashSet<>(cluster.getNodes()));
-        }
         Map<String, String> now = new HashMap<>();
         ar.result().forEach((address, claim) -> {
           if (claim != null && !claim.getBoolean("released", false) && claim.getString("node") != null) {
             now.put(address, claim.getString("node"));
           }
         });
+        if (cluster != null) {
+          noteDepartedOwners(new HashSet<>(cluster.getNodes())); // against the owners before this read
+        }
         owners = now;
       }
       // a failed read keeps the last known owners: the next period tries again
@@ -174,12 +195,11 @@ public final class OwnerWatch {
       checkTimer = -1;
       return;
     }
-    Set<String> members = new HashSet<>(cluster.getNodes());
-    noteDepartedOwners(members);
+    noteDepartedOwners(new HashSet<>(cluster.getNodes()));
     long now = System.nanoTime();
     List<Watched> lost = new ArrayList<>();
     for (Watched w : pending) {
-      if (!members.contains(w.node) || now - w.answerBy > 0) {
+      if (w.node != null && !members.contains(w.node) || now - w.answerBy > 0) {
         lost.add(w);
       }
     }
@@ -190,18 +210,27 @@ public final class OwnerWatch {
     }
   }
 
-  /** Marks the addresses whose known owner is no longer a member, and forgets old marks. */
-  private void noteDepartedOwners(Set<String> members) {
+  /**
+   * Takes the cluster's members and marks the addresses whose known owner is no longer one. A mark
+   * is kept while the address's owner is still the departed node (so it is not marked afresh every
+   * {@link #SUSPECT_MS}) and forgotten {@link #SUSPECT_MS} after the departure was seen.
+   */
+  private void noteDepartedOwners(Set<String> current) {
+    members = current;
     long now = System.nanoTime();
     owners.forEach((address, node) -> {
-      if (!members.contains(node)) {
+      if (!current.contains(node)) {
         suspectSince.putIfAbsent(address, now);
       }
     });
-    suspectSince.values().removeIf(since -> now - since > SUSPECT_MS * 1_000_000L);
+    suspectSince.entrySet().removeIf(e -> {
+      String owner = owners.get(e.getKey());
+      return now - e.getValue() > SUSPECT_MS * 1_000_000L && (owner == null || current.contains(owner));
+    });
   }
 
   private final class Watched implements Pending {
+    /** The owner's node when the request was sent, or null when that owner had already left. */
     final String node;
     /** nanoTime by which a request sent while its address was suspect must be answered. */
     final long answerBy;
@@ -225,7 +254,7 @@ public final class OwnerWatch {
 
     @Override
     public boolean ownerLeft() {
-      return !cluster.getNodes().contains(node);
+      return node != null && !cluster.getNodes().contains(node);
     }
   }
 }
