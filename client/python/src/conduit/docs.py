@@ -527,7 +527,6 @@ class Docs(Ref):
     def _write(self, body: Dict[str, Any], field: str = "version") -> Any:
         reply = self._send(self._shared.address, body)
         version = _field(reply, "version")
-        # a write's "value" is left out when it is null (a popped null item, a setdefault of None)
         return version if field == "version" else reply.get(field)
 
     def _put_blob(self, path: Path, data: bytes) -> int:

@@ -279,7 +279,9 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     JsonObject record = applied.record();
     JsonObject reply = new JsonObject().put("version", record.getLong("v"));
     Object value = applied.result().value();
-    if (value != null) {
+    // undo and redo answer their version only, as documented
+    if ("write".equals(record.getString("kind"))
+        && (value != null || Op.repliesWithValue(record.getJsonObject("op").getString("op")))) {
       reply.put("value", value);
     }
     CompletableFuture<Void> durable;

@@ -17,6 +17,17 @@ sealed interface Op permits Op.Read, Op.Write {
   String NAMES = "get, keys, len, contains, scan, set, delete, append, insert, extend, pop, incr, update, "
       + "setdefault, clear, batch";
 
+  /**
+   * True for the write ops whose reply carries the value they produced (null included: a popped
+   * {@code null} is a value); the others reply with their version only.
+   */
+  static boolean repliesWithValue(String name) {
+    return switch (name) {
+      case "pop", "incr", "setdefault", "batch" -> true;
+      default -> false;
+    };
+  }
+
   /** An op that only looks; returns a JSON value. */
   sealed interface Read extends Op permits Get, Keys, Len, Contains, Scan {
     Object read(DocObject root);

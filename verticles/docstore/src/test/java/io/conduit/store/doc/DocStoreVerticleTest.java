@@ -24,6 +24,8 @@ import static io.conduit.store.doc.StoreCalls.await;
 import static io.conduit.store.doc.StoreCalls.call;
 import static io.conduit.store.doc.StoreCalls.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +59,20 @@ class DocStoreVerticleTest {
     JsonObject page = call(vertx, "d1", "{\"op\":\"scan\",\"path\":[\"l\"],\"limit\":1}");
     assertEquals(new JsonArray("[1]"), page.getJsonArray("items"));
     assertTrue(page.getString("next") != null);
+  }
+
+  @Test
+  void aNullAValueOpProducedIsInItsReplyAndAPlainWriteHasNoValue(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d0");
+    JsonObject set = call(vertx, "d0", "{\"op\":\"set\",\"path\":[\"l\"],\"value\":[1,null]}");
+    assertEquals(new JsonObject().put("version", 1L), set, "set replies with its version only");
+    JsonObject pop = call(vertx, "d0", "{\"op\":\"pop\",\"path\":[\"l\"]}");
+    assertTrue(pop.containsKey("value"), pop.encode());
+    assertNull(pop.getValue("value"));
+    JsonObject setdefault = call(vertx, "d0", "{\"op\":\"setdefault\",\"path\":[],\"key\":\"n\",\"value\":null}");
+    assertEquals("{\"version\":3,\"value\":null}", setdefault.encode());
+    JsonObject undo = call(vertx, "d0", "{\"op\":\"undo\"}");
+    assertFalse(undo.containsKey("value"), undo.encode());
   }
 
   @Test
