@@ -189,7 +189,7 @@ def test_list_methods(db, key):
     del l[4]
     assert list(l) == [0, 1, 2, 3, "last", 6, 7, 8, 10]
     l.append(None)
-    assert l.pop() is None                               # the store leaves a null value out of its reply
+    assert l.pop() is None                               # a popped null comes back as None
     assert l.clear() and l.get() == []
 
 
