@@ -15,8 +15,10 @@ seconds for the 1-minute load average to fall below L), --out FILE (every run as
 --jfr (record the first Conduit node with JFR, to FILE.jfr next to --out), --docs-loads (which
 of the document store's loads to run), --transport io_uring (the Conduit nodes on io_uring).
 
-The C generator (bench/zmq_load.c, for the docs series' "16-c" load) is compiled into the run's
-log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev).
+The C generator (bench/zmq_load.c, for the docs series' "16-c" and "16-z" loads) is compiled into
+the run's log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev). "16-z" is the same
+16 REQ clients speaking ZMTP themselves on plain TCP connections (--wire zmtp), without libzmq's
+I/O thread: the lightest client there is, so the most of the two cores is left to the servers.
 
 Every process it starts is ended by its pid when it stops (SIGTERM, then SIGKILL after 10 s);
 every load is bounded by a request count and a time limit. Only loopback, ports probed free.
@@ -278,7 +280,7 @@ def compile_c_load(workdir):
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     except FileNotFoundError:
-        sys.exit("the docs series' 16-c load needs gcc (Debian: apt-get install gcc libzmq3-dev), "
+        sys.exit("the docs series' 16-c and 16-z loads need gcc (Debian: apt-get install gcc libzmq3-dev), "
                  "or leave it out with --docs-loads 1,16,16-polled")
     if r.returncode != 0:
         sys.exit(f"compiling bench/zmq_load.c failed (Debian: apt-get install gcc libzmq3-dev):\n{r.stderr}")
@@ -286,10 +288,12 @@ def compile_c_load(workdir):
 
 
 def zmq_load_cmd(endpoint, clients=1, count=10000, address="echo", body=None, mode="req", window=1,
-                 warmup=1000, time_limit=60, processes=0, protocol="cbp", c_binary=None):
+                 warmup=1000, time_limit=60, processes=0, protocol="cbp", c_binary=None, wire="libzmq"):
     """A zmq_load.py command; with c_binary, the same REQ load from the C generator (zmq_load.c),
-    its clients polled by one thread."""
+    its clients polled by one thread, on libzmq or (wire "zmtp") speaking ZMTP themselves."""
     program = [c_binary] if c_binary else [PY, LOAD, "--mode", mode]
+    if c_binary and wire != "libzmq":
+        program += ["--wire", wire]
     cmd = program + ["-e", endpoint, "--clients", str(clients), "--count", str(count),
                      "--warmup", str(warmup), "--time-limit", str(time_limit)]
     cmd += ["--address", address] if protocol == "cbp" else ["--protocol", protocol]
@@ -535,18 +539,20 @@ def series_docs(args, servers, out):
     # 16 clients three ways, from the dearest generator to the cheapest: a pyzmq process each, the 16
     # pyzmq sockets polled by one process, and the same 16 REQ sockets on libzmq from C, where the
     # generator takes least of the two cores from the server it measures
-    c_binary = compile_c_load(servers.workdir) if "16-c" in args.docs_loads else None
-    loads = {"1": (1, args.docs_count_1, 0, None, "1 pyzmq REQ client"),
-             "16": (16, args.docs_count_16, 0, None, "16 pyzmq REQ clients, a process each"),
-             "16-polled": (16, args.docs_count_16, 1, None, "16 pyzmq REQ clients, one process polling them"),
-             "16-c": (16, args.docs_count_16_c, 0, c_binary, "16 libzmq REQ clients, one C thread polling them")}
-    for clients, count, processes, c_bin, title in (loads[k] for k in args.docs_loads):
+    c_binary = compile_c_load(servers.workdir) if {"16-c", "16-z"} & set(args.docs_loads) else None
+    loads = {"1": (1, args.docs_count_1, 0, None, "libzmq", "1 pyzmq REQ client"),
+             "16": (16, args.docs_count_16, 0, None, "libzmq", "16 pyzmq REQ clients, a process each"),
+             "16-polled": (16, args.docs_count_16, 1, None, "libzmq", "16 pyzmq REQ clients, one process polling them"),
+             "16-c": (16, args.docs_count_16_c, 0, c_binary, "libzmq", "16 libzmq REQ clients, one C thread polling them"),
+             "16-z": (16, args.docs_count_16_c, 0, c_binary, "zmtp",
+                      "16 REQ clients speaking ZMTP on plain sockets, one C thread (no libzmq)")}
+    for clients, count, processes, c_bin, wire, title in (loads[k] for k in args.docs_loads):
         s = Series(f"c) document store, {title}", out)
         for rnd in range(0 if args.warm_round else 1, args.rounds + 1):  # round 0 warms up, not counted
             for label, ep, address, body, watch in targets:
                 cmd = zmq_load_cmd(ep, clients=clients, count=count, address=address, body=body,
                                    warmup=500 if clients == 1 else 200, processes=processes,
-                                   protocol="cbp" if address else "pyzdb", c_binary=c_bin)
+                                   protocol="cbp" if address else "pyzdb", c_binary=c_bin, wire=wire)
                 own = pid(watch)
                 # CPU per request only with 16 clients: one client's few seconds are a handful of 10 ms ticks
                 m, c = run_one(cmd, parse_zmq_load, servers, own, server=own if clients > 1 else None)
@@ -622,7 +628,7 @@ def main():
     ap.add_argument("--docs-count-16-c", type=int, default=100000)
     ap.add_argument("--docs-loads", default="1,16,16-polled,16-c",
                     help="docs: which loads, in order, from 1, 16 (a pyzmq process each), 16-polled (one pyzmq "
-                         "process), 16-c (the C generator on libzmq)")
+                         "process), 16-c (the C generator on libzmq), 16-z (the C generator speaking ZMTP itself)")
     ap.add_argument("--idle-seconds", type=int, default=30)
     ap.add_argument("--out", default=None)
     ap.add_argument("--pyzdb", default=None, metavar="FOLDER",
@@ -636,9 +642,9 @@ def main():
                     help="skip the uncounted round 0 of series a and c")
     args = ap.parse_args()
     args.docs_loads = [k for k in args.docs_loads.split(",") if k]
-    bad = [k for k in args.docs_loads if k not in ("1", "16", "16-polled", "16-c")]
+    bad = [k for k in args.docs_loads if k not in ("1", "16", "16-polled", "16-c", "16-z")]
     if bad or not args.docs_loads:
-        ap.error(f"--docs-loads takes 1, 16, 16-polled and 16-c, not {', '.join(bad) or 'nothing'}")
+        ap.error(f"--docs-loads takes 1, 16, 16-polled, 16-c and 16-z, not {', '.join(bad) or 'nothing'}")
     if not os.path.exists(JAR):
         sys.exit(f"{JAR} is missing: mvn -B -q -DskipTests package first")
     workdir = tempfile.mkdtemp(prefix="conduit-bench-run-")

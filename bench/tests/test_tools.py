@@ -83,6 +83,12 @@ def c_load(tmp_path_factory):
     return run.compile_c_load(str(tmp_path_factory.mktemp("zmq_load_c")))
 
 
+@pytest.fixture(params=["libzmq", "zmtp"])
+def c_gen(request, c_load):
+    """The C generator's command: its REQ clients on libzmq, or speaking ZMTP themselves (--wire zmtp)."""
+    return [c_load] if request.param == "libzmq" else [c_load, "--wire", "zmtp"]
+
+
 def load(cmd, timeout=60):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     assert r.stdout.strip(), f"no output from {cmd}: exit {r.returncode}, {r.stderr}"
@@ -93,12 +99,13 @@ def python_load(*args):
     return [PY, os.path.join(BENCH, "zmq_load.py"), "--mode", "req", *args]
 
 
-def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(server, c_load):
+def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(server, c_gen):
     s = server(echo)
-    rc, c = load([c_load, "-e", s.endpoint, "--clients", "4", "--threads", "2", "--count", "2000", "--warmup", "10"])
+    rc, c = load([*c_gen, "-e", s.endpoint, "--clients", "4", "--threads", "2", "--count", "2000", "--warmup", "10"])
     assert rc == 0
     assert (c["ok"], c["errors"], c["unanswered"], c["error_codes"]) == (2000, 0, 0, {})
-    assert (c["clients"], c["clients_reported"], c["generator"], c["mode"]) == (4, 4, "c", "req")
+    generator = "c" if len(c_gen) == 1 else "c-zmtp"
+    assert (c["clients"], c["clients_reported"], c["generator"], c["mode"]) == (4, 4, generator, "req")
     assert s.requests == 2000 + 4 * 10  # every client's warm-up, then the counted requests
     assert 0 < c["p50_us"] <= c["p99_us"] <= c["p999_us"] <= c["max_us"]
     assert c["req_s"] == pytest.approx(2000 / c["elapsed_s"], rel=0.01)
@@ -109,10 +116,10 @@ def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(s
     assert (py["ok"], py["errors"], py["body_bytes"]) == (400, 0, c["body_bytes"])
 
 
-def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_load):
+def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_gen):
     s = server(cbp_error)
     # three threads: each counts its own codes, and the result merges them by name
-    rc, c = load([c_load, "-e", s.endpoint, "--clients", "3", "--threads", "3", "--count", "300", "--warmup", "5"])
+    rc, c = load([*c_gen, "-e", s.endpoint, "--clients", "3", "--threads", "3", "--count", "300", "--warmup", "5"])
     assert rc == 0
     assert (c["ok"], c["errors"], c["error_codes"]) == (0, 300, {"NOT_FOUND": 300})
     rc, py = load(python_load("-e", s.endpoint, "--clients", "3", "--processes", "1", "--count", "300",
@@ -120,13 +127,13 @@ def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_l
     assert (py["ok"], py["errors"], py["error_codes"]) == (0, 300, {"NOT_FOUND": 300})
 
 
-def test_a_reply_to_another_request_id_is_a_bad_reply(server, c_load):
+def test_a_reply_to_another_request_id_is_a_bad_reply(server, c_gen):
     s = server(lambda frames: [b"CBP1", b"OK", b"\xff\xff\xff\xff", b"{}", b"1"])
-    rc, c = load([c_load, "-e", s.endpoint, "--count", "50", "--warmup", "0"])
+    rc, c = load([*c_gen, "-e", s.endpoint, "--count", "50", "--warmup", "0"])
     assert (c["ok"], c["errors"], c["error_codes"]) == (0, 50, {"BAD_REPLY": 50})
 
 
-def test_pyzdb_requests_are_one_frame_and_a_traceback_is_an_error(server, c_load):
+def test_pyzdb_requests_are_one_frame_and_a_traceback_is_an_error(server, c_gen):
     seen = []
 
     def pyzdb(frames):
@@ -134,7 +141,7 @@ def test_pyzdb_requests_are_one_frame_and_a_traceback_is_an_error(server, c_load
         return [TRACEBACK if len(seen) % 2 == 0 else b'"0123456789"']
     s = server(pyzdb)
     body = '{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}'
-    rc, c = load([c_load, "-e", s.endpoint, "--clients", "2", "--count", "100", "--warmup", "0",
+    rc, c = load([*c_gen, "-e", s.endpoint, "--clients", "2", "--count", "100", "--warmup", "0",
                   "--protocol", "pyzdb", "--body", body])
     assert rc == 0
     assert all(f == [body.encode()] for f in seen)
@@ -142,18 +149,40 @@ def test_pyzdb_requests_are_one_frame_and_a_traceback_is_an_error(server, c_load
                                                                                     None, "pyzdb")
 
 
-def test_silence_stops_the_run_and_says_so(c_load):
+def test_silence_stops_the_run_and_says_so(c_gen):
     with zmq.Context(1) as ctx, ctx.socket(zmq.ROUTER) as mute:  # takes requests, answers none
         mute.linger = 0
         port = mute.bind_to_random_port("tcp://127.0.0.1", 30000, 32700)
         t0 = time.monotonic()
-        rc, c = load([c_load, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "1",
+        rc, c = load([*c_gen, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "1",
                       "--request-timeout", "0.3"])
         assert time.monotonic() - t0 < 10
         assert (c["ok"], c["error_codes"]) == (0, {"WARMUP_UNANSWERED": 1})
-        rc, c = load([c_load, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "0",
+        rc, c = load([*c_gen, "-e", f"tcp://127.0.0.1:{port}", "--clients", "2", "--count", "10", "--warmup", "0",
                       "--request-timeout", "0.3"])
         assert (c["ok"], c["unanswered"]) == (0, 2)
+
+
+def test_a_zmtp_client_whose_connection_closes_counts_its_request_unanswered(c_load):
+    import socket
+    greeting = b"\xff" + bytes(8) + b"\x7f\x03\x00" + b"NULL".ljust(20, b"\x00") + bytes(32)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def greet_then_close():
+            conn, _ = listener.accept()
+            with conn:
+                conn.sendall(greeting)
+                conn.recv(4096)  # its greeting, READY and (maybe) the first request; then gone
+
+        t = threading.Thread(target=greet_then_close, daemon=True)
+        t.start()
+        rc, c = load([c_load, "--wire", "zmtp", "-e", f"tcp://127.0.0.1:{listener.getsockname()[1]}",
+                      "--count", "5", "--warmup", "0", "--request-timeout", "5"])
+        t.join(timeout=5)
+    assert rc == 1
+    assert (c["ok"], c["unanswered"], c["error_codes"]) == (0, 1, {"CLOSED": 1})
 
 
 @pytest.mark.parametrize("args, says", [
@@ -162,6 +191,10 @@ def test_silence_stops_the_run_and_says_so(c_load):
     (["--protocol", "pyzdb", "-e", "tcp://127.0.0.1:1"], "needs --body"),
     (["--protocol", "pyzdb", "--body", "{}", "-e", "tcp://127.0.0.1:1"], '"mode"'),
     (["--clients", "2"], "-e ENDPOINT is required"),
+    (["--wire", "nanomsg", "-e", "tcp://127.0.0.1:1"], "--wire is libzmq or zmtp"),
+    (["--wire", "zmtp", "-e", "tcp://localhost:1"], "numeric IPv4"),
+    (["--wire", "zmtp", "-e", "ipc:///tmp/x"], "tcp://A.B.C.D:PORT"),
+    (["--wire", "zmtp", "-e", "tcp://127.0.0.1:99999"], "tcp://A.B.C.D:PORT"),
 ])
 def test_wrong_arguments_are_refused_naming_the_problem(c_load, args, says):
     r = subprocess.run([c_load, *args], capture_output=True, text=True, timeout=10)
