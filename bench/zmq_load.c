@@ -297,7 +297,7 @@ static size_t put_frame(unsigned char *out, const void *data, size_t len, int fl
 /* Writes all of buf, waiting for room when a non-blocking socket has none; -1 when the connection fails. */
 static int write_all(int fd, const unsigned char *buf, size_t len) {
   while (len > 0) {
-    ssize_t k = write(fd, buf, len);
+    ssize_t k = send(fd, buf, len, MSG_NOSIGNAL); /* a peer that closed is an error here, not a SIGPIPE */
     if (k < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) return -1;
