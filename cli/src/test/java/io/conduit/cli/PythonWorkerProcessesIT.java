@@ -3,6 +3,7 @@ package io.conduit.cli;
 import io.conduit.client.ConduitClient;
 import io.conduit.client.ConduitException;
 import io.conduit.cluster.TestClusters;
+import io.conduit.cluster.TestProcesses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -144,7 +145,7 @@ class PythonWorkerProcessesIT {
         // one killed with SIGKILL is started again
         ProcessHandle victim = workers(node).get(0);
         victim.destroyForcibly();
-        await(10_000, () -> !victim.isAlive(), "the killed worker gone");
+        await(10_000, () -> !TestProcesses.running(victim), "the killed worker gone");
         await(30_000, () -> workers(node).size() == 3 && workers(node).stream().noneMatch(p -> p.pid() == victim.pid()),
             "a new worker in its place");
         await(20_000, () -> logs(web).contains("exited with status"), "the exit in the service's logs");
@@ -157,11 +158,31 @@ class PythonWorkerProcessesIT {
       // the node killed with SIGKILL: its last worker notices and stops on its own
       List<ProcessHandle> last = workers(node);
       node.kill9();
-      await(20_000, () -> last.stream().noneMatch(ProcessHandle::isAlive), "no worker left after the node died");
+      try {
+        await(20_000, () -> last.stream().noneMatch(TestProcesses::running), "no worker left after the node died");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; left: " + describe(last), e);
+      }
     } finally {
       node.close();
       seen.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
+  }
+
+  /** Each process's /proc status line (state and parent), for a failure message. */
+  private static String describe(List<ProcessHandle> processes) {
+    StringBuilder out = new StringBuilder();
+    for (ProcessHandle p : processes) {
+      String stat;
+      try {
+        stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")).trim();
+        stat = stat.substring(0, Math.min(stat.length(), 80));
+      } catch (java.io.IOException e) {
+        stat = p.pid() + " gone";
+      }
+      out.append('[').append(stat).append("] ");
+    }
+    return out.toString();
   }
 
   private static String logs(int web) {

@@ -1,5 +1,7 @@
 package io.conduit.process;
 
+import io.conduit.cluster.TestProcesses;
+
 import io.conduit.Conditions;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.RunningServices;
@@ -95,7 +97,7 @@ class ProcessServiceTest {
   }
 
   private List<Long> alive() {
-    return pids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+    return pids().stream().filter(TestProcesses::running).toList();
   }
 
   private boolean logged(Level level, String text) {
@@ -155,7 +157,7 @@ class ProcessServiceTest {
   }
 
   private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return TestProcesses.running(pid); // an orphaned child that exited may wait a while for PID 1 to reap it
   }
 
   @Test
