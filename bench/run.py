@@ -13,7 +13,8 @@
 Options: --rounds N (default 5), --max-load L and --wait-max S (before a series, wait at most S
 seconds for the 1-minute load average to fall below L), --out FILE (every run as a JSON line),
 --jfr (record the first Conduit node with JFR, to FILE.jfr next to --out), --docs-loads (which
-of the document store's loads to run), --transport io_uring (the Conduit nodes on io_uring).
+of the document store's loads to run), --transport io_uring (the Conduit nodes on io_uring),
+--node-java JAVA (the java command the nodes run on; everything else keeps `java`).
 
 The C generator (bench/zmq_load.c, for the docs series' "16-c" and "16-z" loads) is compiled into
 the run's log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev). "16-z" is the same
@@ -31,6 +32,7 @@ import os
 import re
 import resource
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -208,11 +210,11 @@ def echo_ready(endpoint):
     return r is not None
 
 
-def start_node(servers, name, backend, extra=(), jfr=None):
+def start_node(servers, name, backend, extra=(), jfr=None, java="java"):
     port, web = free_port(), free_port()
     data = tempfile.mkdtemp(prefix=f"conduit-bench-{name}-")
     endpoint = f"tcp://127.0.0.1:{port}"
-    jvm = ["java", "-XX:+ExitOnOutOfMemoryError"]
+    jvm = [java, "-XX:+ExitOnOutOfMemoryError"]
     if jfr:
         jvm += [f"-XX:StartFlightRecording=filename={jfr},settings=profile,dumponexit=true"]
     cmd = jvm + ["-jar", JAR, "serve", "-a", endpoint, "--events", "none", "--web", f"127.0.0.1:{web}",
@@ -491,7 +493,8 @@ def servers_node(servers, name, backend, args, extra=()):
     if name not in servers.endpoints:
         transport = ["--transport", args.transport] if args.transport != "nio" else []
         servers.endpoints[name] = start_node(servers, name, backend, list(extra) + transport,
-                                             jfr=args.jfr_file if name == "node-memory" else None)
+                                             jfr=args.jfr_file if name == "node-memory" else None,
+                                             java=args.node_java)
     return servers.endpoints[name]
 
 
@@ -636,6 +639,8 @@ def main():
     ap.add_argument("--jfr", action="store_true")
     ap.add_argument("--transport", choices=("nio", "io_uring"), default="nio",
                     help="the Conduit nodes' network transport (conduit serve --transport)")
+    ap.add_argument("--node-java", default="java", metavar="JAVA",
+                    help="the java command the Conduit nodes run on (the references and clients keep `java`)")
     ap.add_argument("--one-loop", action="store_true",
                     help="docs: also a memory and a RocksDB node started with --event-loops 1")
     ap.add_argument("--no-warm-round", dest="warm_round", action="store_false",
@@ -645,6 +650,8 @@ def main():
     bad = [k for k in args.docs_loads if k not in ("1", "16", "16-polled", "16-c", "16-z")]
     if bad or not args.docs_loads:
         ap.error(f"--docs-loads takes 1, 16, 16-polled, 16-c and 16-z, not {', '.join(bad) or 'nothing'}")
+    if shutil.which(args.node_java) is None:
+        ap.error(f"--node-java {args.node_java}: no such command")
     if not os.path.exists(JAR):
         sys.exit(f"{JAR} is missing: mvn -B -q -DskipTests package first")
     workdir = tempfile.mkdtemp(prefix="conduit-bench-run-")
