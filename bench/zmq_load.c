@@ -259,6 +259,45 @@ static long share_of(const options_t *o, int client) {
   return o->count / o->clients + (client < o->count % o->clients ? 1 : 0);
 }
 
+/*
+ * A worker's two phases, whatever its clients speak: each client sends --warmup requests (not
+ * recorded), all threads wait for each other, then each client sends its share of --count.
+ * set_left gives client k its number of requests; go runs them and returns how many went unanswered.
+ */
+static void run_phases(worker_t *w, int n, void *clients, void (*set_left)(void *, int, long),
+                       long (*go)(worker_t *, void *, int, int64_t, int)) {
+  const options_t *o = w->opt;
+  int64_t limit_ns = (int64_t)(o->time_limit * 1e9);
+  long stranded = 0;
+  if (o->warmup > 0 && !w->failed) {
+    for (int k = 0; k < n; k++) set_left(clients, k, o->warmup);
+    stranded = go(w, clients, n, now_ns() + limit_ns, 0);
+  }
+  pthread_barrier_wait(w->start);
+  w->t0 = now_ns();
+  if (stranded > 0 || w->failed) {
+    count_code(w, "WARMUP_UNANSWERED", 17);
+  } else {
+    for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) set_left(clients, k, share_of(o, c));
+    w->unanswered = go(w, clients, n, now_ns() + limit_ns, 1);
+  }
+  w->t1 = now_ns();
+}
+
+typedef struct {
+  void **socks;
+  long *left;
+} libzmq_clients_t;
+
+static void libzmq_set_left(void *clients, int k, long left) {
+  ((libzmq_clients_t *)clients)->left[k] = left;
+}
+
+static long libzmq_go(worker_t *w, void *clients, int n, int64_t deadline, int record) {
+  libzmq_clients_t *c = clients;
+  return run(w, c->socks, c->left, n, deadline, record);
+}
+
 /* ---- --wire zmtp: REQ clients that speak ZMTP 3.0 themselves on plain TCP connections ---- */
 
 #define ZMTP_MORE 0x01
@@ -527,6 +566,20 @@ static long run_zmtp(worker_t *w, zconn_t *conns, int n, int ep, int64_t deadlin
   return dropped;
 }
 
+typedef struct {
+  zconn_t *conns;
+  int ep;
+} zmtp_clients_t;
+
+static void zmtp_set_left(void *clients, int k, long left) {
+  ((zmtp_clients_t *)clients)->conns[k].left = left;
+}
+
+static long zmtp_go(worker_t *w, void *clients, int n, int64_t deadline, int record) {
+  zmtp_clients_t *c = clients;
+  return run_zmtp(w, c->conns, n, c->ep, deadline, record);
+}
+
 static void *worker_main_zmtp(worker_t *w) {
   const options_t *o = w->opt;
   int pyzdb = strcmp(o->protocol, "pyzdb") == 0, n = 0;
@@ -546,21 +599,8 @@ static void *worker_main_zmtp(worker_t *w) {
     share += share_of(o, c);
   }
   w->lat = need(share + 1, sizeof *w->lat);
-  int64_t limit_ns = (int64_t)(o->time_limit * 1e9);
-  long stranded = 0;
-  if (o->warmup > 0 && !w->failed) {
-    for (int k = 0; k < n; k++) conns[k].left = o->warmup;
-    stranded = run_zmtp(w, conns, n, ep, now_ns() + limit_ns, 0);
-  }
-  pthread_barrier_wait(w->start);
-  w->t0 = now_ns();
-  if (stranded > 0 || w->failed) {
-    count_code(w, "WARMUP_UNANSWERED", 17);
-  } else {
-    for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) conns[k].left = share_of(o, c);
-    w->unanswered = run_zmtp(w, conns, n, ep, now_ns() + limit_ns, 1);
-  }
-  w->t1 = now_ns();
+  zmtp_clients_t clients = {conns, ep};
+  run_phases(w, n, &clients, zmtp_set_left, zmtp_go);
   for (int k = 0; k < n; k++) {
     if (conns[k].fd >= 0) close(conns[k].fd);
     free(conns[k].req);
@@ -592,21 +632,8 @@ static void *worker_main(void *arg) {
     share += share_of(o, c);
   }
   w->lat = need(share + 1, sizeof *w->lat);
-  int64_t limit_ns = (int64_t)(o->time_limit * 1e9);
-  long stranded = 0;
-  if (o->warmup > 0 && !w->failed) {
-    for (int k = 0; k < n; k++) left[k] = o->warmup;
-    stranded = run(w, socks, left, n, now_ns() + limit_ns, 0);
-  }
-  pthread_barrier_wait(w->start);
-  w->t0 = now_ns();
-  if (stranded > 0 || w->failed) {
-    count_code(w, "WARMUP_UNANSWERED", 17);
-  } else {
-    for (int k = 0, c = w->first; c < o->clients; c += w->stride, k++) left[k] = share_of(o, c);
-    w->unanswered = run(w, socks, left, n, now_ns() + limit_ns, 1);
-  }
-  w->t1 = now_ns();
+  libzmq_clients_t clients = {socks, left};
+  run_phases(w, n, &clients, libzmq_set_left, libzmq_go);
   for (int k = 0; k < n; k++) zmq_close(socks[k]);
   free(socks);
   free(left);
