@@ -28,6 +28,17 @@ record BridgeFlags(String endpoint, String eventsEndpoint, boolean insecure, Pat
     return result;
   }
 
+  /** The endpoints every bridge of the plan listens on (requests and events), as configured. */
+  static String[] endpoints(DeploymentPlan plan) {
+    return plan.services().stream()
+        .filter(spec -> spec.verticle().equals(ZmqBridgeVerticle.class.getName()))
+        .flatMap(spec -> java.util.stream.Stream.of(spec.config().getValue("endpoint"),
+            spec.config().getValue("eventsEndpoint")))
+        .filter(String.class::isInstance)
+        .map(String.class::cast)
+        .toArray(String[]::new);
+  }
+
   private JsonObject applyTo(JsonObject config) {
     if (endpoint != null) {
       config.put("endpoint", endpoint);

@@ -176,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
     plan = ProcessEnvironment.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     NodeTransport network = NodeTransport.parse(transport);
-    Transport vertxTransport = network.checked(bridgeEndpoint, eventsEndpoint);
+    Transport vertxTransport = network.checked(BridgeFlags.endpoints(plan)); // -a and --events are in the plan now
     storeLease();
     Node node;
     Logs.duringStartup();

@@ -131,6 +131,22 @@ class TransportIT {
   }
 
   @Test
+  void ioUringRefusesADeploymentFilesIpcBridgeBeforeStarting() throws Exception {
+    String ipc = "ipc://" + dir.resolve("events.sock");
+    Path plan = dir.resolve("ipc-bridge.json");
+    java.nio.file.Files.writeString(plan, "{\"services\": [{\"name\": \"bridge\", \"verticle\": "
+        + "\"io.conduit.bridge.ZmqBridgeVerticle\", \"config\": {\"endpoint\": \"" + tcp() + "\", "
+        + "\"eventsEndpoint\": \"" + ipc + "\"}}]}");
+    ConduitProcess p = ConduitProcess.run(dir, "uring-plan-ipc", "serve", "--transport", "io_uring", "-c",
+        plan.toString(), "--data", dir.resolve("data").toString());
+    assertTrue(p.exitCode() != 0, "exit code " + p.exitCode());
+    String expected = Transport.IO_URING.available()
+        ? ipc + ": ipc:// endpoints need --transport nio (Vert.x's io_uring transport has no Unix domain sockets)"
+        : "--transport io_uring is not available on this machine (";
+    assertTrue(p.stderr().contains(expected), p.stderr());
+  }
+
+  @Test
   void anUnknownTransportIsNamedWithTheChoices() throws Exception {
     ConduitProcess p = ConduitProcess.run(dir, "epoll", "serve", "--transport", "epoll", "-a", tcp(), "--events", "none");
     assertTrue(p.exitCode() != 0, "exit code " + p.exitCode());
