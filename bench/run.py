@@ -504,6 +504,9 @@ def servers_echo(servers, name):
     return servers.endpoints[name]
 
 
+DOCS_LOADS = ("1", "16", "16-polled", "16-c", "16-z")  # series_docs's loads, the names --docs-loads takes
+
+
 def series_docs(args, servers, out):
     """c) docs get/set on memory and RocksDB nodes, 1 REQ client and 16; echo references in the same rounds."""
     mem = servers_node(servers, "node-memory", "memory", args)
@@ -539,9 +542,9 @@ def series_docs(args, servers, out):
         targets += [("pyzdb get", pyzdb, None, PYZDB_GET, "pyzdb"), ("pyzdb set", pyzdb, None, PYZDB_SET, "pyzdb")]
     refs = summarize.docs_refs({label for label, *_ in targets})
     results = []
-    # 16 clients three ways, from the dearest generator to the cheapest: a pyzmq process each, the 16
-    # pyzmq sockets polled by one process, and the same 16 REQ sockets on libzmq from C, where the
-    # generator takes least of the two cores from the server it measures
+    # 16 clients four ways, from the dearest generator to the cheapest: a pyzmq process each, the 16
+    # pyzmq sockets polled by one process, the same 16 REQ sockets on libzmq from C, and 16 C clients
+    # that speak ZMTP themselves, where the generator takes least of the two cores from the server
     c_binary = compile_c_load(servers.workdir) if {"16-c", "16-z"} & set(args.docs_loads) else None
     loads = {"1": (1, args.docs_count_1, 0, None, "libzmq", "1 pyzmq REQ client"),
              "16": (16, args.docs_count_16, 0, None, "libzmq", "16 pyzmq REQ clients, a process each"),
@@ -647,9 +650,9 @@ def main():
                     help="skip the uncounted round 0 of series a and c")
     args = ap.parse_args()
     args.docs_loads = [k for k in args.docs_loads.split(",") if k]
-    bad = [k for k in args.docs_loads if k not in ("1", "16", "16-polled", "16-c", "16-z")]
+    bad = [k for k in args.docs_loads if k not in DOCS_LOADS]
     if bad or not args.docs_loads:
-        ap.error(f"--docs-loads takes 1, 16, 16-polled, 16-c and 16-z, not {', '.join(bad) or 'nothing'}")
+        ap.error(f"--docs-loads takes {', '.join(DOCS_LOADS)}, not {', '.join(bad) or 'nothing'}")
     if shutil.which(args.node_java) is None:
         ap.error(f"--node-java {args.node_java}: no such command")
     if not os.path.exists(JAR):

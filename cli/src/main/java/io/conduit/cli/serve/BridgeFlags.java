@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The bridge flags of {@code conduit serve}, applied to every bridge service of the deployment.
@@ -32,7 +33,7 @@ record BridgeFlags(String endpoint, String eventsEndpoint, boolean insecure, Pat
   static String[] endpoints(DeploymentPlan plan) {
     return plan.services().stream()
         .filter(spec -> spec.verticle().equals(ZmqBridgeVerticle.class.getName()))
-        .flatMap(spec -> java.util.stream.Stream.of(spec.config().getValue("endpoint"),
+        .flatMap(spec -> Stream.of(spec.config().getValue("endpoint"),
             spec.config().getValue("eventsEndpoint")))
         .filter(String.class::isInstance)
         .map(String.class::cast)

@@ -33,6 +33,13 @@ class SnapshotsTest {
     snapshots = new Snapshots(journal, live, 0, 100, every, "test");
   }
 
+  /** Writes k{from}..k{to}, one record each, as the store does. */
+  private void write(int from, int to) throws Exception {
+    for (int i = from; i <= to; i++) {
+      write(i);
+    }
+  }
+
   /** What the store does per write: apply, append to the log, feed the snapshot thread. */
   private void write(int i) throws Exception {
     DocState.Applied applied = live.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray()
@@ -44,9 +51,7 @@ class SnapshotsTest {
   @Test
   void anAutomaticSnapshotFallsOnEveryNthRecord() throws Exception {
     start(5);
-    for (int i = 1; i <= 12; i++) {
-      write(i);
-    }
+    write(1, 12);
     DocJournal.Recovered recovered = recoveredAfterQueuedSnapshots();
     // asked for at records 5 and 10; each covers what the thread has been fed by the time it runs
     assertTrue(recovered.snapshotVersion() >= 10, "the second automatic snapshot covers records 1-10");
@@ -58,9 +63,7 @@ class SnapshotsTest {
   @Test
   void fewerRecordsThanABatchAreInTheCurrentSnapshot() throws Exception {
     start(100_000);
-    for (int i = 1; i <= 3; i++) {
-      write(i);
-    }
+    write(1, 3);
     JsonObject current = snapshots.current().get(10, TimeUnit.SECONDS);
     assertEquals(3, current.getLong("version"));
     assertEquals(3, current.getJsonObject("document").getInteger("k3"));
@@ -70,9 +73,7 @@ class SnapshotsTest {
   void manyBatchesAndATailAreAllReplayed() throws Exception {
     start(100_000);
     int records = Snapshots.FEED_BATCH * 3 + 7;
-    for (int i = 1; i <= records; i++) {
-      write(i);
-    }
+    write(1, records);
     JsonObject current = snapshots.current().get(10, TimeUnit.SECONDS);
     assertEquals(records, current.getLong("version"));
     assertEquals(live.tree.snapshot(), current.getJsonObject("document"));
@@ -81,9 +82,7 @@ class SnapshotsTest {
   @Test
   void saveCoversRecordsTheThreadHadNotYetSeen() throws Exception {
     start(100_000);
-    for (int i = 1; i <= 10; i++) {
-      write(i);
-    }
+    write(1, 10);
     assertEquals(10L, snapshots.save().get(10, TimeUnit.SECONDS));
     DocJournal.Recovered recovered = journal.recover(100);
     assertEquals(10, recovered.snapshotVersion());
@@ -94,13 +93,9 @@ class SnapshotsTest {
   @Test
   void aSaveRestartsTheCountToTheNextAutomaticSnapshot() throws Exception {
     start(5);
-    for (int i = 1; i <= 3; i++) {
-      write(i);
-    }
+    write(1, 3);
     assertEquals(3L, snapshots.save().get(10, TimeUnit.SECONDS));
-    for (int i = 4; i <= 7; i++) {
-      write(i);
-    }
+    write(4, 7);
     // 4 records since the save: no automatic snapshot yet, however late the thread runs
     assertEquals(7, snapshots.current().get(10, TimeUnit.SECONDS).getLong("version"));
     assertEquals(3, journal.recover(100).snapshotVersion());
