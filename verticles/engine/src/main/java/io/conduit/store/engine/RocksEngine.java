@@ -44,11 +44,11 @@ public final class RocksEngine implements KeyValueEngine {
   private static final long MAX_GROUP_BYTES = 16L << 20;
 
   /** Queued by {@link #close()}: everything before it is written, nothing after it. */
-  private static final Pending CLOSING = new Pending(new WriteBatch(), new CompletableFuture<>());
+  private static final Pending CLOSING = new Pending(new WriteBatch(), new CompletableFuture<>(), 0);
 
   private static boolean libraryLoaded;
 
-  private record Pending(WriteBatch batch, CompletableFuture<Void> done) {
+  private record Pending(WriteBatch batch, CompletableFuture<Void> done, long submittedAt) {
   }
 
   private final Path dir;
@@ -68,6 +68,8 @@ public final class RocksEngine implements KeyValueEngine {
   private boolean handlesFreed;
   /** Writer thread only: how many batches the last group held, i.e. how many writers may come back. */
   private int lastGroupSize = 1;
+  /** Writer thread only: whether to spin for the next batch or park. */
+  private final ArrivalPace pace = new ArrivalPace();
 
   private RocksEngine(Path dir, Durability durability, Options options, RocksDB db, long openMillis) {
     this.dir = dir;
@@ -168,7 +170,7 @@ public final class RocksEngine implements KeyValueEngine {
     if (closing.get()) {
       return CompletableFuture.failedFuture(closedError());
     }
-    Pending pending = new Pending(batch, new CompletableFuture<>());
+    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime());
     counters.submitted();
     queue.add(pending);
     // close() may have queued CLOSING just before us: then the writer stops short of this batch.
@@ -232,10 +234,11 @@ public final class RocksEngine implements KeyValueEngine {
    */
   private boolean collect(List<Pending> group) {
     try {
-      Pending next = queue.take();
+      Pending next = awaitNext();
       long deadline = System.nanoTime() + windowNanos;
       long bytes = 0;
       while (next != CLOSING) {
+        pace.arrived(next.submittedAt);
         group.add(next);
         bytes += next.batch.byteSize();
         if (group.size() >= maxGroupBatches || bytes >= MAX_GROUP_BYTES) {
@@ -257,6 +260,23 @@ public final class RocksEngine implements KeyValueEngine {
     } catch (InterruptedException e) {
       return true; // nothing of ours interrupts the writer; commit what was gathered and go on
     }
+  }
+
+  /** The next batch: spun for while batches come one by one (see {@link ArrivalPace}), else waited for parked. */
+  private Pending awaitNext() throws InterruptedException {
+    Pending next = queue.poll();
+    if (next != null) {
+      return next;
+    }
+    long spin = pace.spinNanos();
+    if (spin > 0) {
+      long until = System.nanoTime() + spin;
+      do {
+        Thread.onSpinWait();
+        next = queue.poll();
+      } while (next == null && System.nanoTime() < until);
+    }
+    return next != null ? next : queue.take();
   }
 
   /** Writes the group as one atomic RocksDB write (synced unless NONE), then acknowledges it. */
