@@ -58,8 +58,10 @@ final class DocJournal {
   /** Stores a snapshot and drops the records it covers (those after {@code previous} up to its version). */
   CompletableFuture<Void> snapshot(JsonObject snapshot, long previous) {
     WriteBatch batch = new WriteBatch().put(SNAPSHOT, snapshot.toBuffer().getBytes());
-    for (long v = previous + 1; v <= snapshot.getLong("v"); v++) {
-      batch.delete(logKey(v));
+    long version = snapshot.getLong("v");
+    if (version > previous) {
+      // one range tombstone: a delete per record stalled every write behind it for ~70 ms per 100,000
+      batch.deleteRange(logKey(previous + 1), logKey(version + 1));
     }
     return engine.write(batch);
   }

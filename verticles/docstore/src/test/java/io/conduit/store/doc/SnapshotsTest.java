@@ -60,6 +60,25 @@ class SnapshotsTest {
     assertEquals(12, recovered.state().tree.snapshot().getInteger("k12"));
   }
 
+  /** The versions of the log records left in the engine. */
+  private java.util.List<Long> logVersions() {
+    java.util.List<Long> versions = new java.util.ArrayList<>();
+    engine.scan(new byte[] {1}, new byte[] {2}, (k, v) -> versions.add(java.nio.ByteBuffer.wrap(k, 1, 8).getLong()));
+    return versions;
+  }
+
+  @Test
+  void aSnapshotDropsExactlyTheRecordsItCovers() throws Exception {
+    start(100_000);
+    write(1, 10);
+    journal.snapshot(new JsonObject().put("v", 6L), 0).get(10, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of(7L, 8L, 9L, 10L), logVersions());
+    journal.snapshot(new JsonObject().put("v", 6L), 6).get(10, TimeUnit.SECONDS); // nothing new: the snapshot only
+    assertEquals(java.util.List.of(7L, 8L, 9L, 10L), logVersions());
+    journal.snapshot(new JsonObject().put("v", 9L), 6).get(10, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of(10L), logVersions());
+  }
+
   @Test
   void fewerRecordsThanABatchAreInTheCurrentSnapshot() throws Exception {
     start(100_000);

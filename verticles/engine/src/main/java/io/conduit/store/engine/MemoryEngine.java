@@ -55,7 +55,9 @@ public final class MemoryEngine implements KeyValueEngine {
       }
       counters.submitted();
       for (WriteBatch.Change c : batch.changes()) {
-        if (c.value() == null) {
+        if (c.deletesRange()) {
+          data.subMap(c.key(), true, c.rangeEnd(), false).clear();
+        } else if (c.value() == null) {
           data.remove(c.key());
         } else {
           data.put(c.key(), c.value());

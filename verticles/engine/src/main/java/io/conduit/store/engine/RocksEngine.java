@@ -294,7 +294,9 @@ public final class RocksEngine implements KeyValueEngine {
       combined.clear();
       for (Pending p : group) {
         for (WriteBatch.Change c : p.batch.changes()) {
-          if (c.value() == null) {
+          if (c.deletesRange()) {
+            combined.deleteRange(c.key(), c.rangeEnd());
+          } else if (c.value() == null) {
             combined.delete(c.key());
           } else {
             combined.put(c.key(), c.value());

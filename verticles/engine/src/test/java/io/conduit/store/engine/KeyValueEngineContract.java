@@ -150,6 +150,34 @@ abstract class KeyValueEngineContract {
   }
 
   @Test
+  void aRangeDeleteRemovesTheKeysFromItsStartUpToItsEnd() {
+    for (String k : List.of("a", "b", "ba", "bz", "c", "d")) {
+      put(k, k);
+    }
+    engine.write(new WriteBatch().deleteRange(b("b"), b("c"))).join();
+    assertEquals(List.of("a", "c", "d"), keysIn(null, null));
+  }
+
+  @Test
+  void aRangeDeleteComparesHighBytesAsUnsigned() {
+    engine.write(new WriteBatch().put(bytes(0x10), b("low")).put(bytes(0x90), b("mid")).put(bytes(0xFF, 0x01), b("top")))
+        .join();
+    engine.write(new WriteBatch().deleteRange(bytes(0x80), bytes(0xFF, 0x01))).join();
+    List<String> values = new ArrayList<>();
+    engine.scan(null, null, (k, v) -> values.add(new String(v, StandardCharsets.UTF_8)));
+    assertEquals(List.of("low", "top"), values);
+  }
+
+  @Test
+  void aRangeDeleteTakesWhatCameBeforeItInTheBatchAndNotWhatCameAfter() {
+    put("k1", "old");
+    engine.write(new WriteBatch().put(b("k2"), b("before")).deleteRange(b("k"), b("l")).put(b("k3"), b("after")))
+        .join();
+    assertEquals(List.of("k3"), keysIn(null, null));
+    assertEquals("after", get("k3"));
+  }
+
+  @Test
   void scanBoundsCompareHighBytesAsUnsigned() {
     engine.write(new WriteBatch().put(bytes(0x10), b("low")).put(bytes(0x90), b("mid")).put(bytes(0xFF, 0x01), b("top")))
         .join();
