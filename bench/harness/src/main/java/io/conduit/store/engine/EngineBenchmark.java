@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * Measures the RocksDB engine on this machine: acknowledged puts under each durability with one
- * writer and with 64 concurrent writers (also resuming on other threads, as event loops do), gets,
- * and the time to reopen a store of {@code count} keys.
+ * writer and with 64 concurrent writers (also resuming on other threads, as event loops do), how long
+ * a put waits behind the deletion of 100,000 keys (key by key, and as one range), gets, and the time
+ * to reopen a store of {@code count} keys.
  * Keys are 16 bytes, values 100; each figure is the median of three runs.
  *
  * <pre>java -cp cli/target/conduit.jar:bench/harness/target/conduit-bench-harness.jar io.conduit.store.engine.EngineBenchmark [dir] [count]</pre>
@@ -33,6 +34,8 @@ public final class EngineBenchmark {
   private static final int RUNS = 3;
   private static final long RUN_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final int VALUE_BYTES = 100;
+  /** The log records a document store's snapshot drops at the default {@code snapshotEvery}. */
+  private static final int DROP_KEYS = 100_000;
   private static final byte[] VALUE = new byte[VALUE_BYTES];
   /** Held so the level sticks: each open logs a line, which would bury the results. */
   private static final Logger ENGINE_LOG = Logger.getLogger(RocksEngine.class.getName());
@@ -68,6 +71,21 @@ public final class EngineBenchmark {
           scenario.writers() * 1e6 / rate, batchesPerSync[RUNS / 2]);
     }
     loops.shutdown();
+    for (boolean range : new boolean[] {false, true}) {
+      Path dropDir = root.resolve("drop");
+      double[] buildMs = new double[RUNS];
+      int[] dropRun = {0};
+      double waitMs = median(() -> {
+        deleteTree(dropDir);
+        double[] result = dropThenWrite(dropDir, range);
+        buildMs[dropRun[0]++] = result[0];
+        return result[1];
+      });
+      Arrays.sort(buildMs);
+      System.out.printf("drop  %,d keys %-15s then a put: the put acknowledged after %,.1f ms (building the batch %,.1f ms)%n",
+          DROP_KEYS, range ? "as a range" : "key by key", waitMs, buildMs[RUNS / 2]);
+    }
+    deleteTree(root.resolve("drop"));
     Path dir = root.resolve("reopen");
     deleteTree(dir);
     long loadStart = System.nanoTime();
@@ -147,6 +165,38 @@ public final class EngineBenchmark {
         }
         next();
       }, resumeOn);
+    }
+  }
+
+  /**
+   * What a document store's snapshot does to its log: {@value #DROP_KEYS} keys written, then deleted
+   * in one batch, key by key or as one range, with a client's put queued right behind. Returns
+   * {ms to build the deletion, ms from submitting it to the put's acknowledgement}.
+   */
+  private static double[] dropThenWrite(Path dir, boolean range) {
+    try (KeyValueEngine engine = RocksEngine.open(dir, Durability.none())) {
+      for (int from = 0; from < DROP_KEYS; from += 1_000) {
+        WriteBatch batch = new WriteBatch();
+        for (int i = from; i < from + 1_000; i++) {
+          batch.put(key(i), VALUE);
+        }
+        engine.write(batch).join();
+      }
+      long start = System.nanoTime();
+      WriteBatch drop = new WriteBatch();
+      if (range) {
+        drop.deleteRange(key(0), key(DROP_KEYS));
+      } else {
+        for (int i = 0; i < DROP_KEYS; i++) {
+          drop.delete(key(i));
+        }
+      }
+      long built = System.nanoTime();
+      engine.write(drop);
+      engine.write(new WriteBatch().put(key(DROP_KEYS + 1), VALUE)).join();
+      long acknowledged = System.nanoTime();
+      check(engine.get(key(DROP_KEYS / 2)) == null, "a dropped key is still there");
+      return new double[] {(built - start) / 1e6, (acknowledged - built) / 1e6};
     }
   }
 
