@@ -199,6 +199,25 @@ public final class ConduitProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP, as {@code kill -STOP PID} does: the whole JVM stalls, as in a very long GC pause. */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** SIGCONT: a paused process runs on from where it stopped. */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String which) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      kill.destroyForcibly();
+      throw new IOException("kill " + which + " " + process.pid() + " failed: " + new String(kill.getInputStream()
+          .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,11 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fencing: three {@code conduit serve --cluster} JVMs listing each other in {@code --members}
- * (so the cluster quorum is 2) with memory stores, whose owner acknowledges a write alone. Both
- * standbys are killed with SIGKILL: the owner, cut off from the quorum, can no longer renew its
- * lease and stops acknowledging writes within it (callers hear a retriable {@code UNAVAILABLE});
- * without the fence it would go on acknowledging writes that a majority elsewhere knows nothing
- * of. Once a second node is back the cluster has its quorum again and the store serves.
+ * (so the cluster quorum is 2).
+ *
+ * <p>With memory stores, whose owner acknowledges a write alone, both standbys are killed with
+ * SIGKILL: the owner, cut off from the quorum, can no longer renew its lease and stops
+ * acknowledging writes within it (callers hear a retriable {@code UNAVAILABLE}); without the fence
+ * it would go on acknowledging writes that a majority elsewhere knows nothing of. Once a second node
+ * is back the cluster has its quorum again and the store serves.
+ *
+ * <p>With RocksDB stores and in-sync standbys, the owner's whole JVM is stalled with SIGSTOP (as a
+ * very long GC pause would) until a standby has taken over, then let run on: the old owner wakes
+ * believing nothing happened, and must neither acknowledge a write nor serve a read of its own; it
+ * then finds its way back into the cluster and follows the new owner.
  */
 class StoreQuorumIT {
 
@@ -110,6 +121,159 @@ class StoreQuorumIT {
     }
   }
 
+  @Test
+  void anOwnerThatStalledPastItsLeaseWakesUpFencedBesideItsSuccessor() throws Exception {
+    var cluster = TestClusters.settings("stall");
+    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
+    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    String[] bridges = new String[3];
+    List<ConduitProcess> started = new ArrayList<>();
+    ConduitProcess stalled = null;
+    try {
+      ConduitProcess[] nodes = new ConduitProcess[3];
+      for (int i = 0; i < 3; i++) {
+        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freeBlock(1);
+        nodes[i] = node(started, "s" + i, bridges[i], ports[i], members, cluster.name(), "rocksdb");
+      }
+      for (ConduitProcess n : nodes) {
+        n.awaitOutput("Ready", Duration.ofSeconds(90));
+      }
+      int owner = awaitOwner(nodes);
+      awaitInSyncStandbys(nodes[owner], 2);
+      int other = (owner + 1) % 3;
+
+      // every acknowledged write, key to value; every version handed out, which two owners would repeat
+      Map<String, Integer> acknowledged = new LinkedHashMap<>();
+      Set<Long> versions = new HashSet<>();
+      try (ConduitClient viaOther = ConduitClient.connect(bridges[other])) {
+        for (int i = 0; i < 5; i++) {
+          write(viaOther, "before" + i, i, acknowledged, versions);
+        }
+
+        stalled = nodes[owner];
+        stalled.pause();
+        long pausedAt = System.nanoTime();
+        // acknowledged once a standby has taken the claim over, after the stalled owner's lease ran out
+        writeRetrying(viaOther, "takeover", 1, acknowledged, versions);
+        long takeoverMs = (System.nanoTime() - pausedAt) / 1_000_000;
+        for (int i = 0; i < 5; i++) {
+          writeRetrying(viaOther, "during" + i, i, acknowledged, versions);
+        }
+        stalled.resume();
+        stalled = null;
+
+        // the old owner runs on: for a while, writes and reads through its own bridge and the other's
+        int servedByOld = 0;
+        int refused = 0;
+        try (ConduitClient viaOld = ConduitClient.connect(bridges[owner])) {
+          long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+          for (int i = 0; System.nanoTime() < until; i++) {
+            try {
+              write(viaOld, "after" + i, i, acknowledged, versions);
+              servedByOld++;
+            } catch (ConduitException e) {
+              assertRetriable(e);
+              refused++;
+            }
+            try {
+              JsonObject document = read(viaOld);
+              servedByOld++;
+              acknowledged.forEach((k, v) -> assertEquals(v, document.getInteger(k),
+                  "a read through the old owner's bridge missed the acknowledged '" + k + "': a stale read"));
+            } catch (ConduitException e) {
+              assertRetriable(e);
+              refused++;
+            }
+            writeRetrying(viaOther, "beside" + i, i, acknowledged, versions);
+          }
+        }
+        System.out.printf("stalled owner: taken over %d ms after SIGSTOP; after SIGCONT %d requests through its "
+            + "bridge were served (by the new owner) and %d refused as retriable%n", takeoverMs, servedByOld, refused);
+
+        // the old owner has rejoined the cluster and follows the new owner, whose data it serves through its bridge
+        nodes[owner].awaitLog("following it, in sync", Duration.ofSeconds(60));
+        try (ConduitClient viaOld = ConduitClient.connect(bridges[owner])) {
+          JsonObject throughOld = readRetrying(viaOld);
+          acknowledged.forEach((k, v) -> assertEquals(v, throughOld.getInteger(k), "'" + k + "' through the old owner"));
+        }
+        JsonObject document = read(viaOther);
+        acknowledged.forEach((k, v) -> assertEquals(v, document.getInteger(k), "acknowledged '" + k + "' is lost"));
+        // stepping down is no storage failure: its last snapshot, refused, is not logged as an error
+        assertTrue(nodes[owner].stderr().lines().noneMatch(l -> l.contains("SEVERE") && l.contains("snapshot")),
+            nodes[owner].stderr());
+      }
+    } finally {
+      if (stalled != null) {
+        stalled.resume(); // so the close below ends a running JVM, not a stopped one
+      }
+      for (ConduitProcess p : started) {
+        p.close();
+      }
+    }
+  }
+
+  /** A write that must be acknowledged, recorded with its version, which no other write may have had. */
+  private static void write(ConduitClient client, String key, int value, Map<String, Integer> acknowledged,
+                            Set<Long> versions) {
+    JsonObject reply = (JsonObject) client.requestSync("docs", set(key, value), Duration.ofSeconds(5));
+    acknowledged.put(key, value);
+    long version = reply.getLong("version");
+    assertTrue(versions.add(version), "version " + version + " was handed out twice: two owners wrote");
+  }
+
+  /**
+   * The same, retried while it is refused as retriable: while the old owner's consumer is still
+   * known to the cluster, the event bus may hand it a request, which it must refuse.
+   */
+  private static void writeRetrying(ConduitClient client, String key, int value, Map<String, Integer> acknowledged,
+                                    Set<Long> versions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        write(client, key, value, acknowledged, versions);
+        return;
+      } catch (ConduitException e) {
+        assertRetriable(e);
+        assertTrue(System.nanoTime() < deadline, "'" + key + "' still refused after 60 s: " + e.getMessage());
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    }
+  }
+
+  private static JsonObject read(ConduitClient client) {
+    JsonObject reply = (JsonObject) client.requestSync("docs", new JsonObject().put("op", "get")
+        .put("path", new JsonArray()), Duration.ofSeconds(10));
+    return reply.getJsonObject("value");
+  }
+
+  private static JsonObject readRetrying(ConduitClient client) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        return read(client);
+      } catch (ConduitException e) {
+        assertRetriable(e);
+        assertTrue(System.nanoTime() < deadline, "no read served after 60 s: " + e.getMessage());
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    }
+  }
+
+  private static void assertRetriable(ConduitException e) {
+    assertTrue(e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT, e.code() + ": " + e.getMessage());
+  }
+
+  /** Waits until the owner has logged {@code count} standbys in sync. */
+  private static void awaitInSyncStandbys(ConduitProcess owner, int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (owner.stderr().split("is in sync", -1).length - 1 < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("fewer than " + count + " standbys in sync:\n" + owner.stderr());
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
   /** The node whose document store owns {@code docs} (its log says so). */
   private static int awaitOwner(ConduitProcess[] nodes) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -142,9 +306,14 @@ class StoreQuorumIT {
 
   private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
                               String clusterName) throws Exception {
+    return node(started, name, bridge, clusterPort, members, clusterName, "memory");
+  }
+
+  private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
+                              String clusterName, String backend) throws Exception {
     ConduitProcess p = ConduitProcess.start(dir, name, "serve", "--cluster", "--cluster-name", clusterName,
         "--cluster-port", Integer.toString(clusterPort), "--members", members, "-a", bridge, "--events", "none",
-        "-b", "memory", "--data", dir.resolve(name).toString());
+        "-b", backend, "--data", dir.resolve(name).toString());
     started.add(p);
     return p;
   }

@@ -1,5 +1,6 @@
 package io.conduit.store.doc;
 
+import io.conduit.store.owner.SteppedDownException;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.System.Logger.Level;
@@ -108,6 +109,16 @@ final class Snapshots {
     }
   }
 
+  /** The step-down behind a failed write, or null when it failed for another reason. */
+  private static SteppedDownException steppedDown(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SteppedDownException stepped) {
+        return stepped;
+      }
+    }
+    return null;
+  }
+
   private CompletableFuture<Long> write() {
     long version = shadow.version;
     if (version == lastSnapshot) {
@@ -116,7 +127,10 @@ final class Snapshots {
     long previous = lastSnapshot;
     lastSnapshot = version;
     return journal.snapshot(shadow.snapshot(), previous).thenApply(v -> version).whenComplete((v, e) -> {
-      if (e != null) {
+      if (e != null && steppedDown(e) != null) {
+        // the store is handing over to another owner, whose copy is the one that counts now
+        LOG.log(Level.INFO, "snapshot at version " + version + " not written: " + steppedDown(e).getMessage());
+      } else if (e != null) {
         LOG.log(Level.ERROR, "snapshot at version " + version + " failed; the log keeps every record", e);
       }
     });

@@ -112,7 +112,7 @@ final class ReplicationSource {
     stopped = true;
     standbys.clear();
     for (Pending p : pending.values()) {
-      p.done().completeExceptionally(new IllegalStateException(kind + " '" + address + "' is no longer the owner"));
+      p.done().completeExceptionally(new SteppedDownException(kind, address));
     }
     pending.clear();
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
@@ -128,7 +128,7 @@ final class ReplicationSource {
   private void onBatch(long seq, byte[] batch, CompletableFuture<Void> done) {
     lastSeq = seq;
     if (stopped) {
-      done.completeExceptionally(new IllegalStateException(kind + " '" + address + "' is no longer the owner"));
+      done.completeExceptionally(new SteppedDownException(kind, address));
       return;
     }
     Set<String> need = new HashSet<>();
