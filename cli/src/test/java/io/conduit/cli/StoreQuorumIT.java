@@ -44,21 +44,11 @@ class StoreQuorumIT {
 
   @Test
   void anOwnerCutOffFromTheQuorumStopsAcknowledgingWritesWithinItsLease() throws Exception {
-    var cluster = TestClusters.settings("quorum");
-    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
-    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-    String[] bridges = new String[3];
     List<ConduitProcess> started = new ArrayList<>();
     try {
-      ConduitProcess[] nodes = new ConduitProcess[3];
-      for (int i = 0; i < 3; i++) {
-        // below the ephemeral range: the three JVMs start at once, and their outgoing connections take ephemeral ports
-        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freeBlock(1);
-        nodes[i] = node(started, "n" + i, bridges[i], ports[i], members, cluster.name());
-      }
-      for (ConduitProcess n : nodes) {
-        n.awaitOutput("Ready", Duration.ofSeconds(90));
-      }
+      Three three = startThree("quorum", "n", "memory", started);
+      ConduitProcess[] nodes = three.nodes();
+      String[] bridges = three.bridges();
       assertTrue(nodes[0].stdout().contains("quorum    : 2 members"), nodes[0].stdout());
       int owner = awaitOwner(nodes);
 
@@ -110,8 +100,8 @@ class StoreQuorumIT {
 
         // a second node back: the quorum is back and the store serves again
         int back = owner == 0 ? 1 : 0;
-        node(started, "n" + back + "-again", bridges[back], ports[back], members, cluster.name())
-            .awaitOutput("Ready", Duration.ofSeconds(90));
+        node(started, "n" + back + "-again", bridges[back], three.ports()[back], three.members(), three.clusterName(),
+            "memory").awaitOutput("Ready", Duration.ofSeconds(90));
         awaitAcknowledged(client, "after");
       }
     } finally {
@@ -123,21 +113,12 @@ class StoreQuorumIT {
 
   @Test
   void anOwnerThatStalledPastItsLeaseWakesUpFencedBesideItsSuccessor() throws Exception {
-    var cluster = TestClusters.settings("stall");
-    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
-    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-    String[] bridges = new String[3];
     List<ConduitProcess> started = new ArrayList<>();
     ConduitProcess stalled = null;
     try {
-      ConduitProcess[] nodes = new ConduitProcess[3];
-      for (int i = 0; i < 3; i++) {
-        bridges[i] = "tcp://127.0.0.1:" + TestClusters.freeBlock(1);
-        nodes[i] = node(started, "s" + i, bridges[i], ports[i], members, cluster.name(), "rocksdb");
-      }
-      for (ConduitProcess n : nodes) {
-        n.awaitOutput("Ready", Duration.ofSeconds(90));
-      }
+      Three three = startThree("stall", "s", "rocksdb", started);
+      ConduitProcess[] nodes = three.nodes();
+      String[] bridges = three.bridges();
       int owner = awaitOwner(nodes);
       awaitInSyncStandbys(nodes[owner], 2);
       int other = (owner + 1) % 3;
@@ -304,9 +285,25 @@ class StoreQuorumIT {
     }
   }
 
-  private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
-                              String clusterName) throws Exception {
-    return node(started, name, bridge, clusterPort, members, clusterName, "memory");
+  /** Three nodes listing each other, started at once and ready. */
+  private record Three(String clusterName, int[] ports, String members, String[] bridges, ConduitProcess[] nodes) {
+  }
+
+  private Three startThree(String label, String prefix, String backend, List<ConduitProcess> started) throws Exception {
+    var cluster = TestClusters.settings(label);
+    int[] ports = {cluster.port(), cluster.port() + 1, cluster.port() + 2};
+    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    String[] bridges = new String[3];
+    ConduitProcess[] nodes = new ConduitProcess[3];
+    for (int i = 0; i < 3; i++) {
+      // below the ephemeral range: the three JVMs start at once, and their outgoing connections take ephemeral ports
+      bridges[i] = "tcp://127.0.0.1:" + TestClusters.freeBlock(1);
+      nodes[i] = node(started, prefix + i, bridges[i], ports[i], members, cluster.name(), backend);
+    }
+    for (ConduitProcess n : nodes) {
+      n.awaitOutput("Ready", Duration.ofSeconds(90));
+    }
+    return new Three(cluster.name(), ports, members, bridges, nodes);
   }
 
   private ConduitProcess node(List<ConduitProcess> started, String name, String bridge, int clusterPort, String members,
