@@ -60,7 +60,7 @@ final class DocJournal {
     WriteBatch batch = new WriteBatch().put(SNAPSHOT, snapshot.toBuffer().getBytes());
     long version = snapshot.getLong("v");
     if (version > previous) {
-      // one range tombstone: a delete per record stalled every write behind it for ~70 ms per 100,000
+      // one range tombstone: a delete per record held every write queued behind it about 90 ms per 100,000
       batch.deleteRange(logKey(previous + 1), logKey(version + 1));
     }
     return engine.write(batch);
