@@ -124,9 +124,8 @@ final class Snapshots {
     if (version == lastSnapshot) {
       return CompletableFuture.completedFuture(version);
     }
-    long previous = lastSnapshot;
     lastSnapshot = version;
-    return journal.snapshot(shadow.snapshot(), previous).thenApply(v -> version).whenComplete((v, e) -> {
+    return journal.snapshot(shadow.snapshot()).thenApply(v -> version).whenComplete((v, e) -> {
       if (e != null && steppedDown(e) != null) {
         // the store is handing over to another owner, whose copy is the one that counts now
         LOG.log(Level.INFO, "snapshot at version " + version + " not written: " + steppedDown(e).getMessage());

@@ -1,14 +1,16 @@
 package io.conduit.store.doc;
 
-import io.conduit.store.engine.MemoryEngine;
+import io.conduit.store.engine.BreakableEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -17,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SnapshotsTest {
 
-  private final MemoryEngine engine = new MemoryEngine();
+  private final BreakableEngine engine = new BreakableEngine();
   private final DocJournal journal = new DocJournal(engine);
   private final DocState live = DocState.empty(100);
   private Snapshots snapshots;
@@ -68,15 +70,27 @@ class SnapshotsTest {
   }
 
   @Test
-  void aSnapshotDropsExactlyTheRecordsItCovers() throws Exception {
+  void aSnapshotDropsEveryRecordItCoversAndNoOther() throws Exception {
     start(100_000);
     write(1, 10);
-    journal.snapshot(new JsonObject().put("v", 6L), 0).get(10, TimeUnit.SECONDS);
+    journal.snapshot(new JsonObject().put("v", 6L)).get(10, TimeUnit.SECONDS);
     assertEquals(java.util.List.of(7L, 8L, 9L, 10L), logVersions());
-    journal.snapshot(new JsonObject().put("v", 6L), 6).get(10, TimeUnit.SECONDS); // nothing new: the snapshot only
+    journal.snapshot(new JsonObject().put("v", 6L)).get(10, TimeUnit.SECONDS); // nothing new: the snapshot only
     assertEquals(java.util.List.of(7L, 8L, 9L, 10L), logVersions());
-    journal.snapshot(new JsonObject().put("v", 9L), 6).get(10, TimeUnit.SECONDS);
+    journal.snapshot(new JsonObject().put("v", 9L)).get(10, TimeUnit.SECONDS);
     assertEquals(java.util.List.of(10L), logVersions());
+  }
+
+  @Test
+  void theRecordsOfASnapshotThatFailedGoWithTheNextOne() throws Exception {
+    start(100_000);
+    write(1, 5);
+    engine.broken.set(true); // a full disk, say
+    assertThrows(ExecutionException.class, () -> snapshots.save().get(10, TimeUnit.SECONDS));
+    engine.broken.set(false);
+    write(6, 7);
+    assertEquals(7L, snapshots.save().get(10, TimeUnit.SECONDS));
+    assertEquals(java.util.List.of(), logVersions(), "records 1-5 were left behind");
   }
 
   @Test
