@@ -31,8 +31,12 @@ import java.util.Set;
  * for a request whose owner, as last read, had already left when it was sent: the copy may
  * predate a new owner's claim (a restarted node takes its store back), so such a request goes to
  * whoever serves the address now and is only given {@link #SUSPECT_ANSWER_MS}, never failed at the
- * next check for a departure that happened before it was sent. Standalone (no cluster) nothing can
- * leave, and it only keeps the owners. Event-loop confined: one per front-door instance, used from
+ * next check for a departure that happened before it was sent. The same again when the claim moves
+ * to another node while the old owner's node is still a member: it stalled or was cut off, and
+ * stopped serving when its lease ran out, yet the event bus may hand it requests until the cluster
+ * drops it; the requests pending there and those sent in the next {@link #SUSPECT_MS} are given
+ * {@link #SUSPECT_ANSWER_MS} from when the move was read, not their whole timeout. Standalone (no
+ * cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door instance, used from
  * its context only.
  */
 public final class OwnerWatch {
@@ -119,7 +123,7 @@ public final class OwnerWatch {
     if (!members.contains(node)) {
       // the owner as last read had left before this request was sent: whoever serves the address
       // now (if anyone) answers it; its departure is no news for this request
-      w = new Watched(null, now + SUSPECT_ANSWER_MS * 1_000_000L, onOwnerLost);
+      w = new Watched(address, null, now + SUSPECT_ANSWER_MS * 1_000_000L, onOwnerLost);
       if (now - refreshedAt > EARLY_REFRESH_MS * 1_000_000L) {
         refresh(); // learn the new owner sooner than the next period
       }
@@ -127,7 +131,7 @@ public final class OwnerWatch {
       Long suspect = suspectSince.get(address);
       long answerBy = suspect != null && now - suspect < SUSPECT_MS * 1_000_000L
           ? now + SUSPECT_ANSWER_MS * 1_000_000L : Long.MAX_VALUE;
-      w = new Watched(node, answerBy, onOwnerLost);
+      w = new Watched(address, node, answerBy, onOwnerLost);
     }
     pending.add(w);
     if (checkTimer < 0) {
@@ -138,8 +142,8 @@ public final class OwnerWatch {
 
   /** What a front door tells the client of a request whose owner left (with a retriable UNAVAILABLE). */
   public static String ownerLeftMessage(String address) {
-    return "the node that owned '" + address + "' left the cluster while this request was in flight: it may or may "
-        + "not have been applied; retry once a standby has taken over";
+    return "the node that owned '" + address + "' left the cluster or lost its claim while this request was in "
+        + "flight: it may or may not have been applied; retry once a standby has taken over";
   }
 
   /** The node that owns {@code address} as last read, or null (not stateful, or not known yet). */
@@ -182,6 +186,7 @@ public final class OwnerWatch {
         });
         if (cluster != null) {
           noteDepartedOwners(new HashSet<>(cluster.getNodes())); // against the owners before this read
+          noteReplacedOwners(now);
         }
         owners = now;
       }
@@ -229,15 +234,37 @@ public final class OwnerWatch {
     });
   }
 
+  /**
+   * Marks the addresses whose claim moved to another node while the old owner's node stays a member,
+   * and gives the requests pending at that node {@link #SUSPECT_ANSWER_MS} from now.
+   */
+  private void noteReplacedOwners(Map<String, String> next) {
+    long now = System.nanoTime();
+    long answerBy = now + SUSPECT_ANSWER_MS * 1_000_000L;
+    owners.forEach((address, before) -> {
+      String after = next.get(address);
+      if (after != null && !after.equals(before) && members.contains(before)) {
+        suspectSince.put(address, now);
+        for (Watched w : pending) {
+          if (address.equals(w.address) && before.equals(w.node)) {
+            w.answerBy = Math.min(w.answerBy, answerBy);
+          }
+        }
+      }
+    });
+  }
+
   private final class Watched implements Pending {
+    final String address;
     /** The owner's node when the request was sent, or null when that owner had already left. */
     final String node;
-    /** nanoTime by which a request sent while its address was suspect must be answered. */
-    final long answerBy;
+    /** nanoTime by which the request must be answered: set while its address is suspect, else never. */
+    long answerBy;
     final Runnable onOwnerLost;
     boolean lost;
 
-    Watched(String node, long answerBy, Runnable onOwnerLost) {
+    Watched(String address, String node, long answerBy, Runnable onOwnerLost) {
+      this.address = address;
       this.node = node;
       this.answerBy = answerBy;
       this.onOwnerLost = onOwnerLost;

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a front door's {@link OwnerWatch} tells a request in flight to a stateful address: that its
  * owner's node left while it waited (answered at once), and nothing of a departure it was sent after,
  * as when a node killed earlier has just been restarted and taken its store back but this node's copy
- * of the owners still names the dead one.
+ * of the owners still names the dead one; and, within the suspect time, that its owner lost its claim
+ * to another node while its own node stayed (a stall).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OwnerWatchTest {
@@ -84,6 +85,27 @@ class OwnerWatchTest {
     // and one that is never answered (the event bus still routed it to the dead node) hears UNAVAILABLE
     long reportedAfterMs = TimeUnit.NANOSECONDS.toMillis(lost.get(30, TimeUnit.SECONDS) - sent[0]);
     assertTrue(reportedAfterMs >= OwnerWatch.SUSPECT_ANSWER_MS, reportedAfterMs + " ms");
+  }
+
+  @Test
+  void aRequestToAnOwnerThatLostItsClaimWhileItsNodeStaysIsToldWithinTheSuspectTime() throws Exception {
+    Vertx other = await(ClusterFactory.startClustered(new VertxOptions(), settings));
+    try {
+      claim("moved", ClusterAccess.manager(vertx).getNodeId());
+      CompletableFuture<Long> lost = new CompletableFuture<>();
+      OwnerWatch.Pending stuck = onContext(() -> watch.watch("moved", () -> lost.complete(System.nanoTime())));
+      OwnerWatch.Pending answered = onContext(() -> watch.watch("moved", () -> { }));
+      claim("moved", ClusterAccess.manager(other).getNodeId()); // a stalled owner's lease ran out; another took over
+      long readAt = System.nanoTime();
+      assertTrue(onContext(answered::settle), "a request answered within the suspect time keeps its answer");
+      // the one still waiting (at the stalled node) hears UNAVAILABLE, not its own timeout
+      long reportedAfterMs = TimeUnit.NANOSECONDS.toMillis(lost.get(30, TimeUnit.SECONDS) - readAt);
+      assertTrue(reportedAfterMs <= OwnerWatch.SUSPECT_ANSWER_MS + 4 * OwnerWatch.CHECK_MS, reportedAfterMs + " ms");
+      assertFalse(onContext(stuck::settle), "its late outcome is dropped");
+      assertFalse(onContext(stuck::ownerLeft), "its node did not leave the cluster");
+    } finally {
+      await(other.close());
+    }
   }
 
   @Test
