@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,7 +175,7 @@ class StoreQuorumIT {
         // the old owner has rejoined the cluster and follows the new owner, whose data it serves through its bridge
         nodes[owner].awaitLog("following it, in sync", Duration.ofSeconds(60));
         try (ConduitClient viaOld = ConduitClient.connect(bridges[owner])) {
-          JsonObject throughOld = readRetrying(viaOld);
+          JsonObject throughOld = retrying("a read", () -> read(viaOld));
           acknowledged.forEach((k, v) -> assertEquals(v, throughOld.getInteger(k), "'" + k + "' through the old owner"));
         }
         JsonObject document = read(viaOther);
@@ -202,42 +203,19 @@ class StoreQuorumIT {
     assertTrue(versions.add(version), "version " + version + " was handed out twice: two owners wrote");
   }
 
-  /**
-   * The same, retried while it is refused as retriable: while the old owner's consumer is still
-   * known to the cluster, the event bus may hand it a request, which it must refuse.
-   */
+  /** The same, retried while it is refused as retriable ({@link #retrying}). */
   private static void writeRetrying(ConduitClient client, String key, int value, Map<String, Integer> acknowledged,
                                     Set<Long> versions) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        write(client, key, value, acknowledged, versions);
-        return;
-      } catch (ConduitException e) {
-        assertRetriable(e);
-        assertTrue(System.nanoTime() < deadline, "'" + key + "' still refused after 60 s: " + e.getMessage());
-        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-      }
-    }
+    retrying(key, () -> {
+      write(client, key, value, acknowledged, versions);
+      return null;
+    });
   }
 
   private static JsonObject read(ConduitClient client) {
     JsonObject reply = (JsonObject) client.requestSync("docs", new JsonObject().put("op", "get")
         .put("path", new JsonArray()), Duration.ofSeconds(10));
     return reply.getJsonObject("value");
-  }
-
-  private static JsonObject readRetrying(ConduitClient client) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        return read(client);
-      } catch (ConduitException e) {
-        assertRetriable(e);
-        assertTrue(System.nanoTime() < deadline, "no read served after 60 s: " + e.getMessage());
-        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-      }
-    }
   }
 
   private static void assertRetriable(ConduitException e) {
@@ -271,15 +249,22 @@ class StoreQuorumIT {
 
   /** A write, acknowledged once the store serves (UNAVAILABLE or TIMEOUT until then). */
   private static void awaitAcknowledged(ConduitClient client, String key) {
+    retrying(key, () -> client.requestSync("docs", set(key, 1), Duration.ofSeconds(5)));
+  }
+
+  /**
+   * What {@code call} returns once it is no longer refused as retriable (UNAVAILABLE or TIMEOUT: no
+   * owner serves yet, or the event bus handed the request to a stalled or departed owner); any other
+   * refusal, or 60 s of retriable ones, fails the test.
+   */
+  private static <T> T retrying(String what, Supplier<T> call) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        client.requestSync("docs", set(key, 1), Duration.ofSeconds(5));
-        return;
+        return call.get();
       } catch (ConduitException e) {
-        if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT || System.nanoTime() > deadline) {
-          throw e;
-        }
+        assertRetriable(e);
+        assertTrue(System.nanoTime() < deadline, "'" + what + "' still refused after 60 s: " + e.getMessage());
         LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
       }
     }

@@ -35,8 +35,11 @@ final class Snapshots {
   private final ExecutorService thread;
   /** Fed by the event loop, replayed by the snapshot thread, in order. */
   private final Queue<JsonObject> fed = new ConcurrentLinkedQueue<>();
-  /** Snapshot thread only. */
-  private long lastSnapshot;
+  /**
+   * The version of the last snapshot written, set once it is durable (on the engine's thread) so that
+   * a snapshot that failed is written again when asked for; read on the snapshot thread.
+   */
+  private volatile long lastSnapshot;
   /** Event loop only: records fed since the last snapshot was asked for, and since the thread was last woken. */
   private int sinceSnapshot;
   private int sinceWake;
@@ -124,12 +127,16 @@ final class Snapshots {
     if (version == lastSnapshot) {
       return CompletableFuture.completedFuture(version);
     }
-    lastSnapshot = version;
     return journal.snapshot(shadow.snapshot()).thenApply(v -> version).whenComplete((v, e) -> {
-      if (e != null && steppedDown(e) != null) {
+      if (e == null) {
+        lastSnapshot = version; // the engine acknowledges in order: a later snapshot never lands first
+        return;
+      }
+      SteppedDownException stepped = steppedDown(e);
+      if (stepped != null) {
         // the store is handing over to another owner, whose copy is the one that counts now
-        LOG.log(Level.INFO, "snapshot at version " + version + " not written: " + steppedDown(e).getMessage());
-      } else if (e != null) {
+        LOG.log(Level.INFO, "snapshot at version " + version + " not written: " + stepped.getMessage());
+      } else {
         LOG.log(Level.ERROR, "snapshot at version " + version + " failed; the log keeps every record", e);
       }
     });

@@ -94,6 +94,17 @@ class SnapshotsTest {
   }
 
   @Test
+  void aSaveThatFailedIsWrittenWhenAskedAgainWithNothingNew() throws Exception {
+    start(100_000);
+    write(1, 5);
+    engine.broken.set(true);
+    assertThrows(ExecutionException.class, () -> snapshots.save().get(10, TimeUnit.SECONDS));
+    engine.broken.set(false);
+    assertEquals(5L, snapshots.save().get(10, TimeUnit.SECONDS));
+    assertEquals(5, journal.recover(100).snapshotVersion(), "the second save wrote what the first could not");
+  }
+
+  @Test
   void fewerRecordsThanABatchAreInTheCurrentSnapshot() throws Exception {
     start(100_000);
     write(1, 3);

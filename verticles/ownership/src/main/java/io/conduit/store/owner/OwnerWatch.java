@@ -36,8 +36,8 @@ import java.util.Set;
  * stopped serving when its lease ran out, yet the event bus may hand it requests until the cluster
  * drops it; the requests pending there and those sent in the next {@link #SUSPECT_MS} are given
  * {@link #SUSPECT_ANSWER_MS} from when the move was read, not their whole timeout. Standalone (no
- * cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door instance, used from
- * its context only.
+ * cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door
+ * instance, used from its context only.
  */
 public final class OwnerWatch {
 
