@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -61,6 +62,8 @@ final class ReplicationSource {
   private MessageConsumer<JsonObject> consumer;
   private long lastSeq;
   private Future<Void> settled = Future.succeededFuture();
+  /** Writes every in-sync standby has, waiting for {@link #settled}: failed too if the owner steps down first. */
+  private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
   private boolean stopped;
 
   /** A batch waiting for a standby that is still copying. */
@@ -115,7 +118,17 @@ final class ReplicationSource {
       p.done().completeExceptionally(new SteppedDownException(kind, address));
     }
     pending.clear();
+    // a change of the in-sync list may wait on a cluster without its quorum for long: not its writes
+    for (CompletableFuture<Void> done : settling) {
+      done.completeExceptionally(new SteppedDownException(kind, address));
+    }
+    settling.clear();
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Whether acknowledged writes wait for the claim's list of in-sync standbys to change (for tests). */
+  boolean waitingForTheClaim() {
+    return !settling.isEmpty();
   }
 
   /** Called in the order the engine receives the batches (any thread); completes when in-sync standbys have it. */
@@ -175,7 +188,9 @@ final class ReplicationSource {
 
   /** Completes a write once any change of the in-sync list made before it has reached the cluster. */
   private void finish(CompletableFuture<Void> done) {
+    settling.add(done);
     settled.onComplete(ar -> {
+      settling.remove(done);
       if (ar.succeeded()) {
         done.complete(null);
       } else {

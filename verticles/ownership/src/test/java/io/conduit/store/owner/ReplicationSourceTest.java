@@ -2,6 +2,7 @@ package io.conduit.store.owner;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,8 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,13 +42,18 @@ class ReplicationSourceTest {
   /** A source whose standby attached and went live, and which acknowledges nothing after that. */
   private ReplicationSource liveSourceWithSilentStandby(Vertx vertx, String address,
                                                         List<Set<String>> listed, boolean claimLost) throws Exception {
+    return liveSourceWithSilentStandby(vertx, address, ids -> {
+      listed.add(ids);
+      return claimLost && ids.isEmpty() ? Future.failedFuture("the claim is no longer this owner's")
+          : Future.succeededFuture();
+    });
+  }
+
+  /** The same, with {@code inSync} changing the claim's list of in-sync standbys. */
+  private ReplicationSource liveSourceWithSilentStandby(Vertx vertx, String address,
+                                                        Function<Set<String>, Future<Void>> inSync) throws Exception {
     Context context = vertx.getOrCreateContext();
-    ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, 1, ACK_TIMEOUT_MS,
-        ids -> {
-          listed.add(ids);
-          return claimLost && ids.isEmpty() ? Future.failedFuture("the claim is no longer this owner's")
-              : Future.succeededFuture();
-        });
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, 1, ACK_TIMEOUT_MS, inSync);
     CompletableFuture<Void> started = new CompletableFuture<>();
     context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
     started.get(10, TimeUnit.SECONDS);
@@ -67,6 +76,25 @@ class ReplicationSourceTest {
     assertTrue(System.nanoTime() - start >= ACK_TIMEOUT_MS * 1_000_000L, "completed before the standby was dropped");
     assertEquals(List.of(Set.of("s1"), Set.of()), listed, "listed in sync, then no longer");
     source.replicate(2, new byte[] {2}).get(10, TimeUnit.SECONDS); // no standby to wait for now
+  }
+
+  @Test
+  void aWriteWaitingForTheClaimToChangeFailsWhenTheOwnerStepsDown(Vertx vertx) throws Exception {
+    // the claim's change never completes: a cluster that lost its quorum may keep it waiting long
+    Promise<Void> neverChanged = Promise.promise();
+    ReplicationSource source = liveSourceWithSilentStandby(vertx, "r3",
+        ids -> ids.isEmpty() ? neverChanged.future() : Future.succeededFuture());
+    CompletableFuture<Void> write = source.replicate(1, new byte[] {1});
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!source.waitingForTheClaim() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    assertTrue(source.waitingForTheClaim(), "the standby was dropped and the write waits for the claim");
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> source.stop().onComplete(ar -> stopped.complete(null)));
+    stopped.get(10, TimeUnit.SECONDS);
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> write.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(SteppedDownException.class, failed.getCause());
   }
 
   @Test
