@@ -14,6 +14,7 @@ public final class BridgeStats {
 
   private final LongAdder received = new LongAdder();
   private final LongAdder replied = new LongAdder();
+  private final LongAdder directStoreCalls = new LongAdder();
   private final LongAdder repliesDropped = new LongAdder();
   private final LongAdder eventsPublished = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
@@ -96,6 +97,15 @@ public final class BridgeStats {
 
   void replied() {
     replied.increment();
+  }
+
+  void directStoreCall() {
+    directStoreCalls.increment();
+  }
+
+  /** Requests handed straight to a store this node owns, on the event loop that read them (no event bus). */
+  public long directStoreCalls() {
+    return directStoreCalls.sum();
   }
 
   void replyDropped() {
@@ -246,6 +256,7 @@ public final class BridgeStats {
     return new JsonObject()
         .put("received", received.sum())
         .put("replied", replied.sum())
+        .put("directStoreCalls", directStoreCalls.sum())
         .put("repliesDropped", repliesDropped.sum())
         .put("clientsConnected", connections)
         .put("subscribersConnected", subscribers)

@@ -10,6 +10,8 @@ import io.conduit.codec.cbp.CbpRequest;
 import io.conduit.codec.cbp.Headers;
 import io.conduit.codec.cbp.RecentAddresses;
 import io.conduit.codec.mdp.Mdp;
+import io.conduit.store.owner.DirectRequest;
+import io.conduit.store.owner.LocalOwners;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
@@ -22,6 +24,7 @@ import io.vertx.core.eventbus.impl.SenderTimedRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Turns CBP/1 requests into event-bus calls and their outcomes into replies, on the bridge's event
@@ -41,6 +44,7 @@ final class RequestHandler {
   private final MajordomoClients majordomo;
   private final byte[] pingBody;
   private final OwnerWatch owners;
+  private final LocalOwners localOwners;
   private final RecentAddresses addresses = new RecentAddresses();
   private long lastTimeoutMs = -1;
   private String lastTimeoutText;
@@ -51,6 +55,7 @@ final class RequestHandler {
     this.bus = vertx.eventBus();
     this.deadlines = new RequestDeadlines(vertx);
     this.owners = owners;
+    this.localOwners = LocalOwners.of(vertx);
     this.options = options;
     this.sockets = sockets;
     this.stats = stats;
@@ -99,20 +104,12 @@ final class RequestHandler {
       fail(in, e);
       return;
     }
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    request.headers().forEach((k, v) -> {
-      if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
-        delivery.addHeader(k, v);
-      }
-    });
-    // the requester's deadline, as the bridge enforces it, for the consumer to honour (a lock wait)
-    delivery.addHeader(RequestHeaders.TIMEOUT_MS, timeoutText(timeoutMs));
     switch (request.command()) {
       case REQUEST -> {
         String address = request.address();
         OwnerWatch.Pending watched = owners.watch(address, () -> fail(in, id, Failure.ownerLeft(address)));
         boolean acceptsDeflate = Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING));
-        call(address, body, delivery, timeoutMs, (reply, failure) -> {
+        Completable<Message<Object>> outcome = (reply, failure) -> {
           if (!watched.settle()) {
             return; // answered UNAVAILABLE when the owner's node left
           }
@@ -123,18 +120,67 @@ final class RequestHandler {
           } else {
             fail(in, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
           }
-        });
+        };
+        if (!callOwnerHere(address, body, request, timeoutMs, outcome)) {
+          call(address, body, delivery(request, timeoutMs), timeoutMs, outcome);
+        }
       }
       case SEND -> {
-        bus.send(request.address(), body, delivery);
+        bus.send(request.address(), body, delivery(request, timeoutMs));
         ok(in, id);
       }
       case PUBLISH -> {
-        bus.publish(request.address(), body, delivery);
+        bus.publish(request.address(), body, delivery(request, timeoutMs));
         ok(in, id);
       }
       default -> throw new IllegalStateException("unreachable: " + request.command());
     }
+  }
+
+  /** The event-bus delivery of a request, with {@link #consumerHeaders}. */
+  private DeliveryOptions delivery(CbpRequest request, long timeoutMs) {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    consumerHeaders(request, timeoutMs, delivery::addHeader);
+    return delivery;
+  }
+
+  /**
+   * The headers a consumer gets with a request: the client's own (less the protocol's and
+   * Conduit's), and the requester's deadline as the bridge enforces it, for the consumer to honour
+   * (a lock wait).
+   */
+  private void consumerHeaders(CbpRequest request, long timeoutMs, BiConsumer<String, String> add) {
+    request.headers().forEach((k, v) -> {
+      if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
+        add.accept(k, v);
+      }
+    });
+    add.accept(RequestHeaders.TIMEOUT_MS, timeoutText(timeoutMs));
+  }
+
+  /**
+   * Hands the request straight to the store that owns {@code address} when it runs on this event
+   * loop ({@link LocalOwners}), with the same headers and deadline as {@link #call}; false when no
+   * such store does (the request goes on the event bus).
+   */
+  private boolean callOwnerHere(String address, Object body, CbpRequest request, long timeoutMs,
+                                Completable<Message<Object>> outcome) {
+    RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
+    DirectRequest direct = localOwners.call(address, body,
+        headers -> consumerHeaders(request, timeoutMs, headers::add), timeoutMs, (reply, failure) -> {
+          if (deadline[0] != null) {
+            deadlines.remove(deadline[0]);
+          }
+          outcome.complete(reply, failure);
+        });
+    if (direct == null) {
+      return false;
+    }
+    stats.directStoreCall();
+    if (!direct.settled()) {
+      deadline[0] = deadlines.add(timeoutMs, direct::expire);
+    }
+    return true;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.conduit.web;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.EventBusFailure;
 import io.conduit.pipeline.PipelineJob;
+import io.conduit.store.owner.LocalOwners;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,14 +31,15 @@ import java.util.concurrent.atomic.LongAdder;
  * address leaves; a {@code fail(status, text)} reply counts as an error with its code. A pipeline
  * job at a stage ({@link PipelineJob}: delivered without a reply address, passed on instead of
  * answered) counts the same way, from its delivery to the stage until the job leaves it, and as an
- * error when the stage ends it with a failure. Meters go to
+ * error when the stage ends it with a failure. A request the bridge hands straight to a store on
+ * its own event loop passes no interceptor: {@link LocalOwners} tells the meters of it instead. Meters go to
  * Micrometer's global registry ({@code conduit.service.requests} timer and
  * {@code conduit.service.errors} counter, tagged {@code address}, {@code node}); the console's
  * rate and p50/p99 come from a {@link LatencyWindow} per address. Micrometer reads the counts and
  * the total time when it is scraped (function meters over this class's adders): a request costs
  * a few adder increments here, not a Micrometer timer's recording on every request.
  */
-final class ServiceMeters {
+final class ServiceMeters implements LocalOwners.Observer {
 
   /** Requests unanswered this long are dropped from the pending table (the requester timed out). */
   static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(120);
@@ -63,6 +65,7 @@ final class ServiceMeters {
     EventBus bus = vertx.eventBus();
     bus.addInboundInterceptor((Handler<DeliveryContext<Object>>) this::inbound);
     bus.addOutboundInterceptor((Handler<DeliveryContext<Object>>) this::outbound);
+    LocalOwners.of(vertx).observe(this); // the bridge's direct calls to stores pass no interceptor
     vertx.setPeriodic(10_000, id -> sweep(System.nanoTime()));
   }
 
@@ -99,6 +102,19 @@ final class ServiceMeters {
       }
     }
     ctx.next();
+  }
+
+  @Override
+  public Object started(String address) {
+    return measured(address) ? new Pending(meters(address), System.nanoTime()) : null;
+  }
+
+  @Override
+  public void replied(Object started, Throwable failure) {
+    if (started instanceof Pending p) {
+      long now = System.nanoTime();
+      p.meters.record(now, now - p.startNanos, failure instanceof ReplyException e ? code(e) : null);
+    }
   }
 
   private static ErrorCode failureCode(String status) {

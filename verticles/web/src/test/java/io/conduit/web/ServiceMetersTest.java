@@ -2,7 +2,12 @@ package io.conduit.web;
 
 import io.conduit.pipeline.PipelineJob;
 import io.conduit.pipeline.PipelineVerticle;
+import io.conduit.store.owner.LocalOwners;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +16,10 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +48,35 @@ class ServiceMetersTest {
     JsonObject picky = monitor.meters("picky");
     assertEquals(3L, picky.getLong("requests"));
     assertEquals(3L, picky.getJsonObject("errorsByCode").getLong("CONFLICT"));
+  }
+
+  @Test
+  void directCallsToAStoreOwnedHereAreCountedLikeEventBusRequests(Vertx vertx) throws Exception {
+    NodeMonitor monitor = NodeMonitor.install(vertx, id -> null, name -> List.of());
+    LocalOwners owners = LocalOwners.of(vertx);
+    Context store = vertx.getOrCreateContext();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    store.runOnContext(v -> {
+      owners.serve("kv", m -> {
+        if ("bad".equals(m.body())) {
+          m.fail(409, "locked");
+        } else {
+          vertx.setTimer(5, t -> m.reply("ok"));
+        }
+      });
+      List<Future<Message<Object>>> calls = new ArrayList<>();
+      for (String body : List.of("x", "x", "bad")) {
+        Promise<Message<Object>> outcome = Promise.promise();
+        owners.call("kv", body, null, 5000, outcome);
+        calls.add(outcome.future());
+      }
+      Future.join(calls).onComplete(ar -> done.complete(null));
+    });
+    done.get(10, TimeUnit.SECONDS);
+    JsonObject kv = monitor.meters("kv");
+    assertEquals(3L, kv.getLong("requests"), kv.encode());
+    assertEquals(1L, kv.getJsonObject("errorsByCode").getLong("CONFLICT"), kv.encode());
+    assertTrue(kv.getDouble("p99Ms") >= 4.0, kv.encode());
   }
 
   @Test

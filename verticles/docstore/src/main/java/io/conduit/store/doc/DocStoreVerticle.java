@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -56,7 +55,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private Snapshots snapshots;
   private DocState state;
   private LockGate gate;
-  private MessageConsumer<Object> consumer;
+  private StoreOwnership.Serving serving;
   private StoreOwnership ownership;
   private volatile EngineMeters engineMeters;
   private final String componentId = "store-" + java.util.UUID.randomUUID();
@@ -138,8 +137,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }).compose(recovered -> {
       state = recovered;
       gate = new LockGate(vertx, this::run);
-      consumer = vertx.eventBus().consumer(options.address(), ownership.guard(this::receive));
-      return consumer.completion();
+      serving = ownership.serve(this::receive);
+      return serving.completion();
     });
   }
 
@@ -151,8 +150,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
 
   /** Unregisters, saves a snapshot and closes the data (stopping, or no longer the owner). */
   private Future<Void> closeData() {
-    MessageConsumer<Object> c = consumer;
-    consumer = null;
+    StoreOwnership.Serving c = serving;
+    serving = null;
     Future<Void> unregistered = c == null ? Future.succeededFuture() : c.unregister();
     Snapshots s = snapshots;
     KeyValueEngine e = engine;

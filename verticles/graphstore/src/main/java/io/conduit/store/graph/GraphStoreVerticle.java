@@ -34,7 +34,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   private GraphStoreOptions options;
   private KeyValueEngine engine;
   private GraphStore store;
-  private MessageConsumer<Object> consumer;
+  private StoreOwnership.Serving serving;
   private StoreOwnership ownership;
   private volatile EngineMeters engineMeters;
   private final String componentId = "store-" + java.util.UUID.randomUUID();
@@ -162,8 +162,8 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           task -> context.runOnContext(v -> task.run())).ownedWhile(ownership::leaseValid);
     }).compose(s -> {
       store = s;
-      consumer = vertx.eventBus().consumer(options.address(), ownership.guard(this::receive));
-      return consumer.completion();
+      serving = ownership.serve(this::receive);
+      return serving.completion();
     });
   }
 
@@ -175,8 +175,8 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
 
   /** Unregisters and closes the data (stopping, or no longer the owner). */
   private Future<Void> closeData() {
-    MessageConsumer<Object> c = consumer;
-    consumer = null;
+    StoreOwnership.Serving c = serving;
+    serving = null;
     KeyValueEngine e = engine;
     engine = null;
     if (engineMeters != null) {

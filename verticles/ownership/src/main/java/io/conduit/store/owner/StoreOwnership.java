@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -330,6 +331,39 @@ public final class StoreOwnership {
    */
   public boolean leaseValid() {
     return holding && (!clustered() || System.nanoTime() - leaseUntil < 0);
+  }
+
+  /** What an owner serves its address with: its event-bus consumer and its entry in {@link LocalOwners}. */
+  public static final class Serving {
+    private final MessageConsumer<Object> consumer;
+    private final Runnable direct;
+
+    private Serving(MessageConsumer<Object> consumer, Runnable direct) {
+      this.consumer = consumer;
+      this.direct = direct;
+    }
+
+    /** Completes once the consumer is registered (cluster-wide on a clustered event bus). */
+    public Future<Void> completion() {
+      return consumer.completion();
+    }
+
+    /** Stops serving: direct calls at once, then the consumer. */
+    public Future<Void> unregister() {
+      direct.run();
+      return consumer.unregister();
+    }
+  }
+
+  /**
+   * Serves the store's address with {@code handler} (guarded by the lease, {@link #guard}): on the
+   * event bus, and for direct calls from this node's bridge on the same event loop. Call it from the
+   * store's event-loop context once this deployment is the owner.
+   */
+  public Serving serve(Handler<Message<Object>> handler) {
+    Handler<Message<Object>> guarded = guard(handler);
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, guarded);
+    return new Serving(consumer, LocalOwners.of(vertx).serve(address, guarded));
   }
 
   /**

@@ -1,0 +1,129 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.RequestHeaders;
+import io.conduit.store.owner.StoreOwnership;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.conduit.bridge.RawZmqClient.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A store this node owns, on the bridge's own event loop (one loop here, as on a two-core node):
+ * the bridge hands it requests directly, and the client sees exactly what it saw over the event
+ * bus — the reply and its headers, the store's failure code, TIMEOUT when the store stays silent.
+ */
+class BridgeDirectStoreTest {
+
+  private Vertx vertx;
+  private final BridgeFixture fixture = new BridgeFixture();
+  private String storeDeployment;
+
+  /** A store's owner serving "kv" the way the document and graph stores do ({@link StoreOwnership#serve}). */
+  static final class Store extends VerticleBase {
+    private StoreOwnership ownership;
+    private StoreOwnership.Serving serving;
+
+    @Override
+    public Future<?> start() {
+      ownership = new StoreOwnership(vertx, "test store", "kv", null, 0, new StoreOwnership.Store() {
+        @Override
+        public Future<Void> serve() {
+          serving = ownership.serve(m -> {
+            JsonObject request = (JsonObject) m.body();
+            switch (request.getString("op")) {
+              case "get" -> m.reply(new JsonObject().put("value", 42)
+                  .put("deadline", m.headers().get(RequestHeaders.TIMEOUT_MS))
+                  .put("trace", m.headers().get("trace")), new DeliveryOptions().addHeader("version", "7"));
+              case "locked" -> m.fail(409, "the key is locked");
+              default -> { } // "silent": never answers
+            }
+          });
+          return serving.completion();
+        }
+
+        @Override
+        public Future<Void> close() {
+          return serving.unregister();
+        }
+      });
+      return ownership.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+      return ownership.stop();
+    }
+  }
+
+  @BeforeEach
+  void deploy() throws Exception {
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    storeDeployment = vertx.deployVerticle(new Store()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    fixture.deployAndWait(vertx, new JsonObject());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theStoreOnTheBridgesLoopIsCalledDirectlyAndAnswersAsOverTheEventBus() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      for (int i = 0; i < 3; i++) {
+        c.request("kv", "{\"timeout\": \"2500\", \"trace\": \"t-" + i + "\"}", "{\"op\": \"get\"}");
+        List<byte[]> reply = c.reply();
+        assertEquals("OK", text(reply.get(1)));
+        assertEquals("7", new JsonObject(text(reply.get(3))).getString("version"));
+        assertEquals(new JsonObject().put("value", 42).put("deadline", "2500").put("trace", "t-" + i),
+            new JsonObject(text(reply.get(4))));
+      }
+      assertEquals(3, fixture.bridge.stats().directStoreCalls());
+      assertEquals(3, fixture.bridge.stats().toJson().getLong("directStoreCalls"));
+      c.request("echo", "", "1");
+      assertEquals("OK", text(c.reply().get(1)));
+      assertEquals(3, fixture.bridge.stats().directStoreCalls(), "a service that is not a store goes on the event bus");
+    }
+  }
+
+  @Test
+  void theStoresFailureAndItsSilenceReachTheClientWithTheirCodes() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.request("kv", "", "{\"op\": \"locked\"}");
+      JsonObject locked = c.error();
+      assertEquals(409, locked.getInteger("failureCode"));
+      assertTrue(locked.getString("message").contains("the key is locked"), locked.encode());
+      long start = System.nanoTime();
+      c.request("kv", "{\"timeout\": \"200\"}", "{\"op\": \"silent\"}");
+      JsonObject silent = c.error();
+      assertEquals("TIMEOUT", silent.getString("code"));
+      assertEquals(200, silent.getLong("timeoutMs"));
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "not before its deadline");
+      c.request("kv", "", "{\"op\": \"get\"}");
+      assertEquals("OK", text(c.reply().get(1)), "the bridge still serves the client");
+      assertEquals(3, fixture.bridge.stats().directStoreCalls());
+    }
+  }
+
+  @Test
+  void aStoreThatStoppedIsCalledOnTheEventBusAgain() throws Exception {
+    vertx.undeploy(storeDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.request("kv", "", "{\"op\": \"get\"}");
+      assertEquals("NO_HANDLERS", c.error().getString("code"));
+      assertEquals(0, fixture.bridge.stats().directStoreCalls());
+    }
+  }
+}

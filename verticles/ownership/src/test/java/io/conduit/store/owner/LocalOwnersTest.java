@@ -1,0 +1,303 @@
+package io.conduit.store.owner;
+
+import io.conduit.codec.RequestHeaders;
+import io.vertx.core.Completable;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Direct calls to a store owned on the caller's event loop: what the store sees, what the caller
+ * gets back, and when a call is not made (another loop, no owner, an owner gone).
+ */
+class LocalOwnersTest {
+
+  private Vertx vertx;
+  private LocalOwners owners;
+  private final List<String> observed = new ArrayList<>();
+
+  /** A verticle whose only job is to give a test an event-loop context of its own. */
+  static final class Loop extends VerticleBase {
+    Context context;
+
+    @Override
+    public Future<?> start() {
+      context = vertx.getOrCreateContext();
+      return Future.succeededFuture();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    owners = LocalOwners.of(vertx);
+    owners.observe(new LocalOwners.Observer() {
+      @Override
+      public Object started(String address) {
+        observed.add("started " + address);
+        return address;
+      }
+
+      @Override
+      public void replied(Object started, Throwable failure) {
+        observed.add("replied " + started + (failure == null ? "" : " " + failure.getMessage()));
+      }
+    });
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void oneRegistryPerNode() throws Exception {
+    assertSame(owners, LocalOwners.of(vertx));
+    Vertx other = Vertx.vertx();
+    try {
+      assertNotSame(owners, LocalOwners.of(other));
+    } finally {
+      other.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCallOnTheOwnersLoopIsHandledAtOnceOnTheOwnersContext() throws Exception {
+    Context store = loop();
+    AtomicReference<Context> handledOn = new AtomicReference<>();
+    AtomicReference<String> deadline = new AtomicReference<>();
+    on(store, () -> owners.serve("kv", m -> {
+      handledOn.set(Vertx.currentContext());
+      deadline.set(m.headers().get(RequestHeaders.TIMEOUT_MS));
+      m.reply(new JsonObject().put("got", m.body()), new DeliveryOptions().addHeader("served-by", "kv"));
+    }));
+    Context bridge = sameLoopAs(store);
+    Outcome outcome = new Outcome();
+    DirectRequest call = on(bridge, () -> {
+      DirectRequest r = owners.call("kv", "hello", h -> h.add(RequestHeaders.TIMEOUT_MS, "2500"), 2500, outcome);
+      assertTrue(r.settled(), "answered before call returned");
+      return r;
+    });
+    assertTrue(call.settled());
+    Message<Object> reply = outcome.reply.get(5, TimeUnit.SECONDS);
+    assertSame(store, handledOn.get());
+    assertSame(bridge, outcome.completedOn);
+    assertEquals("2500", deadline.get());
+    assertEquals(new JsonObject().put("got", "hello"), reply.body());
+    assertEquals("kv", reply.headers().get("served-by"));
+    assertEquals(List.of("started kv", "replied kv"), observed);
+  }
+
+  @Test
+  void aStoresFailureReachesTheCallerAsTheEventBusWouldDeliverIt() throws Exception {
+    Context store = loop();
+    on(store, () -> owners.serve("kv", m -> m.fail(409, "the key is locked")));
+    Outcome outcome = new Outcome();
+    on(sameLoopAs(store), () -> owners.call("kv", "x", null, 1000, outcome));
+    ReplyException e = assertInstanceOf(ReplyException.class, outcome.failure.get(5, TimeUnit.SECONDS));
+    assertEquals(ReplyFailure.RECIPIENT_FAILURE, e.failureType());
+    assertEquals(409, e.failureCode());
+    assertEquals("the key is locked", e.getMessage());
+    assertEquals(List.of("started kv", "replied kv the key is locked"), observed);
+  }
+
+  @Test
+  void theCallerGetsOneOutcomeAndATimeoutBeatsALateReply() throws Exception {
+    Context store = loop();
+    AtomicReference<Message<Object>> held = new AtomicReference<>();
+    on(store, () -> owners.serve("kv", held::set));
+    Outcome outcome = new Outcome();
+    Context bridge = sameLoopAs(store);
+    DirectRequest call = on(bridge, () -> owners.call("kv", "x", null, 40, outcome));
+    on(bridge, () -> {
+      call.expire();
+      held.get().reply("late");
+      held.get().reply("later still");
+      return null;
+    });
+    ReplyException e = assertInstanceOf(ReplyException.class, outcome.failure.get(5, TimeUnit.SECONDS));
+    assertEquals(ReplyFailure.TIMEOUT, e.failureType());
+    assertTrue(e.getMessage().contains("40(ms)") && e.getMessage().contains("kv"), e.getMessage());
+    assertEquals(1, outcome.outcomes);
+    // the store did answer, late: its meters count it once, as the event bus's do
+    assertEquals(List.of("started kv", "replied kv"), observed);
+  }
+
+  @Test
+  void noCallFromAnotherLoopOrToAnAddressNotOwnedHere() throws Exception {
+    Context store = loop();
+    Runnable unregister = on(store, () -> owners.serve("kv", m -> m.reply("x")));
+    Context elsewhere = loop();
+    if (((ContextInternal) elsewhere).nettyEventLoop() == ((ContextInternal) store).nettyEventLoop()) {
+      elsewhere = loop(); // two loops: the third context is on the other one
+    }
+    Context other = elsewhere;
+    assertNotSame(((ContextInternal) other).nettyEventLoop(), ((ContextInternal) store).nettyEventLoop());
+    assertNull(on(other, () -> owners.call("kv", "x", null, 1000, new Outcome())));
+    assertNull(on(store, () -> owners.call("nobody", "x", null, 1000, new Outcome())));
+    assertNull(owners.call("kv", "x", null, 1000, new Outcome()), "not from a thread outside Vert.x");
+    unregister.run();
+    assertNull(on(store, () -> owners.call("kv", "x", null, 1000, new Outcome())));
+    assertTrue(observed.isEmpty());
+  }
+
+  @Test
+  void anOldOwnersUnregisteringLeavesItsSuccessor() throws Exception {
+    Context store = loop();
+    Runnable first = on(store, () -> owners.serve("kv", m -> m.reply("first")));
+    on(store, () -> owners.serve("kv", m -> m.reply("second")));
+    first.run();
+    Outcome outcome = new Outcome();
+    on(sameLoopAs(store), () -> owners.call("kv", "x", null, 1000, outcome));
+    assertEquals("second", outcome.reply.get(5, TimeUnit.SECONDS).body());
+  }
+
+  @Test
+  void aStoreServesDirectlyOnlyFromAnEventLoop() throws Exception {
+    CompletableFuture<Throwable> refused = new CompletableFuture<>();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        try {
+          owners.serve("kv", m -> { });
+          refused.complete(null);
+        } catch (IllegalStateException e) {
+          refused.complete(e);
+        }
+        return Future.succeededFuture();
+      }
+    }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    Throwable e = refused.get(5, TimeUnit.SECONDS);
+    assertInstanceOf(IllegalStateException.class, e);
+    assertTrue(e.getMessage().contains("'kv'"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> owners.serve("kv", m -> { }));
+  }
+
+  @Test
+  void aReplyFromAWorkerThreadReachesTheCallerOnItsContextAsACopy() throws Exception {
+    Context store = loop();
+    JsonObject answer = new JsonObject().put("n", 1);
+    on(store, () -> owners.serve("kv", m -> vertx.executeBlocking(() -> {
+      m.reply(answer);
+      answer.put("n", 2); // the store changes its object after replying
+      return null;
+    })));
+    Context bridge = sameLoopAs(store);
+    Outcome outcome = new Outcome();
+    on(bridge, () -> owners.call("kv", "x", null, 1000, outcome));
+    assertEquals(new JsonObject().put("n", 1), outcome.reply.get(5, TimeUnit.SECONDS).body());
+    assertSame(bridge, outcome.completedOn);
+  }
+
+  @Test
+  void aReplyAndRequestIsDeliveredAndItsAnswerFailsAtOnce() throws Exception {
+    Context store = loop();
+    CompletableFuture<Throwable> asked = new CompletableFuture<>();
+    on(store, () -> owners.serve("kv", m -> m.replyAndRequest("question").onComplete((r, e) -> asked.complete(e))));
+    Outcome outcome = new Outcome();
+    on(sameLoopAs(store), () -> owners.call("kv", "x", null, 1000, outcome));
+    assertEquals("question", outcome.reply.get(5, TimeUnit.SECONDS).body());
+    ReplyException e = assertInstanceOf(ReplyException.class, asked.get(5, TimeUnit.SECONDS));
+    assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+  }
+
+  @Test
+  void theRequestLooksLikeAnEventBusRequestToTheStore() throws Exception {
+    Context store = loop();
+    CompletableFuture<Message<Object>> seen = new CompletableFuture<>();
+    on(store, () -> owners.serve("kv", m -> {
+      seen.complete(m);
+      m.reply(null);
+    }));
+    Outcome outcome = new Outcome();
+    on(sameLoopAs(store), () -> owners.call("kv", 7, h -> h.add("trace", "t-1"), 1000, outcome));
+    Message<Object> m = seen.get(5, TimeUnit.SECONDS);
+    assertEquals("kv", m.address());
+    assertEquals(7, m.body());
+    assertTrue(m.isSend());
+    assertEquals(DirectRequest.REPLY_ADDRESS, m.replyAddress());
+    assertEquals("t-1", m.headers().get("TRACE"));
+    Message<Object> reply = outcome.reply.get(5, TimeUnit.SECONDS);
+    assertNull(reply.body());
+    assertNull(reply.replyAddress());
+    assertTrue(reply.headers().isEmpty());
+  }
+
+  /** The caller's outcome, and the context it was delivered on. */
+  private static final class Outcome implements Completable<Message<Object>> {
+    final CompletableFuture<Message<Object>> reply = new CompletableFuture<>();
+    final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    volatile Context completedOn;
+    volatile int outcomes;
+
+    @Override
+    public void complete(Message<Object> result, Throwable error) {
+      outcomes++;
+      completedOn = Vertx.currentContext();
+      if (error == null) {
+        reply.complete(result);
+      } else {
+        failure.complete(error);
+      }
+    }
+  }
+
+  /** A fresh event-loop context (a deployment of its own). */
+  private Context loop() throws Exception {
+    Loop loop = new Loop();
+    vertx.deployVerticle(loop).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return loop.context;
+  }
+
+  /** Another deployment's context on {@code context}'s event loop, as the bridge's is beside a store's. */
+  private Context sameLoopAs(Context context) throws Exception {
+    for (int i = 0; i < 8; i++) {
+      Context c = loop();
+      if (((ContextInternal) c).nettyEventLoop() == ((ContextInternal) context).nettyEventLoop()) {
+        return c;
+      }
+    }
+    throw new AssertionError("no second context on the same event loop in 8 deployments");
+  }
+
+  /** Runs {@code action} on {@code context} and returns what it returned. */
+  private static <T> T on(Context context, Callable<T> action) throws Exception {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        done.complete(action.call());
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done.get(5, TimeUnit.SECONDS);
+  }
+}
