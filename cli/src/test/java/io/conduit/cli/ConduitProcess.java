@@ -173,6 +173,22 @@ public final class ConduitProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until one line of stderr contains every one of {@code parts} (one store's line among several stores' alike). */
+  public void awaitLogLine(Duration timeout, String... parts) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (stderr().lines().noneMatch(line -> java.util.Arrays.stream(parts).allMatch(line::contains))) {
+      if (!process.isAlive()) {
+        throw new AssertionError("process exited (" + process.exitValue() + ") before logging a line with "
+            + java.util.Arrays.toString(parts) + "\nstderr:\n" + stderr());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no line with " + java.util.Arrays.toString(parts) + " logged within " + timeout
+            + "\nstderr:\n" + stderr());
+      }
+      LockSupport.parkNanos(100_000_000);
+    }
+  }
+
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running after " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());

@@ -64,8 +64,8 @@ class StoreFailoverIT {
         nodes[i].awaitOutput("Ready", Duration.ofSeconds(90));
       }
       for (int i = 1; i < 3; i++) {
-        nodes[i].awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
-        nodes[i].awaitLog("following it, in sync", Duration.ofSeconds(60));
+        nodes[i].awaitLogLine(Duration.ofSeconds(60), "document store 'docs': standby, served by node",
+            "following it, in sync");
       }
 
       Set<Integer> setAcked = ConcurrentHashMap.newKeySet();
@@ -169,9 +169,9 @@ class StoreFailoverIT {
       webs[0] = "127.0.0.1:" + TestClusters.freePort();
       ConduitProcess back = node(started, "n0-again", "n0", bridges[0], webs[0], ports[0], members, cluster.name());
       back.awaitOutput("Ready", Duration.ofSeconds(90));
-      back.awaitLog("document store 'docs': standby, served by node", Duration.ofSeconds(60));
-      back.awaitLog("following it, in sync", Duration.ofSeconds(60));
-      back.awaitLog("graph store 'graph': standby, served by node", Duration.ofSeconds(60));
+      // both stores in sync before their owners go: a graph still copying cannot take over (and must not)
+      back.awaitLogLine(Duration.ofSeconds(60), "document store 'docs': standby, served by node", "following it, in sync");
+      back.awaitLogLine(Duration.ofSeconds(60), "graph store 'graph': standby, served by node", "following it, in sync");
 
       // the returning node has every acknowledged write: kill the other standby, then the new owner,
       // and the returning node takes over with them

@@ -103,7 +103,7 @@ public final class BridgeStats {
     directStoreCalls.increment();
   }
 
-  /** Requests handed straight to a store this node owns, on the event loop that read them (no event bus). */
+  /** Requests and one-way sends handed straight to a store this node owns, on the event loop that read them (no event bus). */
   public long directStoreCalls() {
     return directStoreCalls.sum();
   }

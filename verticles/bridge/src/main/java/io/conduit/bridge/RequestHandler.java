@@ -14,6 +14,8 @@ import io.conduit.store.owner.DirectRequest;
 import io.conduit.store.owner.LocalOwners;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Completable;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -126,7 +128,13 @@ final class RequestHandler {
         }
       }
       case SEND -> {
-        bus.send(request.address(), body, delivery(request, timeoutMs));
+        // to a store on this loop, behind the requests queued for it directly (so in the client's order)
+        if (localOwners.servesOnThisLoop(request.address())
+            && localOwners.send(request.address(), body, directHeaders(request, timeoutMs))) {
+          stats.directStoreCall();
+        } else {
+          bus.send(request.address(), body, delivery(request, timeoutMs));
+        }
         ok(in, id);
       }
       case PUBLISH -> {
@@ -140,8 +148,14 @@ final class RequestHandler {
   /** The event-bus delivery of a request, with {@link #consumerHeaders}. */
   private DeliveryOptions delivery(CbpRequest request, long timeoutMs) {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    consumerHeaders(request, timeoutMs, delivery::addHeader);
+    consumerHeaders(request, timeoutText(timeoutMs), delivery::addHeader);
     return delivery;
+  }
+
+  /** The same headers for a direct call, filled in if the store reads them (maybe on its own thread). */
+  private Handler<MultiMap> directHeaders(CbpRequest request, long timeoutMs) {
+    String deadline = timeoutText(timeoutMs); // read now: the cache behind it belongs to this loop
+    return headers -> consumerHeaders(request, deadline, headers::add);
   }
 
   /**
@@ -149,13 +163,13 @@ final class RequestHandler {
    * Conduit's), and the requester's deadline as the bridge enforces it, for the consumer to honour
    * (a lock wait).
    */
-  private void consumerHeaders(CbpRequest request, long timeoutMs, BiConsumer<String, String> add) {
+  private static void consumerHeaders(CbpRequest request, String deadline, BiConsumer<String, String> add) {
     request.headers().forEach((k, v) -> {
       if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
         add.accept(k, v);
       }
     });
-    add.accept(RequestHeaders.TIMEOUT_MS, timeoutText(timeoutMs));
+    add.accept(RequestHeaders.TIMEOUT_MS, deadline);
   }
 
   /**
@@ -165,9 +179,12 @@ final class RequestHandler {
    */
   private boolean callOwnerHere(String address, Object body, CbpRequest request, long timeoutMs,
                                 Completable<Message<Object>> outcome) {
+    if (!localOwners.servesOnThisLoop(address)) {
+      return false; // most requests: nothing to allocate for them
+    }
     RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
-    DirectRequest direct = localOwners.call(address, body,
-        headers -> consumerHeaders(request, timeoutMs, headers::add), timeoutMs, (reply, failure) -> {
+    DirectRequest direct = localOwners.call(address, body, directHeaders(request, timeoutMs), timeoutMs,
+        (reply, failure) -> {
           if (deadline[0] != null) {
             deadlines.remove(deadline[0]);
           }

@@ -1,6 +1,8 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.RequestHeaders;
+import io.conduit.codec.cbp.CbpFrames;
+import io.conduit.codec.cbp.Command;
 import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.conduit.bridge.RawZmqClient.text;
+import static io.conduit.bridge.RawZmqClient.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +37,7 @@ class BridgeDirectStoreTest {
   static final class Store extends VerticleBase {
     private StoreOwnership ownership;
     private StoreOwnership.Serving serving;
+    private Object value;
 
     @Override
     public Future<?> start() {
@@ -46,7 +50,13 @@ class BridgeDirectStoreTest {
               case "get" -> m.reply(new JsonObject().put("value", 42)
                   .put("deadline", m.headers().get(RequestHeaders.TIMEOUT_MS))
                   .put("trace", m.headers().get("trace")), new DeliveryOptions().addHeader("version", "7"));
+              case "put" -> {
+                value = request.getValue("value");
+                m.reply(null);
+              }
+              case "read" -> m.reply(new JsonObject().put("value", value));
               case "locked" -> m.fail(409, "the key is locked");
+              case "throw" -> throw new IllegalStateException("a bug in the store");
               default -> { } // "silent": never answers
             }
           });
@@ -95,6 +105,48 @@ class BridgeDirectStoreTest {
       c.request("echo", "", "1");
       assertEquals("OK", text(c.reply().get(1)));
       assertEquals(3, fixture.bridge.stats().directStoreCalls(), "a service that is not a store goes on the event bus");
+    }
+  }
+
+  @Test
+  void aClientsSendsAndRequestsReachTheStoreInTheOrderSent() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      for (int i = 0; i < 20; i++) {
+        c.send(CbpFrames.request(Command.SEND, utf8("s" + i), "kv", new byte[0],
+            utf8(new JsonObject().put("op", "put").put("value", i).encode())));
+        c.send(CbpFrames.request(Command.REQUEST, utf8("r" + i), "kv", new byte[0], utf8("{\"op\": \"read\"}")));
+      }
+      int read = 0;
+      for (int i = 0; i < 40; i++) {
+        List<byte[]> reply = c.reply();
+        assertEquals("OK", text(reply.get(1)), RawZmqClient.describe(reply));
+        String id = text(reply.get(2));
+        if (id.startsWith("r")) {
+          assertEquals(Integer.parseInt(id.substring(1)), new JsonObject(text(reply.get(4))).getInteger("value"),
+              "a read sees the put sent just before it");
+          read++;
+        }
+      }
+      assertEquals(20, read);
+      assertEquals(40, fixture.bridge.stats().directStoreCalls());
+    }
+  }
+
+  @Test
+  void theDeadlineIsTheBridgesNotOneAClientWrote() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.request("kv", "{\"timeout\": \"3000\", \"" + RequestHeaders.TIMEOUT_MS + "\": \"1\"}", "{\"op\": \"get\"}");
+      assertEquals("3000", new JsonObject(text(c.reply().get(4))).getString("deadline"));
+    }
+  }
+
+  @Test
+  void aStoreThatThrowsLeavesTheRequestToItsTimeoutAndTheBridgeServing() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.request("kv", "{\"timeout\": \"200\"}", "{\"op\": \"throw\"}");
+      assertEquals("TIMEOUT", c.error().getString("code"));
+      c.request("kv", "", "{\"op\": \"get\"}");
+      assertEquals("OK", text(c.reply().get(1)));
     }
   }
 

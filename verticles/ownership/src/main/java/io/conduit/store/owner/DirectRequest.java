@@ -14,8 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A request handed to a store on the caller's event loop ({@link LocalOwners#call}), and the
- * store's reply to it. To the store it is the message the event bus would have delivered: the same
+ * A request handed to a store on the caller's event loop ({@link LocalOwners#call}; or a one-way
+ * message, {@link LocalOwners#send}, which has no reply address), and the store's reply to it. To the store it is the message the event bus would have delivered: the same
  * body, headers, {@code reply} and {@code fail}. The differences: its reply address is not an
  * event-bus address (reply through this message), a second reply is dropped as the event bus drops
  * one to a reply address already answered, and {@code replyAndRequest} fails at once, since the
@@ -33,13 +33,14 @@ public final class DirectRequest implements Message<Object> {
   private final ContextInternal caller;
   private final Completable<Message<Object>> outcome;
   private final LocalOwners.Observer meters;
-  private final Object metered;
+  private Object metered;
   private MultiMap headers;
   private boolean replied;
   private boolean settled;
 
+  /** A request ({@code outcome} set) or a one-way message ({@code outcome} null). */
   DirectRequest(String address, Object body, Handler<MultiMap> headers, long timeoutMs, ContextInternal caller,
-                Completable<Message<Object>> outcome, LocalOwners.Observer meters, Object metered) {
+                Completable<Message<Object>> outcome, LocalOwners.Observer meters) {
     this.address = address;
     this.body = body;
     this.headerValues = headers;
@@ -47,13 +48,20 @@ public final class DirectRequest implements Message<Object> {
     this.caller = caller;
     this.outcome = outcome;
     this.meters = meters;
-    this.metered = metered;
   }
 
   /** A reply: no reply address, so replying to it goes nowhere (as on the event bus). */
   private DirectRequest(String address, Object body, MultiMap headers) {
-    this(address, body, null, 0, null, null, null, null);
+    this(address, body, null, 0, null, null, null);
     this.headers = headers;
+  }
+
+  /** This request as it reaches the store: its meters start now, as an interceptor's would at delivery. */
+  DirectRequest metered() {
+    if (meters != null) {
+      metered = meters.started(address);
+    }
+    return this;
   }
 
   @Override
@@ -116,7 +124,7 @@ public final class DirectRequest implements Message<Object> {
 
   /** Fails the request with the event bus's TIMEOUT, unless the store answered first. */
   public void expire() {
-    if (!settled) {
+    if (!settled && outcome != null) {
       settled = true;
       outcome.fail(new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting " + timeoutMs
           + "(ms) for a reply. address: " + REPLY_ADDRESS + ", repliedAddress: " + address));
@@ -150,6 +158,8 @@ public final class DirectRequest implements Message<Object> {
       return a.copy();
     } else if (body instanceof Buffer b) {
       return b.copy();
+    } else if (body instanceof byte[] bytes) {
+      return bytes.clone();
     }
     return body;
   }

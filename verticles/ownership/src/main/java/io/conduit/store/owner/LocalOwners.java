@@ -1,5 +1,6 @@
 package io.conduit.store.owner;
 
+import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,24 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stores this node owns, for the node's own bridge to call directly when a store runs on the
- * event loop that read the request. Such a request is handed to the store's handler at once, on
- * that loop, instead of crossing the event bus: no message copies, no reply registration, no
- * interceptors, no task between the read and the store. On two cores that made a 16-client
- * document {@code get} 12 % faster and took a tenth off its CPU (docs/benchmarks.md).
+ * event loop that read the request. Such a request is handed to the store's handler as the next
+ * task of that loop, as the event bus would deliver it, but without crossing the event bus: no
+ * message and header copies, no reply registration, no interceptors. On two cores that made 16
+ * clients' document {@code get}s 8 % faster for 7 % less CPU (docs/benchmarks.md, "Document
+ * store").
  *
- * <p>Only a store's owner registers here, beside its event-bus consumer and for exactly as long,
- * so a direct call reaches the one consumer the event bus would have chosen. Everything else
- * (another loop, another node, no owner here) goes through the event bus as before. The node's
- * service meters see direct calls through an {@link Observer}, since no interceptor runs for them.
- * One registry per Vert.x instance (a local map), usable from any thread.
+ * <p>Only a store's owner on an event loop registers here, once its event-bus consumer is
+ * registered, and is removed when it stops serving or its deployment goes; so a direct call reaches
+ * the one consumer the event bus would have chosen. A request and a one-way send take the same
+ * path, one after the other in the loop's task queue, so a client's writes and reads stay in
+ * order. Everything else (another loop, another node, no owner here, a publish) goes through the
+ * event bus as before. The node's service meters see direct calls through an {@link Observer},
+ * since no interceptor runs for them. One registry per Vert.x instance (a local map), usable from
+ * any thread.
  */
 public final class LocalOwners {
 
   private static final String MAP = "conduit.local-owners";
+  private static final Runnable NOTHING = () -> { };
 
   /** What a node's request meters learn of a direct call, which no event-bus interceptor sees. */
   public interface Observer {
-    /** A call to {@code address} is handed to its store; returns what {@link #replied} gets back (may be null). */
+    /** A call to {@code address} reaches its store; returns what {@link #replied} gets back (may be null). */
     Object started(String address);
 
     /** The store answered the call started as {@code started}; {@code failure} is its {@code fail(...)}, or null. */
@@ -69,38 +75,74 @@ public final class LocalOwners {
   }
 
   /**
-   * Registers {@code handler} as the owner of {@code address}, on the current context (the store's
-   * event-loop context), until the returned action runs.
+   * Registers {@code handler} as the owner of {@code address}, on the current context, until the
+   * returned action runs or the deployment is undeployed. A store on a worker or virtual-thread
+   * context is not registered (no bridge reads on its thread): it is served on the event bus only.
    */
   public Runnable serve(String address, Handler<Message<Object>> handler) {
-    ContextInternal context = ContextInternal.current();
-    if (context == null || !context.isEventLoopContext()) {
-      throw new IllegalStateException("a store serves '" + address + "' directly only from its event-loop context");
+    ContextInternal current = ContextInternal.current();
+    if (current == null || !current.isEventLoopContext()) {
+      return NOTHING;
     }
+    ContextInternal context = current.unwrap();
     Owner owner = new Owner(context, handler);
+    Closeable undeployed = done -> {
+      owners.remove(address, owner);
+      done.succeed();
+    };
     owners.put(address, owner);
-    return () -> owners.remove(address, owner);
+    context.addCloseHook(undeployed);
+    return () -> {
+      owners.remove(address, owner);
+      context.removeCloseHook(undeployed);
+    };
+  }
+
+  /** Whether a store owned here serves {@code address} on the calling thread's event loop (a direct call would be made). */
+  public boolean servesOnThisLoop(String address) {
+    Owner owner = owners.get(address);
+    return owner != null && owner.context().nettyEventLoop().inEventLoop();
   }
 
   /**
-   * Hands a request to the store that owns {@code address}, when it runs on the calling thread's
-   * event loop; returns null otherwise (send it on the event bus). The store may answer before
-   * this returns. {@code outcome} gets the reply or the store's failure once, on the caller's
-   * context, unless {@link DirectRequest#expire()} came first.
+   * Queues a request for the store that owns {@code address}, when it runs on the calling thread's
+   * event loop; returns null otherwise (send it on the event bus). The store gets it as the loop's
+   * next task, on a fresh duplicate of its context, as from the event bus. {@code outcome} gets the
+   * reply or the store's failure once, on the caller's context, unless {@link DirectRequest#expire()}
+   * came first. A reply given on the loop is not copied: {@code outcome} must be done with its body
+   * when it returns (the bridge encodes it at once).
    *
-   * @param headers fills in the request's headers for the store (the deadline among them), if the store reads them
+   * @param headers fills in the request's headers for the store (the deadline among them) when the
+   *                store reads them; it may run on the store's thread, so it must read only values
+   *                that do not change
    */
   public DirectRequest call(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
                             Completable<Message<Object>> outcome) {
+    return deliver(address, body, headers, timeoutMs, outcome);
+  }
+
+  /**
+   * Queues a one-way message (an event-bus {@code send}) for the store that owns {@code address}
+   * on the calling thread's event loop, behind the requests queued before it; false when there is
+   * none. A reply the store gives it goes nowhere, as on the event bus.
+   */
+  public boolean send(String address, Object body, Handler<MultiMap> headers) {
+    return deliver(address, body, headers, 0, null) != null;
+  }
+
+  private DirectRequest deliver(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
+                                Completable<Message<Object>> outcome) {
     Owner owner = owners.get(address);
     ContextInternal caller = ContextInternal.current();
     if (owner == null || caller == null || !owner.context().nettyEventLoop().inEventLoop()) {
       return null;
     }
-    Observer meters = observer;
-    DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome,
-        meters, meters == null ? null : meters.started(address));
-    owner.context().dispatch(request, owner.handler());
+    Observer meters = outcome == null ? null : observer;
+    DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome, meters);
+    ContextInternal store = owner.context();
+    // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
+    // client sent before this (on either path) reaches the store first
+    store.executor().execute(() -> store.duplicate().dispatch(request.metered(), owner.handler()));
     return request;
   }
 }

@@ -188,9 +188,14 @@ final class ReplicationSource {
 
   /** Completes a write once any change of the in-sync list made before it has reached the cluster. */
   private void finish(CompletableFuture<Void> done) {
-    settling.add(done);
+    boolean waits = !settled.isComplete();
+    if (waits) {
+      settling.add(done);
+    }
     settled.onComplete(ar -> {
-      settling.remove(done);
+      if (waits) {
+        settling.remove(done);
+      }
       if (ar.succeeded()) {
         done.complete(null);
       } else {

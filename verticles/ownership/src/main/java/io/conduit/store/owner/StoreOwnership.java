@@ -333,14 +333,14 @@ public final class StoreOwnership {
     return holding && (!clustered() || System.nanoTime() - leaseUntil < 0);
   }
 
-  /** What an owner serves its address with: its event-bus consumer and its entry in {@link LocalOwners}. */
+  /** What an owner serves its address with: its event-bus consumer and, once that is registered, its entry in {@link LocalOwners}. */
   public static final class Serving {
     private final MessageConsumer<Object> consumer;
-    private final Runnable direct;
+    private Runnable direct;
+    private boolean stopped;
 
-    private Serving(MessageConsumer<Object> consumer, Runnable direct) {
+    private Serving(MessageConsumer<Object> consumer) {
       this.consumer = consumer;
-      this.direct = direct;
     }
 
     /** Completes once the consumer is registered (cluster-wide on a clustered event bus). */
@@ -350,20 +350,35 @@ public final class StoreOwnership {
 
     /** Stops serving: direct calls at once, then the consumer. */
     public Future<Void> unregister() {
-      direct.run();
+      stopped = true;
+      if (direct != null) {
+        direct.run();
+        direct = null;
+      }
       return consumer.unregister();
+    }
+
+    private void direct(Runnable unregister) {
+      if (stopped) {
+        unregister.run();
+      } else {
+        direct = unregister;
+      }
     }
   }
 
   /**
    * Serves the store's address with {@code handler} (guarded by the lease, {@link #guard}): on the
-   * event bus, and for direct calls from this node's bridge on the same event loop. Call it from the
-   * store's event-loop context once this deployment is the owner.
+   * event bus, and, once the consumer is registered, for direct calls from this node's bridge on the
+   * same event loop (none if registering fails). Call it from the store's context once this
+   * deployment is the owner.
    */
   public Serving serve(Handler<Message<Object>> handler) {
     Handler<Message<Object>> guarded = guard(handler);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, guarded);
-    return new Serving(consumer, LocalOwners.of(vertx).serve(address, guarded));
+    Serving serving = new Serving(consumer);
+    consumer.completion().onSuccess(v -> serving.direct(LocalOwners.of(vertx).serve(address, guarded)));
+    return serving;
   }
 
   /**

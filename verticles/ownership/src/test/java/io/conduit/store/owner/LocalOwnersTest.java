@@ -23,15 +23,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -90,30 +92,60 @@ class LocalOwnersTest {
   }
 
   @Test
-  void aCallOnTheOwnersLoopIsHandledAtOnceOnTheOwnersContext() throws Exception {
+  void aCallOnTheOwnersLoopIsTheLoopsNextTaskOnADuplicateOfTheOwnersContext() throws Exception {
     Context store = loop();
-    AtomicReference<Context> handledOn = new AtomicReference<>();
+    List<Context> handledOn = new CopyOnWriteArrayList<>();
     AtomicReference<String> deadline = new AtomicReference<>();
     on(store, () -> owners.serve("kv", m -> {
-      handledOn.set(Vertx.currentContext());
+      handledOn.add(Vertx.currentContext());
       deadline.set(m.headers().get(RequestHeaders.TIMEOUT_MS));
       m.reply(new JsonObject().put("got", m.body()), new DeliveryOptions().addHeader("served-by", "kv"));
     }));
     Context bridge = sameLoopAs(store);
     Outcome outcome = new Outcome();
-    DirectRequest call = on(bridge, () -> {
+    Outcome second = new Outcome();
+    on(bridge, () -> {
       DirectRequest r = owners.call("kv", "hello", h -> h.add(RequestHeaders.TIMEOUT_MS, "2500"), 2500, outcome);
-      assertTrue(r.settled(), "answered before call returned");
-      return r;
+      assertFalse(r.settled(), "queued, as an event-bus delivery is, not run inside the caller");
+      assertTrue(handledOn.isEmpty());
+      return owners.call("kv", "again", h -> h.add(RequestHeaders.TIMEOUT_MS, "2500"), 2500, second);
     });
-    assertTrue(call.settled());
     Message<Object> reply = outcome.reply.get(5, TimeUnit.SECONDS);
-    assertSame(store, handledOn.get());
+    second.reply.get(5, TimeUnit.SECONDS);
+    assertEquals(2, handledOn.size());
+    for (Context c : handledOn) {
+      assertTrue(((ContextInternal) c).isDuplicate(), "each message on a duplicate, as the event bus does");
+      assertSame(store, ((ContextInternal) c).unwrap());
+    }
+    assertNotSame(handledOn.get(0), handledOn.get(1));
     assertSame(bridge, outcome.completedOn);
     assertEquals("2500", deadline.get());
     assertEquals(new JsonObject().put("got", "hello"), reply.body());
     assertEquals("kv", reply.headers().get("served-by"));
-    assertEquals(List.of("started kv", "replied kv"), observed);
+    assertEquals(List.of("started kv", "replied kv", "started kv", "replied kv"), observed);
+  }
+
+  @Test
+  void aSendIsQueuedInOrderWithCallsAndItsReplyGoesNowhere() throws Exception {
+    Context store = loop();
+    List<Object> seen = new CopyOnWriteArrayList<>();
+    on(store, () -> owners.serve("kv", m -> {
+      seen.add(m.body());
+      m.reply("done " + m.body());
+    }));
+    Context bridge = sameLoopAs(store);
+    Outcome first = new Outcome();
+    Outcome last = new Outcome();
+    on(bridge, () -> {
+      owners.call("kv", "a", null, 1000, first);
+      assertTrue(owners.send("kv", "b", null));
+      return owners.call("kv", "c", null, 1000, last);
+    });
+    assertEquals("done c", last.reply.get(5, TimeUnit.SECONDS).body());
+    assertEquals("done a", first.reply.get(5, TimeUnit.SECONDS).body());
+    assertEquals(List.of("a", "b", "c"), seen);
+    assertEquals(List.of("started kv", "replied kv", "started kv", "replied kv"), observed, "a send is no request");
+    assertFalse(on(sameLoopAs(store), () -> owners.send("nobody", "x", null)));
   }
 
   @Test
@@ -162,10 +194,13 @@ class LocalOwnersTest {
     Context other = elsewhere;
     assertNotSame(((ContextInternal) other).nettyEventLoop(), ((ContextInternal) store).nettyEventLoop());
     assertNull(on(other, () -> owners.call("kv", "x", null, 1000, new Outcome())));
+    assertFalse(on(other, () -> owners.servesOnThisLoop("kv")));
+    assertTrue(on(sameLoopAs(store), () -> owners.servesOnThisLoop("kv")));
     assertNull(on(store, () -> owners.call("nobody", "x", null, 1000, new Outcome())));
     assertNull(owners.call("kv", "x", null, 1000, new Outcome()), "not from a thread outside Vert.x");
     unregister.run();
     assertNull(on(store, () -> owners.call("kv", "x", null, 1000, new Outcome())));
+    assertFalse(on(store, () -> owners.servesOnThisLoop("kv")));
     assertTrue(observed.isEmpty());
   }
 
@@ -181,24 +216,35 @@ class LocalOwnersTest {
   }
 
   @Test
-  void aStoreServesDirectlyOnlyFromAnEventLoop() throws Exception {
-    CompletableFuture<Throwable> refused = new CompletableFuture<>();
+  void aStoreOnAWorkerIsServedOnTheEventBusOnly() throws Exception {
+    CompletableFuture<Runnable> served = new CompletableFuture<>();
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        try {
-          owners.serve("kv", m -> { });
-          refused.complete(null);
-        } catch (IllegalStateException e) {
-          refused.complete(e);
-        }
+        served.complete(owners.serve("kv", m -> m.reply("from a worker")));
         return Future.succeededFuture();
       }
-    }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
-    Throwable e = refused.get(5, TimeUnit.SECONDS);
-    assertInstanceOf(IllegalStateException.class, e);
-    assertTrue(e.getMessage().contains("'kv'"), e.getMessage());
-    assertThrows(IllegalStateException.class, () -> owners.serve("kv", m -> { }));
+    }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    served.get(5, TimeUnit.SECONDS).run(); // nothing to undo
+    for (int i = 0; i < 2; i++) {
+      assertNull(on(loop(), () -> owners.call("kv", "x", null, 1000, new Outcome())));
+    }
+    owners.serve("kv", m -> { }).run(); // nor from a thread outside Vert.x
+    assertTrue(observed.isEmpty());
+  }
+
+  @Test
+  void anUndeployedStoreIsNoLongerCalled() throws Exception {
+    Loop store = new Loop();
+    String id = vertx.deployVerticle(store).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    on(store.context, () -> owners.serve("kv", m -> m.reply("x")));
+    Context bridge = sameLoopAs(store.context);
+    Outcome before = new Outcome();
+    assertNotNull(on(bridge, () -> owners.call("kv", "x", null, 1000, before)));
+    before.reply.get(5, TimeUnit.SECONDS);
+    vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertNull(on(bridge, () -> owners.call("kv", "x", null, 1000, new Outcome())));
   }
 
   @Test
