@@ -475,3 +475,50 @@ def test_the_cli_explains_a_mistake_in_one_line(tmp_path, args, rc, words):
     lines = err.decode().strip().splitlines()
     assert process.returncode == rc, err
     assert len(lines) == 1 and words in lines[0], lines
+
+
+def test_a_supervised_worker_that_cannot_stop_exits_once_its_node_is_gone():
+    # the node is a stand-in parent process; the worker's stop() never makes it return
+    child = (
+        "import time, conduit.worker as w\n"
+        "class Stuck:\n"
+        "    def stop(self):\n"
+        "        pass\n"
+        "w._stop_with_parent(Stuck(), grace=0.5)\n"
+        "print('watching', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = (
+        "import os, subprocess, sys, time\n"
+        "env = dict(os.environ, CONDUIT_PARENT_PID=str(os.getpid()))\n"
+        "p = subprocess.Popen([sys.executable, '-c', %r], env=env)\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n" % child
+    )
+    node = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    worker_pid = None
+    try:
+        worker_pid = int(node.stdout.readline())
+        assert node.stdout.readline().strip() == "watching", "the worker saw its node and watches it"
+        assert _running(worker_pid), "the worker runs while its node does"
+        node.kill()
+        node.wait(10)
+        deadline = time.monotonic() + 10
+        while _running(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(worker_pid), "the worker outlived its node by more than 10 s"
+    finally:
+        node.kill()
+        if worker_pid is not None and _running(worker_pid):
+            os.kill(worker_pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (exited, waiting to be reaped by PID 1) does not."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")

@@ -611,9 +611,15 @@ def _supervised() -> bool:
     return parent.isdigit() and int(parent) == os.getppid()
 
 
-def _stop_with_parent(worker: "Worker") -> None:
+#: How long a worker whose node is gone may take to stop before it exits anyway.
+PARENT_GONE_GRACE_S = 10.0
+
+
+def _stop_with_parent(worker: "Worker", grace: float = PARENT_GONE_GRACE_S) -> None:
     """Under a node's supervision (``CONDUIT_PARENT_PID``), stops the worker once that node is gone,
-    so a node killed with SIGKILL leaves no worker behind serving nobody."""
+    so a node killed with SIGKILL leaves no worker behind serving nobody. The request in hand is
+    finished first; a worker still running ``grace`` seconds later (an op that does not return, a
+    stop that hangs) exits with status 1: its node, and the bridge its replies went to, are gone."""
     if not _supervised():
         return
     parent = os.environ["CONDUIT_PARENT_PID"]
@@ -623,6 +629,9 @@ def _stop_with_parent(worker: "Worker") -> None:
             time.sleep(1.0)
         LOG.warning("the node that started this worker (pid %s) is gone: stopping", parent)
         worker.stop()
+        time.sleep(grace)  # a daemon thread: a worker that stopped has exited before this returns
+        LOG.error("the worker did not stop within %.1f s of its node's end: exiting", grace)
+        os._exit(1)
 
     threading.Thread(target=watch, name="conduit-parent-watch", daemon=True).start()
 
