@@ -78,7 +78,7 @@ class StoreQuorumIT {
         }
         long fencedMs = (System.nanoTime() - killedAt) / 1_000_000;
         assertEquals(ErrorCode.UNAVAILABLE, refused, "refused after " + fencedMs + " ms and " + acknowledged
-            + " acknowledged writes: " + why);
+            + " acknowledged writes: " + why + "\nthe owner's log:\n" + nodes[owner].stderr());
         // on loopback the owner hears of the kills at once: fenced within its lease plus a check or two
         assertTrue(fencedMs < 15_000, "still acknowledging writes " + fencedMs + " ms after it lost the quorum");
         nodes[owner].awaitLog("its lease ran out", Duration.ofSeconds(10));

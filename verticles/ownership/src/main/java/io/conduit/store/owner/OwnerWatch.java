@@ -1,6 +1,7 @@
 package io.conduit.store.owner;
 
 import io.conduit.cluster.ClusterAccess;
+import io.conduit.node.ServiceRoles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,9 +36,12 @@ import java.util.Set;
  * to another node while the old owner's node is still a member: it stalled or was cut off, and
  * stopped serving when its lease ran out, yet the event bus may hand it requests until the cluster
  * drops it; the requests pending there and those sent in the next {@link #SUSPECT_MS} are given
- * {@link #SUSPECT_ANSWER_MS} from when the move was read, not their whole timeout. Standalone (no
- * cluster) nothing can leave, and it only keeps the owners. Event-loop confined: one per front-door
- * instance, used from its context only.
+ * {@link #SUSPECT_ANSWER_MS} from when the move was read, not their whole timeout. The same, last,
+ * when the owner as last read is this very node but no deployment here serves the address any more:
+ * its lease ran out (this node is cut off from the quorum, which also keeps the claim from being
+ * read again), and the event bus, whose routing asks the cluster, may hold a request for seconds
+ * while the cluster drops the members it lost. Standalone (no cluster) nothing can leave, and it
+ * only keeps the owners. Event-loop confined: one per front-door instance, used from its context only.
  */
 public final class OwnerWatch {
 
@@ -82,6 +86,8 @@ public final class OwnerWatch {
 
   private final Vertx vertx;
   private final ClusterManager cluster;
+  /** This node's id in the cluster, or null standalone. */
+  private final String self;
   private final Set<Watched> pending = new LinkedHashSet<>();
   private Map<String, String> owners = Map.of();
   /** The cluster's members, as last read with the owners or at a check. */
@@ -99,6 +105,7 @@ public final class OwnerWatch {
   private OwnerWatch(Vertx vertx) {
     this.vertx = vertx;
     this.cluster = ClusterAccess.manager(vertx);
+    this.self = cluster == null ? null : cluster.getNodeId();
   }
 
   /** Starts watching (call from the front door's context). */
@@ -202,6 +209,7 @@ public final class OwnerWatch {
     }
     noteDepartedOwners(new HashSet<>(cluster.getNodes()));
     long now = System.nanoTime();
+    noteOwnersStoppedHere(now);
     List<Watched> lost = new ArrayList<>();
     for (Watched w : pending) {
       if (w.node != null && !members.contains(w.node) || now - w.answerBy > 0) {
@@ -252,6 +260,32 @@ public final class OwnerWatch {
         }
       }
     });
+  }
+
+  /**
+   * Marks the addresses of pending requests whose owner as last read is this node while no
+   * deployment here serves them (it stepped down), and gives those requests {@link #SUSPECT_ANSWER_MS}
+   * from now. Asked at each check rather than per request: reading the roles costs a map copy.
+   */
+  private void noteOwnersStoppedHere(long now) {
+    Set<String> servedHere = null;
+    for (Watched w : pending) {
+      if (w.answerBy != Long.MAX_VALUE || !self.equals(w.node)) {
+        continue;
+      }
+      if (servedHere == null) {
+        servedHere = new HashSet<>();
+        for (JsonObject role : ServiceRoles.all(vertx)) {
+          if (StoreOwnership.Role.OWNER.name().equals(role.getString("role"))) {
+            servedHere.add(role.getString("address"));
+          }
+        }
+      }
+      if (!servedHere.contains(w.address)) {
+        suspectSince.putIfAbsent(w.address, now);
+        w.answerBy = now + SUSPECT_ANSWER_MS * 1_000_000L;
+      }
+    }
   }
 
   private final class Watched implements Pending {

@@ -4,6 +4,7 @@ import io.conduit.cluster.ClusterAccess;
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
 import io.conduit.cluster.TestClusters;
+import io.conduit.node.ServiceRoles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * owner's node left while it waited (answered at once), and nothing of a departure it was sent after,
  * as when a node killed earlier has just been restarted and taken its store back but this node's copy
  * of the owners still names the dead one; and, within the suspect time, that its owner lost its claim
- * to another node while its own node stayed (a stall).
+ * to another node while its own node stayed (a stall), or that the store on this very node, which
+ * the claim as last read still names, stepped down (cut off from the quorum).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OwnerWatchTest {
@@ -92,6 +94,7 @@ class OwnerWatchTest {
     Vertx other = await(ClusterFactory.startClustered(new VertxOptions(), settings));
     try {
       claim("moved", ClusterAccess.manager(vertx).getNodeId());
+      servedHere("moved", "OWNER"); // as it was before it stalled
       CompletableFuture<Long> lost = new CompletableFuture<>();
       OwnerWatch.Pending stuck = onContext(() -> watch.watch("moved", () -> lost.complete(System.nanoTime())));
       OwnerWatch.Pending answered = onContext(() -> watch.watch("moved", () -> { }));
@@ -104,19 +107,56 @@ class OwnerWatchTest {
       assertFalse(onContext(stuck::settle), "its late outcome is dropped");
       assertFalse(onContext(stuck::ownerLeft), "its node did not leave the cluster");
     } finally {
+      ServiceRoles.forget(vertx, "moved-here");
       await(other.close());
+    }
+  }
+
+  @Test
+  void aRequestToThisNodeWhoseStoreSteppedDownIsToldWithinTheSuspectTime() throws Exception {
+    claim("cut-off", ClusterAccess.manager(vertx).getNodeId());
+    servedHere("cut-off", "OWNER");
+    try {
+      CompletableFuture<Long> lost = new CompletableFuture<>();
+      OwnerWatch.Pending stuck = onContext(() -> watch.watch("cut-off", () -> lost.complete(System.nanoTime())));
+      // several checks pass while the store serves: the request waits for its answer
+      await(vertx.timer(OwnerWatch.CHECK_MS * 3));
+      assertFalse(lost.isDone(), "told while the store here still served");
+      // its lease ran out: it stands by, and the claim (which a node without the quorum cannot read) still names this node
+      servedHere("cut-off", "STANDBY");
+      long steppedDownAt = System.nanoTime();
+      long reportedAfterMs = TimeUnit.NANOSECONDS.toMillis(lost.get(30, TimeUnit.SECONDS) - steppedDownAt);
+      assertTrue(reportedAfterMs <= OwnerWatch.SUSPECT_ANSWER_MS + 2 * OwnerWatch.CHECK_MS, reportedAfterMs + " ms");
+      assertFalse(onContext(stuck::settle), "its late outcome is dropped");
+      assertFalse(onContext(stuck::ownerLeft), "its node did not leave the cluster");
+      // a request sent now is given the suspect time from the start, not its own timeout
+      CompletableFuture<Long> next = new CompletableFuture<>();
+      long sentAt = System.nanoTime();
+      onContext(() -> watch.watch("cut-off", () -> next.complete(System.nanoTime())));
+      long nextAfterMs = TimeUnit.NANOSECONDS.toMillis(next.get(30, TimeUnit.SECONDS) - sentAt);
+      assertTrue(nextAfterMs >= OwnerWatch.SUSPECT_ANSWER_MS - OwnerWatch.CHECK_MS
+          && nextAfterMs <= OwnerWatch.SUSPECT_ANSWER_MS + 2 * OwnerWatch.CHECK_MS, nextAfterMs + " ms");
+    } finally {
+      ServiceRoles.forget(vertx, "cut-off-here");
     }
   }
 
   @Test
   void aRequestToAnOwnerThatStaysIsLeftToItsAnswer() throws Exception {
     claim("stays", ClusterAccess.manager(vertx).getNodeId());
+    servedHere("stays", "OWNER");
     boolean[] lost = new boolean[1];
     OwnerWatch.Pending pending = onContext(() -> watch.watch("stays", () -> lost[0] = true));
     await(vertx.timer(OwnerWatch.SUSPECT_ANSWER_MS + OwnerWatch.CHECK_MS * 2));
     assertTrue(onContext(pending::settle));
     assertFalse(onContext(() -> lost[0]));
     assertEquals(ClusterAccess.manager(vertx).getNodeId(), onContext(() -> watch.owner("stays")));
+    ServiceRoles.forget(vertx, "stays-here");
+  }
+
+  /** Reports the role of a deployment of {@code address} on this node, as a store's ownership does. */
+  private void servedHere(String address, String role) {
+    ServiceRoles.report(vertx, address + "-here", new JsonObject().put("address", address).put("role", role));
   }
 
   /** Writes a claim and waits until the watch has read it. */
