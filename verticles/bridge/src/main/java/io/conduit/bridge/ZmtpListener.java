@@ -220,12 +220,13 @@ final class ZmtpListener {
     long slow = options.slowClientTimeoutMs() * 1_000_000L;
     long heartbeat = options.zmtpHeartbeatMs() * 1_000_000L;
     for (ZmtpPeer p : new ArrayList<>(peers)) {
+      long silent = p.silentNanos(now); // every tick, so that input is dated to within one
       if (p.stalled(now, slow)) {
         drop(p, ZmtpException.Reason.DEAD_PEER, "it has not read its replies for " + options.slowClientTimeoutMs() + " ms");
       } else if (heartbeat > 0 && p.zmtp().peer() != null && p.zmtp().peer().minor() >= 1) {
         // only ZMTP 3.1 peers are PINGed; a 3.0 peer (JeroMQ 0.6.0) has nothing to answer with,
         // so its silence, e.g. while it waits for a slow reply, says nothing about its life
-        if (now - p.lastInputNanos() > 3 * heartbeat) {
+        if (silent > 3 * heartbeat) {
           drop(p, ZmtpException.Reason.DEAD_PEER, "silent for 3 heartbeat intervals");
         } else {
           p.zmtp().ping((int) Math.min(0xFFFF, options.zmtpHeartbeatMs() * 3 / 100));

@@ -36,6 +36,7 @@ final class ZmtpPeer {
   private boolean paused;
   private long pausedSinceNanos;
   private long lastInputNanos = System.nanoTime();
+  private boolean inputSinceCheck;
   private boolean closed;
   private int inFlight;
   private Runnable written;
@@ -94,12 +95,21 @@ final class ZmtpPeer {
     inFlight = n;
   }
 
+  /** Input came: noted as a flag, not a clock read per read (those cost the loop); see {@link #silentNanos}. */
   void inputArrived() {
-    lastInputNanos = System.nanoTime();
+    inputSinceCheck = true;
   }
 
-  long lastInputNanos() {
-    return lastInputNanos;
+  /**
+   * How long the peer has sent nothing as of {@code now}, to within the period at which the
+   * listener asks (its housekeeping): input noted since the last call counts as having come now.
+   */
+  long silentNanos(long now) {
+    if (inputSinceCheck) {
+      inputSinceCheck = false;
+      lastInputNanos = now;
+    }
+    return now - lastInputNanos;
   }
 
   long unsentBytes() {

@@ -136,7 +136,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       return recovered.state();
     }).compose(recovered -> {
       state = recovered;
-      gate = new LockGate(vertx, this::run);
+      gate = new LockGate(vertx, this::run, w -> waitMs(w.message(), w.request()));
       serving = ownership.serve(this::receive);
       return serving.completion();
     });
@@ -217,8 +217,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       snapshot(message);
       return;
     }
-    long wait = waitMs(message, request);
-    gate.submit(new LockGate.Waiting(message, request, System.currentTimeMillis() + wait));
+    gate.submit(new LockGate.Waiting(message, request));
   }
 
   /** How long the request may wait for the lock: its own timeout (less a margin) or the store's default. */

@@ -18,6 +18,11 @@ final class LeaseLock {
   private String token;
   private long expiresAt;
 
+  /** True when nobody holds the lock, whatever the time: never taken, or released. */
+  boolean free() {
+    return token == null;
+  }
+
   /** True when someone holds an unexpired lease at {@code now}. */
   boolean held(long now) {
     return token != null && now < expiresAt;

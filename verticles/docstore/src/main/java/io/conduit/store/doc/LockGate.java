@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The store's lock in front of its requests: while a client holds the lease, other clients'
@@ -16,20 +17,29 @@ import java.util.function.Consumer;
  */
 final class LockGate {
 
-  /** A request waiting its turn, with the moment its requester stops waiting. */
-  record Waiting(Message<Object> message, JsonObject request, long deadline) {
+  /** A request at the gate. */
+  record Waiting(Message<Object> message, JsonObject request) {
+  }
+
+  /** A request queued behind the lock, with the moment its requester stops waiting. */
+  private record Queued(Waiting waiting, long deadline) {
   }
 
   private final Vertx vertx;
   private final LeaseLock lock = new LeaseLock();
-  private final Deque<Waiting> waiting = new ArrayDeque<>();
+  private final Deque<Queued> waiting = new ArrayDeque<>();
   private final Consumer<Waiting> run;
+  private final ToLongFunction<Waiting> waitMs;
   private long expiryTimer = -1;
 
-  /** {@code run} performs a request that may proceed (it may be a lock request itself). */
-  LockGate(Vertx vertx, Consumer<Waiting> run) {
+  /**
+   * {@code run} performs a request that may proceed (it may be a lock request itself);
+   * {@code waitMs} says how long a request may wait for the lock, asked only when it must.
+   */
+  LockGate(Vertx vertx, Consumer<Waiting> run, ToLongFunction<Waiting> waitMs) {
     this.vertx = vertx;
     this.run = run;
+    this.waitMs = waitMs;
   }
 
   /**
@@ -37,15 +47,22 @@ final class LockGate {
    * own requests never queue; others keep their arrival order even once the lock is free.
    */
   void submit(Waiting request) {
+    if (lock.free() && waiting.isEmpty()) {
+      run.accept(request); // the common case, decided without reading the clock
+      return;
+    }
+    long now = now();
     String token = request.request().getString("token");
-    boolean holder = lock.held(now()) && lock.admits(token, now());
-    if (holder || waiting.isEmpty() && lock.admits(token, now())) {
+    boolean holder = lock.held(now) && lock.admits(token, now);
+    if (holder || waiting.isEmpty() && lock.admits(token, now)) {
       run.accept(request);
       return;
     }
-    waiting.add(request);
-    vertx.setTimer(Math.max(1, request.deadline() - now()), id -> {
-      if (waiting.remove(request)) {
+    long wait = waitMs.applyAsLong(request);
+    Queued queued = new Queued(request, now + wait);
+    waiting.add(queued);
+    vertx.setTimer(Math.max(1, wait), id -> {
+      if (waiting.remove(queued)) {
         request.message().fail(ErrorCode.CONFLICT.status(), "the store stayed locked by another client past this "
             + "request's deadline; nothing was changed");
       }
@@ -83,10 +100,10 @@ final class LockGate {
 
   /** Lets waiting requests through, in order, until one of them takes the lock. */
   private void drain() {
-    while (!waiting.isEmpty() && lock.admits(waiting.peek().request().getString("token"), now())) {
-      Waiting next = waiting.poll();
+    while (!waiting.isEmpty() && lock.admits(waiting.peek().waiting().request().getString("token"), now())) {
+      Queued next = waiting.poll();
       if (next.deadline() > now()) {
-        run.accept(next);
+        run.accept(next.waiting());
       }
     }
   }
