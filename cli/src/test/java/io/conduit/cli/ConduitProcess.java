@@ -160,17 +160,7 @@ public final class ConduitProcess implements AutoCloseable {
 
   /** Waits until stderr (where the node logs) contains {@code text}; fails early if the process exits first. */
   public void awaitLog(String text, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!stderr().contains(text)) {
-      if (!process.isAlive()) {
-        throw new AssertionError("process exited (" + process.exitValue() + ") before logging '" + text + "'\nstderr:\n"
-            + stderr());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' logged within " + timeout + "\nstderr:\n" + stderr());
-      }
-      LockSupport.parkNanos(100_000_000);
-    }
+    awaitLogLine(timeout, text);
   }
 
   /** Waits until one line of stderr contains every one of {@code parts} (one store's line among several stores' alike). */

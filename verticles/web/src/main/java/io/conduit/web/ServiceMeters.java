@@ -55,6 +55,11 @@ final class ServiceMeters implements LocalOwners.Observer {
   private final LongAdder abandoned = new LongAdder();
 
   private record Pending(AddressMeters meters, long startNanos) {
+    /** The request (or a job's stay at a stage) ended now, failed with {@code failure} or (null) not. */
+    void ended(ErrorCode failure) {
+      long now = System.nanoTime();
+      meters.record(now, now - startNanos, failure);
+    }
   }
 
   ServiceMeters(String node) {
@@ -87,18 +92,15 @@ final class ServiceMeters implements LocalOwners.Observer {
     if (!pending.isEmpty()) {
       Pending p = pending.remove(ctx.message().address());
       if (p != null) {
-        long now = System.nanoTime();
-        ErrorCode failure = ctx.body() instanceof ReplyException e ? code(e) : null;
-        p.meters.record(now, now - p.startNanos, failure);
+        p.ended(ctx.body() instanceof ReplyException e ? code(e) : null);
       }
     }
     if (!hops.isEmpty() && ctx.send() && ctx.message().replyAddress() == null) {
       String job = PipelineJob.id(ctx.message());
       Pending p = job == null ? null : hops.remove(job);
       if (p != null) {
-        long now = System.nanoTime();
         String status = PipelineJob.failure(ctx.message());
-        p.meters.record(now, now - p.startNanos, status == null ? null : failureCode(status));
+        p.ended(status == null ? null : failureCode(status));
       }
     }
     ctx.next();
@@ -112,8 +114,7 @@ final class ServiceMeters implements LocalOwners.Observer {
   @Override
   public void replied(Object started, Throwable failure) {
     if (started instanceof Pending p) {
-      long now = System.nanoTime();
-      p.meters.record(now, now - p.startNanos, failure instanceof ReplyException e ? code(e) : null);
+      p.ended(failure instanceof ReplyException e ? code(e) : null);
     }
   }
 

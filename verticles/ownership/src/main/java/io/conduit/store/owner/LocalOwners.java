@@ -105,8 +105,9 @@ public final class LocalOwners {
   }
 
   /**
-   * Queues a request for the store that owns {@code address}, when it runs on the calling thread's
-   * event loop; returns null otherwise (send it on the event bus). The store gets it as the loop's
+   * Queues a request (or, with {@code outcome} null, a one-way message) for the store that owns
+   * {@code address}, when it runs on the calling thread's event loop; returns null otherwise (send
+   * it on the event bus). The store gets it as the loop's
    * next task, on a fresh duplicate of its context, as from the event bus. {@code outcome} gets the
    * reply or the store's failure once, on the caller's context, unless {@link DirectRequest#expire()}
    * came first. A reply given on the loop is not copied: {@code outcome} must be done with its body
@@ -118,20 +119,6 @@ public final class LocalOwners {
    */
   public DirectRequest call(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
                             Completable<Message<Object>> outcome) {
-    return deliver(address, body, headers, timeoutMs, outcome);
-  }
-
-  /**
-   * Queues a one-way message (an event-bus {@code send}) for the store that owns {@code address}
-   * on the calling thread's event loop, behind the requests queued before it; false when there is
-   * none. A reply the store gives it goes nowhere, as on the event bus.
-   */
-  public boolean send(String address, Object body, Handler<MultiMap> headers) {
-    return deliver(address, body, headers, 0, null) != null;
-  }
-
-  private DirectRequest deliver(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
-                                Completable<Message<Object>> outcome) {
     Owner owner = owners.get(address);
     ContextInternal caller = ContextInternal.current();
     if (owner == null || caller == null || !owner.context().nettyEventLoop().inEventLoop()) {
@@ -144,5 +131,14 @@ public final class LocalOwners {
     // client sent before this (on either path) reaches the store first
     store.executor().execute(() -> store.duplicate().dispatch(request.metered(), owner.handler()));
     return request;
+  }
+
+  /**
+   * Queues a one-way message (an event-bus {@code send}) for the store that owns {@code address}
+   * on the calling thread's event loop, behind the requests queued before it; false when there is
+   * none. A reply the store gives it goes nowhere, as on the event bus.
+   */
+  public boolean send(String address, Object body, Handler<MultiMap> headers) {
+    return call(address, body, headers, 0, null) != null;
   }
 }
