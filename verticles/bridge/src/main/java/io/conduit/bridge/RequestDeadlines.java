@@ -45,6 +45,8 @@ final class RequestDeadlines {
     final long timeoutMs;
     Entry head;
     Entry tail;
+    /** No longer in the lanes map: no request may join it. */
+    boolean dropped;
 
     Lane(long timeoutMs) {
       this.timeoutMs = timeoutMs;
@@ -56,6 +58,9 @@ final class RequestDeadlines {
   private long timerId = -1;
   private long timerDeadlineNanos;
   private int size;
+  /** The lane the last request joined and the timeout it asked for: a steady load's timeout, found without boxing it. */
+  private Lane recent;
+  private long recentTimeoutMs;
 
   RequestDeadlines(Vertx vertx) {
     this.vertx = vertx;
@@ -64,14 +69,16 @@ final class RequestDeadlines {
   /** Runs {@code expire} after {@code timeoutMs} unless the entry is removed first. */
   Entry add(long timeoutMs, Runnable expire) {
     long now = System.nanoTime();
-    Lane lane = lanes.get(timeoutMs);
+    Lane lane = recent != null && !recent.dropped && recentTimeoutMs == timeoutMs ? recent : lanes.get(timeoutMs);
     if (lane == null) {
       if (lanes.size() >= EXACT_LANES) {
-        lanes.values().removeIf(l -> l.head == null);
+        lanes.values().removeIf(RequestDeadlines::dropIfEmpty);
       }
       long lanedMs = lanes.size() < EXACT_LANES ? timeoutMs : roundedUp(timeoutMs);
       lane = lanes.computeIfAbsent(lanedMs, Lane::new);
     }
+    recent = lane;
+    recentTimeoutMs = timeoutMs;
     Entry e = new Entry(now + TimeUnit.MILLISECONDS.toNanos(lane.timeoutMs), expire);
     e.lane = lane;
     e.prev = lane.tail;
@@ -86,6 +93,11 @@ final class RequestDeadlines {
       schedule(e.deadlineNanos, now);
     }
     return e;
+  }
+
+  private static boolean dropIfEmpty(Lane lane) {
+    lane.dropped = lane.head == null;
+    return lane.dropped;
   }
 
   /** Forgets a request that has its outcome; removing it twice does nothing. */
@@ -155,6 +167,7 @@ final class RequestDeadlines {
       lane.head = e;
       if (e == null) {
         lane.tail = null;
+        lane.dropped = true;
         it.remove();
       } else {
         e.prev = null;

@@ -86,6 +86,23 @@ class RequestDeadlinesTest {
   }
 
   @Test
+  void aTimeoutWhoseLaneTheSweepDroppedStillExpiresItsNextRequest(Vertx vertx) throws Exception {
+    List<String> expired = Collections.synchronizedList(new ArrayList<>());
+    RequestDeadlines deadlines = onLoop(vertx, () -> {
+      RequestDeadlines d = new RequestDeadlines(vertx);
+      d.add(30, () -> expired.add("first"));
+      return d;
+    });
+    Conditions.await(10_000, () -> expired.contains("first"), () -> "expired " + expired);
+    onLoop(vertx, () -> {
+      assertEquals(0, deadlines.lanes(), "the sweep drops the emptied lane");
+      return deadlines.add(30, () -> expired.add("second")); // the same timeout as the last request's
+    });
+    Conditions.await(10_000, () -> expired.contains("second"), () -> "expired " + expired);
+    assertEquals(0, (int) onLoop(vertx, deadlines::size));
+  }
+
+  @Test
   void manyDistinctTimeoutsShareBoundedLanesAndExpireNoEarlierThanAsked(Vertx vertx) throws Exception {
     int count = 2_000;
     List<Long> early = Collections.synchronizedList(new ArrayList<>());

@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.System.Logger.Level;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -44,9 +43,12 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
 
 
   private static final System.Logger LOG = System.getLogger(DocStoreVerticle.class.getName());
-  private static final Set<String> ENVELOPE = Set.of("token", "timeoutMs", "minVersion");
+  /** Request fields meant for the store's envelope, not the op (an array: looked through per request without an iterator). */
+  private static final String[] ENVELOPE = {"token", "timeoutMs", "minVersion"};
 
   private DocStoreOptions options;
+  /** Where each applied write is published: {@code address + ".changes"}. */
+  private String changesAddress;
   private final Function<DocStoreOptions, KeyValueEngine> engines;
   private KeyValueEngine engine;
   /** Set when a write could not be made durable: memory and disk disagree, so the store stops serving. */
@@ -65,6 +67,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   public Future<?> start() {
     try {
       options = DocStoreOptions.fromJson(config());
+      changesAddress = options.address() + ".changes";
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -307,7 +310,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         return;
       }
       message.reply(reply);
-      vertx.eventBus().publish(options.address() + ".changes", change(record, applied.result()));
+      vertx.eventBus().publish(changesAddress, change(record, applied.result()));
     });
   }
 
@@ -432,11 +435,13 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   }
 
   private static JsonObject withoutEnvelope(JsonObject request) {
-    if (ENVELOPE.stream().noneMatch(request::containsKey)) {
-      return request;
+    JsonObject copy = null;
+    for (String field : ENVELOPE) {
+      if (request.containsKey(field)) {
+        copy = copy == null ? request.copy() : copy;
+        copy.remove(field);
+      }
     }
-    JsonObject copy = request.copy();
-    ENVELOPE.forEach(copy::remove);
-    return copy;
+    return copy == null ? request : copy;
   }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The fields of one op request, read once with errors that name the op and the field. A field the
@@ -19,13 +18,21 @@ final class OpFields {
   OpFields(String op, JsonObject json, String... fields) {
     this.op = op;
     this.json = json;
-    Set<String> allowed = Set.of(fields);
     for (String name : json.fieldNames()) {
-      if (!name.equals("op") && !allowed.contains(name)) {
+      if (!name.equals("op") && !takes(fields, name)) {
         throw DocException.badRequest(op + ": unknown field '" + name + "'; " + op + " takes "
             + String.join(", ", fields));
       }
     }
+  }
+
+  private static boolean takes(String[] fields, String name) {
+    for (String field : fields) { // a handful: a loop, no set built per request
+      if (field.equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The required 'path'. */
@@ -54,6 +61,10 @@ final class OpFields {
 
   /** An optional JSON value in tree form; null when absent. */
   Object optionalValue(String field, int below) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof String || v instanceof Boolean) {
+      return v; // already in tree form: spares the error context built below
+    }
     return Values.fromJson(json.getValue(field), DocTree.MAX_DEPTH - path().size() - below, op + ": '" + field + "'");
   }
 

@@ -20,7 +20,8 @@ public record Path(List<Object> steps) {
 
   public Path {
     steps = List.copyOf(steps);
-    for (Object step : steps) {
+    for (int i = 0; i < steps.size(); i++) { // indexed: no iterator per path
+      Object step = steps.get(i);
       if (!(step instanceof String) && !(step instanceof Long)) {
         throw new IllegalArgumentException("a path step is a String or a Long, not " + step);
       }
