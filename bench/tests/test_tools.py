@@ -267,3 +267,16 @@ def test_a_servers_cpu_counts_its_childrens():
         parent.kill()
         parent.wait(timeout=10)
 
+
+
+def test_the_fsync_floor_reports_both_kinds_of_write_and_refuses_a_count_of_zero(tmp_path):
+    tool = [PY, os.path.join(BENCH, "fsync_floor.py"), "--dir", str(tmp_path)]
+    r = subprocess.run(tool + ["--count", "5", "--rounds", "2"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["appended", "overwritten"]
+    assert all("per write + fdatasync (rounds: " in line for line in lines), lines
+    assert os.listdir(tmp_path) == []  # its files are removed
+    r = subprocess.run(tool + ["--count", "0"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "--count" in r.stderr
