@@ -143,12 +143,20 @@ def children_ticks():
 
 
 class Servers:
-    """The long-running processes of a series; all ended by pid on stop()."""
+    """The long-running processes of a series, all ended by pid on stop(), and their scratch
+    folders (a node's data), removed once they have ended; the logs in workdir stay."""
 
     def __init__(self, workdir):
         self.procs = {}
         self.endpoints = {}
         self.workdir = workdir
+        self.scratch_dirs = []
+
+    def scratch(self, prefix):
+        """A fresh folder for a server's data, removed by stop()."""
+        d = tempfile.mkdtemp(prefix=prefix)
+        self.scratch_dirs.append(d)
+        return d
 
     def start(self, name, cmd, ready, timeout=90):
         logf = open(os.path.join(self.workdir, name + ".log"), "w")
@@ -183,6 +191,9 @@ class Servers:
                 os.kill(p.pid, signal.SIGKILL)
                 p.wait(timeout=10)
         self.procs.clear()
+        for d in self.scratch_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        self.scratch_dirs.clear()
 
 
 def cbp(endpoint, command, address=b"", body=b"", timeout_ms=1000):
@@ -212,7 +223,7 @@ def echo_ready(endpoint):
 
 def start_node(servers, name, backend, extra=(), jfr=None, java="java"):
     port, web = free_port(), free_port()
-    data = tempfile.mkdtemp(prefix=f"conduit-bench-{name}-")
+    data = servers.scratch(f"conduit-bench-{name}-")
     endpoint = f"tcp://127.0.0.1:{port}"
     jvm = [java, "-XX:+ExitOnOutOfMemoryError"]
     if jfr:

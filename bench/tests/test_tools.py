@@ -280,3 +280,13 @@ def test_the_fsync_floor_reports_both_kinds_of_write_and_refuses_a_count_of_zero
     r = subprocess.run(tool + ["--count", "0"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "--count" in r.stderr
+
+
+def test_a_servers_data_folders_go_when_it_stops_and_its_logs_stay(tmp_path):
+    servers = run.Servers(str(tmp_path))
+    data = servers.scratch("conduit-bench-test-")
+    open(os.path.join(data, "000004.log"), "w").write("a node's data")
+    servers.start("sleeper", [PY, "-c", "import time; time.sleep(60)"], lambda: True)
+    servers.stop()
+    assert not os.path.exists(data)
+    assert os.path.exists(os.path.join(str(tmp_path), "sleeper.log"))
