@@ -45,8 +45,6 @@ final class RequestDeadlines {
     final long timeoutMs;
     Entry head;
     Entry tail;
-    /** No longer in the lanes map: no request may join it. */
-    boolean dropped;
 
     Lane(long timeoutMs) {
       this.timeoutMs = timeoutMs;
@@ -58,7 +56,10 @@ final class RequestDeadlines {
   private long timerId = -1;
   private long timerDeadlineNanos;
   private int size;
-  /** The lane the last request joined and the timeout it asked for: a steady load's timeout, found without boxing it. */
+  /**
+   * The lane the last request joined and the timeout it asked for: a steady load's timeout, found
+   * without boxing it. Always a listed lane: forgotten when the sweep drops it.
+   */
   private Lane recent;
   private long recentTimeoutMs;
 
@@ -69,10 +70,10 @@ final class RequestDeadlines {
   /** Runs {@code expire} after {@code timeoutMs} unless the entry is removed first. */
   Entry add(long timeoutMs, Runnable expire) {
     long now = System.nanoTime();
-    Lane lane = recent != null && !recent.dropped && recentTimeoutMs == timeoutMs ? recent : lanes.get(timeoutMs);
+    Lane lane = recent != null && recentTimeoutMs == timeoutMs ? recent : lanes.get(timeoutMs);
     if (lane == null) {
       if (lanes.size() >= EXACT_LANES) {
-        lanes.values().removeIf(RequestDeadlines::dropIfEmpty);
+        lanes.values().removeIf(l -> l.head == null); // recent is set again below
       }
       long lanedMs = lanes.size() < EXACT_LANES ? timeoutMs : roundedUp(timeoutMs);
       lane = lanes.computeIfAbsent(lanedMs, Lane::new);
@@ -93,11 +94,6 @@ final class RequestDeadlines {
       schedule(e.deadlineNanos, now);
     }
     return e;
-  }
-
-  private static boolean dropIfEmpty(Lane lane) {
-    lane.dropped = lane.head == null;
-    return lane.dropped;
   }
 
   /** Forgets a request that has its outcome; removing it twice does nothing. */
@@ -167,8 +163,10 @@ final class RequestDeadlines {
       lane.head = e;
       if (e == null) {
         lane.tail = null;
-        lane.dropped = true;
         it.remove();
+        if (lane == recent) {
+          recent = null;
+        }
       } else {
         e.prev = null;
         next = Math.min(next, e.deadlineNanos);

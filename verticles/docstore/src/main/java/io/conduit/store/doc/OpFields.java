@@ -65,7 +65,7 @@ final class OpFields {
     if (v == null || v instanceof String || v instanceof Boolean) {
       return v; // already in tree form: spares the error context built below
     }
-    return Values.fromJson(json.getValue(field), DocTree.MAX_DEPTH - path().size() - below, op + ": '" + field + "'");
+    return Values.fromJson(v, DocTree.MAX_DEPTH - path().size() - below, op + ": '" + field + "'");
   }
 
   DocObject object(String field) {
