@@ -1,6 +1,8 @@
 package io.conduit.codec.zmtp;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,14 +140,26 @@ public final class ZmtpConnection {
 
   /** Feeds bytes that arrived. A failure means: close this connection (the reason says why). */
   public void received(Buffer data) throws ZmtpException {
+    // Read where the bytes lie: a socket's buffers are heap arrays, and a frame header read
+    // byte by byte through Buffer's bounds and reference-count checks cost more than its parsing.
+    ByteBuf buf = data instanceof BufferInternal b ? b.getByteBuf() : null;
+    if (buf != null && buf.hasArray()) {
+      int from = buf.arrayOffset() + buf.readerIndex();
+      received(buf.array(), from, from + buf.readableBytes());
+    } else {
+      received(data.getBytes(), 0, data.length());
+    }
+  }
+
+  /** Feeds {@code bytes[from, to)}, which arrived. */
+  public void received(byte[] bytes, int from, int to) throws ZmtpException {
     try {
-      int pos = 0;
-      int length = data.length();
-      while (pos < length && state != CLOSED) {
+      int pos = from;
+      while (pos < to && state != CLOSED) {
         switch (state) {
-          case GREETING -> pos = readGreeting(data, pos, length);
-          case HEADER -> pos = readHeader(data, pos, length);
-          default -> pos = readBody(data, pos, length);
+          case GREETING -> pos = readGreeting(bytes, pos, to);
+          case HEADER -> pos = readHeader(bytes, pos, to);
+          default -> pos = readBody(bytes, pos, to);
         }
       }
     } catch (ZmtpException e) {
@@ -201,9 +215,9 @@ public final class ZmtpConnection {
     frames = new ArrayList<>(0);
   }
 
-  private int readGreeting(Buffer data, int pos, int length) throws ZmtpException {
+  private int readGreeting(byte[] data, int pos, int length) throws ZmtpException {
     int n = Math.min(Greeting.SIZE - greetingLength, length - pos);
-    data.getBytes(pos, pos + n, greeting, greetingLength);
+    System.arraycopy(data, pos, greeting, greetingLength, n);
     greetingLength += n;
     Greeting.checkStart(greeting, Math.min(greetingLength, Greeting.SIGNATURE_SIZE + 1));
     if (greetingLength == Greeting.SIZE) {
@@ -224,9 +238,9 @@ public final class ZmtpConnection {
     return pos + n;
   }
 
-  private int readHeader(Buffer data, int pos, int length) throws ZmtpException {
+  private int readHeader(byte[] data, int pos, int length) throws ZmtpException {
     while (pos < length) {
-      header[headerLength++] = data.getByte(pos++);
+      header[headerLength++] = data[pos++];
       if (headerLength == 1) {
         frameFlags = header[0] & 0xFF;
         if ((frameFlags & ~(Frames.MORE | Frames.LONG | Frames.COMMAND)) != 0) {
@@ -293,7 +307,7 @@ public final class ZmtpConnection {
     state = BODY;
   }
 
-  private int readBody(Buffer data, int pos, int length) throws ZmtpException {
+  private int readBody(byte[] data, int pos, int length) throws ZmtpException {
     int n = (int) Math.min(frameRemaining, length - pos);
     if (!skipping) {
       if (bodyLength + n > body.length) {
@@ -301,7 +315,7 @@ public final class ZmtpConnection {
         take(wanted - body.length);
         body = Arrays.copyOf(body, (int) wanted);
       }
-      data.getBytes(pos, pos + n, body, bodyLength);
+      System.arraycopy(data, pos, body, bodyLength, n);
       bodyLength += n;
     }
     frameRemaining -= n;

@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -92,7 +91,7 @@ final class MajordomoClients {
       return null;
     }
     try {
-      return Json.decodeValue(Buffer.buffer(body));
+      return Bodies.json(body);
     } catch (DecodeException e) {
       return Buffer.buffer(body);
     }

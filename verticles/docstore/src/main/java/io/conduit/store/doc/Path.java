@@ -47,21 +47,21 @@ public record Path(List<Object> steps) {
       throw DocException.badRequest("path has " + array.size() + " steps; a document nests at most "
           + DocTree.MAX_DEPTH + " levels");
     }
-    List<Object> steps = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
+    Object[] steps = new Object[array.size()];
+    for (int i = 0; i < steps.length; i++) {
       Object step = array.getValue(i);
       if (step instanceof String) {
-        steps.add(step);
+        steps[i] = step;
       } else if (step instanceof Integer || step instanceof Long || step instanceof Short || step instanceof Byte) {
-        steps.add(((Number) step).longValue());
+        steps[i] = ((Number) step).longValue();
       } else if (step instanceof BigInteger big && big.bitLength() < 64) {
-        steps.add(big.longValue());
+        steps[i] = big.longValue();
       } else {
         throw DocException.badRequest("path " + describe(array) + ": step " + i + " is " + Values.brief(step)
             + "; a step must be a string key or an integer index");
       }
     }
-    return new Path(steps);
+    return new Path(List.of(steps)); // immutable already: the constructor's copy keeps it as it is
   }
 
   /** A path that failed to parse, printed like a good one. */
