@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -107,8 +108,16 @@ final class RunningService {
   }
 
   /** True when an instance is gone or missing and a replacement may be tried now. */
-  synchronized boolean needsReplacement(java.util.Set<String> alive, long nowMs) {
-    return running && (!alive.containsAll(deployments) || (deployments.size() < target && nowMs >= retryAt));
+  synchronized boolean needsReplacement(Predicate<String> alive, long nowMs) {
+    if (!running) {
+      return false;
+    }
+    for (int i = 0; i < deployments.size(); i++) {
+      if (!alive.test(deployments.get(i))) {
+        return true;
+      }
+    }
+    return deployments.size() < target && nowMs >= retryAt;
   }
 
   synchronized boolean mayRetry(long nowMs) {

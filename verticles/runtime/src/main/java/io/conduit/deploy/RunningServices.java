@@ -3,6 +3,7 @@ package io.conduit.deploy;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The services this node runs, and the one way to deploy, scale, stop and start them. Each
@@ -222,23 +222,42 @@ public final class RunningServices {
    * The scaler calls this on every tick.
    */
   public Future<Void> replaceLost() {
-    Set<String> alive = vertx.deploymentIDs();
-    List<RunningService> candidates;
+    long now = System.currentTimeMillis();
+    List<RunningService> candidates = null;
     synchronized (this) {
-      candidates = services.values().stream().filter(s -> s.needsReplacement(alive, System.currentTimeMillis()))
-          .toList();
+      for (RunningService s : services.values()) { // every tick: no stream, nothing allocated when all is well
+        if (s.needsReplacement(this::alive, now)) {
+          if (candidates == null) {
+            candidates = new ArrayList<>(2);
+          }
+          candidates.add(s);
+        }
+      }
+    }
+    if (candidates == null) {
+      return Future.succeededFuture();
     }
     List<Future<Void>> all = new ArrayList<>();
     for (RunningService service : candidates) {
-      all.add(service.serially(() -> replaceLost(service, vertx.deploymentIDs())));
+      all.add(service.serially(() -> replaceLost(service)));
     }
     return Future.join(all).mapEmpty();
   }
 
-  private Future<Void> replaceLost(RunningService service, Set<String> alive) {
+  /**
+   * Whether Vert.x still runs a deployment: a lookup in its deployment table
+   * ({@code Vertx.deploymentIDs()} copies that table into two sets, ten times a second on an idle
+   * node through the scaler).
+   */
+  private boolean alive(String deploymentId) {
+    return vertx instanceof VertxInternal internal ? internal.deploymentManager().deployment(deploymentId) != null
+        : vertx.deploymentIDs().contains(deploymentId);
+  }
+
+  private Future<Void> replaceLost(RunningService service) {
     String name = service.name();
     for (String id : service.deployments()) {
-      if (!alive.contains(id) && service.lost(id)) {
+      if (!alive(id) && service.lost(id)) {
         events.changed(name, service.count() + 1, service.count(), "instance " + id + " ended without being undeployed");
       }
     }

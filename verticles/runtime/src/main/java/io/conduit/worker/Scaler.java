@@ -95,7 +95,8 @@ public final class Scaler {
     Set<String> measured = new HashSet<>();
     long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     for (ServiceSpec spec : services.specs()) {
-      ServiceInfo info = services.info(spec.name()).orElse(null);
+      // most services have no range: decided from the spec, without building their info every tick
+      ServiceInfo info = spec.instances().scalable() ? services.info(spec.name()).orElse(null) : null;
       if (info == null || !info.running() || !info.scalable()) {
         decisions.remove(spec.name());
         continue;
