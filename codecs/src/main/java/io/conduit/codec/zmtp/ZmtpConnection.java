@@ -143,7 +143,7 @@ public final class ZmtpConnection {
     // Read where the bytes lie: a socket's buffers are heap arrays, and a frame header read
     // byte by byte through Buffer's bounds and reference-count checks cost more than its parsing.
     ByteBuf buf = data instanceof BufferInternal b ? b.getByteBuf() : null;
-    if (buf != null && buf.hasArray()) {
+    if (buf != null && buf.hasArray() && buf.readableBytes() == data.length()) { // all of the Buffer's bytes
       int from = buf.arrayOffset() + buf.readerIndex();
       received(buf.array(), from, from + buf.readableBytes());
     } else {

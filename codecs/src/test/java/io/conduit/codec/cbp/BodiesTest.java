@@ -77,6 +77,33 @@ class BodiesTest {
   }
 
   @Test
+  void jsonBodiesParseAsVertxParsesThem() {
+    String[] texts = {"{\"op\":\"get\",\"path\":[\"k\", 3, -1]}", "[1, 2.5, 12345678901234567890, true, null]",
+        "{\"a\": {\"b\": [{}, []]}, \"c\": \"\\u00e9\\n\"}", "42", "-0.0", "\"text\"", "null",
+        "/* a comment */ {\"x\": 1} // and another", "\ufeff{\"bom\": 1}", "{\"a\": 1,}", "{\"a\" 1}", "[1] 2", "",
+        "{\"deep\": " + "[".repeat(30) + "]".repeat(30) + "}"};
+    for (String text : texts) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      Object expected;
+      try {
+        expected = Json.decodeValue(Buffer.buffer(bytes));
+      } catch (DecodeException e) {
+        expected = DecodeException.class;
+      }
+      Object actual;
+      try {
+        actual = Bodies.json(bytes);
+      } catch (DecodeException e) {
+        actual = DecodeException.class;
+      }
+      assertEquals(expected, actual, text);
+      if (expected != DecodeException.class && expected != null) {
+        assertEquals(expected.getClass(), actual.getClass(), text);
+      }
+    }
+  }
+
+  @Test
   void onlyAPlainStringTakesTheShortPath() {
     assertEquals("abc ~", Bodies.plainJsonString("\"abc ~\"".getBytes(StandardCharsets.US_ASCII)));
     assertEquals("", Bodies.plainJsonString("\"\"".getBytes(StandardCharsets.US_ASCII)));

@@ -52,6 +52,48 @@ class ZmtpConnectionTest {
   }
 
   @Test
+  void bytesArriveTheSameInAnyKindOfBuffer() throws Exception {
+    // the decoder reads a socket buffer's array in place; a direct buffer, or a heap one whose
+    // bytes sit at an offset in a larger array, must read the same, split anywhere
+    for (String kind : new String[] {"heap", "direct", "offset"}) {
+      Endpoint server = Endpoint.server(SocketType.ROUTER, ZmtpSecurity.none(), LIMITS, new ByteBudget(1 << 24));
+      Endpoint client = Endpoint.client(SocketType.DEALER, ZmtpSecurity.none());
+      server.zmtp.start();
+      client.zmtp.start();
+      client.zmtp.send(new byte[][] {utf8("first"), new byte[300]}, false); // sent once the handshake is done
+      client.zmtp.send(new byte[][] {utf8("second")}, false);
+      while (client.written.length() > 0 || server.written.length() > 0) {
+        byte[] wire = client.take().getBytes(); // greeting, handshake and messages, in 7-byte pieces
+        for (int at = 0; at < wire.length; at += 7) {
+          server.zmtp.received(as(kind, java.util.Arrays.copyOfRange(wire, at, Math.min(wire.length, at + 7))));
+        }
+        Buffer back = server.take();
+        if (back.length() > 0) {
+          client.zmtp.received(back);
+        }
+      }
+      assertEquals(2, server.messages.size(), kind);
+      assertArrayEquals(utf8("first"), server.messages.get(0).get(0), kind);
+      assertEquals(300, server.messages.get(0).get(1).length, kind);
+      assertArrayEquals(utf8("second"), server.messages.get(1).get(0), kind);
+    }
+  }
+
+  private static Buffer as(String kind, byte[] bytes) {
+    return switch (kind) {
+      case "direct" -> io.vertx.core.internal.buffer.BufferInternal.buffer(
+          io.netty.buffer.Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+      case "offset" -> {
+        byte[] larger = new byte[bytes.length + 11];
+        System.arraycopy(bytes, 0, larger, 5, bytes.length);
+        yield io.vertx.core.internal.buffer.BufferInternal.buffer(
+            io.netty.buffer.Unpooled.wrappedBuffer(larger, 5, bytes.length));
+      }
+      default -> Buffer.buffer(bytes);
+    };
+  }
+
+  @Test
   void aCurveClientWithAnAllowedKeyIsServedAndTheServerLearnsItsKey() throws Exception {
     byte[][] serverKeys = CurveBox.keyPair();
     byte[][] clientKeys = CurveBox.keyPair();
