@@ -250,8 +250,7 @@ public final class RunningServices {
    * node through the scaler).
    */
   private boolean alive(String deploymentId) {
-    return vertx instanceof VertxInternal internal ? internal.deploymentManager().deployment(deploymentId) != null
-        : vertx.deploymentIDs().contains(deploymentId);
+    return ((VertxInternal) vertx).deploymentManager().deployment(deploymentId) != null; // every Vert.x 5 instance is one
   }
 
   private Future<Void> replaceLost(RunningService service) {
