@@ -516,6 +516,9 @@ def servers_echo(servers, name):
 
 
 WARM_ONE_CLIENT = 30000  # requests per target in the docs series' uncounted round 0 with one client
+# and with 16: a RocksDB node's C2 threads were still compiling its write path (most of a core)
+# through the first counted round after a round 0 of 100,000
+WARM_SIXTEEN_CLIENTS = 400000
 DOCS_LOADS = ("1", "16", "16-polled", "16-c", "16-z")  # series_docs's loads, the names --docs-loads takes
 
 
@@ -570,7 +573,9 @@ def series_docs(args, servers, out):
             for label, ep, address, body, watch in targets:
                 # one client's few thousand requests leave the JIT compiling a RocksDB node's write path
                 # for rounds (its C2 threads were busy for ~20,000 `set`s): round 0 sends it at least that
-                run_count = max(count, WARM_ONE_CLIENT) if rnd == 0 and clients == 1 else count
+                run_count = count
+                if rnd == 0:
+                    run_count = max(count, WARM_ONE_CLIENT if clients == 1 else WARM_SIXTEEN_CLIENTS)
                 cmd = zmq_load_cmd(ep, clients=clients, count=run_count, address=address, body=body,
                                    warmup=500 if clients == 1 else 200, processes=processes,
                                    protocol="cbp" if address else "pyzdb", c_binary=c_bin, wire=wire)

@@ -62,9 +62,12 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private volatile EngineMeters engineMeters;
   private final String componentId = "store-" + java.util.UUID.randomUUID();
   private String standbyReads;
+  /** Brings write acknowledgements from the engine's thread back to this store's loop. */
+  private ContextHop acknowledged;
 
   @Override
   public Future<?> start() {
+    acknowledged = new ContextHop(context);
     try {
       options = DocStoreOptions.fromJson(config());
       changesAddress = options.address() + ".changes";
@@ -292,20 +295,20 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       durable = journal.append(record, with);
       snapshots.applied(record);
     }
-    Future.fromCompletionStage(durable, context).onComplete(ar -> {
-      if (ar.failed() && ownership != null && !ownership.leaseValid()) {
+    acknowledged.whenComplete(durable, (ignored, failure) -> {
+      if (failure != null && ownership != null && !ownership.leaseValid()) {
         // it stopped being the owner with this write in flight: not a storage failure; its data
         // closes now, and the next owner's data decides whether the write is there
         message.fail(ErrorCode.UNAVAILABLE.status(), "document store '" + options.address() + "' stopped being the owner "
             + "before write " + record.getLong("v") + " was acknowledged: it may or may not have been applied; retry");
         return;
       }
-      if (ar.failed()) {
+      if (failure != null) {
         LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + record.getLong("v")
-            + " could not be made durable", ar.cause());
+            + " could not be made durable", failure);
         // The document in memory already holds this write; serving on would show data a restart loses.
         storageFailure = "document store '" + options.address() + "' stopped serving: write " + record.getLong("v")
-            + " could not be stored (" + ar.cause().getMessage() + "); restart it to recover the last durable state";
+            + " could not be stored (" + failure.getMessage() + "); restart it to recover the last durable state";
         message.fail(ErrorCode.INTERNAL.status(), storageFailure);
         return;
       }

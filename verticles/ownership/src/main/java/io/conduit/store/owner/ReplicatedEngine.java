@@ -39,9 +39,11 @@ final class ReplicatedEngine implements KeyValueEngine {
     if (batch.isEmpty()) {
       return engine.write(batch); // a barrier: nothing to replicate
     }
-    byte[] encoded = batch.encode();
     CompletableFuture<Void> local = engine.write(batch);
-    CompletableFuture<Void> standbys = source.replicate(++seq, encoded);
+    CompletableFuture<Void> standbys = source.replicate(++seq, batch);
+    if (standbys.isDone() && !standbys.isCompletedExceptionally()) {
+      return local; // no standby to wait for: the engine's own outcome, as it is
+    }
     // the engine's own failure as it is (a thenCombine would wrap it in a CompletionException)
     CompletableFuture<Void> both = new CompletableFuture<>();
     local.whenComplete((v, failed) -> {

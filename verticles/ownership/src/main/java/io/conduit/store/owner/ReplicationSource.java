@@ -2,6 +2,7 @@ package io.conduit.store.owner;
 
 import io.conduit.codec.ErrorCode;
 import io.conduit.store.engine.KeyValueEngine;
+import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -65,6 +68,8 @@ final class ReplicationSource {
   /** Writes every in-sync standby has, waiting for {@link #settled}: failed too if the owner steps down first. */
   private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
   private boolean stopped;
+  /** Batches handed to the context and not yet taken in: while any wait, later ones queue behind them. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   /** A batch waiting for a standby that is still copying. */
   private record Queued(long seq, byte[] batch) {
@@ -131,24 +136,43 @@ final class ReplicationSource {
     return !settling.isEmpty();
   }
 
-  /** Called in the order the engine receives the batches (any thread); completes when in-sync standbys have it. */
-  CompletableFuture<Void> replicate(long seq, byte[] batch) {
+  /**
+   * Called in the order the engine receives the batches (any thread); completes when in-sync
+   * standbys have it. The batch is encoded only if a standby is attached to receive it.
+   */
+  CompletableFuture<Void> replicate(long seq, WriteBatch batch) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> onBatch(seq, batch, done));
+    // The store's own writes come from its event loop: handled there at once, unless a batch from
+    // another thread (the snapshot writer) is still queued, which must go first. Queuing every
+    // write cost each one a dispatch on the loop, most of them on a node with no standby at all.
+    if (queued.get() == 0 && ((ContextInternal) context).inThread()) {
+      onBatch(seq, batch, done);
+    } else {
+      queued.incrementAndGet();
+      context.runOnContext(v -> {
+        queued.decrementAndGet();
+        onBatch(seq, batch, done);
+      });
+    }
     return done;
   }
 
-  private void onBatch(long seq, byte[] batch, CompletableFuture<Void> done) {
+  private void onBatch(long seq, WriteBatch batch, CompletableFuture<Void> done) {
     lastSeq = seq;
     if (stopped) {
       done.completeExceptionally(new SteppedDownException(kind, address));
       return;
     }
+    if (standbys.isEmpty()) {
+      finish(done);
+      return;
+    }
+    byte[] encoded = batch.encode();
     Set<String> need = new HashSet<>();
     List<Standby> live = new ArrayList<>();
     for (Standby s : standbys.values()) {
       if (!s.live) {
-        s.queue.add(new Queued(seq, batch));
+        s.queue.add(new Queued(seq, encoded));
       } else {
         live.add(s);
         if (inSyncIds.contains(s.id)) {
@@ -163,7 +187,7 @@ final class ReplicationSource {
       pending.put(seq, new Pending(done, need));
     }
     for (Standby s : live) {
-      send(s, seq, batch);
+      send(s, seq, encoded);
     }
   }
 

@@ -1,10 +1,14 @@
 package io.conduit.store.owner;
 
+import io.conduit.store.engine.MemoryEngine;
+import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,10 @@ class ReplicationSourceTest {
 
   private static final long ACK_TIMEOUT_MS = 300;
 
+  private static WriteBatch batch(int n) {
+    return new WriteBatch().put(new byte[] {(byte) n}, new byte[] {(byte) n});
+  }
+
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -52,15 +60,22 @@ class ReplicationSourceTest {
   /** The same, with {@code inSync} changing the claim's list of in-sync standbys. */
   private ReplicationSource liveSourceWithSilentStandby(Vertx vertx, String address,
                                                         Function<Set<String>, Future<Void>> inSync) throws Exception {
-    Context context = vertx.getOrCreateContext();
+    // receives batches, never acknowledges
+    return liveSource(vertx, vertx.getOrCreateContext(), address, inSync, "silent.inbox", m -> { });
+  }
+
+  /** A source on {@code context} whose one standby went live, its batches handled by {@code inbox}. */
+  private ReplicationSource liveSource(Vertx vertx, Context context, String address,
+                                       Function<Set<String>, Future<Void>> inSync, String inboxAddress,
+                                       Handler<Message<Buffer>> inbox) throws Exception {
     ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, 1, ACK_TIMEOUT_MS, inSync);
     CompletableFuture<Void> started = new CompletableFuture<>();
     context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
     started.get(10, TimeUnit.SECONDS);
-    vertx.eventBus().<Buffer>consumer("silent.inbox", m -> { }); // receives batches, never acknowledges
+    vertx.eventBus().consumer(inboxAddress, inbox);
     String sourceAddress = ReplicationSource.sourceAddress(address);
     await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
-        .put("inbox", "silent.inbox")));
+        .put("inbox", inboxAddress)));
     JsonObject live = (JsonObject) await(vertx.eventBus().request(sourceAddress,
         new JsonObject().put("op", "live").put("id", "s1"))).body();
     assertEquals(true, live.getBoolean("inSync"));
@@ -72,10 +87,10 @@ class ReplicationSourceTest {
     List<Set<String>> listed = new CopyOnWriteArrayList<>();
     ReplicationSource source = liveSourceWithSilentStandby(vertx, "r1", listed, false);
     long start = System.nanoTime();
-    source.replicate(1, new byte[] {1}).get(10, TimeUnit.SECONDS);
+    source.replicate(1, batch(1)).get(10, TimeUnit.SECONDS);
     assertTrue(System.nanoTime() - start >= ACK_TIMEOUT_MS * 1_000_000L, "completed before the standby was dropped");
     assertEquals(List.of(Set.of("s1"), Set.of()), listed, "listed in sync, then no longer");
-    source.replicate(2, new byte[] {2}).get(10, TimeUnit.SECONDS); // no standby to wait for now
+    source.replicate(2, batch(2)).get(10, TimeUnit.SECONDS); // no standby to wait for now
   }
 
   @Test
@@ -84,7 +99,7 @@ class ReplicationSourceTest {
     Promise<Void> neverChanged = Promise.promise();
     ReplicationSource source = liveSourceWithSilentStandby(vertx, "r3",
         ids -> ids.isEmpty() ? neverChanged.future() : Future.succeededFuture());
-    CompletableFuture<Void> write = source.replicate(1, new byte[] {1});
+    CompletableFuture<Void> write = source.replicate(1, batch(1));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!source.waitingForTheClaim() && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -103,13 +118,73 @@ class ReplicationSourceTest {
     List<Set<String>> listed = new CopyOnWriteArrayList<>();
     ReplicationSource source = liveSourceWithSilentStandby(vertx, "r2", listed, true);
     ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> source.replicate(1, new byte[] {1}).get(10, TimeUnit.SECONDS));
+        () -> source.replicate(1, batch(1)).get(10, TimeUnit.SECONDS));
     assertTrue(failed.getCause().getMessage().contains("the cluster could not be told"), failed.getCause().getMessage());
     assertTrue(failed.getCause().getMessage().contains("the write is on the owner but not acknowledged"),
         failed.getCause().getMessage());
     ExecutionException later = assertThrows(ExecutionException.class,
-        () -> source.replicate(2, new byte[] {2}).get(10, TimeUnit.SECONDS));
+        () -> source.replicate(2, batch(2)).get(10, TimeUnit.SECONDS));
     assertTrue(later.getCause().getMessage().contains("the claim is no longer this owner's"),
         later.getCause().getMessage());
+  }
+
+  @Test
+  void aWriteOnTheStoresContextWithNoStandbyIsDoneWithoutWaitingForTheContext(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r4", 1, ACK_TIMEOUT_MS,
+        ids -> Future.succeededFuture());
+    CompletableFuture<Boolean> doneAtOnce = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> doneAtOnce.complete(source.replicate(1, batch(1)).isDone())));
+    assertTrue(doneAtOnce.get(10, TimeUnit.SECONDS), "the store's own write waited for a turn of its event loop");
+    source.replicate(2, batch(2)).get(10, TimeUnit.SECONDS); // from another thread: through the context
+  }
+
+  @Test
+  void batchesFromTheStoresContextAndAnotherThreadReachTheStandbyInTheirOrder(Vertx vertx) throws Exception {
+    // the store writes from its event loop, its snapshots from a thread of their own: the standby must
+    // get every batch in the order the engine took them, whichever thread each came from
+    Context context = vertx.getOrCreateContext();
+    List<Long> received = new CopyOnWriteArrayList<>();
+    ReplicationSource source = liveSource(vertx, context, "r5", ids -> Future.succeededFuture(), "ordered.inbox", m -> {
+      received.add(m.body().getLong(0));
+      m.reply(null);
+    });
+    MemoryEngine memory = new MemoryEngine();
+    source.engine(memory);
+    ReplicatedEngine engine = new ReplicatedEngine(memory, source);
+    int each = 500;
+    List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> loopDone = new CompletableFuture<>();
+    Thread other = new Thread(() -> {
+      for (int i = 0; i < each; i++) {
+        writes.add(engine.write(batch(i)));
+      }
+    });
+    context.runOnContext(v -> {
+      other.start();
+      // in slices, so that the other thread's batches fall between the loop's
+      writeSlice(context, engine, writes, each, loopDone);
+    });
+    loopDone.get(10, TimeUnit.SECONDS);
+    other.join(10_000);
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertEquals(2 * each, writes.size());
+    assertEquals(2 * each, received.size(), "batches the standby got");
+    for (int i = 0; i < received.size(); i++) {
+      assertEquals(i + 1, received.get(i), "batch " + (i + 1) + " arrived as the " + (i + 1) + "th");
+    }
+  }
+
+  private static void writeSlice(Context context, ReplicatedEngine engine, List<CompletableFuture<Void>> writes,
+                                 int left, CompletableFuture<Void> done) {
+    for (int i = 0; i < 10 && left > 0; i++, left--) {
+      writes.add(engine.write(batch(left)));
+    }
+    if (left == 0) {
+      done.complete(null);
+      return;
+    }
+    int rest = left;
+    context.runOnContext(v -> writeSlice(context, engine, writes, rest, done));
   }
 }

@@ -1,0 +1,108 @@
+package io.conduit.store.doc;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Write outcomes that the engine's thread produces come back on the store's context, every one, in
+ * the order they completed; a failure comes as it was; one action that throws does not keep the
+ * others from running.
+ */
+@ExtendWith(VertxExtension.class)
+class ContextHopTest {
+
+  @Test
+  void outcomesCompletedOnAnotherThreadRunOnTheContextInTheirOrder(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ContextHop hop = new ContextHop(context);
+    int count = 5_000;
+    List<CompletableFuture<Integer>> writes = new ArrayList<>();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    List<Boolean> onContext = new CopyOnWriteArrayList<>();
+    CountDownLatch registered = new CountDownLatch(1);
+    CountDownLatch all = new CountDownLatch(count);
+    for (int i = 0; i < count; i++) {
+      writes.add(new CompletableFuture<>());
+    }
+    context.runOnContext(v -> {
+      for (CompletableFuture<Integer> w : writes) {
+        hop.whenComplete(w, (value, failure) -> {
+          onContext.add(Vertx.currentContext() == context);
+          seen.add(value);
+          all.countDown();
+        });
+      }
+      registered.countDown();
+    });
+    assertTrue(registered.await(10, TimeUnit.SECONDS));
+    Thread writer = new Thread(() -> {
+      for (int i = 0; i < count; i++) {
+        writes.get(i).complete(i);
+      }
+    });
+    writer.start();
+    assertTrue(all.await(10, TimeUnit.SECONDS), "outcomes that never reached the context: " + all.getCount());
+    writer.join(10_000);
+    for (int i = 0; i < count; i++) {
+      assertEquals(i, seen.get(i), "outcome " + i + " out of order");
+    }
+    assertTrue(onContext.stream().allMatch(Boolean::booleanValue), "an outcome ran off the store's context");
+  }
+
+  @Test
+  void aFailureArrivesAsItWasAndAThrowingActionDoesNotStopTheNextOne(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ContextHop hop = new ContextHop(context);
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    context.exceptionHandler(reported::add);
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    CompletableFuture<Throwable> secondSaw = new CompletableFuture<>();
+    CountDownLatch registered = new CountDownLatch(1);
+    context.runOnContext(v -> {
+      hop.whenComplete(first, (value, failure) -> {
+        throw new IllegalStateException("a bug in the first action");
+      });
+      hop.whenComplete(second, (value, failure) -> secondSaw.complete(failure));
+      registered.countDown();
+    });
+    assertTrue(registered.await(10, TimeUnit.SECONDS));
+    IllegalArgumentException cause = new IllegalArgumentException("disk full");
+    Thread writer = new Thread(() -> {
+      first.complete(null);
+      second.completeExceptionally(cause);
+    });
+    writer.start();
+    assertSame(cause, secondSaw.get(10, TimeUnit.SECONDS));
+    writer.join(10_000);
+    assertEquals(1, reported.size());
+    assertEquals("a bug in the first action", reported.get(0).getMessage());
+  }
+
+  @Test
+  void anOutcomeAlreadyThereRunsAtOnceOnTheContext(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ContextHop hop = new ContextHop(context);
+    CompletableFuture<Boolean> ranBeforeReturning = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      boolean[] ran = {false};
+      hop.whenComplete(CompletableFuture.completedFuture("ok"), (value, failure) -> ran[0] = true);
+      ranBeforeReturning.complete(ran[0]);
+    });
+    assertTrue(ranBeforeReturning.get(10, TimeUnit.SECONDS), "a memory store's reply waited for another turn");
+  }
+}
