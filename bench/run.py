@@ -516,9 +516,11 @@ def servers_echo(servers, name):
 
 
 WARM_ONE_CLIENT = 30000  # requests per target in the docs series' uncounted round 0 with one client
-# and with 16: a RocksDB node's C2 threads were still compiling its write path (most of a core)
-# through the first counted round after a round 0 of 100,000
-WARM_SIXTEEN_CLIENTS = 400000
+# Round 0 connects its clients this many times: the JIT compiles the serving path while the clients
+# of the first connection are served, then the next handshakes take branches that compiled code never
+# saw, and a node deoptimised its whole request path there (PrintCompilation: some 100 methods "made
+# not entrant"), recompiling through the first counted round.
+WARM_CONNECTS = 4
 DOCS_LOADS = ("1", "16", "16-polled", "16-c", "16-z")  # series_docs's loads, the names --docs-loads takes
 
 
@@ -573,13 +575,13 @@ def series_docs(args, servers, out):
             for label, ep, address, body, watch in targets:
                 # one client's few thousand requests leave the JIT compiling a RocksDB node's write path
                 # for rounds (its C2 threads were busy for ~20,000 `set`s): round 0 sends it at least that
-                run_count = count
-                if rnd == 0:
-                    run_count = max(count, WARM_ONE_CLIENT if clients == 1 else WARM_SIXTEEN_CLIENTS)
+                run_count = max(count, WARM_ONE_CLIENT) if rnd == 0 and clients == 1 else count
                 cmd = zmq_load_cmd(ep, clients=clients, count=run_count, address=address, body=body,
                                    warmup=500 if clients == 1 else 200, processes=processes,
                                    protocol="cbp" if address else "pyzdb", c_binary=c_bin, wire=wire)
                 own = pid(watch)
+                for _ in range(WARM_CONNECTS - 1 if rnd == 0 else 0):
+                    run_one(cmd, parse_zmq_load, servers, own)
                 # CPU per request only with 16 clients: one client's few seconds are a handful of 10 ms ticks
                 m, c = run_one(cmd, parse_zmq_load, servers, own, server=own if clients > 1 else None)
                 s.record(rnd, label, m, c, cmd)
