@@ -167,7 +167,6 @@ final class ZmtpListener {
     });
     socket.handler(data -> {
       peer.inputArrived();
-      peer.reading();
       try {
         zmtp.received(data);
       } catch (ZmtpException e) {
@@ -175,8 +174,6 @@ final class ZmtpListener {
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "a fault handling a connection on " + endpoint + "; that connection is closed", e);
         refused(peer, ZmtpException.Reason.MALFORMED, "internal fault: " + e);
-      } finally {
-        peer.readDone();
       }
     });
     socket.exceptionHandler(e -> {

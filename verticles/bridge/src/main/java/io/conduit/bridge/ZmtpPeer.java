@@ -15,12 +15,11 @@ import java.util.List;
  * {@link TransportOptions#highWaterMark()} messages) the connection stops being read, so a client
  * must read its replies before it may ask for more; over twice the bytes it is closed.
  *
- * <p>Messages encoded in one turn of the event loop leave in one socket write. Replies made while
- * the connection's own input is being read (a store on this event loop answering at once) leave
- * when that read is done; any other reply schedules a flush at the end of the loop's task queue,
- * and every reply that arrives before it runs joins the same write. A socket write is a system call
- * and a write promise; under pipelined load a turn carries tens of replies, and one at a time each
- * would pay both. Event-loop only.
+ * <p>Messages encoded in one turn of the event loop leave in one socket write: the first one
+ * schedules a flush at the end of the loop's task queue, and every reply that arrives before it
+ * runs joins the same write. A socket write is a system call and a write promise; under pipelined
+ * load a turn carries tens of replies, and one at a time each would pay both.
+ * Event-loop only.
  */
 final class ZmtpPeer {
 
@@ -46,8 +45,6 @@ final class ZmtpPeer {
   private int pendingMessages;
   private List<Runnable> pendingDone;
   private boolean flushScheduled;
-  /** True while the connection's input is being decoded: its replies wait for the end of the read. */
-  private boolean reading;
 
   ZmtpPeer(NetSocket socket, TransportOptions options) {
     this.socket = socket;
@@ -172,7 +169,7 @@ final class ZmtpPeer {
       // the handshake: each command is awaited by the peer before it sends anything, so there is
       // nothing to batch; and fresh JeroMQ 0.6 clients were seen to stall when it came a turn later
       flush();
-    } else if (!flushScheduled && !reading) {
+    } else if (!flushScheduled) {
       flushScheduled = true;
       context.runOnContext(v -> flush());
     }
@@ -181,17 +178,6 @@ final class ZmtpPeer {
       pausedSinceNanos = System.nanoTime();
       socket.pause();
     }
-  }
-
-  /** The connection's input is about to be decoded; {@link #readDone()} must follow. */
-  void reading() {
-    reading = true;
-  }
-
-  /** The input read is decoded: what it was answered with leaves now, in one write. */
-  void readDone() {
-    reading = false;
-    flush();
   }
 
   /** Hands what this turn encoded to the socket (also before closing, so a last ERROR leaves). */

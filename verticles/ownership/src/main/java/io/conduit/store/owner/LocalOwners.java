@@ -1,6 +1,5 @@
 package io.conduit.store.owner;
 
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Handler;
@@ -16,19 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stores this node owns, for the node's own bridge to call directly when a store runs on the
- * event loop that read the request. Such a request is handed to the store's handler without
- * crossing the event bus: no message and header copies, no reply registration, no interceptors. On
- * two cores that made 16 clients' document {@code get}s 8 % faster for 7 % less CPU
- * (docs/benchmarks.md, "Document store"). The store takes it at once when that loop has no task
- * waiting, so a reply given at once leaves with the read that asked (on io_uring a synchronous
- * client's request then costs a third less CPU); otherwise it is the loop's next task, as an
- * event-bus delivery would be.
+ * event loop that read the request. Such a request is handed to the store's handler as the next
+ * task of that loop, as the event bus would deliver it, but without crossing the event bus: no
+ * message and header copies, no reply registration, no interceptors. On two cores that made 16
+ * clients' document {@code get}s 8 % faster for 7 % less CPU (docs/benchmarks.md, "Document
+ * store").
  *
  * <p>Only a store's owner on an event loop registers here, once its event-bus consumer is
  * registered, and is removed when it stops serving or its deployment goes; so a direct call reaches
  * the one consumer the event bus would have chosen. A request and a one-way send take the same
- * path, and one is taken at once only when nothing is queued ahead of it, so a client's writes and
- * reads stay in order. Everything else (another loop, another node, no owner here, a publish) goes through the
+ * path, one after the other in the loop's task queue, so a client's writes and reads stay in
+ * order. Everything else (another loop, another node, no owner here, a publish) goes through the
  * event bus as before. The node's service meters see direct calls through an {@link Observer},
  * since no interceptor runs for them. One registry per Vert.x instance (a local map), usable from
  * any thread.
@@ -110,8 +107,8 @@ public final class LocalOwners {
   /**
    * Queues a request (or, with {@code outcome} null, a one-way message) for the store that owns
    * {@code address}, when it runs on the calling thread's event loop; returns null otherwise (send
-   * it on the event bus). The store gets it on a fresh duplicate of its context, as from the event
-   * bus: before this returns when the loop has no task queued, else as the loop's next task. {@code outcome} gets the
+   * it on the event bus). The store gets it as the loop's
+   * next task, on a fresh duplicate of its context, as from the event bus. {@code outcome} gets the
    * reply or the store's failure once, on the caller's context, unless {@link DirectRequest#expire()}
    * came first. A reply given on the loop is not copied: {@code outcome} must be done with its body
    * when it returns (the bridge encodes it at once).
@@ -130,21 +127,10 @@ public final class LocalOwners {
     Observer meters = outcome == null ? null : observer;
     DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome, meters);
     ContextInternal store = owner.context();
-    if (nothingQueued(store)) {
-      // nothing is queued on this loop, so no delivery to this store can be ahead of this request:
-      // the store takes it now, and a reply it gives at once leaves with the read that asked
-      store.duplicate().dispatch(request.metered(), owner.handler());
-    } else {
-      // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what
-      // a client sent before this (on either path) reaches the store first
-      store.executor().execute(() -> store.duplicate().dispatch(request.metered(), owner.handler()));
-    }
+    // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
+    // client sent before this (on either path) reaches the store first
+    store.executor().execute(() -> store.duplicate().dispatch(request.metered(), owner.handler()));
     return request;
-  }
-
-  /** True when the store's event loop has no task waiting (so none that delivers to the store). */
-  private static boolean nothingQueued(ContextInternal store) {
-    return store.nettyEventLoop() instanceof SingleThreadEventExecutor loop && loop.pendingTasks() == 0;
   }
 
   /**
