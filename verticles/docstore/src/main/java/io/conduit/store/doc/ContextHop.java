@@ -28,13 +28,16 @@ final class ContextHop {
     this.context = (ContextInternal) context;
   }
 
-  /** Runs {@code action} on the context with the future's outcome; at once if both are already so. */
+  /**
+   * Runs {@code action} on the context with the future's outcome: at once when it completes on the
+   * context's thread with no earlier outcome waiting (a memory store's write), else in the next drain.
+   */
   <T> void whenComplete(CompletableFuture<T> future, BiConsumer<? super T, ? super Throwable> action) {
-    if (future.isDone() && context.inThread()) {
-      future.whenComplete(action);
-      return;
-    }
     future.whenComplete((value, failure) -> {
+      if (context.inThread() && arrived.isEmpty()) {
+        context.dispatch(() -> action.accept(value, failure)); // on this context, a failure reported
+        return;
+      }
       arrived.add(() -> action.accept(value, failure));
       if (scheduled.compareAndSet(false, true)) {
         context.runOnContext(v -> drain());

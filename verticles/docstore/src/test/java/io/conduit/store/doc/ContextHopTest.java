@@ -94,15 +94,22 @@ class ContextHopTest {
   }
 
   @Test
-  void anOutcomeAlreadyThereRunsAtOnceOnTheContext(Vertx vertx) throws Exception {
+  void anOutcomeAlreadyThereRunsAtOnceOnTheContextAndAFailingActionIsReported(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     ContextHop hop = new ContextHop(context);
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    context.exceptionHandler(reported::add);
     CompletableFuture<Boolean> ranBeforeReturning = new CompletableFuture<>();
     context.runOnContext(v -> {
       boolean[] ran = {false};
       hop.whenComplete(CompletableFuture.completedFuture("ok"), (value, failure) -> ran[0] = true);
+      hop.whenComplete(CompletableFuture.completedFuture("ok"), (value, failure) -> {
+        throw new IllegalStateException("a bug in a memory store's reply");
+      });
       ranBeforeReturning.complete(ran[0]);
     });
     assertTrue(ranBeforeReturning.get(10, TimeUnit.SECONDS), "a memory store's reply waited for another turn");
+    assertEquals(1, reported.size(), "the failing action's exception reached the context's handler");
+    assertEquals("a bug in a memory store's reply", reported.get(0).getMessage());
   }
 }
