@@ -25,6 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class ContextHopTest {
 
+  /** What the context's exception handler gets from now on. */
+  private static List<Throwable> reportedBy(Context context) {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    context.exceptionHandler(reported::add);
+    return reported;
+  }
+
   @Test
   void outcomesCompletedOnAnotherThreadRunOnTheContextInTheirOrder(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
@@ -67,8 +74,7 @@ class ContextHopTest {
   void aFailureArrivesAsItWasAndAThrowingActionDoesNotStopTheNextOne(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     ContextHop hop = new ContextHop(context);
-    List<Throwable> reported = new CopyOnWriteArrayList<>();
-    context.exceptionHandler(reported::add);
+    List<Throwable> reported = reportedBy(context);
     CompletableFuture<Void> first = new CompletableFuture<>();
     CompletableFuture<Void> second = new CompletableFuture<>();
     CompletableFuture<Throwable> secondSaw = new CompletableFuture<>();
@@ -97,8 +103,7 @@ class ContextHopTest {
   void anOutcomeAlreadyThereRunsAtOnceOnTheContextAndAFailingActionIsReported(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     ContextHop hop = new ContextHop(context);
-    List<Throwable> reported = new CopyOnWriteArrayList<>();
-    context.exceptionHandler(reported::add);
+    List<Throwable> reported = reportedBy(context);
     CompletableFuture<Boolean> ranBeforeReturning = new CompletableFuture<>();
     context.runOnContext(v -> {
       boolean[] ran = {false};
