@@ -175,6 +175,20 @@ class ReplicationSourceTest {
     }
   }
 
+  @Test
+  void aWriteAfterTheOwnerSteppedDownFailsAsSteppedDownThoughNoStandbyIsWaitedFor(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r6", 1, ACK_TIMEOUT_MS,
+        ids -> Future.succeededFuture());
+    ReplicatedEngine engine = new ReplicatedEngine(new MemoryEngine(), source);
+    CompletableFuture<CompletableFuture<Void>> written = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().compose(started -> source.stop())
+        .onComplete(ar -> written.complete(engine.write(batch(1)))));
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> written.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS));
+    assertInstanceOf(SteppedDownException.class, failed.getCause());
+  }
+
   private static void writeSlice(Context context, ReplicatedEngine engine, List<CompletableFuture<Void>> writes,
                                  int left, CompletableFuture<Void> done) {
     for (int i = 0; i < 10 && left > 0; i++, left--) {
