@@ -33,18 +33,26 @@ public final class TaskRoutes {
 
   private static final long BODY_LIMIT = 1024 * 1024;
   private static final long REQUEST_TIMEOUT_MS = 30_000;
+  /** How long an event stream goes without an event before it reads the task's status again. */
+  static final long STATUS_RECHECK_MS = 5_000;
 
   private final Vertx vertx;
   private final String queue;
+  private final long recheckMs;
 
-  private TaskRoutes(Vertx vertx, String queue) {
+  private TaskRoutes(Vertx vertx, String queue, long recheckMs) {
     this.vertx = vertx;
     this.queue = queue;
+    this.recheckMs = recheckMs;
   }
 
   /** A router for the queue at {@code queueAddress}; mount it with {@code router.route("/api/tasks*").subRouter(...)}. */
   public static Router router(Vertx vertx, String queueAddress) {
-    TaskRoutes routes = new TaskRoutes(vertx, queueAddress);
+    return router(vertx, queueAddress, STATUS_RECHECK_MS);
+  }
+
+  static Router router(Vertx vertx, String queueAddress, long recheckMs) {
+    TaskRoutes routes = new TaskRoutes(vertx, queueAddress, recheckMs);
     Router router = Router.router(vertx);
     router.post("/").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).handler(routes::submit);
     router.get("/").handler(routes::list);
@@ -123,7 +131,9 @@ public final class TaskRoutes {
   /**
    * Server-sent events: the current status first, then every change until the task finishes. A
    * change between the first status and the subscription is not lost: the subscription is made
-   * first.
+   * first. An event is sent at most once (a node killed between storing a change and publishing
+   * it loses that event), so a stream without events for {@link #STATUS_RECHECK_MS} reads the
+   * status again, and ends with it when the task has finished meanwhile.
    */
   private void events(RoutingContext ctx) {
     String id = ctx.pathParam("id");
@@ -144,9 +154,33 @@ public final class TaskRoutes {
       streaming[0] = true;
       forward(response, consumer, status);
       early.forEach(e -> forward(response, consumer, e));
+      recheckLater(id, response, consumer);
     }).onFailure(e -> {
       consumer.unregister();
       ApiErrors.fail(ctx, e);
+    });
+  }
+
+  /** Reads the status once the stream has been quiet for a while: a lost final event must not leave it open. */
+  private void recheckLater(String id, HttpServerResponse response, MessageConsumer<JsonObject> consumer) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    long written = response.bytesWritten();
+    vertx.setTimer(recheckMs, t -> {
+      if (response.ended() || response.closed()) {
+        return;
+      }
+      if (response.bytesWritten() != written) {
+        recheckLater(id, response, consumer);
+        return;
+      }
+      ask(new JsonObject().put("op", "status").put("id", id)).onComplete(ar -> {
+        if (ar.succeeded() && finished(ar.result())) {
+          forward(response, consumer, ar.result());
+        }
+        recheckLater(id, response, consumer);
+      });
     });
   }
 

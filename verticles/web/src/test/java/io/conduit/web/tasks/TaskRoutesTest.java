@@ -149,6 +149,32 @@ class TaskRoutesTest {
   }
 
   @Test
+  void anEventStreamWhoseFinalEventWasLostEndsWithTheStatusItReadsAgain() {
+    // A queue that stores its changes but never publishes them, like a node killed between the two.
+    String lossy = "lossy-" + UUID.randomUUID().toString().substring(0, 8);
+    int[] asked = {0};
+    vertx.eventBus().<JsonObject>consumer(lossy, m -> {
+      String state = ++asked[0] == 1 ? "STARTED" : "SUCCESS";
+      m.reply(new JsonObject().put("id", m.body().getString("id")).put("state", state).put("attempts", 1));
+    });
+    Router root = Router.router(vertx);
+    root.route("/api/tasks*").subRouter(TaskRoutes.router(vertx, lossy, 100));
+    int lossyPort = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1")).actualPort();
+
+    StringBuffer received = new StringBuffer();
+    Future<Integer> ended = vertx.createHttpClient().request(HttpMethod.GET, lossyPort, "127.0.0.1", "/api/tasks/t1/events")
+        .compose(req -> req.send())
+        .compose(resp -> {
+          resp.handler(chunk -> received.append(chunk.toString()));
+          return resp.end().map(v -> resp.statusCode());
+        });
+
+    assertEquals(200, await(ended));
+    List<String> events = received.toString().lines().filter(l -> l.startsWith("event: ")).toList();
+    assertEquals(List.of("event: started", "event: success"), events);
+  }
+
+  @Test
   void listFiltersByStateAndPages() {
     for (int i = 0; i < 3; i++) {
       awaitState(post(steps(1, 0)).getHeader("Location"), "SUCCESS");
