@@ -1,6 +1,7 @@
 package io.conduit.web.tasks;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.EventBusFailure;
 import io.conduit.task.TaskState;
 import io.conduit.web.ApiErrors;
 import io.vertx.core.Future;
@@ -133,7 +134,8 @@ public final class TaskRoutes {
    * change between the first status and the subscription is not lost: the subscription is made
    * first. An event is sent at most once (a node killed between storing a change and publishing
    * it loses that event), so a stream without events for {@link #STATUS_RECHECK_MS} reads the
-   * status again, and ends with it when the task has finished meanwhile.
+   * status again, and ends with it when the task has finished meanwhile, or with an
+   * {@code event: error} (NOT_FOUND) when the task's record is gone.
    */
   private void events(RoutingContext ctx) {
     String id = ctx.pathParam("id");
@@ -178,6 +180,12 @@ public final class TaskRoutes {
       ask(new JsonObject().put("op", "status").put("id", id)).onComplete(ar -> {
         if (ar.succeeded() && finished(ar.result())) {
           forward(response, consumer, ar.result());
+        } else if (ar.failed() && !response.ended() && !response.closed()
+            && EventBusFailure.of(ar.cause(), queue, REQUEST_TIMEOUT_MS).code() == ErrorCode.NOT_FOUND) {
+          // Its record is gone (its result expired): no event will ever come. Say so and end.
+          consumer.unregister();
+          response.end("event: error\ndata: " + ApiErrors.body(ErrorCode.NOT_FOUND, "task '" + id + "' is no longer "
+              + "known to the queue (finished longer ago than its resultTtlMs, or never submitted)").encode() + "\n\n");
         }
         recheckLater(id, response, consumer);
       });

@@ -3,8 +3,10 @@ package io.conduit.web.tasks;
 import io.conduit.task.TaskQueueVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -151,27 +153,55 @@ class TaskRoutesTest {
   @Test
   void anEventStreamWhoseFinalEventWasLostEndsWithTheStatusItReadsAgain() {
     // A queue that stores its changes but never publishes them, like a node killed between the two.
-    String lossy = "lossy-" + UUID.randomUUID().toString().substring(0, 8);
     int[] asked = {0};
-    vertx.eventBus().<JsonObject>consumer(lossy, m -> {
+    String stream = eventsFromAQueueThatPublishesNothing(m -> {
       String state = ++asked[0] == 1 ? "STARTED" : "SUCCESS";
       m.reply(new JsonObject().put("id", m.body().getString("id")).put("state", state).put("attempts", 1));
     });
-    Router root = Router.router(vertx);
-    root.route("/api/tasks*").subRouter(TaskRoutes.router(vertx, lossy, 100));
-    int lossyPort = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1")).actualPort();
 
+    List<String> events = stream.lines().filter(l -> l.startsWith("event: ")).toList();
+    assertEquals(List.of("event: started", "event: success"), events);
+  }
+
+  @Test
+  void anEventStreamWhoseTaskWasRemovedMeanwhileEndsWithANotFoundError() {
+    // The final event was lost and the record has expired since: the status read answers 404.
+    int[] asked = {0};
+    String stream = eventsFromAQueueThatPublishesNothing(m -> {
+      if (++asked[0] == 1) {
+        m.reply(new JsonObject().put("id", m.body().getString("id")).put("state", "STARTED").put("attempts", 1));
+      } else {
+        m.fail(404, "unknown task id 't1'");
+      }
+    });
+
+    List<String> events = stream.lines().filter(l -> l.startsWith("event: ")).toList();
+    assertEquals(List.of("event: started", "event: error"), events);
+    String lastData = stream.lines().filter(l -> l.startsWith("data: ")).reduce((x, y) -> y).orElseThrow();
+    assertEquals("NOT_FOUND", new JsonObject(lastData.substring(6)).getString("code"), lastData);
+  }
+
+  /**
+   * The whole event stream of task {@code t1} from routes over a queue of the test's own, which
+   * answers status reads with {@code queue} and never publishes an event; the routes read the
+   * status again after 100 ms without an event.
+   */
+  private String eventsFromAQueueThatPublishesNothing(Handler<Message<JsonObject>> queue) {
+    String address = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+    vertx.eventBus().consumer(address, queue);
+    Router root = Router.router(vertx);
+    root.route("/api/tasks*").subRouter(TaskRoutes.router(vertx, address, 100));
+    int quietPort = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1")).actualPort();
     StringBuffer received = new StringBuffer();
-    Future<Integer> ended = vertx.createHttpClient().request(HttpMethod.GET, lossyPort, "127.0.0.1", "/api/tasks/t1/events")
+    Future<Integer> ended = vertx.createHttpClient()
+        .request(HttpMethod.GET, quietPort, "127.0.0.1", "/api/tasks/t1/events")
         .compose(req -> req.send())
         .compose(resp -> {
           resp.handler(chunk -> received.append(chunk.toString()));
           return resp.end().map(v -> resp.statusCode());
         });
-
     assertEquals(200, await(ended));
-    List<String> events = received.toString().lines().filter(l -> l.startsWith("event: ")).toList();
-    assertEquals(List.of("event: started", "event: success"), events);
+    return received.toString();
   }
 
   @Test
