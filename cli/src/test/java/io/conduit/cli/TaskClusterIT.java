@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three {@code conduit serve --cluster} JVMs sharing the task queue {@code tasks}: 1,000 short
- * tasks are submitted, the node running some of them is killed with SIGKILL mid-way, and every
+ * Three {@code conduit serve --cluster} JVMs sharing the task queue {@code tasks}: 1,000 tasks
+ * (most of them 100 ms) are submitted, the node running some of them is killed with SIGKILL mid-way, and every
  * task still ends in SUCCESS exactly once (attempt 2 for the interrupted ones); the survivors
  * answer status queries.
  *
