@@ -184,8 +184,8 @@ public final class TaskRoutes {
             && EventBusFailure.of(ar.cause(), queue, REQUEST_TIMEOUT_MS).code() == ErrorCode.NOT_FOUND) {
           // Its record is gone (its result expired): no event will ever come. Say so and end.
           consumer.unregister();
-          response.end("event: error\ndata: " + ApiErrors.body(ErrorCode.NOT_FOUND, "task '" + id + "' is no longer "
-              + "known to the queue (finished longer ago than its resultTtlMs, or never submitted)").encode() + "\n\n");
+          response.end(sse("error", ApiErrors.body(ErrorCode.NOT_FOUND, "task '" + id + "' is no longer known to the "
+              + "queue (finished longer ago than its resultTtlMs, or never submitted)")));
         }
         recheckLater(id, response, consumer);
       });
@@ -211,7 +211,12 @@ public final class TaskRoutes {
   }
 
   private static void send(HttpServerResponse response, JsonObject event) {
-    response.write("event: " + event.getString("state", "status").toLowerCase() + "\ndata: " + event.encode() + "\n\n");
+    response.write(sse(event.getString("state", "status").toLowerCase(), event));
+  }
+
+  /** One server-sent event: its name and its JSON data. */
+  private static String sse(String name, JsonObject data) {
+    return "event: " + name + "\ndata: " + data.encode() + "\n\n";
   }
 
   private Future<JsonObject> ask(JsonObject request) {
