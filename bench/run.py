@@ -20,6 +20,8 @@ The C generator (bench/zmq_load.c, for the docs series' "16-c" and "16-z" loads)
 the run's log folder with gcc and libzmq's headers (Debian: gcc libzmq3-dev). "16-z" is the same
 16 REQ clients speaking ZMTP themselves on plain TCP connections (--wire zmtp), without libzmq's
 I/O thread: the lightest client there is, so the most of the two cores is left to the servers.
+With those loads the series also runs the bare ZMTP echo (bench/zmtp_echo.c, compiled with gcc
+alone): a server that does nothing but read and write, the most any server can answer here.
 
 Every process it starts is ended by its pid when it stops (SIGTERM, then SIGKILL after 10 s);
 every load is bounded by a request count and a time limit. Only loopback, ports probed free.
@@ -288,16 +290,31 @@ def seed(endpoint):
 
 def compile_c_load(workdir):
     """bench/zmq_load.c compiled into workdir; exits naming what is missing when it cannot be."""
-    binary = os.path.join(workdir, "zmq_load_c")
-    cmd = ["gcc", "-O2", "-o", binary, os.path.join(HERE, "zmq_load.c"), "-lzmq", "-lpthread"]
+    return compile_c(workdir, "zmq_load.c", "zmq_load_c", ["-lzmq", "-lpthread"])
+
+
+def compile_c_echo(workdir):
+    """bench/zmtp_echo.c, the bare ZMTP echo, compiled into workdir (gcc alone, no library)."""
+    return compile_c(workdir, "zmtp_echo.c", "zmtp_echo", [])
+
+
+def compile_c(workdir, source, name, libs):
+    binary = os.path.join(workdir, name)
+    cmd = ["gcc", "-O2", "-o", binary, os.path.join(HERE, source)] + libs
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     except FileNotFoundError:
         sys.exit("the docs series' 16-c and 16-z loads need gcc (Debian: apt-get install gcc libzmq3-dev), "
                  "or leave it out with --docs-loads 1,16,16-polled")
     if r.returncode != 0:
-        sys.exit(f"compiling bench/zmq_load.c failed (Debian: apt-get install gcc libzmq3-dev):\n{r.stderr}")
+        sys.exit(f"compiling bench/{source} failed (Debian: apt-get install gcc libzmq3-dev):\n{r.stderr}")
     return binary
+
+
+def start_zmtp_echo(servers, binary):
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    servers.start("zmtp-echo", [binary, endpoint, "--max-seconds", "7200"], lambda: echo_ready(endpoint))
+    return endpoint
 
 
 def zmq_load_cmd(endpoint, clients=1, count=10000, address="echo", body=None, mode="req", window=1,
@@ -532,6 +549,9 @@ def series_docs(args, servers, out):
     for ep in (mem, rocks, nofsync):
         seed(ep)
     jeromq, libzmq = servers_echo(servers, "jeromq-echo"), servers_echo(servers, "libzmq-echo")
+    c_loads = bool({"16-c", "16-z"} & set(args.docs_loads))
+    if c_loads and "zmtp-echo" not in servers.endpoints:  # gcc is needed for those loads anyway
+        servers.endpoints["zmtp-echo"] = start_zmtp_echo(servers, compile_c_echo(servers.workdir))
     one_loop = []
     if args.one_loop:  # the same nodes with one event loop: bridge, store and echo share it
         mem1 = servers_node(servers, "node-memory-1loop", "memory", args, extra=["--event-loops", "1"])
@@ -552,6 +572,8 @@ def series_docs(args, servers, out):
                ("rocksdb-nofsync set", nofsync, "docs", SET_BODY, "node-rocksdb-nofsync"),
                ("jeromq echo", jeromq, "echo", None, "jeromq-echo"),
                ("libzmq echo", libzmq, "echo", None, "libzmq-echo")] + one_loop
+    if c_loads:  # what a server that only reads and writes answers: the ceiling for any server here
+        targets.append(("bare zmtp echo", servers.endpoints["zmtp-echo"], "echo", None, "zmtp-echo"))
     if args.pyzdb:  # the system the document store replaces, in the same rounds
         if "pyzdb" not in servers.endpoints:
             servers.endpoints["pyzdb"] = start_pyzdb(servers, args.pyzdb)
@@ -562,7 +584,7 @@ def series_docs(args, servers, out):
     # 16 clients four ways, from the dearest generator to the cheapest: a pyzmq process each, the 16
     # pyzmq sockets polled by one process, the same 16 REQ sockets on libzmq from C, and 16 C clients
     # that speak ZMTP themselves, where the generator takes least of the two cores from the server
-    c_binary = compile_c_load(servers.workdir) if {"16-c", "16-z"} & set(args.docs_loads) else None
+    c_binary = compile_c_load(servers.workdir) if c_loads else None
     loads = {"1": (1, args.docs_count_1, 0, None, "libzmq", "1 pyzmq REQ client"),
              "16": (16, args.docs_count_16, 0, None, "libzmq", "16 pyzmq REQ clients, a process each"),
              "16-polled": (16, args.docs_count_16, 1, None, "libzmq", "16 pyzmq REQ clients, one process polling them"),

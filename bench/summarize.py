@@ -18,14 +18,23 @@ REFS = {
 }
 
 
+FLOOR = "bare zmtp echo"  # bench/zmtp_echo.c: reads and writes, nothing else
+
+
 def docs_refs(labels):
-    """The document-store series' references: the JeroMQ echo for every target, and for a
-    store's get and set also pyzdb's same operation when pyzdb ran in the same rounds."""
+    """The document-store series' references: the JeroMQ echo for every target; for a store's get
+    and set also pyzdb's same operation when pyzdb ran in the same rounds, and the bare ZMTP echo
+    when it ran (the share of the most any server answers here). The bare echo itself is compared
+    with pyzdb's get: the highest ratio to pyzdb that any server can show on this machine."""
     refs = {lbl: "jeromq echo" for lbl in labels if lbl != "jeromq echo"}
     for lbl in labels:
         op = lbl.split()[-1]
-        if op in ("get", "set") and not lbl.startswith("pyzdb") and "pyzdb " + op in labels:
-            refs[lbl] = ("jeromq echo", "pyzdb " + op)
+        if op in ("get", "set") and not lbl.startswith("pyzdb"):
+            wanted = ("jeromq echo",) + (("pyzdb " + op,) if "pyzdb " + op in labels else ())
+            wanted += (FLOOR,) if FLOOR in labels else ()
+            refs[lbl] = wanted if len(wanted) > 1 else "jeromq echo"
+    if FLOOR in labels and "pyzdb get" in labels:
+        refs[FLOOR] = ("jeromq echo", "pyzdb get")
     return refs
 
 

@@ -190,6 +190,64 @@ def test_a_zmtp_client_whose_connection_closes_counts_its_request_unanswered(c_l
     assert (c["ok"], c["unanswered"], c["error_codes"]) == (0, 1, {"CLOSED": 1})
 
 
+@pytest.fixture
+def bare_echo(tmp_path):
+    """bench/zmtp_echo.c compiled as run.py compiles it, running on a free loopback port."""
+    binary = run.compile_c_echo(str(tmp_path))
+    endpoint = f"tcp://127.0.0.1:{run.free_port()}"
+    p = subprocess.Popen([binary, endpoint, "--max-seconds", "120"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == f"READY {endpoint}"
+        yield endpoint
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+
+
+def test_the_bare_zmtp_echo_answers_libzmq_and_zmtp_clients_one_at_a_time_and_pipelined(bare_echo, c_gen):
+    rc, c = load([*c_gen, "-e", bare_echo, "--clients", "4", "--threads", "2", "--count", "2000", "--warmup", "10"])
+    assert rc == 0
+    assert (c["ok"], c["errors"], c["unanswered"]) == (2000, 0, 0)
+    rc, py = load(python_load("-e", bare_echo, "--clients", "1", "--count", "300", "--warmup", "10"))
+    assert (rc, py["ok"], py["errors"]) == (0, 300, 0)
+    rc, py = load([PY, os.path.join(BENCH, "zmq_load.py"), "--mode", "dealer", "--window", "200", "-e", bare_echo,
+                   "--clients", "2", "--count", "20000", "--warmup", "10", "--size", "3000"])
+    assert (rc, py["ok"], py["errors"], py["unanswered"]) == (0, 20000, 0, 0)
+
+
+@pytest.mark.parametrize("first", [
+    b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".ljust(64, b" "),  # not a ZMTP greeting
+    b"\xff" + bytes(8) + b"\x7f\x03\x00" + b"PLAIN".ljust(20, b"\x00") + bytes(32),  # a mechanism it does not speak
+    # a NULL greeting, then a command declaring 2^40 bytes: closed before anything is read into memory
+    b"\xff" + bytes(8) + b"\x7f\x03\x00" + b"NULL".ljust(20, b"\x00") + bytes(32) + b"\x06" + (1 << 40).to_bytes(8, "big"),
+    # a NULL greeting, then a message frame where its READY must be
+    b"\xff" + bytes(8) + b"\x7f\x03\x00" + b"NULL".ljust(20, b"\x00") + bytes(32) + b"\x00\x02hi",
+])
+def test_the_bare_zmtp_echo_closes_a_peer_that_does_not_speak_zmtp_null_and_serves_the_others(bare_echo, c_load,
+                                                                                                first):
+    import socket
+    host, port = bare_echo[len("tcp://"):].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as peer:
+        peer.sendall(first)
+        seen = b""
+        while True:  # its greeting and READY, then the end of the stream
+            more = peer.recv(4096)
+            if not more:
+                break
+            seen += more
+    assert seen.startswith(b"\xff") and b"ROUTER" in seen and len(seen) == 64 + 30
+    rc, c = load([c_load, "--wire", "zmtp", "-e", bare_echo, "--clients", "2", "--count", "200", "--warmup", "0"])
+    assert (rc, c["ok"]) == (0, 200)
+
+
+@pytest.mark.parametrize("args", [[], ["tcp://localhost:5"], ["tcp://127.0.0.1:5", "--max-seconds", "0"],
+                                  ["ipc:///tmp/x"]])
+def test_the_bare_zmtp_echo_refuses_wrong_arguments_with_its_usage(tmp_path, args):
+    r = subprocess.run([run.compile_c_echo(str(tmp_path)), *args], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2
+    assert "usage: zmtp_echo tcp://A.B.C.D:PORT" in r.stderr
+
+
 @pytest.mark.parametrize("args, says", [
     (["--clients", "0", "-e", "tcp://127.0.0.1:1"], "--clients >= 1"),
     (["--clients", "2", "--threads", "3", "-e", "tcp://127.0.0.1:1"], "--threads"),
@@ -226,6 +284,11 @@ def test_the_document_store_tables_compare_gets_and_sets_with_pyzdbs():
     assert refs["conduit echo"] == "jeromq echo" and refs["pyzdb get"] == "jeromq echo"
     assert "jeromq echo" not in refs
     assert summarize.docs_refs({"memory get", "jeromq echo"})["memory get"] == "jeromq echo"  # no pyzdb that day
+    with_floor = summarize.docs_refs({"memory get", "rocksdb set", "conduit echo", "jeromq echo", "pyzdb get",
+                                      "bare zmtp echo"})
+    assert with_floor["memory get"] == ("jeromq echo", "pyzdb get", "bare zmtp echo")
+    assert with_floor["rocksdb set"] == ("jeromq echo", "bare zmtp echo")  # no pyzdb set that day
+    assert with_floor["bare zmtp echo"] == ("jeromq echo", "pyzdb get")  # the most any server shows over pyzdb
 
 
 def test_cpu_per_request_is_each_rounds_cpu_over_its_requests_and_pyzdbs_over_ours():
