@@ -43,6 +43,8 @@
 #include <time.h>
 #include <zmq.h>
 
+#include "tcp_endpoint.h"
+
 #define MAX_CODES 16
 #define MAX_FRAMES 16
 
@@ -407,22 +409,6 @@ static int zmtp_connect(const options_t *o, zconn_t *c) {
   return 0;
 }
 
-/* The address of tcp://A.B.C.D:PORT in sa; false for any other endpoint. */
-static int zmtp_address(const char *endpoint, struct sockaddr_in *sa) {
-  const char *colon = strrchr(endpoint, ':');
-  char host[64], *end;
-  if (strncmp(endpoint, "tcp://", 6) != 0 || colon == NULL || colon < endpoint + 6) return 0;
-  size_t hl = (size_t)(colon - endpoint) - 6;
-  long port = strtol(colon + 1, &end, 10);
-  if (hl >= sizeof host || *end != 0 || end == colon + 1 || port < 1 || port > 65535) return 0;
-  memcpy(host, endpoint + 6, hl);
-  host[hl] = 0;
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons((uint16_t)port);
-  return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
-}
-
 /* The request's bytes for c: the REQ envelope (an empty frame), then the frames send_request sends. */
 static void zmtp_request(const options_t *o, zconn_t *c, int pyzdb) {
   size_t cap = 8 * 9 + strlen(o->body) + strlen(o->address) + strlen(o->headers) + 16, n;
@@ -712,7 +698,7 @@ int main(int argc, char **argv) {
   int pyzdb = strcmp(o.protocol, "pyzdb") == 0;
   if (!pyzdb && strcmp(o.protocol, "cbp") != 0) usage("--protocol is cbp or pyzdb");
   if (strcmp(o.wire, "libzmq") != 0 && strcmp(o.wire, "zmtp") != 0) usage("--wire is libzmq or zmtp");
-  if (strcmp(o.wire, "zmtp") == 0 && !zmtp_address(o.endpoint, &o.zmtp_peer))
+  if (strcmp(o.wire, "zmtp") == 0 && !tcp_endpoint(o.endpoint, &o.zmtp_peer))
     usage("--wire zmtp needs -e tcp://A.B.C.D:PORT (a numeric IPv4 address)");
   char defbody[128];
   if (o.body == NULL) {

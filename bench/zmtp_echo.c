@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tcp_endpoint.h"
+
 #define GREETING 64
 #define MAX_READY 4096
 #define MAX_PENDING (1 << 20)
@@ -174,21 +176,6 @@ static int readable(int ep, conn_t *c) {
   }
 }
 
-static int parse_endpoint(const char *ep, struct sockaddr_in *sa) {
-  const char *colon = strrchr(ep, ':');
-  char host[64], *end;
-  if (strncmp(ep, "tcp://", 6) != 0 || colon == NULL || colon < ep + 6) return 0;
-  size_t hl = (size_t)(colon - ep) - 6;
-  long port = strtol(colon + 1, &end, 10);
-  if (hl >= sizeof host || *end != 0 || end == colon + 1 || port < 1 || port > 65535) return 0;
-  memcpy(host, ep + 6, hl);
-  host[hl] = 0;
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons((uint16_t)port);
-  return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
-}
-
 int main(int argc, char **argv) {
   double max_seconds = 3600;
   struct sockaddr_in sa;
@@ -197,7 +184,7 @@ int main(int argc, char **argv) {
     max_seconds = strtod(argv[3], &end);
     if (*end != 0 || !(max_seconds > 0)) argc = 0;
   }
-  if ((argc != 2 && argc != 4) || !parse_endpoint(argv[1], &sa)) {
+  if ((argc != 2 && argc != 4) || !tcp_endpoint(argv[1], &sa)) {
     fprintf(stderr, "usage: zmtp_echo tcp://A.B.C.D:PORT [--max-seconds S>0]\n");
     return 2;
   }
