@@ -311,8 +311,9 @@ def compile_c(workdir, source, name, libs):
     return binary
 
 
-def start_zmtp_echo(servers, binary):
+def start_zmtp_echo(servers):
     endpoint = f"tcp://127.0.0.1:{free_port()}"
+    binary = compile_c_echo(servers.workdir)
     servers.start("zmtp-echo", [binary, endpoint, "--max-seconds", "7200"], lambda: echo_ready(endpoint))
     return endpoint
 
@@ -528,7 +529,8 @@ def servers_node(servers, name, backend, args, extra=()):
 
 def servers_echo(servers, name):
     if name not in servers.endpoints:
-        servers.endpoints[name] = (start_jeromq_echo if name == "jeromq-echo" else start_libzmq_echo)(servers)
+        start = {"jeromq-echo": start_jeromq_echo, "libzmq-echo": start_libzmq_echo, "zmtp-echo": start_zmtp_echo}[name]
+        servers.endpoints[name] = start(servers)
     return servers.endpoints[name]
 
 
@@ -549,9 +551,7 @@ def series_docs(args, servers, out):
     for ep in (mem, rocks, nofsync):
         seed(ep)
     jeromq, libzmq = servers_echo(servers, "jeromq-echo"), servers_echo(servers, "libzmq-echo")
-    c_loads = bool({"16-c", "16-z"} & set(args.docs_loads))
-    if c_loads and "zmtp-echo" not in servers.endpoints:  # gcc is needed for those loads anyway
-        servers.endpoints["zmtp-echo"] = start_zmtp_echo(servers, compile_c_echo(servers.workdir))
+    c_loads = bool({"16-c", "16-z"} & set(args.docs_loads))  # gcc is needed for those, and for the bare echo
     one_loop = []
     if args.one_loop:  # the same nodes with one event loop: bridge, store and echo share it
         mem1 = servers_node(servers, "node-memory-1loop", "memory", args, extra=["--event-loops", "1"])
@@ -573,7 +573,7 @@ def series_docs(args, servers, out):
                ("jeromq echo", jeromq, "echo", None, "jeromq-echo"),
                ("libzmq echo", libzmq, "echo", None, "libzmq-echo")] + one_loop
     if c_loads:  # what a server that only reads and writes answers: the ceiling for any server here
-        targets.append(("bare zmtp echo", servers.endpoints["zmtp-echo"], "echo", None, "zmtp-echo"))
+        targets.append(("bare zmtp echo", servers_echo(servers, "zmtp-echo"), "echo", None, "zmtp-echo"))
     if args.pyzdb:  # the system the document store replaces, in the same rounds
         if "pyzdb" not in servers.endpoints:
             servers.endpoints["pyzdb"] = start_pyzdb(servers, args.pyzdb)

@@ -32,6 +32,16 @@ class ContextHopTest {
     return reported;
   }
 
+  /** Runs {@code body} on the context and waits until it has run. */
+  private static void runOn(Context context, Runnable body) throws Exception {
+    CompletableFuture<Void> ran = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      body.run();
+      ran.complete(null);
+    });
+    ran.get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void outcomesCompletedOnAnotherThreadRunOnTheContextInTheirOrder(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
@@ -40,12 +50,11 @@ class ContextHopTest {
     List<CompletableFuture<Integer>> writes = new ArrayList<>();
     List<Integer> seen = new CopyOnWriteArrayList<>();
     List<Boolean> onContext = new CopyOnWriteArrayList<>();
-    CountDownLatch registered = new CountDownLatch(1);
     CountDownLatch all = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       writes.add(new CompletableFuture<>());
     }
-    context.runOnContext(v -> {
+    runOn(context, () -> {
       for (CompletableFuture<Integer> w : writes) {
         hop.whenComplete(w, (value, failure) -> {
           onContext.add(Vertx.currentContext() == context);
@@ -53,9 +62,7 @@ class ContextHopTest {
           all.countDown();
         });
       }
-      registered.countDown();
     });
-    assertTrue(registered.await(10, TimeUnit.SECONDS));
     Thread writer = new Thread(() -> {
       for (int i = 0; i < count; i++) {
         writes.get(i).complete(i);
@@ -78,15 +85,12 @@ class ContextHopTest {
     CompletableFuture<Void> first = new CompletableFuture<>();
     CompletableFuture<Void> second = new CompletableFuture<>();
     CompletableFuture<Throwable> secondSaw = new CompletableFuture<>();
-    CountDownLatch registered = new CountDownLatch(1);
-    context.runOnContext(v -> {
+    runOn(context, () -> {
       hop.whenComplete(first, (value, failure) -> {
         throw new IllegalStateException("a bug in the first action");
       });
       hop.whenComplete(second, (value, failure) -> secondSaw.complete(failure));
-      registered.countDown();
     });
-    assertTrue(registered.await(10, TimeUnit.SECONDS));
     IllegalArgumentException cause = new IllegalArgumentException("disk full");
     Thread writer = new Thread(() -> {
       first.complete(null);
