@@ -7,9 +7,13 @@
  * against it too; what a real server reaches with the same load is a share of this one's rate.
  *
  *   gcc -O2 -o /tmp/zmtp_echo bench/zmtp_echo.c
- *   /tmp/zmtp_echo tcp://127.0.0.1:PORT [--max-seconds S]
+ *   /tmp/zmtp_echo tcp://127.0.0.1:PORT [--max-seconds S] [--processes N]
  *
  * Prints "READY endpoint" once listening; exits after --max-seconds (default 3600) or on SIGTERM.
+ * --processes N (default 1, at most 16) serves the port from N single-threaded processes, each with
+ * its own listening socket (SO_REUSEPORT: the kernel spreads the connections over them), to see
+ * whether more server threads than one raise the ceiling on a machine's cores. The first process
+ * is the one to signal: it stops the others when it stops, and they stop if it dies.
  * A peer whose greeting is not ZMTP 3 NULL, or whose first frame is not a command of at most
  * 4,096 bytes (its READY), is closed. A peer that does not read its replies stops being read once
  * 1 MiB of them waits. tcp:// with a numeric IPv4 address only.
@@ -26,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +41,7 @@
 #define GREETING 64
 #define MAX_READY 4096
 #define MAX_PENDING (1 << 20)
+#define MAX_PROCESSES 16
 
 enum stage { PEER_GREETING, READY_HEADER, READY_BODY, ECHO };
 
@@ -176,33 +183,92 @@ static int readable(int ep, conn_t *c) {
   }
 }
 
+/* A listening socket on sa; shared: one of several on the same port (SO_REUSEPORT). -1 on failure. */
+static int listener(const struct sockaddr_in *sa, int shared) {
+  int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+  if (ls < 0) return -1;
+  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if ((shared && setsockopt(ls, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
+      bind(ls, (const struct sockaddr *)sa, sizeof *sa) != 0 || listen(ls, 1024) != 0) {
+    close(ls);
+    return -1;
+  }
+  return ls;
+}
+
+/* Parses "--max-seconds S" and "--processes N" after the endpoint; 0 on anything else. */
+static int options(int argc, char **argv, double *max_seconds, int *processes) {
+  for (int i = 2; i < argc; i += 2) {
+    char *end;
+    if (i + 1 >= argc) return 0;
+    if (strcmp(argv[i], "--max-seconds") == 0) {
+      *max_seconds = strtod(argv[i + 1], &end);
+      if (*end != 0 || !(*max_seconds > 0)) return 0;
+    } else if (strcmp(argv[i], "--processes") == 0) {
+      long n = strtol(argv[i + 1], &end, 10);
+      if (*end != 0 || n < 1 || n > MAX_PROCESSES) return 0;
+      *processes = (int)n;
+    } else {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 int main(int argc, char **argv) {
   double max_seconds = 3600;
+  int processes = 1;
   struct sockaddr_in sa;
-  if (argc == 4 && strcmp(argv[2], "--max-seconds") == 0) {
-    char *end;
-    max_seconds = strtod(argv[3], &end);
-    if (*end != 0 || !(max_seconds > 0)) argc = 0;
-  }
-  if ((argc != 2 && argc != 4) || !tcp_endpoint(argv[1], &sa)) {
-    fprintf(stderr, "usage: zmtp_echo tcp://A.B.C.D:PORT [--max-seconds S>0]\n");
+  if (argc < 2 || !tcp_endpoint(argv[1], &sa) || !options(argc, argv, &max_seconds, &processes)) {
+    fprintf(stderr, "usage: zmtp_echo tcp://A.B.C.D:PORT [--max-seconds S>0] [--processes 1..%d]\n", MAX_PROCESSES);
     return 2;
   }
   signal(SIGTERM, on_term);
   signal(SIGINT, on_term);
-  int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(ls, 1024) != 0) {
+  /* every socket bound here, before any fork, so that a port in use fails the whole start */
+  int socks[MAX_PROCESSES];
+  socks[0] = listener(&sa, processes > 1);
+  socklen_t sa_len = sizeof sa;
+  if (socks[0] >= 0) getsockname(socks[0], (struct sockaddr *)&sa, &sa_len); /* port 0: the one bound */
+  for (int k = 1; k < processes && socks[0] >= 0; k++) {
+    socks[k] = listener(&sa, 1);
+    if (socks[k] < 0) socks[0] = -1;
+  }
+  if (socks[0] < 0) {
     fprintf(stderr, "zmtp_echo: cannot listen on %s: %s\n", argv[1], strerror(errno));
     return 1;
   }
+  pid_t first = getpid(), kids[MAX_PROCESSES];
+  int nkids = 0, ls = socks[0];
+  for (int k = 1; k < processes; k++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != first) return 0; /* the first process is already gone */
+      ls = socks[k];
+      nkids = 0;
+      break;
+    }
+    if (pid < 0) {
+      fprintf(stderr, "zmtp_echo: cannot start process %d: %s\n", k + 1, strerror(errno));
+      for (int i = 0; i < nkids; i++) kill(kids[i], SIGTERM);
+      return 1;
+    }
+    kids[nkids++] = pid;
+  }
+  for (int k = 0; k < processes; k++) {
+    if (socks[k] != ls) close(socks[k]); /* a socket stays in the port's group while any copy is open */
+  }
+  int one = 1;
   unsigned char greeting[GREETING + 64];
   size_t greeting_len = hello(greeting);
   int ep = epoll_create1(0);
   struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};
   epoll_ctl(ep, EPOLL_CTL_ADD, ls, &lev);
-  printf("READY %s\n", argv[1]);
-  fflush(stdout);
+  if (getpid() == first) {
+    printf("READY %s\n", argv[1]);
+    fflush(stdout);
+  }
   struct timespec t0, now;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   struct epoll_event evs[64];
@@ -234,5 +300,7 @@ int main(int argc, char **argv) {
     }
   }
   close(ls);
+  for (int i = 0; i < nkids; i++) kill(kids[i], SIGTERM);
+  for (int i = 0; i < nkids; i++) waitpid(kids[i], NULL, 0);
   return 0;
 }

@@ -240,8 +240,59 @@ def test_the_bare_zmtp_echo_closes_a_peer_that_does_not_speak_zmtp_null_and_serv
     assert (rc, c["ok"]) == (0, 200)
 
 
+def _sockets(pid):
+    """How many sockets process pid holds open."""
+    held = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            held += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            pass  # closed while we looked
+    return held
+
+
+def _gone(pid):
+    """True once pid has exited (a zombie counts: it serves nothing and init reaps it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_the_bare_zmtp_echo_spreads_connections_over_its_processes_and_they_stop_with_the_first(tmp_path, c_load):
+    import socket
+    binary = run.compile_c_echo(str(tmp_path))
+    endpoint = f"tcp://127.0.0.1:{run.free_port()}"
+    p = subprocess.Popen([binary, endpoint, "--max-seconds", "120", "--processes", "2"], stdout=subprocess.PIPE, text=True)
+    peers = []
+    try:
+        assert p.stdout.readline().strip() == f"READY {endpoint}"
+        with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+            (other,) = [int(x) for x in f.read().split()]
+        host, port = endpoint[len("tcp://"):].split(":")
+        for _ in range(16):  # the kernel hashes each connection to one of the two listening sockets
+            peer = socket.create_connection((host, int(port)), timeout=5)
+            peer.recv(1)  # its greeting: the connection is accepted
+            peers.append(peer)
+        assert _sockets(p.pid) > 1 and _sockets(other) > 1  # a listening socket and connections, each
+        rc, c = load([c_load, "--wire", "zmtp", "-e", endpoint, "--clients", "16", "--count", "3200", "--warmup", "10"])
+        assert (rc, c["ok"], c["errors"]) == (0, 3200, 0)
+    finally:
+        for peer in peers:
+            peer.close()
+        p.terminate()
+        p.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while not _gone(other):
+        assert time.monotonic() < deadline, "the second process outlived the first"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("args", [[], ["tcp://localhost:5"], ["tcp://127.0.0.1:5", "--max-seconds", "0"],
-                                  ["ipc:///tmp/x"]])
+                                  ["ipc:///tmp/x"], ["tcp://127.0.0.1:5", "--processes", "0"],
+                                  ["tcp://127.0.0.1:5", "--processes", "17"], ["tcp://127.0.0.1:5", "--processes"],
+                                  ["tcp://127.0.0.1:5", "--threads", "2"]])
 def test_the_bare_zmtp_echo_refuses_wrong_arguments_with_its_usage(tmp_path, args):
     r = subprocess.run([run.compile_c_echo(str(tmp_path)), *args], capture_output=True, text=True, timeout=10)
     assert r.returncode == 2
