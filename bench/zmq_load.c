@@ -10,7 +10,8 @@
  *   /tmp/zmq_load_c -e tcp://127.0.0.1:PYZDB --clients 16 --count 100000 --protocol pyzdb \
  *       --body '{"mode": "read", "index": ["k"], "func": null, "args": [], "kwargs": {}}'
  *
- * cbp: each request is the six CBP/1 frames "CBP1", "REQUEST", id, address, headers, body; a reply
+ * cbp: each request is the six CBP/1 frames "CBP1", "REQUEST", id, address, headers, body (with
+ * --command PING: "CBP1", "PING", id and three empty frames, which the bridge answers itself); a reply
  * answers when its third frame is the request's id, and is an error when its second frame is ERROR
  * (counted under the "code" of its body). pyzdb: one frame, the body as given; any one-frame reply
  * answers, a JSON traceback string is an error (PYZDB_ERROR). The body is sent as given: check
@@ -49,7 +50,7 @@
 #define MAX_FRAMES 16
 
 typedef struct {
-  const char *endpoint, *address, *headers, *body, *label, *protocol, *wire;
+  const char *endpoint, *address, *headers, *body, *label, *protocol, *wire, *command;
   int clients, threads, warmup;
   long count;
   double time_limit, request_timeout;
@@ -180,7 +181,7 @@ static int receive_reply(worker_t *w, void *sock, uint32_t ident, int pyzdb) {
 static int send_request(const options_t *o, void *sock, uint32_t ident) {
   if (strcmp(o->protocol, "pyzdb") == 0) return zmq_send(sock, o->body, strlen(o->body), 0) < 0 ? -1 : 0;
   uint32_t be = htobe32(ident);
-  if (zmq_send(sock, "CBP1", 4, ZMQ_SNDMORE) < 0 || zmq_send(sock, "REQUEST", 7, ZMQ_SNDMORE) < 0 ||
+  if (zmq_send(sock, "CBP1", 4, ZMQ_SNDMORE) < 0 || zmq_send(sock, o->command, strlen(o->command), ZMQ_SNDMORE) < 0 ||
       zmq_send(sock, &be, 4, ZMQ_SNDMORE) < 0 || zmq_send(sock, o->address, strlen(o->address), ZMQ_SNDMORE) < 0 ||
       zmq_send(sock, o->headers, strlen(o->headers), ZMQ_SNDMORE) < 0 ||
       zmq_send(sock, o->body, strlen(o->body), 0) < 0)
@@ -411,7 +412,7 @@ static int zmtp_connect(const options_t *o, zconn_t *c) {
 
 /* The request's bytes for c: the REQ envelope (an empty frame), then the frames send_request sends. */
 static void zmtp_request(const options_t *o, zconn_t *c, int pyzdb) {
-  size_t cap = 8 * 9 + strlen(o->body) + strlen(o->address) + strlen(o->headers) + 16, n;
+  size_t cap = 8 * 9 + strlen(o->body) + strlen(o->address) + strlen(o->headers) + strlen(o->command) + 16, n;
   uint32_t zero = 0;
   c->req = need(cap, 1);
   n = put_frame(c->req, NULL, 0, ZMTP_MORE);
@@ -419,7 +420,7 @@ static void zmtp_request(const options_t *o, zconn_t *c, int pyzdb) {
     n += put_frame(c->req + n, o->body, strlen(o->body), 0);
   } else {
     n += put_frame(c->req + n, "CBP1", 4, ZMTP_MORE);
-    n += put_frame(c->req + n, "REQUEST", 7, ZMTP_MORE);
+    n += put_frame(c->req + n, o->command, strlen(o->command), ZMTP_MORE);
     c->id_at = n + 2;
     n += put_frame(c->req + n, &zero, 4, ZMTP_MORE);
     n += put_frame(c->req + n, o->address, strlen(o->address), ZMTP_MORE);
@@ -658,21 +659,21 @@ static void usage(const char *why) {
   fprintf(stderr,
           "zmq_load_c: %s\nusage: zmq_load_c -e ENDPOINT [--clients N] [--threads T] [--count N] [--warmup N]\n"
           "  [--time-limit S] [--request-timeout S] [--protocol cbp|pyzdb] [--address A] [--headers JSON]\n"
-          "  [--body JSON] [--label L] [--wire libzmq|zmtp]\n",
+          "  [--body JSON] [--label L] [--wire libzmq|zmtp] [--command REQUEST|PING]\n",
           why);
   exit(2);
 }
 
 int main(int argc, char **argv) {
-  options_t o = {.endpoint = NULL, .address = "echo", .headers = "", .body = NULL, .label = "", .protocol = "cbp", .wire = "libzmq",
+  options_t o = {.endpoint = NULL, .address = "echo", .headers = "", .body = NULL, .label = "", .protocol = "cbp", .wire = "libzmq", .command = "REQUEST",
                  .clients = 1, .threads = 1, .warmup = 1000, .count = 10000, .time_limit = 60, .request_timeout = 5};
   static struct option longs[] = {{"endpoint", 1, 0, 'e'},   {"clients", 1, 0, 'c'},  {"threads", 1, 0, 't'},
                                   {"count", 1, 0, 'n'},      {"warmup", 1, 0, 'w'},   {"time-limit", 1, 0, 'l'},
                                   {"request-timeout", 1, 0, 'r'}, {"protocol", 1, 0, 'p'}, {"address", 1, 0, 'a'},
                                   {"headers", 1, 0, 'H'},    {"body", 1, 0, 'b'},     {"label", 1, 0, 'L'},
-                                  {"wire", 1, 0, 'W'},
+                                  {"wire", 1, 0, 'W'},       {"command", 1, 0, 'C'},
                                   {0, 0, 0, 0}};
-  int ch;
+  int ch, address_given = 0;
   while ((ch = getopt_long(argc, argv, "e:", longs, NULL)) != -1) {
     switch (ch) {
       case 'e': o.endpoint = optarg; break;
@@ -683,11 +684,12 @@ int main(int argc, char **argv) {
       case 'l': o.time_limit = atof(optarg); break;
       case 'r': o.request_timeout = atof(optarg); break;
       case 'p': o.protocol = optarg; break;
-      case 'a': o.address = optarg; break;
+      case 'a': o.address = optarg; address_given = 1; break;
       case 'H': o.headers = optarg; break;
       case 'b': o.body = optarg; break;
       case 'L': o.label = optarg; break;
       case 'W': o.wire = optarg; break;
+      case 'C': o.command = optarg; break;
       default: usage("unknown option");
     }
   }
@@ -700,6 +702,15 @@ int main(int argc, char **argv) {
   if (strcmp(o.wire, "libzmq") != 0 && strcmp(o.wire, "zmtp") != 0) usage("--wire is libzmq or zmtp");
   if (strcmp(o.wire, "zmtp") == 0 && !tcp_endpoint(o.endpoint, &o.zmtp_peer))
     usage("--wire zmtp needs -e tcp://A.B.C.D:PORT (a numeric IPv4 address)");
+  if (strcmp(o.command, "PING") == 0) {
+    /* a PING has no address and no body; the bridge answers it at the door, so it measures the
+       transport alone (docs/protocol.md) */
+    if (pyzdb || address_given || o.body != NULL) usage("--command PING takes no --address, --body or --protocol pyzdb");
+    o.address = "";
+    o.body = "";
+  } else if (strcmp(o.command, "REQUEST") != 0) {
+    usage("--command is REQUEST or PING");
+  }
   char defbody[128];
   if (o.body == NULL) {
     if (pyzdb) usage("--protocol pyzdb needs --body, a JSON object with \"mode\"");

@@ -116,6 +116,19 @@ def test_the_c_generator_counts_every_answer_and_reports_what_zmq_load_py_does(s
     assert (py["ok"], py["errors"], py["body_bytes"]) == (400, 0, c["body_bytes"])
 
 
+def test_the_c_generator_sends_cbp_pings_with_no_address_or_body_when_asked(server, c_gen):
+    seen = []
+
+    def pong(frames):  # the bridge's answer to a PING: OK, the id, headers, a body
+        seen.append(frames)
+        return [b"CBP1", b"OK", frames[2], b"{}", b'{"node":"n"}']
+    s = server(pong)
+    rc, c = load([*c_gen, "-e", s.endpoint, "--command", "PING", "--clients", "2", "--count", "200", "--warmup", "5"])
+    assert (rc, c["ok"], c["errors"], c["address"], c["body_bytes"]) == (0, 200, 0, "", 0)
+    assert {(f[0], f[1], f[3], f[5]) for f in seen} == {(b"CBP1", b"PING", b"", b"")}
+    assert len(seen) == 200 + 2 * 5
+
+
 def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_gen):
     s = server(cbp_error)
     # three threads: each counts its own codes, and the result merges them by name
@@ -309,6 +322,9 @@ def test_the_bare_zmtp_echo_refuses_wrong_arguments_with_its_usage(tmp_path, arg
     (["--wire", "zmtp", "-e", "tcp://localhost:1"], "numeric IPv4"),
     (["--wire", "zmtp", "-e", "ipc:///tmp/x"], "tcp://A.B.C.D:PORT"),
     (["--wire", "zmtp", "-e", "tcp://127.0.0.1:99999"], "tcp://A.B.C.D:PORT"),
+    (["--command", "PUBLISH", "-e", "tcp://127.0.0.1:1"], "--command is REQUEST or PING"),
+    (["--command", "PING", "--address", "docs", "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
+    (["--command", "PING", "--body", "{}", "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
 ])
 def test_wrong_arguments_are_refused_naming_the_problem(c_load, args, says):
     r = subprocess.run([c_load, *args], capture_output=True, text=True, timeout=10)
