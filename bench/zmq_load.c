@@ -673,7 +673,7 @@ int main(int argc, char **argv) {
                                   {"headers", 1, 0, 'H'},    {"body", 1, 0, 'b'},     {"label", 1, 0, 'L'},
                                   {"wire", 1, 0, 'W'},       {"command", 1, 0, 'C'},
                                   {0, 0, 0, 0}};
-  int ch, address_given = 0;
+  int ch, address_given = 0, headers_given = 0;
   while ((ch = getopt_long(argc, argv, "e:", longs, NULL)) != -1) {
     switch (ch) {
       case 'e': o.endpoint = optarg; break;
@@ -685,7 +685,7 @@ int main(int argc, char **argv) {
       case 'r': o.request_timeout = atof(optarg); break;
       case 'p': o.protocol = optarg; break;
       case 'a': o.address = optarg; address_given = 1; break;
-      case 'H': o.headers = optarg; break;
+      case 'H': o.headers = optarg; headers_given = 1; break;
       case 'b': o.body = optarg; break;
       case 'L': o.label = optarg; break;
       case 'W': o.wire = optarg; break;
@@ -705,7 +705,8 @@ int main(int argc, char **argv) {
   if (strcmp(o.command, "PING") == 0) {
     /* a PING has no address and no body; the bridge answers it at the door, so it measures the
        transport alone (docs/protocol.md) */
-    if (pyzdb || address_given || o.body != NULL) usage("--command PING takes no --address, --body or --protocol pyzdb");
+    if (pyzdb || address_given || headers_given || o.body != NULL)
+      usage("--command PING takes no --address, --headers, --body or --protocol pyzdb");
     o.address = "";
     o.body = "";
   } else if (strcmp(o.command, "REQUEST") != 0) {
@@ -781,6 +782,7 @@ int main(int argc, char **argv) {
   print_us("p999_us", percentile_us(lat, total, 0.999));
   print_us("max_us", total ? lat[total - 1] / 1000.0 : -1);
   if (pyzdb) printf(", \"protocol\": \"pyzdb\"");
+  if (strcmp(o.command, "REQUEST") != 0) printf(", \"command\": \"%s\"", o.command);
   printf("}\n");
   fflush(stdout);
   for (int t = 0; t < o.threads; t++) free(ws[t].lat);

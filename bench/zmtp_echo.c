@@ -13,7 +13,8 @@
  * --processes N (default 1, at most 16) serves the port from N single-threaded processes, each with
  * its own listening socket (SO_REUSEPORT: the kernel spreads the connections over them), to see
  * whether more server threads than one raise the ceiling on a machine's cores. The first process
- * is the one to signal: it stops the others when it stops, and they stop if it dies.
+ * is the one to signal: it stops the others when it stops, they stop if it dies, and it stops
+ * (exit 1) if one of them ends.
  * A peer whose greeting is not ZMTP 3 NULL, or whose first frame is not a command of at most
  * 4,096 bytes (its READY), is closed. A peer that does not read its replies stops being read once
  * 1 MiB of them waits. tcp:// with a numeric IPv4 address only.
@@ -225,11 +226,15 @@ int main(int argc, char **argv) {
   }
   signal(SIGTERM, on_term);
   signal(SIGINT, on_term);
-  /* every socket bound here, before any fork, so that a port in use fails the whole start */
+  /* Every socket bound here, before any fork, so that a port in use fails the whole start. A
+     socket bound without SO_REUSEPORT goes first: with it, a port that another process holds
+     with SO_REUSEPORT would be joined, not refused. */
   int socks[MAX_PROCESSES];
-  socks[0] = listener(&sa, processes > 1);
-  socklen_t sa_len = sizeof sa;
-  if (socks[0] >= 0) getsockname(socks[0], (struct sockaddr *)&sa, &sa_len); /* port 0: the one bound */
+  socks[0] = listener(&sa, 0);
+  if (socks[0] >= 0 && processes > 1) {
+    close(socks[0]);
+    socks[0] = listener(&sa, 1);
+  }
   for (int k = 1; k < processes && socks[0] >= 0; k++) {
     socks[k] = listener(&sa, 1);
     if (socks[k] < 0) socks[0] = -1;
@@ -272,8 +277,14 @@ int main(int argc, char **argv) {
   struct timespec t0, now;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   struct epoll_event evs[64];
+  int status = 0;
   while (!stopping) {
     int n = epoll_wait(ep, evs, 64, 100); /* wakes every 100 ms without traffic to see the deadline */
+    if (nkids > 0 && waitpid(-1, NULL, WNOHANG) > 0) {
+      fprintf(stderr, "zmtp_echo: one of its processes ended; stopping all\n");
+      status = 1;
+      break;
+    }
     clock_gettime(CLOCK_MONOTONIC, &now);
     if ((double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 > max_seconds) break;
     for (int i = 0; i < n; i++) {
@@ -302,5 +313,5 @@ int main(int argc, char **argv) {
   close(ls);
   for (int i = 0; i < nkids; i++) kill(kids[i], SIGTERM);
   for (int i = 0; i < nkids; i++) waitpid(kids[i], NULL, 0);
-  return 0;
+  return status;
 }

@@ -125,8 +125,9 @@ def test_the_c_generator_sends_cbp_pings_with_no_address_or_body_when_asked(serv
     s = server(pong)
     rc, c = load([*c_gen, "-e", s.endpoint, "--command", "PING", "--clients", "2", "--count", "200", "--warmup", "5"])
     assert (rc, c["ok"], c["errors"], c["address"], c["body_bytes"]) == (0, 200, 0, "", 0)
-    assert {(f[0], f[1], f[3], f[5]) for f in seen} == {(b"CBP1", b"PING", b"", b"")}
+    assert {(len(f), f[0], f[1], f[3], f[4], f[5]) for f in seen} == {(6, b"CBP1", b"PING", b"", b"", b"")}
     assert len(seen) == 200 + 2 * 5
+    assert c["command"] == "PING"
 
 
 def test_cbp_errors_are_counted_by_their_code_and_the_warm_up_is_not(server, c_gen):
@@ -253,14 +254,22 @@ def test_the_bare_zmtp_echo_closes_a_peer_that_does_not_speak_zmtp_null_and_serv
     assert (rc, c["ok"]) == (0, 200)
 
 
-def _sockets(pid):
-    """How many sockets process pid holds open."""
+def _connections(pid):
+    """How many established TCP connections process pid holds open."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "01":  # ESTABLISHED
+                    established.add(fields[9])  # the socket's inode
     held = 0
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
-            held += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
-            pass  # closed while we looked
+            continue  # closed while we looked
+        held += link.startswith("socket:[") and link[len("socket:["):-1] in established
     return held
 
 
@@ -273,33 +282,83 @@ def _gone(pid):
         return True
 
 
-def test_the_bare_zmtp_echo_spreads_connections_over_its_processes_and_they_stop_with_the_first(tmp_path, c_load):
+def _wait_gone(pid, why):
+    deadline = time.monotonic() + 10
+    while not _gone(pid):
+        assert time.monotonic() < deadline, why
+        time.sleep(0.05)
+
+
+def _start_two(binary, endpoint):
+    """zmtp_echo --processes 2 on endpoint: the process, and the pid of its second one."""
+    p = subprocess.Popen([binary, endpoint, "--max-seconds", "120", "--processes", "2"], stdout=subprocess.PIPE,
+                         text=True)
+    assert p.stdout.readline().strip() == f"READY {endpoint}"
+    with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+        (other,) = [int(x) for x in f.read().split()]
+    return p, other
+
+
+def _stop(p):
+    p.terminate()
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_the_bare_zmtp_echo_spreads_connections_over_its_processes_and_they_end_with_the_first(tmp_path, c_load,
+                                                                                              stop):
     import socket
     binary = run.compile_c_echo(str(tmp_path))
     endpoint = f"tcp://127.0.0.1:{run.free_port()}"
-    p = subprocess.Popen([binary, endpoint, "--max-seconds", "120", "--processes", "2"], stdout=subprocess.PIPE, text=True)
+    p, other = _start_two(binary, endpoint)
     peers = []
     try:
-        assert p.stdout.readline().strip() == f"READY {endpoint}"
-        with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
-            (other,) = [int(x) for x in f.read().split()]
         host, port = endpoint[len("tcp://"):].split(":")
         for _ in range(16):  # the kernel hashes each connection to one of the two listening sockets
             peer = socket.create_connection((host, int(port)), timeout=5)
             peer.recv(1)  # its greeting: the connection is accepted
             peers.append(peer)
-        assert _sockets(p.pid) > 1 and _sockets(other) > 1  # a listening socket and connections, each
+        held = (_connections(p.pid), _connections(other))
+        assert min(held) >= 1 and sum(held) == 16, held
         rc, c = load([c_load, "--wire", "zmtp", "-e", endpoint, "--clients", "16", "--count", "3200", "--warmup", "10"])
         assert (rc, c["ok"], c["errors"]) == (0, 3200, 0)
+        if stop == "kill":
+            p.kill()  # the second process goes too (it asked the kernel for a signal when its parent dies)
+            p.wait(timeout=10)
     finally:
         for peer in peers:
             peer.close()
-        p.terminate()
-        p.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while not _gone(other):
-        assert time.monotonic() < deadline, "the second process outlived the first"
-        time.sleep(0.05)
+        _stop(p)
+    _wait_gone(other, "the second process outlived the first")
+
+
+def test_the_bare_zmtp_echo_stops_when_one_of_its_processes_ends(tmp_path):
+    import signal
+    binary = run.compile_c_echo(str(tmp_path))
+    p, other = _start_two(binary, f"tcp://127.0.0.1:{run.free_port()}")
+    try:
+        os.kill(other, signal.SIGKILL)
+        assert p.wait(timeout=10) == 1
+    finally:
+        _stop(p)
+
+
+def test_the_bare_zmtp_echo_refuses_a_port_another_process_shares_out(tmp_path):
+    import socket
+    binary = run.compile_c_echo(str(tmp_path))
+    with socket.socket() as holder:  # holds the port the way a second zmtp_echo --processes 2 would
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        endpoint = f"tcp://127.0.0.1:{holder.getsockname()[1]}"
+        r = subprocess.run([binary, endpoint, "--processes", "2", "--max-seconds", "5"], capture_output=True,
+                           text=True, timeout=20)
+    assert r.returncode == 1
+    assert "cannot listen on" in r.stderr and r.stdout == ""
 
 
 @pytest.mark.parametrize("args", [[], ["tcp://localhost:5"], ["tcp://127.0.0.1:5", "--max-seconds", "0"],
@@ -325,6 +384,8 @@ def test_the_bare_zmtp_echo_refuses_wrong_arguments_with_its_usage(tmp_path, arg
     (["--command", "PUBLISH", "-e", "tcp://127.0.0.1:1"], "--command is REQUEST or PING"),
     (["--command", "PING", "--address", "docs", "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
     (["--command", "PING", "--body", "{}", "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
+    (["--command", "PING", "--headers", '{"timeout":"5"}', "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
+    (["--command", "PING", "--protocol", "pyzdb", "-e", "tcp://127.0.0.1:1"], "--command PING takes no"),
 ])
 def test_wrong_arguments_are_refused_naming_the_problem(c_load, args, says):
     r = subprocess.run([c_load, *args], capture_output=True, text=True, timeout=10)
