@@ -56,11 +56,17 @@ typedef struct {
   size_t out_len, out_cap;
 } conn_t;
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, child_ended;
 
 static void on_term(int sig) {
   (void)sig;
   stopping = 1;
+}
+
+/* Only the first process has children: one of them ending stops it (a flag, not a wait per turn). */
+static void on_child(int sig) {
+  (void)sig;
+  child_ended = 1;
 }
 
 /* This side's greeting (version 3.0, NULL, as-server) and READY command naming a ROUTER socket. */
@@ -226,6 +232,7 @@ int main(int argc, char **argv) {
   }
   signal(SIGTERM, on_term);
   signal(SIGINT, on_term);
+  signal(SIGCHLD, on_child);
   /* Every socket bound here, before any fork, so that a port in use fails the whole start. A
      socket bound without SO_REUSEPORT goes first: with it, a port that another process holds
      with SO_REUSEPORT would be joined, not refused. */
@@ -280,7 +287,7 @@ int main(int argc, char **argv) {
   int status = 0;
   while (!stopping) {
     int n = epoll_wait(ep, evs, 64, 100); /* wakes every 100 ms without traffic to see the deadline */
-    if (nkids > 0 && waitpid(-1, NULL, WNOHANG) > 0) {
+    if (child_ended) {
       fprintf(stderr, "zmtp_echo: one of its processes ended; stopping all\n");
       status = 1;
       break;

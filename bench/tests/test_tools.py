@@ -214,8 +214,7 @@ def bare_echo(tmp_path):
         assert p.stdout.readline().strip() == f"READY {endpoint}"
         yield endpoint
     finally:
-        p.terminate()
-        p.wait(timeout=10)
+        _stop(p)
 
 
 def test_the_bare_zmtp_echo_answers_libzmq_and_zmtp_clients_one_at_a_time_and_pipelined(bare_echo, c_gen):
@@ -293,9 +292,13 @@ def _start_two(binary, endpoint):
     """zmtp_echo --processes 2 on endpoint: the process, and the pid of its second one."""
     p = subprocess.Popen([binary, endpoint, "--max-seconds", "120", "--processes", "2"], stdout=subprocess.PIPE,
                          text=True)
-    assert p.stdout.readline().strip() == f"READY {endpoint}"
-    with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
-        (other,) = [int(x) for x in f.read().split()]
+    try:
+        assert p.stdout.readline().strip() == f"READY {endpoint}"
+        with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+            (other,) = [int(x) for x in f.read().split()]
+    except BaseException:
+        _stop(p)  # its second process stops with it
+        raise
     return p, other
 
 
