@@ -181,6 +181,35 @@ final class RequestDeadlines {
     }
   }
 
+  /**
+   * Expires every request still waiting, deadline or not, and stops the timer: what a stopping
+   * bridge does with requests it no longer answers, so that nothing is left registered for them.
+   */
+  void expireAll() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+    List<Entry> expired = new ArrayList<>(size);
+    for (Lane lane : lanes.values()) {
+      for (Entry e = lane.head; e != null; ) {
+        Entry after = e.next;
+        e.lane = null;
+        e.prev = null;
+        e.next = null;
+        expired.add(e);
+        e = after;
+      }
+    }
+    lanes.clear();
+    recent = null;
+    size = 0;
+    expired.sort((a, b) -> Long.compare(a.deadlineNanos - b.deadlineNanos, 0)); // in the order they were due
+    for (Entry e : expired) {
+      e.expire.run(); // an expiry that adds a request (none should, once stopped) gets a lane of its own
+    }
+  }
+
   /** {@code ms} rounded up to a multiple of 1/16 of its highest power of two. */
   static long roundedUp(long ms) {
     int shift = Math.max(0, 63 - Long.numberOfLeadingZeros(ms) - 4);

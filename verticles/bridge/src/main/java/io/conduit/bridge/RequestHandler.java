@@ -22,6 +22,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.impl.SenderTimedRequest;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ final class RequestHandler {
   private final OwnerWatch owners;
   private final LocalOwners localOwners;
   private final RecentAddresses addresses = new RecentAddresses();
+  /** Where replies are registered: this loop, outside the bridge's deployment (see {@link #close}). */
+  private final ContextInternal replyContext;
   private long lastTimeoutMs = -1;
   private String lastTimeoutText;
 
@@ -63,6 +66,15 @@ final class RequestHandler {
     this.stats = stats;
     this.majordomo = new MajordomoClients(vertx, options, this);
     this.pingBody = new JsonObject().put("node", nodeId).put("version", ConduitVersion.get()).toBuffer().getBytes();
+    this.replyContext = SenderTimedRequest.replyContext(vertx);
+  }
+
+  /**
+   * Fails every request still waiting (the bridge has stopped answering): their reply
+   * registrations are on {@link #replyContext}, which undeploying the bridge does not clean up.
+   */
+  void close() {
+    deadlines.expireAll();
   }
 
   void handle(Inbound request) {
@@ -208,7 +220,7 @@ final class RequestHandler {
   void call(String address, Object body, DeliveryOptions delivery, long timeoutMs,
             Completable<Message<Object>> outcome) {
     RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
-    SenderTimedRequest<Object> request = SenderTimedRequest.send(vertx, address, body,
+    SenderTimedRequest<Object> request = SenderTimedRequest.send(vertx, replyContext, address, body,
         delivery.setSendTimeout(timeoutMs), (reply, failure) -> {
           if (deadline[0] != null) {
             deadlines.remove(deadline[0]);

@@ -22,6 +22,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
 
   private final BridgeStats stats = new BridgeStats();
   private BridgeTransport transport;
+  private RequestHandler handler;
   private EventSubscriptions subscriptions;
   private WorkerConsumers workerConsumers;
   private OwnerWatch owners;
@@ -36,11 +37,10 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    RequestHandler[] handler = new RequestHandler[1];
     transport = new BridgeTransport(vertx, options, new BridgeTransport.Receiver() {
       @Override
       public void request(Inbound request) {
-        handler[0].handle(request);
+        handler.handle(request);
       }
 
       @Override
@@ -54,7 +54,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
       }
     }, stats);
     owners = OwnerWatch.start(vertx);
-    handler[0] = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
+    handler = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
     subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
     workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
     return transport.start().onSuccess(v -> {
@@ -77,6 +77,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
         .eventually(() -> workerConsumers.closeAll())
         .transform(v -> transport.stop())
         .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"))
+        .andThen(v -> handler.close())
         .andThen(v -> owners.close())
         .andThen(v -> {
           Components.unregister(vertx, componentId);

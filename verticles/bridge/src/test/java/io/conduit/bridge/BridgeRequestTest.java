@@ -157,6 +157,29 @@ class BridgeRequestTest {
   }
 
   @Test
+  void aRequestStillWaitingWhenTheBridgeHasStoppedLeavesNothingRegistered(Vertx vertx) throws Exception {
+    // The bridge registers its replies outside its deployment, so undeploying it does not remove
+    // them; it fails what is left itself. A reply sent afterwards must find no one waiting.
+    BridgeFixture stopping = new BridgeFixture();
+    CompletableFuture<io.vertx.core.eventbus.Message<Object>> held = new CompletableFuture<>();
+    vertx.eventBus().consumer("held", held::complete);
+    String id = stopping.deploy(vertx, new JsonObject().put("shutdownGraceMs", 100))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    try (RawZmqClient waiting = RawZmqClient.dealer(stopping.endpoint)) {
+      waiting.send(CbpFrames.request(Command.REQUEST, utf8("w"), "held", new byte[0], utf8("1")));
+      io.vertx.core.eventbus.Message<Object> request = held.get(10, TimeUnit.SECONDS);
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      CompletableFuture<Throwable> answer = new CompletableFuture<>();
+      request.replyAndRequest("too late", new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(5_000))
+          .onComplete((m, failure) -> answer.complete(failure));
+      Throwable failure = answer.get(10, TimeUnit.SECONDS);
+      assertTrue(failure instanceof io.vertx.core.eventbus.ReplyException e
+          && e.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS,
+          "the reply found a registration left behind: " + failure);
+    }
+  }
+
+  @Test
   void aDealerPipelinesManyRequestsAndGetsEveryIdBack() {
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       int n = 500;

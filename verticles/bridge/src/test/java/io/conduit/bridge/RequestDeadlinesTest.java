@@ -60,6 +60,31 @@ class RequestDeadlinesTest {
   }
 
   @Test
+  void expireAllExpiresEveryWaitingRequestAtOnceAndNothingLater(Vertx vertx) throws Exception {
+    List<Integer> expired = Collections.synchronizedList(new ArrayList<>());
+    onLoop(vertx, () -> {
+      RequestDeadlines d = new RequestDeadlines(vertx);
+      List<RequestDeadlines.Entry> entries = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        entries.add(d.add(i < 5 ? 150 : 60_000, () -> expired.add(n)));
+      }
+      d.remove(entries.get(3)); // answered: not expired
+      d.expireAll();
+      assertEquals(0, d.size());
+      assertEquals(0, d.lanes());
+      d.remove(entries.get(4)); // already expired: nothing happens
+      return d;
+    });
+    assertEquals(List.of(0, 1, 2, 4, 5, 6, 7, 8, 9), expired);
+    // the 150 ms deadlines' timer was cancelled: nothing expires a second time
+    CompletableFuture<Void> later = new CompletableFuture<>();
+    vertx.setTimer(400, id -> later.complete(null));
+    later.get(10, TimeUnit.SECONDS);
+    assertEquals(9, expired.size());
+  }
+
+  @Test
   void aRemovedRequestNeverExpiresAndTheOthersStillDo(Vertx vertx) throws Exception {
     List<Integer> expired = Collections.synchronizedList(new ArrayList<>());
     onLoop(vertx, () -> {

@@ -203,4 +203,23 @@ class SenderTimedRequestTest {
       Files.deleteIfExists(file);
     }
   }
+  @Test
+  void aReplyContextDeliversOnTheSendersLoopOutsideItsDeployment(Vertx vertx) throws Exception {
+    vertx.eventBus().consumer("ctx.svc", m -> m.reply("re:" + m.body())).completion().await(10, TimeUnit.SECONDS);
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        Thread loop = Thread.currentThread();
+        io.vertx.core.internal.ContextInternal replies = SenderTimedRequest.replyContext(vertx);
+        SenderTimedRequest.send(vertx, replies, "ctx.svc", "x", new DeliveryOptions().setSendTimeout(10_000),
+            (reply, failure) -> outcome.complete(failure != null ? "failed: " + failure
+                : reply.body() + " same-thread=" + (Thread.currentThread() == loop)
+                + " deployment=" + replies.deploymentID()
+                + " same-loop=" + (replies.nettyEventLoop() == ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop())));
+        return Future.succeededFuture();
+      }
+    }).await(10, TimeUnit.SECONDS);
+    assertEquals("re:x same-thread=true deployment=null same-loop=true", outcome.get(10, TimeUnit.SECONDS));
+  }
 }
