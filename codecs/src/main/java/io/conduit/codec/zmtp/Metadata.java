@@ -4,9 +4,14 @@ import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** The metadata of a READY or INITIATE command: names (case-insensitive) and byte values. */
+/**
+ * The metadata of a READY or INITIATE command: names (case-insensitive, ASCII: folded with
+ * {@link Locale#ROOT}, so a Turkish default locale cannot turn "Identity" into "ıdentity") and
+ * byte values.
+ */
 public final class Metadata {
 
   public static final String SOCKET_TYPE = "Socket-Type";
@@ -21,16 +26,20 @@ public final class Metadata {
   /** A socket's own metadata: its type, and its identity when it has one. */
   public static Metadata of(SocketType type, byte[] identity) {
     Map<String, byte[]> p = new LinkedHashMap<>();
-    p.put(SOCKET_TYPE.toLowerCase(), type.name().getBytes(StandardCharsets.US_ASCII));
+    p.put(lower(SOCKET_TYPE), type.name().getBytes(StandardCharsets.US_ASCII));
     if (identity != null && (type == SocketType.REQ || type == SocketType.DEALER || type == SocketType.ROUTER)) {
-      p.put(IDENTITY.toLowerCase(), identity);
+      p.put(lower(IDENTITY), identity);
     }
     return new Metadata(p);
   }
 
   /** The value of a property, or null. */
   public byte[] get(String name) {
-    return properties.get(name.toLowerCase());
+    return properties.get(lower(name));
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
   }
 
   /** The peer's socket type, checked against what this socket may talk to. */
@@ -82,7 +91,7 @@ public final class Metadata {
       byte[] value = new byte[(int) valueLength];
       System.arraycopy(bytes, i, value, 0, value.length);
       i += value.length;
-      p.put(name.toLowerCase(), value);
+      p.put(lower(name), value);
     }
     return new Metadata(p);
   }

@@ -17,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The task queue's REST API, as a sub-router to mount at {@code /api/tasks}:
@@ -211,7 +212,7 @@ public final class TaskRoutes {
   }
 
   private static void send(HttpServerResponse response, JsonObject event) {
-    response.write(sse(event.getString("state", "status").toLowerCase(), event));
+    response.write(sse(event.getString("state", "status").toLowerCase(Locale.ROOT), event));
   }
 
   /** One server-sent event: its name and its JSON data. */

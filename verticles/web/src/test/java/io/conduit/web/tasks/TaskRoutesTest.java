@@ -164,6 +164,20 @@ class TaskRoutesTest {
   }
 
   @Test
+  void eventNamesAreTheStatesInLowerCaseWhateverTheLocale() {
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // "FAILURE" would become "faılure"
+    try {
+      String stream = eventsFromAQueueThatPublishesNothing(m -> m.reply(new JsonObject()
+          .put("id", m.body().getString("id")).put("state", "FAILURE").put("attempts", 1)));
+      List<String> events = stream.lines().filter(l -> l.startsWith("event: ")).toList();
+      assertEquals(List.of("event: failure"), events);
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
+
+  @Test
   void anEventStreamWhoseTaskWasRemovedMeanwhileEndsWithANotFoundError() {
     // The final event was lost and the record has expired since: the status read answers 404.
     int[] asked = {0};
