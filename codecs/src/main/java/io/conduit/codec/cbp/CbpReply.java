@@ -15,13 +15,19 @@ import java.util.Map;
  */
 public record CbpReply(boolean ok, byte[] id, Map<String, String> headers, byte[] body) {
 
-  /** For an {@code ERROR} reply: the code, or {@link ErrorCode#INTERNAL} when the body names none known. */
+  /**
+   * For an {@code ERROR} reply: the code, or {@link ErrorCode#INTERNAL} when the body names none
+   * known (no {@code code}, {@code null}, not a string, or a name this side does not know).
+   */
   public ErrorCode errorCode() {
-    try {
-      return ErrorCode.valueOf(errorBody().getString("code", "INTERNAL"));
-    } catch (IllegalArgumentException e) {
-      return ErrorCode.INTERNAL;
+    if (errorBody().getValue("code") instanceof String name) {
+      try {
+        return ErrorCode.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        // a code from a newer bridge: INTERNAL below
+      }
     }
+    return ErrorCode.INTERNAL;
   }
 
   /** For an {@code ERROR} reply: the JSON body. */

@@ -5,6 +5,7 @@ import com.neilalexander.jnacl.crypto.xsalsa20poly1305;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * NaCl boxes as CurveZMQ (RFC 26) uses them, over the jnacl implementation that JeroMQ brings: no
@@ -101,8 +102,21 @@ final class CurveBox {
     return seal(key, nonce, -1, plain, 0, plain.length);
   }
 
+  /** Where the plaintext starts in what {@link #openPadded} returns. */
+  static final int PLAIN_AT = ZERO;
+
   /** Opens Box[...](key) found at {@code box[offset, offset+length)}; the plaintext, or a CRYPTO failure. */
   static byte[] open(byte[] key, byte[] nonce, byte[] box, int offset, int length, String what) throws ZmtpException {
+    byte[] m = openPadded(key, nonce, box, offset, length, what);
+    return Arrays.copyOfRange(m, ZERO, m.length);
+  }
+
+  /**
+   * Like {@link #open}, with the plaintext left where NaCl puts it, at {@link #PLAIN_AT}: a caller
+   * that copies it out anyway spares a copy of the whole frame.
+   */
+  static byte[] openPadded(byte[] key, byte[] nonce, byte[] box, int offset, int length, String what)
+      throws ZmtpException {
     if (length < MAC) {
       throw new ZmtpException(ZmtpException.Reason.MALFORMED, what + " is too short");
     }
@@ -113,9 +127,7 @@ final class CurveBox {
     if (curve25519xsalsa20poly1305.crypto_box_open_afternm(m, c, clen, nonce, key) != 0) {
       throw new ZmtpException(ZmtpException.Reason.CRYPTO, what + " does not open");
     }
-    byte[] plain = new byte[clen - ZERO];
-    System.arraycopy(m, ZERO, plain, 0, plain.length);
-    return plain;
+    return m;
   }
 
   /** SecretBox[plain](key) without NaCl's padding. */

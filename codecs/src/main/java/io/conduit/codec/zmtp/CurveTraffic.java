@@ -3,6 +3,7 @@ package io.conduit.codec.zmtp;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * CurveZMQ's MESSAGE boxes (RFC 26) after a handshake: each frame travels in its own box under
@@ -57,10 +58,10 @@ final class CurveTraffic {
       throw new ZmtpException(ZmtpException.Reason.CRYPTO, "a MESSAGE nonce did not increase (replay?)");
     }
     peerNonce = nonce;
-    byte[] plain = CurveBox.open(key, CurveBox.nonce(receivePrefix, nonce), wire, HEADER, wire.length - HEADER, "a MESSAGE box");
-    int inner = plain[0];
-    byte[] body = new byte[plain.length - 1];
-    System.arraycopy(plain, 1, body, 0, body.length);
+    byte[] padded = CurveBox.openPadded(key, CurveBox.nonce(receivePrefix, nonce), wire, HEADER, wire.length - HEADER,
+        "a MESSAGE box");
+    int inner = padded[CurveBox.PLAIN_AT];
+    byte[] body = Arrays.copyOfRange(padded, CurveBox.PLAIN_AT + 1, padded.length);
     return new Mechanism.Frame(((inner & 0x01) != 0 ? Frames.MORE : 0) | ((inner & 0x02) != 0 ? Frames.COMMAND : 0), body);
   }
 

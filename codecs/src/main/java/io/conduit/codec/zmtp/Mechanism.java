@@ -23,6 +23,12 @@ interface Mechanism {
   /** The peer's long-term CURVE public key (a server learns its client's), or null. */
   byte[] peerKey();
 
+  /**
+   * What a box adds to the frame it carries: CURVE's MESSAGE command name and short nonce (16),
+   * the MAC (16) and the flags byte (1), RFC 26.
+   */
+  int BOX_OVERHEAD = 33;
+
   /** True when traffic frames travel inside boxes (CURVE). */
   boolean encrypts();
 

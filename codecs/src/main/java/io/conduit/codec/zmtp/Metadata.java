@@ -16,6 +16,8 @@ public final class Metadata {
 
   public static final String SOCKET_TYPE = "Socket-Type";
   public static final String IDENTITY = "Identity";
+  /** RFC 37: an Identity is at most 255 octets (a ROUTER's routing ids are no longer). */
+  public static final int MAX_IDENTITY_BYTES = 255;
 
   private final Map<String, byte[]> properties;
 

@@ -284,6 +284,11 @@ public final class ZmtpConnection {
     } else if (size > limits.maxFrameBytes()) {
       throw new ZmtpException(ZmtpException.Reason.FRAME_TOO_LARGE, "a frame of " + size + " bytes, over the "
           + "transport limit of " + limits.maxFrameBytes());
+    } else if (mechanism.encrypts() && size > maxBoxFrame()) {
+      // A box is opened whole, so it is kept whole: one larger than any message allowed closes the
+      // connection here, as libzmq's maxmsgsize does, instead of being read to be thrown away.
+      throw new ZmtpException(ZmtpException.Reason.FRAME_TOO_LARGE, "an encrypted frame of " + size + " bytes, "
+          + "more than the largest message allowed (" + limits.maxMessageBytes() + " bytes) needs");
     } else if (command && !mechanism.encrypts() && size > ZmtpLimits.MAX_COMMAND_BYTES) {
       throw new ZmtpException(ZmtpException.Reason.FRAME_TOO_LARGE, "a command of " + size + " bytes");
     }
@@ -353,9 +358,15 @@ public final class ZmtpConnection {
     int flags = frameFlags;
     byte[] frame = wire;
     if (mechanism.encrypts()) {
-      Mechanism.Frame f = mechanism.decode(flags, wire);
+      Mechanism.Frame f = openBox(wire);
       flags = f.flags();
       frame = f.body();
+      if ((flags & Frames.COMMAND) != 0 && (flags & Frames.MORE) != 0) {
+        throw new ZmtpException(ZmtpException.Reason.MALFORMED, "a command frame with the MORE flag");
+      }
+      if ((flags & Frames.COMMAND) != 0 && frame.length > ZmtpLimits.MAX_COMMAND_BYTES) {
+        throw new ZmtpException(ZmtpException.Reason.FRAME_TOO_LARGE, "a command of " + frame.length + " bytes");
+      }
       if ((flags & Frames.COMMAND) == 0) {
         messageSize += frame.length;
         if (truncated || messageSize > limits.maxMessageBytes()) {
@@ -369,7 +380,9 @@ public final class ZmtpConnection {
       command(frame);
       return;
     }
-    frameCount++;
+    if (frameCount < Integer.MAX_VALUE) {
+      frameCount++; // saturates: a peer sending empty frames for ever must not wrap it below the kept limit
+    }
     if (frame == null || frameCount > ZmtpLimits.MAX_FRAMES_KEPT) {
       releaseFrame();
     } else {
@@ -397,6 +410,29 @@ public final class ZmtpConnection {
     frameHeld = 0;
   }
 
+  /** The largest encrypted frame worth opening: a box around the largest message, or a command. */
+  private long maxBoxFrame() {
+    return Math.max(limits.maxMessageBytes(), ZmtpLimits.MAX_COMMAND_BYTES) + Mechanism.BOX_OVERHEAD;
+  }
+
+  /**
+   * Opens a received box. Opening needs two more copies of the frame for a moment (NaCl's padded
+   * ciphertext and plaintext), which the node's budget is charged for while they live, so that
+   * large boxes opened at once on every event loop stay inside it.
+   */
+  private Mechanism.Frame openBox(byte[] wire) throws ZmtpException {
+    long transient_ = 2L * wire.length;
+    if (!budget.tryAcquire(transient_)) {
+      throw new ZmtpException(ZmtpException.Reason.BUDGET, "the node holds " + budget.used() + " bytes of partly "
+          + "received messages, too many to open a box of " + wire.length + " more (at most " + budget.limit() + ")");
+    }
+    try {
+      return mechanism.decode(frameFlags, wire);
+    } finally {
+      budget.release(transient_);
+    }
+  }
+
   private void handshake(byte[] wire) throws ZmtpException {
     Command command = Command.parse(wire);
     releaseFrame();
@@ -412,8 +448,13 @@ public final class ZmtpConnection {
     }
     if (done) {
       Metadata m = mechanism.peerMetadata();
-      peer = new Peer(m.socketType(ownType), m.get(Metadata.IDENTITY), mechanism.peerKey(), minor);
-      listener.ready(peer);
+      byte[] identity = m.get(Metadata.IDENTITY);
+      if (identity != null && identity.length > Metadata.MAX_IDENTITY_BYTES) {
+        throw new ZmtpException(ZmtpException.Reason.MALFORMED, "an Identity of " + identity.length
+            + " bytes (at most " + Metadata.MAX_IDENTITY_BYTES + ")");
+      }
+      peer = new Peer(m.socketType(ownType), identity, mechanism.peerKey(), minor);
+      // What the owner sent before the handshake goes out first, ahead of anything sent from ready().
       List<Unsent> queued = sendsBeforeReady;
       sendsBeforeReady = null;
       if (queued != null) {
@@ -421,6 +462,7 @@ public final class ZmtpConnection {
           send(q.message(), q.delimiter());
         }
       }
+      listener.ready(peer);
     }
   }
 

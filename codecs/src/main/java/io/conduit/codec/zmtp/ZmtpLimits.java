@@ -21,12 +21,18 @@ public record ZmtpLimits(long maxFrameBytes, long maxMessageBytes, int handshake
   public static final int MAX_COMMAND_BYTES = 64 * 1024;
   /** Frames of one message kept for the owner; more are counted, not kept (no protocol here needs them). */
   public static final int MAX_FRAMES_KEPT = 64;
+  /** The largest message limit: a kept frame is one Java array, and a limit near 2 GiB would overflow it. */
+  public static final long MAX_MESSAGE_BYTES = 1L << 30;
 
   public ZmtpLimits {
     if (maxFrameBytes < 1 || maxMessageBytes < 1 || handshakeBytes < 512 || handshakeTimeoutMs < 1
         || heartbeatMs < 0) {
       throw new IllegalArgumentException("ZMTP limits must be positive (handshakeBytes at least 512), got "
           + maxFrameBytes + "/" + maxMessageBytes + "/" + handshakeBytes + "/" + handshakeTimeoutMs + "/" + heartbeatMs);
+    }
+    if (maxMessageBytes > MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("a ZMTP message limit must be at most " + MAX_MESSAGE_BYTES + " bytes (1 GiB), got "
+          + maxMessageBytes);
     }
   }
 

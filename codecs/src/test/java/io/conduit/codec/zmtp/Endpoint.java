@@ -16,9 +16,16 @@ final class Endpoint implements ZmtpConnection.Listener {
   final List<String> subscriptions = new ArrayList<>();
   ZmtpConnection.Peer peer;
   final ZmtpConnection zmtp;
+  /** Run when the handshake is done, after the peer is recorded. */
+  Runnable onReady = () -> { };
 
   Endpoint(SocketType type, boolean server, ZmtpSecurity security, ZmtpLimits limits, ByteBudget budget) {
-    zmtp = new ZmtpConnection(type, null, server, security, limits, budget, this);
+    this(type, null, server, security, limits, budget);
+  }
+
+  Endpoint(SocketType type, byte[] identity, boolean server, ZmtpSecurity security, ZmtpLimits limits,
+           ByteBudget budget) {
+    zmtp = new ZmtpConnection(type, identity, server, security, limits, budget, this);
   }
 
   static Endpoint server(SocketType type, ZmtpSecurity security, ZmtpLimits limits, ByteBudget budget) {
@@ -64,6 +71,7 @@ final class Endpoint implements ZmtpConnection.Listener {
   @Override
   public void ready(ZmtpConnection.Peer peer) {
     this.peer = peer;
+    onReady.run();
   }
 
   @Override
