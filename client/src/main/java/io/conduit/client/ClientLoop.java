@@ -61,6 +61,8 @@ final class ClientLoop {
   private long timerDeadline;
   private boolean sending;
   private Promise<Void> probe;
+  /** Calls that ran out of time before they were sent, some of which may still sit in the backlog. */
+  private int expiredUnsent;
 
   /**
    * @param vertx     the Vert.x instance whose event loop serves the client
@@ -244,14 +246,18 @@ final class ClientLoop {
     if (call == null) {
       return; // answered after its timeout, or not ours
     }
-    if (!reply.ok()) {
-      call.future.completeExceptionally(ConduitException.fromErrorBody(reply.errorCode(), reply.errorBody()));
-      return;
-    }
+    // Once out of inFlight nothing else will complete the call: whatever the reply holds, it ends here.
     try {
-      call.future.complete(new Reply(reply.headers(), Payloads.decode(reply.headers(), reply.body())));
+      if (reply.ok()) {
+        call.future.complete(new Reply(reply.headers(), Payloads.decode(reply.headers(), reply.body())));
+      } else {
+        call.future.completeExceptionally(ConduitException.fromErrorBody(reply.errorCode(), reply.errorBody()));
+      }
     } catch (ConduitException e) {
       call.future.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      call.future.completeExceptionally(ConduitException.local(ErrorCode.INTERNAL,
+          "the bridge's reply to " + call.describe() + " could not be read: " + e, null));
     }
   }
 
@@ -324,6 +330,9 @@ final class ClientLoop {
 
   private void expire() {
     for (Call c : inFlight.expire(System.nanoTime())) {
+      if (!c.sent) {
+        expiredUnsent++;
+      }
       if (c.sent || dealer.isUp()) {
         c.future.completeExceptionally(ConduitException.local(ErrorCode.TIMEOUT, "no reply to " + c.describe()
             + " within " + c.timeoutMs + " ms", new JsonObject().put("timeoutMs", c.timeoutMs)));
@@ -333,10 +342,25 @@ final class ClientLoop {
             + " was not sent", new JsonObject().put("timeoutMs", c.timeoutMs)));
       }
     }
+    // While the bridge is away nothing takes calls off the backlog: without this, every call made
+    // during an outage would keep its request there until the connection came back. Compacting
+    // only once half of it has expired keeps the cost per expired call constant.
+    if (expiredUnsent > 0 && expiredUnsent * 2 >= backlog.size()) {
+      backlog.removeIf(c -> !inFlight.contains(c));
+      expiredUnsent = 0;
+    }
     long next = inFlight.nextDeadline();
     if (next != InFlight.NONE) {
       arm(next);
     }
+    dealer.batch(this::sendBacklog); // expired calls may have made room for waiting ones
+  }
+
+  /** Calls waiting to be sent, expired ones not yet dropped included (for tests; from any thread). */
+  Future<Integer> backlogSize() {
+    Promise<Integer> size = Promise.promise();
+    context.runOnContext(v -> size.complete(backlog.size()));
+    return size.future();
   }
 
   private void shutDown() {

@@ -214,7 +214,8 @@ public final class ConduitClient implements AutoCloseable {
   public Stream<MapResult> map(String address, Iterable<?> items, MapOptions options) {
     requireAddress(address);
     refuseToBlock("map");
-    ParallelMap results = new ParallelMap(this, address, items.iterator(), options, this.options.timeout());
+    ParallelMap results = new ParallelMap(this::request, address, items.iterator(), options, this.options.timeout(),
+        ParallelMap.GRACE);
     int characteristics = Spliterator.NONNULL | (options.ordered() ? Spliterator.ORDERED : 0);
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, characteristics), false);
   }
@@ -342,5 +343,10 @@ public final class ConduitClient implements AutoCloseable {
       throw new IllegalArgumentException("an address is required");
     }
     return address;
+  }
+
+  /** Calls waiting in the client to be sent, as the client's loop sees them (for tests). */
+  int backlogSize() {
+    return loop.backlogSize().toCompletionStage().toCompletableFuture().join();
   }
 }

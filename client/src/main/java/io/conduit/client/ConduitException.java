@@ -37,7 +37,7 @@ public class ConduitException extends RuntimeException {
 
   /** The exception for an {@code ERROR} reply body; built on the client's event loop, so without a stack trace. */
   static ConduitException fromErrorBody(ErrorCode code, JsonObject body) {
-    String message = body.getString("message", "the bridge answered ERROR without a message");
+    String message = body.getValue("message") instanceof String m ? m : "the bridge answered ERROR without a message";
     return new ConduitException(code, message, body, null, false);
   }
 

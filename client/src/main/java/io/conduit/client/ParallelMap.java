@@ -5,6 +5,7 @@ import io.conduit.codec.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,9 +22,15 @@ import java.util.concurrent.TimeoutException;
 final class ParallelMap implements Iterator<MapResult> {
 
   /** Beyond an item's own timeout, how long to wait before calling the client broken. */
-  private static final Duration GRACE = Duration.ofSeconds(10);
+  static final Duration GRACE = Duration.ofSeconds(10);
 
-  private final ConduitClient client;
+  /** Sends one item: {@link ConduitClient#request(String, Object, Map, Duration)}. */
+  interface Sender {
+    CompletableFuture<Object> send(String address, Object item, Map<String, String> headers, Duration timeout);
+  }
+
+  private final Sender sender;
+  private final Duration grace;
   private final String address;
   private final Iterator<?> items;
   private final MapOptions options;
@@ -33,8 +40,10 @@ final class ParallelMap implements Iterator<MapResult> {
   private long sent;
   private long taken;
 
-  ParallelMap(ConduitClient client, String address, Iterator<?> items, MapOptions options, Duration clientTimeout) {
-    this.client = client;
+  ParallelMap(Sender sender, String address, Iterator<?> items, MapOptions options, Duration clientTimeout,
+              Duration grace) {
+    this.sender = sender;
+    this.grace = grace;
     this.address = address;
     this.items = items;
     this.options = options;
@@ -73,7 +82,7 @@ final class ParallelMap implements Iterator<MapResult> {
   private CompletableFuture<MapResult> start(long index, Object item) {
     CompletableFuture<Object> reply;
     try {
-      reply = client.request(address, item, options.headers(), timeout);
+      reply = sender.send(address, item, options.headers(), timeout);
     } catch (RuntimeException e) { // an item the client cannot encode: that item's error, not the map's
       reply = CompletableFuture.failedFuture(e);
     }
@@ -84,10 +93,10 @@ final class ParallelMap implements Iterator<MapResult> {
 
   private MapResult nextCompleted() {
     try {
-      MapResult result = completed.poll(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      MapResult result = completed.poll(timeout.plus(grace).toMillis(), TimeUnit.MILLISECONDS);
       if (result == null) {
         throw new ConduitException(ErrorCode.TIMEOUT, "no result of the map to '" + address + "' within "
-            + timeout.plus(GRACE).toMillis() + " ms; is the client closed?");
+            + timeout.plus(grace).toMillis() + " ms; is the client closed?");
       }
       return result;
     } catch (InterruptedException e) {
@@ -98,10 +107,13 @@ final class ParallelMap implements Iterator<MapResult> {
 
   private MapResult nextInOrder() {
     try {
-      return inOrder.poll().get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      // Taken off only once it has its result: after a TIMEOUT here the caller may ask again for it.
+      MapResult result = inOrder.peek().get(timeout.plus(grace).toMillis(), TimeUnit.MILLISECONDS);
+      inOrder.poll();
+      return result;
     } catch (TimeoutException e) {
       throw new ConduitException(ErrorCode.TIMEOUT, "no result of the map to '" + address + "' within "
-          + timeout.plus(GRACE).toMillis() + " ms; is the client closed?");
+          + timeout.plus(grace).toMillis() + " ms; is the client closed?");
     } catch (ExecutionException e) {
       throw asConduit(e.getCause()); // cannot happen: results are built with handle()
     } catch (InterruptedException e) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -147,6 +148,41 @@ class ConduitClientTest {
       }
       for (int i = 0; i < 100; i++) {
         assertEquals(i, replies.get(i).get(10, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void aQueuedRequestIsSentAsSoonAsTheOnesAheadOfItTimeOut() throws Exception {
+    try (ConduitClient narrow = ConduitClient.connect(bridge.endpoint(), bridge.options().withMaxInFlight(1))) {
+      CompletableFuture<Object> stuck = narrow.request("silent", "x", Map.of(), Duration.ofMillis(200));
+      long start = System.nanoTime();
+      CompletableFuture<Object> queued = narrow.request("echo", "queued", Map.of(), Duration.ofSeconds(20));
+      assertEquals("queued", queued.get(15, TimeUnit.SECONDS));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(stuck.isCompletedExceptionally());
+      // Sent when the silent request's slot was freed, not when some other traffic came along.
+      assertTrue(tookMs < 10_000, "the queued request took " + tookMs + " ms");
+    }
+  }
+
+  @Test
+  void anErrorReplyWithANullCodeFailsWithInternalAndLaterRepliesStillArrive() {
+    ConduitException e = assertThrows(ConduitException.class,
+        () -> client.requestSync("nullcode", "x", Duration.ofSeconds(10)));
+    assertEquals(ErrorCode.INTERNAL, e.code());
+    assertEquals("the bridge answered ERROR without a message", e.getMessage());
+    List<CompletableFuture<Object>> replies = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      replies.add(client.request(i % 2 == 0 ? "nullcode" : "echo", i));
+    }
+    for (int i = 0; i < 50; i++) {
+      CompletableFuture<Object> reply = replies.get(i);
+      if (i % 2 == 0) {
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> reply.get(10, TimeUnit.SECONDS));
+        assertEquals(ErrorCode.INTERNAL, assertInstanceOf(ConduitException.class, failed.getCause()).code());
+      } else {
+        assertEquals(i, assertDoesNotThrow(() -> reply.get(10, TimeUnit.SECONDS)));
       }
     }
   }

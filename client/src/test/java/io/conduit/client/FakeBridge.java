@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small CBP/1 server for client tests: a ROUTER and an XPUB on ephemeral loopback ports, served
  * by one thread. Addresses: {@code echo} replies with the request's body, content type and custom
  * headers; {@code fail} fails with RECIPIENT_FAILURE 42; {@code silent} never replies;
- * {@code deflate} replies with the body zlib-compressed; others get NO_HANDLERS. SEND and PUBLISH
+ * {@code deflate} replies with the body zlib-compressed; {@code nullcode} answers ERROR with a
+ * {@code null} code and message; others get NO_HANDLERS. SEND and PUBLISH
  * are acknowledged and recorded. JeroMQ serves it: the reference ZeroMQ implementation the client's
  * own codec is checked against. With CURVE and a list of client keys, a ZAP handler admits only those.
  */
@@ -213,6 +214,8 @@ final class FakeBridge implements AutoCloseable {
       case "fail" -> reply(identity, CbpFrames.error(request.id(), ErrorCode.RECIPIENT_FAILURE, "boom",
           new JsonObject().put("failureCode", 42)));
       case "silent" -> silentRequests.incrementAndGet();
+      case "nullcode" -> reply(identity, CbpFrames.reply(false, request.id(), json(Map.of()),
+          "{\"code\":null,\"message\":null}".getBytes(StandardCharsets.UTF_8)));
       default -> reply(identity, CbpFrames.error(request.id(), ErrorCode.NO_HANDLERS,
           "no consumer for '" + request.address() + "'", null));
     }

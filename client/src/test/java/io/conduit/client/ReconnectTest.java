@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,23 @@ class ReconnectTest {
         () -> client.requestSync("echo", "x", Duration.ofMillis(300)));
     assertEquals(ErrorCode.UNAVAILABLE, e.code());
     assertTrue(e.getMessage().startsWith("not connected to the bridge at " + requests.endpoint()), e.getMessage());
+  }
+
+  @Test
+  void requestsThatTimeOutWhileDisconnectedAreNotKeptUntilTheConnectionIsBack() {
+    requests.refuse(true);
+    requests.cut();
+    Eventually.until(() -> requests.refused() >= 1, Duration.ofSeconds(10), "the client redialled");
+    List<CompletableFuture<Object>> calls = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      calls.add(client.request("echo", new byte[1024], Map.of(), Duration.ofMillis(50 + i % 50)));
+    }
+    for (CompletableFuture<Object> call : calls) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+      assertEquals(ErrorCode.UNAVAILABLE, assertInstanceOf(ConduitException.class, e.getCause()).code());
+    }
+    // Expired calls leave the backlog once half of it has expired; when all have, none is left.
+    Eventually.until(() -> client.backlogSize() == 0, Duration.ofSeconds(10), "the expired calls left the backlog");
   }
 
   @Test

@@ -159,12 +159,14 @@ public interface Graph {
   /**
    * Writes the whole graph as JSON lines, one entity per line in id order (nodes before the edges
    * that use them), fetching it a page at a time; completes with the number of entities written.
+   * {@code out} is written from a thread of the client's own, never an event loop, so it may block.
    */
   CompletionStage<Long> exportTo(Writer out);
 
   /**
    * Adds the entities of a dump made by {@link #exportTo}, keeping their ids, in requests of 1,000;
    * completes with the number loaded. 409 when an id is taken (the requests before it stay loaded).
+   * {@code in} is read from a thread of the client's own, never an event loop, so it may block.
    */
   CompletionStage<Long> loadFrom(Reader in);
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * The one implementation of {@link Graph}: builds each request, sends it through a transport and
@@ -24,6 +26,18 @@ final class GraphClient implements Graph {
 
   private static final int EXPORT_PAGE = 1_000;
   private static final int LOAD_BATCH = 1_000;
+
+  /**
+   * Where {@link #exportTo} and {@link #loadFrom} call the caller's Writer and Reader. A reply
+   * completes on the transport's thread, an event loop for the bridge and the event bus, and a
+   * Writer or Reader may block on a file, a pipe or a socket: it must never run there. Daemon
+   * threads, made when needed and gone after a minute idle.
+   */
+  private static final Executor DUMP_IO = Executors.newCachedThreadPool(task -> {
+    Thread t = new Thread(task, "conduit-graph-dump");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final GraphTransport transport;
   private final Duration timeout;
@@ -179,7 +193,7 @@ final class GraphClient implements Graph {
   }
 
   private CompletionStage<Long> exportFrom(long after, long written, Writer out) {
-    return send(op("export").put("after", after == 0 ? null : after).put("limit", EXPORT_PAGE)).thenCompose(page -> {
+    return send(op("export").put("after", after == 0 ? null : after).put("limit", EXPORT_PAGE)).thenComposeAsync(page -> {
       JsonArray items = required(page, "items").getJsonArray("items");
       try {
         for (Object item : items) {
@@ -193,7 +207,7 @@ final class GraphClient implements Graph {
       Long next = page.getLong("next");
       long total = written + items.size();
       return next == null ? CompletableFuture.completedFuture(total) : exportFrom(next, total, out);
-    });
+    }, DUMP_IO);
   }
 
   @Override
@@ -203,6 +217,13 @@ final class GraphClient implements Graph {
   }
 
   private CompletionStage<Long> loadNext(BufferedReader lines, long loaded) {
+    return CompletableFuture.supplyAsync(() -> readBatch(lines), DUMP_IO).thenCompose(read -> read).thenCompose(batch ->
+        batch.isEmpty() ? CompletableFuture.completedFuture(loaded)
+            : send(op("load").put("items", batch)).thenCompose(r -> loadNext(lines, loaded + number(r, "count"))));
+  }
+
+  /** The next batch of a dump's entities (empty at its end), or the failure that stops the load. */
+  private static CompletionStage<JsonArray> readBatch(BufferedReader lines) {
     JsonArray batch = new JsonArray();
     try {
       String line;
@@ -217,10 +238,7 @@ final class GraphClient implements Graph {
       return CompletableFuture.failedFuture(new GraphStoreException(400, ErrorCode.BAD_REQUEST,
           "the dump holds a line that is not a JSON object: " + e.getMessage()));
     }
-    if (batch.isEmpty()) {
-      return CompletableFuture.completedFuture(loaded);
-    }
-    return send(op("load").put("items", batch)).thenCompose(r -> loadNext(lines, loaded + number(r, "count")));
+    return CompletableFuture.completedFuture(batch);
   }
 
   // ---- used by QuerySteps

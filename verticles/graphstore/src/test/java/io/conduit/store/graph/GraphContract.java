@@ -6,20 +6,28 @@ import io.conduit.client.graph.GraphQuery;
 import io.conduit.client.graph.GraphStoreException;
 import io.conduit.client.graph.GroupCount;
 import io.conduit.client.graph.NewEdge;
+import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.FilterReader;
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -409,5 +417,54 @@ abstract class GraphContract {
     long next = join(copy.addNode(new JsonObject()));
     assertTrue(next > cidDee, "new ids continue after the loaded ones");
     assertEquals(409, fails(copy.loadFrom(new StringReader(dump.toString()))).status());
+  }
+
+  @Test
+  void aDumpIsWrittenAndReadOffTheEventLoops() throws Exception {
+    List<String> onLoops = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    Runnable seen = () -> {
+      calls.incrementAndGet();
+      if (Context.isOnEventLoopThread()) {
+        onLoops.add(Thread.currentThread().getName());
+      }
+    };
+    StringWriter dump = new StringWriter();
+    Writer out = new FilterWriter(dump) {
+      @Override
+      public void write(int c) throws IOException {
+        seen.run();
+        super.write(c);
+      }
+
+      @Override
+      public void write(char[] chars, int off, int len) throws IOException {
+        seen.run();
+        super.write(chars, off, len);
+      }
+
+      @Override
+      public void write(String str, int off, int len) throws IOException {
+        seen.run();
+        super.write(str, off, len);
+      }
+    };
+    assertEquals(8L, join(g.exportTo(out)));
+    Reader in = new FilterReader(new StringReader(dump.toString())) {
+      @Override
+      public int read() throws IOException {
+        seen.run();
+        return super.read();
+      }
+
+      @Override
+      public int read(char[] chars, int off, int len) throws IOException {
+        seen.run();
+        return super.read(chars, off, len);
+      }
+    };
+    assertEquals(8L, join(newGraph().loadFrom(in)));
+    assertTrue(calls.get() > 2, "the Writer and the Reader were used");
+    assertEquals(List.of(), onLoops, "Writer or Reader calls on an event loop");
   }
 }
