@@ -20,7 +20,7 @@ import java.util.Map;
  *   with the namespace. The permit-all default and catch-alls such as {@code .*} do not count.</li>
  *   <li>{@code mmi.*} is the bridge's own; no worker serves it.</li>
  *   <li>An address in {@code reservedAddresses} (what the node's deployment serves itself) is never
- *   taken over by a worker.</li>
+ *   taken over by a worker, nor subscribed to.</li>
  *   <li>With CURVE, a worker whose key has a list in {@code curve.serveByKey} may serve exactly that
  *   list; every other worker is held to {@code serve}, which defaults to the {@code inbound} list
  *   when only that is configured, and to any name otherwise.</li>
@@ -112,6 +112,14 @@ public final class AccessPolicy {
     if (own != null) {
       return outbound.namesWithin(address, own) ? Verdict.ALLOWED : Verdict.refused("a subscription to '" + address
           + "' is not permitted: " + protectedBecause(own, "outbound"));
+    }
+    if (reserved.names(address)) {
+      // A subscription is a consumer on the address: Vert.x would hand it its turn of the service's
+      // point-to-point messages, which the service would then never see. The addresses below a
+      // service's (docs.changes, tasks.events.<id>) are its events, open to subscribers.
+      return Verdict.refused("a subscription to '" + address + "' is not permitted: the node's own deployment "
+          + "serves that address (bridge config 'reservedAddresses'), and a subscriber there would take a share of "
+          + "the messages sent to the service; subscribe to its event addresses instead");
     }
     return outbound.permits(address) ? Verdict.ALLOWED : Verdict.refused("a subscription to '" + address
         + "' is not permitted: it is not in " + door + " 'outbound' allow-list" + flag("outbound"));

@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.conduit.codec.zmtp.ZmtpLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -56,6 +57,10 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
     Object events = c.getValue("eventsEndpoint", DEFAULT_EVENTS_ENDPOINT);
     String eventsEndpoint = events == null || "".equals(events) ? null : endpoint(events, "eventsEndpoint");
     int maxMessageBytes = positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024);
+    if (maxMessageBytes > ZmtpLimits.MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("bridge config: maxMessageBytes must be at most " + ZmtpLimits.MAX_MESSAGE_BYTES
+          + " (1 GiB), got " + maxMessageBytes);
+    }
     CurveConfig curve = curve(c.getValue("curve"));
     AccessPolicy access = new AccessPolicy(permissions(c, "inbound", null), permissions(c, "outbound", null),
         permissions(c, "serve", null), permissions(c, "reservedAddresses", new JsonArray()), serveByKey(c, curve));

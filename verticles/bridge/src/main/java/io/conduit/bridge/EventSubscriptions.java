@@ -1,6 +1,7 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.Headers;
 import io.vertx.core.Future;
@@ -84,9 +85,13 @@ final class EventSubscriptions {
       return;
     }
     Map<String, String> headers = new LinkedHashMap<>();
-    message.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+    message.headers().forEach(e -> {
+      // as for requests and replies: Conduit's own headers and the ones the bridge interprets stay inside
+      if (!Headers.reserved(e.getKey()) && RequestHeaders.forwardable(e.getKey())) {
+        headers.put(e.getKey(), e.getValue());
+      }
+    });
     headers.put(Headers.CONTENT_TYPE, encoded.contentType());
-    sockets.send(Outbound.event(new byte[][] {topic, Headers.encode(headers), encoded.bytes()}));
-    stats.eventPublished();
+    sockets.send(Outbound.event(new byte[][] {topic, Headers.encode(headers), encoded.bytes()})); // counted there
   }
 }

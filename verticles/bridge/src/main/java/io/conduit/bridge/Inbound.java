@@ -12,4 +12,12 @@ import java.util.List;
  * @param frames    the frames after the identity and delimiter
  */
 record Inbound(ZmtpPeer from, byte[] identity, boolean delimited, List<byte[]> frames) {
+
+  /**
+   * Where the reply goes, without the request's frames: what waits for a reply keeps this, so a
+   * request's raw bytes (up to maxMessageBytes) are not held for as long as its consumer takes.
+   */
+  Inbound replyTo() {
+    return new Inbound(from, identity, delimited, List.of());
+  }
 }

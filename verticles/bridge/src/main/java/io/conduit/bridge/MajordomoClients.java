@@ -55,21 +55,22 @@ final class MajordomoClients {
     }
     // a Majordomo request names no timeout: the bridge's default, capped as every front door caps
     long timeoutMs = RequestHeaders.timeout(null, options.defaultTimeoutMs(), options.maxTimeoutMs(), "timeout");
+    Inbound to = in.replyTo();
     replies.call(service, decode(body), new DeliveryOptions().addHeader(RequestHeaders.TIMEOUT_MS,
         Long.toString(timeoutMs)), timeoutMs, (result, failure) -> {
       if (failure != null) {
         Failure f = Failure.of(failure, service, timeoutMs, options.access().deploymentServes(service));
-        fail(in, serviceFrame, f.code(), f.message(), f.extra());
+        fail(to, serviceFrame, f.code(), f.message(), f.extra());
         return;
       }
       byte[] reply;
       try {
         reply = Bodies.encode(result.body()).bytes();
       } catch (RuntimeException e) {
-        fail(in, serviceFrame, ErrorCode.INTERNAL, "the consumer's reply cannot be encoded as JSON");
+        fail(to, serviceFrame, ErrorCode.INTERNAL, "the consumer's reply cannot be encoded as JSON");
         return;
       }
-      replies.reply(in, new byte[][] {Mdp.CLIENT, serviceFrame, reply});
+      replies.reply(to, new byte[][] {Mdp.CLIENT, serviceFrame, reply});
     });
   }
 

@@ -41,6 +41,8 @@ final class MajordomoWorkers {
   private final BridgeStats stats;
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final Map<String, Worker> workers = new HashMap<>();
+  private final ThrottledLog protocolErrors = new ThrottledLog(LOG, Level.WARNING, "more broke it");
+  private final ThrottledLog refusals = new ThrottledLog(LOG, Level.INFO, "more refused");
   private List<WorkerEvent> pendingEvents = new ArrayList<>();
   private long nextTick;
   private int queued;
@@ -161,7 +163,7 @@ final class MajordomoWorkers {
       service.queue.add(new Job(request));
       queued(1);
     } else {
-      stats.error(ErrorCode.OVERLOADED);
+      // counted where the failure reaches the client, as every worker outcome is
       fail(request.id(), ErrorCode.OVERLOADED, "all " + service.workers + " workers of '" + service.name
           + "' are busy and " + service.queue.size() + " requests wait, the most allowed; retry later");
     }
@@ -243,7 +245,7 @@ final class MajordomoWorkers {
     if (refusal != null) {
       stats.workerRefused();
       stats.error(ErrorCode.FORBIDDEN);
-      LOG.log(Level.INFO, "refused MDP worker " + HexFormat.of().formatHex(identity) + " for service '" + name
+      refusals.log(() -> "refused MDP worker " + HexFormat.of().formatHex(identity) + " for service '" + name
           + "': " + refusal);
       sender.send(identity, delimited, Mdp.disconnect());
       return;
@@ -278,7 +280,6 @@ final class MajordomoWorkers {
     worker.job = null;
     stats.workerReplied();
     if (size > options.maxMessageBytes()) {
-      stats.error(ErrorCode.TOO_LARGE);
       fail(job.id, ErrorCode.TOO_LARGE, "the reply of a worker of '" + worker.service.name + "' is " + size
           + " bytes, over the limit of " + options.maxMessageBytes());
     } else {
@@ -313,7 +314,7 @@ final class MajordomoWorkers {
 
   private void protocolError(byte[] identity, boolean delimited, Worker worker, String problem) {
     stats.workerProtocolError();
-    LOG.log(Level.WARNING, "MDP worker " + HexFormat.of().formatHex(identity) + " broke the protocol (" + problem
+    protocolErrors.log(() -> "MDP worker " + HexFormat.of().formatHex(identity) + " broke the protocol (" + problem
         + "); sent DISCONNECT");
     sender.send(identity, delimited, Mdp.disconnect());
     if (worker != null) {
@@ -326,13 +327,18 @@ final class MajordomoWorkers {
    * or failed; the service goes with its last worker.
    */
   private void lose(Worker worker, String reason, boolean mayRetry) {
-    workers.remove(worker.key);
+    // Once only: telling a worker DISCONNECT can close its connection (its output over the limit),
+    // and the close loses the worker before the caller that sent it does.
+    if (!workers.remove(worker.key, worker)) {
+      return;
+    }
     Service service = worker.service;
     service.idle.remove(worker);
     service.workers--;
     stats.workerLost();
     LOG.log(Level.INFO, "MDP worker " + worker.name() + " of '" + service.name + "' dropped: " + reason);
     Job job = worker.job;
+    worker.job = null;
     if (job != null) {
       String lost = "the worker handling this request for '" + service.name + "' was lost (" + reason + ")";
       if (!mayRetry) {

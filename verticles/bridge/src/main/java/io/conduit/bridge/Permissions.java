@@ -58,6 +58,11 @@ public final class Permissions {
     return new Permissions(false, names, patterns);
   }
 
+  /** True when an entry names {@code address} itself (not a regex, not the permit-all default). */
+  public boolean names(String address) {
+    return names.contains(address);
+  }
+
   public boolean permits(String address) {
     if (everything || names.contains(address)) {
       return true;

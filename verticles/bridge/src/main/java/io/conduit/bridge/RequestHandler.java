@@ -121,18 +121,19 @@ final class RequestHandler {
     switch (request.command()) {
       case REQUEST -> {
         String address = request.address();
-        OwnerWatch.Pending watched = owners.watch(address, () -> fail(in, id, Failure.ownerLeft(address)));
+        Inbound to = in.replyTo();
+        OwnerWatch.Pending watched = owners.watch(address, () -> fail(to, id, Failure.ownerLeft(address)));
         boolean acceptsDeflate = Headers.DEFLATE.equals(request.header(Headers.ACCEPT_ENCODING));
         Completable<Message<Object>> outcome = (reply, failure) -> {
           if (!watched.settle()) {
             return; // answered UNAVAILABLE when the owner's node left
           }
           if (failure == null) {
-            replyWith(in, id, reply, acceptsDeflate);
+            replyWith(to, id, reply, acceptsDeflate);
           } else if (watched.ownerLeft()) {
-            fail(in, id, Failure.ownerLeft(address));
+            fail(to, id, Failure.ownerLeft(address));
           } else {
-            fail(in, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
+            fail(to, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
           }
         };
         if (!callOwnerHere(address, body, request, timeoutMs, outcome)) {
@@ -150,7 +151,10 @@ final class RequestHandler {
         ok(in, id);
       }
       case PUBLISH -> {
-        bus.publish(request.address(), body, delivery(request, timeoutMs));
+        // an event has readers, not a requester waiting: no deadline goes with it
+        DeliveryOptions event = new DeliveryOptions();
+        forwardedHeaders(request, event::addHeader);
+        bus.publish(request.address(), body, event);
         ok(in, id);
       }
       default -> throw new IllegalStateException("unreachable: " + request.command());
@@ -176,12 +180,17 @@ final class RequestHandler {
    * (a lock wait).
    */
   private static void consumerHeaders(CbpRequest request, String deadline, BiConsumer<String, String> add) {
+    forwardedHeaders(request, add);
+    add.accept(RequestHeaders.TIMEOUT_MS, deadline);
+  }
+
+  /** The client's own headers: neither those the bridge interprets nor Conduit's. */
+  private static void forwardedHeaders(CbpRequest request, BiConsumer<String, String> add) {
     request.headers().forEach((k, v) -> {
       if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
         add.accept(k, v);
       }
     });
-    add.accept(RequestHeaders.TIMEOUT_MS, deadline);
   }
 
   /**

@@ -24,12 +24,18 @@ final class XpubSocket implements ZmtpListener.Handler {
   }
 
   private static final System.Logger LOG = System.getLogger(XpubSocket.class.getName());
+  /**
+   * Distinct topics one connection may hold. Each is an event-bus consumer (a cluster-wide
+   * registration) and a prefix every event is matched against; a SUB socket needs a handful.
+   */
+  static final int MAX_TOPICS_PER_CONNECTION = 1_000;
 
   private final AccessPolicy access;
   private final Subscriptions subscriptions;
   private final BridgeStats stats;
   /** Each ready peer's topics, with how many times it subscribed to each. */
   private final Map<ZmtpPeer, Map<String, Integer>> topics = new IdentityHashMap<>();
+  private final ThrottledLog refusals = new ThrottledLog(LOG, Level.INFO, "more refused");
 
   XpubSocket(AccessPolicy access, Subscriptions subscriptions, BridgeStats stats) {
     this.access = access;
@@ -106,7 +112,13 @@ final class XpubSocket implements ZmtpListener.Handler {
       AccessPolicy.Verdict verdict = access.maySubscribe(topic);
       if (!verdict.allowed()) {
         stats.error(ErrorCode.FORBIDDEN);
-        LOG.log(Level.INFO, "refused " + verdict.reason());
+        refusals.log(() -> "refused " + verdict.reason());
+        return;
+      }
+      if (!mine.containsKey(topic) && mine.size() >= MAX_TOPICS_PER_CONNECTION) {
+        stats.error(ErrorCode.OVERLOADED);
+        refusals.log(() -> "refused a subscription to '" + topic + "': its connection already holds "
+            + MAX_TOPICS_PER_CONNECTION + " topics, the most one connection may");
         return;
       }
       mine.merge(topic, 1, Integer::sum);

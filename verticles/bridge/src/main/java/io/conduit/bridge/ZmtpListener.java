@@ -45,7 +45,6 @@ final class ZmtpListener {
   }
 
   private static final System.Logger LOG = System.getLogger(ZmtpListener.class.getName());
-  private static final long LOG_EVERY_NANOS = 1_000_000_000L;
 
   private final Vertx vertx;
   private final String endpoint;
@@ -59,8 +58,7 @@ final class ZmtpListener {
   private final Set<ZmtpPeer> peers = new LinkedHashSet<>();
   private NetServer server;
   private long housekeeping = -1;
-  private long lastLogNanos;
-  private int unlogged;
+  private final ThrottledLog closings = new ThrottledLog(LOG, Level.INFO, "more closed");
 
   ZmtpListener(Vertx vertx, String endpoint, SocketType type, ZmtpSecurity security, ZmtpLimits limits,
                TransportOptions options, ByteBudget budget, BridgeStats stats, Handler handler) {
@@ -188,15 +186,8 @@ final class ZmtpListener {
 
   private void refused(ZmtpPeer peer, ZmtpException.Reason reason, String why) {
     stats.connectionClosed(reason);
-    long now = System.nanoTime();
-    if (now - lastLogNanos > LOG_EVERY_NANOS) {
-      LOG.log(Level.INFO, "closed a connection from " + peer.socket().remoteAddress() + " on " + endpoint + " ("
-          + reason + ": " + why + ")" + (unlogged > 0 ? "; " + unlogged + " more closed since the last such line" : ""));
-      lastLogNanos = now;
-      unlogged = 0;
-    } else {
-      unlogged++;
-    }
+    closings.log(() -> "closed a connection from " + peer.socket().remoteAddress() + " on " + endpoint + " ("
+        + reason + ": " + why + ")");
     peer.zmtp().close();
     peer.close();
     closed(peer);

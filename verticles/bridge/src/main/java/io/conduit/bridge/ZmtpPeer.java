@@ -103,9 +103,11 @@ final class ZmtpPeer {
   /**
    * How long the peer has sent nothing as of {@code now}, to within the period at which the
    * listener asks (its housekeeping): input noted since the last call counts as having come now.
+   * While reading is paused the bridge cannot see what the peer sends (its PONGs included), so a
+   * paused peer is not silent: {@link #stalled} judges it instead.
    */
   long silentNanos(long now) {
-    if (inputSinceCheck) {
+    if (inputSinceCheck || paused) {
       inputSinceCheck = false;
       lastInputNanos = now;
     }

@@ -94,6 +94,16 @@ class AccessPolicyTest {
   }
 
   @Test
+  void aServiceTheNodeServesIsNotSubscribedToButItsEventsAre() {
+    AccessPolicy p = policy(new JsonObject().put("reservedAddresses", new JsonArray().add("docs").add(regex("docs\\..+"))));
+    AccessPolicy.Verdict v = p.maySubscribe("docs");
+    assertFalse(v.allowed());
+    assertTrue(v.reason().contains("'docs'") && v.reason().contains("reservedAddresses"), v.reason());
+    assertTrue(p.maySubscribe("docs.changes").allowed(), "a service's own events stay open");
+    assertTrue(p.maySubscribe("news").allowed());
+  }
+
+  @Test
   void aServeListDecidesWhatWorkersMayRegister() {
     AccessPolicy p = policy(new JsonObject().put("serve", new JsonArray().add(regex("py\\..+"))));
     assertTrue(p.mayServe("py.upper", null).allowed());

@@ -87,6 +87,18 @@ class BridgeEventsTest {
   }
 
   @Test
+  void conduitsOwnHeadersStayInsideTheNode(Vertx vertx) {
+    try (ZContext ctx = new ZContext(1)) {
+      Received received = subscribeAndReceive(ctx, fixture.eventsEndpoint, () -> vertx.eventBus().publish("news",
+          "hi", new DeliveryOptions().addHeader("edition", "late").addHeader("conduit-timeout-ms", "5")
+              .addHeader("conduit-pipeline-next", "stage-2").addHeader("content-encoding", "deflate")), "news");
+      assertNotNull(received, () -> "no event; bridge stats " + fixture.bridge.stats().toJson());
+      JsonObject headers = new JsonObject(text(received.frames().get(1)));
+      assertEquals(new JsonObject().put("edition", "late").put("content-type", "application/json"), headers);
+    }
+  }
+
+  @Test
   void aSubscriptionOutsideTheOutboundListReceivesNothing(Vertx vertx) {
     vertx.eventBus().consumer("secret", m -> { });
     try (ZContext ctx = new ZContext(1)) {

@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.conduit.Conditions;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Command;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 
 import static io.conduit.bridge.RawZmqClient.text;
@@ -158,6 +160,28 @@ class BridgeHardeningTest {
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       c.send(CbpFrames.request(Command.PING, utf8("p"), "", new byte[0], new byte[0]));
       assertEquals("OK", text(c.reply().get(1)));
+    }
+  }
+
+  @Test
+  void aSubscriberHoldsAtMostAThousandTopicsAndKeepsThoseItHas(Vertx vertx) throws Exception {
+    try (RawZmtpPeer sub = RawZmtpPeer.connect(fixture.eventsEndpoint, 0, "SUB")) {
+      for (int i = 0; i <= XpubSocket.MAX_TOPICS_PER_CONNECTION; i++) {
+        sub.sendMessage(utf8("\u0001t" + i));
+      }
+      Conditions.await(10_000, () -> fixture.bridge.stats().errors(io.conduit.codec.ErrorCode.OVERLOADED) == 1,
+          () -> "the subscription over the limit to be refused; " + fixture.bridge.stats().toJson());
+      sub.sendMessage(utf8("\u0001t0")); // a topic it holds: counted again, not refused
+      // an event on a held topic still arrives, on one over the limit does not
+      List<byte[]> event = null;
+      for (int round = 0; round < 50 && event == null; round++) {
+        vertx.eventBus().publish("t" + XpubSocket.MAX_TOPICS_PER_CONNECTION, "not subscribed");
+        vertx.eventBus().publish("t7", "subscribed");
+        event = sub.readMessage(100);
+      }
+      assertTrue(event != null, "no event on a held topic");
+      assertEquals("t7", text(event.get(0)));
+      assertEquals(1, fixture.bridge.stats().errors(io.conduit.codec.ErrorCode.OVERLOADED));
     }
   }
 }

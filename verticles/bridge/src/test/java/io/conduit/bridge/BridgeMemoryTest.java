@@ -159,6 +159,25 @@ class BridgeMemoryTest {
   }
 
   @Test
+  void aRequestWaitingForItsReplyHoldsItsDecodedBodyNotItsBytesAsWell(Vertx vertx) throws Exception {
+    List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer("hold", m -> held.add(m)); // never replies while the test looks
+    fixture.deployAndWait(vertx, new JsonObject());
+    int n = 64;
+    byte[] body = ("\"" + "x".repeat((int) MIB) + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long heapBefore = heapUsedAfterGc();
+    try (ZmtpTestClient c = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {
+      for (int i = 0; i < n; i++) {
+        c.send(CbpFrames.request(Command.REQUEST, utf8("h" + i), "hold", new byte[0], body));
+      }
+      Conditions.await(20_000, () -> held.size() == n, () -> held.size() + " of " + n + " requests to arrive");
+      long grown = heapUsedAfterGc() - heapBefore;
+      // the decoded strings themselves are 64 MiB; the request bytes kept as well would double it
+      assertTrue(grown < 100 * MIB, "the heap grew by " + grown / MIB + " MiB for " + n + " waiting requests");
+    }
+  }
+
+  @Test
   void aMessageManyTimesOverTheLimitIsReadAndAnsweredTooLarge(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", 65_536));
     try (ZmtpTestClient c = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {

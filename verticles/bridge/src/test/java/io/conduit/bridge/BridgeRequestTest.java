@@ -3,6 +3,7 @@ package io.conduit.bridge;
 import io.conduit.codec.cbp.Bodies;
 import io.conduit.codec.cbp.CbpFrames;
 import io.conduit.codec.cbp.Command;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -18,6 +19,7 @@ import static io.conduit.bridge.RawZmqClient.text;
 import static io.conduit.bridge.RawZmqClient.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The happy paths of CBP/1: what a well-behaved client sends and gets back. */
@@ -107,17 +109,24 @@ class BridgeRequestTest {
     CompletableFuture<Object> sent = new CompletableFuture<>();
     CompletableFuture<Object> published = new CompletableFuture<>();
     vertx.eventBus().consumer("inbox", m -> sent.complete(m.body()));
-    vertx.eventBus().consumer("news", m -> published.complete(m.body()));
+    CompletableFuture<MultiMap> eventHeaders = new CompletableFuture<>();
+    vertx.eventBus().consumer("news", m -> {
+      eventHeaders.complete(m.headers());
+      published.complete(m.body());
+    });
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       c.send(CbpFrames.request(Command.SEND, utf8("s"), "inbox", new byte[0], utf8("{\"n\":1}")));
       List<byte[]> ack = c.reply();
       assertEquals("OK", text(ack.get(1)));
       assertEquals(0, ack.get(4).length);
-      c.send(CbpFrames.request(Command.PUBLISH, utf8("p"), "news", new byte[0], utf8("[true]")));
+      c.send(CbpFrames.request(Command.PUBLISH, utf8("p"), "news", utf8("{\"edition\":\"late\"}"), utf8("[true]")));
       assertEquals("OK", text(c.reply().get(1)));
     }
     assertEquals(new JsonObject().put("n", 1), sent.get(10, TimeUnit.SECONDS));
     assertEquals(new io.vertx.core.json.JsonArray().add(true), published.get(10, TimeUnit.SECONDS));
+    MultiMap headers = eventHeaders.get(10, TimeUnit.SECONDS);
+    assertEquals("late", headers.get("edition"));
+    assertNull(headers.get("conduit-timeout-ms"), "an event carries no requester's deadline");
   }
 
   @Test

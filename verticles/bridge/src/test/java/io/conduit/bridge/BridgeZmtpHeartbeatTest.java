@@ -44,6 +44,34 @@ class BridgeZmtpHeartbeatTest {
   }
 
   @Test
+  void underZmtpHeartbeatsAClientReadingItsRepliesSlowlyIsJudgedByTheSlowClientTimeoutNotAsSilent(Vertx vertx)
+      throws Exception {
+    byte[] sixteenKiB = new byte[16 * 1024];
+    vertx.eventBus().consumer("big", m -> m.reply(io.vertx.core.buffer.Buffer.buffer(sixteenKiB)));
+    BridgeFixture fixture = new BridgeFixture();
+    // Reading stops at 100 unsent replies; 32 MiB of them is more than the loopback socket buffers
+    // take and less than twice clientOutputBytes, so the client is paused, never dropped for it.
+    fixture.deployAndWait(vertx, new JsonObject().put("zmtpHeartbeatMs", 100).put("clientOutputBytes", 16 << 20)
+        .put("highWaterMark", 100).put("slowClientTimeoutMs", 30_000).put("maxInFlightPerClient", 5_000));
+    int n = 2_000;
+    try (RawZmtpPeer peer = RawZmtpPeer.connect(fixture.endpoint, 1, "DEALER")) {
+      for (int i = 0; i < n; i++) {
+        peer.sendMessage(new byte[0], CbpFrames.SIGNATURE, utf8("REQUEST"), utf8("r" + i), utf8("big"), new byte[0],
+            utf8("{}"));
+      }
+      // A client busy elsewhere: it reads nothing for 15 heartbeat intervals, and its PONGs wait
+      // unread in a connection the bridge has stopped reading. Then it reads everything.
+      Thread.sleep(1_500);
+      for (int i = 0; i < n; i++) {
+        List<byte[]> reply = peer.readMessage(10_000);
+        assertNotNull(reply, "reply " + i + " never came; " + fixture.bridge.stats().toJson());
+        assertEquals("OK", text(reply.get(2)), RawZmqClient.describe(reply));
+      }
+    }
+    assertEquals(0, fixture.bridge.stats().connectionsClosed(io.conduit.codec.zmtp.ZmtpException.Reason.DEAD_PEER));
+  }
+
+  @Test
   void underZmtpHeartbeatsAZmtp31ClientThatNeverAnswersIsClosed(Vertx vertx) throws Exception {
     BridgeFixture fixture = heartbeatingBridge(vertx);
     try (RawZmtpPeer peer = RawZmtpPeer.connect(fixture.endpoint, 1, "DEALER")) {
