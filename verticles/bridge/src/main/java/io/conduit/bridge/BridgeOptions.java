@@ -56,6 +56,10 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
     String endpoint = endpoint(c.getValue("endpoint", DEFAULT_ENDPOINT), "endpoint");
     Object events = c.getValue("eventsEndpoint", DEFAULT_EVENTS_ENDPOINT);
     String eventsEndpoint = events == null || "".equals(events) ? null : endpoint(events, "eventsEndpoint");
+    if (endpoint.equals(eventsEndpoint) && !endpoint.endsWith(":*")) {
+      throw new IllegalArgumentException("bridge config: endpoint and eventsEndpoint are both " + endpoint
+          + "; requests and events need an endpoint each");
+    }
     int maxMessageBytes = positiveInt(c, "maxMessageBytes", 16 * 1024 * 1024);
     if (maxMessageBytes > ZmtpLimits.MAX_MESSAGE_BYTES) {
       throw new IllegalArgumentException("bridge config: maxMessageBytes must be at most " + ZmtpLimits.MAX_MESSAGE_BYTES
@@ -77,7 +81,22 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
         WorkerOptions.fromJson(c),
         TransportOptions.fromJson(c, maxMessageBytes));
     o.checkExposure();
+    o.checkBudget();
     return o;
+  }
+
+  /**
+   * Refuses a receive budget too small for the largest message allowed, which would close the
+   * connection of every client sending one instead of serving it. Under CURVE a frame is also
+   * decrypted whole, which needs twice its size more for a moment.
+   */
+  void checkBudget() {
+    long needed = (curve != null ? 3L : 1L) * maxMessageBytes;
+    if (transport.receiveBudgetBytes() < needed) {
+      throw new IllegalArgumentException("bridge config: receiveBudgetBytes (" + transport.receiveBudgetBytes()
+          + ") must be at least " + (curve != null ? "3 × maxMessageBytes under CURVE" : "maxMessageBytes")
+          + " (" + needed + "), or the largest message allowed could never be received");
+    }
   }
 
   /**

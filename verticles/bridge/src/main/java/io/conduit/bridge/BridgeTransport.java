@@ -65,10 +65,11 @@ final class BridgeTransport implements RouterSocket.Inbox {
 
   /** Binds both endpoints; fails with the bind error. */
   Future<Void> start() {
-    // one budget per node, whichever bridge instance (event loop) a connection landed on
+    // one budget per node, whichever bridge instance (event loop) a connection landed on; a bridge
+    // started again with another receiveBudgetBytes gets that budget, not the one it had
     var budgets = vertx.sharedData().<String, ByteBudget>getLocalMap("conduit.bridge.receiveBudget");
     ByteBudget fresh = new ByteBudget(options.transport().receiveBudgetBytes());
-    ByteBudget shared = budgets.putIfAbsent("node", fresh);
+    ByteBudget shared = budgets.putIfAbsent("node:" + options.transport().receiveBudgetBytes(), fresh);
     ByteBudget budget = shared != null ? shared : fresh;
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());

@@ -1,5 +1,8 @@
 package io.conduit.bridge;
 
+import io.conduit.codec.zmtp.Z85;
+import io.conduit.codec.zmtp.ZmtpSecurity;
+
 import java.util.Set;
 
 /**
@@ -15,15 +18,27 @@ public record CurveConfig(String publicKey, String secretKey, Set<String> client
   public CurveConfig {
     checkKey(publicKey, "curve.publicKey");
     checkKey(secretKey, "curve.secretKey");
+    if (!ZmtpSecurity.publicKeyOf(secretKey).equals(publicKey)) {
+      // every client would fail its HELLO box against a server that cannot open it
+      throw new IllegalArgumentException("curve.publicKey is not the public key of curve.secretKey (a key pair of "
+          + "'conduit keygen' belongs together)");
+    }
     clientKeys = Set.copyOf(clientKeys);
     for (String k : clientKeys) {
-      checkKey(k, "curve.clientKeys entry");
+      checkKey(k, "curve.clientKeys entry '" + k + "'");
     }
   }
 
+  /** A key is 40 characters of Z85 (32 bytes); {@code what} names it in the error. */
   static void checkKey(String key, String what) {
-    if (key == null || key.length() != 40 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new IllegalArgumentException(what + " must be a 40-character Z85 key (see 'conduit keygen')");
+    if (key == null || key.length() != 40) {
+      throw new IllegalArgumentException(what + " must be a 40-character Z85 key (see 'conduit keygen'), got "
+          + (key == null ? "none" : key.length() + " characters"));
+    }
+    try {
+      Z85.decode(key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " is not a Z85 key: " + e.getMessage(), e);
     }
   }
 }

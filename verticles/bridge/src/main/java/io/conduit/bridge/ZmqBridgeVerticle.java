@@ -31,12 +31,11 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
 
   @Override
   public Future<?> start() {
-    BridgeOptions options;
-    try {
-      options = BridgeOptions.fromJson(config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+    // on a worker thread: a CURVE config may name key files to read
+    return vertx.executeBlocking(() -> BridgeOptions.fromJson(config()), false).compose(this::start);
+  }
+
+  private Future<?> start(BridgeOptions options) {
     transport = new BridgeTransport(vertx, options, new BridgeTransport.Receiver() {
       @Override
       public void request(Inbound request) {
@@ -61,7 +60,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
       // an ephemeral port ("tcp://127.0.0.1:*") is tagged as bound, so two bridges keep their own meters
       String endpoint = options.endpoint().endsWith(":*")
           ? options.endpoint().substring(0, options.endpoint().length() - 1) + port() : options.endpoint();
-      meters = new BridgeMeters(stats, endpoint);
+      meters = BridgeMeters.attach(stats, endpoint);
       Components.register(vertx, componentId, this); // the health checks and the console find it there
     });
   }

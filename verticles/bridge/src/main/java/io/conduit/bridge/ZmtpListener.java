@@ -58,6 +58,10 @@ final class ZmtpListener {
   private final Set<ZmtpPeer> peers = new LinkedHashSet<>();
   private NetServer server;
   private long housekeeping = -1;
+  /** True while this listener holds its endpoint in {@link SharedEndpoints}. */
+  private boolean claimed;
+  private boolean checkingSocketFile;
+  private boolean socketFileGone;
   private final ThrottledLog closings = new ThrottledLog(LOG, Level.INFO, "more closed");
 
   ZmtpListener(Vertx vertx, String endpoint, SocketType type, ZmtpSecurity security, ZmtpLimits limits,
@@ -77,10 +81,25 @@ final class ZmtpListener {
   Future<Void> listen() {
     NetServerOptions o = new NetServerOptions().setAcceptBacklog(options.listenBacklog()).setTcpNoDelay(true)
         .setReuseAddress(true);
+    boolean first;
+    if (!endpoint.endsWith(":*")) { // an ephemeral port is every listener's own
+      // Instances of one bridge service (deployed together or one at a time by the runtime) have the
+      // same config; another service on the same address has its own.
+      io.vertx.core.json.JsonObject config = vertx.getOrCreateContext().config();
+      try {
+        first = SharedEndpoints.claim(vertx, endpoint, config != null ? config.encode() : "listener-" + hashCode());
+      } catch (IllegalStateException e) {
+        return Future.failedFuture(new IllegalStateException("cannot bind " + e.getMessage(), e));
+      }
+      claimed = true;
+    } else {
+      first = true;
+    }
     server = vertx.createNetServer(o).connectHandler(this::accept);
     long tick = options.zmtpHeartbeatMs() > 0 ? Math.min(1_000, options.zmtpHeartbeatMs()) : 1_000;
     housekeeping = vertx.setPeriodic(tick, id -> housekeeping());
-    return removeSocketFile()
+    // Only the first instance takes over a socket file left behind: the others join its server.
+    return (first ? removeSocketFile() : Future.<Void>succeededFuture())
         .compose(v -> server.listen(ZmqEndpoint.forBind(endpoint)))
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot bind " + endpoint + ": "
             + (e instanceof java.net.BindException ? e.getMessage().toLowerCase(java.util.Locale.ROOT) : e.toString()), e)))
@@ -92,8 +111,9 @@ final class ZmtpListener {
     return server == null ? -1 : server.actualPort();
   }
 
+  /** True while bound; an {@code ipc://} endpoint whose socket file someone removed is not (see {@link #watchSocketFile}). */
   boolean listening() {
-    return server != null;
+    return server != null && !socketFileGone;
   }
 
   /** Stops accepting and closes every connection. */
@@ -107,7 +127,14 @@ final class ZmtpListener {
     }
     NetServer s = server;
     server = null;
-    return s == null ? Future.succeededFuture() : s.close().eventually(this::removeSocketFile);
+    boolean last = !claimed || SharedEndpoints.release(vertx, endpoint);
+    claimed = false;
+    if (s == null) {
+      return Future.succeededFuture();
+    }
+    // the socket file goes with the last instance, unless another has bound it again meanwhile
+    return s.close().eventually(() -> last && SharedEndpoints.unclaimed(vertx, endpoint)
+        ? removeSocketFile() : Future.succeededFuture());
   }
 
   /**
@@ -206,7 +233,30 @@ final class ZmtpListener {
     }
   }
 
+  /**
+   * A Unix socket whose file was removed (by hand, by a cleanup job, by another process taking
+   * the path) still serves its connections but no new client can reach it, and the server cannot
+   * tell. Checked each housekeeping tick, off the event loop, so that the health check
+   * ({@code /health/live}) reports the bridge down for its supervisor to restart the node.
+   */
+  private void watchSocketFile() {
+    if (!endpoint.startsWith("ipc://") || server == null || socketFileGone || checkingSocketFile) {
+      return;
+    }
+    checkingSocketFile = true;
+    String path = endpoint.substring("ipc://".length());
+    vertx.fileSystem().exists(path).onComplete(there -> {
+      checkingSocketFile = false;
+      if (there.succeeded() && !there.result() && server != null && !socketFileGone) {
+        socketFileGone = true;
+        LOG.log(Level.ERROR, "the socket file of " + endpoint + " is gone: no new client can connect; the bridge "
+            + "reports itself down (/health/live) until the node is restarted");
+      }
+    });
+  }
+
   private void housekeeping() {
+    watchSocketFile();
     long now = System.nanoTime();
     long slow = options.slowClientTimeoutMs() * 1_000_000L;
     long heartbeat = options.zmtpHeartbeatMs() * 1_000_000L;

@@ -42,6 +42,21 @@ class ScaleStopStartTest {
     }
   }
 
+  /** Takes a moment to stop, as a front door waiting for its replies in flight does; counts stops under way. */
+  public static class SlowToStop extends VerticleBase {
+    static final AtomicInteger STOPPING = new AtomicInteger();
+    static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
+
+    @Override
+    public Future<?> stop() {
+      MOST_AT_ONCE.accumulateAndGet(STOPPING.incrementAndGet(), Math::max);
+      return Future.future(p -> vertx.setTimer(200, id -> {
+        STOPPING.decrementAndGet();
+        p.complete();
+      }));
+    }
+  }
+
   private static Future<RunningServices> running(Vertx vertx, ServiceSpec... specs) {
     RunningServices services = new RunningServices(vertx);
     return services.deploy(new DeploymentPlan(List.of(specs))).map(v -> services);
@@ -168,6 +183,21 @@ class ScaleStopStartTest {
         .compose(s -> s.stop("r").compose(i -> s.scale("r", 2)))
         .onComplete(ctx.failing(e -> ctx.verify(() -> {
           assertRefused(e, ErrorCode.CONFLICT, "service 'r' is stopped; start it before scaling it");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void theInstancesOfAServiceStopTogether(Vertx vertx, VertxTestContext ctx) {
+    SlowToStop.MOST_AT_ONCE.set(0);
+    ServiceSpec slow = new ServiceSpec("slow", SlowToStop.class.getName(), Instances.fixed(4), Threading.EVENT_LOOP,
+        new JsonObject());
+    running(vertx, slow)
+        .compose(s -> s.stop("slow"))
+        .onComplete(ctx.succeeding(info -> ctx.verify(() -> {
+          // one after another, each would have waited for the one before: a grace period each
+          assertEquals(4, SlowToStop.MOST_AT_ONCE.get(), "instances stopping at once");
+          assertTrue(vertx.deploymentIDs().isEmpty());
           ctx.completeNow();
         })));
   }
