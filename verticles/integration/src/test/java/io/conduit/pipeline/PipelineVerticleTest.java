@@ -6,7 +6,9 @@ import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.RunningServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -294,5 +296,79 @@ class PipelineVerticleTest {
         assertThrows(ExecutionException.class, () -> await(job)).getCause());
     assertEquals(503, e.failureCode());
     assertEquals("stage 1 (holder) failed: the stage stopped before it finished the job", e.getMessage());
+  }
+
+  @Test
+  void aStageWhoseOutputCannotBeSentOrThatThrowsAnErrorFailsTheJobAtOnceNamed(Vertx vertx) throws Exception {
+    deploy(vertx, """
+        {"pipelines": [
+          {"name": "unsendable", "stageTimeoutMs": 5000, "stages": [{"name": "odd", "verticle": "%1$s"},
+            {"verticle": "%3$s"}]},
+          {"name": "erroring", "stageTimeoutMs": 5000, "stages": [{"name": "broken", "verticle": "%2$s"}]}]}
+        """.formatted(TestStages.Unsendable.class.getName(), TestStages.Erroring.class.getName(), APPEND));
+    ReplyException e = failure(vertx, "pipeline.unsendable", "x");
+    assertEquals(500, e.failureCode());
+    assertTrue(e.getMessage().startsWith("stage 1 (odd) failed: its output (java.lang.Object) cannot be sent on"),
+        e.getMessage());
+    e = failure(vertx, "pipeline.erroring", "x");
+    assertEquals(500, e.failureCode());
+    assertTrue(e.getMessage().startsWith("stage 1 (broken) failed:") && e.getMessage().contains("com/example/Missing"),
+        e.getMessage());
+  }
+
+  @Test
+  void aJobIsGivenUpWhenItsRequesterGivesUpAndItsPlaceIsFreed(Vertx vertx) throws Exception {
+    TestStages.Hold.reset();
+    deploy(vertx, """
+        {"pipelines": [{"name": "patient", "maxInFlight": 1, "stages": [
+          {"name": "holder", "verticle": "%s", "config": {"holdMs": 20000}}]}]}
+        """.formatted(TestStages.Hold.class.getName()));
+    for (int i = 0; i < 2; i++) { // the second job is admitted: the first one's place was freed
+      long start = System.nanoTime();
+      ExecutionException thrown = assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request(
+          "pipeline.patient", "job", new DeliveryOptions().addHeader("conduit-timeout-ms", "1000")
+              .setSendTimeout(5_000))));
+      ReplyException e = assertInstanceOf(ReplyException.class, thrown.getCause());
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(504, e.failureCode(), e.getMessage());
+      // the stage holding it gives up when the requester does, and is named
+      assertTrue(e.getMessage().startsWith("stage 1 (holder) failed: no reply from 'pipeline.patient.1' before the "
+          + "job's requester gave up"), e.getMessage());
+      assertTrue(tookMs < 1_000 + 500, "the requester waited " + tookMs + " ms");
+    }
+  }
+
+  @Test
+  void aJobLostBetweenStagesIsGivenUpWhenItsRequesterGivesUp(Vertx vertx) throws Exception {
+    vertx.eventBus().consumer("swallows", m -> { }); // neither passes the job on nor fails it
+    JsonObject config = new JsonObject().put("name", "lossy").put("maxInFlight", 1).put("stages", new JsonArray()
+        .add(new JsonObject().put("address", "swallows")));
+    await(vertx.deployVerticle(new PipelineVerticle(), new DeploymentOptions().setConfig(config)));
+    for (int i = 0; i < 2; i++) { // the second job is admitted: the first one's place was freed
+      ExecutionException thrown = assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request(
+          "pipeline.lossy", "job", new DeliveryOptions().addHeader("conduit-timeout-ms", "1000")
+              .setSendTimeout(5_000))));
+      ReplyException e = assertInstanceOf(ReplyException.class, thrown.getCause());
+      assertEquals(504, e.failureCode(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("pipeline 'lossy' got no result within 800 ms, the time its requester "
+          + "waits"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aStageDropsAJobThatReachesItAfterItsRequesterGaveUp(Vertx vertx) throws Exception {
+    TestStages.Count.SEEN.set(0);
+    await(vertx.deployVerticle(new TestStages.Count(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("address", "late.1"))));
+    Promise<Message<Object>> outcome = Promise.promise();
+    vertx.eventBus().consumer("late.results", outcome::tryComplete);
+    DeliveryOptions job = new DeliveryOptions()
+        .addHeader(PipelineJob.ROUTE, Route.encode(30_000, "late.results", List.of("late.1")))
+        .addHeader(PipelineJob.JOB, "j.1").addHeader(PipelineJob.STAGE, "1")
+        .addHeader(PipelineJob.DEADLINE, Long.toString(System.currentTimeMillis() - 1));
+    vertx.eventBus().send("late.1", "stale", job);
+    Message<Object> failed = await(outcome.future());
+    assertEquals("504", failed.headers().get(PipelineJob.FAILURE));
+    assertEquals(0, TestStages.Count.SEEN.get(), "the stage did not work on a job nobody waits for");
   }
 }

@@ -63,6 +63,22 @@ final class TestStages {
     }
   }
 
+  /** Returns a value the event bus has no codec for. */
+  public static class Unsendable extends StageVerticle {
+    @Override
+    protected Object process(Object job) {
+      return new Object();
+    }
+  }
+
+  /** Throws an Error, as a stage whose class cannot load a dependency does. */
+  public static class Erroring extends StageVerticle {
+    @Override
+    protected Object process(Object job) {
+      throw new NoClassDefFoundError("com/example/Missing");
+    }
+  }
+
   /** Never answers. */
   public static class Silent extends StageVerticle {
     @Override

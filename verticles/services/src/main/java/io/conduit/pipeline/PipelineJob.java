@@ -38,23 +38,31 @@ public final class PipelineJob {
   public static final String STAGE = RequestHeaders.PIPELINE_PREFIX + "stage";
   /** On a failed job's way back to the entry: the status; the body is the reason. */
   public static final String FAILURE = RequestHeaders.PIPELINE_PREFIX + "failure";
+  /**
+   * When the entry gives up on the job (epoch milliseconds, the wall clock, so that it means the
+   * same on every node of a cluster whose clocks agree): a stage drops a job it receives later.
+   */
+  public static final String DEADLINE = RequestHeaders.PIPELINE_PREFIX + "deadline";
 
   // the names as keys whose hash is computed once: every hop looks several of them up
   static final CharSequence ROUTE_KEY = HttpHeaders.createOptimized(ROUTE);
   static final CharSequence JOB_KEY = HttpHeaders.createOptimized(JOB);
   static final CharSequence STAGE_KEY = HttpHeaders.createOptimized(STAGE);
   static final CharSequence FAILURE_KEY = HttpHeaders.createOptimized(FAILURE);
+  static final CharSequence DEADLINE_KEY = HttpHeaders.createOptimized(DEADLINE);
 
   private final Message<?> message;
   private final Route route;
   private final String job;
   private final int stage;
+  private final long deadline;
 
-  private PipelineJob(Message<?> message, Route route, String job, int stage) {
+  private PipelineJob(Message<?> message, Route route, String job, int stage, long deadline) {
     this.message = message;
     this.route = route;
     this.job = job;
     this.stage = stage;
+    this.deadline = deadline;
   }
 
   /** The job a message carries, or null when the message was not sent by a pipeline (a direct call). */
@@ -73,7 +81,17 @@ public final class PipelineJob {
     } catch (NumberFormatException e) {
       return null;
     }
-    return route == null || stage < 1 || stage > route.size() ? null : new PipelineJob(message, route, job, stage);
+    long deadline = Long.MAX_VALUE;
+    String deadlineText = headers.get(DEADLINE_KEY);
+    if (deadlineText != null) {
+      try {
+        deadline = Long.parseLong(deadlineText);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return route == null || stage < 1 || stage > route.size() ? null
+        : new PipelineJob(message, route, job, stage, deadline);
   }
 
   /**
@@ -106,21 +124,35 @@ public final class PipelineJob {
   }
 
   /**
+   * How long this stage may still work on the job: its {@link #stageTimeoutMs}, or less when the
+   * entry gives up on the job sooner (the requester's own timeout); 0 once the entry has.
+   */
+  public long remainingMs() {
+    long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.currentTimeMillis();
+    return Math.max(0, Math.min(route.stageTimeoutMs(), left));
+  }
+
+  /**
    * Sends the stage's output on: to the next stage, with the requester's headers; from the last
    * stage, to the entry, which replies to the requester. A next stage without consumers fails the
    * job (503, naming that stage).
    */
   public void pass(EventBus bus, Object output) {
-    if (stage == route.size()) {
-      bus.send(route.results(), output, new DeliveryOptions().setHeaders(outcome(stage)));
-      return;
+    try {
+      if (stage == route.size()) {
+        bus.send(route.results(), output, new DeliveryOptions().setHeaders(outcome(stage)));
+        return;
+      }
+      int next = stage + 1;
+      String address = route.stage(next);
+      // the received headers are this message's own copy: they travel on, with the next stage's number
+      MultiMap headers = message.headers().set(STAGE_KEY, Integer.toString(next));
+      bus.sender(address, new DeliveryOptions().setHeaders(headers)).write(output)
+          .onFailure(e -> fail(bus, next, unreachableStatus(e), unreachable(address, e)));
+    } catch (RuntimeException e) { // an output the event bus has no codec for: the job ends here, named
+      fail(bus, ErrorCode.INTERNAL.status(), "its output (" + (output == null ? "null" : output.getClass().getName())
+          + ") cannot be sent on: " + Failures.message(e));
     }
-    int next = stage + 1;
-    String address = route.stage(next);
-    // the received headers are this message's own copy: they travel on, with the next stage's number
-    MultiMap headers = message.headers().set(STAGE_KEY, Integer.toString(next));
-    bus.sender(address, new DeliveryOptions().setHeaders(headers)).write(output)
-        .onFailure(e -> fail(bus, next, unreachableStatus(e), unreachable(address, e)));
   }
 
   /** Ends the job with {@code error}: its status as for a service (see {@link Failures}), its message. */

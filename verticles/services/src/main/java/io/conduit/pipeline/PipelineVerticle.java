@@ -1,6 +1,7 @@
 package io.conduit.pipeline;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -10,13 +11,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,8 +48,14 @@ public class PipelineVerticle extends VerticleBase {
 
   private static final SecureRandom IDS = new SecureRandom();
 
-  /** Admitted jobs by number, oldest first, so the expired ones are found at the head. */
-  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+  /** Admitted jobs by number. */
+  private final HashMap<Long, Pending> pending = new HashMap<>();
+  /**
+   * The same jobs by how long they may take (the pipeline's limit, or less for a requester that
+   * waits less), each lane oldest first, so the expired ones are found at the heads.
+   */
+  private final Map<Long, LinkedHashMap<Long, Pending>> lanes = new HashMap<>();
+  private MessageConsumer<Object> entry;
   private PipelineOptions options;
   private List<PipelineOptions.Stage> stages;
   private EventBus bus;
@@ -58,7 +68,7 @@ public class PipelineVerticle extends VerticleBase {
   private Counter failed;
   private Counter rejected;
 
-  private record Pending(Message<Object> job, long since) {
+  private record Pending(Message<Object> job, long since, long timeoutMs) {
   }
 
   @Override
@@ -83,21 +93,30 @@ public class PipelineVerticle extends VerticleBase {
         .register(Metrics.globalRegistry);
     failed = Counter.builder("conduit.pipeline.failed").tag("pipeline", tag).register(Metrics.globalRegistry);
     rejected = Counter.builder("conduit.pipeline.rejected").tag("pipeline", tag).register(Metrics.globalRegistry);
-    sweeper = vertx.setPeriodic(Math.max(5, Math.min(1000, jobTimeoutMs / 20)), t -> expire());
+    sweeper = vertx.setPeriodic(Math.max(5, Math.min(100, jobTimeoutMs / 20)), t -> expire());
     // results first: a job admitted before its results consumer is known cluster-wide could be lost
     return bus.consumer(results, this::finish).completion()
-        .compose(v -> bus.consumer(options.address(), this::admit).completion());
+        .compose(v -> {
+          entry = bus.consumer(options.address(), this::admit);
+          return entry.completion();
+        });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    List<Pending> left = new ArrayList<>(pending.values());
-    pending.clear();
-    for (Pending p : left) {
-      p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
-    }
-    return Future.succeededFuture();
+    // no job is admitted any more before those admitted are answered: Vert.x would only
+    // unregister the entry after this returns, and a job admitted meanwhile went unanswered
+    Future<Void> closed = entry == null ? Future.succeededFuture() : entry.unregister();
+    return closed.eventually(() -> {
+      List<Pending> left = new ArrayList<>(pending.values());
+      pending.clear();
+      lanes.clear();
+      for (Pending p : left) {
+        p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private void admit(Message<Object> job) {
@@ -108,13 +127,44 @@ public class PipelineVerticle extends VerticleBase {
       return;
     }
     long number = ++lastJob;
-    pending.put(number, new Pending(job, System.nanoTime()));
+    long timeoutMs = timeoutFor(job.headers().get(RequestHeaders.TIMEOUT_MS));
+    Pending p = new Pending(job, System.nanoTime(), timeoutMs);
+    pending.put(number, p);
+    lanes.computeIfAbsent(timeoutMs, t -> new LinkedHashMap<>()).put(number, p);
     // the received headers are this message's own copy: the requester's headers travel with the job
     MultiMap headers = job.headers().set(PipelineJob.ROUTE_KEY, route)
-        .set(PipelineJob.JOB_KEY, jobPrefix + number).set(PipelineJob.STAGE_KEY, "1");
+        .set(PipelineJob.JOB_KEY, jobPrefix + number).set(PipelineJob.STAGE_KEY, "1")
+        .set(PipelineJob.DEADLINE_KEY, Long.toString(System.currentTimeMillis() + timeoutMs));
     PipelineOptions.Stage first = stages.get(0);
     bus.sender(first.address(), new DeliveryOptions().setHeaders(headers)).write(job.body())
         .onFailure(e -> end(number, first, PipelineJob.unreachableStatus(e), PipelineJob.unreachable(first.address(), e)));
+  }
+
+  /**
+   * How long the entry waits for a job's outcome: (stages + 1) × stageTimeoutMs, or less when the
+   * requester said it waits less ({@code conduit-timeout-ms}, which every front door sets), so
+   * that the job's slot is freed, and its stages stop working on it, when the requester gives up;
+   * the margin lets a failure that names the stage reach the requester before its own timeout.
+   */
+  private long timeoutFor(String requesterTimeoutMs) {
+    if (requesterTimeoutMs == null) {
+      return jobTimeoutMs;
+    }
+    try {
+      long t = Long.parseLong(requesterTimeoutMs);
+      return t < 1 ? jobTimeoutMs : Math.min(jobTimeoutMs, RequestHeaders.waitWithin(t));
+    } catch (NumberFormatException e) {
+      return jobTimeoutMs;
+    }
+  }
+
+  /** Takes job {@code number} out of the jobs in flight, or null when it has already ended. */
+  private Pending take(long number) {
+    Pending p = pending.remove(number);
+    if (p != null) {
+      lanes.get(p.timeoutMs()).remove(number); // an empty lane goes at the next sweep, not at once
+    }
+    return p;
   }
 
   /** A job's outcome, from its last stage or from the stage that failed it. */
@@ -123,7 +173,7 @@ public class PipelineVerticle extends VerticleBase {
     long number = number(headers.get(PipelineJob.JOB_KEY));
     String failure = headers.get(PipelineJob.FAILURE_KEY);
     if (failure == null) {
-      Pending p = pending.remove(number);
+      Pending p = take(number);
       if (p != null) {
         jobs.record(System.nanoTime() - p.since, TimeUnit.NANOSECONDS);
         p.job.reply(outcome.body());
@@ -138,7 +188,7 @@ public class PipelineVerticle extends VerticleBase {
 
   /** Fails job {@code number}, unless it has already ended, naming the stage. */
   private void end(long number, PipelineOptions.Stage stage, int status, String reason) {
-    Pending p = pending.remove(number);
+    Pending p = take(number);
     if (p != null) {
       jobs.record(System.nanoTime() - p.since, TimeUnit.NANOSECONDS);
       failed.increment();
@@ -149,21 +199,31 @@ public class PipelineVerticle extends VerticleBase {
   /** Fails the jobs whose outcome is overdue: no stage reported, so no stage can be named. */
   private void expire() {
     long now = System.nanoTime();
-    long limit = TimeUnit.MILLISECONDS.toNanos(jobTimeoutMs);
     List<Pending> overdue = new ArrayList<>();
-    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
-      Pending p = it.next();
-      if (now - p.since < limit) {
-        break;
+    for (Iterator<LinkedHashMap<Long, Pending>> lanesLeft = lanes.values().iterator(); lanesLeft.hasNext(); ) {
+      LinkedHashMap<Long, Pending> lane = lanesLeft.next();
+      for (Iterator<Map.Entry<Long, Pending>> it = lane.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Long, Pending> e = it.next();
+        Pending p = e.getValue();
+        if (now - p.since < TimeUnit.MILLISECONDS.toNanos(p.timeoutMs())) {
+          break;
+        }
+        it.remove();
+        pending.remove(e.getKey());
+        overdue.add(p);
       }
-      it.remove();
-      overdue.add(p);
+      if (lane.isEmpty()) {
+        lanesLeft.remove();
+      }
     }
     for (Pending p : overdue) {
       failed.increment();
-      p.job.fail(ErrorCode.TIMEOUT.status(), "pipeline '" + options.name() + "' got no result within "
-          + jobTimeoutMs + " ms: a stage neither passed the job on nor failed it (its node left, it is blocked, "
-          + "or it replies instead of passing jobs on)");
+      p.job.fail(ErrorCode.TIMEOUT.status(), p.timeoutMs() < jobTimeoutMs
+          ? "pipeline '" + options.name() + "' got no result within " + p.timeoutMs() + " ms, the time its "
+              + "requester waits (header " + RequestHeaders.TIMEOUT_MS + "); its stages drop the job"
+          : "pipeline '" + options.name() + "' got no result within " + jobTimeoutMs + " ms: a stage neither "
+              + "passed the job on nor failed it (its node left, it is blocked, or it replies instead of passing "
+              + "jobs on)");
     }
   }
 

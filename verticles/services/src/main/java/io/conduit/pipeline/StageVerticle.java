@@ -63,18 +63,27 @@ public abstract class StageVerticle extends VerticleBase {
       answer(message);
       return;
     }
+    long allowedMs = job.remainingMs();
+    if (allowedMs == 0) {
+      // the entry has given up on it (and answered the requester): a job that waited too long in
+      // this stage's queue is dropped, so a backlog drains at once instead of being worked off
+      timedOut(message, job, 0);
+      return;
+    }
     long began = System.nanoTime();
     Object output;
     try {
       output = process(message.body());
-    } catch (Exception e) {
+    } catch (VirtualMachineError e) {
+      throw e; // out of memory and the like: the node's problem, not the job's
+    } catch (Throwable e) {
       job.fail(bus, e);
       return;
     }
     if (output instanceof Future<?> future && !future.isComplete()) {
-      working.put(job, vertx.setTimer(job.stageTimeoutMs(), t -> {
+      working.put(job, vertx.setTimer(allowedMs, t -> {
         if (working.remove(job) != null) {
-          timedOut(message, job);
+          timedOut(message, job, allowedMs);
         }
       }));
       future.onComplete(done -> {
@@ -84,8 +93,8 @@ public abstract class StageVerticle extends VerticleBase {
           passOrFail(job, done.succeeded(), done.result(), done.cause());
         }
       });
-    } else if (System.nanoTime() - began > TimeUnit.MILLISECONDS.toNanos(job.stageTimeoutMs())) {
-      timedOut(message, job);
+    } else if (System.nanoTime() - began > TimeUnit.MILLISECONDS.toNanos(allowedMs)) {
+      timedOut(message, job, allowedMs);
     } else if (output instanceof Future<?> done) {
       passOrFail(job, done.succeeded(), done.result(), done.cause());
     } else {
@@ -101,9 +110,10 @@ public abstract class StageVerticle extends VerticleBase {
     }
   }
 
-  private void timedOut(Message<Object> message, PipelineJob job) {
-    job.fail(bus, ErrorCode.TIMEOUT.status(), "no reply from '" + message.address() + "' within "
-        + job.stageTimeoutMs() + " ms");
+  private void timedOut(Message<Object> message, PipelineJob job, long allowedMs) {
+    job.fail(bus, ErrorCode.TIMEOUT.status(), allowedMs < job.stageTimeoutMs()
+        ? "no reply from '" + message.address() + "' before the job's requester gave up (" + allowedMs + " ms left)"
+        : "no reply from '" + message.address() + "' within " + job.stageTimeoutMs() + " ms");
   }
 
   /** A direct request, outside a pipeline: the output is the reply. */
@@ -111,7 +121,9 @@ public abstract class StageVerticle extends VerticleBase {
     Object output;
     try {
       output = process(message.body());
-    } catch (Exception e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
       Failures.fail(message, e);
       return;
     }
