@@ -153,7 +153,7 @@ final class RequestHandler {
       case PUBLISH -> {
         // an event has readers, not a requester waiting: no deadline goes with it
         DeliveryOptions event = new DeliveryOptions();
-        forwardedHeaders(request, event::addHeader);
+        forwardedHeaders(request.headers(), event::addHeader);
         bus.publish(request.address(), body, event);
         ok(in, id);
       }
@@ -164,14 +164,16 @@ final class RequestHandler {
   /** The event-bus delivery of a request, with {@link #consumerHeaders}. */
   private DeliveryOptions delivery(CbpRequest request, long timeoutMs) {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    consumerHeaders(request, timeoutText(timeoutMs), delivery::addHeader);
+    consumerHeaders(request.headers(), timeoutText(timeoutMs), delivery::addHeader);
     return delivery;
   }
 
   /** The same headers for a direct call, filled in if the store reads them (maybe on its own thread). */
   private Handler<MultiMap> directHeaders(CbpRequest request, long timeoutMs) {
     String deadline = timeoutText(timeoutMs); // read now: the cache behind it belongs to this loop
-    return headers -> consumerHeaders(request, deadline, headers::add);
+    // the client's headers only: a queued call must not keep the request's raw body as well
+    Map<String, String> clientHeaders = request.headers();
+    return headers -> consumerHeaders(clientHeaders, deadline, headers::add);
   }
 
   /**
@@ -179,14 +181,15 @@ final class RequestHandler {
    * Conduit's), and the requester's deadline as the bridge enforces it, for the consumer to honour
    * (a lock wait).
    */
-  private static void consumerHeaders(CbpRequest request, String deadline, BiConsumer<String, String> add) {
-    forwardedHeaders(request, add);
+  private static void consumerHeaders(Map<String, String> clientHeaders, String deadline,
+                                      BiConsumer<String, String> add) {
+    forwardedHeaders(clientHeaders, add);
     add.accept(RequestHeaders.TIMEOUT_MS, deadline);
   }
 
   /** The client's own headers: neither those the bridge interprets nor Conduit's. */
-  private static void forwardedHeaders(CbpRequest request, BiConsumer<String, String> add) {
-    request.headers().forEach((k, v) -> {
+  private static void forwardedHeaders(Map<String, String> clientHeaders, BiConsumer<String, String> add) {
+    clientHeaders.forEach((k, v) -> {
       if (!Headers.reserved(k) && RequestHeaders.forwardable(k)) {
         add.accept(k, v);
       }

@@ -142,7 +142,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       return recovered.state();
     }).compose(recovered -> {
       state = recovered;
-      gate = new LockGate(vertx, this::run, w -> waitMs(w.message(), w.request()));
+      gate = new LockGate(vertx, this::run, w -> waitMs(w.message(), w.request()),
+          () -> serving != null && (ownership == null || ownership.leaseValid()));
       serving = ownership.serve(this::receive);
       return serving.completion();
     });
@@ -158,6 +159,10 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private Future<Void> closeData() {
     StoreOwnership.Serving c = serving;
     serving = null;
+    if (gate != null) {
+      gate.close("document store '" + options.address() + "' stopped serving here while this request waited for "
+          + "its lock; nothing was changed; retry");
+    }
     Future<Void> unregistered = c == null ? Future.succeededFuture() : c.unregister();
     Snapshots s = snapshots;
     KeyValueEngine e = engine;

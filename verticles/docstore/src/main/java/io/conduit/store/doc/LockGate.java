@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -30,16 +31,35 @@ final class LockGate {
   private final Deque<Queued> waiting = new ArrayDeque<>();
   private final Consumer<Waiting> run;
   private final ToLongFunction<Waiting> waitMs;
+  private final BooleanSupplier serving;
   private long expiryTimer = -1;
 
   /**
    * {@code run} performs a request that may proceed (it may be a lock request itself);
-   * {@code waitMs} says how long a request may wait for the lock, asked only when it must.
+   * {@code waitMs} says how long a request may wait for the lock, asked only when it must;
+   * {@code serving} says whether the store may still serve a request that waited (it may have
+   * stopped being the owner meanwhile: a request let through now would write on a standby).
    */
-  LockGate(Vertx vertx, Consumer<Waiting> run, ToLongFunction<Waiting> waitMs) {
+  LockGate(Vertx vertx, Consumer<Waiting> run, ToLongFunction<Waiting> waitMs, BooleanSupplier serving) {
     this.vertx = vertx;
     this.run = run;
     this.waitMs = waitMs;
+    this.serving = serving;
+  }
+
+  /**
+   * The store stops serving: every waiting request fails with UNAVAILABLE (nothing was changed,
+   * another owner may take it), and nothing waits for the lock's expiry any more.
+   */
+  void close(String reason) {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    Queued q;
+    while ((q = waiting.poll()) != null) {
+      q.waiting().message().fail(ErrorCode.UNAVAILABLE.status(), reason);
+    }
   }
 
   /**
@@ -102,7 +122,10 @@ final class LockGate {
   private void drain() {
     while (!waiting.isEmpty() && lock.admits(waiting.peek().waiting().request().getString("token"), now())) {
       Queued next = waiting.poll();
-      if (next.deadline() > now()) {
+      if (!serving.getAsBoolean()) {
+        next.waiting().message().fail(ErrorCode.UNAVAILABLE.status(), "the store stopped being the owner while this "
+            + "request waited for its lock; nothing was changed; retry");
+      } else if (next.deadline() > now()) {
         run.accept(next.waiting());
       }
     }

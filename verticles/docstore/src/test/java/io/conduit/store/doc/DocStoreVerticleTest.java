@@ -25,6 +25,7 @@ import static io.conduit.store.doc.StoreCalls.call;
 import static io.conduit.store.doc.StoreCalls.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +133,24 @@ class DocStoreVerticleTest {
     call(vertx, "d5", "{\"op\":\"unlock\",\"token\":\"" + token + "\"}");
     assertEquals(2, waiting.get(10, TimeUnit.SECONDS).getLong("version"));
     assertEquals("other", call(vertx, "d5", "{\"op\":\"get\",\"path\":[\"who\"]}").getString("value"));
+  }
+
+  @Test
+  void requestsWaitingForTheLockFailUnavailableWhenTheStoreStopsServing(Vertx vertx) throws Exception {
+    String deployment = deploy(vertx, "memory", "d5b");
+    String token = call(vertx, "d5b", "{\"op\":\"lock\",\"ttlMs\":10000}").getString("token");
+    CompletableFuture<JsonObject> waiting = vertx.eventBus().<JsonObject>request("d5b",
+        new JsonObject("{\"op\":\"set\",\"path\":[\"who\"],\"value\":\"other\"}"),
+            new DeliveryOptions().setSendTimeout(20_000)).map(m -> m.body())
+        .toCompletionStage().toCompletableFuture();
+    // the holder's read goes through, after the write the bus delivered before it: that one waits
+    call(vertx, "d5b", "{\"op\":\"get\",\"path\":[],\"token\":\"" + token + "\"}");
+    assertFalse(waiting.isDone());
+    await(vertx.undeploy(deployment));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+    ReplyException r = assertInstanceOf(ReplyException.class, e.getCause());
+    assertEquals(503, r.failureCode(), r.getMessage());
+    assertTrue(r.getMessage().contains("nothing was changed"), r.getMessage());
   }
 
   @Test

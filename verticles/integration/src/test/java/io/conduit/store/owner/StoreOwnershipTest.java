@@ -136,6 +136,28 @@ class StoreOwnershipTest {
     assertEquals(null, claim, "no claim left behind by a store that never served");
   }
 
+  @Test
+  void aStoreThatFailsPartWayThroughStartingIsClosedBeforeItsClaimGoesBack(Vertx vertx) throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+    StoreOwnership.Store halfway = new StoreOwnership.Store() {
+      @Override
+      public Future<Void> serve() {
+        open.set(true); // its data opened and its consumer registered, then the last step failed
+        return Future.failedFuture("the cluster refused a registration");
+      }
+
+      @Override
+      public Future<Void> close() {
+        open.set(false);
+        return Future.succeededFuture();
+      }
+    };
+    Future<Void> first = new StoreOwnership(vertx, "test store", "h", dir.resolve("h"), 1, halfway).start();
+    org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(first));
+    assertEquals(false, open.get(), "a store that failed to start still served and held its data");
+    assertEquals(null, claim(vertx, "h"));
+  }
+
   private static JsonObject claim(Vertx vertx, String address) throws Exception {
     return await(vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.get(address)));
   }

@@ -525,7 +525,11 @@ public final class StoreOwnership {
       Future<Void> givenBack = previous == null
           ? claimUpdates.transform(ignored -> claims.removeIfPresent(address, claim).<Void>mapEmpty())
           : updateClaim(c -> previous);
-      return stopSource().transform(ignored -> givenBack).transform(ignored -> Future.<Void>failedFuture(failure));
+      // The store may have started serving before the step that failed: its consumer, its entry for
+      // direct calls and its open data go too, or they would answer for a store it does not own and
+      // hold the data's lock against its next attempt.
+      return stopSource().eventually(() -> store.close().otherwiseEmpty()).transform(ignored -> givenBack)
+          .transform(ignored -> Future.<Void>failedFuture(failure));
     });
   }
 
