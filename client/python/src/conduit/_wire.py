@@ -6,6 +6,8 @@ import zlib
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
+import zmq.utils.z85
+
 from .errors import ConduitError
 
 SIGNATURE = b"CBP1"
@@ -45,7 +47,16 @@ def decode_body(headers: Dict[str, Any], body: bytes) -> Any:
 
 
 def parse_headers(frame: bytes) -> Dict[str, Any]:
-    return json.loads(frame.decode("utf-8")) if frame else {}
+    """A headers frame: a JSON object (empty: none); ConduitError BAD_REPLY when it is not one."""
+    if not frame:
+        return {}
+    try:
+        value = json.loads(frame.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        raise ConduitError("BAD_REPLY", "a headers frame that is not JSON: %r" % (frame[:80],)) from None
+    if not isinstance(value, dict):
+        raise ConduitError("BAD_REPLY", "a headers frame that is not a JSON object: %r" % (frame[:80],))
+    return value
 
 
 def string_headers(headers: Optional[Dict[str, Any]]) -> Dict[str, str]:
@@ -67,6 +78,13 @@ def request_frames(command: bytes, request_id: bytes, address: str, headers: Dic
     """A DEALER's request: the empty delimiter, then the six CBP/1 frames."""
     headers_frame = json.dumps(headers, separators=(",", ":")).encode("utf-8") if headers else b""
     return [b"", SIGNATURE, command, request_id, address.encode("utf-8"), headers_frame, payload]
+
+
+def reply_id(frames: List[bytes]) -> Optional[bytes]:
+    """The id frame of what may be a reply, even one that is not well formed; None when it has none."""
+    if frames and frames[0] == b"":
+        frames = frames[1:]
+    return frames[2] if len(frames) >= 3 else None
 
 
 def parse_reply(frames: List[bytes], endpoint: str) -> Tuple[bytes, bytes, Dict[str, Any], bytes]:
@@ -135,9 +153,14 @@ def read_key(value: Optional[str], what: str) -> Optional[bytes]:
     if not isinstance(value, str):
         raise TypeError("%s is a Z85 key or a key file's path, not %s" % (what, type(value).__name__))
     text = value.strip()
-    if len(text) != 40 and os.path.exists(value):
+    if os.path.isfile(value):  # a path may be 40 characters of Z85's alphabet too: the file wins
         with open(value, "r", encoding="ascii") as f:
             text = f.read().strip()
     if len(text) != 40:
         raise ValueError("%s must be a 40-character Z85 key or a file holding one, got %r" % (what, value))
+    try:
+        zmq.utils.z85.decode(text.encode("ascii"))  # the alphabet only: no key can be checked further
+    except (ValueError, KeyError, IndexError, UnicodeEncodeError):
+        raise ValueError("%s is not a Z85 key (40 characters of Z85's alphabet, as 'conduit keygen' writes): %r"
+                         % (what, value)) from None
     return text.encode("ascii")

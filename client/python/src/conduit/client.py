@@ -45,7 +45,8 @@ class _Connection:
         self.socket: Optional[zmq.Socket] = None
         self.ids = itertools.count(1)
         self.pending: set = set()       # ids sent and not yet answered (or given up on)
-        self.arrived: Dict[bytes, Tuple[bytes, Dict[str, Any], bytes]] = {}
+        # replies by id: (status, headers, body), or the ConduitError of one that cannot be read
+        self.arrived: Dict[bytes, Any] = {}
         self.open()
 
     def open(self) -> None:
@@ -79,10 +80,25 @@ class _Connection:
         assert self.socket is not None
         if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
             return False
-        status, request_id, headers, body = _wire.parse_reply(self.socket.recv_multipart(), self.client.endpoint)
+        frames = self.socket.recv_multipart()
+        try:
+            status, request_id, headers, body = _wire.parse_reply(frames, self.client.endpoint)
+        except ConduitError as e:
+            # unreadable: it fails the request it names, if that one still waits, and nothing else
+            request_id = _wire.reply_id(frames)
+            if request_id is not None and request_id in self.pending:
+                self.arrived[request_id] = e
+            return True
         if request_id in self.pending:  # late replies to abandoned requests are dropped
             self.arrived[request_id] = (status, headers, body)
         return True
+
+    def result(self, request_id: bytes) -> Any:
+        """The value of a reply that arrived (removed), or its ConduitError raised."""
+        reply = self.arrived.pop(request_id)
+        if isinstance(reply, ConduitError):
+            raise reply
+        return _wire.reply_value(*reply)
 
     def call(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int,
              grace_ms: int = 1000) -> Any:
@@ -94,9 +110,13 @@ class _Connection:
             while request_id not in self.arrived:
                 remaining = int((deadline - time.monotonic()) * 1000)
                 if remaining <= 0 or not self.receive(remaining):
+                    # The request may still sit in the socket, unsent (no bridge to take it): a
+                    # bridge that came back later would carry out what the caller was told timed
+                    # out. Closing the socket drops it; the next call opens a fresh one.
+                    self.close()
                     raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.client.endpoint, timeout_ms),
                                        {"timeoutMs": timeout_ms})
-            return _wire.reply_value(*self.arrived.pop(request_id))
+            return self.result(request_id)
         finally:
             self.pending.discard(request_id)
 
@@ -211,12 +231,16 @@ class Client:
         if self._closed:
             raise ConduitError("UNAVAILABLE", "the client is closed")
         socket = self._context.socket(kind)
-        socket.setsockopt(zmq.LINGER, 0)
-        if self._curve is not None:
-            socket.curve_serverkey = self._curve.server
-            socket.curve_publickey = self._curve.public
-            socket.curve_secretkey = self._curve.secret
-        socket.connect(endpoint)
+        try:
+            socket.setsockopt(zmq.LINGER, 0)
+            if self._curve is not None:
+                socket.curve_serverkey = self._curve.server
+                socket.curve_publickey = self._curve.public
+                socket.curve_secretkey = self._curve.secret
+            socket.connect(endpoint)
+        except BaseException:
+            socket.close(linger=0)  # an open socket would keep close() waiting in term() for ever
+            raise
         return socket
 
     def _track(self, thing: Any) -> None:
@@ -230,10 +254,12 @@ class Client:
 
     def _connection(self) -> _Connection:
         connection = getattr(self._local, "connection", None)
-        if connection is None or connection.socket is None:
+        if connection is None:
             connection = _Connection(self)
             self._local.connection = connection
             self._track(connection)
+        elif connection.socket is None:
+            connection.open()  # closed after a timeout: a fresh socket, proved again
         return connection
 
     # -- commands -------------------------------------------------------------------------------
@@ -323,13 +349,12 @@ class Client:
                 for request_id in [r for r in in_flight if r in conn.arrived or in_flight[r][2] <= now]:
                     index, item, _ = in_flight.pop(request_id)
                     conn.pending.discard(request_id)
-                    reply = conn.arrived.pop(request_id, None)
-                    if reply is None:
+                    if request_id not in conn.arrived:
                         done[index] = MapResult(index, item, None, ConduitError(
                             "TIMEOUT", "no reply from %s within %d ms" % (self.endpoint, wait_ms), {"timeoutMs": wait_ms}))
                         continue
                     try:
-                        done[index] = MapResult(index, item, _wire.reply_value(*reply), None)
+                        done[index] = MapResult(index, item, conn.result(request_id), None)
                     except ConduitError as e:
                         done[index] = MapResult(index, item, None, e)
         finally:  # replies still to come (the caller stopped early) are dropped when they arrive

@@ -20,8 +20,9 @@ class ConduitError(Exception):
         self.code = code
         self.message = message
         self.details: Dict[str, Any] = dict(details or {})
-        if status is None and isinstance(self.details.get("failureCode"), int):
-            status = self.details["failureCode"]
+        failure_code = self.details.get("failureCode")
+        if status is None and isinstance(failure_code, int) and not isinstance(failure_code, bool):
+            status = failure_code
         self.status = status
 
     @classmethod
@@ -30,7 +31,13 @@ class ConduitError(Exception):
         if not isinstance(body, dict):
             return cls("BAD_REPLY", "an ERROR reply without a JSON object body: %r" % (body,))
         details = {k: v for k, v in body.items() if k not in ("code", "message")}
-        return cls(str(body.get("code", "RECIPIENT_FAILURE")), str(body.get("message", "")), details)
+        code, message = body.get("code"), body.get("message")
+        if not isinstance(code, str) or not code:
+            # a null, a number: no code the protocol has; the value stays in details for whoever asks
+            if "code" in body:
+                details["code"] = code
+            code = "RECIPIENT_FAILURE"
+        return cls(code, message if isinstance(message, str) else "", details)
 
     def __reduce__(self):  # picklable, e.g. across multiprocessing
         return (ConduitError, (self.code, self.message, self.details, self.status))

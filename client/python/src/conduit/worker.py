@@ -159,7 +159,8 @@ def error_body(code: str, message: str, **details: Any) -> bytes:
     error: Dict[str, Any] = {"code": code, "message": message}
     error["failureCode"] = details.pop("failureCode", None) or STATUS.get(code, 500)
     error.update((k, v) for k, v in details.items() if v is not None)
-    return json.dumps({"error": error}, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+    # ASCII: a message quoting a caller's text may hold what UTF-8 cannot encode (a lone surrogate)
+    return json.dumps({"error": error}, separators=(",", ":"), ensure_ascii=True, default=str).encode("ascii")
 
 
 class _Session:
@@ -324,7 +325,12 @@ class Worker:
             if job is _IO_FAILED:
                 raise ConduitError("UNAVAILABLE", "the socket thread of worker '%s' failed: %r"
                                    % (self.service, session.error))
-            reply = self._respond(job.body, session)
+            try:
+                reply = self._respond(job.body, session)
+            except Exception as e:  # noqa: BLE001 - the worker answers and serves on, whatever a request held
+                LOG.exception("worker '%s' could not answer a request", self.service)
+                reply = error_body("INTERNAL", "worker of service '%s' could not answer: %s: %s"
+                                   % (self.service, type(e).__name__, e), service=self.service)
             session.results.send_multipart([str(job.generation).encode("ascii"), job.client, reply])
             if self._stop_requested:
                 return

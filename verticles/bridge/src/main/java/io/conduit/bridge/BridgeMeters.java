@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -29,7 +30,8 @@ final class BridgeMeters implements AutoCloseable {
    */
   private static final class Endpoint {
     final List<BridgeStats> instances = new CopyOnWriteArrayList<>();
-    final List<BridgeStats> stopped = new CopyOnWriteArrayList<>();
+    /** Each counter's reading function and what stopped instances had counted on it. */
+    final Map<ToDoubleFunction<BridgeStats>, DoubleAdder> stopped = new java.util.concurrent.ConcurrentHashMap<>();
     final List<Meter> meters = new ArrayList<>();
   }
 
@@ -61,7 +63,7 @@ final class BridgeMeters implements AutoCloseable {
     counter(e, "conduit.bridge.events.published", "Events sent to subscribers", endpoint, BridgeStats::eventsPublished);
     counter(e, "conduit.bridge.events.dropped", "Events a slow subscriber missed", endpoint, BridgeStats::eventsDropped);
     for (ErrorCode code : ErrorCode.values()) {
-      e.meters.add(FunctionCounter.builder("conduit.bridge.errors", e, total(s -> s.errors(code)))
+      e.meters.add(FunctionCounter.builder("conduit.bridge.errors", e, total(e, s -> s.errors(code)))
           .description("Error replies, by code").tag("endpoint", endpoint).tag("code", code.name()).register(REGISTRY));
     }
     gauge(e, "conduit.bridge.connections", "Client and worker connections open", endpoint, BridgeStats::connections);
@@ -76,8 +78,10 @@ final class BridgeMeters implements AutoCloseable {
   }
 
   /** A counter's value: every instance's since the endpoint was first served. */
-  private static ToDoubleFunction<Endpoint> total(ToDoubleFunction<BridgeStats> value) {
-    return e -> sum(e.instances, value) + sum(e.stopped, value);
+  private static ToDoubleFunction<Endpoint> total(Endpoint endpoint, ToDoubleFunction<BridgeStats> value) {
+    DoubleAdder gone = new DoubleAdder();
+    endpoint.stopped.put(value, gone);
+    return e -> sum(e.instances, value) + gone.sum();
   }
 
   private static double sum(List<BridgeStats> instances, ToDoubleFunction<BridgeStats> value) {
@@ -90,7 +94,7 @@ final class BridgeMeters implements AutoCloseable {
 
   private static void counter(Endpoint e, String name, String description, String endpoint,
                               ToDoubleFunction<BridgeStats> value) {
-    e.meters.add(FunctionCounter.builder(name, e, total(value)).description(description).tag("endpoint", endpoint)
+    e.meters.add(FunctionCounter.builder(name, e, total(e, value)).description(description).tag("endpoint", endpoint)
         .register(REGISTRY));
   }
 
@@ -109,7 +113,8 @@ final class BridgeMeters implements AutoCloseable {
           ENDPOINTS.remove(endpoint);
           e.meters.forEach(REGISTRY::remove);
         } else {
-          e.stopped.add(stats);
+          // what it counted stays in the counters; the instance itself is let go
+          e.stopped.forEach((value, gone) -> gone.add(value.applyAsDouble(stats)));
         }
       }
     }

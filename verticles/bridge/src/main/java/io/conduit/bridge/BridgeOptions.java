@@ -79,24 +79,30 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
         c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
         positiveInt(c, "shutdownGraceMs", 2_000),
         WorkerOptions.fromJson(c),
-        TransportOptions.fromJson(c, maxMessageBytes));
+        budgetFor(TransportOptions.fromJson(c, maxMessageBytes), c.containsKey("receiveBudgetBytes"), curve,
+            maxMessageBytes));
     o.checkExposure();
-    o.checkBudget();
     return o;
   }
 
   /**
-   * Refuses a receive budget too small for the largest message allowed, which would close the
-   * connection of every client sending one instead of serving it. Under CURVE a frame is also
-   * decrypted whole, which needs twice its size more for a moment.
+   * The receive budget must hold the largest message allowed, or every client sending one would be
+   * closed instead of served; under CURVE a frame (its box 33 bytes more) is also decrypted whole,
+   * which needs twice its size more for a moment. Unset, the budget grows to that; set too small,
+   * it is refused.
    */
-  void checkBudget() {
-    long needed = (curve != null ? 3L : 1L) * maxMessageBytes;
-    if (transport.receiveBudgetBytes() < needed) {
-      throw new IllegalArgumentException("bridge config: receiveBudgetBytes (" + transport.receiveBudgetBytes()
-          + ") must be at least " + (curve != null ? "3 × maxMessageBytes under CURVE" : "maxMessageBytes")
-          + " (" + needed + "), or the largest message allowed could never be received");
+  private static TransportOptions budgetFor(TransportOptions transport, boolean given, CurveConfig curve,
+                                            int maxMessageBytes) {
+    long needed = curve != null ? 3L * (maxMessageBytes + 33L) : maxMessageBytes;
+    if (transport.receiveBudgetBytes() >= needed) {
+      return transport;
     }
+    if (!given) {
+      return transport.withReceiveBudgetBytes(needed);
+    }
+    throw new IllegalArgumentException("bridge config: receiveBudgetBytes (" + transport.receiveBudgetBytes()
+        + ") must be at least " + (curve != null ? "3 × (maxMessageBytes + 33) under CURVE" : "maxMessageBytes")
+        + " (" + needed + "), or the largest message allowed could never be received");
   }
 
   /**

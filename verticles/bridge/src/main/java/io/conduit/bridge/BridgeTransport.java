@@ -53,6 +53,9 @@ final class BridgeTransport implements RouterSocket.Inbox {
   private boolean stopped;
   private long workerTimer = -1;
 
+  /** True while this bridge counts among the users of the node's receive budget. */
+  private boolean budgetHeld;
+
   BridgeTransport(Vertx vertx, BridgeOptions options, Receiver receiver, BridgeStats stats) {
     this.vertx = vertx;
     this.options = options;
@@ -65,12 +68,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
 
   /** Binds both endpoints; fails with the bind error. */
   Future<Void> start() {
-    // one budget per node, whichever bridge instance (event loop) a connection landed on; a bridge
-    // started again with another receiveBudgetBytes gets that budget, not the one it had
-    var budgets = vertx.sharedData().<String, ByteBudget>getLocalMap("conduit.bridge.receiveBudget");
-    ByteBudget fresh = new ByteBudget(options.transport().receiveBudgetBytes());
-    ByteBudget shared = budgets.putIfAbsent("node:" + options.transport().receiveBudgetBytes(), fresh);
-    ByteBudget budget = shared != null ? shared : fresh;
+    ByteBudget budget = NodeBudget.acquire(vertx, options.transport().receiveBudgetBytes());
+    budgetHeld = true;
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
     var limits = options.transport().limits(options.maxMessageBytes());
@@ -137,6 +136,10 @@ final class BridgeTransport implements RouterSocket.Inbox {
   }
 
   private Future<Void> closeListeners() {
+    if (budgetHeld) {
+      budgetHeld = false;
+      NodeBudget.release(vertx);
+    }
     Future<Void> r = requests == null ? Future.succeededFuture() : requests.close();
     Future<Void> e = events == null ? Future.succeededFuture() : events.close();
     return Future.join(r, e).mapEmpty();

@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.util.HashMap;
@@ -19,7 +20,15 @@ import java.util.Map;
  */
 final class SharedEndpoints {
 
-  private record Holder(String service, int instances) {
+  private record Holder(String service, int instances, Promise<Void> firstBound) {
+  }
+
+  /**
+   * An instance's hold on an endpoint. The first instance binds it (taking over a stale socket
+   * file first) and completes {@code firstBound} once it has tried; the others bind only then, so
+   * that none binds the address before the first has cleared it, or has its file removed under it.
+   */
+  record Claim(boolean first, Promise<Void> firstBound) {
   }
 
   private static final Map<List<Object>, Holder> HELD = new HashMap<>();
@@ -32,15 +41,16 @@ final class SharedEndpoints {
    *
    * @throws IllegalStateException when another service holds the endpoint
    */
-  static synchronized boolean claim(Vertx vertx, String endpoint, String service) {
+  static synchronized Claim claim(Vertx vertx, String endpoint, String service) {
     List<Object> key = List.of(vertx, endpoint);
     Holder h = HELD.get(key);
     if (h != null && !h.service().equals(service)) {
       throw new IllegalStateException(endpoint + " is already served by another bridge service of this node; give "
           + "each bridge service endpoints of its own");
     }
-    HELD.put(key, new Holder(service, h == null ? 1 : h.instances() + 1));
-    return h == null;
+    Promise<Void> firstBound = h == null ? Promise.promise() : h.firstBound();
+    HELD.put(key, new Holder(service, h == null ? 1 : h.instances() + 1, firstBound));
+    return new Claim(h == null, firstBound);
   }
 
   /** An instance stopped listening on {@code endpoint}; true when it was the last. */
@@ -51,7 +61,7 @@ final class SharedEndpoints {
       HELD.remove(key);
       return true;
     }
-    HELD.put(key, new Holder(h.service(), h.instances() - 1));
+    HELD.put(key, new Holder(h.service(), h.instances() - 1, h.firstBound()));
     return false;
   }
 

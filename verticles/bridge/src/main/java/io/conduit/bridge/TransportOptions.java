@@ -43,6 +43,12 @@ public record TransportOptions(int listenBacklog, long handshakeTimeoutMs, int h
     return o;
   }
 
+  /** These options with another receive budget. */
+  TransportOptions withReceiveBudgetBytes(long bytes) {
+    return new TransportOptions(listenBacklog, handshakeTimeoutMs, handshakeBytes, maxFrameBytes, bytes,
+        clientOutputBytes, highWaterMark, slowClientTimeoutMs, zmtpHeartbeatMs);
+  }
+
   /** The codec's limits for a client connection. */
   ZmtpLimits limits(int maxMessageBytes) {
     return new ZmtpLimits(maxFrameBytes, maxMessageBytes, handshakeBytes, handshakeTimeoutMs, zmtpHeartbeatMs);

@@ -8,6 +8,7 @@ import io.conduit.codec.zmtp.ZmtpException;
 import io.conduit.codec.zmtp.ZmtpLimits;
 import io.conduit.codec.zmtp.ZmtpSecurity;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -60,7 +61,10 @@ final class ZmtpListener {
   private long housekeeping = -1;
   /** True while this listener holds its endpoint in {@link SharedEndpoints}. */
   private boolean claimed;
+  /** True once the endpoint is bound (and until it closes). */
+  private boolean listening;
   private boolean checkingSocketFile;
+  private int socketFileMisses;
   private boolean socketFileGone;
   private final ThrottledLog closings = new ThrottledLog(LOG, Level.INFO, "more closed");
 
@@ -81,29 +85,44 @@ final class ZmtpListener {
   Future<Void> listen() {
     NetServerOptions o = new NetServerOptions().setAcceptBacklog(options.listenBacklog()).setTcpNoDelay(true)
         .setReuseAddress(true);
-    boolean first;
+    SharedEndpoints.Claim claim = null;
     if (!endpoint.endsWith(":*")) { // an ephemeral port is every listener's own
       // Instances of one bridge service (deployed together or one at a time by the runtime) have the
       // same config; another service on the same address has its own.
       io.vertx.core.json.JsonObject config = vertx.getOrCreateContext().config();
       try {
-        first = SharedEndpoints.claim(vertx, endpoint, config != null ? config.encode() : "listener-" + hashCode());
+        claim = SharedEndpoints.claim(vertx, endpoint, config != null ? config.encode() : "listener-" + hashCode());
       } catch (IllegalStateException e) {
         return Future.failedFuture(new IllegalStateException("cannot bind " + e.getMessage(), e));
       }
       claimed = true;
-    } else {
-      first = true;
     }
     server = vertx.createNetServer(o).connectHandler(this::accept);
     long tick = options.zmtpHeartbeatMs() > 0 ? Math.min(1_000, options.zmtpHeartbeatMs()) : 1_000;
     housekeeping = vertx.setPeriodic(tick, id -> housekeeping());
-    // Only the first instance takes over a socket file left behind: the others join its server.
-    return (first ? removeSocketFile() : Future.<Void>succeededFuture())
+    // Only the first instance takes over a socket file left behind; the others join its server once
+    // it has bound (instances start at once, on several event loops).
+    Future<Void> ready = claim == null ? Future.succeededFuture()
+        : claim.first() ? removeSocketFile() : onThisContext(claim.firstBound().future());
+    Future<Void> bound = ready
         .compose(v -> server.listen(ZmqEndpoint.forBind(endpoint)))
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot bind " + endpoint + ": "
             + (e instanceof java.net.BindException ? e.getMessage().toLowerCase(java.util.Locale.ROOT) : e.toString()), e)))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .onSuccess(v -> listening = true);
+    if (claim != null && claim.first()) {
+      Promise<Void> firstBound = claim.firstBound();
+      bound.onComplete(ar -> firstBound.tryComplete());
+    }
+    return bound;
+  }
+
+  /** {@code f}'s completion, seen on this listener's context (it may complete on another event loop). */
+  private Future<Void> onThisContext(Future<Void> f) {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Promise<Void> here = Promise.promise();
+    f.onComplete(ar -> context.runOnContext(v -> here.complete()));
+    return here.future();
   }
 
   /** The bound TCP port (useful with {@code tcp://host:*}), or -1. */
@@ -113,7 +132,7 @@ final class ZmtpListener {
 
   /** True while bound; an {@code ipc://} endpoint whose socket file someone removed is not (see {@link #watchSocketFile}). */
   boolean listening() {
-    return server != null && !socketFileGone;
+    return server != null && listening && !socketFileGone;
   }
 
   /** Stops accepting and closes every connection. */
@@ -127,6 +146,7 @@ final class ZmtpListener {
     }
     NetServer s = server;
     server = null;
+    listening = false;
     boolean last = !claimed || SharedEndpoints.release(vertx, endpoint);
     claimed = false;
     if (s == null) {
@@ -240,14 +260,18 @@ final class ZmtpListener {
    * ({@code /health/live}) reports the bridge down for its supervisor to restart the node.
    */
   private void watchSocketFile() {
-    if (!endpoint.startsWith("ipc://") || server == null || socketFileGone || checkingSocketFile) {
+    if (!endpoint.startsWith("ipc://") || !listening || socketFileGone || checkingSocketFile) {
       return;
     }
     checkingSocketFile = true;
     String path = endpoint.substring("ipc://".length());
     vertx.fileSystem().exists(path).onComplete(there -> {
       checkingSocketFile = false;
-      if (there.succeeded() && !there.result() && server != null && !socketFileGone) {
+      if (there.succeeded()) {
+        socketFileMisses = there.result() ? 0 : socketFileMisses + 1;
+      }
+      // twice in a row: a check that ran while an instance was taking the file over proves nothing
+      if (socketFileMisses >= 2 && listening && !socketFileGone) {
         socketFileGone = true;
         LOG.log(Level.ERROR, "the socket file of " + endpoint + " is gone: no new client can connect; the bridge "
             + "reports itself down (/health/live) until the node is restarted");

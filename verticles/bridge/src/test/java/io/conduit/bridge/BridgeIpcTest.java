@@ -75,6 +75,18 @@ class BridgeIpcTest {
   }
 
   @Test
+  void instancesStartedTogetherTakeOverAStaleSocketFileOnce(Vertx vertx, @TempDir Path dir) throws Exception {
+    vertx.eventBus().consumer("echo", m -> m.reply(m.body()));
+    Path socket = dir.resolve("bridge.sock");
+    Files.writeString(socket, "left behind by a node that was killed");
+    // four instances start at once on four event loops: only the first clears the file, the
+    // others bind once it has
+    deploy(vertx, new JsonObject().put("endpoint", "ipc://" + socket).putNull("eventsEndpoint"), 4);
+    assertEquals("\"all four\"", askOverIpc(socket, "all four"));
+    assertTrue(Files.exists(socket));
+  }
+
+  @Test
   void anotherBridgeServiceIsRefusedTheEndpointAndLeavesItsSocketFileAlone(Vertx vertx, @TempDir Path dir)
       throws Exception {
     Path socket = dir.resolve("bridge.sock");

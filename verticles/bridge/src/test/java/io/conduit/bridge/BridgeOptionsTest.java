@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,10 +54,17 @@ class BridgeOptionsTest {
     String why = refusal(new JsonObject().put("maxMessageBytes", 1 << 20).put("receiveBudgetBytes", 1 << 19));
     assertTrue(why.contains("receiveBudgetBytes (524288) must be at least maxMessageBytes (1048576)"), why);
     JsonObject underCurve = curve(SERVER.publicKey, SERVER.secretKey).put("maxMessageBytes", 1 << 20)
-        .put("receiveBudgetBytes", 2 << 20);
+        .put("receiveBudgetBytes", 3 << 20);
     why = refusal(underCurve);
-    assertTrue(why.contains("3 × maxMessageBytes under CURVE"), why);
-    assertDoesNotThrow(() -> BridgeOptions.fromJson(underCurve.put("receiveBudgetBytes", 3 << 20)));
+    assertTrue(why.contains("3 × (maxMessageBytes + 33) under CURVE"), why);
+    assertDoesNotThrow(() -> BridgeOptions.fromJson(underCurve.put("receiveBudgetBytes", (3 << 20) + 99)));
+  }
+
+  @Test
+  void anUnsetReceiveBudgetGrowsToHoldTheLargestMessage() {
+    BridgeOptions o = BridgeOptions.fromJson(curve(SERVER.publicKey, SERVER.secretKey).put("maxMessageBytes", 200 << 20));
+    assertEquals(3L * ((200 << 20) + 33), o.transport().receiveBudgetBytes());
+    assertEquals(256L << 20, BridgeOptions.fromJson(new JsonObject()).transport().receiveBudgetBytes());
   }
 
   @Test

@@ -365,7 +365,7 @@ class PipelineVerticleTest {
     DeliveryOptions job = new DeliveryOptions()
         .addHeader(PipelineJob.ROUTE, Route.encode(30_000, "late.results", List.of("late.1")))
         .addHeader(PipelineJob.JOB, "j.1").addHeader(PipelineJob.STAGE, "1")
-        .addHeader(PipelineJob.DEADLINE, Long.toString(System.currentTimeMillis() - 1));
+        .addHeader(PipelineJob.TIME_LEFT, PipelineJob.timeLeft(0));
     vertx.eventBus().send("late.1", "stale", job);
     Message<Object> failed = await(outcome.future());
     assertEquals("504", failed.headers().get(PipelineJob.FAILURE));

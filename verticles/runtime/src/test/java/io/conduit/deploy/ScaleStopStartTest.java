@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,10 @@ class ScaleStopStartTest {
     }
   }
 
-  /** Takes a moment to stop, as a front door waiting for its replies in flight does; counts stops under way. */
+  /**
+   * Stops as a front door waiting for its replies in flight does: it finishes once all four
+   * instances are stopping (or after 5 s), and counts how many were stopping at once.
+   */
   public static class SlowToStop extends VerticleBase {
     static final AtomicInteger STOPPING = new AtomicInteger();
     static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
@@ -50,9 +54,13 @@ class ScaleStopStartTest {
     @Override
     public Future<?> stop() {
       MOST_AT_ONCE.accumulateAndGet(STOPPING.incrementAndGet(), Math::max);
-      return Future.future(p -> vertx.setTimer(200, id -> {
-        STOPPING.decrementAndGet();
-        p.complete();
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      return Future.future(p -> vertx.setPeriodic(10, id -> {
+        if (MOST_AT_ONCE.get() >= 4 || System.nanoTime() > giveUp) {
+          vertx.cancelTimer(id);
+          STOPPING.decrementAndGet();
+          p.complete();
+        }
       }));
     }
   }
@@ -190,6 +198,7 @@ class ScaleStopStartTest {
   @Test
   void theInstancesOfAServiceStopTogether(Vertx vertx, VertxTestContext ctx) {
     SlowToStop.MOST_AT_ONCE.set(0);
+    SlowToStop.STOPPING.set(0);
     ServiceSpec slow = new ServiceSpec("slow", SlowToStop.class.getName(), Instances.fixed(4), Threading.EVENT_LOOP,
         new JsonObject());
     running(vertx, slow)

@@ -39,22 +39,28 @@ public final class PipelineJob {
   /** On a failed job's way back to the entry: the status; the body is the reason. */
   public static final String FAILURE = RequestHeaders.PIPELINE_PREFIX + "failure";
   /**
-   * When the entry gives up on the job (epoch milliseconds, the wall clock, so that it means the
-   * same on every node of a cluster whose clocks agree): a stage drops a job it receives later.
+   * How long the job has left before its entry gives up on it: {@code "<ms> <sent> <process>"}, the
+   * milliseconds left when it was sent, the sender's wall clock then, and the sending JVM's id.
+   * A stage in the same JVM counts the time since it was sent (one clock: the wait in its queue
+   * counts); one on another node counts from the job's arrival, so that clocks that disagree
+   * between nodes cannot make it drop jobs. A stage drops a job with no time left.
    */
-  public static final String DEADLINE = RequestHeaders.PIPELINE_PREFIX + "deadline";
+  public static final String TIME_LEFT = RequestHeaders.PIPELINE_PREFIX + "time-left";
+  /** This JVM, in {@link #TIME_LEFT}. */
+  private static final String PROCESS = Long.toHexString(new java.security.SecureRandom().nextLong());
 
   // the names as keys whose hash is computed once: every hop looks several of them up
   static final CharSequence ROUTE_KEY = HttpHeaders.createOptimized(ROUTE);
   static final CharSequence JOB_KEY = HttpHeaders.createOptimized(JOB);
   static final CharSequence STAGE_KEY = HttpHeaders.createOptimized(STAGE);
   static final CharSequence FAILURE_KEY = HttpHeaders.createOptimized(FAILURE);
-  static final CharSequence DEADLINE_KEY = HttpHeaders.createOptimized(DEADLINE);
+  static final CharSequence TIME_LEFT_KEY = HttpHeaders.createOptimized(TIME_LEFT);
 
   private final Message<?> message;
   private final Route route;
   private final String job;
   private final int stage;
+  /** {@link System#nanoTime()} when the entry gives up on the job, or {@link Long#MAX_VALUE} (no limit sent). */
   private final long deadline;
 
   private PipelineJob(Message<?> message, Route route, String job, int stage, long deadline) {
@@ -81,17 +87,33 @@ public final class PipelineJob {
     } catch (NumberFormatException e) {
       return null;
     }
-    long deadline = Long.MAX_VALUE;
-    String deadlineText = headers.get(DEADLINE_KEY);
-    if (deadlineText != null) {
-      try {
-        deadline = Long.parseLong(deadlineText);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return route == null || stage < 1 || stage > route.size() ? null
+    long deadline = deadline(headers.get(TIME_LEFT_KEY));
+    return route == null || stage < 1 || stage > route.size() || deadline == BAD ? null
         : new PipelineJob(message, route, job, stage, deadline);
+  }
+
+  private static final long BAD = Long.MIN_VALUE;
+
+  /** The local deadline ({@link System#nanoTime()}) a {@link #TIME_LEFT} header gives, MAX_VALUE for none, BAD. */
+  private static long deadline(String text) {
+    if (text == null) {
+      return Long.MAX_VALUE;
+    }
+    String[] parts = text.split(" ", 3);
+    try {
+      long left = Long.parseLong(parts[0]);
+      if (parts.length == 3 && PROCESS.equals(parts[2])) {
+        left -= System.currentTimeMillis() - Long.parseLong(parts[1]); // one clock: its time in queues counts
+      }
+      return System.nanoTime() + Math.max(0, left) * 1_000_000L;
+    } catch (NumberFormatException e) {
+      return BAD;
+    }
+  }
+
+  /** The {@link #TIME_LEFT} header of a job with {@code leftMs} to go, sent now from this JVM. */
+  static String timeLeft(long leftMs) {
+    return leftMs + " " + System.currentTimeMillis() + " " + PROCESS;
   }
 
   /**
@@ -128,7 +150,7 @@ public final class PipelineJob {
    * entry gives up on the job sooner (the requester's own timeout); 0 once the entry has.
    */
   public long remainingMs() {
-    long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.currentTimeMillis();
+    long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000L;
     return Math.max(0, Math.min(route.stageTimeoutMs(), left));
   }
 
@@ -147,6 +169,9 @@ public final class PipelineJob {
       String address = route.stage(next);
       // the received headers are this message's own copy: they travel on, with the next stage's number
       MultiMap headers = message.headers().set(STAGE_KEY, Integer.toString(next));
+      if (deadline != Long.MAX_VALUE) {
+        headers.set(TIME_LEFT_KEY, timeLeft(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
+      }
       bus.sender(address, new DeliveryOptions().setHeaders(headers)).write(output)
           .onFailure(e -> fail(bus, next, unreachableStatus(e), unreachable(address, e)));
     } catch (RuntimeException e) { // an output the event bus has no codec for: the job ends here, named

@@ -134,7 +134,8 @@ public class PipelineVerticle extends VerticleBase {
     // the received headers are this message's own copy: the requester's headers travel with the job
     MultiMap headers = job.headers().set(PipelineJob.ROUTE_KEY, route)
         .set(PipelineJob.JOB_KEY, jobPrefix + number).set(PipelineJob.STAGE_KEY, "1")
-        .set(PipelineJob.DEADLINE_KEY, Long.toString(System.currentTimeMillis() + timeoutMs));
+        // the stages give up a little before the entry does, so that the failure that names one wins
+        .set(PipelineJob.TIME_LEFT_KEY, PipelineJob.timeLeft(timeoutMs - Math.min(50, timeoutMs / 10)));
     PipelineOptions.Stage first = stages.get(0);
     bus.sender(first.address(), new DeliveryOptions().setHeaders(headers)).write(job.body())
         .onFailure(e -> end(number, first, PipelineJob.unreachableStatus(e), PipelineJob.unreachable(first.address(), e)));

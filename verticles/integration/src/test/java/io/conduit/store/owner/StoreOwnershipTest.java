@@ -139,6 +139,7 @@ class StoreOwnershipTest {
   @Test
   void aStoreThatFailsPartWayThroughStartingIsClosedBeforeItsClaimGoesBack(Vertx vertx) throws Exception {
     java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<JsonObject> claimWhileClosing = new java.util.concurrent.atomic.AtomicReference<>();
     StoreOwnership.Store halfway = new StoreOwnership.Store() {
       @Override
       public Future<Void> serve() {
@@ -148,13 +149,18 @@ class StoreOwnershipTest {
 
       @Override
       public Future<Void> close() {
-        open.set(false);
-        return Future.succeededFuture();
+        return vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.get("h"))
+            .map(claim -> {
+              claimWhileClosing.set(claim);
+              open.set(false);
+              return null;
+            });
       }
     };
     Future<Void> first = new StoreOwnership(vertx, "test store", "h", dir.resolve("h"), 1, halfway).start();
     org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(first));
     assertEquals(false, open.get(), "a store that failed to start still served and held its data");
+    org.junit.jupiter.api.Assertions.assertNotNull(claimWhileClosing.get(), "the claim went back before the store closed");
     assertEquals(null, claim(vertx, "h"));
   }
 

@@ -521,14 +521,14 @@ public final class StoreOwnership {
       return Future.<Void>succeededFuture();
     }, failure -> {
       holding = false;
-      // the claim as renewals left it (they run while the store opens), not as it was taken
-      Future<Void> givenBack = previous == null
-          ? claimUpdates.transform(ignored -> claims.removeIfPresent(address, claim).<Void>mapEmpty())
-          : updateClaim(c -> previous);
       // The store may have started serving before the step that failed: its consumer, its entry for
       // direct calls and its open data go too, or they would answer for a store it does not own and
-      // hold the data's lock against its next attempt.
-      return stopSource().eventually(() -> store.close().otherwiseEmpty()).transform(ignored -> givenBack)
+      // hold the data's lock against its next attempt. Then the claim goes back: as renewals left
+      // it (they run while the store opens), not as it was taken.
+      return stopSource().eventually(() -> store.close().otherwiseEmpty())
+          .transform(ignored -> previous == null
+              ? claimUpdates.transform(done -> claims.removeIfPresent(address, claim).<Void>mapEmpty())
+              : updateClaim(c -> previous))
           .transform(ignored -> Future.<Void>failedFuture(failure));
     });
   }
