@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Dict, Iterable, Optional, Tuple
 import zmq
 import zmq.asyncio
 
-from . import _wire
+from . import _sockets, _wire
 from .client import Client, MapResult
 from .errors import ConduitError
 
@@ -40,14 +40,7 @@ class AsyncClient:
         self._reader: Optional["asyncio.Task[None]"] = None
 
     def _open(self, kind: int, endpoint: str) -> zmq.asyncio.Socket:
-        socket = self._context.socket(kind)
-        socket.setsockopt(zmq.LINGER, 0)
-        if self._curve is not None:
-            socket.curve_serverkey = self._curve.server
-            socket.curve_publickey = self._curve.public
-            socket.curve_secretkey = self._curve.secret
-        socket.connect(endpoint)
-        return socket
+        return _sockets.connect(self._context, kind, endpoint, self._curve)
 
     async def _connect(self, attempts: int = 5, probe_ms: int = 1000) -> "AsyncClient":
         for attempt in range(attempts):

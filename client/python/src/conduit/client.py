@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTupl
 
 import zmq
 
-from . import _wire
+from . import _sockets, _wire
 from .errors import ConduitError
 
 if TYPE_CHECKING:  # imported where used: each is a module of its own
@@ -230,18 +230,7 @@ class Client:
     def _socket(self, kind: int, endpoint: str) -> zmq.Socket:
         if self._closed:
             raise ConduitError("UNAVAILABLE", "the client is closed")
-        socket = self._context.socket(kind)
-        try:
-            socket.setsockopt(zmq.LINGER, 0)
-            if self._curve is not None:
-                socket.curve_serverkey = self._curve.server
-                socket.curve_publickey = self._curve.public
-                socket.curve_secretkey = self._curve.secret
-            socket.connect(endpoint)
-        except BaseException:
-            socket.close(linger=0)  # an open socket would keep close() waiting in term() for ever
-            raise
-        return socket
+        return _sockets.connect(self._context, kind, endpoint, self._curve)
 
     def _track(self, thing: Any) -> None:
         with self._lock:

@@ -64,7 +64,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence
 
 import zmq
 
-from . import _wire
+from . import _sockets, _wire
 from .client import Client
 from .errors import ConduitError
 
@@ -409,17 +409,7 @@ class Worker:
             session.jobs.put(_IO_FAILED)
 
     def _connect(self, context: zmq.Context) -> zmq.Socket:
-        socket = context.socket(zmq.DEALER)
-        try:
-            socket.setsockopt(zmq.LINGER, 0)
-            if self._curve is not None:
-                socket.curve_serverkey = self._curve.server
-                socket.curve_publickey = self._curve.public
-                socket.curve_secretkey = self._curve.secret
-            socket.connect(self.endpoint)
-        except BaseException:
-            socket.close(linger=0)  # else the context could never be terminated
-            raise
+        socket = _sockets.connect(context, zmq.DEALER, self.endpoint, self._curve)
         assert self.service is not None
         _send(socket, [b"", MDPW, READY, self.service.encode("utf-8")])
         return socket

@@ -10,8 +10,6 @@ import io.conduit.codec.zmtp.ZmtpSecurity;
  */
 public record CurveKeys(String serverPublicKey, String clientPublicKey, String clientSecretKey) {
 
-  private static final int KEY_CHARS = 40;
-
   public CurveKeys {
     check("serverPublicKey", serverPublicKey);
     check("clientPublicKey", clientPublicKey);
@@ -46,15 +44,7 @@ public record CurveKeys(String serverPublicKey, String clientPublicKey, String c
   }
 
   private static void check(String name, String key) {
-    if (key == null || key.length() != KEY_CHARS) {
-      throw new IllegalArgumentException(name + " must be a 40-character Z85 key, got "
-          + (key == null ? "null" : key.length() + " characters"));
-    }
-    try {
-      Z85.decode(key);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " is not a valid Z85 key: " + e.getMessage(), e);
-    }
+    Z85.key(key, name);
   }
 
   @Override

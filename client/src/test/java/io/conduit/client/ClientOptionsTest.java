@@ -33,6 +33,7 @@ class ClientOptionsTest {
   @Test
   void curveKeysMustBeFortyCharacterZ85() {
     var e = assertThrows(IllegalArgumentException.class, () -> new CurveKeys("short", "x", "y"));
-    assertEquals("serverPublicKey must be a 40-character Z85 key, got 5 characters", e.getMessage());
+    assertEquals("serverPublicKey must be a 40-character Z85 key (see 'conduit keygen'), got 5 characters",
+        e.getMessage());
   }
 }

@@ -36,6 +36,22 @@ public final class Z85 {
     return s.toString();
   }
 
+  /**
+   * A CURVE key as configured: 40 characters of Z85 (32 bytes). {@code what} names it in the
+   * IllegalArgumentException that says what is wrong (its length, or a character).
+   */
+  public static byte[] key(String text, String what) {
+    if (text == null || text.length() != 40) {
+      throw new IllegalArgumentException(what + " must be a 40-character Z85 key (see 'conduit keygen'), got "
+          + (text == null ? "none" : text.length() + " characters"));
+    }
+    try {
+      return decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " is not a Z85 key: " + e.getMessage(), e);
+    }
+  }
+
   /** Decodes Z85 text whose length is a multiple of 5; an invalid character is an IllegalArgumentException. */
   public static byte[] decode(String text) {
     if (text.length() % 5 != 0) {

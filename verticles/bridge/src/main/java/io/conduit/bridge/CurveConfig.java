@@ -31,14 +31,6 @@ public record CurveConfig(String publicKey, String secretKey, Set<String> client
 
   /** A key is 40 characters of Z85 (32 bytes); {@code what} names it in the error. */
   static void checkKey(String key, String what) {
-    if (key == null || key.length() != 40) {
-      throw new IllegalArgumentException(what + " must be a 40-character Z85 key (see 'conduit keygen'), got "
-          + (key == null ? "none" : key.length() + " characters"));
-    }
-    try {
-      Z85.decode(key);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + " is not a Z85 key: " + e.getMessage(), e);
-    }
+    Z85.key(key, what);
   }
 }
