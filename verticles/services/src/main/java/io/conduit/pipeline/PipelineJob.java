@@ -40,9 +40,9 @@ public final class PipelineJob {
   public static final String FAILURE = RequestHeaders.PIPELINE_PREFIX + "failure";
   /**
    * How long the job has left before its entry gives up on it: {@code "<ms> <sent> <process>"}, the
-   * milliseconds left when it was sent, the sender's wall clock then, and the sending JVM's id.
-   * A stage in the same JVM counts the time since it was sent (one clock: the wait in its queue
-   * counts); one on another node counts from the job's arrival, so that clocks that disagree
+   * milliseconds left when the entry sent it, the entry's wall clock then, and the entry's JVM. A
+   * stage in the entry's JVM counts the time since then (one clock: the waits in stages' queues
+   * count); one on another node counts from the job's arrival there, so that clocks that disagree
    * between nodes cannot make it drop jobs. A stage drops a job with no time left.
    */
   public static final String TIME_LEFT = RequestHeaders.PIPELINE_PREFIX + "time-left";
@@ -99,14 +99,18 @@ public final class PipelineJob {
     if (text == null) {
       return Long.MAX_VALUE;
     }
-    String[] parts = text.split(" ", 3);
+    // parsed in place: every hop of every job reads it
+    int first = text.indexOf(' ');
+    int second = first < 0 ? -1 : text.indexOf(' ', first + 1);
     try {
-      long left = Long.parseLong(parts[0]);
-      if (parts.length == 3 && PROCESS.equals(parts[2])) {
-        left -= System.currentTimeMillis() - Long.parseLong(parts[1]); // one clock: its time in queues counts
+      long left = Long.parseLong(text, 0, first < 0 ? text.length() : first, 10);
+      if (second > 0 && text.length() - second - 1 == PROCESS.length()
+          && text.regionMatches(second + 1, PROCESS, 0, PROCESS.length())) {
+        // one clock: the time since the entry sent it counts, its waits in stages' queues too
+        left -= System.currentTimeMillis() - Long.parseLong(text, first + 1, second, 10);
       }
       return System.nanoTime() + Math.max(0, left) * 1_000_000L;
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
       return BAD;
     }
   }
@@ -168,10 +172,8 @@ public final class PipelineJob {
       int next = stage + 1;
       String address = route.stage(next);
       // the received headers are this message's own copy: they travel on, with the next stage's number
+      // (the time left as the entry sent it: a stage in its JVM counts from then, another from arrival)
       MultiMap headers = message.headers().set(STAGE_KEY, Integer.toString(next));
-      if (deadline != Long.MAX_VALUE) {
-        headers.set(TIME_LEFT_KEY, timeLeft(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
-      }
       bus.sender(address, new DeliveryOptions().setHeaders(headers)).write(output)
           .onFailure(e -> fail(bus, next, unreachableStatus(e), unreachable(address, e)));
     } catch (RuntimeException e) { // an output the event bus has no codec for: the job ends here, named

@@ -15,12 +15,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,15 +45,18 @@ import java.util.concurrent.TimeUnit;
 public class PipelineVerticle extends VerticleBase {
 
   private static final SecureRandom IDS = new SecureRandom();
+  private static final CharSequence TIMEOUT_KEY = io.vertx.core.http.HttpHeaders.createOptimized(RequestHeaders.TIMEOUT_MS);
 
-  /** Admitted jobs by number. */
-  private final HashMap<Long, Pending> pending = new HashMap<>();
+  /** Admitted jobs by number, oldest first. */
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
   /**
-   * The same jobs by how long they may take (the pipeline's limit, or less for a requester that
-   * waits less), each lane oldest first, so the expired ones are found at the heads.
+   * The shortest time a job admitted since {@link #pending} was last empty may take: no job
+   * admitted less than this ago can be overdue, so the sweep stops there.
    */
-  private final Map<Long, LinkedHashMap<Long, Pending>> lanes = new HashMap<>();
+  private long shortestTimeoutMs = Long.MAX_VALUE;
   private MessageConsumer<Object> entry;
+  private String lastTimeoutText;
+  private long lastTimeoutMs;
   private PipelineOptions options;
   private List<PipelineOptions.Stage> stages;
   private EventBus bus;
@@ -111,7 +112,6 @@ public class PipelineVerticle extends VerticleBase {
     return closed.eventually(() -> {
       List<Pending> left = new ArrayList<>(pending.values());
       pending.clear();
-      lanes.clear();
       for (Pending p : left) {
         p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
       }
@@ -127,10 +127,9 @@ public class PipelineVerticle extends VerticleBase {
       return;
     }
     long number = ++lastJob;
-    long timeoutMs = timeoutFor(job.headers().get(RequestHeaders.TIMEOUT_MS));
-    Pending p = new Pending(job, System.nanoTime(), timeoutMs);
-    pending.put(number, p);
-    lanes.computeIfAbsent(timeoutMs, t -> new LinkedHashMap<>()).put(number, p);
+    long timeoutMs = timeoutFor(job.headers().get(TIMEOUT_KEY));
+    pending.put(number, new Pending(job, System.nanoTime(), timeoutMs));
+    shortestTimeoutMs = Math.min(shortestTimeoutMs, timeoutMs);
     // the received headers are this message's own copy: the requester's headers travel with the job
     MultiMap headers = job.headers().set(PipelineJob.ROUTE_KEY, route)
         .set(PipelineJob.JOB_KEY, jobPrefix + number).set(PipelineJob.STAGE_KEY, "1")
@@ -151,19 +150,26 @@ public class PipelineVerticle extends VerticleBase {
     if (requesterTimeoutMs == null) {
       return jobTimeoutMs;
     }
+    if (requesterTimeoutMs.equals(lastTimeoutText)) {
+      return lastTimeoutMs; // requesters mostly send the same timeout: parsed once
+    }
+    long timeoutMs;
     try {
       long t = Long.parseLong(requesterTimeoutMs);
-      return t < 1 ? jobTimeoutMs : Math.min(jobTimeoutMs, RequestHeaders.waitWithin(t));
+      timeoutMs = t < 1 ? jobTimeoutMs : Math.min(jobTimeoutMs, RequestHeaders.waitWithin(t));
     } catch (NumberFormatException e) {
-      return jobTimeoutMs;
+      timeoutMs = jobTimeoutMs;
     }
+    lastTimeoutText = requesterTimeoutMs;
+    lastTimeoutMs = timeoutMs;
+    return timeoutMs;
   }
 
   /** Takes job {@code number} out of the jobs in flight, or null when it has already ended. */
   private Pending take(long number) {
     Pending p = pending.remove(number);
-    if (p != null) {
-      lanes.get(p.timeoutMs()).remove(number); // an empty lane goes at the next sweep, not at once
+    if (pending.isEmpty()) {
+      shortestTimeoutMs = Long.MAX_VALUE;
     }
     return p;
   }
@@ -200,22 +206,22 @@ public class PipelineVerticle extends VerticleBase {
   /** Fails the jobs whose outcome is overdue: no stage reported, so no stage can be named. */
   private void expire() {
     long now = System.nanoTime();
+    long shortest = TimeUnit.MILLISECONDS.toNanos(shortestTimeoutMs);
     List<Pending> overdue = new ArrayList<>();
-    for (Iterator<LinkedHashMap<Long, Pending>> lanesLeft = lanes.values().iterator(); lanesLeft.hasNext(); ) {
-      LinkedHashMap<Long, Pending> lane = lanesLeft.next();
-      for (Iterator<Map.Entry<Long, Pending>> it = lane.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<Long, Pending> e = it.next();
-        Pending p = e.getValue();
-        if (now - p.since < TimeUnit.MILLISECONDS.toNanos(p.timeoutMs())) {
-          break;
-        }
+    // oldest first: past the first job younger than the shortest timeout, none can be overdue; a
+    // job with a longer timeout before that point is looked at again next time
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (now - p.since < shortest) {
+        break;
+      }
+      if (now - p.since >= TimeUnit.MILLISECONDS.toNanos(p.timeoutMs())) {
         it.remove();
-        pending.remove(e.getKey());
         overdue.add(p);
       }
-      if (lane.isEmpty()) {
-        lanesLeft.remove();
-      }
+    }
+    if (pending.isEmpty()) {
+      shortestTimeoutMs = Long.MAX_VALUE;
     }
     for (Pending p : overdue) {
       failed.increment();
