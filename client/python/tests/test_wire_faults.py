@@ -134,3 +134,15 @@ def test_a_key_files_path_of_forty_characters_is_read_as_a_path(tmp_path, monkey
 def test_a_worker_error_quoting_text_utf8_cannot_encode_is_still_a_reply():
     body = error_body("BAD_REQUEST", "no op '\ud800'", op="\ud800")
     assert json.loads(body.decode("ascii"))["error"]["op"] == "\ud800"
+
+
+def test_waits_of_zero_or_less_and_bad_probe_counts_are_refused_before_anything_waits(bridge_with):
+    bridge = bridge_with(lambda request: [])
+    with conduit.connect(bridge.endpoint, timeout=5) as client:
+        for bad in (0, -1):
+            with pytest.raises(ValueError):
+                client.subscribe("news", timeout=bad)
+        with pytest.raises(TypeError):
+            client.subscribe("news", timeout="soon")
+    with pytest.raises(ValueError):
+        conduit.Client(bridge.endpoint, probe_attempts=0)

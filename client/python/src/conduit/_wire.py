@@ -143,6 +143,13 @@ def timeout_ms(seconds: Optional[float], default_ms: int) -> int:
     return max(1, int(round(seconds * 1000)))
 
 
+def check_wait(seconds: Optional[float]) -> Optional[float]:
+    """A wait in seconds, None for forever: a TypeError when it is not a number, ValueError for 0 or less."""
+    if seconds is not None:
+        timeout_ms(seconds, 0)
+    return seconds
+
+
 def read_key(value: Optional[str], what: str) -> Optional[bytes]:
     """A CURVE key given as its 40-character Z85 text or as the path of a file holding it
     (``NAME.pub``/``NAME.key`` as ``conduit keygen`` writes them)."""

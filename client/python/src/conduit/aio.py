@@ -204,6 +204,7 @@ class AsyncSubscription:
 
     async def receive(self, timeout: Optional[float] = None) -> Tuple[Dict[str, Any], Any]:
         """The next event; ConduitError TIMEOUT after ``timeout`` seconds (None: wait forever)."""
+        _wire.check_wait(timeout)
         while True:
             try:
                 frames = await asyncio.wait_for(self._socket.recv_multipart(), timeout)

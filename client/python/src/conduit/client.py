@@ -141,7 +141,7 @@ class Subscription:
         if client.events is None:
             raise ValueError("this client has no events endpoint: pass events= to conduit.connect")
         self.address = address
-        self.timeout = timeout
+        self.timeout = _wire.check_wait(timeout)
         self._topic = address.encode("utf-8")
         self._socket = client._socket(zmq.SUB, client.events)
         self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
@@ -150,7 +150,9 @@ class Subscription:
 
     def receive(self, timeout: Optional[float] = ...) -> Tuple[Dict[str, Any], Any]:  # type: ignore[assignment]
         """The next ``(headers, body)``; ConduitError TIMEOUT after ``timeout`` seconds."""
-        timeout = self.timeout if timeout is ... else timeout
+        timeout = self.timeout if timeout is ... else _wire.check_wait(timeout)
+        if self._socket is None:
+            raise ConduitError("UNAVAILABLE", "the subscription to '%s' is closed" % self.address)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
@@ -195,6 +197,8 @@ class Client:
         self.endpoint = _wire.check_address(endpoint, "endpoint")
         self.events = _wire.events_or_default(events, endpoint)
         self.timeout_ms = _wire.timeout_ms(timeout, 30000)
+        if isinstance(probe_attempts, bool) or not isinstance(probe_attempts, int) or probe_attempts < 1:
+            raise ValueError("probe_attempts must be a whole number of 1 or more, got %r" % (probe_attempts,))
         self._probe_attempts = probe_attempts
         self._probe_ms = _wire.timeout_ms(probe_timeout, 1000)
         self._curve = self._curve_keys(server_key, client_key)
