@@ -2,6 +2,7 @@
 callables, bytes, coded errors, bad bodies, stop, load sharing, heartbeats while computing,
 re-registration after the node expired the worker, CURVE, and the command line."""
 
+import asyncio
 import contextlib
 import json
 import os
@@ -172,6 +173,10 @@ def test_an_exception_is_a_coded_error_naming_the_op_and_the_worker_keeps_servin
     def unsendable(args):
         return {1, 2}
 
+    @worker.op("cancelled")
+    async def cancelled(args):
+        raise asyncio.CancelledError()
+
     with serving(worker, client, {"op": "divide", "a": 1, "b": 1}):
         e = expect_error(client, worker.service, {"op": "divide", "a": 1, "b": 0}, "RECIPIENT_FAILURE")
         assert "'divide'" in e.message and worker.service in e.message and "ZeroDivisionError" in e.message
@@ -182,6 +187,8 @@ def test_an_exception_is_a_coded_error_naming_the_op_and_the_worker_keeps_servin
         assert "'check'" in e.message and "n must be positive" in e.message and e.status == 400
         e = expect_error(client, worker.service, {"op": "unsendable"}, "RECIPIENT_FAILURE")
         assert "'unsendable'" in e.message and "cannot be sent" in e.message
+        e = expect_error(client, worker.service, {"op": "cancelled"}, "RECIPIENT_FAILURE")
+        assert "'cancelled'" in e.message and "CancelledError" in e.message
         assert client.request(worker.service, {"op": "divide", "a": 6, "b": 3}) == 2.0
     assert any("ZeroDivisionError" in (r.exc_text or "") for r in caplog.records)
 

@@ -387,7 +387,8 @@ class Worker:
         except ValueError as e:
             LOG.info("%s refused a request: %s: %s", what, type(e).__name__, e)
             return error_body("BAD_REQUEST", "%s failed: %s" % (what, _sentence(e)), service=self.service, op=name)
-        except Exception as e:  # noqa: BLE001 - any failure of user code is the caller's error reply
+        except (Exception, asyncio.CancelledError) as e:  # noqa: BLE001 - any failure of user code is the caller's
+            # error reply; an awaited op that was cancelled is one too (CancelledError is no Exception)
             LOG.exception("%s failed", what)
             return error_body("RECIPIENT_FAILURE", "%s failed: %s" % (what, _sentence(e)), failureCode=500,
                               service=self.service, op=name)
