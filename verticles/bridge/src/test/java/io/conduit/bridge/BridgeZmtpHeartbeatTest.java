@@ -59,16 +59,20 @@ class BridgeZmtpHeartbeatTest {
         peer.sendMessage(new byte[0], CbpFrames.SIGNATURE, utf8("REQUEST"), utf8("r" + i), utf8("big"), new byte[0],
             utf8("{}"));
       }
-      // A client busy elsewhere: it reads nothing for 15 heartbeat intervals, and its PONGs wait
-      // unread in a connection the bridge has stopped reading. Then it reads everything.
-      Thread.sleep(1_500);
+      // A client busy elsewhere: it reads nothing, and its PONGs wait unread in a connection the
+      // bridge has stopped reading. It stays away for as long as the bridge takes to close a truly
+      // silent 3.1 client connected after it (3 heartbeat intervals at least), then reads everything.
+      try (RawZmtpPeer silent = RawZmtpPeer.connect(fixture.endpoint, 1, "DEALER")) {
+        assertTrue(silent.closedByPeer(10_000), "a silent ZMTP 3.1 client was never closed");
+      }
       for (int i = 0; i < n; i++) {
         List<byte[]> reply = peer.readMessage(10_000);
         assertNotNull(reply, "reply " + i + " never came; " + fixture.bridge.stats().toJson());
         assertEquals("OK", text(reply.get(2)), RawZmqClient.describe(reply));
       }
     }
-    assertEquals(0, fixture.bridge.stats().connectionsClosed(io.conduit.codec.zmtp.ZmtpException.Reason.DEAD_PEER));
+    assertEquals(1, fixture.bridge.stats().connectionsClosed(io.conduit.codec.zmtp.ZmtpException.Reason.DEAD_PEER),
+        "only the silent client was closed as dead");
   }
 
   @Test
