@@ -68,6 +68,8 @@ final class BridgeMeters implements AutoCloseable {
     }
     gauge(e, "conduit.bridge.connections", "Client and worker connections open", endpoint, BridgeStats::connections);
     gauge(e, "conduit.bridge.requests.inflight", "Requests waiting for their reply", endpoint, BridgeStats::inFlight);
+    gauge(e, "conduit.bridge.requests.inflight.bytes", "Bytes of the requests waiting for their reply", endpoint,
+        BridgeStats::inFlightBytes);
     gauge(e, "conduit.bridge.workers", "External Majordomo workers registered", endpoint, BridgeStats::workers);
     return e;
   }

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param maxMessageBytes      largest request accepted (all frames), and largest inflated body
  * @param maxInFlightPerClient requests one client may have waiting for replies
  * @param maxInFlight          requests all clients together may have waiting
+ * @param inFlightBytes        what requests waiting for replies may hold, in bytes received (inflated
+ *                             for a deflate body): per client, and node-wide for all bridges together
  * @param defaultTimeoutMs     reply timeout when the request names none
  * @param maxTimeoutMs         cap on the timeout a request may ask for
  * @param compressAboveBytes   replies larger than this are deflated for clients that accept it
@@ -34,7 +36,8 @@ import java.util.Set;
  * @param transport            what a connection may cost: backlog, handshake, budgets, output bounds, heartbeats
  */
 public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy access,
-                            int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, long defaultTimeoutMs,
+                            int maxMessageBytes, int maxInFlightPerClient, int maxInFlight, InFlightBytes inFlightBytes,
+                            long defaultTimeoutMs,
                             long maxTimeoutMs, int compressAboveBytes, CurveConfig curve,
                             boolean insecure, long shutdownGraceMs, WorkerOptions workers,
                             TransportOptions transport) {
@@ -43,7 +46,8 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
   public static final String DEFAULT_EVENTS_ENDPOINT = "tcp://127.0.0.1:5556";
 
   private static final Set<String> FIELDS = fields("endpoint", "eventsEndpoint", "inbound", "outbound", "serve",
-      "reservedAddresses", "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "defaultTimeoutMs",
+      "reservedAddresses", "maxMessageBytes", "maxInFlightPerClient", "maxInFlight", "maxInFlightBytesPerClient",
+      "maxInFlightBytes", "defaultTimeoutMs",
       "maxTimeoutMs", "compressAboveBytes", "curve", "insecure", "shutdownGraceMs");
 
   /** Reads and validates a config; the message of a failure names the field. */
@@ -72,6 +76,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
         maxMessageBytes,
         positiveInt(c, "maxInFlightPerClient", 1000),
         positiveInt(c, "maxInFlight", 100_000),
+        InFlightBytes.fromJson(c, maxMessageBytes, Runtime.getRuntime().maxMemory()),
         positiveInt(c, "defaultTimeoutMs", 30_000),
         positiveInt(c, "maxTimeoutMs", 300_000),
         positiveInt(c, "compressAboveBytes", 1024),

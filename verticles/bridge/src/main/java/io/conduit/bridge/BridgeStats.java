@@ -26,6 +26,7 @@ public final class BridgeStats {
   private volatile int subscribers;
   private volatile java.util.function.LongSupplier receiveBuffered = () -> 0;
   private volatile int inFlight;
+  private volatile long inFlightBytes;
   private volatile int clientsWithRequests;
   private volatile int connections;
   private volatile int subscribedAddresses;
@@ -132,9 +133,10 @@ public final class BridgeStats {
     errors.get(code).increment();
   }
 
-  void inFlight(int requests, int clients) {
+  void inFlight(int requests, int clients, long bytes) {
     inFlight = requests;
     clientsWithRequests = clients;
+    inFlightBytes = bytes;
   }
 
   void subscribedAddresses(int count) {
@@ -245,6 +247,11 @@ public final class BridgeStats {
     return inFlight;
   }
 
+  /** What the requests in flight are charged against the in-flight byte limits (their bytes, inflated). */
+  public long inFlightBytes() {
+    return inFlightBytes;
+  }
+
   /** A snapshot for REST and the console. */
   public JsonObject toJson() {
     JsonObject byCode = new JsonObject();
@@ -262,6 +269,7 @@ public final class BridgeStats {
         .put("subscribersConnected", subscribers)
         .put("receiveBufferedBytes", receiveBuffered.getAsLong())
         .put("inFlight", inFlight)
+        .put("inFlightBytes", inFlightBytes)
         .put("clientsWithRequestsInFlight", clientsWithRequests)
         .put("subscribedAddresses", subscribedAddresses)
         .put("eventsPublished", eventsPublished.sum())

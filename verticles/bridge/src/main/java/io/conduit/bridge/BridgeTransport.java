@@ -49,11 +49,14 @@ final class BridgeTransport implements RouterSocket.Inbox {
   private ZmtpListener events;
   private int inFlight;
   private int clientsWaiting;
+  /** What this instance's requests in flight are charged; the node-wide cap is {@link #inFlightBudget}. */
+  private long inFlightBytes;
+  private ByteBudget inFlightBudget;
   private boolean closing;
   private boolean stopped;
   private long workerTimer = -1;
 
-  /** True while this bridge counts among the users of the node's receive budget. */
+  /** True while this bridge counts among the users of the node's receive and in-flight budgets. */
   private boolean budgetHeld;
 
   BridgeTransport(Vertx vertx, BridgeOptions options, Receiver receiver, BridgeStats stats) {
@@ -68,7 +71,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
 
   /** Binds both endpoints; fails with the bind error. */
   Future<Void> start() {
-    ByteBudget budget = NodeBudget.acquire(vertx, options.transport().receiveBudgetBytes());
+    ByteBudget budget = NodeBudget.acquire(vertx, NodeBudget.RECEIVE, options.transport().receiveBudgetBytes());
+    inFlightBudget = NodeBudget.acquire(vertx, NodeBudget.IN_FLIGHT, options.inFlightBytes().node());
     budgetHeld = true;
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
@@ -138,7 +142,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
   private Future<Void> closeListeners() {
     if (budgetHeld) {
       budgetHeld = false;
-      NodeBudget.release(vertx);
+      NodeBudget.release(vertx, NodeBudget.RECEIVE);
+      NodeBudget.release(vertx, NodeBudget.IN_FLIGHT);
     }
     Future<Void> r = requests == null ? Future.succeededFuture() : requests.close();
     Future<Void> e = events == null ? Future.succeededFuture() : events.close();
@@ -159,12 +164,12 @@ final class BridgeTransport implements RouterSocket.Inbox {
     if (peer == null) {
       stats.replyDropped();
       if (message.endsRequest()) {
-        release(origin);
+        release(origin, message.ends());
       }
       return;
     }
     boolean withinLimit = peer.send(message.frames(), message.delimited(),
-        message.endsRequest() ? () -> release(origin) : null);
+        message.endsRequest() ? () -> release(origin, message.ends()) : null);
     stats.replied();
     if (!withinLimit) {
       requests.drop(peer, ZmtpException.Reason.DEAD_PEER, "over " + 2 * options.transport().clientOutputBytes()
@@ -198,7 +203,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
           + options.maxMessageBytes(), new JsonObject().put("limit", options.maxMessageBytes()));
     } else if (closing) {
       refuse(request, ErrorCode.UNAVAILABLE, "the bridge is shutting down; retry on another node", null);
-    } else if (admit(request)) {
+    } else if (admit(request, size)) {
       receiver.request(request);
     }
   }
@@ -209,8 +214,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
     workers.flush();
   }
 
-  /** Counts a request in flight, or answers OVERLOADED when a cap is reached. */
-  private boolean admit(Inbound request) {
+  /** Counts a request of {@code size} bytes in flight, or answers OVERLOADED when a cap is reached. */
+  private boolean admit(Inbound request, long size) {
     ZmtpPeer client = request.from();
     int mine = client.inFlight();
     if (mine >= options.maxInFlightPerClient()) {
@@ -223,13 +228,43 @@ final class BridgeTransport implements RouterSocket.Inbox {
           + "retry later", new JsonObject().put("limit", options.maxInFlight()));
       return false;
     }
+    Failure overBytes = charge(request, size);
+    if (overBytes != null) {
+      refuse(request, overBytes.code(), overBytes.message(), overBytes.extra());
+      return false;
+    }
     client.inFlight(mine + 1);
     if (mine == 0) {
       clientsWaiting++;
     }
     inFlight++;
-    stats.inFlight(inFlight, clientsWaiting);
+    stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
     return true;
+  }
+
+  /**
+   * Charges a request {@code bytes} more against the in-flight byte limits: its bytes when it is
+   * admitted, its inflated body once that is known. Null when charged; else the OVERLOADED failure
+   * naming the limit, and nothing charged.
+   */
+  Failure charge(Inbound request, long bytes) {
+    ZmtpPeer client = request.from();
+    InFlightBytes limits = options.inFlightBytes();
+    if (client.inFlightBytes() + bytes > limits.perClient()) {
+      return new Failure(ErrorCode.OVERLOADED, "this client's requests in flight hold " + client.inFlightBytes()
+          + " bytes; " + bytes + " more would pass the limit of " + limits.perClient() + " bytes per client "
+          + "(maxInFlightBytesPerClient); retry when replies arrive", new JsonObject().put("limit", limits.perClient()));
+    }
+    if (!inFlightBudget.tryAcquire(bytes)) {
+      return new Failure(ErrorCode.OVERLOADED, "requests in flight on this node hold " + inFlightBudget.used()
+          + " bytes; " + bytes + " more would pass the node's limit of " + limits.node() + " bytes (maxInFlightBytes); "
+          + "retry later", new JsonObject().put("limit", limits.node()));
+    }
+    client.inFlightBytes(client.inFlightBytes() + bytes);
+    inFlightBytes += bytes;
+    request.charge().add(bytes);
+    stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
+    return null;
   }
 
   private void refuse(Inbound request, ErrorCode code, String message, JsonObject extra) {
@@ -237,9 +272,12 @@ final class BridgeTransport implements RouterSocket.Inbox {
     request.from().send(ErrorReplies.forRequest(request.frames(), code, message, extra), request.delimited(), null);
   }
 
-  private void release(ZmtpPeer client) {
+  /** A request ended: its slot and its charge ({@code ends}) are given back. */
+  private void release(ZmtpPeer client, Inbound.Charge ends) {
+    giveBack(client, ends);
     int mine = client.inFlight();
     if (mine == 0) {
+      stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
       return;
     }
     client.inFlight(mine - 1);
@@ -247,7 +285,18 @@ final class BridgeTransport implements RouterSocket.Inbox {
       clientsWaiting--;
     }
     inFlight--;
-    stats.inFlight(inFlight, clientsWaiting);
+    stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
+  }
+
+  /** Gives back what {@code charge} holds of {@code client}'s in-flight bytes (a one-way message the store is done with). */
+  void giveBack(ZmtpPeer client, Inbound.Charge charge) {
+    long bytes = charge.giveBack();
+    if (bytes > 0) {
+      client.inFlightBytes(client.inFlightBytes() - bytes);
+      inFlightBytes -= bytes;
+      inFlightBudget.release(bytes);
+      stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
+    }
   }
 
   /** To an external worker: like a reply, but not counted as one. */

@@ -112,8 +112,19 @@ final class RequestHandler {
     long timeoutMs;
     try {
       timeoutMs = timeout(request.header(Headers.TIMEOUT), id);
-      body = Bodies.decode(request.header(Headers.CONTENT_TYPE), request.header(Headers.CONTENT_ENCODING),
-          request.body(), options.maxMessageBytes(), id);
+      byte[] bytes = request.body();
+      String encoding = request.header(Headers.CONTENT_ENCODING);
+      if (Headers.DEFLATE.equals(encoding)) {
+        // what the body takes once inflated is held while the request waits, so it counts too
+        bytes = Bodies.inflate(bytes, options.maxMessageBytes(), id);
+        encoding = null;
+        Failure over = sockets.charge(in, bytes.length);
+        if (over != null) {
+          fail(in, id, over);
+          return;
+        }
+      }
+      body = Bodies.decode(request.header(Headers.CONTENT_TYPE), encoding, bytes, options.maxMessageBytes(), id);
     } catch (CbpException e) {
       fail(in, e);
       return;
@@ -141,11 +152,7 @@ final class RequestHandler {
         }
       }
       case SEND -> {
-        // to a store on this loop, behind the requests queued for it directly (so in the client's order)
-        if (localOwners.servesOnThisLoop(request.address())
-            && localOwners.send(request.address(), body, directHeaders(request, timeoutMs))) {
-          stats.directStoreCall();
-        } else {
+        if (!sendToOwnerHere(in, request.address(), body, request, timeoutMs)) {
           bus.send(request.address(), body, delivery(request, timeoutMs));
         }
         ok(in, id);
@@ -221,6 +228,35 @@ final class RequestHandler {
     if (!direct.settled()) {
       deadline[0] = deadlines.add(timeoutMs, direct::expire);
     }
+    return true;
+  }
+
+  /**
+   * Hands a one-way message straight to the store that owns {@code address} on this event loop,
+   * behind the requests queued for it directly (so in the client's order); false when no such store
+   * does (it goes on the event bus). The client is acknowledged at once, but the store may hold the
+   * body a while (behind its lock): its bytes stay charged to the client until the store is done
+   * with it or its deadline has passed, so acknowledged sends cannot pile up without bound.
+   */
+  private boolean sendToOwnerHere(Inbound in, String address, Object body, CbpRequest request, long timeoutMs) {
+    if (!localOwners.servesOnThisLoop(address)) {
+      return false;
+    }
+    Inbound.Charge held = new Inbound.Charge();
+    ZmtpPeer client = in.from();
+    RequestDeadlines.Entry[] deadline = new RequestDeadlines.Entry[1];
+    DirectRequest direct = localOwners.send(address, body, directHeaders(request, timeoutMs), timeoutMs, () -> {
+      if (deadline[0] != null) {
+        deadlines.remove(deadline[0]);
+      }
+      sockets.giveBack(client, held);
+    });
+    if (direct == null) {
+      return false;
+    }
+    stats.directStoreCall();
+    in.charge().moveTo(held);
+    deadline[0] = deadlines.add(timeoutMs, direct::expire);
     return true;
   }
 

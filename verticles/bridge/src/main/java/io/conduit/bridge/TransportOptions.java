@@ -62,7 +62,7 @@ public record TransportOptions(int listenBacklog, long handshakeTimeoutMs, int h
         .put("zmtpHeartbeatMs", zmtpHeartbeatMs);
   }
 
-  private static long number(JsonObject c, String field, long dflt, long min, long max) {
+  static long number(JsonObject c, String field, long dflt, long min, long max) {
     Object v = c.getValue(field, dflt);
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min
         || ((Number) v).longValue() > max) {

@@ -39,6 +39,7 @@ final class ZmtpPeer {
   private boolean inputSinceCheck;
   private boolean closed;
   private int inFlight;
+  private long inFlightBytes;
   private Runnable written;
   private final Context context;
   private Buffer pending;
@@ -93,6 +94,15 @@ final class ZmtpPeer {
 
   void inFlight(int n) {
     inFlight = n;
+  }
+
+  /** What this connection's unanswered requests are charged against the in-flight byte limits. */
+  long inFlightBytes() {
+    return inFlightBytes;
+  }
+
+  void inFlightBytes(long bytes) {
+    inFlightBytes = bytes;
   }
 
   /** Input came: noted as a flag, not a clock read per read (those cost the loop); see {@link #silentNanos}. */

@@ -81,7 +81,8 @@ class BridgeDirectStoreTest {
   void deploy() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     storeDeployment = vertx.deployVerticle(new Store()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    fixture.deployAndWait(vertx, new JsonObject());
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", 2 << 20)
+        .put("maxInFlightBytesPerClient", 4 << 20));
   }
 
   @AfterEach
@@ -176,6 +177,39 @@ class BridgeDirectStoreTest {
       c.request("kv", "", "{\"op\": \"get\"}");
       assertEquals("NO_HANDLERS", c.error().getString("code"));
       assertEquals(0, fixture.bridge.stats().directStoreCalls());
+    }
+  }
+
+  @Test
+  void acknowledgedSendsTheStoreStillHoldsStayChargedToTheirClientUntilItIsDoneWithThem() throws Exception {
+    String big = new JsonObject().put("op", "silent").put("pad", "x".repeat(1 << 20)).encode();
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      for (int i = 0; i < 5; i++) {
+        c.send(CbpFrames.request(Command.SEND, utf8("s" + i), "kv", utf8("{\"timeout\": \"500\"}"), utf8(big)));
+      }
+      // the store holds every send it takes (it never answers "silent"); three fill the client's 4 MiB
+      for (int i = 0; i < 5; i++) {
+        List<byte[]> ack = c.reply();
+        assertEquals("s" + i, text(ack.get(2)));
+        if (i < 3) {
+          assertEquals("OK", text(ack.get(1)), RawZmqClient.describe(ack));
+        } else {
+          JsonObject e = new JsonObject(text(ack.get(4)));
+          assertEquals("OVERLOADED", e.getString("code"));
+          assertEquals(4 << 20, e.getInteger("limit"));
+        }
+      }
+      assertTrue(fixture.bridge.stats().inFlightBytes() > 3 << 20, "charged " + fixture.bridge.stats().inFlightBytes());
+      // their deadline passed, the store is taken to be done with them: the client may send again
+      io.conduit.Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes still charged");
+      String put = new JsonObject().put("op", "put").put("value", "y".repeat(1 << 20)).encode();
+      for (int i = 0; i < 5; i++) {
+        c.send(CbpFrames.request(Command.SEND, utf8("p" + i), "kv", new byte[0], utf8(put)));
+        assertEquals("OK", text(c.reply().get(1)), "a send the store answers at once gives its bytes back at once");
+      }
+      io.conduit.Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes still charged");
     }
   }
 }

@@ -162,7 +162,7 @@ class BridgeMemoryTest {
   void aRequestWaitingForItsReplyHoldsItsDecodedBodyNotItsBytesAsWell(Vertx vertx) throws Exception {
     List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     vertx.eventBus().consumer("hold", m -> held.add(m)); // never replies while the test looks
-    fixture.deployAndWait(vertx, new JsonObject());
+    fixture.deployAndWait(vertx, new JsonObject().put("maxInFlightBytesPerClient", 128 * MIB));
     int n = 64;
     byte[] body = ("\"" + "x".repeat((int) MIB) + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     long heapBefore = heapUsedAfterGc();
@@ -216,6 +216,92 @@ class BridgeMemoryTest {
       }
     } finally {
       clients.forEach(ZmtpTestClient::close);
+    }
+  }
+
+  /** The error replies {@code c} receives for {@code n} requests, by id. */
+  private static java.util.Map<String, JsonObject> errors(ZmtpTestClient c, int n) throws IOException {
+    java.util.Map<String, JsonObject> byId = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      List<byte[]> reply = c.receive(10_000);
+      assertNotNull(reply, "only " + i + " of " + n + " refusals came");
+      assertEquals("ERROR", text(reply.get(1)));
+      byId.put(text(reply.get(2)), new JsonObject(Buffer.buffer(reply.get(4))));
+    }
+    return byId;
+  }
+
+  @Test
+  void requestsWaitingForTheirRepliesHoldNoMoreBytesThanTheLimitsPerClientAndNodeWide(Vertx vertx) throws Exception {
+    List<io.vertx.core.eventbus.Message<Object>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<Object>consumer("hold", held::add); // answers only when the test says
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
+        .put("maxInFlightBytesPerClient", 4 * MIB).put("maxInFlightBytes", 6 * MIB));
+    byte[] body = ("\"" + "x".repeat((int) MIB) + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (ZmtpTestClient a = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none());
+         ZmtpTestClient b = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {
+      for (int i = 0; i < 5; i++) {
+        a.send(CbpFrames.request(Command.REQUEST, utf8("a" + i), "hold", new byte[0], body));
+      }
+      // three requests of a little over 1 MiB fit in 4 MiB, the fourth and fifth do not
+      java.util.Map<String, JsonObject> refused = errors(a, 2);
+      assertEquals(java.util.Set.of("a3", "a4"), refused.keySet());
+      for (JsonObject e : refused.values()) {
+        assertEquals("OVERLOADED", e.getString("code"));
+        assertEquals(4 * MIB, e.getLong("limit"));
+        assertTrue(e.getString("message").contains("maxInFlightBytesPerClient"), e.encode());
+      }
+      for (int i = 0; i < 3; i++) {
+        b.send(CbpFrames.request(Command.REQUEST, utf8("b" + i), "hold", new byte[0], body));
+      }
+      // node-wide, five fit in 6 MiB: client b's third request is over the node's limit
+      JsonObject overNode = errors(b, 1).get("b2");
+      assertNotNull(overNode, "b2 was not the request refused");
+      assertEquals(6 * MIB, overNode.getLong("limit"));
+      assertTrue(overNode.getString("message").contains("maxInFlightBytes"), overNode.encode());
+      Conditions.await(10_000, () -> held.size() == 5, () -> held.size() + " of 5 requests held");
+      assertTrue(fixture.bridge.stats().inFlightBytes() > 5 * MIB, "charged " + fixture.bridge.stats().inFlightBytes());
+      assertServed(fixture.endpoint); // a small request still fits
+
+      // answered, the requests give their bytes back: the same client may send as much again
+      held.forEach(m -> m.reply("done"));
+      held.clear();
+      for (int i = 0; i < 5; i++) {
+        assertEquals("OK", text((i < 3 ? a : b).receive(10_000).get(1)));
+      }
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0, () -> "in-flight bytes given back");
+      for (int i = 0; i < 3; i++) {
+        a.send(CbpFrames.request(Command.REQUEST, utf8("again" + i), "hold", new byte[0], body));
+      }
+      Conditions.await(10_000, () -> held.size() == 3, () -> held.size() + " of 3 requests held after the replies");
+      held.forEach(m -> m.reply("done"));
+    }
+  }
+
+  @Test
+  void aDeflatedBodyCountsAtItsInflatedSize(Vertx vertx) throws Exception {
+    List<io.vertx.core.eventbus.Message<Object>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<Object>consumer("hold", held::add);
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
+        .put("maxInFlightBytesPerClient", 2 * MIB));
+    byte[] inflated = ("\"" + "x".repeat((int) (1.5 * MIB)) + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] deflated = io.conduit.codec.cbp.Bodies.deflate(inflated);
+    assertTrue(deflated.length < 64 * 1024, "deflated to " + deflated.length);
+    byte[] headers = io.conduit.codec.cbp.Headers.encode(java.util.Map.of(io.conduit.codec.cbp.Headers.CONTENT_ENCODING, io.conduit.codec.cbp.Headers.DEFLATE));
+    try (ZmtpTestClient c = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {
+      c.send(CbpFrames.request(Command.REQUEST, utf8("z1"), "hold", headers, deflated));
+      Conditions.await(10_000, () -> held.size() == 1, () -> "the first request held");
+      assertTrue(fixture.bridge.stats().inFlightBytes() > inflated.length,
+          "charged " + fixture.bridge.stats().inFlightBytes() + " for a body of " + inflated.length + " inflated");
+      // a few kilobytes on the wire, but 1.5 MiB more once inflated: over the client's 2 MiB
+      c.send(CbpFrames.request(Command.REQUEST, utf8("z2"), "hold", headers, deflated));
+      JsonObject refused = errors(c, 1).get("z2");
+      assertNotNull(refused, "z2 was not refused");
+      assertEquals("OVERLOADED", refused.getString("code"));
+      assertEquals(2 * MIB, refused.getLong("limit"));
+      assertEquals(1, held.size());
+      held.get(0).reply("done");
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0, () -> "in-flight bytes given back");
     }
   }
 }

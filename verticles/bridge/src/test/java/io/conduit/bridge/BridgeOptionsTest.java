@@ -72,4 +72,24 @@ class BridgeOptionsTest {
     String why = refusal(new JsonObject().put("maxMessageBytes", (1 << 30) + 1));
     assertTrue(why.contains("maxMessageBytes must be at most 1073741824"), why);
   }
+
+  @Test
+  void inFlightByteLimitsDefaultToHoldTheLargestMessageAndAreRefusedBelowIt() {
+    InFlightBytes defaults = InFlightBytes.fromJson(new JsonObject(), 16 << 20, 8L << 30);
+    assertEquals(64L << 20, defaults.perClient());
+    assertEquals(512L << 20, defaults.node(), "at most 512 MiB");
+    assertEquals(256L << 20, InFlightBytes.fromJson(new JsonObject(), 16 << 20, 1L << 30).node(), "a quarter of the heap");
+    InFlightBytes grown = InFlightBytes.fromJson(new JsonObject(), 600 << 20, 1L << 30);
+    assertEquals(600L << 20, grown.perClient());
+    assertEquals(600L << 20, grown.node());
+    String why = refusal(new JsonObject().put("maxMessageBytes", 1 << 20).put("maxInFlightBytesPerClient", 1 << 19));
+    assertTrue(why.contains("maxInFlightBytesPerClient (524288) must be at least maxMessageBytes (1048576)"), why);
+    why = refusal(new JsonObject().put("maxMessageBytes", 1 << 20).put("maxInFlightBytes", 1000));
+    assertTrue(why.contains("maxInFlightBytes (1000) must be at least maxMessageBytes (1048576)"), why);
+    why = refusal(new JsonObject().put("maxInFlightBytes", "lots"));
+    assertTrue(why.contains("maxInFlightBytes must be a whole number"), why);
+    BridgeOptions set = BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 1 << 20)
+        .put("maxInFlightBytesPerClient", 3L << 20).put("maxInFlightBytes", 5_000_000_000L));
+    assertEquals(new InFlightBytes(3L << 20, 5_000_000_000L), set.inFlightBytes());
+  }
 }

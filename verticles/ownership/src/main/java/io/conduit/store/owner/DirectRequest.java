@@ -33,6 +33,8 @@ public final class DirectRequest implements Message<Object> {
   private final ContextInternal caller;
   private final Completable<Message<Object>> outcome;
   private final LocalOwners.Observer meters;
+  /** For a one-way message: runs once, on the caller's context, when the store has dealt with it or it expired. */
+  private final Runnable handled;
   private Object metered;
   private MultiMap headers;
   private boolean replied;
@@ -40,7 +42,7 @@ public final class DirectRequest implements Message<Object> {
 
   /** A request ({@code outcome} set) or a one-way message ({@code outcome} null). */
   DirectRequest(String address, Object body, Handler<MultiMap> headers, long timeoutMs, ContextInternal caller,
-                Completable<Message<Object>> outcome, LocalOwners.Observer meters) {
+                Completable<Message<Object>> outcome, LocalOwners.Observer meters, Runnable handled) {
     this.address = address;
     this.body = body;
     this.headerValues = headers;
@@ -48,11 +50,12 @@ public final class DirectRequest implements Message<Object> {
     this.caller = caller;
     this.outcome = outcome;
     this.meters = meters;
+    this.handled = handled;
   }
 
   /** A reply: no reply address, so replying to it goes nowhere (as on the event bus). */
   private DirectRequest(String address, Object body, MultiMap headers) {
-    this(address, body, null, 0, null, null, null);
+    this(address, body, null, 0, null, null, null, null);
     this.headers = headers;
   }
 
@@ -97,10 +100,17 @@ public final class DirectRequest implements Message<Object> {
 
   @Override
   public void reply(Object message, DeliveryOptions options) {
-    if (outcome == null || replied) {
+    if (replied) {
       return;
     }
     replied = true;
+    if (outcome == null) {
+      // a one-way message: the reply goes nowhere, but the sender learns that the store is done with it
+      if (handled != null) {
+        onCaller(v -> settleOneWay());
+      }
+      return;
+    }
     ReplyException failure = message instanceof ReplyException e ? e : null;
     if (meters != null) {
       meters.replied(metered, failure);
@@ -124,7 +134,9 @@ public final class DirectRequest implements Message<Object> {
 
   /** Fails the request with the event bus's TIMEOUT, unless the store answered first. */
   public void expire() {
-    if (!settled && outcome != null) {
+    if (outcome == null) {
+      settleOneWay();
+    } else if (!settled) {
       settled = true;
       outcome.fail(new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting " + timeoutMs
           + "(ms) for a reply. address: " + REPLY_ADDRESS + ", repliedAddress: " + address));
@@ -134,6 +146,23 @@ public final class DirectRequest implements Message<Object> {
   /** True once the reply, a failure or the timeout has been delivered. */
   public boolean settled() {
     return settled;
+  }
+
+  private void onCaller(Handler<Void> action) {
+    if (caller.nettyEventLoop().inEventLoop()) {
+      caller.dispatch(action);
+    } else {
+      caller.runOnContext(action);
+    }
+  }
+
+  private void settleOneWay() {
+    if (!settled) {
+      settled = true;
+      if (handled != null) {
+        handled.run();
+      }
+    }
   }
 
   private void settle(Object message, ReplyException failure, DeliveryOptions options) {

@@ -119,13 +119,18 @@ public final class LocalOwners {
    */
   public DirectRequest call(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
                             Completable<Message<Object>> outcome) {
+    return dispatch(address, body, headers, timeoutMs, outcome, null);
+  }
+
+  private DirectRequest dispatch(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
+                                 Completable<Message<Object>> outcome, Runnable handled) {
     Owner owner = owners.get(address);
     ContextInternal caller = ContextInternal.current();
     if (owner == null || caller == null || !owner.context().nettyEventLoop().inEventLoop()) {
       return null;
     }
     Observer meters = outcome == null ? null : observer;
-    DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome, meters);
+    DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome, meters, handled);
     ContextInternal store = owner.context();
     // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
     // client sent before this (on either path) reaches the store first
@@ -135,10 +140,14 @@ public final class LocalOwners {
 
   /**
    * Queues a one-way message (an event-bus {@code send}) for the store that owns {@code address}
-   * on the calling thread's event loop, behind the requests queued before it; false when there is
-   * none. A reply the store gives it goes nowhere, as on the event bus.
+   * on the calling thread's event loop, behind the requests queued before it; null when there is
+   * none. A reply the store gives it goes nowhere, as on the event bus; but {@code handled} runs
+   * once, on the caller's context, when the store has replied to or failed it, or when
+   * {@link DirectRequest#expire()} came first: until then the store holds it (behind its lock,
+   * perhaps), which a sender counting what it makes the node hold needs to know.
    */
-  public boolean send(String address, Object body, Handler<MultiMap> headers) {
-    return call(address, body, headers, 0, null) != null;
+  public DirectRequest send(String address, Object body, Handler<MultiMap> headers, long timeoutMs,
+                            Runnable handled) {
+    return dispatch(address, body, headers, timeoutMs, null, handled);
   }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,16 +137,42 @@ class LocalOwnersTest {
     Context bridge = sameLoopAs(store);
     Outcome first = new Outcome();
     Outcome last = new Outcome();
+    CompletableFuture<Thread> handled = new CompletableFuture<>();
+    Thread bridgeThread = on(bridge, Thread::currentThread);
     on(bridge, () -> {
       owners.call("kv", "a", null, 1000, first);
-      assertTrue(owners.send("kv", "b", null));
+      assertNotNull(owners.send("kv", "b", null, 1000, () -> handled.complete(Thread.currentThread())));
       return owners.call("kv", "c", null, 1000, last);
     });
     assertEquals("done c", last.reply.get(5, TimeUnit.SECONDS).body());
     assertEquals("done a", first.reply.get(5, TimeUnit.SECONDS).body());
     assertEquals(List.of("a", "b", "c"), seen);
+    assertSame(bridgeThread, handled.get(5, TimeUnit.SECONDS), "the sender learns on its own loop that the store is done");
     assertEquals(List.of("started kv", "replied kv", "started kv", "replied kv"), observed, "a send is no request");
-    assertFalse(on(sameLoopAs(store), () -> owners.send("nobody", "x", null)));
+    assertNull(on(sameLoopAs(store), () -> owners.send("nobody", "x", null, 1000, () -> { })));
+  }
+
+  @Test
+  void aSendTheStoreHoldsIsHandledOnceWhenItExpiresAndNotAgainWhenTheStoreAnswersLate() throws Exception {
+    Context store = loop();
+    CompletableFuture<Message<Object>> holding = new CompletableFuture<>();
+    on(store, () -> owners.serve("kv", holding::complete)); // holds it, as a store behind a lock does
+    AtomicInteger handled = new AtomicInteger();
+    DirectRequest send = on(sameLoopAs(store), () -> owners.send("kv", "b", null, 1000, handled::incrementAndGet));
+    Message<Object> held = holding.get(5, TimeUnit.SECONDS);
+    assertEquals(0, handled.get(), "handled while the store still holds it");
+    on(sameLoopAs(store), () -> {
+      send.expire();
+      return null;
+    });
+    assertEquals(1, handled.get());
+    on(store, () -> {
+      held.reply("late");
+      return null;
+    });
+    on(sameLoopAs(store), () -> null); // whatever the late reply queued on the loop has run
+    assertEquals(1, handled.get(), "handled twice");
+    assertNull(held.replyAddress(), "a send has no reply address for the store");
   }
 
   @Test
