@@ -371,4 +371,35 @@ class PipelineVerticleTest {
     assertEquals("504", failed.headers().get(PipelineJob.FAILURE));
     assertEquals(0, TestStages.Count.SEEN.get(), "the stage did not work on a job nobody waits for");
   }
+
+  @Test
+  void aStageDoneByWorkersAsksTheirServiceAndPassesItsReplyOnWithItsFailuresNamed(Vertx vertx) throws Exception {
+    // an event-bus consumer stands in for the external workers: the bridge serves them the same way
+    vertx.eventBus().consumer("ext.upper", m -> {
+      switch ((String) m.body()) {
+        case "locked>1" -> m.fail(409, "the worker says locked");
+        case "slow>1" -> { } // never answers
+        default -> m.reply(((String) m.body()).toUpperCase());
+      }
+    });
+    deploy(vertx, """
+        {"pipelines": [{"name": "w", "stageTimeoutMs": 300, "stages": [
+          {"verticle": "%s", "config": {"suffix": "1"}},
+          {"name": "upper", "workers": "ext.upper"},
+          {"verticle": "%s", "config": {"suffix": "3"}}]}]}
+        """.formatted(APPEND, APPEND));
+    assertEquals("JOB>1>3", await(vertx.eventBus().request("pipeline.w", "job")).body());
+    ReplyException locked = failure(vertx, "pipeline.w", "locked");
+    assertEquals(409, locked.failureCode());
+    assertEquals("stage 2 (upper) failed: the worker says locked", locked.getMessage());
+    ReplyException slow = failure(vertx, "pipeline.w", "slow");
+    assertEquals(504, slow.failureCode());
+    assertTrue(slow.getMessage().startsWith("stage 2 (upper) failed: "), slow.getMessage());
+    deploy(vertx, """
+        {"pipelines": [{"name": "nobody", "stages": [{"name": "upper", "workers": "ext.nobody"}]}]}""");
+    ReplyException none = failure(vertx, "pipeline.nobody", "job");
+    assertEquals(503, none.failureCode());
+    assertEquals("stage 1 (upper) failed: no worker serves 'ext.nobody'; start one (a conduit.Worker for "
+        + "'ext.nobody')", none.getMessage());
+  }
 }

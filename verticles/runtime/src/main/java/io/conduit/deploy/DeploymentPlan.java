@@ -2,6 +2,7 @@ package io.conduit.deploy;
 
 import io.conduit.pipeline.PipelineOptions;
 import io.conduit.pipeline.PipelineVerticle;
+import io.conduit.pipeline.WorkersStage;
 import io.conduit.process.ProcessOptions;
 import io.conduit.process.ProcessVerticle;
 import io.vertx.core.json.DecodeException;
@@ -46,8 +47,10 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> TOP_FIELDS = Set.of("services", "pipelines");
   private static final Set<String> PIPELINE_FIELDS = Set.of("name", "stages", "maxInFlight", "stageTimeoutMs",
       "entryInstances");
-  private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "instances", "threading", "config",
-      "scaling", "externalWorkers");
+  private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "workers", "instances", "threading",
+      "config", "scaling");
+  /** Addresses no external worker may serve (the bridge refuses them), so no workers stage may name them. */
+  private static final List<String> NOT_FOR_WORKERS = List.of("conduit.", "__vertx.", "mmi.", "pipeline.");
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "process", "instances", "threading",
       "config", "scaling", "externalWorkers", "stateful");
 
@@ -129,6 +132,16 @@ public record DeploymentPlan(List<ServiceSpec> services) {
               + "' is also declared elsewhere (pipeline names must be unique)");
         }
         specs.add(spec);
+      }
+    }
+    for (ServiceSpec spec : specs) {
+      if (spec.verticle().equals(WorkersStage.class.getName())) {
+        String workers = spec.config().getString("workers");
+        if (names.contains(workers) || specs.stream().anyMatch(s -> s.ownAddress().equals(workers))) {
+          throw new DeploymentFileException(source + ": the pipeline stage " + spec.name() + " is to be done by the "
+              + "workers of '" + workers + "', which is a service of this deployment; workers serve an address "
+              + "the node does not");
+        }
       }
     }
     return new DeploymentPlan(specs);
@@ -260,14 +273,31 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       if (!(stages.getValue(i) instanceof JsonObject stage)) {
         throw new DeploymentFileException(source + ": " + at + ": must be an object");
       }
+      if (stage.containsKey("externalWorkers")) {
+        throw new DeploymentFileException(source + ": " + at + ".externalWorkers: a stage's jobs are passed on to the "
+            + "next stage, not answered, so workers cannot serve a stage's address; to have external workers do a "
+            + "stage's work, give it \"workers\": \"SERVICE\" (no verticle) and run the workers on SERVICE");
+      }
       checkFields(stage, STAGE_FIELDS, source, at + ".");
-      String verticle = requiredString(stage, "verticle", source, at);
+      boolean byWorkers = stage.containsKey("workers");
+      for (String field : byWorkers ? List.of("verticle", "threading", "config") : List.<String>of()) {
+        if (stage.containsKey(field)) {
+          throw new DeploymentFileException(source + ": " + at + "." + field + ": not for a stage done by workers "
+              + "(\"workers\" names the service that does its work)");
+        }
+      }
+      String doer = byWorkers ? workersService(stage, source, at) : requiredString(stage, "verticle", source, at);
       Object stageName = stage.getValue("name",
-          verticle.substring(Math.max(verticle.lastIndexOf('.'), verticle.lastIndexOf('$')) + 1));
+          byWorkers ? doer : doer.substring(Math.max(doer.lastIndexOf('.'), doer.lastIndexOf('$')) + 1));
       if (!(stageName instanceof String label) || label.isBlank()) {
         throw new DeploymentFileException(source + ": " + at + ".name: must be a non-empty string");
       }
       JsonObject asService = stage.copy().put("name", PipelineOptions.stageAddress(name, i + 1));
+      if (byWorkers) {
+        // timeoutMs is the pipeline's stageTimeoutMs, filled in once that is checked (below)
+        asService.remove("workers");
+        asService.put("verticle", WorkersStage.class.getName()).put("config", new JsonObject().put("workers", doer));
+      }
       ServiceSpec spec = service(asService, source, at);
       if (!(spec.config().getValue("address", "") instanceof String address)) {
         throw new DeploymentFileException(source + ": " + at + ".config.address: must be a string");
@@ -286,16 +316,35 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     JsonObject entry = new JsonObject().put("name", name).put("stages", entryStages)
         .put("maxInFlight", json.getValue("maxInFlight", PipelineOptions.DEFAULT_MAX_IN_FLIGHT))
         .put("stageTimeoutMs", json.getValue("stageTimeoutMs", PipelineOptions.DEFAULT_STAGE_TIMEOUT_MS));
+    PipelineOptions checked;
     try {
-      PipelineOptions checked = PipelineOptions.fromConfig(entry);
-      // maxInFlight bounds the whole pipeline: the entry instances share it
-      entry.put("maxInFlight", Math.max(1, (checked.maxInFlight() + n - 1) / n));
+      checked = PipelineOptions.fromConfig(entry);
     } catch (IllegalArgumentException e) {
       throw new DeploymentFileException(source + ": " + where + ": " + e.getMessage());
+    }
+    // maxInFlight bounds the whole pipeline: the entry instances share it
+    entry.put("maxInFlight", Math.max(1, (checked.maxInFlight() + n - 1) / n));
+    for (int k = 0; k < specs.size(); k++) {
+      ServiceSpec stage = specs.get(k);
+      if (stage.verticle().equals(WorkersStage.class.getName())) {
+        specs.set(k, stage.withConfig(stage.config().copy().put("timeoutMs", checked.stageTimeoutMs())));
+      }
     }
     specs.add(new ServiceSpec(PipelineOptions.entryAddress(name), PipelineVerticle.class.getName(),
         Instances.fixed(n), Threading.EVENT_LOOP, entry));
     return specs;
+  }
+
+  /** The worker service a stage's {@code workers} names: an address the bridge lets workers serve. */
+  private static String workersService(JsonObject stage, String source, String at) {
+    String service = requiredString(stage, "workers", source, at);
+    for (String prefix : NOT_FOR_WORKERS) {
+      if (service.startsWith(prefix)) {
+        throw new DeploymentFileException(source + ": " + at + ".workers: '" + service + "' is under '" + prefix
+            + "', which workers cannot serve; name a service of your own, such as 'py.upper'");
+      }
+    }
+    return service;
   }
 
   private static Instances instances(Object value, String source, String where) {

@@ -71,8 +71,8 @@ class DeploymentPlanPipelinesTest {
         + "\"instances\": ..., \"config\": {...}})", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": []}]}"));
     assertEquals("d.json: pipelines[0].stages[1].verticle: required, a non-empty string",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\"}, {\"config\": {}}]}]}"));
-    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, externalWorkers, instances, "
-        + "name, scaling, threading, verticle)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
+    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, instances, name, "
+        + "scaling, threading, verticle, workers)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
         + "\"color\": 1}]}]}"));
     assertEquals("d.json: pipelines[0].stages[0].instances: must be a whole number or {\"min\": m, \"max\": n}, got x",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", \"instances\": \"x\"}]}]}"));
@@ -89,5 +89,46 @@ class DeploymentPlanPipelinesTest {
     assertEquals("d.json: pipelines[1]: its service 'pipeline.p.1' is also declared elsewhere (pipeline names must be "
         + "unique)", error("""
         {"pipelines": [{"name": "p", "stages": [{"verticle": "a.B"}]}, {"name": "p", "stages": [{"verticle": "a.B"}]}]}"""));
+  }
+
+  @Test
+  void aStageDoneByExternalWorkersIsAWorkersStageAskingTheirService() {
+    DeploymentPlan plan = parse("""
+        {"pipelines": [{"name": "py", "stageTimeoutMs": 4000, "stages": [
+           {"verticle": "a.Split"},
+           {"name": "upper", "workers": "py.upper", "instances": 2}]}]}""");
+    ServiceSpec stage = plan.service("pipeline.py.2");
+    assertEquals(io.conduit.pipeline.WorkersStage.class.getName(), stage.verticle());
+    assertEquals(Instances.fixed(2), stage.instances());
+    assertEquals(new JsonObject().put("workers", "py.upper").put("address", "pipeline.py.2").put("timeoutMs", 4000L),
+        stage.config());
+    assertEquals(new JsonObject().put("name", "upper").put("address", "pipeline.py.2"),
+        plan.service("pipeline.py").config().getJsonArray("stages").getJsonObject(1));
+    assertEquals("py.upper", parse("""
+        {"pipelines": [{"name": "p", "stages": [{"workers": "py.upper"}]}]}""")
+        .service("pipeline.p").config().getJsonArray("stages").getJsonObject(0).getString("name"),
+        "named after its workers when unnamed");
+    assertEquals(false, plan.reservedAddresses().contains("py.upper"), "the workers' service stays open to workers");
+  }
+
+  @Test
+  void aStageCannotBeServedByWorkersAtItsOwnAddressAndAWorkersStageIsChecked() {
+    String why = error("""
+        {"pipelines": [{"name": "p", "stages": [{"verticle": "a.B", "externalWorkers": true}]}]}""");
+    assertEquals("d.json: pipelines[0].stages[0].externalWorkers: a stage's jobs are passed on to the next stage, not "
+        + "answered, so workers cannot serve a stage's address; to have external workers do a stage's work, give it "
+        + "\"workers\": \"SERVICE\" (no verticle) and run the workers on SERVICE", why);
+    assertEquals("d.json: pipelines[0].stages[0].verticle: not for a stage done by workers (\"workers\" names the "
+        + "service that does its work)", error("""
+        {"pipelines": [{"name": "p", "stages": [{"verticle": "a.B", "workers": "py.x"}]}]}"""));
+    assertEquals("d.json: pipelines[0].stages[0].workers: 'conduit.x' is under 'conduit.', which workers cannot serve; "
+        + "name a service of your own, such as 'py.upper'", error("""
+        {"pipelines": [{"name": "p", "stages": [{"workers": "conduit.x"}]}]}"""));
+    assertEquals("d.json: pipelines[0].stages[0].workers: required, a non-empty string", error("""
+        {"pipelines": [{"name": "p", "stages": [{"workers": ""}]}]}"""));
+    assertEquals("d.json: the pipeline stage pipeline.p.1 is to be done by the workers of 'docs', which is a service "
+        + "of this deployment; workers serve an address the node does not", error("""
+        {"services": [{"name": "docs", "verticle": "a.Docs"}],
+         "pipelines": [{"name": "p", "stages": [{"workers": "docs"}]}]}"""));
   }
 }
