@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * counting when its reply (or failure) is sent or arrives. A pipeline job, which a stage receives
  * without a reply address and passes on instead of answering ({@link PipelineJob}), counts for the
  * stage's service in the same way, keyed by the job's id, until the job leaves the stage (to the
- * next stage, or its outcome to the entry). Queueing delay is measured by a probe
+ * next stage, or its outcome to the entry); in a cluster a job counts from its delivery to an
+ * instance here instead, since one sent to a stage may go to another node's instance and leave the
+ * stage there, where this node would never see it go. Queueing delay is measured by a probe
  * that each instance's context runs when its turn comes: how long a new request would wait for
  * that instance's event loop or worker thread.
  */
@@ -34,6 +36,8 @@ final class LoadMeter {
   static final long FORGET_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final EventBus bus;
+  /** Whether a message sent here may be delivered on another node (see the class comment). */
+  private final boolean clustered;
   private final Map<String, ServiceLoad> services = new ConcurrentHashMap<>();
   private final Map<String, ServiceLoad> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
@@ -47,6 +51,7 @@ final class LoadMeter {
 
   LoadMeter(Vertx vertx) {
     this.bus = vertx.eventBus();
+    this.clustered = vertx.isClustered();
   }
 
   /** Measures from now on: the interceptors are in place whenever a service is tracked. */
@@ -164,7 +169,7 @@ final class LoadMeter {
         if (job != null) {
           // the job leaves the stage it was at (to the next stage, or its outcome to the entry)
           end(hops.remove(job));
-          ServiceLoad service = byAddress.get(message.address());
+          ServiceLoad service = clustered ? null : byAddress.get(message.address());
           if (service != null && PipelineJob.idAtStage(message) != null) {
             service.inFlight.incrementAndGet();
             hops.put(job, new Pending(service, System.nanoTime()));
