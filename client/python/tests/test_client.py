@@ -3,6 +3,7 @@ threads, CURVE and the asyncio variant."""
 
 import asyncio
 import threading
+import time
 import uuid
 
 import pytest
@@ -104,6 +105,55 @@ def test_a_closed_client_says_so(node):
     with pytest.raises(ConduitError) as e:
         c.request("echo", 1)
     assert e.value.code == "UNAVAILABLE"
+
+
+def test_closing_from_another_thread_ends_the_calls_waiting_in_it_with_unavailable(node):
+    from conduit.worker import Worker
+    from test_worker import serving
+    release = threading.Event()
+    worker = Worker(node.endpoint, "py.hold.%s" % uuid.uuid4().hex[:12],
+                    lambda body: body if body == "probe" else release.wait(30))
+    with conduit.connect(node.endpoint, events=node.events, timeout=10) as helper, serving(worker, helper, "probe"):
+        try:
+            _close_under_waiting_calls(node, worker)
+        finally:
+            release.set()  # the worker answers the held request, so that it can stop
+
+
+def _close_under_waiting_calls(node, worker):
+    """A request and a subscription wait in two threads; a third closes the client under them."""
+    c = conduit.connect(node.endpoint, events=node.events, timeout=20)
+    subscription = c.subscribe("nothing.comes.%s" % uuid.uuid4().hex, timeout=None)
+    outcomes = {}
+    entered = threading.Barrier(3)
+
+    def wait_in(name, call):
+        entered.wait(10)
+        try:
+            outcomes[name] = ("returned", call())
+        except ConduitError as e:
+            outcomes[name] = ("error", e.code)
+        except BaseException as e:  # noqa: BLE001 - the test reports whatever else ends it
+            outcomes[name] = ("raised", repr(e))
+
+    threads = [threading.Thread(target=wait_in, args=("request", lambda: c.request(worker.service, "held"))),
+               threading.Thread(target=wait_in, args=("events", subscription.receive))]
+    for t in threads:
+        t.start()
+    entered.wait(10)
+    # both are in their ZeroMQ poll (or about to be) when the main thread closes the client
+    deadline = time.monotonic() + 10
+    while len(c._busy) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(c._busy) == 2, "the two calls are not waiting in the client"
+    closing = threading.Thread(target=c.close)
+    closing.start()
+    closing.join(10)
+    assert not closing.is_alive(), "close() did not return"
+    for t in threads:
+        t.join(10)
+        assert not t.is_alive()
+    assert outcomes == {"request": ("error", "UNAVAILABLE"), "events": ("error", "UNAVAILABLE")}, outcomes
 
 
 def test_a_bridge_that_is_not_there_is_unavailable():

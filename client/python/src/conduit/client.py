@@ -2,6 +2,7 @@
 ZeroMQ bridge (CBP/1). ``conduit.connect`` makes one."""
 
 import collections
+import contextlib
 import itertools
 import threading
 import time
@@ -70,17 +71,20 @@ class _Connection:
         if command != b"PING":
             headers["timeout"] = str(int(timeout_ms))
         request_id = str(next(self.ids)).encode("ascii")
-        assert self.socket is not None
-        self.socket.send_multipart(_wire.request_frames(command, request_id, address, headers, payload))
+        frames = _wire.request_frames(command, request_id, address, headers, payload)
+        with self.client._in_use(self):
+            assert self.socket is not None
+            self.socket.send_multipart(frames)
         self.pending.add(request_id)
         return request_id
 
     def receive(self, timeout_ms: int) -> bool:
         """Waits up to ``timeout_ms`` for one reply, kept when its id is pending; False when none came."""
-        assert self.socket is not None
-        if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
-            return False
-        frames = self.socket.recv_multipart()
+        with self.client._in_use(self):
+            assert self.socket is not None
+            if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
+                return False
+            frames = self.socket.recv_multipart()
         try:
             status, request_id, headers, body = _wire.parse_reply(frames, self.client.endpoint)
         except ConduitError as e:
@@ -121,11 +125,16 @@ class _Connection:
             self.pending.discard(request_id)
 
     def close(self) -> None:
-        if self.socket is not None:
-            self.socket.close(linger=0)
-            self.socket = None
+        self.close_socket()
         self.pending.clear()
         self.arrived.clear()
+
+    def close_socket(self) -> None:
+        """Closes the socket, once, whichever thread gets here first (the owner, or Client.close)."""
+        with self.client._lock:
+            socket, self.socket = self.socket, None
+        if socket is not None:
+            socket.close(linger=0)
 
 
 class Subscription:
@@ -156,10 +165,13 @@ class Subscription:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
-            if not self._socket.poll(remaining, zmq.POLLIN):
-                raise ConduitError("TIMEOUT", "no event on '%s' within %s s" % (self.address, timeout),
-                                   {"timeoutMs": int((timeout or 0) * 1000)})
-            frames = self._socket.recv_multipart()
+            with self._client._in_use(self):
+                if self._socket is None:
+                    raise ConduitError("UNAVAILABLE", "the subscription to '%s' is closed" % self.address)
+                if not self._socket.poll(remaining, zmq.POLLIN):
+                    raise ConduitError("TIMEOUT", "no event on '%s' within %s s" % (self.address, timeout),
+                                       {"timeoutMs": int((timeout or 0) * 1000)})
+                frames = self._socket.recv_multipart()
             if len(frames) == 3 and frames[0] == self._topic:
                 headers = _wire.parse_headers(frames[1])
                 return headers, _wire.decode_body(headers, frames[2])
@@ -171,10 +183,15 @@ class Subscription:
         return self.receive()
 
     def close(self) -> None:
-        if self._socket is not None:
-            self._socket.close(linger=0)
-            self._socket = None  # type: ignore[assignment]
-            self._client._untrack(self)
+        self.close_socket()
+        self._client._untrack(self)
+
+    def close_socket(self) -> None:
+        """Closes the socket, once, whichever thread gets here first (the owner, or Client.close)."""
+        with self._client._lock:
+            socket, self._socket = self._socket, None
+        if socket is not None:
+            socket.close(linger=0)
 
     def __enter__(self) -> "Subscription":
         return self
@@ -206,6 +223,7 @@ class Client:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: List[Any] = []
+        self._busy: set = set()  # connections and subscriptions inside a ZeroMQ call now
         self._closed = False
         try:
             self._connection()  # connects now, so a wrong endpoint or key fails here
@@ -232,18 +250,51 @@ class Client:
     # -- sockets --------------------------------------------------------------------------------
 
     def _socket(self, kind: int, endpoint: str) -> zmq.Socket:
-        if self._closed:
-            raise ConduitError("UNAVAILABLE", "the client is closed")
-        return _sockets.connect(self._context, kind, endpoint, self._curve)
+        with self._lock:
+            if self._closed:
+                raise ConduitError("UNAVAILABLE", "the client is closed")
+            context = self._context
+        return _sockets.connect(context, kind, endpoint, self._curve)
 
     def _track(self, thing: Any) -> None:
         with self._lock:
-            self._open.append(thing)
+            closed = self._closed
+            if not closed:
+                self._open.append(thing)
+        if closed:  # closed while this one was being opened: close() could not see it
+            thing.close_socket()
+            raise ConduitError("UNAVAILABLE", "the client is closed")
 
     def _untrack(self, thing: Any) -> None:
         with self._lock:
             if thing in self._open:
                 self._open.remove(thing)
+
+    @contextlib.contextmanager
+    def _in_use(self, thing: Any) -> Iterator[None]:
+        """Brackets ``thing``'s ZeroMQ calls, so that :meth:`close` from another thread never closes
+        a socket while its thread uses it (libzmq sockets are not thread-safe): close() leaves a busy
+        socket to its thread, whose call ends with ETERM when the context terminates, and which
+        then closes the socket itself and raises UNAVAILABLE."""
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._busy.add(thing)
+        if closed:
+            thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
+            raise ConduitError("UNAVAILABLE", "the client is closed")
+        try:
+            yield
+        except zmq.ZMQError as e:
+            if self._closed:
+                raise ConduitError("UNAVAILABLE", "the client was closed during this call") from e
+            raise
+        finally:
+            with self._lock:
+                self._busy.discard(thing)
+                closed = self._closed
+            if closed:
+                thing.close_socket()
 
     def _connection(self) -> _Connection:
         connection = getattr(self._local, "connection", None)
@@ -374,20 +425,18 @@ class Client:
     # -- lifecycle ------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Closes every socket and subscription of every thread. Safe to call twice."""
+        """Closes every socket and subscription of every thread. Safe to call twice, and from any
+        thread: a call another thread is waiting in ends with ConduitError UNAVAILABLE."""
         with self._lock:
             things, self._open = self._open, []
             self._closed = True
+            busy = set(self._busy)
+            context, self._context = self._context, None
         for thing in things:
-            if isinstance(thing, Subscription):
-                if thing._socket is not None:
-                    thing._socket.close(linger=0)
-                    thing._socket = None  # type: ignore[assignment]
-            else:
-                thing.close()
-        if self._context is not None:
-            self._context.term()
-            self._context = None  # type: ignore[assignment]
+            if thing not in busy:  # a busy one is closed by its own thread, woken by term() below
+                thing.close_socket()
+        if context is not None:
+            context.term()
 
     def __enter__(self) -> "Client":
         return self
