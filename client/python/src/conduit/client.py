@@ -2,7 +2,6 @@
 ZeroMQ bridge (CBP/1). ``conduit.connect`` makes one."""
 
 import collections
-import contextlib
 import itertools
 import threading
 import time
@@ -38,11 +37,47 @@ class _Curve(NamedTuple):
     secret: bytes
 
 
+class _InUse:
+    """Brackets the ZeroMQ calls of one connection or subscription (``with thing.in_use:``), so that
+    :meth:`Client.close` from another thread never closes a socket while its thread uses it (libzmq
+    sockets are not thread-safe). close() leaves a busy socket to its thread, whose call ends with
+    ETERM when the context terminates; that thread then closes the socket itself and raises
+    UNAVAILABLE. One per connection, made once: a request passes here twice."""
+
+    __slots__ = ("client", "thing")
+
+    def __init__(self, client: "Client", thing: Any) -> None:
+        self.client = client
+        self.thing = thing
+
+    def __enter__(self) -> None:
+        client = self.client
+        with client._lock:
+            closed = client._closed
+            if not closed:
+                client._busy.add(self.thing)
+        if closed:
+            self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
+            raise ConduitError("UNAVAILABLE", "the client is closed")
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        client = self.client
+        with client._lock:
+            client._busy.discard(self.thing)
+            closed = client._closed
+        if closed:
+            self.thing.close_socket()
+            if isinstance(error, zmq.ZMQError):
+                raise ConduitError("UNAVAILABLE", "the client was closed during this call") from error
+        return False
+
+
 class _Connection:
     """One DEALER socket and its request bookkeeping; used by one thread only."""
 
     def __init__(self, client: "Client") -> None:
         self.client = client
+        self.in_use = _InUse(client, self)
         self.socket: Optional[zmq.Socket] = None
         self.ids = itertools.count(1)
         self.pending: set = set()       # ids sent and not yet answered (or given up on)
@@ -72,7 +107,7 @@ class _Connection:
             headers["timeout"] = str(int(timeout_ms))
         request_id = str(next(self.ids)).encode("ascii")
         frames = _wire.request_frames(command, request_id, address, headers, payload)
-        with self.client._in_use(self):
+        with self.in_use:
             assert self.socket is not None
             self.socket.send_multipart(frames)
         self.pending.add(request_id)
@@ -80,7 +115,7 @@ class _Connection:
 
     def receive(self, timeout_ms: int) -> bool:
         """Waits up to ``timeout_ms`` for one reply, kept when its id is pending; False when none came."""
-        with self.client._in_use(self):
+        with self.in_use:
             assert self.socket is not None
             if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
                 return False
@@ -152,6 +187,7 @@ class Subscription:
         self.address = address
         self.timeout = _wire.check_wait(timeout)
         self._topic = address.encode("utf-8")
+        self._in_use = _InUse(client, self)
         self._socket = client._socket(zmq.SUB, client.events)
         self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
         self._client = client
@@ -165,7 +201,7 @@ class Subscription:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
-            with self._client._in_use(self):
+            with self._in_use:
                 if self._socket is None:
                     raise ConduitError("UNAVAILABLE", "the subscription to '%s' is closed" % self.address)
                 if not self._socket.poll(remaining, zmq.POLLIN):
@@ -269,32 +305,6 @@ class Client:
         with self._lock:
             if thing in self._open:
                 self._open.remove(thing)
-
-    @contextlib.contextmanager
-    def _in_use(self, thing: Any) -> Iterator[None]:
-        """Brackets ``thing``'s ZeroMQ calls, so that :meth:`close` from another thread never closes
-        a socket while its thread uses it (libzmq sockets are not thread-safe): close() leaves a busy
-        socket to its thread, whose call ends with ETERM when the context terminates, and which
-        then closes the socket itself and raises UNAVAILABLE."""
-        with self._lock:
-            closed = self._closed
-            if not closed:
-                self._busy.add(thing)
-        if closed:
-            thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
-            raise ConduitError("UNAVAILABLE", "the client is closed")
-        try:
-            yield
-        except zmq.ZMQError as e:
-            if self._closed:
-                raise ConduitError("UNAVAILABLE", "the client was closed during this call") from e
-            raise
-        finally:
-            with self._lock:
-                self._busy.discard(thing)
-                closed = self._closed
-            if closed:
-                thing.close_socket()
 
     def _connection(self) -> _Connection:
         connection = getattr(self._local, "connection", None)
