@@ -3,12 +3,15 @@ package io.conduit.codec.cbp;
 import io.conduit.codec.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -100,16 +103,30 @@ public final class Bodies {
     if (value instanceof byte[] b) {
       return new Encoded(Headers.OCTETS, b);
     }
-    if (value instanceof JsonObject o) {
-      return new Encoded(Headers.JSON, o.toBuffer().getBytes());
-    }
-    if (value instanceof JsonArray a) {
-      return new Encoded(Headers.JSON, a.toBuffer().getBytes());
+    if (value instanceof JsonObject || value instanceof JsonArray) {
+      return new Encoded(Headers.JSON, jsonBytes(value));
     }
     if (value instanceof String text) {
       return new Encoded(Headers.JSON, jsonString(text));
     }
     return new Encoded(Headers.JSON, Json.encode(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A JSON object or array as the bytes Vert.x's {@code toBuffer()} gives (its encoder, Jackson's
+   * default output), written straight into a byte array: {@code toBuffer()} writes into a Netty
+   * buffer through an OutputStream, and its bytes are then copied out once more.
+   */
+  static byte[] jsonBytes(Object value) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(JSON._getBufferRecycler());
+    try (JsonGenerator generator = JSON.createGenerator(bytes)) {
+      JacksonCodec.encodeJson(value, generator);
+    } catch (IOException e) {
+      throw new EncodeException("cannot encode the reply as JSON: " + e.getMessage());
+    }
+    byte[] out = bytes.toByteArray();
+    bytes.release();
+    return out;
   }
 
   /**

@@ -128,4 +128,23 @@ class BodiesTest {
     }
     return false;
   }
+
+  @Test
+  void objectAndArrayRepliesAreTheBytesVertxWritesForThem() {
+    Random random = new Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray().add(randomText(random))
+          .add(random.nextLong()).add(random.nextDouble()).add(random.nextBoolean()).addNull()
+          .add(new io.vertx.core.json.JsonObject().put(randomText(random), randomText(random)));
+      io.vertx.core.json.JsonObject object = new io.vertx.core.json.JsonObject().put("value", randomText(random))
+          .put(randomText(random), list).put("n", random.nextInt()).put("big", new java.math.BigDecimal("1e400"))
+          .put("bytes", new byte[] {(byte) random.nextInt(), 0, 1}).put("buffer", Buffer.buffer(randomText(random)))
+          .put("at", java.time.Instant.ofEpochSecond(random.nextInt(2_000_000_000)));
+      assertArrayEquals(object.toBuffer().getBytes(), Bodies.encode(object).bytes(), object.toString());
+      assertArrayEquals(list.toBuffer().getBytes(), Bodies.encode(list).bytes(), list.toString());
+      assertEquals(Headers.JSON, Bodies.encode(object).contentType());
+    }
+    assertArrayEquals("{}".getBytes(StandardCharsets.US_ASCII), Bodies.encode(new io.vertx.core.json.JsonObject()).bytes());
+    assertArrayEquals("[]".getBytes(StandardCharsets.US_ASCII), Bodies.encode(new io.vertx.core.json.JsonArray()).bytes());
+  }
 }
