@@ -120,6 +120,29 @@ def test_closing_from_another_thread_ends_the_calls_waiting_in_it_with_unavailab
             release.set()  # the worker answers the held request, so that it can stop
 
 
+def test_closing_from_a_signal_handler_ends_the_call_it_interrupted_with_unavailable(node):
+    import signal
+    from conduit.worker import Worker
+    from test_worker import serving
+    release = threading.Event()
+    worker = Worker(node.endpoint, "py.hold.%s" % uuid.uuid4().hex[:12],
+                    lambda body: body if body == "probe" else release.wait(30))
+    with conduit.connect(node.endpoint, events=node.events, timeout=10) as helper, serving(worker, helper, "probe"):
+        c = conduit.connect(node.endpoint, events=node.events, timeout=20)
+        previous = signal.signal(signal.SIGALRM, lambda *_: c.close())
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            started = time.monotonic()
+            with pytest.raises(ConduitError) as e:
+                c.request(worker.service, "held")
+            assert e.value.code == "UNAVAILABLE", e.value
+            assert time.monotonic() - started < 10, "the request was not ended by the close"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            release.set()
+
+
 def _close_under_waiting_calls(node, worker):
     """A request and a subscription wait in two threads; a third closes the client under them."""
     c = conduit.connect(node.endpoint, events=node.events, timeout=20)

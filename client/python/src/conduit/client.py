@@ -55,7 +55,7 @@ class _InUse:
         with client._lock:
             closed = client._closed
             if not closed:
-                client._busy.add(self.thing)
+                client._busy[self.thing] = threading.get_ident()
         if closed:
             self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
             raise ConduitError("UNAVAILABLE", "the client is closed")
@@ -63,7 +63,7 @@ class _InUse:
     def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
         client = self.client
         with client._lock:
-            client._busy.discard(self.thing)
+            client._busy.pop(self.thing, None)
             closed = client._closed
         if closed:
             self.thing.close_socket()
@@ -98,6 +98,9 @@ class _Connection:
                 if e.code != "TIMEOUT":
                     self.close()
                     raise
+            except BaseException:
+                self.close()  # a KeyboardInterrupt during the PING: an open socket would keep term() waiting
+                raise
             self.close()
         raise ConduitError("UNAVAILABLE", "no answer to PING from %s on %d fresh sockets" % (client.endpoint, attempts))
 
@@ -188,9 +191,13 @@ class Subscription:
         self.timeout = _wire.check_wait(timeout)
         self._topic = address.encode("utf-8")
         self._in_use = _InUse(client, self)
-        self._socket = client._socket(zmq.SUB, client.events)
-        self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
         self._client = client
+        self._socket = client._socket(zmq.SUB, client.events)
+        try:
+            self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
+        except BaseException:
+            self.close_socket()
+            raise
         client._track(self)
 
     def receive(self, timeout: Optional[float] = ...) -> Tuple[Dict[str, Any], Any]:  # type: ignore[assignment]
@@ -259,7 +266,8 @@ class Client:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: List[Any] = []
-        self._busy: set = set()  # connections and subscriptions inside a ZeroMQ call now
+        # connections and subscriptions inside a ZeroMQ call now, with the thread making it
+        self._busy: Dict[Any, int] = {}
         self._closed = False
         try:
             self._connection()  # connects now, so a wrong endpoint or key fails here
@@ -290,7 +298,10 @@ class Client:
             if self._closed:
                 raise ConduitError("UNAVAILABLE", "the client is closed")
             context = self._context
-        return _sockets.connect(context, kind, endpoint, self._curve)
+        try:
+            return _sockets.connect(context, kind, endpoint, self._curve)
+        except zmq.ContextTerminated as e:  # close() ran meanwhile, in another thread
+            raise ConduitError("UNAVAILABLE", "the client is closed") from e
 
     def _track(self, thing: Any) -> None:
         with self._lock:
@@ -437,13 +448,16 @@ class Client:
     def close(self) -> None:
         """Closes every socket and subscription of every thread. Safe to call twice, and from any
         thread: a call another thread is waiting in ends with ConduitError UNAVAILABLE."""
+        me = threading.get_ident()
         with self._lock:
             things, self._open = self._open, []
             self._closed = True
-            busy = set(self._busy)
+            busy = dict(self._busy)
             context, self._context = self._context, None
         for thing in things:
-            if thing not in busy:  # a busy one is closed by its own thread, woken by term() below
+            # one busy in another thread is closed by that thread, woken by term() below; one busy
+            # in this thread is a call this close() interrupts (a signal handler), so it is closed here
+            if busy.get(thing, me) == me:
                 thing.close_socket()
         if context is not None:
             context.term()

@@ -98,7 +98,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
    */
   private static TransportOptions budgetFor(TransportOptions transport, boolean given, CurveConfig curve,
                                             int maxMessageBytes) {
-    long needed = curve != null ? 3L * (maxMessageBytes + 33L) : maxMessageBytes;
+    long needed = receiveBudgetNeeded(curve, maxMessageBytes);
     if (transport.receiveBudgetBytes() >= needed) {
       return transport;
     }
@@ -108,6 +108,15 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
     throw new IllegalArgumentException("bridge config: receiveBudgetBytes (" + transport.receiveBudgetBytes()
         + ") must be at least " + (curve != null ? "3 × (maxMessageBytes + 33) under CURVE" : "maxMessageBytes")
         + " (" + needed + "), or the largest message allowed could never be received");
+  }
+
+  /** The least receive budget that holds the largest message allowed (see {@link #budgetFor}). */
+  long receiveBudgetNeeded() {
+    return receiveBudgetNeeded(curve, maxMessageBytes);
+  }
+
+  private static long receiveBudgetNeeded(CurveConfig curve, int maxMessageBytes) {
+    return curve != null ? 3L * (maxMessageBytes + 33L) : maxMessageBytes;
   }
 
   /**

@@ -74,6 +74,18 @@ final class BridgeTransport implements RouterSocket.Inbox {
     ByteBudget budget = NodeBudget.acquire(vertx, NodeBudget.RECEIVE, options.transport().receiveBudgetBytes());
     inFlightBudget = NodeBudget.acquire(vertx, NodeBudget.IN_FLIGHT, options.inFlightBytes().node());
     budgetHeld = true;
+    // the node's budgets were sized by the bridge that started first: they must hold this one's
+    // largest message too, or its clients sending one would be refused (or closed) for ever
+    String tooSmall = budget.limit() < options.receiveBudgetNeeded()
+        ? "receiveBudgetBytes " + budget.limit() + ", below the " + options.receiveBudgetNeeded() + " it needs"
+        : inFlightBudget.limit() < options.maxMessageBytes()
+        ? "maxInFlightBytes " + inFlightBudget.limit() + ", below its maxMessageBytes " + options.maxMessageBytes()
+        : null;
+    if (tooSmall != null) {
+      return closeListeners().transform(v -> Future.failedFuture(new IllegalArgumentException("bridge config: "
+          + "another bridge of this node, started first, set the node's " + tooSmall + "; give the bridges the same "
+          + "budgets, or this one a smaller maxMessageBytes")));
+    }
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
     var limits = options.transport().limits(options.maxMessageBytes());
@@ -250,6 +262,15 @@ final class BridgeTransport implements RouterSocket.Inbox {
   Failure charge(Inbound request, long bytes) {
     ZmtpPeer client = request.from();
     InFlightBytes limits = options.inFlightBytes();
+    long own = request.charge().bytes() + bytes;
+    long cap = Math.min(limits.perClient(), inFlightBudget.limit());
+    if (own > cap) {
+      // over a limit on its own (a body that inflates to nearly maxMessageBytes, with large headers):
+      // waiting would never help, so it is not OVERLOADED
+      String field = cap == limits.perClient() ? "maxInFlightBytesPerClient" : "maxInFlightBytes";
+      return new Failure(ErrorCode.TOO_LARGE, "this request would hold " + own + " bytes while it waits (its body "
+          + "inflated), over the limit of " + cap + " (" + field + ")", new JsonObject().put("limit", cap));
+    }
     if (client.inFlightBytes() + bytes > limits.perClient()) {
       return new Failure(ErrorCode.OVERLOADED, "this client's requests in flight hold " + client.inFlightBytes()
           + " bytes; " + bytes + " more would pass the limit of " + limits.perClient() + " bytes per client "
@@ -257,8 +278,8 @@ final class BridgeTransport implements RouterSocket.Inbox {
     }
     if (!inFlightBudget.tryAcquire(bytes)) {
       return new Failure(ErrorCode.OVERLOADED, "requests in flight on this node hold " + inFlightBudget.used()
-          + " bytes; " + bytes + " more would pass the node's limit of " + limits.node() + " bytes (maxInFlightBytes); "
-          + "retry later", new JsonObject().put("limit", limits.node()));
+          + " bytes; " + bytes + " more would pass the node's limit of " + inFlightBudget.limit()
+          + " bytes (maxInFlightBytes); retry later", new JsonObject().put("limit", inFlightBudget.limit()));
     }
     client.inFlightBytes(client.inFlightBytes() + bytes);
     inFlightBytes += bytes;

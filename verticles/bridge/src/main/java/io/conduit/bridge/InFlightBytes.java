@@ -6,10 +6,11 @@ import io.vertx.core.json.JsonObject;
  * How many bytes the requests waiting for their replies may hold: what keeps a client from making
  * the node hold its memory through requests a consumer is slow to answer (a lock wait, a busy
  * worker service) rather than through bytes it is still sending, which the receive budget covers.
- * A request counts the bytes it arrived with, or its inflated size for a deflate body, from the
- * moment it is admitted until its reply has been written to the socket. Over either limit a request
- * is answered {@code OVERLOADED} with the limit; the decoded value a consumer holds may take a few
- * times its bytes in the heap, which is why the node-wide default is a quarter of the heap.
+ * A request counts the bytes it arrived with (a deflate body at its inflated size instead of its
+ * compressed one) from the moment it is admitted until its reply has been written to the socket.
+ * A request that would pass either limit is answered {@code OVERLOADED} with the limit, one that
+ * alone holds more than a limit {@code TOO_LARGE}; the decoded value a consumer holds may take a
+ * few times its bytes in the heap, which is why the node-wide default is a quarter of the heap.
  *
  * @param perClient one connection's requests together
  * @param node      every bridge of the node together (all endpoints and instances)

@@ -115,10 +115,12 @@ final class RequestHandler {
       byte[] bytes = request.body();
       String encoding = request.header(Headers.CONTENT_ENCODING);
       if (Headers.DEFLATE.equals(encoding)) {
-        // what the body takes once inflated is held while the request waits, so it counts too
+        // while the request waits it holds its body inflated (its frames are let go): the charge
+        // for the bytes received grows by what inflating added
+        int compressed = bytes.length;
         bytes = Bodies.inflate(bytes, options.maxMessageBytes(), id);
         encoding = null;
-        Failure over = sockets.charge(in, bytes.length);
+        Failure over = sockets.charge(in, Math.max(0, bytes.length - compressed));
         if (over != null) {
           fail(in, id, over);
           return;

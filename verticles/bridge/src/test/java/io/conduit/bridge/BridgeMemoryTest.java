@@ -301,7 +301,45 @@ class BridgeMemoryTest {
       assertEquals(2 * MIB, refused.getLong("limit"));
       assertEquals(1, held.size());
       held.get(0).reply("done");
+      assertEquals("OK", text(c.receive(10_000).get(1)));
       Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0, () -> "in-flight bytes given back");
+
+      // counted at its inflated size instead of its compressed one, not both: a body that compresses
+      // poorly and inflates to nearly the limit is served when it is alone
+      java.util.Random random = new java.util.Random(3);
+      StringBuilder text = new StringBuilder("\"");
+      while (text.length() < 2 * MIB - 4096) {
+        text.append((char) ('a' + random.nextInt(26)));
+      }
+      byte[] nearly = text.append('"').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] poorly = io.conduit.codec.cbp.Bodies.deflate(nearly);
+      assertTrue(poorly.length + nearly.length > 2 * MIB, "compressed to " + poorly.length);
+      c.send(CbpFrames.request(Command.REQUEST, utf8("z3"), "hold", headers, poorly));
+      Conditions.await(10_000, () -> held.size() == 2, () -> "the large deflated request held");
+      held.get(1).reply("done");
+      assertEquals("OK", text(c.receive(10_000).get(1)));
+
+      // one that alone would hold more than the limit (large headers beside it) is TOO_LARGE, not OVERLOADED
+      byte[] bigHeaders = io.conduit.codec.cbp.Headers.encode(java.util.Map.of(
+          io.conduit.codec.cbp.Headers.CONTENT_ENCODING, io.conduit.codec.cbp.Headers.DEFLATE, "note", "n".repeat(8192)));
+      c.send(CbpFrames.request(Command.REQUEST, utf8("z4"), "hold", bigHeaders, poorly));
+      JsonObject alone = errors(c, 1).get("z4");
+      assertNotNull(alone, "z4 was not refused");
+      assertEquals("TOO_LARGE", alone.getString("code"));
+      assertEquals(2 * MIB, alone.getLong("limit"));
+      assertEquals(2, held.size());
     }
+  }
+
+  @Test
+  void aBridgeWhoseLargestMessageTheNodesBudgetsCannotHoldDoesNotStart(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) MIB).put("maxInFlightBytes", 2 * MIB));
+    BridgeFixture second = new BridgeFixture();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> second.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (4 * MIB))));
+    String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    assertTrue(why.contains("another bridge of this node, started first, set the node's maxInFlightBytes 2097152, "
+        + "below its maxMessageBytes 4194304"), why);
+    assertServed(fixture.endpoint);
   }
 }

@@ -48,7 +48,7 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> PIPELINE_FIELDS = Set.of("name", "stages", "maxInFlight", "stageTimeoutMs",
       "entryInstances");
   private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "workers", "instances", "threading",
-      "config", "scaling");
+      "config", "scaling", "externalWorkers");
   /** Addresses no external worker may serve (the bridge refuses them), so no workers stage may name them. */
   private static final List<String> NOT_FOR_WORKERS = List.of("conduit.", "__vertx.", "mmi.", "pipeline.");
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "process", "instances", "threading",
@@ -134,17 +134,31 @@ public record DeploymentPlan(List<ServiceSpec> services) {
         specs.add(spec);
       }
     }
-    for (ServiceSpec spec : specs) {
+    DeploymentPlan plan = new DeploymentPlan(specs);
+    plan.checkWorkersStages(source);
+    return plan;
+  }
+
+  /**
+   * A stage done by workers must name an address the bridge lets workers serve: not one of this
+   * deployment's own services nor one below it (a process service's address, or one with
+   * {@code "externalWorkers": true}, is theirs).
+   */
+  private void checkWorkersStages(String source) {
+    List<String> reserved = reservedAddresses();
+    for (ServiceSpec spec : services) {
       if (spec.verticle().equals(WorkersStage.class.getName())) {
         String workers = spec.config().getString("workers");
-        if (names.contains(workers) || specs.stream().anyMatch(s -> s.ownAddress().equals(workers))) {
-          throw new DeploymentFileException(source + ": the pipeline stage " + spec.name() + " is to be done by the "
-              + "workers of '" + workers + "', which is a service of this deployment; workers serve an address "
-              + "the node does not");
+        for (String own : reserved) {
+          if (workers.equals(own) || workers.startsWith(own + ".")) {
+            throw new DeploymentFileException(source + ": the pipeline stage " + spec.name() + " is to be done by the "
+                + "workers of '" + workers + "', " + (workers.equals(own) ? "which is" : "which is below '" + own
+                + "',") + " an address this deployment serves itself; name an address of the workers' own (or give "
+                + "the service \"externalWorkers\": true)");
+          }
         }
       }
     }
-    return new DeploymentPlan(specs);
   }
 
   /** The service with this name, or null. */
@@ -273,7 +287,7 @@ public record DeploymentPlan(List<ServiceSpec> services) {
       if (!(stages.getValue(i) instanceof JsonObject stage)) {
         throw new DeploymentFileException(source + ": " + at + ": must be an object");
       }
-      if (stage.containsKey("externalWorkers")) {
+      if (Boolean.TRUE.equals(stage.getValue("externalWorkers"))) {
         throw new DeploymentFileException(source + ": " + at + ".externalWorkers: a stage's jobs are passed on to the "
             + "next stage, not answered, so workers cannot serve a stage's address; to have external workers do a "
             + "stage's work, give it \"workers\": \"SERVICE\" (no verticle) and run the workers on SERVICE");

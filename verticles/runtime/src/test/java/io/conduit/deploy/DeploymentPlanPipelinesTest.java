@@ -71,8 +71,8 @@ class DeploymentPlanPipelinesTest {
         + "\"instances\": ..., \"config\": {...}})", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": []}]}"));
     assertEquals("d.json: pipelines[0].stages[1].verticle: required, a non-empty string",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\"}, {\"config\": {}}]}]}"));
-    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, instances, name, "
-        + "scaling, threading, verticle, workers)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
+    assertEquals("d.json: pipelines[0].stages[0].color: unknown field (expected one of config, externalWorkers, "
+        + "instances, name, scaling, threading, verticle, workers)", error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", "
         + "\"color\": 1}]}]}"));
     assertEquals("d.json: pipelines[0].stages[0].instances: must be a whole number or {\"min\": m, \"max\": n}, got x",
         error("{\"pipelines\": [{\"name\": \"p\", \"stages\": [{\"verticle\": \"a.B\", \"instances\": \"x\"}]}]}"));
@@ -126,9 +126,28 @@ class DeploymentPlanPipelinesTest {
         {"pipelines": [{"name": "p", "stages": [{"workers": "conduit.x"}]}]}"""));
     assertEquals("d.json: pipelines[0].stages[0].workers: required, a non-empty string", error("""
         {"pipelines": [{"name": "p", "stages": [{"workers": ""}]}]}"""));
-    assertEquals("d.json: the pipeline stage pipeline.p.1 is to be done by the workers of 'docs', which is a service "
-        + "of this deployment; workers serve an address the node does not", error("""
+    assertEquals("d.json: the pipeline stage pipeline.p.1 is to be done by the workers of 'docs', which is an address "
+        + "this deployment serves itself; name an address of the workers' own (or give the service "
+        + "\"externalWorkers\": true)", error("""
         {"services": [{"name": "docs", "verticle": "a.Docs"}],
          "pipelines": [{"name": "p", "stages": [{"workers": "docs"}]}]}"""));
+    assertEquals("d.json: the pipeline stage pipeline.p.1 is to be done by the workers of 'docs.changes', which is "
+        + "below 'docs', an address this deployment serves itself; name an address of the workers' own (or give "
+        + "the service \"externalWorkers\": true)", error("""
+        {"services": [{"name": "docs", "verticle": "a.Docs"}],
+         "pipelines": [{"name": "p", "stages": [{"workers": "docs.changes"}]}]}"""));
+  }
+
+  @Test
+  void theWorkersOfAStageMayBeAServiceOfTheDeploymentOpenToWorkers() {
+    DeploymentPlan plan = parse("""
+        {"services": [
+           {"name": "upper", "config": {"address": "py.upper"},
+            "process": {"command": ["python3", "-m", "conduit.worker", "upper:worker"]}},
+           {"name": "exclaim", "verticle": "a.Exclaim", "externalWorkers": true, "config": {"address": "py.exclaim"}}],
+         "pipelines": [{"name": "p", "stages": [
+           {"workers": "py.upper", "externalWorkers": false}, {"workers": "py.exclaim"}]}]}""");
+    assertEquals("py.upper", plan.service("pipeline.p.1").config().getString("workers"));
+    assertEquals("py.exclaim", plan.service("pipeline.p.2").config().getString("workers"));
   }
 }
