@@ -143,6 +143,46 @@ def test_closing_from_a_signal_handler_ends_the_call_it_interrupted_with_unavail
             release.set()
 
 
+SIGNAL_STORM = r"""
+import random, signal, sys, time
+sys.path.insert(0, sys.argv[2])
+import conduit
+from conduit import ConduitError
+random.seed(5)
+ended = {"UNAVAILABLE": 0, "finished": 0}
+for round in range(40):
+    c = conduit.connect(sys.argv[1], events=sys.argv[3], timeout=5)
+    signal.signal(signal.SIGALRM, lambda *_: c.close())
+    signal.setitimer(signal.ITIMER_REAL, random.uniform(0.0005, 0.02))
+    try:
+        for _ in range(200):
+            c.ping()
+            c.subscribe("storm").close()
+            c.request("echo", "x")
+        ended["finished"] += 1
+    except ConduitError as e:
+        assert e.code == "UNAVAILABLE", e
+        ended["UNAVAILABLE"] += 1
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    c.close()
+print(ended)
+"""
+
+
+def test_a_signal_handler_may_close_the_client_wherever_it_interrupts_it(node, tmp_path):
+    # wherever the handler lands (holding the client's lock, opening a socket, inside a call), every
+    # round ends: the call it interrupted with UNAVAILABLE, close() without waiting for ever
+    import subprocess
+    import sys
+    from conftest import SRC
+    script = tmp_path / "storm.py"
+    script.write_text(SIGNAL_STORM)
+    done = subprocess.run([sys.executable, str(script), node.endpoint, str(SRC), node.events],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "'UNAVAILABLE': " in done.stdout and "'UNAVAILABLE': 0" not in done.stdout, done.stdout
+
+
 def _close_under_waiting_calls(node, worker):
     """A request and a subscription wait in two threads; a third closes the client under them."""
     c = conduit.connect(node.endpoint, events=node.events, timeout=20)

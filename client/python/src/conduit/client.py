@@ -37,6 +37,55 @@ class _Curve(NamedTuple):
     secret: bytes
 
 
+class _Inside:
+    """Which threads are inside the client now (holding its lock, opening a socket, in a ZeroMQ
+    call), by thread id, counted so that the spans may nest. :meth:`Client.close` reads it for its
+    own thread: a close() that finds its thread inside was called by a signal handler that
+    interrupted that thread there, and must neither wait for the lock nor terminate the context
+    inline (the interrupted code holds one and would close its socket only after the handler).
+    Each thread writes only its own entry."""
+
+    __slots__ = ("threads",)
+
+    def __init__(self) -> None:
+        self.threads: Dict[int, int] = {}
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        self.threads[me] = self.threads.get(me, 0) + 1
+
+    def __exit__(self, *exc: Any) -> bool:
+        me = threading.get_ident()
+        left = self.threads.get(me, 1) - 1
+        if left:
+            self.threads[me] = left
+        else:
+            self.threads.pop(me, None)
+        return False
+
+    def here(self) -> bool:
+        return threading.get_ident() in self.threads
+
+
+class _Lock:
+    """The client's lock; a thread holding it counts as inside the client (see :class:`_Inside`)."""
+
+    __slots__ = ("lock", "inside")
+
+    def __init__(self, inside: _Inside) -> None:
+        self.lock = threading.Lock()
+        self.inside = inside
+
+    def __enter__(self) -> None:
+        self.inside.__enter__()
+        self.lock.acquire()
+
+    def __exit__(self, *exc: Any) -> bool:
+        self.lock.release()
+        self.inside.__exit__()
+        return False
+
+
 class _InUse:
     """Brackets the ZeroMQ calls of one connection or subscription (``with thing.in_use:``), so that
     :meth:`Client.close` from another thread never closes a socket while its thread uses it (libzmq
@@ -52,23 +101,30 @@ class _InUse:
 
     def __enter__(self) -> None:
         client = self.client
+        client._inside.__enter__()
         with client._lock:
             closed = client._closed
             if not closed:
                 client._busy[self.thing] = threading.get_ident()
         if closed:
-            self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
+            try:
+                self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
+            finally:
+                client._inside.__exit__()
             raise ConduitError("UNAVAILABLE", "the client is closed")
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
         client = self.client
-        with client._lock:
-            client._busy.pop(self.thing, None)
-            closed = client._closed
-        if closed:
-            self.thing.close_socket()
-            if isinstance(error, zmq.ZMQError):
-                raise ConduitError("UNAVAILABLE", "the client was closed during this call") from error
+        try:
+            with client._lock:
+                client._busy.pop(self.thing, None)
+                closed = client._closed
+            if closed:
+                self.thing.close_socket()
+                if isinstance(error, zmq.ZMQError):
+                    raise ConduitError("UNAVAILABLE", "the client was closed during this call") from error
+        finally:
+            client._inside.__exit__()
         return False
 
 
@@ -111,7 +167,8 @@ class _Connection:
         request_id = str(next(self.ids)).encode("ascii")
         frames = _wire.request_frames(command, request_id, address, headers, payload)
         with self.in_use:
-            assert self.socket is not None
+            if self.socket is None:
+                raise ConduitError("UNAVAILABLE", "the client is closed")
             self.socket.send_multipart(frames)
         self.pending.add(request_id)
         return request_id
@@ -119,7 +176,8 @@ class _Connection:
     def receive(self, timeout_ms: int) -> bool:
         """Waits up to ``timeout_ms`` for one reply, kept when its id is pending; False when none came."""
         with self.in_use:
-            assert self.socket is not None
+            if self.socket is None:
+                raise ConduitError("UNAVAILABLE", "the client is closed")
             if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
                 return False
             frames = self.socket.recv_multipart()
@@ -192,13 +250,14 @@ class Subscription:
         self._topic = address.encode("utf-8")
         self._in_use = _InUse(client, self)
         self._client = client
-        self._socket = client._socket(zmq.SUB, client.events)
-        try:
-            self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
-        except BaseException:
-            self.close_socket()
-            raise
-        client._track(self)
+        with client._inside:  # a socket being opened is in no list close() reads until it is tracked
+            self._socket = client._socket(zmq.SUB, client.events)
+            try:
+                self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
+            except BaseException:
+                self.close_socket()
+                raise
+            client._track(self)
 
     def receive(self, timeout: Optional[float] = ...) -> Tuple[Dict[str, Any], Any]:  # type: ignore[assignment]
         """The next ``(headers, body)``; ConduitError TIMEOUT after ``timeout`` seconds."""
@@ -264,7 +323,8 @@ class Client:
         self._curve = self._curve_keys(server_key, client_key)
         self._context = zmq.Context()
         self._local = threading.local()
-        self._lock = threading.Lock()
+        self._inside = _Inside()
+        self._lock = _Lock(self._inside)
         self._open: List[Any] = []
         # connections and subscriptions inside a ZeroMQ call now, with the thread making it
         self._busy: Dict[Any, int] = {}
@@ -300,8 +360,10 @@ class Client:
             context = self._context
         try:
             return _sockets.connect(context, kind, endpoint, self._curve)
-        except zmq.ContextTerminated as e:  # close() ran meanwhile, in another thread
-            raise ConduitError("UNAVAILABLE", "the client is closed") from e
+        except zmq.ZMQError as e:
+            if self._closed:  # close() ran meanwhile, in another thread (ETERM, or ENOTSUP once it is done)
+                raise ConduitError("UNAVAILABLE", "the client is closed") from e
+            raise
 
     def _track(self, thing: Any) -> None:
         with self._lock:
@@ -319,12 +381,15 @@ class Client:
 
     def _connection(self) -> _Connection:
         connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = _Connection(self)
-            self._local.connection = connection
-            self._track(connection)
-        elif connection.socket is None:
-            connection.open()  # closed after a timeout: a fresh socket, proved again
+        if connection is not None and connection.socket is not None:
+            return connection
+        with self._inside:  # a socket being opened is in no list close() reads until it is tracked
+            if connection is None:
+                connection = _Connection(self)
+                self._local.connection = connection
+                self._track(connection)
+            else:
+                connection.open()  # closed after a timeout: a fresh socket, proved again
         return connection
 
     # -- commands -------------------------------------------------------------------------------
@@ -446,18 +511,26 @@ class Client:
     # -- lifecycle ------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Closes every socket and subscription of every thread. Safe to call twice, and from any
-        thread: a call another thread is waiting in ends with ConduitError UNAVAILABLE."""
-        me = threading.get_ident()
+        """Closes every socket and subscription of every thread. Safe to call twice, from any
+        thread and from a signal handler: a call another thread is waiting in, or the one the
+        handler interrupted, ends with ConduitError UNAVAILABLE."""
+        if self._inside.here():
+            # a signal handler that interrupted this thread inside the client, which may hold the
+            # lock or a socket no list shows yet: a helper thread closes, and the interrupted call
+            # sees the context terminate once the handler has returned
+            self._closed = True
+            threading.Thread(target=self._close_all, name="conduit-client-close", daemon=True).start()
+            return
+        self._close_all()
+
+    def _close_all(self) -> None:
         with self._lock:
             things, self._open = self._open, []
             self._closed = True
-            busy = dict(self._busy)
+            busy = set(self._busy)
             context, self._context = self._context, None
         for thing in things:
-            # one busy in another thread is closed by that thread, woken by term() below; one busy
-            # in this thread is a call this close() interrupts (a signal handler), so it is closed here
-            if busy.get(thing, me) == me:
+            if thing not in busy:  # a busy one is closed by its own thread, woken by term() below
                 thing.close_socket()
         if context is not None:
             context.term()

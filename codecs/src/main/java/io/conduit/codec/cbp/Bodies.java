@@ -11,6 +11,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -113,20 +114,30 @@ public final class Bodies {
   }
 
   /**
-   * A JSON object or array as the bytes Vert.x's {@code toBuffer()} gives (its encoder, Jackson's
-   * default output), written straight into a byte array: {@code toBuffer()} writes into a Netty
-   * buffer through an OutputStream, and its bytes are then copied out once more.
+   * A JSON object or array as the bytes Vert.x's {@code toBuffer()} gives (the same encoder and
+   * Jackson's default output), written by Jackson into a byte array that is returned as it is:
+   * {@code toBuffer()} wraps that array in a Buffer whose bytes are then copied out once more.
+   * With jackson-databind on the classpath Vert.x encodes through its ObjectMapper instead (POJOs,
+   * UUIDs, modules an application registered), and so does this.
    */
   static byte[] jsonBytes(Object value) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(JSON._getBufferRecycler());
-    try (JsonGenerator generator = JSON.createGenerator(bytes)) {
+    if (Json.CODEC.getClass() != JacksonCodec.class) {
+      return Json.CODEC.toBuffer(value, false).getBytes();
+    }
+    BufferRecycler recycler = JSON._getBufferRecycler();
+    ByteArrayBuilder bytes = new ByteArrayBuilder(recycler);
+    try {
+      JsonGenerator generator = JSON.createGenerator(bytes);
       JacksonCodec.encodeJson(value, generator);
+      generator.close();
+      byte[] out = bytes.toByteArray();
+      bytes.release();
+      return out;
     } catch (IOException e) {
       throw new EncodeException("cannot encode the reply as JSON: " + e.getMessage());
+    } finally {
+      recycler.releaseToPool();
     }
-    byte[] out = bytes.toByteArray();
-    bytes.release();
-    return out;
   }
 
   /**
