@@ -101,11 +101,13 @@ class _InUse:
 
     def __enter__(self) -> None:
         client = self.client
-        client._inside.__enter__()
-        with client._lock:
+        threads = client._inside.threads
+        me = threading.get_ident()
+        threads[me] = threads.get(me, 0) + 1  # inside the client from here (see _Inside)
+        with client._lock.lock:
             closed = client._closed
             if not closed:
-                client._busy[self.thing] = threading.get_ident()
+                client._busy[self.thing] = me
         if closed:
             try:
                 self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
@@ -116,7 +118,7 @@ class _InUse:
     def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
         client = self.client
         try:
-            with client._lock:
+            with client._lock.lock:
                 client._busy.pop(self.thing, None)
                 closed = client._closed
             if closed:
@@ -161,26 +163,38 @@ class _Connection:
         raise ConduitError("UNAVAILABLE", "no answer to PING from %s on %d fresh sockets" % (client.endpoint, attempts))
 
     def send(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int) -> bytes:
-        payload = b"" if command == b"PING" else _wire.encode_body(body, headers)
-        if command != b"PING":
-            headers["timeout"] = str(int(timeout_ms))
-        request_id = str(next(self.ids)).encode("ascii")
-        frames = _wire.request_frames(command, request_id, address, headers, payload)
+        request_id, frames = self._request(command, address, body, headers, timeout_ms)
         with self.in_use:
-            if self.socket is None:
-                raise ConduitError("UNAVAILABLE", "the client is closed")
-            self.socket.send_multipart(frames)
+            self._write(frames)
         self.pending.add(request_id)
         return request_id
 
     def receive(self, timeout_ms: int) -> bool:
         """Waits up to ``timeout_ms`` for one reply, kept when its id is pending; False when none came."""
         with self.in_use:
-            if self.socket is None:
-                raise ConduitError("UNAVAILABLE", "the client is closed")
-            if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
-                return False
-            frames = self.socket.recv_multipart()
+            return self._read(timeout_ms)
+
+    def _request(self, command: bytes, address: str, body: Any, headers: Dict[str, str],
+                 timeout_ms: int) -> Tuple[bytes, List[bytes]]:
+        payload = b"" if command == b"PING" else _wire.encode_body(body, headers)
+        if command != b"PING":
+            headers["timeout"] = str(int(timeout_ms))
+        request_id = str(next(self.ids)).encode("ascii")
+        return request_id, _wire.request_frames(command, request_id, address, headers, payload)
+
+    def _write(self, frames: List[bytes]) -> None:
+        """Sends, inside ``in_use``."""
+        if self.socket is None:
+            raise ConduitError("UNAVAILABLE", "the client is closed")
+        self.socket.send_multipart(frames)
+
+    def _read(self, timeout_ms: int) -> bool:
+        """:meth:`receive`, inside ``in_use``."""
+        if self.socket is None:
+            raise ConduitError("UNAVAILABLE", "the client is closed")
+        if not self.socket.poll(max(0, timeout_ms), zmq.POLLIN):
+            return False
+        frames = self.socket.recv_multipart()
         try:
             status, request_id, headers, body = _wire.parse_reply(frames, self.client.endpoint)
         except ConduitError as e:
@@ -202,23 +216,30 @@ class _Connection:
 
     def call(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int,
              grace_ms: int = 1000) -> Any:
-        request_id = self.send(command, address, body, headers, timeout_ms)
+        request_id, frames = self._request(command, address, body, headers, timeout_ms)
         # The bridge times the request out itself and says so; the grace lets that ERROR (with its
         # details) arrive before the client gives up on its own.
         deadline = time.monotonic() + (timeout_ms + grace_ms) / 1000.0
-        try:
-            while request_id not in self.arrived:
-                remaining = int((deadline - time.monotonic()) * 1000)
-                if remaining <= 0 or not self.receive(remaining):
-                    # The request may still sit in the socket, unsent (no bridge to take it): a
-                    # bridge that came back later would carry out what the caller was told timed
-                    # out. Closing the socket drops it; the next call opens a fresh one.
-                    self.close()
-                    raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.client.endpoint, timeout_ms),
-                                       {"timeoutMs": timeout_ms})
-            return self.result(request_id)
-        finally:
-            self.pending.discard(request_id)
+        with self.in_use:  # once for the whole round trip
+            self._write(frames)
+            self.pending.add(request_id)
+            try:
+                return self._await(request_id, deadline, timeout_ms)
+            finally:
+                self.pending.discard(request_id)
+
+    def _await(self, request_id: bytes, deadline: float, timeout_ms: int) -> Any:
+        """The reply to ``request_id`` (or its error), inside ``in_use``; TIMEOUT after ``deadline``."""
+        while request_id not in self.arrived:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            if remaining <= 0 or not self._read(remaining):
+                # The request may still sit in the socket, unsent (no bridge to take it): a
+                # bridge that came back later would carry out what the caller was told timed
+                # out. Closing the socket drops it; the next call opens a fresh one.
+                self.close()
+                raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.client.endpoint, timeout_ms),
+                                   {"timeoutMs": timeout_ms})
+        return self.result(request_id)
 
     def close(self) -> None:
         self.close_socket()
