@@ -4,7 +4,6 @@ a client calls the pipeline. Every job passes the stages in order, a worker's er
 stage, and a stage nobody works for says so."""
 
 import json
-import threading
 
 import pytest
 
@@ -12,7 +11,7 @@ import conduit
 from conduit import ConduitError
 from conduit.worker import Worker
 from conftest import Node
-from test_worker import serving, wait_for
+from test_worker import assert_refused, serving
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +70,4 @@ def test_a_stage_no_worker_serves_fails_its_jobs_naming_the_service(pipeline_cli
 
 def test_a_worker_cannot_take_over_a_stages_own_address(pipeline_node, caplog):
     # the stage's address belongs to the node's deployment: the bridge refuses a worker for it
-    worker = Worker(pipeline_node.endpoint, "pipeline.shout.1", lambda body: body)
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: any("refuses service" in r.getMessage() for r in caplog.records), 10, "the refusal logged")
-        assert not worker.wait_ready(0)
-    finally:
-        worker.stop()
-        thread.join(5)
-    assert not thread.is_alive()
+    assert_refused(Worker(pipeline_node.endpoint, "pipeline.shout.1", lambda body: body), caplog)

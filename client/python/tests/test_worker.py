@@ -243,8 +243,8 @@ def test_what_a_worker_is_given_is_checked_at_once():
         Worker("tcp://127.0.0.1:9", handler=print).run()  # no service
 
 
-def test_a_service_the_bridge_refuses_is_logged_and_never_ready(node, caplog):
-    worker = Worker(node.endpoint, "conduit.%s" % service_name("refused"), lambda body: body)  # conduit.*: never
+def assert_refused(worker, caplog):
+    """Runs ``worker`` until the bridge's refusal of its service is logged; it never became ready."""
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     try:
@@ -254,6 +254,10 @@ def test_a_service_the_bridge_refuses_is_logged_and_never_ready(node, caplog):
         worker.stop()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_a_service_the_bridge_refuses_is_logged_and_never_ready(node, caplog):
+    assert_refused(Worker(node.endpoint, "conduit.%s" % service_name("refused"), lambda body: body), caplog)  # conduit.*
 
 
 # -- lifecycle --------------------------------------------------------------------------------------
