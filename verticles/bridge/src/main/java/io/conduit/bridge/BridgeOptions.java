@@ -83,7 +83,7 @@ public record BridgeOptions(String endpoint, String eventsEndpoint, AccessPolicy
         curve,
         c.getValue("insecure", false) instanceof Boolean b ? b : fail("insecure must be true or false"),
         positiveInt(c, "shutdownGraceMs", 2_000),
-        WorkerOptions.fromJson(c),
+        WorkerOptions.fromJson(c, maxMessageBytes),
         budgetFor(TransportOptions.fromJson(c, maxMessageBytes), c.containsKey("receiveBudgetBytes"), curve,
             maxMessageBytes));
     o.checkExposure();

@@ -46,6 +46,8 @@ final class MajordomoWorkers {
   private List<WorkerEvent> pendingEvents = new ArrayList<>();
   private long nextTick;
   private int queued;
+  /** Bytes of the requests held for workers (queued, or with a worker): {@link WorkerOptions#maxHeldBytes()}. */
+  private long heldBytes;
   private boolean closing;
 
   private static final class Worker {
@@ -157,10 +159,14 @@ final class MajordomoWorkers {
           + "' takes no more requests here");
     } else if (service == null) {
       fail(request.id(), ErrorCode.UNAVAILABLE, "no external worker serves '" + request.service() + "' any more");
+    } else if (heldBytes + request.body().length > config.maxHeldBytes()) {
+      fail(request.id(), ErrorCode.OVERLOADED, "the bridge holds " + heldBytes + " bytes of requests for external "
+          + "workers; " + request.body().length + " more would pass its limit of " + config.maxHeldBytes()
+          + " (maxWorkerBytes); retry later");
     } else if (!service.idle.isEmpty()) {
-      dispatch(service.idle.poll(), new Job(request));
+      dispatch(service.idle.poll(), held(new Job(request)));
     } else if (service.queue.size() < config.maxQueuedPerService()) {
-      service.queue.add(new Job(request));
+      service.queue.add(held(new Job(request)));
       queued(1);
     } else {
       // counted where the failure reaches the client, as every worker outcome is
@@ -278,6 +284,7 @@ final class MajordomoWorkers {
       return;
     }
     worker.job = null;
+    released(job);
     stats.workerReplied();
     if (size > options.maxMessageBytes()) {
       fail(job.id, ErrorCode.TOO_LARGE, "the reply of a worker of '" + worker.service.name + "' is " + size
@@ -341,6 +348,9 @@ final class MajordomoWorkers {
     worker.job = null;
     if (job != null) {
       String lost = "the worker handling this request for '" + service.name + "' was lost (" + reason + ")";
+      if (!mayRetry || !service.idempotent || job.retried || service.workers == 0) {
+        released(job); // failed just below; a retried job stays held
+      }
       if (!mayRetry) {
         fail(job.id, ErrorCode.UNAVAILABLE, lost + "; every worker of this bridge went with it");
       } else if (!service.idempotent) {
@@ -377,8 +387,23 @@ final class MajordomoWorkers {
     Job job;
     while ((job = service.queue.poll()) != null) {
       queued(-1);
+      released(job);
       fail(job.id, code, message);
     }
+  }
+
+  private Job held(Job job) {
+    heldBytes += job.body.length;
+    return job;
+  }
+
+  private void released(Job job) {
+    heldBytes -= job.body.length;
+  }
+
+  /** Bytes of the requests held for workers now. */
+  long heldBytes() {
+    return heldBytes;
   }
 
   private void queued(int change) {

@@ -10,19 +10,22 @@ import io.vertx.core.json.JsonObject;
  * @param heartbeatLiveness    intervals of silence after which a worker is dead (RFC 7 suggests 3)
  * @param idempotentServices   services whose request may be retried once on another worker when its worker dies
  * @param maxQueuedPerService  requests a service may hold while all its workers are busy; beyond, OVERLOADED
+ * @param maxHeldBytes         bytes of request bodies the bridge may hold for workers (waiting for one, or
+ *                             with one, kept for a retry); beyond, OVERLOADED; at least maxMessageBytes
  */
 public record WorkerOptions(long heartbeatIntervalMs, int heartbeatLiveness, Permissions idempotentServices,
-                            int maxQueuedPerService) {
+                            int maxQueuedPerService, long maxHeldBytes) {
 
   static final String[] FIELDS = {"heartbeatIntervalMs", "heartbeatLiveness", "idempotentServices",
-      "maxQueuedPerService"};
+      "maxQueuedPerService", "maxWorkerBytes"};
+  static final long HELD_DEFAULT = 256L << 20;
 
   /** The silence, in ms, after which a worker counts as dead. */
   public long expiryMs() {
     return heartbeatIntervalMs * heartbeatLiveness;
   }
 
-  static WorkerOptions fromJson(JsonObject c) {
+  static WorkerOptions fromJson(JsonObject c, int maxMessageBytes) {
     long interval = positive(c, "heartbeatIntervalMs", 2_500);
     int liveness = positive(c, "heartbeatLiveness", 3);
     Object list = c.getValue("idempotentServices", new JsonArray());
@@ -36,7 +39,15 @@ public record WorkerOptions(long heartbeatIntervalMs, int heartbeatLiveness, Per
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bridge config: " + e.getMessage());
     }
-    return new WorkerOptions(interval, liveness, idempotent, positive(c, "maxQueuedPerService", 1_000));
+    long held = Math.max(HELD_DEFAULT, maxMessageBytes);
+    if (c.containsKey("maxWorkerBytes")) {
+      held = TransportOptions.number(c, "maxWorkerBytes", HELD_DEFAULT, 1, Long.MAX_VALUE);
+      if (held < maxMessageBytes) {
+        throw new IllegalArgumentException("bridge config: maxWorkerBytes (" + held + ") must be at least "
+            + "maxMessageBytes (" + maxMessageBytes + "), or the largest request could never wait for a worker");
+      }
+    }
+    return new WorkerOptions(interval, liveness, idempotent, positive(c, "maxQueuedPerService", 1_000), held);
   }
 
   private static int positive(JsonObject c, String field, int dflt) {

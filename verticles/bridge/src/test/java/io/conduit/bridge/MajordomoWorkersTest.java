@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The workers' bookkeeping alone, with the transport's part played by the test. */
 class MajordomoWorkersTest {
@@ -48,5 +49,50 @@ class MajordomoWorkersTest {
     Sent last = sent.get(sent.size() - 1);
     assertEquals(new Sent("B", Mdp.REQUEST), last, "B takes the next request");
     assertEquals(1, sent.stream().filter(s -> s.equals(new Sent("A", Mdp.DISCONNECT))).count());
+  }
+
+  @Test
+  void theRequestsHeldForWorkersAreBoundedInBytesAndGiveTheirBytesBackWhenDone() {
+    List<WorkerEvent> events = new ArrayList<>();
+    MajordomoWorkers workers = new MajordomoWorkers(BridgeOptions.fromJson(new JsonObject()
+        .put("maxMessageBytes", 1 << 20).put("maxWorkerBytes", 3 << 20)), (identity, delimited, frames) -> { },
+        events::addAll, new BridgeStats());
+    long now = System.nanoTime();
+    workers.received(ascii("A"), true, List.of(Mdp.WORKER, new byte[] {Mdp.READY}, ascii("s")), 10, now, null);
+    byte[] mib = new byte[1 << 20];
+    for (long id = 1; id <= 4; id++) {
+      workers.submit(new WorkerJob(id, "s", mib)); // 1 goes to A, 2 and 3 wait, 4 is one too many
+    }
+    workers.flush();
+    assertEquals(3L << 20, workers.heldBytes());
+    List<WorkerEvent.Outcome> outcomes = events.stream().filter(WorkerEvent.Outcome.class::isInstance)
+        .map(WorkerEvent.Outcome.class::cast).toList();
+    assertEquals(1, outcomes.size());
+    assertEquals(4, outcomes.get(0).id());
+    assertEquals(io.conduit.codec.ErrorCode.OVERLOADED, outcomes.get(0).code());
+    assertTrue(outcomes.get(0).message().contains("maxWorkerBytes"), outcomes.get(0).message());
+
+    // A answers request 1 and takes request 2: one request's bytes are given back
+    byte[] client1 = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(1).array();
+    workers.received(ascii("A"), true, List.of(Mdp.WORKER, new byte[] {Mdp.REPLY}, client1, new byte[0], ascii("ok")),
+        30, now, null);
+    assertEquals(2L << 20, workers.heldBytes());
+    workers.submit(new WorkerJob(5, "s", mib));
+    assertEquals(3L << 20, workers.heldBytes(), "room again for one more");
+
+    // the service's last worker goes: what it held and what waited are failed and given back
+    workers.gone(ascii("A"));
+    assertEquals(0, workers.heldBytes());
+  }
+
+  @Test
+  void aWorkerByteLimitSmallerThanTheLargestMessageIsRefused() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 1 << 20).put("maxWorkerBytes", 1000)));
+    assertTrue(e.getMessage().contains("maxWorkerBytes (1000) must be at least maxMessageBytes (1048576)"),
+        e.getMessage());
+    assertEquals(256L << 20, BridgeOptions.fromJson(new JsonObject()).workers().maxHeldBytes());
+    assertEquals(600L << 20, BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 600 << 20))
+        .workers().maxHeldBytes());
   }
 }
