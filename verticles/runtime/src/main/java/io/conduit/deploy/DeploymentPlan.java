@@ -336,8 +336,13 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     } catch (IllegalArgumentException e) {
       throw new DeploymentFileException(source + ": " + where + ": " + e.getMessage());
     }
-    // maxInFlight bounds the whole pipeline: the entry instances share it
-    entry.put("maxInFlight", Math.max(1, (checked.maxInFlight() + n - 1) / n));
+    // maxInFlight bounds the whole pipeline: the entry instances share it, each a whole share, so
+    // that together they never admit more
+    if (checked.maxInFlight() < n) {
+      throw new DeploymentFileException(source + ": " + where + ": maxInFlight (" + checked.maxInFlight()
+          + ") must be at least entryInstances (" + n + "): each entry instance admits a share of it");
+    }
+    entry.put("maxInFlight", checked.maxInFlight() / n);
     for (int k = 0; k < specs.size(); k++) {
       ServiceSpec stage = specs.get(k);
       if (stage.verticle().equals(WorkersStage.class.getName())) {

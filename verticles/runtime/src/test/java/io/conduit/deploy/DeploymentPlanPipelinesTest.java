@@ -51,7 +51,10 @@ class DeploymentPlanPipelinesTest {
         {"pipelines": [{"name": "p", "maxInFlight": 1000, "entryInstances": 3, "stages": [{"verticle": "a.B"}]}]}""")
         .service("pipeline.p");
     assertEquals(Instances.fixed(3), entry.instances());
-    assertEquals(334, entry.config().getInteger("maxInFlight"));
+    assertEquals(333, entry.config().getInteger("maxInFlight"), "three shares never admit more than 1000");
+    assertEquals("d.json: pipelines[0]: maxInFlight (2) must be at least entryInstances (3): each entry instance "
+        + "admits a share of it", error("""
+        {"pipelines": [{"name": "p", "maxInFlight": 2, "entryInstances": 3, "stages": [{"verticle": "a.B"}]}]}"""));
   }
 
   @Test
