@@ -73,6 +73,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
   Future<Void> start() {
     ByteBudget budget = NodeBudget.acquire(vertx, NodeBudget.RECEIVE, options.transport().receiveBudgetBytes());
     inFlightBudget = NodeBudget.acquire(vertx, NodeBudget.IN_FLIGHT, options.inFlightBytes().node());
+    ByteBudget workerBudget = NodeBudget.acquire(vertx, NodeBudget.WORKERS, options.workers().maxHeldBytes());
     budgetHeld = true;
     // the node's budgets were sized by the bridge that started first: they must hold this one's
     // largest message too, or its clients sending one would be refused (or closed) for ever
@@ -80,12 +81,15 @@ final class BridgeTransport implements RouterSocket.Inbox {
         ? "receiveBudgetBytes " + budget.limit() + ", below the " + options.receiveBudgetNeeded() + " it needs"
         : inFlightBudget.limit() < options.maxMessageBytes()
         ? "maxInFlightBytes " + inFlightBudget.limit() + ", below its maxMessageBytes " + options.maxMessageBytes()
+        : workerBudget.limit() < options.maxMessageBytes()
+        ? "maxWorkerBytes " + workerBudget.limit() + ", below its maxMessageBytes " + options.maxMessageBytes()
         : null;
     if (tooSmall != null) {
       return closeListeners().transform(v -> Future.failedFuture(new IllegalArgumentException("bridge config: "
           + "another bridge of this node, started first, set the node's " + tooSmall + "; give the bridges the same "
           + "budgets, or this one a smaller maxMessageBytes")));
     }
+    workers.shareBudget(workerBudget);
     stats.receiveBuffer(budget::used);
     ZmtpSecurity security = security(options.curve());
     var limits = options.transport().limits(options.maxMessageBytes());
@@ -156,6 +160,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
       budgetHeld = false;
       NodeBudget.release(vertx, NodeBudget.RECEIVE);
       NodeBudget.release(vertx, NodeBudget.IN_FLIGHT);
+      NodeBudget.release(vertx, NodeBudget.WORKERS);
     }
     Future<Void> r = requests == null ? Future.succeededFuture() : requests.close();
     Future<Void> e = events == null ? Future.succeededFuture() : events.close();

@@ -4,6 +4,7 @@ import io.conduit.codec.ErrorCode;
 import io.conduit.codec.mdp.Mdp;
 import io.conduit.codec.mdp.MdpException;
 import io.conduit.codec.mdp.WorkerMessage;
+import io.conduit.codec.zmtp.ByteBudget;
 
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -46,8 +47,13 @@ final class MajordomoWorkers {
   private List<WorkerEvent> pendingEvents = new ArrayList<>();
   private long nextTick;
   private int queued;
-  /** Bytes of the requests held for workers (queued, or with a worker): {@link WorkerOptions#maxHeldBytes()}. */
+  /** Bytes of the requests this instance holds for workers (queued, or with a worker). */
   private long heldBytes;
+  /**
+   * The cap on those bytes ({@link WorkerOptions#maxHeldBytes()}): the node's, shared by its bridge
+   * instances, once {@link #shareBudget} has given it; until then this instance's own.
+   */
+  private ByteBudget heldBudget;
   private boolean closing;
 
   private static final class Worker {
@@ -101,6 +107,7 @@ final class MajordomoWorkers {
                    BridgeStats stats) {
     this.options = options;
     this.config = options.workers();
+    this.heldBudget = new ByteBudget(config.maxHeldBytes());
     this.sender = sender;
     this.events = events;
     this.stats = stats;
@@ -159,9 +166,9 @@ final class MajordomoWorkers {
           + "' takes no more requests here");
     } else if (service == null) {
       fail(request.id(), ErrorCode.UNAVAILABLE, "no external worker serves '" + request.service() + "' any more");
-    } else if (heldBytes + request.body().length > config.maxHeldBytes()) {
-      fail(request.id(), ErrorCode.OVERLOADED, "the bridge holds " + heldBytes + " bytes of requests for external "
-          + "workers; " + request.body().length + " more would pass its limit of " + config.maxHeldBytes()
+    } else if (!heldBudget.tryAcquire(request.body().length)) {
+      fail(request.id(), ErrorCode.OVERLOADED, "the node holds " + heldBudget.used() + " bytes of requests for "
+          + "external workers; " + request.body().length + " more would pass its limit of " + heldBudget.limit()
           + " (maxWorkerBytes); retry later");
     } else if (!service.idle.isEmpty()) {
       dispatch(service.idle.poll(), held(new Job(request)));
@@ -392,6 +399,7 @@ final class MajordomoWorkers {
     }
   }
 
+  /** A job accepted: its bytes, already taken from {@link #heldBudget}, are held until its outcome. */
   private Job held(Job job) {
     heldBytes += job.body.length;
     return job;
@@ -399,6 +407,12 @@ final class MajordomoWorkers {
 
   private void released(Job job) {
     heldBytes -= job.body.length;
+    heldBudget.release(job.body.length);
+  }
+
+  /** From now on the cap is {@code nodeBudget}, the node's (nothing is held yet when the bridge starts). */
+  void shareBudget(ByteBudget nodeBudget) {
+    heldBudget = nodeBudget;
   }
 
   /** Bytes of the requests held for workers now. */

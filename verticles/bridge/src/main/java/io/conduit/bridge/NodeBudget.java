@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A node-wide byte budget shared by every bridge instance (event loop) and bridge service of a
  * Vert.x instance, whichever a connection landed on: {@link #RECEIVE} for partly received
- * messages, {@link #IN_FLIGHT} for requests waiting for their replies. The first bridge to start
+ * messages, {@link #IN_FLIGHT} for requests waiting for their replies, {@link #WORKERS} for
+ * requests held for external workers. The first bridge to start
  * sets a budget's size; it goes with the last one to stop, so a bridge started again later gets
  * the size its config says. Instances run on several event loops: every method is synchronized.
  */
@@ -20,6 +21,8 @@ final class NodeBudget {
   static final String RECEIVE = "receiveBudgetBytes";
   /** The budget for requests waiting for their replies, named by its config field. */
   static final String IN_FLIGHT = "maxInFlightBytes";
+  /** The budget for requests held for external workers, named by its config field. */
+  static final String WORKERS = "maxWorkerBytes";
 
   private static final System.Logger LOG = System.getLogger(NodeBudget.class.getName());
 

@@ -86,6 +86,33 @@ class MajordomoWorkersTest {
   }
 
   @Test
+  void theBridgeInstancesOfANodeShareOneWorkerByteLimit() {
+    List<WorkerEvent> events = new ArrayList<>();
+    BridgeOptions options = BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 1 << 20)
+        .put("maxWorkerBytes", 2 << 20));
+    io.conduit.codec.zmtp.ByteBudget node = new io.conduit.codec.zmtp.ByteBudget(2 << 20);
+    MajordomoWorkers[] instances = new MajordomoWorkers[2];
+    long now = System.nanoTime();
+    for (int i = 0; i < 2; i++) {
+      instances[i] = new MajordomoWorkers(options, (identity, delimited, frames) -> { }, events::addAll,
+          new BridgeStats());
+      instances[i].shareBudget(node);
+      instances[i].received(ascii("W" + i), true, List.of(Mdp.WORKER, new byte[] {Mdp.READY}, ascii("s")), 10, now,
+          null);
+    }
+    byte[] mib = new byte[1 << 20];
+    instances[0].submit(new WorkerJob(1, "s", mib));
+    instances[0].submit(new WorkerJob(2, "s", mib));
+    instances[1].submit(new WorkerJob(3, "s", mib)); // the node's 2 MiB are taken by the other instance
+    instances[1].flush();
+    assertEquals(List.of(3L), events.stream().filter(WorkerEvent.Outcome.class::isInstance)
+        .map(e -> ((WorkerEvent.Outcome) e).id()).toList());
+    assertEquals(2L << 20, node.used());
+    instances[0].gone(ascii("W0"));
+    assertEquals(0, node.used(), "the lost worker's requests gave their bytes back to the node");
+  }
+
+  @Test
   void aWorkerByteLimitSmallerThanTheLargestMessageIsRefused() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 1 << 20).put("maxWorkerBytes", 1000)));
