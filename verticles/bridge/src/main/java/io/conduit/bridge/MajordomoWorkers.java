@@ -166,19 +166,19 @@ final class MajordomoWorkers {
           + "' takes no more requests here");
     } else if (service == null) {
       fail(request.id(), ErrorCode.UNAVAILABLE, "no external worker serves '" + request.service() + "' any more");
+    } else if (service.idle.isEmpty() && service.queue.size() >= config.maxQueuedPerService()) {
+      // counted where the failure reaches the client, as every worker outcome is
+      fail(request.id(), ErrorCode.OVERLOADED, "all " + service.workers + " workers of '" + service.name
+          + "' are busy and " + service.queue.size() + " requests wait, the most allowed; retry later");
     } else if (!heldBudget.tryAcquire(request.body().length)) {
       fail(request.id(), ErrorCode.OVERLOADED, "the node holds " + heldBudget.used() + " bytes of requests for "
           + "external workers; " + request.body().length + " more would pass its limit of " + heldBudget.limit()
           + " (maxWorkerBytes); retry later");
     } else if (!service.idle.isEmpty()) {
       dispatch(service.idle.poll(), held(new Job(request)));
-    } else if (service.queue.size() < config.maxQueuedPerService()) {
+    } else {
       service.queue.add(held(new Job(request)));
       queued(1);
-    } else {
-      // counted where the failure reaches the client, as every worker outcome is
-      fail(request.id(), ErrorCode.OVERLOADED, "all " + service.workers + " workers of '" + service.name
-          + "' are busy and " + service.queue.size() + " requests wait, the most allowed; retry later");
     }
   }
 
@@ -412,6 +412,9 @@ final class MajordomoWorkers {
 
   /** From now on the cap is {@code nodeBudget}, the node's (nothing is held yet when the bridge starts). */
   void shareBudget(ByteBudget nodeBudget) {
+    if (heldBytes != 0) {
+      throw new IllegalStateException("requests are held already; their bytes came from another budget");
+    }
     heldBudget = nodeBudget;
   }
 

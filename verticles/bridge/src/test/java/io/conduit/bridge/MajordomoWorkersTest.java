@@ -113,6 +113,27 @@ class MajordomoWorkersTest {
   }
 
   @Test
+  void aRequestRefusedBecauseItsServiceQueueIsFullTakesNoBytes() {
+    List<WorkerEvent> events = new ArrayList<>();
+    MajordomoWorkers workers = new MajordomoWorkers(BridgeOptions.fromJson(new JsonObject()
+        .put("maxMessageBytes", 1 << 20).put("maxWorkerBytes", 4 << 20).put("maxQueuedPerService", 1)),
+        (identity, delimited, frames) -> { }, events::addAll, new BridgeStats());
+    io.conduit.codec.zmtp.ByteBudget node = new io.conduit.codec.zmtp.ByteBudget(4 << 20);
+    workers.shareBudget(node);
+    workers.received(ascii("A"), true, List.of(Mdp.WORKER, new byte[] {Mdp.READY}, ascii("s")), 10,
+        System.nanoTime(), null);
+    byte[] mib = new byte[1 << 20];
+    for (long id = 1; id <= 10; id++) {
+      workers.submit(new WorkerJob(id, "s", mib)); // 1 at A, 2 waits, 3..10 find the queue full
+    }
+    workers.flush();
+    assertEquals(8, events.stream().filter(WorkerEvent.Outcome.class::isInstance).count());
+    assertEquals(2L << 20, node.used(), "only the requests held take bytes");
+    workers.gone(ascii("A"));
+    assertEquals(0, node.used());
+  }
+
+  @Test
   void aWorkerByteLimitSmallerThanTheLargestMessageIsRefused() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> BridgeOptions.fromJson(new JsonObject().put("maxMessageBytes", 1 << 20).put("maxWorkerBytes", 1000)));
