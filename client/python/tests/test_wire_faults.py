@@ -115,11 +115,40 @@ def test_a_request_that_timed_out_is_not_carried_out_by_a_bridge_that_comes_late
         assert later.requests == [], "the bridge that came later got the request the caller was told timed out"
 
 
+def test_a_request_timing_out_inside_a_map_leaves_the_map_its_socket(bridge_with):
+    held = []
+
+    def answer(request):
+        body = request[-1]
+        if body == b'"b"':
+            held.append(request[2])  # answered only when the slow request comes
+            return []
+        if body == b'"slow"':
+            return [[b"CBP1", b"OK", i, b"", b'"B"'] for i in held]  # and that one never
+        return [[b"CBP1", b"OK", request[2], b"", body.upper()]]
+
+    bridge = bridge_with(answer)
+    with conduit.connect(bridge.endpoint, events="", timeout=5) as client:
+        results = client.map("svc", ["a", "b"], window=2, ordered=True)
+        first = next(results)
+        assert first.value == "A"
+        with pytest.raises(ConduitError) as e:
+            client.request("svc", "slow", timeout=0.3)
+        assert e.value.code == "TIMEOUT"
+        started = time.monotonic()
+        rest = list(results)
+        assert [(r.value, r.error) for r in rest] == [("B", None)], rest
+        # the reply the timed-out call read for the map is used at once, not after the item's 6 s deadline
+        assert time.monotonic() - started < 3
+        assert client.request("svc", "c") == "C"
+
+
 def test_keys_that_are_not_z85_are_refused_at_once():
     started = time.monotonic()
-    with pytest.raises(ValueError) as e:
-        conduit.connect("tcp://127.0.0.1:1", server_key="~" * 40)
-    assert "server_key is not a Z85 key" in str(e.value)
+    for key in ("~" * 40, "#" * 40):  # outside the alphabet; inside it, but each group over 32 bits
+        with pytest.raises(ValueError) as e:
+            conduit.connect("tcp://127.0.0.1:1", server_key=key)
+        assert "server_key is not a Z85 key" in str(e.value)
     assert time.monotonic() - started < 5
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import struct
 import zlib
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
@@ -167,7 +168,7 @@ def read_key(value: Optional[str], what: str) -> Optional[bytes]:
         raise ValueError("%s must be a 40-character Z85 key or a file holding one, got %r" % (what, value))
     try:
         zmq.utils.z85.decode(text.encode("ascii"))  # the alphabet only: no key can be checked further
-    except (ValueError, KeyError, IndexError, UnicodeEncodeError):
+    except (ValueError, KeyError, IndexError, UnicodeEncodeError, struct.error):  # struct: a group over 32 bits
         raise ValueError("%s is not a Z85 key (40 characters of Z85's alphabet, as 'conduit keygen' writes): %r"
                          % (what, value)) from None
     return text.encode("ascii")

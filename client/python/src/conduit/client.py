@@ -101,13 +101,11 @@ class _InUse:
 
     def __enter__(self) -> None:
         client = self.client
-        threads = client._inside.threads
-        me = threading.get_ident()
-        threads[me] = threads.get(me, 0) + 1  # inside the client from here (see _Inside)
+        client._inside.__enter__()  # inside the client from here
         with client._lock.lock:
             closed = client._closed
             if not closed:
-                client._busy[self.thing] = me
+                client._busy[self.thing] = threading.get_ident()
         if closed:
             try:
                 self.thing.close_socket()  # this thread's own, idle: closing it lets close()'s term() finish
@@ -235,8 +233,10 @@ class _Connection:
             if remaining <= 0 or not self._read(remaining):
                 # The request may still sit in the socket, unsent (no bridge to take it): a
                 # bridge that came back later would carry out what the caller was told timed
-                # out. Closing the socket drops it; the next call opens a fresh one.
-                self.close()
+                # out. Closing the socket drops it (the next call opens a fresh one), unless
+                # other requests of this thread still wait on it (a map it runs inside).
+                if not self.pending - {request_id}:
+                    self.close()
                 raise ConduitError("TIMEOUT", "no reply from %s within %d ms" % (self.client.endpoint, timeout_ms),
                                    {"timeoutMs": timeout_ms})
         return self.result(request_id)
@@ -283,8 +283,6 @@ class Subscription:
     def receive(self, timeout: Optional[float] = ...) -> Tuple[Dict[str, Any], Any]:  # type: ignore[assignment]
         """The next ``(headers, body)``; ConduitError TIMEOUT after ``timeout`` seconds."""
         timeout = self.timeout if timeout is ... else _wire.check_wait(timeout)
-        if self._socket is None:
-            raise ConduitError("UNAVAILABLE", "the subscription to '%s' is closed" % self.address)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
@@ -468,6 +466,7 @@ class Client:
         done: "collections.OrderedDict[int, MapResult]" = collections.OrderedDict()
         sent = next_out = 0
         exhausted = False
+        timed_out = False
         try:
             while True:
                 while not exhausted and len(in_flight) + len(done) < window:
@@ -494,13 +493,15 @@ class Client:
                     if exhausted and not done:
                         return
                     continue
-                soonest = min(deadline for _, _, deadline in in_flight.values())
-                conn.receive(max(0, int((soonest - time.monotonic()) * 1000)))
+                if not any(r in conn.arrived for r in in_flight):  # a call in between may have read some
+                    soonest = min(deadline for _, _, deadline in in_flight.values())
+                    conn.receive(max(0, int((soonest - time.monotonic()) * 1000)))
                 now = time.monotonic()
                 for request_id in [r for r in in_flight if r in conn.arrived or in_flight[r][2] <= now]:
                     index, item, _ = in_flight.pop(request_id)
                     conn.pending.discard(request_id)
                     if request_id not in conn.arrived:
+                        timed_out = True
                         done[index] = MapResult(index, item, None, ConduitError(
                             "TIMEOUT", "no reply from %s within %d ms" % (self.endpoint, wait_ms), {"timeoutMs": wait_ms}))
                         continue
@@ -511,6 +512,8 @@ class Client:
         finally:  # replies still to come (the caller stopped early) are dropped when they arrive
             for request_id in in_flight:
                 conn.pending.discard(request_id)
+            if timed_out and not conn.pending:
+                conn.close()  # as after a call's TIMEOUT: an item stuck in the socket is not sent later
 
     # -- the stores and the task queue ----------------------------------------------------------
 

@@ -347,6 +347,7 @@ public final class ConduitClient implements AutoCloseable {
 
   /** Calls waiting in the client to be sent, as the client's loop sees them (for tests). */
   int backlogSize() {
+    refuseToBlock("backlogSize");
     return loop.backlogSize().toCompletionStage().toCompletableFuture().join();
   }
 }

@@ -11,9 +11,9 @@ import io.conduit.codec.zmtp.ZmtpSecurity;
 public record CurveKeys(String serverPublicKey, String clientPublicKey, String clientSecretKey) {
 
   public CurveKeys {
-    check("serverPublicKey", serverPublicKey);
-    check("clientPublicKey", clientPublicKey);
-    check("clientSecretKey", clientSecretKey);
+    Z85.key(serverPublicKey, "serverPublicKey");
+    Z85.key(clientPublicKey, "clientPublicKey");
+    Z85.key(clientSecretKey, "clientSecretKey");
     if (!ZmtpSecurity.publicKeyOf(clientSecretKey).equals(clientPublicKey)) {
       throw new IllegalArgumentException("clientPublicKey is not the public key of clientSecretKey");
     }
@@ -33,7 +33,7 @@ public record CurveKeys(String serverPublicKey, String clientPublicKey, String c
    * {@code conduit keygen}), for a bridge that admits listed client keys.
    */
   public static CurveKeys withClientSecret(String serverPublicKey, String clientSecretKey) {
-    check("clientSecretKey", clientSecretKey);
+    Z85.key(clientSecretKey, "clientSecretKey");
     return new CurveKeys(serverPublicKey, ZmtpSecurity.publicKeyOf(clientSecretKey), clientSecretKey);
   }
 
@@ -41,10 +41,6 @@ public record CurveKeys(String serverPublicKey, String clientPublicKey, String c
   ZmtpSecurity.CurveClient security() {
     return new ZmtpSecurity.CurveClient(Z85.decode(serverPublicKey), Z85.decode(clientPublicKey),
         Z85.decode(clientSecretKey));
-  }
-
-  private static void check(String name, String key) {
-    Z85.key(key, name);
   }
 
   @Override

@@ -217,13 +217,13 @@ final class GraphClient implements Graph {
   }
 
   private CompletionStage<Long> loadNext(BufferedReader lines, long loaded) {
-    return CompletableFuture.supplyAsync(() -> readBatch(lines), DUMP_IO).thenCompose(read -> read).thenCompose(batch ->
+    return CompletableFuture.supplyAsync(() -> readBatch(lines), DUMP_IO).thenCompose(batch ->
         batch.isEmpty() ? CompletableFuture.completedFuture(loaded)
             : send(op("load").put("items", batch)).thenCompose(r -> loadNext(lines, loaded + number(r, "count"))));
   }
 
-  /** The next batch of a dump's entities (empty at its end), or the failure that stops the load. */
-  private static CompletionStage<JsonArray> readBatch(BufferedReader lines) {
+  /** The next batch of a dump's entities (empty at its end); throws the failure that stops the load. */
+  private static JsonArray readBatch(BufferedReader lines) {
     JsonArray batch = new JsonArray();
     try {
       String line;
@@ -233,12 +233,12 @@ final class GraphClient implements Graph {
         }
       }
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(new UncheckedIOException("reading the dump failed", e));
+      throw new UncheckedIOException("reading the dump failed", e);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(new GraphStoreException(400, ErrorCode.BAD_REQUEST,
-          "the dump holds a line that is not a JSON object: " + e.getMessage()));
+      throw new GraphStoreException(400, ErrorCode.BAD_REQUEST, "the dump holds a line that is not a JSON object: "
+          + e.getMessage());
     }
-    return CompletableFuture.completedFuture(batch);
+    return batch;
   }
 
   // ---- used by QuerySteps

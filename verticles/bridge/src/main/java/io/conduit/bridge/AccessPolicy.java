@@ -1,9 +1,9 @@
 package io.conduit.bridge;
 
+import io.conduit.codec.Namespaces;
 import io.conduit.codec.mdp.Mdp;
 import io.vertx.core.json.JsonArray;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +27,6 @@ import java.util.Map;
  * </ul>
  */
 public final class AccessPolicy {
-
-  /** Namespaces that belong to Vert.x and to Conduit, never to clients or workers by default. */
-  public static final List<String> OWN_NAMESPACES = List.of("__vertx.", "conduit.");
 
   private final Permissions inbound;
   private final Permissions outbound;
@@ -182,7 +179,7 @@ public final class AccessPolicy {
   }
 
   private static String ownNamespace(String address) {
-    for (String namespace : OWN_NAMESPACES) {
+    for (String namespace : Namespaces.OWN) { // never to clients or workers by default
       if (address.startsWith(namespace)) {
         return namespace;
       }

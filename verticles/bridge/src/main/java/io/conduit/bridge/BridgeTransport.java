@@ -303,7 +303,6 @@ final class BridgeTransport implements RouterSocket.Inbox {
     giveBack(client, ends);
     int mine = client.inFlight();
     if (mine == 0) {
-      stats.inFlight(inFlight, clientsWaiting, inFlightBytes);
       return;
     }
     client.inFlight(mine - 1);

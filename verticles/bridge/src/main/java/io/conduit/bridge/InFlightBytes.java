@@ -27,21 +27,11 @@ record InFlightBytes(long perClient, long node) {
    * at most 512 MiB.
    */
   static InFlightBytes fromJson(JsonObject c, int maxMessageBytes, long maxHeapBytes) {
-    long perClient = limit(c, "maxInFlightBytesPerClient", PER_CLIENT_DEFAULT, maxMessageBytes);
-    long node = limit(c, "maxInFlightBytes", Math.min(NODE_CEILING, maxHeapBytes / 4), maxMessageBytes);
+    String unserved = "a client sending the largest message allowed could never be served";
+    long perClient = TransportOptions.holdingLargestMessage(c, "maxInFlightBytesPerClient", PER_CLIENT_DEFAULT,
+        maxMessageBytes, unserved);
+    long node = TransportOptions.holdingLargestMessage(c, "maxInFlightBytes", Math.min(NODE_CEILING, maxHeapBytes / 4),
+        maxMessageBytes, unserved);
     return new InFlightBytes(perClient, node);
-  }
-
-  private static long limit(JsonObject c, String field, long dflt, int maxMessageBytes) {
-    if (!c.containsKey(field)) {
-      return Math.max(dflt, maxMessageBytes);
-    }
-    long given = TransportOptions.number(c, field, dflt, 1, Long.MAX_VALUE);
-    if (given < maxMessageBytes) {
-      throw new IllegalArgumentException("bridge config: " + field + " (" + given + ") must be at least "
-          + "maxMessageBytes (" + maxMessageBytes + "), or a client sending the largest message allowed could never "
-          + "be served");
-    }
-    return given;
   }
 }

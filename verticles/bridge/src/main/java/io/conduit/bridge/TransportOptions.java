@@ -62,6 +62,22 @@ public record TransportOptions(int listenBacklog, long handshakeTimeoutMs, int h
         .put("zmtpHeartbeatMs", zmtpHeartbeatMs);
   }
 
+  /**
+   * A byte limit that must hold the largest message allowed: unset, {@code dflt} raised to
+   * {@code maxMessageBytes}; set below it, refused with a sentence ending in what would happen.
+   */
+  static long holdingLargestMessage(JsonObject c, String field, long dflt, int maxMessageBytes, String otherwise) {
+    if (!c.containsKey(field)) {
+      return Math.max(dflt, maxMessageBytes);
+    }
+    long given = number(c, field, dflt, 1, Long.MAX_VALUE);
+    if (given < maxMessageBytes) {
+      throw new IllegalArgumentException("bridge config: " + field + " (" + given + ") must be at least "
+          + "maxMessageBytes (" + maxMessageBytes + "), or " + otherwise);
+    }
+    return given;
+  }
+
   static long number(JsonObject c, String field, long dflt, long min, long max) {
     Object v = c.getValue(field, dflt);
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min

@@ -39,14 +39,8 @@ public record WorkerOptions(long heartbeatIntervalMs, int heartbeatLiveness, Per
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bridge config: " + e.getMessage());
     }
-    long held = Math.max(HELD_DEFAULT, maxMessageBytes);
-    if (c.containsKey("maxWorkerBytes")) {
-      held = TransportOptions.number(c, "maxWorkerBytes", HELD_DEFAULT, 1, Long.MAX_VALUE);
-      if (held < maxMessageBytes) {
-        throw new IllegalArgumentException("bridge config: maxWorkerBytes (" + held + ") must be at least "
-            + "maxMessageBytes (" + maxMessageBytes + "), or the largest request could never wait for a worker");
-      }
-    }
+    long held = TransportOptions.holdingLargestMessage(c, "maxWorkerBytes", HELD_DEFAULT, maxMessageBytes,
+        "the largest request could never wait for a worker");
     return new WorkerOptions(interval, liveness, idempotent, positive(c, "maxQueuedPerService", 1_000), held);
   }
 

@@ -1,5 +1,7 @@
 package io.conduit.deploy;
 
+import io.conduit.codec.Namespaces;
+import io.conduit.codec.mdp.Mdp;
 import io.conduit.pipeline.PipelineOptions;
 import io.conduit.pipeline.PipelineVerticle;
 import io.conduit.pipeline.WorkersStage;
@@ -50,7 +52,8 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private static final Set<String> STAGE_FIELDS = Set.of("name", "verticle", "workers", "instances", "threading",
       "config", "scaling", "externalWorkers");
   /** Addresses no external worker may serve (the bridge refuses them), so no workers stage may name them. */
-  private static final List<String> NOT_FOR_WORKERS = List.of("conduit.", "__vertx.", "mmi.", "pipeline.");
+  private static final List<String> NOT_FOR_WORKERS = java.util.stream.Stream.concat(Namespaces.OWN.stream(),
+      java.util.stream.Stream.of(Mdp.MMI_PREFIX, PipelineOptions.entryAddress(""))).toList();
   private static final Set<String> SERVICE_FIELDS = Set.of("name", "verticle", "process", "instances", "threading",
       "config", "scaling", "externalWorkers", "stateful");
 
@@ -147,8 +150,9 @@ public record DeploymentPlan(List<ServiceSpec> services) {
   private void checkWorkersStages(String source) {
     List<String> reserved = reservedAddresses();
     for (ServiceSpec spec : services) {
-      if (spec.verticle().equals(WorkersStage.class.getName())) {
-        String workers = spec.config().getString("workers");
+      // a WorkersStage declared as a service of its own without "workers" fails its start, saying so
+      if (spec.verticle().equals(WorkersStage.class.getName())
+          && spec.config().getValue("workers") instanceof String workers) {
         for (String own : reserved) {
           if (workers.equals(own) || workers.startsWith(own + ".")) {
             throw new DeploymentFileException(source + ": the pipeline stage " + spec.name() + " is to be done by the "

@@ -152,5 +152,12 @@ class DeploymentPlanPipelinesTest {
            {"workers": "py.upper", "externalWorkers": false}, {"workers": "py.exclaim"}]}]}""");
     assertEquals("py.upper", plan.service("pipeline.p.1").config().getString("workers"));
     assertEquals("py.exclaim", plan.service("pipeline.p.2").config().getString("workers"));
+    // the stage's verticle declared as a service by hand, its config wrong: left to its own start
+    // to refuse (with a sentence), not a stack trace here
+    for (String config : List.of("{}", "{\"workers\": 5}")) {
+      assertEquals(io.conduit.pipeline.WorkersStage.class.getName(), parse("""
+          {"services": [{"name": "s", "verticle": "io.conduit.pipeline.WorkersStage", "config": %s}]}"""
+          .formatted(config)).service("s").verticle());
+    }
   }
 }

@@ -40,10 +40,11 @@ public final class PipelineJob {
   public static final String FAILURE = RequestHeaders.PIPELINE_PREFIX + "failure";
   /**
    * How long the job has left before its entry gives up on it: {@code "<ms> <sent> <process>"}, the
-   * milliseconds left when the entry sent it, the entry's wall clock then, and the entry's JVM. A
-   * stage in the entry's JVM counts the time since then (one clock: the waits in stages' queues
-   * count); one on another node counts from the job's arrival there, so that clocks that disagree
-   * between nodes cannot make it drop jobs. A stage drops a job with no time left.
+   * milliseconds left when the entry sent it, the entry's {@link System#nanoTime()} then, and the
+   * entry's JVM. A stage in the entry's JVM counts the time since then (one monotonic clock: the
+   * waits in stages' queues count); one on another node counts from the job's arrival there, so
+   * that clocks that disagree between nodes cannot make it drop jobs. A stage drops a job with no
+   * time left.
    */
   public static final String TIME_LEFT = RequestHeaders.PIPELINE_PREFIX + "time-left";
   /** This JVM, in {@link #TIME_LEFT}. */
@@ -107,7 +108,7 @@ public final class PipelineJob {
       if (second > 0 && text.length() - second - 1 == PROCESS.length()
           && text.regionMatches(second + 1, PROCESS, 0, PROCESS.length())) {
         // one clock: the time since the entry sent it counts, its waits in stages' queues too
-        left -= System.currentTimeMillis() - Long.parseLong(text, first + 1, second, 10);
+        left -= (System.nanoTime() - Long.parseLong(text, first + 1, second, 10)) / 1_000_000L;
       }
       return System.nanoTime() + Math.max(0, left) * 1_000_000L;
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
@@ -117,7 +118,7 @@ public final class PipelineJob {
 
   /** The {@link #TIME_LEFT} header of a job with {@code leftMs} to go, sent now from this JVM. */
   static String timeLeft(long leftMs) {
-    return leftMs + " " + System.currentTimeMillis() + " " + PROCESS;
+    return leftMs + " " + System.nanoTime() + " " + PROCESS;
   }
 
   /**

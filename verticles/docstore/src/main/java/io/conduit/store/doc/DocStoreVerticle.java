@@ -143,7 +143,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }).compose(recovered -> {
       state = recovered;
       gate = new LockGate(vertx, this::run, w -> waitMs(w.message(), w.request()),
-          () -> serving != null && (ownership == null || ownership.leaseValid()));
+          () -> serving != null && ownership.leaseValid());
       serving = ownership.serve(this::receive);
       return serving.completion();
     });

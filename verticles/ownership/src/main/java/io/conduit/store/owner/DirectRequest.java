@@ -115,14 +115,10 @@ public final class DirectRequest implements Message<Object> {
     if (meters != null) {
       meters.replied(metered, failure);
     }
-    if (caller.nettyEventLoop().inEventLoop()) {
-      // the usual case: the store answered on the loop that reads the request, so its reply is
-      // used before the store can change it
-      caller.dispatch(v -> settle(message, failure, options));
-    } else {
-      Object copy = copied(message);
-      caller.runOnContext(v -> settle(copy, failure, options));
-    }
+    // the usual case: the store answered on the loop that reads the request, so its reply is used
+    // before the store can change it; from another thread it is copied, as the event bus would
+    Object body = caller.nettyEventLoop().inEventLoop() ? message : copied(message);
+    onCaller(v -> settle(body, failure, options));
   }
 
   @Override
@@ -148,6 +144,7 @@ public final class DirectRequest implements Message<Object> {
     return settled;
   }
 
+  /** Runs {@code action} on the caller's context: at once when this is its loop, else as its next task. */
   private void onCaller(Handler<Void> action) {
     if (caller.nettyEventLoop().inEventLoop()) {
       caller.dispatch(action);
