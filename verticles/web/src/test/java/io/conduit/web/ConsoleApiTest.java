@@ -1,6 +1,7 @@
 package io.conduit.web;
 
 import io.conduit.bridge.ZmqBridgeVerticle;
+import io.conduit.client.ConduitClient;
 import io.conduit.cluster.TestClusters;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,17 +84,16 @@ class ConsoleApiTest {
   }
 
   @Test
-  void bridgeCountsItsConnectedClients(Vertx vertx) throws Exception {
-    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+  void bridgeCountsItsConnectedClients(Vertx vertx, @TempDir java.nio.file.Path dir) throws Exception {
+    // a Unix socket of this test's own: a TCP port, even a probed free one, may be the old endpoint
+    // of a client some earlier test left reconnecting, which would join the count
+    String endpoint = "ipc://" + dir.resolve("bridge.sock");
     WebFixture.await(vertx.deployVerticle(new ZmqBridgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
         .put("endpoint", endpoint).putNull("eventsEndpoint"))));
-    try (org.zeromq.ZContext zmq = new org.zeromq.ZContext()) {
-      org.zeromq.ZMQ.Socket first = zmq.createSocket(org.zeromq.SocketType.DEALER);
-      org.zeromq.ZMQ.Socket second = zmq.createSocket(org.zeromq.SocketType.DEALER);
-      first.connect(endpoint);
-      second.connect(endpoint);
-      awaitConnected(2);
-      zmq.destroySocket(second);
+    try (ConduitClient first = ConduitClient.connect(endpoint)) {
+      try (ConduitClient second = ConduitClient.connect(endpoint)) {
+        awaitConnected(2);
+      }
       awaitConnected(1);
     }
     awaitConnected(0);
