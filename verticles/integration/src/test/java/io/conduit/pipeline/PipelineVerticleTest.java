@@ -168,13 +168,35 @@ class PipelineVerticleTest {
       } else {
         ReplyException e = assertInstanceOf(ReplyException.class, f.cause());
         assertEquals(429, e.failureCode());
-        assertEquals("pipeline 'flood' has 40 jobs in flight, its limit (maxInFlight); retry later", e.getMessage());
+        assertEquals("pipeline 'flood' has 40 jobs in flight on this node, its limit (maxInFlight); retry later",
+            e.getMessage());
         refused++;
       }
     }
     assertTrue(TestStages.Hold.MOST.get() <= 40, "held at once: " + TestStages.Hold.MOST.get());
     assertTrue(refused > 0 && ok >= 40, ok + " ok, " + refused + " refused");
     assertEquals(ok, TestStages.Hold.SEEN.get(), "refused jobs never reached a stage");
+  }
+
+  @Test
+  void entryInstancesAdmitUpToMaxInFlightTogetherWhicheverGetsTheJob(Vertx vertx) throws Exception {
+    deploy(vertx, """
+        {"pipelines": [{"name": "shared", "maxInFlight": 2, "entryInstances": 2, "stages": [
+          {"verticle": "%s", "config": {"suffix": "1", "delayMs": 3000}}]}]}
+        """.formatted(APPEND));
+    // the entry instances take requests in turn: the first and the third job reach the same one
+    Future<Message<Object>> slow = vertx.eventBus().request("pipeline.shared", "slow-a");
+    assertEquals("quick-b>1", await(vertx.eventBus().request("pipeline.shared", "quick-b")).body());
+    assertEquals("quick-c>1", await(vertx.eventBus().request("pipeline.shared", "quick-c")).body(),
+        "one job in flight of two allowed: admitted, whichever instance holds the other");
+    // with slow-a held, one more job fits, whichever instance it reaches first
+    Future<Message<Object>> d = vertx.eventBus().request("pipeline.shared", "slow-d");
+    Future<Message<Object>> e = vertx.eventBus().request("pipeline.shared", "slow-e");
+    await(Future.join(d, e).otherwiseEmpty());
+    assertTrue(d.succeeded() != e.succeeded(), "exactly one admitted: " + d.cause() + ", " + e.cause());
+    ReplyException refused = assertInstanceOf(ReplyException.class, d.failed() ? d.cause() : e.cause());
+    assertEquals(429, refused.failureCode(), refused.getMessage());
+    assertEquals("slow-a>1", await(slow).body());
   }
 
   @Test

@@ -340,13 +340,8 @@ public record DeploymentPlan(List<ServiceSpec> services) {
     } catch (IllegalArgumentException e) {
       throw new DeploymentFileException(source + ": " + where + ": " + e.getMessage());
     }
-    // maxInFlight bounds the whole pipeline: the entry instances share it, each a whole share, so
-    // that together they never admit more
-    if (checked.maxInFlight() < n) {
-      throw new DeploymentFileException(source + ": " + where + ": maxInFlight (" + checked.maxInFlight()
-          + ") must be at least entryInstances (" + n + "): each entry instance admits a share of it");
-    }
-    entry.put("maxInFlight", checked.maxInFlight() / n);
+    // maxInFlight bounds the node's entry instances together: they count their jobs in one place
+    entry.put("maxInFlight", checked.maxInFlight());
     for (int k = 0; k < specs.size(); k++) {
       ServiceSpec stage = specs.get(k);
       if (stage.verticle().equals(WorkersStage.class.getName())) {

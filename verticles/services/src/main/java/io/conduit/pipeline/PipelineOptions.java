@@ -16,7 +16,8 @@ import java.util.List;
  *
  * @param name           the pipeline's name; its entry address is {@code pipeline.<name>}
  * @param stages         the stages in order
- * @param maxInFlight    jobs this entry instance admits at once; beyond it a job is refused with 429
+ * @param maxInFlight    jobs the pipeline's entry instances on this node admit at once, together;
+ *                       beyond it a job is refused with 429
  * @param stageTimeoutMs how long one stage may work on one job; a job whose outcome has not come
  *                       back within (stages + 1) times this fails too
  */

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code pipeline.<name>.results.<id>}, a cluster-wide consumer, so stages on any node reach it.
  * Jobs run concurrently and finish in any order; each gets exactly one reply.
  *
- * <p>At most {@code maxInFlight} jobs are admitted at once; a job beyond that is refused at once
- * with 429 (the bridge answers {@code OVERLOADED}), so memory stays bounded whatever the callers
+ * <p>At most {@code maxInFlight} jobs are admitted at once by the pipeline's entry instances on
+ * this node together ({@link NodeJobs}); a job beyond that is refused at once with 429 (the bridge answers {@code OVERLOADED}), so memory stays bounded whatever the callers
  * send. A failing stage ends the job with an error that names it: {@code stage 2 (step2) failed:
  * ...}, keeping the stage's own code (a stage without consumers is 503, a stage that works on a
  * job longer than {@code stageTimeoutMs} is 504). A job whose outcome has not come back within
@@ -49,6 +49,8 @@ public class PipelineVerticle extends VerticleBase {
 
   /** Admitted jobs by number, oldest first. */
   private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+  /** This node's jobs of the pipeline, this instance's and its other instances'. */
+  private NodeJobs nodeJobs;
   /**
    * The shortest time a job admitted since {@link #pending} was last empty may take: no job
    * admitted less than this ago can be overdue, so the sweep stops there.
@@ -80,6 +82,7 @@ public class PipelineVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     stages = options.stages();
+    nodeJobs = NodeJobs.of(vertx, options.name());
     bus = vertx.eventBus();
     byte[] random = new byte[8];
     IDS.nextBytes(random);
@@ -112,6 +115,7 @@ public class PipelineVerticle extends VerticleBase {
     return closed.eventually(() -> {
       List<Pending> left = new ArrayList<>(pending.values());
       pending.clear();
+      nodeJobs.ended(left.size());
       for (Pending p : left) {
         p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
       }
@@ -120,10 +124,10 @@ public class PipelineVerticle extends VerticleBase {
   }
 
   private void admit(Message<Object> job) {
-    if (pending.size() >= options.maxInFlight()) {
+    if (!nodeJobs.tryAdmit(options.maxInFlight())) {
       rejected.increment();
-      job.fail(ErrorCode.OVERLOADED.status(), "pipeline '" + options.name() + "' has " + pending.size()
-          + " jobs in flight, its limit (maxInFlight); retry later");
+      job.fail(ErrorCode.OVERLOADED.status(), "pipeline '" + options.name() + "' has " + options.maxInFlight()
+          + " jobs in flight on this node, its limit (maxInFlight); retry later");
       return;
     }
     long number = ++lastJob;
@@ -168,6 +172,9 @@ public class PipelineVerticle extends VerticleBase {
   /** Takes job {@code number} out of the jobs in flight, or null when it has already ended. */
   private Pending take(long number) {
     Pending p = pending.remove(number);
+    if (p != null) {
+      nodeJobs.ended(1);
+    }
     if (pending.isEmpty()) {
       shortestTimeoutMs = Long.MAX_VALUE;
     }
@@ -223,6 +230,7 @@ public class PipelineVerticle extends VerticleBase {
     if (pending.isEmpty()) {
       shortestTimeoutMs = Long.MAX_VALUE;
     }
+    nodeJobs.ended(overdue.size());
     for (Pending p : overdue) {
       failed.increment();
       p.job.fail(ErrorCode.TIMEOUT.status(), p.timeoutMs() < jobTimeoutMs
