@@ -12,12 +12,18 @@ public final class RequestHeaders {
    */
   public static final String PIPELINE_PREFIX = "conduit-pipeline-";
 
+  /**
+   * Where to acknowledge a one-way message when its consumer takes it ({@code <address>/<number>}):
+   * set by the bridge, removed before the consumer sees the message. Only Conduit sets it.
+   */
+  public static final String RECEIPT = "conduit-receipt";
+
   private RequestHeaders() {
   }
 
   /** True for a header only Conduit itself may set (event-bus header names are case-insensitive). */
   public static boolean internal(String name) {
-    return name.regionMatches(true, 0, PIPELINE_PREFIX, 0, PIPELINE_PREFIX.length());
+    return name.regionMatches(true, 0, PIPELINE_PREFIX, 0, PIPELINE_PREFIX.length()) || RECEIPT.equalsIgnoreCase(name);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.conduit.cli.serve;
 
+import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.ClusterAccess;
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
@@ -70,6 +71,8 @@ public final class Node {
         : ClusterFactory.startClustered(options, cluster, transport);
     return started.compose(vertx -> {
       NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
+      // whether or not this node runs a bridge, another node's may send to the consumers here
+      ZmqBridgeVerticle.answerSendReceipts(vertx);
       RunningServices services = new RunningServices(vertx, classes);
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);

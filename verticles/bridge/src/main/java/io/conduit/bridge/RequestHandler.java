@@ -14,6 +14,7 @@ import io.conduit.store.owner.DirectRequest;
 import io.conduit.store.owner.LocalOwners;
 import io.conduit.store.owner.OwnerWatch;
 import io.vertx.core.Completable;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -41,6 +42,7 @@ final class RequestHandler {
   private final Vertx vertx;
   private final EventBus bus;
   private final RequestDeadlines deadlines;
+  private final SendReceipts receipts;
   private final BridgeOptions options;
   private final BridgeTransport sockets;
   private final BridgeStats stats;
@@ -59,6 +61,7 @@ final class RequestHandler {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.deadlines = new RequestDeadlines(vertx);
+    this.receipts = new SendReceipts(vertx, sockets, deadlines);
     this.owners = owners;
     this.localOwners = LocalOwners.of(vertx);
     this.options = options;
@@ -73,8 +76,20 @@ final class RequestHandler {
    * Fails every request still waiting (the bridge has stopped answering): their reply
    * registrations are on {@link #replyContext}, which undeploying the bridge does not clean up.
    */
-  void close() {
-    deadlines.expireAll();
+  Future<Void> close() {
+    deadlines.expireAll(); // sends still held are given back too
+    return receipts.stop();
+  }
+
+  /** Listens for the receipts of the sends it puts on the event bus ({@link SendReceipts}). */
+  Future<Void> start() {
+    SendReceipts.answerOn(vertx);
+    return receipts.start();
+  }
+
+  /** One-way messages on the event bus whose consumers have not taken them yet. */
+  int sendsHeld() {
+    return receipts.held();
   }
 
   void handle(Inbound request) {
@@ -155,7 +170,9 @@ final class RequestHandler {
       }
       case SEND -> {
         if (!sendToOwnerHere(in, request.address(), body, request, timeoutMs)) {
-          bus.send(request.address(), body, delivery(request, timeoutMs));
+          DeliveryOptions delivery = delivery(request, timeoutMs);
+          receipts.hold(in, timeoutMs, delivery);
+          bus.send(request.address(), body, delivery);
         }
         ok(in, id);
       }

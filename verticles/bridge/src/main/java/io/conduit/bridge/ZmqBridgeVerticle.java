@@ -56,7 +56,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
     handler = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
     subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
     workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
-    return transport.start().onSuccess(v -> {
+    return handler.start().compose(v -> transport.start()).onSuccess(v -> {
       // an ephemeral port ("tcp://127.0.0.1:*") is tagged as bound, so two bridges keep their own meters
       String endpoint = options.endpoint().endsWith(":*")
           ? options.endpoint().substring(0, options.endpoint().length() - 1) + port() : options.endpoint();
@@ -76,7 +76,7 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
         .eventually(() -> workerConsumers.closeAll())
         .transform(v -> transport.stop())
         .andThen(v -> workerConsumers.failWaiting("the bridge stopped before an external worker replied"))
-        .andThen(v -> handler.close())
+        .eventually(() -> handler.close())
         .andThen(v -> owners.close())
         .andThen(v -> {
           Components.unregister(vertx, componentId);
@@ -84,6 +84,16 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
             meters.close();
           }
         });
+  }
+
+  /**
+   * Makes this node tell a bridge, on whatever node, when one of the one-way messages it
+   * acknowledged reaches its consumer here, so that the bridge stops charging its client for it
+   * (until then it counts against the client's in-flight bytes). A bridge does it for its own
+   * node; a node without one should too, else sends its consumers take count until their deadline.
+   */
+  public static void answerSendReceipts(io.vertx.core.Vertx vertx) {
+    SendReceipts.answerOn(vertx);
   }
 
   /** True while the bridge's endpoints are bound and serving (the health check asks). */

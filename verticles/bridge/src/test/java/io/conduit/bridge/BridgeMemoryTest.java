@@ -332,6 +332,69 @@ class BridgeMemoryTest {
   }
 
   @Test
+  void acknowledgedSendsAConsumerHasNotTakenStayChargedToTheirClientUntilItTakesThem(Vertx vertx) throws Exception {
+    List<io.vertx.core.eventbus.Message<Object>> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // a consumer that takes nothing for now, as a busy worker-threaded service would
+    io.vertx.core.eventbus.MessageConsumer<Object> slow = vertx.eventBus().consumer("slow", taken::add);
+    slow.pause();
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
+        .put("maxInFlightBytesPerClient", 4 * MIB));
+    byte[] big = utf8("\"" + "x".repeat((int) MIB) + "\"");
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      for (int i = 0; i < 5; i++) {
+        c.send(CbpFrames.request(Command.SEND, utf8("s" + i), "slow", utf8("{\"timeout\": \"60000\"}"), big));
+      }
+      // each is acknowledged, but three fill the client's 4 MiB while the consumer has not taken them
+      for (int i = 0; i < 5; i++) {
+        List<byte[]> ack = c.reply();
+        assertEquals("s" + i, text(ack.get(2)));
+        if (i < 3) {
+          assertEquals("OK", text(ack.get(1)), RawZmqClient.describe(ack));
+        } else {
+          JsonObject e = new JsonObject(text(ack.get(4)));
+          assertEquals("OVERLOADED", e.getString("code"));
+          assertEquals(4 * MIB, e.getLong("limit"));
+        }
+      }
+      assertTrue(fixture.bridge.stats().inFlightBytes() > 3 * MIB, "charged " + fixture.bridge.stats().inFlightBytes());
+      slow.resume();
+      // taken: given back long before their 60 s deadline, and the consumer never sees the receipt
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes still charged");
+      assertEquals(3, taken.size());
+      for (io.vertx.core.eventbus.Message<Object> m : taken) {
+        assertEquals(null, m.headers().get(io.conduit.codec.RequestHeaders.RECEIPT), m.headers().toString());
+        assertEquals("60000", m.headers().get(io.conduit.codec.RequestHeaders.TIMEOUT_MS));
+      }
+      c.send(CbpFrames.request(Command.SEND, utf8("again"), "slow", new byte[0], big));
+      assertEquals("OK", text(c.reply().get(1)));
+    }
+  }
+
+  @Test
+  void aSendNoConsumerTakesIsGivenBackAtItsDeadlineAndAClientCannotForgeAReceipt(Vertx vertx) throws Exception {
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
+        .put("maxInFlightBytesPerClient", 4 * MIB));
+    List<io.vertx.core.MultiMap> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer("seen", m -> seen.add(m.headers()));
+    byte[] big = utf8("\"" + "x".repeat((int) MIB) + "\"");
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.send(CbpFrames.request(Command.SEND, utf8("n"), "nobody", utf8("{\"timeout\": \"300\"}"), big));
+      assertEquals("OK", text(c.reply().get(1)));
+      assertTrue(fixture.bridge.stats().inFlightBytes() > MIB, "charged " + fixture.bridge.stats().inFlightBytes());
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes still charged after the send's deadline");
+      // a receipt header from the client is not passed on (nor could it reach a bridge's receipts:
+      // the conduit. namespace is closed to clients)
+      c.send(CbpFrames.request(Command.SEND, utf8("f"), "seen", utf8("{\"conduit-receipt\": \"conduit.x/1\"}"),
+          utf8("1")));
+      assertEquals("OK", text(c.reply().get(1)));
+      Conditions.await(10_000, () -> seen.size() == 1, () -> "the send never arrived");
+      assertEquals(null, seen.get(0).get(io.conduit.codec.RequestHeaders.RECEIPT));
+    }
+  }
+
+  @Test
   void aBridgeWhoseLargestMessageTheNodesBudgetsCannotHoldDoesNotStart(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) MIB).put("maxInFlightBytes", 2 * MIB));
     BridgeFixture second = new BridgeFixture();

@@ -1,0 +1,180 @@
+package io.conduit.bridge;
+
+import io.conduit.codec.RequestHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Keeps a one-way message the bridge has acknowledged charged to its client until its consumer
+ * takes it. The client is answered as soon as its {@code SEND} is on the event bus, but a slow
+ * consumer (a worker-threaded service, say) leaves it queued there, up to a thousand per consumer
+ * (Vert.x's bound), each as large as a message may be; without this a client could fill the
+ * node's memory with sends it was told were accepted.
+ *
+ * <p>Each such send carries the header {@link RequestHeaders#RECEIPT}, naming this bridge
+ * instance's receipt address and a number. An inbound interceptor that every node running a bridge
+ * has ({@link #answerOn}) removes the header as the message reaches its consumer's handler, so the
+ * consumer never sees it, and sends the number back, whichever node the consumer is on. Until the
+ * receipt comes, the message's bytes count against the client's and the node's in-flight byte
+ * limits ({@code maxInFlightBytesPerClient}, {@code maxInFlightBytes}); at the send's deadline they
+ * are given back anyway (no consumer, a consumer whose queue was full and dropped it, a node
+ * without a bridge that cannot answer). Confined to the bridge instance's event loop.
+ */
+final class SendReceipts {
+
+  private static final String INSTALLED = "conduit.bridge.receipts";
+  /** The bridge instances of this node by receipt address: a receipt for one of them skips the bus. */
+  private static final String LOCAL = "conduit.bridge.receipts.local";
+
+  private record Held(ZmtpPeer client, Inbound.Charge charge, RequestDeadlines.Entry deadline) {
+  }
+
+  /** A bridge instance of this node, as its receipt address finds it. */
+  private record Local(SendReceipts receipts) implements Shareable {
+  }
+
+  /** The node's interceptor, installed once per Vert.x instance: a local map finds it. */
+  private record Interceptor(EventBus bus, LocalMap<String, Local> local)
+      implements Shareable, Handler<DeliveryContext<Object>> {
+
+    @Override
+    public void handle(DeliveryContext<Object> delivery) {
+      try {
+        // one-way messages only (requests have a reply address); most carry no receipt
+        if (delivery.send() && delivery.message().replyAddress() == null) {
+          MultiMap headers = delivery.message().headers();
+          String receipt = headers.get(RequestHeaders.RECEIPT);
+          if (receipt != null) {
+            headers.remove(RequestHeaders.RECEIPT);
+            int slash = receipt.lastIndexOf('/');
+            if (slash > 0) {
+              String address = receipt.substring(0, slash);
+              String number = receipt.substring(slash + 1);
+              Local here = local.get(address);
+              if (here == null) {
+                bus.send(address, number); // a bridge on another node
+              } else {
+                here.receipts.arrivedHere(number);
+              }
+            }
+          }
+        }
+      } finally {
+        delivery.next();
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final ContextInternal context;
+  private final BridgeTransport sockets;
+  private final RequestDeadlines deadlines;
+  private final EventBus bus;
+  private final String address = "conduit.bridge.receipts." + UUID.randomUUID();
+  private final Map<Long, Held> held = new HashMap<>();
+  private MessageConsumer<String> consumer;
+  private long last;
+
+  /** On the bridge instance's context, whose loop it is confined to. */
+  SendReceipts(Vertx vertx, BridgeTransport sockets, RequestDeadlines deadlines) {
+    this.vertx = vertx;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
+    this.bus = vertx.eventBus();
+    this.sockets = sockets;
+    this.deadlines = deadlines;
+  }
+
+  /**
+   * Answers receipts on this node from now on: a message that carries one is acknowledged to its
+   * bridge when it reaches its consumer's handler here. Once per Vert.x instance; for good, since
+   * another node's bridge may send here at any time.
+   */
+  static void answerOn(Vertx vertx) {
+    vertx.sharedData().<String, Interceptor>getLocalMap(INSTALLED).computeIfAbsent("interceptor", k -> {
+      Interceptor interceptor = new Interceptor(vertx.eventBus(), vertx.sharedData().getLocalMap(LOCAL));
+      vertx.eventBus().addInboundInterceptor(interceptor);
+      return interceptor;
+    });
+  }
+
+  /** Listens for this instance's receipts, on the caller's context (the bridge's). */
+  Future<Void> start() {
+    vertx.sharedData().<String, Local>getLocalMap(LOCAL).put(address, new Local(this));
+    consumer = bus.consumer(address, m -> arrived(m.body()));
+    return consumer.completion();
+  }
+
+  /** Stops listening; what is still held is given back by the deadlines' own end. */
+  Future<Void> stop() {
+    vertx.sharedData().<String, Local>getLocalMap(LOCAL).remove(address);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /**
+   * Holds {@code request}'s bytes until its consumer takes it or {@code timeoutMs} pass, and marks
+   * {@code delivery} so that the consumer's node says when.
+   */
+  void hold(Inbound request, long timeoutMs, DeliveryOptions delivery) {
+    Inbound.Charge charge = new Inbound.Charge();
+    request.charge().moveTo(charge);
+    if (charge.bytes() == 0) {
+      return; // nothing charged (an empty body): nothing to wait for
+    }
+    long number = ++last;
+    RequestDeadlines.Entry deadline = deadlines.add(timeoutMs, () -> settle(number));
+    held.put(number, new Held(request.from(), charge, deadline));
+    delivery.addHeader(RequestHeaders.RECEIPT, address + "/" + number);
+  }
+
+  /** Sends whose consumers have not taken them yet. */
+  int held() {
+    return held.size();
+  }
+
+  /**
+   * A receipt from a consumer on this node, on the consumer's thread: settled at once when that is
+   * this instance's event loop (a node with one loop, a consumer on the bridge's), else as a task
+   * of the loop, which costs less than a message on the bus.
+   */
+  private void arrivedHere(String number) {
+    if (context.inThread()) {
+      arrived(number);
+    } else {
+      context.runOnContext(v -> arrived(number));
+    }
+  }
+
+  private void arrived(String number) {
+    long n;
+    try {
+      n = Long.parseLong(number);
+    } catch (NumberFormatException e) {
+      return; // only bridges send here (the conduit. namespace is closed to clients)
+    }
+    Held h = held.get(n);
+    if (h != null) {
+      deadlines.remove(h.deadline);
+      settle(n);
+    }
+  }
+
+  private void settle(long number) {
+    Held h = held.remove(number);
+    if (h != null) {
+      sockets.giveBack(h.client, h.charge);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.conduit.bridge;
+
+import io.conduit.Conditions;
+import io.conduit.client.ClientOptions;
+import io.conduit.client.ConduitClient;
+import io.conduit.client.ConduitException;
+import io.conduit.cluster.ClusterFactory;
+import io.conduit.cluster.ClusterSettings;
+import io.conduit.cluster.TestClusters;
+import io.conduit.codec.ErrorCode;
+import io.conduit.codec.RequestHeaders;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A send the bridge on node A acknowledged stays charged to its client until its consumer on node
+ * B, which runs no bridge, takes it: node B says so.
+ */
+class BridgeSendReceiptsClusterTest {
+
+  private static final int MIB = 1 << 20;
+
+  private static Vertx nodeA;
+  private static Vertx nodeB;
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @BeforeAll
+  static void startTwoNodes() throws Exception {
+    ClusterSettings settings = TestClusters.settings("send-receipts");
+    nodeA = await(ClusterFactory.startClustered(new VertxOptions(), settings));
+    nodeB = await(ClusterFactory.startClustered(new VertxOptions(), settings));
+  }
+
+  @AfterAll
+  static void stopNodes() throws Exception {
+    for (Vertx node : new Vertx[] {nodeB, nodeA}) {
+      if (node != null) {
+        node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void sendsAConsumerOnAnotherNodeHasNotTakenStayChargedUntilItTakesThem() throws Exception {
+    ZmqBridgeVerticle.answerSendReceipts(nodeB); // what `conduit serve` does on every node
+    List<MultiMap> taken = new CopyOnWriteArrayList<>();
+    MessageConsumer<Object> far = nodeB.eventBus().consumer("far", m -> taken.add(m.headers()));
+    far.pause();
+    await(far.completion());
+    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
+    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
+        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    String big = "x".repeat(MIB);
+    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+      for (int i = 0; i < 3; i++) {
+        client.send("far", big).get(10, TimeUnit.SECONDS);
+      }
+      ExecutionException e = assertThrows(ExecutionException.class, () -> client.send("far", big).get(10, TimeUnit.SECONDS));
+      assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ConduitException.class, e.getCause()).code());
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      far.resume();
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged (the sends' deadline is 60 s away)");
+      assertEquals(3, taken.size());
+      for (MultiMap headers : taken) {
+        assertNull(headers.get(RequestHeaders.RECEIPT), headers.toString());
+      }
+      client.send("far", big).get(10, TimeUnit.SECONDS);
+    }
+  }
+}
