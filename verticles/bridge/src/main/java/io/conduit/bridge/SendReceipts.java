@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.shareddata.LocalMap;
@@ -36,6 +37,8 @@ import java.util.UUID;
 final class SendReceipts {
 
   private static final String INSTALLED = "conduit.bridge.receipts";
+  /** Vert.x's own addresses (replies among them): no client may send there. */
+  private static final String VERTX_OWN = "__vertx.";
   /** The bridge instances of this node by receipt address: a receipt for one of them skips the bus. */
   private static final String LOCAL = "conduit.bridge.receipts.local";
 
@@ -53,9 +56,11 @@ final class SendReceipts {
     @Override
     public void handle(DeliveryContext<Object> delivery) {
       try {
-        // one-way messages only (requests have a reply address); most carry no receipt
-        if (delivery.send() && delivery.message().replyAddress() == null) {
-          MultiMap headers = delivery.message().headers();
+        // one-way messages only: requests have a reply address, and replies, which go to Vert.x's
+        // own addresses (where no client may send), are not asked for headers they may not have
+        Message<Object> message = delivery.message();
+        if (delivery.send() && message.replyAddress() == null && !message.address().startsWith(VERTX_OWN)) {
+          MultiMap headers = message.headers();
           String receipt = headers.get(RequestHeaders.RECEIPT);
           if (receipt != null) {
             headers.remove(RequestHeaders.RECEIPT);
