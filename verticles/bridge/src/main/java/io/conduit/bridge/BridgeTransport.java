@@ -279,7 +279,7 @@ final class BridgeTransport implements RouterSocket.Inbox {
     if (client.inFlightBytes() + bytes > limits.perClient()) {
       return new Failure(ErrorCode.OVERLOADED, "this client's requests in flight hold " + client.inFlightBytes()
           + " bytes; " + bytes + " more would pass the limit of " + limits.perClient() + " bytes per client "
-          + "(maxInFlightBytesPerClient); retry when replies arrive", new JsonObject().put("limit", limits.perClient()));
+          + "(maxInFlightBytesPerClient); retry when replies arrive and consumers take its sends", new JsonObject().put("limit", limits.perClient()));
     }
     if (!inFlightBudget.tryAcquire(bytes)) {
       return new Failure(ErrorCode.OVERLOADED, "requests in flight on this node hold " + inFlightBudget.used()

@@ -61,7 +61,7 @@ final class RequestHandler {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.deadlines = new RequestDeadlines(vertx);
-    this.receipts = new SendReceipts(vertx, sockets, deadlines);
+    this.receipts = new SendReceipts(vertx, sockets, deadlines, options.maxTimeoutMs());
     this.owners = owners;
     this.localOwners = LocalOwners.of(vertx);
     this.options = options;
@@ -85,11 +85,6 @@ final class RequestHandler {
   Future<Void> start() {
     SendReceipts.answerOn(vertx);
     return receipts.start();
-  }
-
-  /** One-way messages on the event bus whose consumers have not taken them yet. */
-  int sendsHeld() {
-    return receipts.held();
   }
 
   void handle(Inbound request) {
@@ -170,9 +165,7 @@ final class RequestHandler {
       }
       case SEND -> {
         if (!sendToOwnerHere(in, request.address(), body, request, timeoutMs)) {
-          DeliveryOptions delivery = delivery(request, timeoutMs);
-          receipts.hold(in, timeoutMs, delivery);
-          bus.send(request.address(), body, delivery);
+          receipts.send(in, request.address(), body, delivery(request, timeoutMs));
         }
         ok(in, id);
       }

@@ -30,15 +30,19 @@ import java.util.UUID;
  * has ({@link #answerOn}) removes the header as the message reaches its consumer's handler, so the
  * consumer never sees it, and sends the number back, whichever node the consumer is on. Until the
  * receipt comes, the message's bytes count against the client's and the node's in-flight byte
- * limits ({@code maxInFlightBytesPerClient}, {@code maxInFlightBytes}); at the send's deadline they
- * are given back anyway (no consumer, a consumer whose queue was full and dropped it, a node
- * without a bridge that cannot answer). Confined to the bridge instance's event loop.
+ * limits ({@code maxInFlightBytesPerClient}, {@code maxInFlightBytes}). A send no consumer is
+ * registered for is given back at once; one that no receipt follows (a consumer whose full queue
+ * dropped it, a node that does not answer receipts) after {@code maxTimeoutMs}, a time the bridge
+ * sets: the client's own timeout could make it as short as it likes. Confined to the bridge
+ * instance's event loop.
  */
 final class SendReceipts {
 
   private static final String INSTALLED = "conduit.bridge.receipts";
   /** Vert.x's own addresses (replies among them): no client may send there. */
   private static final String VERTX_OWN = "__vertx.";
+  /** Where the bridges' receipts go: the interceptor sends nowhere else. */
+  private static final String RECEIPTS = "conduit.bridge.receipts.";
   /** The bridge instances of this node by receipt address: a receipt for one of them skips the bus. */
   private static final String LOCAL = "conduit.bridge.receipts.local";
 
@@ -65,7 +69,7 @@ final class SendReceipts {
           if (receipt != null) {
             headers.remove(RequestHeaders.RECEIPT);
             int slash = receipt.lastIndexOf('/');
-            if (slash > 0) {
+            if (slash > 0 && receipt.startsWith(RECEIPTS)) {
               String address = receipt.substring(0, slash);
               String number = receipt.substring(slash + 1);
               Local here = local.get(address);
@@ -88,13 +92,15 @@ final class SendReceipts {
   private final BridgeTransport sockets;
   private final RequestDeadlines deadlines;
   private final EventBus bus;
-  private final String address = "conduit.bridge.receipts." + UUID.randomUUID();
+  private final String address = RECEIPTS + UUID.randomUUID();
+  private final long holdAtMostMs;
   private final Map<Long, Held> held = new HashMap<>();
   private MessageConsumer<String> consumer;
   private long last;
 
   /** On the bridge instance's context, whose loop it is confined to. */
-  SendReceipts(Vertx vertx, BridgeTransport sockets, RequestDeadlines deadlines) {
+  SendReceipts(Vertx vertx, BridgeTransport sockets, RequestDeadlines deadlines, long holdAtMostMs) {
+    this.holdAtMostMs = holdAtMostMs;
     this.vertx = vertx;
     this.context = (ContextInternal) vertx.getOrCreateContext();
     this.bus = vertx.eventBus();
@@ -129,24 +135,19 @@ final class SendReceipts {
   }
 
   /**
-   * Holds {@code request}'s bytes until its consumer takes it or {@code timeoutMs} pass, and marks
-   * {@code delivery} so that the consumer's node says when.
+   * Sends {@code body} to {@code address}, its bytes (what {@code request} is charged) held until
+   * its consumer takes it: at once when no consumer is registered for it, at the latest after
+   * {@link #holdAtMostMs}.
    */
-  void hold(Inbound request, long timeoutMs, DeliveryOptions delivery) {
+  void send(Inbound request, String address, Object body, DeliveryOptions delivery) {
     Inbound.Charge charge = new Inbound.Charge();
     request.charge().moveTo(charge);
-    if (charge.bytes() == 0) {
-      return; // nothing charged (an empty body): nothing to wait for
-    }
     long number = ++last;
-    RequestDeadlines.Entry deadline = deadlines.add(timeoutMs, () -> settle(number));
+    RequestDeadlines.Entry deadline = deadlines.add(holdAtMostMs, () -> settle(number));
     held.put(number, new Held(request.from(), charge, deadline));
-    delivery.addHeader(RequestHeaders.RECEIPT, address + "/" + number);
-  }
-
-  /** Sends whose consumers have not taken them yet. */
-  int held() {
-    return held.size();
+    delivery.addHeader(RequestHeaders.RECEIPT, this.address + "/" + number);
+    // the write fails when no consumer is registered (NO_HANDLERS): nothing will take it
+    bus.sender(address, delivery).write(body).onFailure(e -> arrived(number));
   }
 
   /**
@@ -163,16 +164,18 @@ final class SendReceipts {
   }
 
   private void arrived(String number) {
-    long n;
     try {
-      n = Long.parseLong(number);
+      arrived(Long.parseLong(number));
     } catch (NumberFormatException e) {
-      return; // only bridges send here (the conduit. namespace is closed to clients)
+      // only Conduit sends here (the conduit. namespace is closed to clients)
     }
-    Held h = held.get(n);
+  }
+
+  private void arrived(long number) {
+    Held h = held.get(number);
     if (h != null) {
       deadlines.remove(h.deadline);
-      settle(n);
+      settle(number);
     }
   }
 

@@ -56,7 +56,9 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
     handler = new RequestHandler(vertx, options, transport, stats, nodeId(), owners);
     subscriptions = new EventSubscriptions(vertx.eventBus(), transport, stats);
     workerConsumers = new WorkerConsumers(vertx.eventBus(), transport, options.maxMessageBytes(), stats);
-    return handler.start().compose(v -> transport.start()).onSuccess(v -> {
+    // Vert.x does not stop a verticle whose start failed: what started is undone here
+    return handler.start().compose(v -> transport.start())
+        .recover(failed -> handler.close().transform(ignored -> Future.failedFuture(failed))).onSuccess(v -> {
       // an ephemeral port ("tcp://127.0.0.1:*") is tagged as bound, so two bridges keep their own meters
       String endpoint = options.endpoint().endsWith(":*")
           ? options.endpoint().substring(0, options.endpoint().length() - 1) + port() : options.endpoint();

@@ -29,6 +29,25 @@ final class TestStages {
     }
   }
 
+  /**
+   * Appends {@code >suffix} (config); a job containing "slow" waits until the test opens the gate
+   * ({@link #open}), so that a test knows it is still in flight.
+   */
+  public static class Gate extends StageVerticle {
+    static volatile java.util.concurrent.CompletableFuture<Void> open = new java.util.concurrent.CompletableFuture<>();
+
+    static void reset() {
+      open = new java.util.concurrent.CompletableFuture<>();
+    }
+
+    @Override
+    protected Object process(Object job) {
+      String out = job + ">" + config().getString("suffix");
+      return ((String) job).contains("slow")
+          ? Future.fromCompletionStage(open, vertx.getOrCreateContext()).map(v -> out) : out;
+    }
+  }
+
   /** Holds every job {@code holdMs} and tracks how many it holds at once (static: shared by instances). */
   public static class Hold extends StageVerticle {
     static final AtomicInteger CURRENT = new AtomicInteger();

@@ -26,13 +26,17 @@ final class NodeJobs implements Shareable {
     return vertx.sharedData().<String, NodeJobs>getLocalMap(MAP).computeIfAbsent(name, k -> new NodeJobs());
   }
 
-  /** Counts one more job, unless {@code max} are in flight already. */
+  /**
+   * Counts one more job, unless {@code max} are in flight already. Never counts past {@code max},
+   * not even for a moment: a refusal in progress must not make another instance refuse too.
+   */
   boolean tryAdmit(int max) {
-    if (count.incrementAndGet() > max) {
-      count.decrementAndGet();
-      return false;
+    for (int now = count.get(); now < max; now = count.get()) {
+      if (count.compareAndSet(now, now + 1)) {
+        return true;
+      }
     }
-    return true;
+    return false;
   }
 
   /** {@code n} jobs have ended (answered, failed, expired or dropped at stop). */

@@ -103,6 +103,12 @@ public class PipelineVerticle extends VerticleBase {
         .compose(v -> {
           entry = bus.consumer(options.address(), this::admit);
           return entry.completion();
+        })
+        // Vert.x does not stop a verticle whose start failed: jobs admitted meanwhile (the entry
+        // serves this node before the cluster knows it) are answered, and leave the node's count
+        .recover(failed -> {
+          failPending("pipeline '" + options.name() + "' failed to start: " + failed.getMessage());
+          return Future.failedFuture(failed);
         });
   }
 
@@ -113,14 +119,19 @@ public class PipelineVerticle extends VerticleBase {
     // unregister the entry after this returns, and a job admitted meanwhile went unanswered
     Future<Void> closed = entry == null ? Future.succeededFuture() : entry.unregister();
     return closed.eventually(() -> {
-      List<Pending> left = new ArrayList<>(pending.values());
-      pending.clear();
-      nodeJobs.ended(left.size());
-      for (Pending p : left) {
-        p.job.fail(ErrorCode.UNAVAILABLE.status(), "pipeline '" + options.name() + "' stopped before the job finished");
-      }
+      failPending("pipeline '" + options.name() + "' stopped before the job finished");
       return Future.succeededFuture();
     });
+  }
+
+  /** Answers every job in flight UNAVAILABLE with {@code why}: this instance takes no more. */
+  private void failPending(String why) {
+    List<Pending> left = new ArrayList<>(pending.values());
+    pending.clear();
+    nodeJobs.ended(left.size());
+    for (Pending p : left) {
+      p.job.fail(ErrorCode.UNAVAILABLE.status(), why);
+    }
   }
 
   private void admit(Message<Object> job) {
