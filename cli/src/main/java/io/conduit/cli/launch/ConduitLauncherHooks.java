@@ -1,8 +1,8 @@
 package io.conduit.cli.launch;
 
-import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
+import io.conduit.node.Receipts;
 import io.conduit.web.ConduitMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -29,6 +29,6 @@ public final class ConduitLauncherHooks implements VertxApplicationHooks {
 
   @Override
   public void afterVertxStarted(HookContext context) {
-    ZmqBridgeVerticle.answerSendReceipts(context.vertx());
+    Receipts.answerOn(context.vertx());
   }
 }

@@ -1,6 +1,5 @@
 package io.conduit.cli.serve;
 
-import io.conduit.bridge.ZmqBridgeVerticle;
 import io.conduit.cluster.ClusterAccess;
 import io.conduit.cluster.ClusterFactory;
 import io.conduit.cluster.ClusterSettings;
@@ -9,6 +8,7 @@ import io.conduit.deploy.NodeControl;
 import io.conduit.deploy.NodeLifecycle;
 import io.conduit.deploy.RunningServices;
 import io.conduit.deploy.ServiceSpec;
+import io.conduit.node.Receipts;
 import io.conduit.web.NodeMonitor;
 import io.conduit.web.WebVerticle;
 import io.conduit.worker.Scaler;
@@ -72,7 +72,7 @@ public final class Node {
     return started.compose(vertx -> {
       NodeLifecycle.set(vertx, NodeLifecycle.State.STARTING);
       // whether or not this node runs a bridge, another node's may send to the consumers here
-      ZmqBridgeVerticle.answerSendReceipts(vertx);
+      Receipts.answerOn(vertx);
       RunningServices services = new RunningServices(vertx, classes);
       // Before the services deploy, so their start-up log records and first requests are seen.
       NodeMonitor.install(vertx, id -> services.serviceOf(id).orElse(null), services::deploymentsOf);

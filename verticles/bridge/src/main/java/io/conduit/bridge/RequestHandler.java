@@ -10,6 +10,7 @@ import io.conduit.codec.cbp.CbpRequest;
 import io.conduit.codec.cbp.Headers;
 import io.conduit.codec.cbp.RecentAddresses;
 import io.conduit.codec.mdp.Mdp;
+import io.conduit.node.Receipts;
 import io.conduit.store.owner.DirectRequest;
 import io.conduit.store.owner.LocalOwners;
 import io.conduit.store.owner.OwnerWatch;
@@ -83,7 +84,7 @@ final class RequestHandler {
 
   /** Listens for the receipts of the sends it puts on the event bus ({@link SendReceipts}). */
   Future<Void> start() {
-    SendReceipts.answerOn(vertx);
+    Receipts.answerOn(vertx); // this node answers the receipts of its consumers, as every node must
     return receipts.start();
   }
 

@@ -88,16 +88,6 @@ public class ZmqBridgeVerticle extends VerticleBase implements FrontDoor {
         });
   }
 
-  /**
-   * Makes this node tell a bridge, on whatever node, when one of the one-way messages it
-   * acknowledged reaches its consumer here, so that the bridge stops charging its client for it
-   * (until then it counts against the client's in-flight bytes). A bridge does it for its own
-   * node; a node without one should too, else sends its consumers take count until their deadline.
-   */
-  public static void answerSendReceipts(io.vertx.core.Vertx vertx) {
-    SendReceipts.answerOn(vertx);
-  }
-
   /** True while the bridge's endpoints are bound and serving (the health check asks). */
   public boolean alive() {
     return transport != null && transport.alive();

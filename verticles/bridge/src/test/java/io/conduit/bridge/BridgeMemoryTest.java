@@ -418,6 +418,6 @@ class BridgeMemoryTest {
         + "below its maxMessageBytes 4194304"), why);
     assertServed(fixture.endpoint);
     // what the failed bridge had started is undone: only the first one listens for receipts
-    assertEquals(1, vertx.sharedData().getLocalMap("conduit.bridge.receipts.local").size());
+    assertEquals(1, vertx.sharedData().getLocalMap("conduit.receipts.listeners").size());
   }
 }

@@ -9,12 +9,15 @@ import io.conduit.cluster.ClusterSettings;
 import io.conduit.cluster.TestClusters;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
+import io.conduit.node.Receipts;
+import io.conduit.store.doc.DocStoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +68,7 @@ class BridgeSendReceiptsClusterTest {
 
   @Test
   void sendsAConsumerOnAnotherNodeHasNotTakenStayChargedUntilItTakesThem() throws Exception {
-    ZmqBridgeVerticle.answerSendReceipts(nodeB); // what `conduit serve` does on every node
+    Receipts.answerOn(nodeB); // what `conduit serve` does on every node
     List<MultiMap> taken = new CopyOnWriteArrayList<>();
     MessageConsumer<Object> far = nodeB.eventBus().consumer("far", m -> taken.add(m.headers()));
     far.pause();
@@ -90,6 +93,48 @@ class BridgeSendReceiptsClusterTest {
         assertNull(headers.get(RequestHeaders.RECEIPT), headers.toString());
       }
       client.send("far", big).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean answers(Vertx from, String address, JsonObject body) {
+    try {
+      await(from.eventBus().request(address, body));
+      return true;
+    } catch (Exception e) {
+      return false; // not registered across the cluster yet, or not serving yet
+    }
+  }
+
+  @Test
+  void sendsToAStoreOnAnotherNodeStayChargedWhileTheyWaitBehindItsLock() throws Exception {
+    Receipts.answerOn(nodeB);
+    await(nodeB.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put("address", "lockeddocs").put("backend", "memory"))));
+    JsonObject set = new JsonObject().put("op", "set").put("path", new JsonArray().add("k")).put("value", 0);
+    Conditions.await(20_000, () -> answers(nodeA, "lockeddocs", set), () -> "node A never reached the store on node B");
+    String token = ((JsonObject) await(nodeA.eventBus().request("lockeddocs",
+        new JsonObject().put("op", "lock").put("ttlMs", 60_000))).body()).getString("token");
+    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
+    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
+        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    JsonObject big = new JsonObject().put("op", "set").put("path", new JsonArray().add("k")).put("value", "x".repeat(MIB))
+        .put("timeoutMs", 60_000);
+    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+      // the store takes each at once, but holds it behind the lock: the sends stay charged meanwhile
+      for (int i = 0; i < 3; i++) {
+        client.send("lockeddocs", big).get(10, TimeUnit.SECONDS);
+      }
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> client.send("lockeddocs", big).get(10, TimeUnit.SECONDS));
+      assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ConduitException.class, e.getCause()).code());
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      await(nodeA.eventBus().request("lockeddocs", new JsonObject().put("op", "unlock").put("token", token)));
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged after the store applied the sends");
+      JsonObject version = (JsonObject) await(nodeA.eventBus().request("lockeddocs",
+          new JsonObject().put("op", "get").put("path", new JsonArray().add("k")))).body();
+      assertEquals(MIB, String.valueOf(version.getValue("value")).length(), "the sends were applied");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.conduit.store.owner;
 
 import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
+import io.conduit.node.Receipts;
 import io.conduit.node.ServiceRoles;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
@@ -336,11 +337,13 @@ public final class StoreOwnership {
   /** What an owner serves its address with: its event-bus consumer and, once that is registered, its entry in {@link LocalOwners}. */
   public static final class Serving {
     private final MessageConsumer<Object> consumer;
+    private final Runnable receiptsWhenDone;
     private Runnable direct;
     private boolean stopped;
 
-    private Serving(MessageConsumer<Object> consumer) {
+    private Serving(MessageConsumer<Object> consumer, Runnable receiptsWhenDone) {
       this.consumer = consumer;
+      this.receiptsWhenDone = receiptsWhenDone;
     }
 
     /** Completes once the consumer is registered (cluster-wide on a clustered event bus). */
@@ -355,7 +358,7 @@ public final class StoreOwnership {
         direct.run();
         direct = null;
       }
-      return consumer.unregister();
+      return consumer.unregister().andThen(v -> receiptsWhenDone.run());
     }
 
     private void direct(Runnable unregister) {
@@ -375,8 +378,11 @@ public final class StoreOwnership {
    */
   public Serving serve(Handler<Message<Object>> handler) {
     Handler<Message<Object>> guarded = guard(handler);
+    // a one-way message may wait behind a lock: the bridge that sent it learns it was taken only
+    // once the store has answered it (see guard), not when the store was handed it
+    Runnable receiptsWhenDone = Receipts.answeredWhenDone(vertx, address);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, guarded);
-    Serving serving = new Serving(consumer);
+    Serving serving = new Serving(consumer, receiptsWhenDone);
     consumer.completion().onSuccess(v -> serving.direct(LocalOwners.of(vertx).serve(address, guarded)));
     return serving;
   }
@@ -386,7 +392,9 @@ public final class StoreOwnership {
    * has lost its lease (another node may be the owner by now).
    */
   public <T> Handler<Message<T>> guard(Handler<Message<T>> handler) {
-    return message -> {
+    return received -> {
+      // a one-way message from the event bus sends its receipt when answered (direct calls have none)
+      Message<T> message = received instanceof DirectRequest ? received : Receipts.whenDone(vertx, received);
       if (!leaseValid()) { // also after stepping down, until the consumer is gone
         message.fail(ErrorCode.UNAVAILABLE.status(), kind + " '" + address + "' lost its lease on this node (cut off "
             + "from the cluster's quorum, or stalled); another node takes it over: retry");
