@@ -128,6 +128,19 @@ class _InUse:
         return False
 
 
+def _close_once(client: "Client", owner: Any, field: str) -> None:
+    """Takes ``owner``'s socket (attribute ``field``) under the client's lock and closes it, the
+    whole time inside the client: a signal handler that calls Client.close() while this thread is
+    in the middle of closing the socket must leave the context's term() to a helper thread, since
+    term() waits for this very socket, whose close finishes only after the handler returns."""
+    with client._inside:
+        with client._lock.lock:
+            socket = getattr(owner, field)
+            setattr(owner, field, None)
+        if socket is not None:
+            socket.close(linger=0)
+
+
 class _Connection:
     """One DEALER socket and its request bookkeeping; used by one thread only."""
 
@@ -248,10 +261,7 @@ class _Connection:
 
     def close_socket(self) -> None:
         """Closes the socket, once, whichever thread gets here first (the owner, or Client.close)."""
-        with self.client._lock:
-            socket, self.socket = self.socket, None
-        if socket is not None:
-            socket.close(linger=0)
+        _close_once(self.client, self, "socket")
 
 
 class Subscription:
@@ -309,10 +319,7 @@ class Subscription:
 
     def close_socket(self) -> None:
         """Closes the socket, once, whichever thread gets here first (the owner, or Client.close)."""
-        with self._client._lock:
-            socket, self._socket = self._socket, None
-        if socket is not None:
-            socket.close(linger=0)
+        _close_once(self._client, self, "_socket")
 
     def __enter__(self) -> "Subscription":
         return self

@@ -188,17 +188,7 @@ class BridgeDirectStoreTest {
         c.send(CbpFrames.request(Command.SEND, utf8("s" + i), "kv", utf8("{\"timeout\": \"500\"}"), utf8(big)));
       }
       // the store holds every send it takes (it never answers "silent"); three fill the client's 4 MiB
-      for (int i = 0; i < 5; i++) {
-        List<byte[]> ack = c.reply();
-        assertEquals("s" + i, text(ack.get(2)));
-        if (i < 3) {
-          assertEquals("OK", text(ack.get(1)), RawZmqClient.describe(ack));
-        } else {
-          JsonObject e = new JsonObject(text(ack.get(4)));
-          assertEquals("OVERLOADED", e.getString("code"));
-          assertEquals(4 << 20, e.getInteger("limit"));
-        }
-      }
+      c.expectAcks("s", 5, 3, 4 << 20);
       assertTrue(fixture.bridge.stats().inFlightBytes() > 3 << 20, "charged " + fixture.bridge.stats().inFlightBytes());
       // their deadline passed, the store is taken to be done with them: the client may send again
       io.conduit.Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,

@@ -127,6 +127,24 @@ final class RawZmqClient implements AutoCloseable {
   }
 
   /** The next reply, which must arrive within 10 s. */
+  /**
+   * Reads the acknowledgements of {@code sent} sends with ids {@code prefix0, prefix1, ...}: the
+   * first {@code accepted} OK, the rest OVERLOADED at {@code limit} bytes.
+   */
+  void expectAcks(String prefix, int sent, int accepted, long limit) {
+    for (int i = 0; i < sent; i++) {
+      List<byte[]> ack = reply();
+      org.junit.jupiter.api.Assertions.assertEquals(prefix + i, text(ack.get(2)));
+      if (i < accepted) {
+        org.junit.jupiter.api.Assertions.assertEquals("OK", text(ack.get(1)), describe(ack));
+      } else {
+        JsonObject e = new JsonObject(text(ack.get(4)));
+        org.junit.jupiter.api.Assertions.assertEquals("OVERLOADED", e.getString("code"), describe(ack));
+        org.junit.jupiter.api.Assertions.assertEquals(limit, e.getLong("limit"));
+      }
+    }
+  }
+
   List<byte[]> reply() {
     List<byte[]> frames = receive(10_000);
     if (frames == null) {

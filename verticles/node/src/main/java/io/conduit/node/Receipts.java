@@ -41,8 +41,12 @@ public final class Receipts {
   private record Listener(Consumer<String> numbers) implements Shareable {
   }
 
-  /** A consumer that answers the receipts of the messages it takes when it is done with them. */
-  private record Answering() implements Shareable {
+  /**
+   * A consumer that answers the receipts of the messages it takes when it is done with them. A
+   * class, not a record: each mark equals only itself, so that a store stepping down removes its
+   * own and never the one of the deployment that took over the address on this node.
+   */
+  private static final class Answering implements Shareable {
   }
 
   /** The node's interceptor, installed once per Vert.x instance: a local map finds it. */

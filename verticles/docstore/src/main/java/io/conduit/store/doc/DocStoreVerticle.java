@@ -272,6 +272,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       }
     } catch (DocException e) {
       message.fail(e.code().status(), e.getMessage());
+    } catch (RuntimeException e) {
+      // a fault of the store's own: the request is answered (its sender, its receipt, do not wait
+      // for nothing) and the store serves on
+      LOG.log(Level.ERROR, "document store '" + options.address() + "': a fault handling '" + op + "'", e);
+      message.fail(ErrorCode.INTERNAL.status(), "internal error in document store '" + options.address() + "': " + e);
     }
   }
 

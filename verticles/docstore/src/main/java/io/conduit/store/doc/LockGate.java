@@ -83,10 +83,14 @@ final class LockGate {
     waiting.add(queued);
     vertx.setTimer(Math.max(1, wait), id -> {
       if (waiting.remove(queued)) {
-        request.message().fail(ErrorCode.CONFLICT.status(), "the store stayed locked by another client past this "
-            + "request's deadline; nothing was changed");
+        tooLate(request);
       }
     });
+  }
+
+  private static void tooLate(Waiting request) {
+    request.message().fail(ErrorCode.CONFLICT.status(), "the store stayed locked by another client past this "
+        + "request's deadline; nothing was changed");
   }
 
   /** {@code lock {ttlMs}}: answers the token, or false when another client holds the lock. */
@@ -127,6 +131,9 @@ final class LockGate {
             + "request waited for its lock; nothing was changed; retry");
       } else if (next.deadline() > now()) {
         run.accept(next.waiting());
+      } else {
+        // its timer is due but has not run yet (a busy loop): answered here, as it would have been
+        tooLate(next.waiting());
       }
     }
   }
