@@ -174,7 +174,7 @@ final class RequestHandler {
         // an event has readers, not a requester waiting: no deadline goes with it
         DeliveryOptions event = new DeliveryOptions();
         forwardedHeaders(request.headers(), event::addHeader);
-        bus.publish(request.address(), body, event);
+        receipts.publish(in, request.address(), body, event);
         ok(in, id);
       }
       default -> throw new IllegalStateException("unreachable: " + request.command());

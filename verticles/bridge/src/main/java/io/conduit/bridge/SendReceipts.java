@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.impl.LocalHandlers;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.HashMap;
@@ -27,12 +28,24 @@ import java.util.UUID;
  * ({@code maxInFlightBytesPerClient}, {@code maxInFlightBytes}). A send no consumer is registered
  * for is given back at once; one that no receipt follows (a consumer whose full queue dropped it, a
  * node that does not answer receipts) after {@code maxTimeoutMs}, a time the bridge sets: the
- * client's own timeout could make it as short as it likes. Confined to the bridge instance's
- * event loop.
+ * client's own timeout could make it as short as it likes. A {@code PUBLISH} is held the same way
+ * until every handler of this node has taken it. Confined to the bridge instance's event loop.
  */
 final class SendReceipts {
 
-  private record Held(ZmtpPeer client, Inbound.Charge charge, RequestDeadlines.Entry deadline) {
+  /** A message's charge, held until {@code receipts} more receipts have come. */
+  private static final class Held {
+    final ZmtpPeer client;
+    final Inbound.Charge charge;
+    final RequestDeadlines.Entry deadline;
+    int receipts;
+
+    Held(ZmtpPeer client, Inbound.Charge charge, RequestDeadlines.Entry deadline, int receipts) {
+      this.client = client;
+      this.charge = charge;
+      this.deadline = deadline;
+      this.receipts = receipts;
+    }
   }
 
   private final Vertx vertx;
@@ -76,14 +89,33 @@ final class SendReceipts {
    * {@link #holdAtMostMs}.
    */
   void send(Inbound request, String address, Object body, DeliveryOptions delivery) {
+    long number = hold(request, 1, delivery);
+    // the write fails when no consumer is registered (NO_HANDLERS): nothing will take it
+    bus.sender(address, delivery).write(body).onFailure(e -> settle(number));
+  }
+
+  /**
+   * Publishes {@code body} to {@code address}, its bytes held until every handler of this node has
+   * taken it (at the latest after {@link #holdAtMostMs}); other nodes' handlers hold their own
+   * copies, not this node's memory. Without a handler here, nothing is held.
+   */
+  void publish(Inbound request, String address, Object body, DeliveryOptions delivery) {
+    int handlers = LocalHandlers.count(bus, address);
+    if (handlers > 0) {
+      hold(request, handlers, delivery);
+    }
+    bus.publish(address, body, delivery);
+  }
+
+  /** Moves {@code request}'s charge to a hold that {@code receipts} receipts (or the deadline) end. */
+  private long hold(Inbound request, int receipts, DeliveryOptions delivery) {
     Inbound.Charge charge = new Inbound.Charge();
     request.charge().moveTo(charge);
     long number = ++last;
     RequestDeadlines.Entry deadline = deadlines.add(holdAtMostMs, () -> settle(number));
-    held.put(number, new Held(request.from(), charge, deadline));
+    held.put(number, new Held(request.from(), charge, deadline, receipts));
     delivery.addHeader(RequestHeaders.RECEIPT, this.address + "/" + number);
-    // the write fails when no consumer is registered (NO_HANDLERS): nothing will take it
-    bus.sender(address, delivery).write(body).onFailure(e -> arrived(number));
+    return number;
   }
 
   /**
@@ -109,15 +141,16 @@ final class SendReceipts {
 
   private void arrived(long number) {
     Held h = held.get(number);
-    if (h != null) {
-      deadlines.remove(h.deadline);
+    if (h != null && --h.receipts == 0) {
       settle(number);
     }
   }
 
+  /** Gives the charge back: every receipt came, the deadline passed, or nothing will take it. */
   private void settle(long number) {
     Held h = held.remove(number);
     if (h != null) {
+      deadlines.remove(h.deadline); // removing the entry that is expiring now does nothing
       sockets.giveBack(h.client, h.charge);
     }
   }

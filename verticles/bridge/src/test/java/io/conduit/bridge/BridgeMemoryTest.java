@@ -369,6 +369,35 @@ class BridgeMemoryTest {
   }
 
   @Test
+  void acknowledgedPublishesStayChargedUntilEveryHandlerOfTheNodeTookThem(Vertx vertx) throws Exception {
+    List<Object> quick = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Object> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer("news", m -> quick.add(m.headers().get(io.conduit.codec.RequestHeaders.RECEIPT)));
+    io.vertx.core.eventbus.MessageConsumer<Object> late = vertx.eventBus().consumer("news", m -> slow.add(m.body()));
+    late.pause(); // one of the two readers takes nothing for now
+    fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
+        .put("maxInFlightBytesPerClient", 4 * MIB));
+    byte[] big = utf8("\"" + "x".repeat((int) MIB) + "\"");
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      for (int i = 0; i < 5; i++) {
+        c.send(CbpFrames.request(Command.PUBLISH, utf8("p" + i), "news", new byte[0], big));
+      }
+      c.expectAcks("p", 5, 3, 4 * MIB);
+      Conditions.await(10_000, () -> quick.size() == 3, () -> quick.size() + " taken by the quick reader");
+      assertTrue(fixture.bridge.stats().inFlightBytes() > 3 * MIB, "charged " + fixture.bridge.stats().inFlightBytes());
+      late.resume();
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0 && slow.size() == 3,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes still charged, " + slow.size() + " taken late");
+      assertEquals(java.util.Collections.nCopies(3, null), quick, "no reader sees the receipt");
+      // an event nobody here reads holds nothing
+      c.send(CbpFrames.request(Command.PUBLISH, utf8("none"), "unread", new byte[0], big));
+      assertEquals("OK", text(c.reply().get(1)));
+      Conditions.await(10_000, () -> fixture.bridge.stats().inFlightBytes() == 0,
+          () -> fixture.bridge.stats().inFlightBytes() + " bytes held for an event nobody reads");
+    }
+  }
+
+  @Test
   void aSendNoReceiptFollowsIsGivenBackAfterMaxTimeoutMsWhateverItsOwnTimeoutAndNoClientForgesOne(Vertx vertx)
       throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))

@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  * ({@link #answerOn}, an event-bus interceptor every node needs), or, for a consumer that holds
  * messages a while (a store behind a lock), when it answers the message ({@link #answeredWhenDone},
  * {@link #whenDone}). A receipt for a door on the same node skips the event bus ({@link #listen}).
+ * A published message reaches every handler of its address: each answers, but only to a door on
+ * its own node, which counts that node's handlers (those elsewhere hold their own copies).
  */
 public final class Receipts {
 
@@ -59,12 +61,19 @@ public final class Receipts {
         // one-way messages only: requests have a reply address, and replies, which go to Vert.x's
         // own addresses, are not asked for headers they may not have
         Message<Object> message = delivery.message();
-        if (delivery.send() && message.replyAddress() == null && !message.address().startsWith(VERTX_OWN)) {
+        if (message.replyAddress() == null && !message.address().startsWith(VERTX_OWN)) {
           MultiMap headers = message.headers();
           String receipt = headers.get(RequestHeaders.RECEIPT);
-          if (receipt != null && !whenDone.containsKey(message.address())) {
+          if (receipt == null) {
+            return;
+          }
+          if (!delivery.send()) {
+            // a publish: its door counts the handlers of its own node, so only a door here is told
             headers.remove(RequestHeaders.RECEIPT);
-            answer(vertx, receipt);
+            answer(vertx, receipt, false);
+          } else if (!whenDone.containsKey(message.address())) {
+            headers.remove(RequestHeaders.RECEIPT);
+            answer(vertx, receipt, true);
           }
         }
       } finally {
@@ -124,10 +133,11 @@ public final class Receipts {
       return message;
     }
     message.headers().remove(RequestHeaders.RECEIPT);
-    return new AnsweredWhenDone<>(message, () -> answer(vertx, receipt));
+    return new AnsweredWhenDone<>(message, () -> answer(vertx, receipt, true));
   }
 
-  private static void answer(Vertx vertx, String receipt) {
+  /** Tells the door named in {@code receipt}: on this node directly, elsewhere (when {@code anywhere}) by a message. */
+  private static void answer(Vertx vertx, String receipt, boolean anywhere) {
     int slash = receipt.lastIndexOf('/');
     if (slash <= 0 || !receipt.startsWith(ADDRESS_PREFIX)) {
       return;
@@ -136,7 +146,9 @@ public final class Receipts {
     String number = receipt.substring(slash + 1);
     Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(address);
     if (here == null) {
-      vertx.eventBus().send(address, number); // a door on another node
+      if (anywhere) {
+        vertx.eventBus().send(address, number); // a door on another node
+      }
     } else {
       here.numbers.accept(number);
     }
