@@ -8,7 +8,7 @@
     /usr/bin/python3 bench/zmq_load.py -e ... --mode dealer --window 100 --clients 4 --count 200000
 
 Each request is the six CBP/1 frames "CBP1", "REQUEST", id, address, headers JSON ("" = {}), body
-(`--command SEND`: "SEND", one-way sends, each answered by the bridge's OK).
+(`--command SEND` or `PUBLISH`: one-way messages, each answered by the bridge's OK).
 Any single reply message counts as an answer, so the same load runs against a Conduit bridge and
 against a plain ROUTER echo (bench/zmq_echo.py, bench/JeromqEcho.java), which sends the frames
 back; a reply whose second frame is ERROR is counted as an error, with its code.
@@ -351,8 +351,8 @@ def main(argv=None):
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds; the measured run stops then")
     ap.add_argument("--request-timeout", type=float, default=5.0, help="seconds to wait for a reply")
     ap.add_argument("--address", default="echo", help="cbp only")
-    ap.add_argument("--command", choices=("REQUEST", "SEND"), default="REQUEST",
-                    help="cbp only: SEND measures one-way sends, each acknowledged OK by the bridge")
+    ap.add_argument("--command", choices=("REQUEST", "SEND", "PUBLISH"), default="REQUEST",
+                    help="cbp only: SEND and PUBLISH measure one-way messages, each acknowledged OK by the bridge")
     ap.add_argument("--headers", default="", help='cbp only: headers JSON; "" means {}')
     ap.add_argument("--body", default=None, help="JSON body sent with every request")
     ap.add_argument("--size", type=int, default=100, help="else: body is a JSON string of this many bytes")
