@@ -405,6 +405,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
 
   /** Stores the bytes out of the tree and a reference {@code {"$blob": id, "size": n}} at the path. */
   private void putBlob(Message<Object> message, JsonObject request) {
+    if (!(message.body() instanceof Buffer body)) {
+      // {"op": "putBlob"} as a JSON request: the bytes have nowhere to come from
+      throw new DocException(ErrorCode.BAD_REQUEST, "putBlob takes the blob's bytes as a binary body (headers op=putBlob "
+          + "and path=[...]), not a JSON request");
+    }
     Object path = request.getValue("path");
     JsonArray parsedPath;
     try {
@@ -412,7 +417,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     } catch (RuntimeException e) {
       throw new DocException(ErrorCode.BAD_REQUEST, "putBlob needs a 'path' header holding a JSON array, got " + path);
     }
-    byte[] bytes = ((Buffer) message.body()).getBytes();
+    byte[] bytes = body.getBytes();
     String id = UUID.randomUUID().toString();
     JsonObject ref = new JsonObject().put("$blob", id).put("size", bytes.length);
     DocState.Applied applied = state.write(new JsonObject().put("op", "set").put("path", parsedPath).put("value", ref));

@@ -278,6 +278,16 @@ class DocStoreVerticleTest {
   }
 
   @Test
+  void aPutBlobWithoutBytesIsABadRequestNamingWhereTheBytesGo(Vertx vertx) throws Exception {
+    deploy(vertx, "memory", "d16");
+    ReplyException e = failure(vertx, "d16", "{\"op\":\"putBlob\",\"path\":[\"f\"]}");
+    assertEquals(400, e.failureCode(), e.getMessage());
+    assertEquals("putBlob takes the blob's bytes as a binary body (headers op=putBlob and path=[...]), not a JSON "
+        + "request", e.getMessage());
+    assertEquals(0, call(vertx, "d16", "{\"op\":\"save\"}").getLong("version"), "nothing was written");
+  }
+
+  @Test
   void theLockHolderCanPutABlob(Vertx vertx) throws Exception {
     deploy(vertx, "memory", "d15");
     String token = call(vertx, "d15", "{\"op\":\"lock\",\"ttlMs\":10000}").getString("token");
