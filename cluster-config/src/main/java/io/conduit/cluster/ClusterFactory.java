@@ -79,7 +79,7 @@ public final class ClusterFactory {
 
   /** A cluster manager for these settings, ready to hand to {@link io.vertx.core.VertxBuilder}. */
   public static HazelcastClusterManager clusterManager(ClusterSettings settings) {
-    return new HazelcastClusterManager(hazelcastConfig(settings));
+    return new ConduitClusterManager(hazelcastConfig(settings));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.conduit.bridge;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.node.Receipts;
 import io.vertx.core.Future;
@@ -11,7 +12,10 @@ import io.vertx.core.eventbus.impl.LocalHandlers;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -29,22 +33,63 @@ import java.util.UUID;
  * for is given back at once; one that no receipt follows (a consumer whose full queue dropped it, a
  * node that does not answer receipts) after {@code maxTimeoutMs}, a time the bridge sets: the
  * client's own timeout could make it as short as it likes. A {@code PUBLISH} is held the same way
- * until every handler of this node has taken it. Confined to the bridge instance's event loop.
+ * until every handler it reaches has taken it: this node's, counted when it leaves, and in a
+ * cluster those of each other node it reaches (as this node's event bus sees the cluster's
+ * registrations), each of which says how many handlers it has there with its first receipt.
+ * Confined to the bridge instance's event loop.
  */
 final class SendReceipts {
 
-  /** A message's charge, held until {@code receipts} more receipts have come. */
+  /**
+   * A message's charge, held until {@code receipts} more receipts have come from this node and,
+   * for a publish that reached other nodes, every handler of those has answered.
+   */
   private static final class Held {
     final ZmtpPeer client;
     final Inbound.Charge charge;
     final RequestDeadlines.Entry deadline;
     int receipts;
+    /** True while this node's event bus is asked which other nodes a publish reaches. */
+    boolean asking;
+    /** Other nodes the publish reached that have not answered yet (null: none). */
+    Set<String> unheard;
+    /** Receipts still to come from each other node that has answered (it said how many handlers it has). */
+    Map<String, Integer> owed;
+    int nodesOwing;
 
     Held(ZmtpPeer client, Inbound.Charge charge, RequestDeadlines.Entry deadline, int receipts) {
       this.client = client;
       this.charge = charge;
       this.deadline = deadline;
       this.receipts = receipts;
+    }
+
+    /** Node {@code node}, with {@code handlers} handlers reached, says one of them took it. */
+    void fromNode(String node, int handlers) {
+      if (owed == null) {
+        owed = new HashMap<>(4);
+      }
+      Integer owing = owed.get(node);
+      int left = owing == null ? handlers : owing;
+      if (owing == null) {
+        if (left > 0) {
+          nodesOwing++;
+        }
+        if (unheard != null) {
+          unheard.remove(node);
+        }
+      }
+      if (left > 0) {
+        left--;
+        if (left == 0) {
+          nodesOwing--;
+        }
+      }
+      owed.put(node, left);
+    }
+
+    boolean done() {
+      return receipts <= 0 && !asking && nodesOwing == 0 && (unheard == null || unheard.isEmpty());
     }
   }
 
@@ -95,16 +140,43 @@ final class SendReceipts {
   }
 
   /**
-   * Publishes {@code body} to {@code address}, its bytes held until every handler of this node has
-   * taken it (at the latest after {@link #holdAtMostMs}); other nodes' handlers hold their own
-   * copies, not this node's memory. Without a handler here, nothing is held.
+   * Publishes {@code body} to {@code address}, its bytes held until every handler it reaches has
+   * taken it (at the latest after {@link #holdAtMostMs}): this node's, and in a cluster those of
+   * the other nodes it reaches. When it reaches no handler, nothing is held.
    */
   void publish(Inbound request, String address, Object body, DeliveryOptions delivery) {
     int handlers = LocalHandlers.count(bus, address);
-    if (handlers > 0) {
-      hold(request, handlers, delivery);
+    Future<List<String>> others = ClusterAccess.otherNodesReached(vertx, address);
+    if (others == null || others.isComplete() && others.result().isEmpty()) {
+      if (handlers > 0) {
+        hold(request, handlers, delivery);
+      }
+    } else {
+      long number = hold(request, handlers, delivery);
+      held.get(number).asking = true;
+      if (others.isComplete()) {
+        reached(number, others.result());
+      } else {
+        others.onComplete(nodes -> arrivedHere(() -> reached(number, nodes.result())));
+      }
     }
     bus.publish(address, body, delivery);
+  }
+
+  /** The other nodes publish {@code number} reached: those that have not answered yet are waited for. */
+  private void reached(long number, List<String> nodes) {
+    Held h = held.get(number);
+    if (h == null) {
+      return;
+    }
+    h.asking = false;
+    h.unheard = new HashSet<>(nodes);
+    if (h.owed != null) {
+      h.unheard.removeAll(h.owed.keySet());
+    }
+    if (h.done()) {
+      settle(number);
+    }
   }
 
   /** Moves {@code request}'s charge to a hold that {@code receipts} receipts (or the deadline) end. */
@@ -124,16 +196,33 @@ final class SendReceipts {
    * of the loop, which costs less than a message on the bus.
    */
   private void arrivedHere(String number) {
+    arrivedHere(() -> arrived(number));
+  }
+
+  private void arrivedHere(Runnable action) {
     if (context.inThread()) {
-      arrived(number);
+      action.run();
     } else {
-      context.runOnContext(v -> arrived(number));
+      context.runOnContext(v -> action.run());
     }
   }
 
-  private void arrived(String number) {
+  /** A receipt: {@code <number>}, or from another node a publish reached {@code <number>/<node>/<handlers>}. */
+  private void arrived(String receipt) {
     try {
-      arrived(Long.parseLong(number));
+      int slash = receipt.indexOf('/');
+      if (slash < 0) {
+        arrived(Long.parseLong(receipt));
+        return;
+      }
+      int last = receipt.lastIndexOf('/');
+      Held h = held.get(Long.parseLong(receipt.substring(0, slash)));
+      if (h != null && last > slash) {
+        h.fromNode(receipt.substring(slash + 1, last), Integer.parseInt(receipt.substring(last + 1)));
+        if (h.done()) {
+          settle(Long.parseLong(receipt.substring(0, slash)));
+        }
+      }
     } catch (NumberFormatException e) {
       // only Conduit sends here (the conduit. namespace is closed to clients)
     }
@@ -141,7 +230,7 @@ final class SendReceipts {
 
   private void arrived(long number) {
     Held h = held.get(number);
-    if (h != null && --h.receipts == 0) {
+    if (h != null && --h.receipts == 0 && h.done()) {
       settle(number);
     }
   }

@@ -96,6 +96,57 @@ class BridgeSendReceiptsClusterTest {
     }
   }
 
+  @Test
+  void publishesStayChargedUntilTheHandlersOfEveryNodeTheyReachedTookThem() throws Exception {
+    Receipts.answerOn(nodeA);
+    Receipts.answerOn(nodeB);
+    List<MultiMap> quick = new CopyOnWriteArrayList<>();
+    List<MultiMap> slow = new CopyOnWriteArrayList<>();
+    List<MultiMap> slower = new CopyOnWriteArrayList<>();
+    MessageConsumer<Object> here = nodeA.eventBus().consumer("farnews", m -> quick.add(m.headers()));
+    MessageConsumer<Object> far = nodeB.eventBus().consumer("farnews", m -> slow.add(m.headers()));
+    MessageConsumer<Object> farther = nodeB.eventBus().consumer("farnews", m -> slower.add(m.headers()));
+    far.pause();
+    farther.pause();
+    await(Future.all(here.completion(), far.completion(), farther.completion()));
+    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
+    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
+        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    String big = "x".repeat(MIB);
+    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+      // this node's reader takes them at once; node B's two readers do not
+      for (int i = 0; i < 3; i++) {
+        client.publish("farnews", big).get(10, TimeUnit.SECONDS);
+      }
+      ExecutionException e = assertThrows(ExecutionException.class, () -> client.publish("farnews", big).get(10, TimeUnit.SECONDS));
+      assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ConduitException.class, e.getCause()).code());
+      Conditions.await(10_000, () -> quick.size() == 3, () -> quick.size() + " taken here");
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      far.resume();
+      // one of node B's readers took them: the other still holds its copies
+      Conditions.await(10_000, () -> slow.size() == 3, () -> slow.size() + " taken by the first reader of node B");
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      farther.resume();
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0 && slower.size() == 3,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged, " + slower.size() + " taken");
+      for (List<MultiMap> taken : List.of(quick, slow, slower)) {
+        for (MultiMap headers : taken) {
+          assertNull(headers.get(RequestHeaders.RECEIPT), headers.toString());
+        }
+      }
+      // an event only another node reads is given back once that node's reader took it
+      MessageConsumer<Object> onlyFar = nodeB.eventBus().consumer("farnews.b", m -> { });
+      await(onlyFar.completion());
+      for (int i = 0; i < 3; i++) {
+        client.publish("farnews.b", big).get(10, TimeUnit.SECONDS);
+      }
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged for events node B took");
+      await(Future.all(here.unregister(), far.unregister(), farther.unregister(), onlyFar.unregister()));
+    }
+  }
+
   private static boolean answers(Vertx from, String address, JsonObject body) {
     try {
       await(from.eventBus().request(address, body));

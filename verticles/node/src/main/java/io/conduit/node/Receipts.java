@@ -1,5 +1,6 @@
 package io.conduit.node;
 
+import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.RequestHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -8,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.impl.LocalHandlers;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
@@ -22,8 +24,11 @@ import java.util.function.Consumer;
  * ({@link #answerOn}, an event-bus interceptor every node needs), or, for a consumer that holds
  * messages a while (a store behind a lock), when it answers the message ({@link #answeredWhenDone},
  * {@link #whenDone}). A receipt for a door on the same node skips the event bus ({@link #listen}).
- * A published message reaches every handler of its address: each answers, but only to a door on
- * its own node, which counts that node's handlers (those elsewhere hold their own copies).
+ * A published message reaches every handler of its address, and each answers: to a door on its
+ * own node with the number alone (that door counts its node's handlers), to a door elsewhere with
+ * {@code <number>/<node id>/<handlers>}, naming this node and how many of its handlers a message
+ * published elsewhere reaches, so that the door, which learns only which nodes it reached, knows
+ * how many receipts to wait for from each.
  */
 public final class Receipts {
 
@@ -52,7 +57,7 @@ public final class Receipts {
   }
 
   /** The node's interceptor, installed once per Vert.x instance: a local map finds it. */
-  private record Interceptor(Vertx vertx, LocalMap<String, Answering> whenDone)
+  private record Interceptor(Vertx vertx, LocalMap<String, Answering> whenDone, String nodeId)
       implements Shareable, Handler<DeliveryContext<Object>> {
 
     @Override
@@ -68,17 +73,42 @@ public final class Receipts {
             return;
           }
           if (!delivery.send()) {
-            // a publish: its door counts the handlers of its own node, so only a door here is told
             headers.remove(RequestHeaders.RECEIPT);
-            answer(vertx, receipt, false);
+            answerPublish(message.address(), receipt);
           } else if (!whenDone.containsKey(message.address())) {
             headers.remove(RequestHeaders.RECEIPT);
-            answer(vertx, receipt, true);
+            answer(vertx, receipt);
           }
         }
       } finally {
         delivery.next();
       }
+    }
+
+    /** A publish's receipt: to a door here the number, to one elsewhere also this node and its handlers. */
+    private void answerPublish(String published, String receipt) {
+      Receipt r = Receipt.parse(receipt);
+      if (r == null) {
+        return;
+      }
+      Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(r.door);
+      if (here != null) {
+        here.numbers.accept(r.number);
+      } else if (nodeId != null) {
+        int handlers = LocalHandlers.countReachedFromOtherNodes(vertx.eventBus(), published);
+        vertx.eventBus().send(r.door, r.number + "/" + nodeId + "/" + handlers);
+      }
+    }
+  }
+
+  /** A receipt header: the door's address and the message's number there. */
+  private record Receipt(String door, String number) {
+    static Receipt parse(String receipt) {
+      int slash = receipt.lastIndexOf('/');
+      if (slash <= 0 || !receipt.startsWith(ADDRESS_PREFIX)) {
+        return null;
+      }
+      return new Receipt(receipt.substring(0, slash), receipt.substring(slash + 1));
     }
   }
 
@@ -89,7 +119,8 @@ public final class Receipts {
    */
   public static void answerOn(Vertx vertx) {
     vertx.sharedData().<String, Interceptor>getLocalMap(INSTALLED).computeIfAbsent("interceptor", k -> {
-      Interceptor interceptor = new Interceptor(vertx, vertx.sharedData().getLocalMap(WHEN_DONE));
+      Interceptor interceptor = new Interceptor(vertx, vertx.sharedData().getLocalMap(WHEN_DONE),
+          ClusterAccess.nodeId(vertx));
       vertx.eventBus().addInboundInterceptor(interceptor);
       return interceptor;
     });
@@ -133,24 +164,20 @@ public final class Receipts {
       return message;
     }
     message.headers().remove(RequestHeaders.RECEIPT);
-    return new AnsweredWhenDone<>(message, () -> answer(vertx, receipt, true));
+    return new AnsweredWhenDone<>(message, () -> answer(vertx, receipt));
   }
 
-  /** Tells the door named in {@code receipt}: on this node directly, elsewhere (when {@code anywhere}) by a message. */
-  private static void answer(Vertx vertx, String receipt, boolean anywhere) {
-    int slash = receipt.lastIndexOf('/');
-    if (slash <= 0 || !receipt.startsWith(ADDRESS_PREFIX)) {
+  /** Tells the door named in {@code receipt} that a send was taken: on this node directly, elsewhere by a message. */
+  private static void answer(Vertx vertx, String receipt) {
+    Receipt r = Receipt.parse(receipt);
+    if (r == null) {
       return;
     }
-    String address = receipt.substring(0, slash);
-    String number = receipt.substring(slash + 1);
-    Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(address);
+    Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(r.door);
     if (here == null) {
-      if (anywhere) {
-        vertx.eventBus().send(address, number); // a door on another node
-      }
+      vertx.eventBus().send(r.door, r.number); // a door on another node
     } else {
-      here.numbers.accept(number);
+      here.numbers.accept(r.number);
     }
   }
 
