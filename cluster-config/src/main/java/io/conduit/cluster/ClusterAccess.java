@@ -30,6 +30,12 @@ public final class ClusterAccess {
     return manager == null ? null : manager.getNodeId();
   }
 
+  /** The ids of the cluster's members as this node sees them now, or null for a standalone Vert.x. */
+  public static List<String> members(Vertx vertx) {
+    ClusterManager manager = manager(vertx);
+    return manager == null ? null : manager.getNodes();
+  }
+
   /**
    * The other nodes of the cluster a message published to {@code address} now reaches (those with
    * a handler registered for it), as this node's event bus sees them; null when that cannot be

@@ -11,8 +11,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.impl.LocalHandlers;
 import io.vertx.core.internal.ContextInternal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +91,21 @@ final class SendReceipts {
       owed.put(node, left);
     }
 
+    /** Stops waiting for nodes that are no longer members: their handlers' copies are gone with them. */
+    void forgetAllBut(Set<String> members) {
+      if (unheard != null) {
+        unheard.retainAll(members);
+      }
+      if (owed != null) {
+        for (Map.Entry<String, Integer> e : owed.entrySet()) {
+          if (e.getValue() > 0 && !members.contains(e.getKey())) {
+            e.setValue(0);
+            nodesOwing--;
+          }
+        }
+      }
+    }
+
     boolean done() {
       return receipts <= 0 && !asking && nodesOwing == 0 && (unheard == null || unheard.isEmpty());
     }
@@ -97,10 +115,16 @@ final class SendReceipts {
   private final ContextInternal context;
   private final BridgeTransport sockets;
   private final RequestDeadlines deadlines;
+  /** How often publishes waiting on other nodes are checked against the cluster's members. */
+  private static final long MEMBERS_CHECK_MS = 1_000;
+
   private final EventBus bus;
   private final String address = Receipts.ADDRESS_PREFIX + "bridge." + UUID.randomUUID();
   private final long holdAtMostMs;
   private final Map<Long, Held> held = new HashMap<>();
+  /** Held publishes that reached other nodes: checked against the cluster's members while there are any. */
+  private final Set<Long> reachedOthers = new LinkedHashSet<>();
+  private long membersTimer = -1;
   private MessageConsumer<String> consumer;
   private Runnable local = () -> { };
   private long last;
@@ -125,6 +149,10 @@ final class SendReceipts {
   /** Stops listening; what is still held is given back by the deadlines' own end. */
   Future<Void> stop() {
     local.run();
+    if (membersTimer >= 0) {
+      vertx.cancelTimer(membersTimer);
+      membersTimer = -1;
+    }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -154,6 +182,10 @@ final class SendReceipts {
     } else {
       long number = hold(request, handlers, delivery);
       held.get(number).asking = true;
+      reachedOthers.add(number);
+      if (membersTimer < 0) {
+        membersTimer = vertx.setPeriodic(MEMBERS_CHECK_MS, id -> forgetNodesThatLeft());
+      }
       if (others.isComplete()) {
         reached(number, others.result());
       } else {
@@ -176,6 +208,34 @@ final class SendReceipts {
     }
     if (h.done()) {
       settle(number);
+    }
+  }
+
+  /**
+   * A node that left the cluster (stopped, or killed and found dead by the others) will not answer
+   * for the copies it had: publishes waiting for it are given back now, not after
+   * {@link #holdAtMostMs}. Runs while publishes wait on other nodes.
+   */
+  private void forgetNodesThatLeft() {
+    List<String> members = ClusterAccess.members(vertx);
+    Set<String> alive = members == null ? Set.of() : new HashSet<>(members);
+    List<Long> done = new ArrayList<>();
+    for (Iterator<Long> it = reachedOthers.iterator(); it.hasNext(); ) {
+      long number = it.next();
+      Held h = held.get(number);
+      if (h == null) {
+        it.remove();
+      } else if (!h.asking) {
+        h.forgetAllBut(alive);
+        if (h.done()) {
+          done.add(number);
+        }
+      }
+    }
+    done.forEach(this::settle);
+    if (reachedOthers.isEmpty()) {
+      vertx.cancelTimer(membersTimer);
+      membersTimer = -1;
     }
   }
 
@@ -239,6 +299,7 @@ final class SendReceipts {
   private void settle(long number) {
     Held h = held.remove(number);
     if (h != null) {
+      reachedOthers.remove(number);
       deadlines.remove(h.deadline); // removing the entry that is expiring now does nothing
       sockets.giveBack(h.client, h.charge);
     }

@@ -43,6 +43,7 @@ class BridgeSendReceiptsClusterTest {
 
   private static final int MIB = 1 << 20;
 
+  private static ClusterSettings settings;
   private static Vertx nodeA;
   private static Vertx nodeB;
 
@@ -52,7 +53,7 @@ class BridgeSendReceiptsClusterTest {
 
   @BeforeAll
   static void startTwoNodes() throws Exception {
-    ClusterSettings settings = TestClusters.settings("send-receipts");
+    settings = TestClusters.settings("send-receipts");
     nodeA = await(ClusterFactory.startClustered(new VertxOptions(), settings));
     nodeB = await(ClusterFactory.startClustered(new VertxOptions(), settings));
   }
@@ -144,6 +145,38 @@ class BridgeSendReceiptsClusterTest {
       Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
           () -> bridge.stats().inFlightBytes() + " bytes still charged for events node B took");
       await(Future.all(here.unregister(), far.unregister(), farther.unregister(), onlyFar.unregister()));
+    }
+  }
+
+  @Test
+  void publishesWaitingForANodeThatLeftTheClusterAreGivenBackWithoutWaitingForTheBridgesTimeout() throws Exception {
+    Vertx nodeC = await(ClusterFactory.startClustered(new VertxOptions(), settings));
+    try {
+      Receipts.answerOn(nodeC);
+      MessageConsumer<Object> far = nodeC.eventBus().consumer("gonenews", m -> { });
+      far.pause();
+      await(far.completion());
+      String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+      ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
+      await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
+          .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+      String big = "x".repeat(MIB);
+      try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+        for (int i = 0; i < 3; i++) {
+          client.publish("gonenews", big).get(10, TimeUnit.SECONDS);
+        }
+        assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+        // node C goes with the copies its reader never took: nobody will answer for them
+        await(nodeC.close());
+        nodeC = null;
+        Conditions.await(20_000, () -> bridge.stats().inFlightBytes() == 0,
+            () -> bridge.stats().inFlightBytes() + " bytes still charged for a node that left (the bridge waits 300 s)");
+        client.publish("gonenews", big).get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (nodeC != null) {
+        await(nodeC.close());
+      }
     }
   }
 
