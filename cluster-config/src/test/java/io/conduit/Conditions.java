@@ -23,4 +23,19 @@ public final class Conditions {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
+
+  /**
+   * Checks that {@code condition} keeps holding for {@code ms} (something that must not happen,
+   * such as a timer of the code under test giving something back too early); fails the test with
+   * {@code describe} as soon as it does not.
+   */
+  public static void holdsFor(long ms, BooleanSupplier condition, Supplier<String> describe) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    do {
+      if (!condition.getAsBoolean()) {
+        fail("stopped holding within " + ms + " ms: " + describe.get());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    } while (System.nanoTime() < end);
+  }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Keeps a one-way message the bridge has acknowledged charged to its client until its consumer
@@ -43,22 +44,21 @@ import java.util.UUID;
  */
 final class SendReceipts {
 
+  /** How often publishes waiting on other nodes are checked (members, registrations). */
+  private static final long CHECK_MS = 1_000;
+  /** How long a publish waits on other nodes before the check asks again which of them it reached. */
+  private static final long RECHECK_AFTER_NANOS = 2_000_000_000L;
+
   /**
    * A message's charge, held until {@code receipts} more receipts have come from this node and,
-   * for a publish that reached other nodes, every handler of those has answered.
+   * for a publish that reached other nodes ({@code reach}), those have answered too.
    */
   private static final class Held {
     final ZmtpPeer client;
     final Inbound.Charge charge;
     final RequestDeadlines.Entry deadline;
     int receipts;
-    /** True while this node's event bus is asked which other nodes a publish reaches. */
-    boolean asking;
-    /** Other nodes the publish reached that have not answered yet (null: none). */
-    Set<String> unheard;
-    /** Receipts still to come from each other node that has answered (it said how many handlers it has). */
-    Map<String, Integer> owed;
-    int nodesOwing;
+    PublishReach reach;
 
     Held(ZmtpPeer client, Inbound.Charge charge, RequestDeadlines.Entry deadline, int receipts) {
       this.client = client;
@@ -67,47 +67,8 @@ final class SendReceipts {
       this.receipts = receipts;
     }
 
-    /** Node {@code node}, with {@code handlers} handlers reached, says one of them took it. */
-    void fromNode(String node, int handlers) {
-      if (owed == null) {
-        owed = new HashMap<>(4);
-      }
-      Integer owing = owed.get(node);
-      int left = owing == null ? handlers : owing;
-      if (owing == null) {
-        if (left > 0) {
-          nodesOwing++;
-        }
-        if (unheard != null) {
-          unheard.remove(node);
-        }
-      }
-      if (left > 0) {
-        left--;
-        if (left == 0) {
-          nodesOwing--;
-        }
-      }
-      owed.put(node, left);
-    }
-
-    /** Stops waiting for nodes that are no longer members: their handlers' copies are gone with them. */
-    void forgetAllBut(Set<String> members) {
-      if (unheard != null) {
-        unheard.retainAll(members);
-      }
-      if (owed != null) {
-        for (Map.Entry<String, Integer> e : owed.entrySet()) {
-          if (e.getValue() > 0 && !members.contains(e.getKey())) {
-            e.setValue(0);
-            nodesOwing--;
-          }
-        }
-      }
-    }
-
     boolean done() {
-      return receipts <= 0 && !asking && nodesOwing == 0 && (unheard == null || unheard.isEmpty());
+      return receipts <= 0 && (reach == null || reach.settled());
     }
   }
 
@@ -115,16 +76,13 @@ final class SendReceipts {
   private final ContextInternal context;
   private final BridgeTransport sockets;
   private final RequestDeadlines deadlines;
-  /** How often publishes waiting on other nodes are checked against the cluster's members. */
-  private static final long MEMBERS_CHECK_MS = 1_000;
-
   private final EventBus bus;
   private final String address = Receipts.ADDRESS_PREFIX + "bridge." + UUID.randomUUID();
   private final long holdAtMostMs;
   private final Map<Long, Held> held = new HashMap<>();
-  /** Held publishes that reached other nodes: checked against the cluster's members while there are any. */
-  private final Set<Long> reachedOthers = new LinkedHashSet<>();
-  private long membersTimer = -1;
+  /** Held publishes that reached other nodes, by address, in the order they left. */
+  private final Map<String, LinkedHashSet<Long>> reachedOthers = new HashMap<>();
+  private long checkTimer = -1;
   private MessageConsumer<String> consumer;
   private Runnable local = () -> { };
   private long last;
@@ -149,9 +107,9 @@ final class SendReceipts {
   /** Stops listening; what is still held is given back by the deadlines' own end. */
   Future<Void> stop() {
     local.run();
-    if (membersTimer >= 0) {
-      vertx.cancelTimer(membersTimer);
-      membersTimer = -1;
+    if (checkTimer >= 0) {
+      vertx.cancelTimer(checkTimer);
+      checkTimer = -1;
     }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
@@ -174,6 +132,7 @@ final class SendReceipts {
    */
   void publish(Inbound request, String address, Object body, DeliveryOptions delivery) {
     int handlers = LocalHandlers.count(bus, address);
+    // asked before the publish leaves: the event bus's own selection for it joins this one
     Future<List<String>> others = ClusterAccess.otherNodesReached(vertx, address);
     if (others == null || others.isComplete() && others.result().isEmpty()) {
       if (handlers > 0) {
@@ -181,10 +140,10 @@ final class SendReceipts {
       }
     } else {
       long number = hold(request, handlers, delivery);
-      held.get(number).asking = true;
-      reachedOthers.add(number);
-      if (membersTimer < 0) {
-        membersTimer = vertx.setPeriodic(MEMBERS_CHECK_MS, id -> forgetNodesThatLeft());
+      held.get(number).reach = new PublishReach(address, System.nanoTime());
+      reachedOthers.computeIfAbsent(address, a -> new LinkedHashSet<>()).add(number);
+      if (checkTimer < 0) {
+        checkTimer = vertx.setPeriodic(CHECK_MS, id -> check());
       }
       if (others.isComplete()) {
         reached(number, others.result());
@@ -198,45 +157,85 @@ final class SendReceipts {
   /** The other nodes publish {@code number} reached: those that have not answered yet are waited for. */
   private void reached(long number, List<String> nodes) {
     Held h = held.get(number);
-    if (h == null) {
-      return;
-    }
-    h.asking = false;
-    h.unheard = new HashSet<>(nodes);
-    if (h.owed != null) {
-      h.unheard.removeAll(h.owed.keySet());
-    }
-    if (h.done()) {
-      settle(number);
+    if (h != null && h.reach != null) {
+      h.reach.reached(nodes);
+      settleIfDone(number, h);
     }
   }
 
   /**
-   * A node that left the cluster (stopped, or killed and found dead by the others) will not answer
-   * for the copies it had: publishes waiting for it are given back now, not after
-   * {@link #holdAtMostMs}. Runs while publishes wait on other nodes.
+   * Once a second while publishes wait on other nodes: a node that left the cluster (stopped, or
+   * killed and found dead by the others) will not answer for the copies it had, so it is let off.
+   * A publish still waiting after a while for nodes that never answered is checked against the
+   * nodes now listed for its address (the event bus's view may have been behind: a node whose
+   * last handler had just gone got no copy); one whose selection never came back waits for no one.
    */
-  private void forgetNodesThatLeft() {
+  private void check() {
     List<String> members = ClusterAccess.members(vertx);
     Set<String> alive = members == null ? Set.of() : new HashSet<>(members);
+    long now = System.nanoTime();
     List<Long> done = new ArrayList<>();
-    for (Iterator<Long> it = reachedOthers.iterator(); it.hasNext(); ) {
-      long number = it.next();
+    List<String> recheck = new ArrayList<>();
+    for (Iterator<Map.Entry<String, LinkedHashSet<Long>>> it = reachedOthers.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, LinkedHashSet<Long>> byAddress = it.next();
+      boolean ask = false;
+      for (long number : byAddress.getValue()) {
+        PublishReach reach = held.get(number).reach;
+        boolean waited = now - reach.sinceNanos > RECHECK_AFTER_NANOS;
+        if (waited) {
+          reach.stopAsking();
+        }
+        if (!reach.asking()) {
+          reach.keepMembers(alive);
+        }
+        if (reach.settled()) {
+          done.add(number);
+        } else {
+          ask |= waited && reach.hasUnheard();
+        }
+      }
+      if (ask) {
+        recheck.add(byAddress.getKey());
+      }
+    }
+    done.forEach(this::settle);
+    for (String address : recheck) {
+      Future<List<String>> listed = ClusterAccess.otherNodesReached(vertx, address);
+      if (listed != null) {
+        listed.onComplete(nodes -> arrivedHere(() -> stillListed(address, nodes.result())));
+      }
+    }
+    if (reachedOthers.isEmpty()) {
+      vertx.cancelTimer(checkTimer);
+      checkTimer = -1;
+    }
+  }
+
+  /** The nodes now listed for {@code address}: those of its held publishes that never answered and are not, owe nothing. */
+  private void stillListed(String address, List<String> nodes) {
+    settleWhere(address, Long.MAX_VALUE, reach -> reach.keepListed(nodes));
+  }
+
+  /** Applies {@code change} to the held publishes to {@code address} numbered below {@code before}, settling those it frees. */
+  private void settleWhere(String address, long before, Consumer<PublishReach> change) {
+    LinkedHashSet<Long> numbers = reachedOthers.get(address);
+    if (numbers == null) {
+      return;
+    }
+    List<Long> done = new ArrayList<>();
+    for (long number : numbers) {
+      if (number >= before) {
+        break;
+      }
       Held h = held.get(number);
-      if (h == null) {
-        it.remove();
-      } else if (!h.asking) {
-        h.forgetAllBut(alive);
+      if (!h.reach.asking()) {
+        change.accept(h.reach);
         if (h.done()) {
           done.add(number);
         }
       }
     }
     done.forEach(this::settle);
-    if (reachedOthers.isEmpty()) {
-      vertx.cancelTimer(membersTimer);
-      membersTimer = -1;
-    }
   }
 
   /** Moves {@code request}'s charge to a hold that {@code receipts} receipts (or the deadline) end. */
@@ -276,13 +275,17 @@ final class SendReceipts {
         return;
       }
       int last = receipt.lastIndexOf('/');
-      Held h = held.get(Long.parseLong(receipt.substring(0, slash)));
-      if (h != null && last > slash) {
-        h.fromNode(receipt.substring(slash + 1, last), Integer.parseInt(receipt.substring(last + 1)));
-        if (h.done()) {
-          settle(Long.parseLong(receipt.substring(0, slash)));
-        }
+      long number = Long.parseLong(receipt.substring(0, slash));
+      Held h = held.get(number);
+      if (h == null || h.reach == null || last <= slash) {
+        return;
       }
+      String node = receipt.substring(slash + 1, last);
+      if (h.reach.fromNode(node, Integer.parseInt(receipt.substring(last + 1)))) {
+        // that node's handlers have passed every earlier publish to the address too
+        settleWhere(h.reach.address, number, reach -> reach.letOff(node));
+      }
+      settleIfDone(number, h);
     } catch (NumberFormatException e) {
       // only Conduit sends here (the conduit. namespace is closed to clients)
     }
@@ -290,7 +293,13 @@ final class SendReceipts {
 
   private void arrived(long number) {
     Held h = held.get(number);
-    if (h != null && --h.receipts == 0 && h.done()) {
+    if (h != null && --h.receipts == 0) {
+      settleIfDone(number, h);
+    }
+  }
+
+  private void settleIfDone(long number, Held h) {
+    if (h.done() && held.get(number) == h) {
       settle(number);
     }
   }
@@ -299,7 +308,12 @@ final class SendReceipts {
   private void settle(long number) {
     Held h = held.remove(number);
     if (h != null) {
-      reachedOthers.remove(number);
+      if (h.reach != null) {
+        LinkedHashSet<Long> numbers = reachedOthers.get(h.reach.address);
+        if (numbers != null && numbers.remove(number) && numbers.isEmpty()) {
+          reachedOthers.remove(h.reach.address);
+        }
+      }
       deadlines.remove(h.deadline); // removing the entry that is expiring now does nothing
       sockets.giveBack(h.client, h.charge);
     }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,7 @@ class BridgeSendReceiptsClusterTest {
   private static ClusterSettings settings;
   private static Vertx nodeA;
   private static Vertx nodeB;
+  private final Map<ZmqBridgeVerticle, String> endpoints = new HashMap<>();
 
   static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -107,9 +110,11 @@ class BridgeSendReceiptsClusterTest {
     MessageConsumer<Object> here = nodeA.eventBus().consumer("farnews", m -> quick.add(m.headers()));
     MessageConsumer<Object> far = nodeB.eventBus().consumer("farnews", m -> slow.add(m.headers()));
     MessageConsumer<Object> farther = nodeB.eventBus().consumer("farnews", m -> slower.add(m.headers()));
+    // a local-only handler of node B gets nothing published elsewhere: node B must not count it
+    MessageConsumer<Object> localOnly = nodeB.eventBus().localConsumer("farnews", m -> { });
     far.pause();
     farther.pause();
-    await(Future.all(here.completion(), far.completion(), farther.completion()));
+    await(Future.all(here.completion(), far.completion(), farther.completion(), localOnly.completion()));
     String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
     ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
     await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
@@ -123,7 +128,9 @@ class BridgeSendReceiptsClusterTest {
       ExecutionException e = assertThrows(ExecutionException.class, () -> client.publish("farnews", big).get(10, TimeUnit.SECONDS));
       assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ConduitException.class, e.getCause()).code());
       Conditions.await(10_000, () -> quick.size() == 3, () -> quick.size() + " taken here");
-      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      // past the bridge's checks of the nodes it waits for (once a second, asking again after 2 s)
+      Conditions.holdsFor(3_500, () -> bridge.stats().inFlightBytes() > 3L * MIB,
+          () -> "given back while node B's readers held them: " + bridge.stats().inFlightBytes());
       far.resume();
       // one of node B's readers took them: the other still holds its copies
       Conditions.await(10_000, () -> slow.size() == 3, () -> slow.size() + " taken by the first reader of node B");
@@ -136,16 +143,88 @@ class BridgeSendReceiptsClusterTest {
           assertNull(headers.get(RequestHeaders.RECEIPT), headers.toString());
         }
       }
-      // an event only another node reads is given back once that node's reader took it
+      // an event only another node reads is held until that node's reader took it
       MessageConsumer<Object> onlyFar = nodeB.eventBus().consumer("farnews.b", m -> { });
+      onlyFar.pause();
       await(onlyFar.completion());
       for (int i = 0; i < 3; i++) {
         client.publish("farnews.b", big).get(10, TimeUnit.SECONDS);
       }
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      onlyFar.resume();
       Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
           () -> bridge.stats().inFlightBytes() + " bytes still charged for events node B took");
-      await(Future.all(here.unregister(), far.unregister(), farther.unregister(), onlyFar.unregister()));
+      // and one nobody reads anywhere holds nothing for long
+      client.publish("nobody.reads", big).get(10, TimeUnit.SECONDS);
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged for an event nobody reads");
+      await(Future.all(here.unregister(), far.unregister(), farther.unregister(), localOnly.unregister(),
+          onlyFar.unregister()));
     }
+  }
+
+  @Test
+  void aHandlerRegisteredAfterAPublishArrivedOwesNothingForIt() throws Exception {
+    Receipts.answerOn(nodeB);
+    MessageConsumer<Object> first = nodeB.eventBus().consumer("latenews", m -> { });
+    MessageConsumer<Object> marker = nodeB.eventBus().consumer("latenews.marker", m -> m.reply("here"));
+    await(Future.all(first.completion(), marker.completion()));
+    ZmqBridgeVerticle bridge = bridgeOnA();
+    String big = "x".repeat(MIB);
+    try (ConduitClient client = clientOf(bridge)) {
+      client.publish("latenews", "warm").get(10, TimeUnit.SECONDS); // node A now knows where it goes
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0, () -> "charged " + bridge.stats().inFlightBytes());
+      first.pause();
+      client.publish("latenews", big).get(10, TimeUnit.SECONDS);
+      assertTrue(bridge.stats().inFlightBytes() > MIB, "charged " + bridge.stats().inFlightBytes());
+      // node A's messages to node B keep their order: once this request was answered there, the
+      // event had reached node B's handlers
+      await(nodeA.eventBus().request("latenews.marker", "after"));
+      // a second handler comes after the event reached node B: node B counts 2 when the first
+      // takes it, and only one will ever answer for it
+      MessageConsumer<Object> second = nodeB.eventBus().consumer("latenews", m -> { });
+      await(second.completion());
+      first.resume();
+      Conditions.holdsFor(1_500, () -> bridge.stats().inFlightBytes() > MIB, () -> "charged " + bridge.stats().inFlightBytes());
+      // the next event reaches both, and both answer for it: they have passed the first one too
+      client.publish("latenews", "small").get(10, TimeUnit.SECONDS);
+      Conditions.await(10_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged (the bridge waits 300 s)");
+      await(Future.all(first.unregister(), second.unregister(), marker.unregister()));
+    }
+  }
+
+  @Test
+  void aNodeWhoseHandlerWentWithTheEventsItHadOwesNothingForThem() throws Exception {
+    Receipts.answerOn(nodeB);
+    MessageConsumer<Object> gone = nodeB.eventBus().consumer("dropnews", m -> { });
+    gone.pause();
+    await(gone.completion());
+    ZmqBridgeVerticle bridge = bridgeOnA();
+    String big = "x".repeat(MIB);
+    try (ConduitClient client = clientOf(bridge)) {
+      for (int i = 0; i < 3; i++) {
+        client.publish("dropnews", big).get(10, TimeUnit.SECONDS);
+      }
+      assertTrue(bridge.stats().inFlightBytes() > 3L * MIB, "charged " + bridge.stats().inFlightBytes());
+      // its handler goes (a subscriber left, a service was scaled down): its copies with it
+      await(gone.unregister());
+      Conditions.await(15_000, () -> bridge.stats().inFlightBytes() == 0,
+          () -> bridge.stats().inFlightBytes() + " bytes still charged (the bridge waits 300 s)");
+    }
+  }
+
+  private ZmqBridgeVerticle bridgeOnA() throws Exception {
+    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
+    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
+    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
+        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    endpoints.put(bridge, endpoint);
+    return bridge;
+  }
+
+  private ConduitClient clientOf(ZmqBridgeVerticle bridge) {
+    return ConduitClient.connect(endpoints.get(bridge), ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)));
   }
 
   @Test
