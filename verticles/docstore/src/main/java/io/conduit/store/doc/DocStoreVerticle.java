@@ -299,11 +299,17 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       reply.put("value", value);
     }
     CompletableFuture<Void> durable;
-    if (journal == null) {
-      durable = with.isEmpty() ? CompletableFuture.completedFuture(null) : engine.write(with);
-    } else {
-      durable = journal.append(record, with);
-      snapshots.applied(record);
+    try {
+      if (journal == null) {
+        durable = with.isEmpty() ? CompletableFuture.completedFuture(null) : engine.write(with);
+      } else {
+        durable = journal.append(record, with);
+        snapshots.applied(record);
+      }
+    } catch (RuntimeException e) {
+      // a fault on the way to storage (the engine's own, a record that cannot be encoded) is a
+      // write that was not stored: the document in memory holds it all the same
+      durable = CompletableFuture.failedFuture(e);
     }
     acknowledged.whenComplete(durable, (ignored, failure) -> {
       if (failure != null && ownership != null && !ownership.leaseValid()) {

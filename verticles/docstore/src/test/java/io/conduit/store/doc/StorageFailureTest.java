@@ -36,4 +36,22 @@ class StorageFailureTest {
     assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
     assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
   }
+
+  @Test
+  void aWriteWhoseEngineThrowsIsAWriteThatWasNotStored(Vertx vertx) throws Exception {
+    BreakableEngine engine = new BreakableEngine();
+    await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(
+        new JsonObject().put("address", "sf2").put("backend", "rocksdb"))));
+    call(vertx, "sf2", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":1}");
+    engine.faulty.set(true);
+
+    ReplyException write = failure(vertx, "sf2", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2}");
+    assertEquals(500, write.failureCode());
+    assertTrue(write.getMessage().contains("could not be stored (an engine fault)"), write.getMessage());
+
+    engine.faulty.set(false);
+    ReplyException read = failure(vertx, "sf2", "{\"op\":\"get\",\"path\":[\"x\"]}");
+    assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
+    assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
+  }
 }

@@ -11,6 +11,8 @@ import java.util.function.BiPredicate;
 public final class BreakableEngine implements KeyValueEngine {
   private final MemoryEngine delegate = new MemoryEngine();
   public final AtomicBoolean broken = new AtomicBoolean();
+  /** While set, a write throws at once, as an engine with a bug of its own would. */
+  public final AtomicBoolean faulty = new AtomicBoolean();
 
   @Override
   public byte[] get(byte[] key) {
@@ -24,6 +26,9 @@ public final class BreakableEngine implements KeyValueEngine {
 
   @Override
   public CompletableFuture<Void> write(WriteBatch batch) {
+    if (faulty.get()) {
+      throw new IllegalStateException("an engine fault");
+    }
     return broken.get() ? CompletableFuture.failedFuture(new EngineException("no space left on device"))
         : delegate.write(batch);
   }

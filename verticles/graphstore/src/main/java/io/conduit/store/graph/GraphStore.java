@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -171,7 +172,15 @@ final class GraphStore {
       return;
     }
     writing = true;
-    journal.write(graph, touched).whenCompleteAsync((ok, error) -> {
+    CompletableFuture<Void> stored;
+    try {
+      stored = journal.write(graph, touched);
+    } catch (RuntimeException e) {
+      // a fault on the way to storage (the engine's own, data that cannot be encoded) is a batch
+      // that was not stored: the graph in memory holds it all the same
+      stored = CompletableFuture.failedFuture(e);
+    }
+    stored.whenCompleteAsync((ok, error) -> {
       writing = false;
       if (error != null) {
         stop(group, error);

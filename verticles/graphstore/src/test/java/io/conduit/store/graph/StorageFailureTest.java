@@ -43,4 +43,22 @@ class StorageFailureTest {
     assertEquals(new JsonArray().add(2).add(3),
         call(vertx, "sf", "{\"op\":\"query\",\"steps\":[[\"v\",1],[\"bothV\"],[\"ids\"]]}").getJsonArray("result"));
   }
+
+  @Test
+  void aBatchWhoseEngineThrowsIsABatchThatWasNotStored(Vertx vertx) throws Exception {
+    BreakableEngine engine = new BreakableEngine();
+    GraphStoreVerticle store = new GraphStoreVerticle(o -> engine);
+    await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(
+        new JsonObject().put("address", "sf2").put("backend", "rocksdb"))));
+    call(vertx, "sf2", "{\"op\":\"addNodes\",\"items\":[{}]}");
+    engine.faulty.set(true);
+
+    var write = failure(vertx, "sf2", "{\"op\":\"addNodes\",\"items\":[{}]}");
+    assertEquals(500, write.failureCode());
+    assertTrue(write.getMessage().contains("could not be stored (an engine fault)"), write.getMessage());
+    engine.faulty.set(false);
+    var read = failure(vertx, "sf2", "{\"op\":\"query\",\"steps\":[[\"V\"],[\"count\"]]}");
+    assertEquals(500, read.failureCode(), "the unstored node must not be served");
+    assertTrue(store.storageFailure().contains("stopped serving"), store.storageFailure());
+  }
 }
