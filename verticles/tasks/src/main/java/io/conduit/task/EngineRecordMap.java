@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,11 +33,13 @@ final class EngineRecordMap<V> implements RecordMap<V> {
   private final Function<V, byte[]> encode;
   private final Function<byte[], V> decode;
   private final UnaryOperator<V> copy;
+  private final StorageState storage;
   private final ConcurrentHashMap<String, V> entries = new ConcurrentHashMap<>();
 
   private EngineRecordMap(Vertx vertx, KeyValueEngine engine, String prefix, Function<V, byte[]> encode,
-                          Function<byte[], V> decode, UnaryOperator<V> copy) {
+                          Function<byte[], V> decode, UnaryOperator<V> copy, StorageState storage) {
     this.vertx = vertx;
+    this.storage = storage;
     this.engine = engine;
     this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
     this.encode = encode;
@@ -47,11 +50,12 @@ final class EngineRecordMap<V> implements RecordMap<V> {
   /**
    * Opens the map of the entries under {@code prefix}, reading them on a worker thread. Values
    * handed out are copies ({@code copy}), as a shared-data map's are, so that a caller changing
-   * one cannot change what a later compare-and-set compares with.
+   * one cannot change what a later compare-and-set compares with. A change that cannot be stored
+   * stops the map ({@code storage}): every later call is refused.
    */
   static <V> Future<RecordMap<V>> open(Vertx vertx, KeyValueEngine engine, String prefix, Function<V, byte[]> encode,
-                                       Function<byte[], V> decode, UnaryOperator<V> copy) {
-    EngineRecordMap<V> map = new EngineRecordMap<>(vertx, engine, prefix, encode, decode, copy);
+                                       Function<byte[], V> decode, UnaryOperator<V> copy, StorageState storage) {
+    EngineRecordMap<V> map = new EngineRecordMap<>(vertx, engine, prefix, encode, decode, copy, storage);
     return vertx.executeBlocking(() -> {
       map.load();
       return map;
@@ -69,12 +73,18 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
   @Override
   public Future<V> get(String key) {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     V v = entries.get(key);
     return Future.succeededFuture(v == null ? null : copy.apply(v));
   }
 
   @Override
   public Future<Void> put(String key, V value) {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     Written w = new Written();
     entries.compute(key, (k, old) -> w.put(k, value));
     return w.done();
@@ -82,6 +92,9 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
   @Override
   public Future<V> putIfAbsent(String key, V value) {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     Written w = new Written();
     List<V> before = new ArrayList<>(1);
     entries.compute(key, (k, now) -> {
@@ -96,6 +109,9 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
   @Override
   public Future<Boolean> removeIfPresent(String key, V expected) {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     Written w = new Written();
     entries.computeIfPresent(key, (k, now) -> Objects.equals(now, expected) ? w.delete(k) : now);
     return w.done().map(v -> w.changed);
@@ -103,6 +119,9 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
   @Override
   public Future<Boolean> replaceIfPresent(String key, V expected, V value) {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     Written w = new Written();
     entries.computeIfPresent(key, (k, now) -> Objects.equals(now, expected) ? w.put(k, value) : now);
     return w.done().map(v -> w.changed);
@@ -110,6 +129,9 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
   @Override
   public Future<List<V>> values() {
+    if (storage.failure() != null) {
+      return storage.refusal();
+    }
     List<V> all = new ArrayList<>(entries.size());
     entries.values().forEach(v -> all.add(copy.apply(v)));
     return Future.succeededFuture(all);
@@ -128,15 +150,23 @@ final class EngineRecordMap<V> implements RecordMap<V> {
     private boolean changed;
 
     V put(String key, V value) {
-      write = engine.write(new WriteBatch().put(engineKey(key), encode.apply(value)));
-      changed = true;
+      submit(() -> new WriteBatch().put(engineKey(key), encode.apply(value)));
       return value;
     }
 
     V delete(String key) {
-      write = engine.write(new WriteBatch().delete(engineKey(key)));
-      changed = true;
+      submit(() -> new WriteBatch().delete(engineKey(key)));
       return null;
+    }
+
+    /** A fault on the way to the engine (its own, a value that cannot be encoded) is a write that failed. */
+    private void submit(Supplier<WriteBatch> batch) {
+      try {
+        write = engine.write(batch.get());
+      } catch (RuntimeException e) {
+        write = CompletableFuture.failedFuture(e);
+      }
+      changed = true;
     }
 
     Future<Void> done() {
@@ -144,7 +174,7 @@ final class EngineRecordMap<V> implements RecordMap<V> {
         return Future.succeededFuture();
       }
       Context context = vertx.getOrCreateContext();
-      return Future.fromCompletionStage(write, context);
+      return Future.fromCompletionStage(write, context).onFailure(storage::failed);
     }
   }
 }

@@ -2,6 +2,8 @@ package io.conduit.task;
 
 import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
+import io.conduit.node.Components;
+import io.conduit.store.StoreHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -22,9 +24,11 @@ import java.util.UUID;
  * </ul>
  * Task records live in the cluster ({@link TaskRecords}); every node running this verticle serves
  * these ops for all tasks and runs tasks of the handlers it registers ({@link TaskQueueOptions}).
- * Deploy one instance per node; its {@code workers} setting says how many tasks run at once.
+ * Deploy one instance per node; its {@code workers} setting says how many tasks run at once. On a
+ * standalone node that keeps the records in its own storage, a change the storage did not take
+ * stops the queue ({@link #storageFailure}), which the node's health check reports.
  */
-public class TaskQueueVerticle extends VerticleBase {
+public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
 
   private TaskQueueOptions options;
   private TaskHandlers handlers;
@@ -35,6 +39,7 @@ public class TaskQueueVerticle extends VerticleBase {
   private Sweeper sweeper;
   private long sweepTimer = -1;
   private MessageConsumer<Object> consumer;
+  private final String componentId = "tasks-" + UUID.randomUUID();
 
   @Override
   public Future<?> start() {
@@ -48,6 +53,7 @@ public class TaskQueueVerticle extends VerticleBase {
     Future<Counter> lastSweep = vertx.sharedData().getCounter("conduit.tasks." + options.address() + ".lastSweep");
     return Future.all(TaskRecords.open(vertx, options), lastSweep).compose(opened -> {
       records = opened.resultAt(0);
+      Components.register(vertx, componentId, this); // the health checks find it
       runner = new TaskRunner(vertx, context, options, records, events, handlers, nodeName());
       ops = new TaskOps(options, handlers, records, events, runner);
       sweeper = new Sweeper(records, events, runner, options, lastSweep.result());
@@ -62,14 +68,21 @@ public class TaskQueueVerticle extends VerticleBase {
       // a node starting up learns of every waiting task; a standalone node that keeps the records
       // itself knows that nobody runs the tasks they say are running: they were lost with the last process
       return sweeper.sweep(records.ownedByThisNode());
-    });
+    }).onFailure(e -> Components.unregister(vertx, componentId));
   }
 
   @Override
   public Future<?> stop() {
+    Components.unregister(vertx, componentId);
     vertx.cancelTimer(sweepTimer);
     Future<?> stopped = runner == null ? Future.succeededFuture() : runner.stop();
     return records == null ? stopped : stopped.eventually(() -> records.close(vertx));
+  }
+
+  /** Null while serving; otherwise why the queue stopped (a change its storage did not take). */
+  @Override
+  public String storageFailure() {
+    return records == null ? null : records.storageFailure();
   }
 
   private void receive(Message<Object> message) {

@@ -26,11 +26,14 @@ final class TaskRecords {
   private final RecordMap<JsonObject> records;
   private final RecordMap<String> keys;
   private final KeyValueEngine engine;
+  private final StorageState storage;
 
-  private TaskRecords(RecordMap<JsonObject> records, RecordMap<String> keys, KeyValueEngine engine) {
+  private TaskRecords(RecordMap<JsonObject> records, RecordMap<String> keys, KeyValueEngine engine,
+                      StorageState storage) {
     this.records = records;
     this.keys = keys;
     this.engine = engine;
+    this.storage = storage;
   }
 
   static Future<TaskRecords> open(Vertx vertx, TaskQueueOptions options) {
@@ -38,11 +41,13 @@ final class TaskRecords {
     if (vertx.isClustered() || storage == null) {
       return shared(vertx, options.address());
     }
+    StorageState state = new StorageState(options.address());
     return vertx.executeBlocking(() -> Engines.open(storage.backend(), storage.dataDir(), storage.durability()))
         .compose(engine -> EngineRecordMap.<JsonObject>open(vertx, engine, "r/", j -> j.toBuffer().getBytes(),
-                b -> new JsonObject(Buffer.buffer(b)), JsonObject::copy)
+                b -> new JsonObject(Buffer.buffer(b)), JsonObject::copy, state)
             .compose(r -> EngineRecordMap.<String>open(vertx, engine, "k/", t -> t.getBytes(StandardCharsets.UTF_8),
-                b -> new String(b, StandardCharsets.UTF_8), t -> t).map(k -> new TaskRecords(r, k, engine)))
+                b -> new String(b, StandardCharsets.UTF_8), t -> t, state)
+                .map(k -> new TaskRecords(r, k, engine, state)))
             .onFailure(e -> engine.close()));
   }
 
@@ -51,7 +56,12 @@ final class TaskRecords {
     String name = "conduit.tasks." + queue;
     return vertx.sharedData().<String, JsonObject>getAsyncMap(name)
         .compose(r -> vertx.sharedData().<String, String>getAsyncMap(name + ".keys")
-            .map(k -> new TaskRecords(RecordMap.shared(r), RecordMap.shared(k), null)));
+            .map(k -> new TaskRecords(RecordMap.shared(r), RecordMap.shared(k), null, null)));
+  }
+
+  /** Null while the records serve; otherwise why they stopped (a change this node's storage did not take). */
+  String storageFailure() {
+    return storage == null ? null : storage.failure();
   }
 
   /** True when the records outlive this process only in this node's storage (no cluster keeps them). */

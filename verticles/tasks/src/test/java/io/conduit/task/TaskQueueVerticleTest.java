@@ -1,6 +1,8 @@
 package io.conduit.task;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.node.Components;
+import io.conduit.store.StoreHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -334,5 +336,15 @@ class TaskQueueVerticleTest {
       java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
     }
     throw new AssertionError("not within " + WAIT + ": " + what);
+  }
+
+  @Test
+  void theNodesHealthCheckFindsTheQueueWhileItIsDeployed() {
+    String id = q.deploy(q.config());
+    List<StoreHealth> stores = Components.of(q.vertx, StoreHealth.class);
+    assertEquals(1, stores.size());
+    assertNull(stores.get(0).storageFailure(), "serving");
+    TaskQueueFixture.await(q.vertx.undeploy(id));
+    assertTrue(Components.of(q.vertx, StoreHealth.class).isEmpty());
   }
 }
