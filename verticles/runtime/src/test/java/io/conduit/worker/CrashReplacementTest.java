@@ -86,6 +86,24 @@ class CrashReplacementTest {
   }
 
   @Test
+  void aReplacementBelongsToTheRegistryAndOutlivesTheScalerThatMadeIt(Vertx vertx) throws Exception {
+    RunningServices services = running(vertx, Instances.fixed(1));
+    String killed = services.deploymentIds("fragile").get(0);
+    await(vertx.undeploy(killed));
+    Conditions.await(10_000, () -> {
+      List<String> ids = services.deploymentIds("fragile");
+      return ids.size() == 1 && !ids.contains(killed) && vertx.deploymentIDs().containsAll(ids);
+    }, () -> "instances " + services.deploymentIds("fragile"));
+    String replacement = services.deploymentIds("fragile").get(0);
+    // deployed from the scaler's tick, it must not be a child of the scaler's deployment: a node
+    // stops its scaler first, and its services after, in their order
+    await(scaler.stop());
+    scaler = null;
+    assertTrue(vertx.deploymentIDs().contains(replacement), "the replacement went with the scaler");
+    assertEquals(List.of(replacement), services.deploymentIds("fragile"));
+  }
+
+  @Test
   void aStoppedServiceIsNotRestarted(Vertx vertx) throws Exception {
     RunningServices services = running(vertx, Instances.fixed(1));
     await(services.stop("fragile"));
