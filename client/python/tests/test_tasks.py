@@ -107,6 +107,10 @@ def test_get_times_out_then_a_cancel_revokes_the_running_task(tasks, stop_later)
     with pytest.raises(TaskRevoked) as e:
         t.get(timeout=10)
     assert e.value.code == "REVOKED" and e.value.task_id == t.id and e.value.state == "REVOKED"
+    assert e.value.message == "task %s was cancelled" % t.id and e.value.error == ""
+    assert str(e.value) == "REVOKED: task %s was cancelled" % t.id
+    again = pickle.loads(pickle.dumps(e.value))
+    assert type(again) is TaskRevoked and again.message == e.value.message and again.error == ""
     assert isinstance(e.value, ConduitError)
     assert t.state == "REVOKED" and t.failed() and t.ready() and not t.successful()
     assert isinstance(t.result, TaskRevoked)

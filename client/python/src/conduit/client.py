@@ -171,7 +171,8 @@ class _Connection:
                 self.close()  # a KeyboardInterrupt during the PING: an open socket would keep term() waiting
                 raise
             self.close()
-        raise ConduitError("UNAVAILABLE", "no answer to PING from %s on %d fresh sockets" % (client.endpoint, attempts))
+        raise ConduitError("UNAVAILABLE", "no answer to PING from %s on %d fresh socket%s"
+                           % (client.endpoint, attempts, "" if attempts == 1 else "s"))
 
     def send(self, command: bytes, address: str, body: Any, headers: Dict[str, str], timeout_ms: int) -> bytes:
         request_id, frames = self._request(command, address, body, headers, timeout_ms)

@@ -377,7 +377,7 @@ class Ref:
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, Ref):
             return self._owner is other._owner and self._path == other._path
-        raise TypeError("compare the value, not the reference: %s.get() == %s" % (_show(self._path), _brief(other)))
+        raise TypeError("compare the value, not the reference: db%s.get() == %s" % (_show(self._path), _brief(other)))
 
     def __ne__(self, other: Any) -> bool:
         return not self.__eq__(other)

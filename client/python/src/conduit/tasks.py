@@ -76,8 +76,9 @@ class TaskEvent(NamedTuple):
 
 class TaskError(ConduitError):
     """A task that did not succeed, raised by :meth:`TaskResult.get`. ``code`` is the task's final
-    state (``FAILURE`` or ``REVOKED``), ``message`` and ``error`` the task's error (e.g.
-    ``"IllegalStateException: ..."``, ``"time limit of 500 ms exceeded"``; empty when there is none),
+    state (``FAILURE`` or ``REVOKED``), ``error`` the task's error (e.g.
+    ``"IllegalStateException: ..."``, ``"time limit of 500 ms exceeded"``; empty when there is none)
+    and ``message`` the same, or what happened when there is none (``"task <id> was cancelled"``),
     ``task_id`` and ``state`` say which task and how it ended, ``details`` is its final status."""
 
     def __init__(self, code: str, message: str, details: Optional[Dict[str, Any]] = None,
@@ -85,14 +86,19 @@ class TaskError(ConduitError):
         super().__init__(code, message, details, status)
         self.task_id: Optional[str] = self.details.get("id")
         self.state: str = str(self.details.get("state", code))
-        self.error: str = message
+        # the task's own error; the message says what happened when there is none (a cancel)
+        self.error: str = str(self.details.get("error") or "") if "state" in self.details else message
 
     @classmethod
     def of(cls, status: Dict[str, Any]) -> "TaskError":
         """The error a final, unsuccessful status stands for: :class:`TaskFailed` or :class:`TaskRevoked`."""
         state = str(status.get("state"))
         kind = TaskRevoked if state == "REVOKED" else TaskFailed
-        return kind(state, str(status.get("error") or ""), dict(status))
+        error = str(status.get("error") or "")
+        if not error:
+            error_free = "was cancelled" if state == "REVOKED" else "failed"
+            return kind(state, "task %s %s" % (status.get("id"), error_free), dict(status))
+        return kind(state, error, dict(status))
 
     def __reduce__(self):  # keeps the subclass across pickling
         return (type(self), (self.code, self.message, self.details, self.status))

@@ -112,7 +112,7 @@ final class XpubSocket implements ZmtpListener.Handler {
       AccessPolicy.Verdict verdict = access.maySubscribe(topic);
       if (!verdict.allowed()) {
         stats.error(ErrorCode.FORBIDDEN);
-        refusals.log(() -> "refused " + verdict.reason());
+        refusals.log(() -> verdict.reason() + "; refused, so that subscriber receives nothing on it");
         return;
       }
       if (!mine.containsKey(topic) && mine.size() >= MAX_TOPICS_PER_CONNECTION) {
