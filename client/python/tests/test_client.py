@@ -66,6 +66,26 @@ def test_publish_and_subscribe(client):
     assert body["headline"] == "hi"
 
 
+def test_a_subscription_that_times_out_says_where_it_listened_and_where_to_look(node):
+    from conftest import free_port
+    nowhere = "tcp://127.0.0.1:%d" % free_port()
+    with conduit.connect(node.endpoint, events=nowhere, timeout=10) as c:
+        with c.subscribe("news", timeout=0.2) as events:
+            with pytest.raises(ConduitError) as e:
+                events.receive()
+    assert e.value.code == "TIMEOUT"
+    assert nowhere in e.value.message and "the node's log" in e.value.message, e.value.message
+
+    async def receive():
+        from conduit import aio
+        async with await aio.connect(node.endpoint, events=nowhere, timeout=10) as ac:
+            async with await ac.subscribe("news") as events:
+                await events.receive(timeout=0.2)
+    with pytest.raises(ConduitError) as e:
+        asyncio.run(receive())
+    assert e.value.code == "TIMEOUT" and nowhere in e.value.message, e.value.message
+
+
 def test_send_is_acknowledged(client):
     client.send("echo", {"fire": "and forget"})
 

@@ -16,7 +16,7 @@ import zmq
 import zmq.asyncio
 
 from . import _sockets, _wire
-from .client import Client, MapResult
+from .client import Client, MapResult, _no_event
 from .errors import ConduitError
 
 
@@ -177,7 +177,7 @@ class AsyncClient:
             raise ValueError("this client has no events endpoint: pass events= to aio.connect")
         socket = self._open(zmq.SUB, self.events)
         socket.setsockopt(zmq.SUBSCRIBE, _wire.check_address(address).encode("utf-8"))
-        return AsyncSubscription(address, socket)
+        return AsyncSubscription(address, socket, self.events)
 
     async def close(self) -> None:
         """Closes the socket; requests still waiting fail with UNAVAILABLE. Safe to call twice."""
@@ -197,10 +197,11 @@ class AsyncClient:
 class AsyncSubscription:
     """Events on one address from the bridge, as ``(headers, body)``; close it when done."""
 
-    def __init__(self, address: str, socket: zmq.asyncio.Socket) -> None:
+    def __init__(self, address: str, socket: zmq.asyncio.Socket, events: Optional[str] = None) -> None:
         self.address = address
         self._topic = address.encode("utf-8")
         self._socket = socket
+        self._events = events
 
     async def receive(self, timeout: Optional[float] = None) -> Tuple[Dict[str, Any], Any]:
         """The next event; ConduitError TIMEOUT after ``timeout`` seconds (None: wait forever)."""
@@ -209,7 +210,7 @@ class AsyncSubscription:
             try:
                 frames = await asyncio.wait_for(self._socket.recv_multipart(), timeout)
             except asyncio.TimeoutError:
-                raise ConduitError("TIMEOUT", "no event on '%s' within %s s" % (self.address, timeout)) from None
+                raise ConduitError("TIMEOUT", _no_event(self.address, timeout, self._events)) from None
             if len(frames) == 3 and frames[0] == self._topic:
                 headers = _wire.parse_headers(frames[1])
                 return headers, _wire.decode_body(headers, frames[2])

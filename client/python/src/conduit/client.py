@@ -265,6 +265,13 @@ class _Connection:
         _close_once(self.client, self, "socket")
 
 
+def _no_event(address: str, timeout: Optional[float], events: Optional[str]) -> str:
+    # ZeroMQ says nothing when a SUB connects nowhere or its subscription is refused: say where to look
+    return ("no event on '%s' within %s s from %s (nothing published there meanwhile? a subscription to "
+            "the wrong events endpoint, or one the node refused, receives nothing: the node's log says "
+            "which it refused)" % (address, timeout, events))
+
+
 class Subscription:
     """Events on one address, as ``(headers, body)`` pairs: iterate, or call :meth:`receive`.
 
@@ -301,7 +308,7 @@ class Subscription:
                 if self._socket is None:
                     raise ConduitError("UNAVAILABLE", "the subscription to '%s' is closed" % self.address)
                 if not self._socket.poll(remaining, zmq.POLLIN):
-                    raise ConduitError("TIMEOUT", "no event on '%s' within %s s" % (self.address, timeout),
+                    raise ConduitError("TIMEOUT", _no_event(self.address, timeout, self._client.events),
                                        {"timeoutMs": int((timeout or 0) * 1000)})
                 frames = self._socket.recv_multipart()
             if len(frames) == 3 and frames[0] == self._topic:
@@ -436,7 +443,8 @@ class Client:
                                        _wire.timeout_ms(timeout, self.timeout_ms))
 
     def send(self, address: str, body: Any = None, headers: Optional[Dict[str, Any]] = None) -> None:
-        """Point-to-point send (no reply from the consumer); returns once the bridge acknowledged it."""
+        """Point-to-point send (no reply from the consumer); returns once the bridge acknowledged it,
+        raises ConduitError NO_HANDLERS when no consumer is registered for the address."""
         _wire.check_address(address)
         self._connection().call(b"SEND", address, body, _wire.string_headers(headers), self.timeout_ms)
 

@@ -220,7 +220,10 @@ public final class ConduitClient implements AutoCloseable {
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, characteristics), false);
   }
 
-  /** Point-to-point send without a consumer reply; completes when the bridge has handed it to the event bus. */
+  /**
+   * Point-to-point send without a consumer reply; completes when the bridge has handed it to the
+   * event bus, or fails {@code NO_HANDLERS} when no consumer is registered for the address.
+   */
   public CompletableFuture<Void> send(String address, Object body) {
     return send(address, body, Map.of());
   }

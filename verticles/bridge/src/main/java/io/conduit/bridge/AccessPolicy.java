@@ -128,6 +128,23 @@ public final class AccessPolicy {
   }
 
   /**
+   * The service of the node's own deployment that {@code address} lies below ({@code docs} for
+   * {@code docs.ro}), or null when it is one of those services' own addresses, or none of theirs.
+   */
+  public String deploymentServiceAbove(String address) {
+    if (reserved.names(address)) {
+      return null;
+    }
+    for (int dot = address.lastIndexOf('.'); dot > 0; dot = address.lastIndexOf('.', dot - 1)) {
+      String above = address.substring(0, dot);
+      if (reserved.names(above)) {
+        return above;
+      }
+    }
+    return null;
+  }
+
+  /**
    * May an external worker register as {@code service} (Majordomo READY)?
    *
    * @param clientKey the worker connection's CURVE public key (Z85), or null when there is none or the

@@ -20,14 +20,22 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
   static final long RETRY_AFTER_MS = 1_000;
 
   /**
-   * The failure of a request to {@code address}; {@code servedHere} says that the node's own
-   * deployment serves that address, so a missing consumer is a service starting, recovering or
-   * being replaced (retriable {@code UNAVAILABLE}), not an address nobody serves.
+   * The failure of a request to {@code address}. When the node's own deployment serves that
+   * address ({@code access}), a missing consumer is a service starting, recovering or being
+   * replaced, or a part of it that runs elsewhere (a store's standbys), all retriable
+   * {@code UNAVAILABLE}, not an address nobody serves.
    */
-  static Failure of(Throwable error, String address, long timeoutMs, boolean servedHere) {
-    if (servedHere && error instanceof ReplyException rex && rex.failureType() == ReplyFailure.NO_HANDLERS) {
-      return new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' is a service of this node's deployment that has "
-          + "no consumer right now (starting, recovering or being replaced); retry in a moment",
+  static Failure of(Throwable error, String address, long timeoutMs, AccessPolicy access) {
+    if (access.deploymentServes(address) && error instanceof ReplyException rex
+        && rex.failureType() == ReplyFailure.NO_HANDLERS) {
+      String above = access.deploymentServiceAbove(address);
+      return new Failure(ErrorCode.UNAVAILABLE, above == null
+          ? "'" + address + "' is a service of this node's deployment that has no consumer right now (starting, "
+              + "recovering or being replaced); retry in a moment"
+          : "'" + address + "' has no consumer on any node right now: it belongs to '" + above + "', a service of "
+              + "this node's deployment, but other parts of it serve there"
+              + (address.equals(above + ".ro") ? " (a store's replica reads are answered by its standbys, which run "
+                  + "on the other nodes of a cluster: a standalone node has none)" : "") + "; retry once one runs",
           new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
     }
     EventBusFailure f = EventBusFailure.of(error, address, timeoutMs);

@@ -59,7 +59,7 @@ final class MajordomoClients {
     replies.call(service, decode(body), new DeliveryOptions().addHeader(RequestHeaders.TIMEOUT_MS,
         Long.toString(timeoutMs)), timeoutMs, (result, failure) -> {
       if (failure != null) {
-        Failure f = Failure.of(failure, service, timeoutMs, options.access().deploymentServes(service));
+        Failure f = Failure.of(failure, service, timeoutMs, options.access());
         fail(to, serviceFrame, f.code(), f.message(), f.extra());
         return;
       }

@@ -157,7 +157,7 @@ final class RequestHandler {
           } else if (watched.ownerLeft()) {
             fail(to, id, Failure.ownerLeft(address));
           } else {
-            fail(to, id, Failure.of(failure, address, timeoutMs, options.access().deploymentServes(address)));
+            fail(to, id, Failure.of(failure, address, timeoutMs, options.access()));
           }
         };
         if (!callOwnerHere(address, body, request, timeoutMs, outcome)) {
@@ -165,10 +165,20 @@ final class RequestHandler {
         }
       }
       case SEND -> {
-        if (!sendToOwnerHere(in, request.address(), body, request, timeoutMs)) {
-          receipts.send(in, request.address(), body, delivery(request, timeoutMs));
+        String address = request.address();
+        if (sendToOwnerHere(in, address, body, request, timeoutMs)) {
+          ok(in, id);
+          return;
         }
-        ok(in, id);
+        // acknowledged once on the event bus: a send nobody consumes is told so, not answered OK
+        Inbound to = in.replyTo();
+        receipts.send(in, address, body, delivery(request, timeoutMs)).onComplete(written -> {
+          if (written.succeeded()) {
+            ok(to, id);
+          } else {
+            fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access()));
+          }
+        });
       }
       case PUBLISH -> {
         // an event has readers, not a requester waiting: no deadline goes with it

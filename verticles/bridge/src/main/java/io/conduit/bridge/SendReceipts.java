@@ -117,12 +117,13 @@ final class SendReceipts {
   /**
    * Sends {@code body} to {@code address}, its bytes (what {@code request} is charged) held until
    * its consumer takes it: at once when no consumer is registered for it, at the latest after
-   * {@link #holdAtMostMs}.
+   * {@link #holdAtMostMs}. The outcome of the event bus's write: failed (NO_HANDLERS) when no
+   * consumer is registered for the address anywhere.
    */
-  void send(Inbound request, String address, Object body, DeliveryOptions delivery) {
+  Future<Void> send(Inbound request, String address, Object body, DeliveryOptions delivery) {
     long number = hold(request, 1, delivery);
     // the write fails when no consumer is registered (NO_HANDLERS): nothing will take it
-    bus.sender(address, delivery).write(body).onFailure(e -> settle(number));
+    return bus.sender(address, delivery).write(body).onFailure(e -> settle(number));
   }
 
   /**

@@ -32,8 +32,8 @@ class BridgeBadInputTest {
   void deploy(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject()
         .put("inbound", new io.vertx.core.json.JsonArray().add("echo").add("fail").add("recovering").add("silent").add("nobody")
-            .add("docs").add(new JsonObject().put("regex", "open\\..*")))
-        .put("reservedAddresses", new io.vertx.core.json.JsonArray().add("docs"))
+            .add("docs").add("docs.ro").add(new JsonObject().put("regex", "open\\..*")))
+        .put("reservedAddresses", new io.vertx.core.json.JsonArray().add("docs").add(new JsonObject().put("regex", "docs\\..+")))
         .put("maxMessageBytes", 4096)
         .put("maxInFlightPerClient", 5)
         .put("maxTimeoutMs", 300));
@@ -177,6 +177,18 @@ class BridgeBadInputTest {
       assertEquals(1000, error.getInteger("retryAfterMs"));
       assertTrue(error.getString("message").contains("'docs' is a service of this node's deployment"),
           error.getString("message"));
+    }
+  }
+
+  @Test
+  void anAddressBelowAServiceOfTheDeploymentWithoutConsumerSaysWhereItsConsumersRun() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.send(request("REQUEST", "r", "docs.ro", "", "1"));
+      JsonObject error = c.error();
+      assertEquals("UNAVAILABLE", error.getString("code"));
+      assertEquals(1000, error.getInteger("retryAfterMs"));
+      assertTrue(error.getString("message").contains("it belongs to 'docs'")
+          && error.getString("message").contains("a standalone node has none"), error.getString("message"));
     }
   }
 
