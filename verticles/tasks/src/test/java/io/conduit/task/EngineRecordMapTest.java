@@ -1,12 +1,10 @@
 package io.conduit.task;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.BreakableEngine;
 import io.conduit.store.engine.Durability;
-import io.conduit.store.engine.EngineStats;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
-import io.conduit.store.engine.MemoryEngine;
-import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,10 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,62 +108,22 @@ class EngineRecordMapTest {
     assertTrue(e.getMessage().startsWith("task queue: "), e.getMessage());
   }
 
-  /** A memory engine whose writes fail (as on a full disk) or throw (as with a bug) on demand. */
-  private static final class FailingEngine implements KeyValueEngine {
-    final KeyValueEngine memory = new MemoryEngine();
-    volatile boolean full;
-    volatile boolean faulty;
-
-    @Override
-    public byte[] get(byte[] key) {
-      return memory.get(key);
-    }
-
-    @Override
-    public void scan(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
-      memory.scan(from, to, visitor);
-    }
-
-    @Override
-    public CompletableFuture<Void> write(WriteBatch batch) {
-      if (faulty) {
-        throw new IllegalStateException("an engine fault");
-      }
-      return full ? CompletableFuture.failedFuture(new IllegalStateException("no space left on device"))
-          : memory.write(batch);
-    }
-
-    @Override
-    public EngineStats stats() {
-      return memory.stats();
-    }
-
-    @Override
-    public String describe() {
-      return "failing memory engine";
-    }
-
-    @Override
-    public void close() {
-    }
-  }
-
   @Test
   void aChangeThatCannotBeStoredStopsTheMapAndEveryLaterCallIsRefused() throws Exception {
     for (boolean throwing : new boolean[] {false, true}) {
-      FailingEngine engine = new FailingEngine();
+      BreakableEngine engine = new BreakableEngine();
       StorageState state = new StorageState("q");
       RecordMap<JsonObject> map = await(EngineRecordMap.open(vertx, engine, "r/", j -> j.toBuffer().getBytes(),
           b -> new JsonObject(Buffer.buffer(b)), JsonObject::copy, state));
       await(map.put("t1", new JsonObject().put("state", "PENDING")));
-      engine.full = !throwing;
-      engine.faulty = throwing;
+      engine.broken.set(!throwing);
+      engine.faulty.set(throwing);
       ExecutionException failed = assertThrows(ExecutionException.class,
           () -> await(map.put("t2", new JsonObject().put("state", "PENDING"))));
       assertTrue(failed.getCause().getMessage().contains(throwing ? "an engine fault" : "no space left"),
           failed.getCause().getMessage());
-      engine.full = false;
-      engine.faulty = false;
+      engine.broken.set(false);
+      engine.faulty.set(false);
       // t2 is in memory but not stored: nothing may be served from here on
       for (Future<?> call : List.of(map.get("t2"), map.get("t1"), map.values(),
           map.put("t3", new JsonObject()))) {

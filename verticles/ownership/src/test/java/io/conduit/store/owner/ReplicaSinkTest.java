@@ -1,7 +1,7 @@
 package io.conduit.store.owner;
 
+import io.conduit.store.engine.BreakableEngine;
 import io.conduit.store.engine.KeyValueEngine;
-import io.conduit.store.engine.MemoryEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,11 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -33,44 +30,6 @@ class ReplicaSinkTest {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** A memory engine whose writes throw while {@code faulty} is set, as one with a bug would. */
-  private static final class FaultyEngine implements KeyValueEngine {
-    final MemoryEngine memory = new MemoryEngine();
-    final AtomicBoolean faulty = new AtomicBoolean();
-
-    @Override
-    public byte[] get(byte[] key) {
-      return memory.get(key);
-    }
-
-    @Override
-    public void scan(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
-      memory.scan(from, to, visitor);
-    }
-
-    @Override
-    public CompletableFuture<Void> write(WriteBatch batch) {
-      if (faulty.get()) {
-        throw new IllegalStateException("an engine fault");
-      }
-      return memory.write(batch);
-    }
-
-    @Override
-    public io.conduit.store.engine.EngineStats stats() {
-      return memory.stats();
-    }
-
-    @Override
-    public String describe() {
-      return "faulty memory engine";
-    }
-
-    @Override
-    public void close() {
-    }
-  }
-
   private static Buffer frame(long seq, String key) {
     byte[] batch = new WriteBatch().put(key.getBytes(StandardCharsets.UTF_8), new byte[] {1}).encode();
     return Buffer.buffer().appendLong(seq).appendBytes(batch);
@@ -78,7 +37,7 @@ class ReplicaSinkTest {
 
   @Test
   void aBatchTheEngineThrowsOnIsFailedAndTheStandbyAttachesAgainRatherThanSkipIt(Vertx vertx) throws Exception {
-    FaultyEngine engine = new FaultyEngine();
+    BreakableEngine engine = new BreakableEngine();
     String source = ReplicationSource.sourceAddress("sink");
     await(vertx.eventBus().<JsonObject>consumer(source, m -> {
       switch (m.body().getString("op")) {
