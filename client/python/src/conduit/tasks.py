@@ -97,7 +97,8 @@ class TaskError(ConduitError):
         error = str(status.get("error") or "")
         if not error:
             error_free = "was cancelled" if state == "REVOKED" else "failed"
-            return kind(state, "task %s %s" % (status.get("id"), error_free), dict(status))
+            which = "task %s" % status["id"] if status.get("id") else "the task"
+            return kind(state, "%s %s" % (which, error_free), dict(status))
         return kind(state, error, dict(status))
 
     def __reduce__(self):  # keeps the subclass across pickling

@@ -14,6 +14,7 @@ import io.conduit.node.Receipts;
 import io.conduit.store.owner.DirectRequest;
 import io.conduit.store.owner.LocalOwners;
 import io.conduit.store.owner.OwnerWatch;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,8 +23,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.impl.SenderTimedRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.LinkedHashMap;
@@ -39,6 +41,8 @@ import java.util.function.BiConsumer;
 final class RequestHandler {
 
   private static final byte[] NO_BODY = new byte[0];
+  /** The longest a send's acknowledgement waits for the event bus to say whether it took it. */
+  private static final long SEND_ACK_WAIT_MS = 2_000;
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -170,15 +174,8 @@ final class RequestHandler {
           ok(in, id);
           return;
         }
-        // acknowledged once on the event bus: a send nobody consumes is told so, not answered OK
-        Inbound to = in.replyTo();
-        receipts.send(in, address, body, delivery(request, timeoutMs)).onComplete(written -> {
-          if (written.succeeded()) {
-            ok(to, id);
-          } else {
-            fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access()));
-          }
-        });
+        acknowledge(in.replyTo(), id, address, timeoutMs,
+            receipts.send(in, address, body, delivery(request, timeoutMs)));
       }
       case PUBLISH -> {
         // an event has readers, not a requester waiting: no deadline goes with it
@@ -188,6 +185,45 @@ final class RequestHandler {
         ok(in, id);
       }
       default -> throw new IllegalStateException("unreachable: " + request.command());
+    }
+  }
+
+  /**
+   * Acknowledges a send once the event bus has it: a send nobody consumes is told so
+   * ({@code NO_HANDLERS}) rather than answered OK, and one that could not reach the node of its
+   * consumer (a connection to it failed) {@code UNAVAILABLE}. On one node the bus knows at once.
+   * In a cluster its answer may wait for the registry or for a connection to another node (up to
+   * a minute to a node that died unseen): past {@link #SEND_ACK_WAIT_MS} the send is acknowledged
+   * as handed over, so that it does not hold its client's place meanwhile.
+   */
+  private void acknowledge(Inbound to, byte[] id, String address, long timeoutMs, Future<Void> written) {
+    if (written.isComplete()) {
+      answerSend(to, id, address, timeoutMs, written);
+      return;
+    }
+    boolean[] answered = new boolean[1];
+    RequestDeadlines.Entry wait = deadlines.add(Math.min(timeoutMs, SEND_ACK_WAIT_MS), () -> {
+      answered[0] = true;
+      ok(to, id);
+    });
+    written.onComplete(w -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        deadlines.remove(wait);
+        answerSend(to, id, address, timeoutMs, w);
+      }
+    });
+  }
+
+  private void answerSend(Inbound to, byte[] id, String address, long timeoutMs, AsyncResult<Void> written) {
+    if (written.succeeded()) {
+      ok(to, id);
+    } else if (written.cause() instanceof ReplyException) {
+      fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access()));
+    } else {
+      fail(to, id, new Failure(ErrorCode.UNAVAILABLE, "the send to '" + address + "' could not reach the node of "
+          + "its consumer (" + written.cause().getMessage() + "); retry",
+          new JsonObject().put("retryAfterMs", Failure.RETRY_AFTER_MS)));
     }
   }
 

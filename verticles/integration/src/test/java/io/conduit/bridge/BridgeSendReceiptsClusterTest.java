@@ -97,6 +97,10 @@ class BridgeSendReceiptsClusterTest {
         assertNull(headers.get(RequestHeaders.RECEIPT), headers.toString());
       }
       client.send("far", big).get(10, TimeUnit.SECONDS);
+      // in a cluster the bus asks the registry before it says nobody consumes an address
+      ExecutionException nobody = assertThrows(ExecutionException.class,
+          () -> client.send("nobody.anywhere", "x").get(10, TimeUnit.SECONDS));
+      assertEquals(ErrorCode.NO_HANDLERS, assertInstanceOf(ConduitException.class, nobody.getCause()).code());
     }
   }
 

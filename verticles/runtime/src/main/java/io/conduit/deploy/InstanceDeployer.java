@@ -73,7 +73,13 @@ final class InstanceDeployer {
   /** Runs {@code deploy} on the detached context; its outcome comes back on the caller's. */
   private Future<String> detached(Supplier<Future<String>> deploy) {
     Promise<String> result = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    detached.runOnContext(v -> deploy.get().onComplete(result));
+    detached.runOnContext(v -> {
+      try {
+        deploy.get().onComplete(result);
+      } catch (RuntimeException e) {
+        result.tryFail(e); // never left waiting: a service's operations queue behind this one
+      }
+    });
     return result.future();
   }
 

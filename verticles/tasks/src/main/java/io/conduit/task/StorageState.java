@@ -22,7 +22,8 @@ final class StorageState {
   void failed(Throwable cause) {
     if (failure == null) {
       failure = "task queue '" + queue + "' stopped serving: a change to its tasks could not be stored ("
-          + cause.getMessage() + "); restart it to recover the last durable state";
+          + (cause.getMessage() == null ? cause.toString() : cause.getMessage())
+          + "); restart it to recover the last durable state";
     }
   }
 

@@ -249,6 +249,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     Message<Object> message = w.message();
     JsonObject request = w.request();
     String op = request.getString("op");
+    if (storageFailure != null) {
+      // it waited behind the lock while a write failed: nothing more may change or be read
+      message.fail(ErrorCode.INTERNAL.status(), storageFailure);
+      return;
+    }
     try {
       switch (op) {
         case "lock" -> lock(message, request);
@@ -299,17 +304,21 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       reply.put("value", value);
     }
     CompletableFuture<Void> durable;
+    boolean appended = false;
     try {
       if (journal == null) {
         durable = with.isEmpty() ? CompletableFuture.completedFuture(null) : engine.write(with);
       } else {
         durable = journal.append(record, with);
-        snapshots.applied(record);
+        appended = true;
       }
     } catch (RuntimeException e) {
       // a fault on the way to storage (the engine's own, a record that cannot be encoded) is a
       // write that was not stored: the document in memory holds it all the same
       durable = CompletableFuture.failedFuture(e);
+    }
+    if (appended) {
+      snapshots.applied(record); // outside the catch: a fault of its own is no failed write
     }
     acknowledged.whenComplete(durable, (ignored, failure) -> {
       if (failure != null && ownership != null && !ownership.leaseValid()) {

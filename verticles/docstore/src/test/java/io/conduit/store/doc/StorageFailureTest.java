@@ -9,11 +9,15 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.concurrent.ExecutionException;
+
 
 import static io.conduit.store.doc.StoreCalls.await;
 import static io.conduit.store.doc.StoreCalls.call;
 import static io.conduit.store.doc.StoreCalls.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A write that cannot be made durable stops the store, so nobody reads data a restart would lose. */
@@ -53,5 +57,25 @@ class StorageFailureTest {
     ReplyException read = failure(vertx, "sf2", "{\"op\":\"get\",\"path\":[\"x\"]}");
     assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
     assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
+  }
+
+  @Test
+  void aWriteThatWaitedBehindTheLockWhileAnotherFailedIsRefusedNotApplied(Vertx vertx) throws Exception {
+    BreakableEngine engine = new BreakableEngine();
+    await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(
+        new JsonObject().put("address", "sf3").put("backend", "rocksdb"))));
+    String token = call(vertx, "sf3", "{\"op\":\"lock\",\"ttlMs\":500}").getString("token");
+    // another client's write waits behind the lock
+    var waiting = vertx.eventBus().request("sf3", new JsonObject("{\"op\":\"set\",\"path\":[\"y\"],\"value\":1,"
+        + "\"timeoutMs\":10000}"));
+    engine.broken.set(true);
+    ReplyException write = failure(vertx, "sf3", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2,\"token\":\"" + token + "\"}");
+    assertTrue(write.getMessage().contains("could not be stored"), write.getMessage());
+    engine.broken.set(false); // the next write would be stored: it must not be made all the same
+    // the holder cannot unlock a store that stopped; the lock's lease ends and the waiting write runs
+    ReplyException refused = assertInstanceOf(ReplyException.class,
+        assertThrows(ExecutionException.class, () -> await(waiting)).getCause());
+    assertEquals(500, refused.failureCode());
+    assertTrue(refused.getMessage().contains("stopped serving"), refused.getMessage());
   }
 }
