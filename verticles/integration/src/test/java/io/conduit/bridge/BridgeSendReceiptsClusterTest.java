@@ -77,12 +77,9 @@ class BridgeSendReceiptsClusterTest {
     MessageConsumer<Object> far = nodeB.eventBus().consumer("far", m -> taken.add(m.headers()));
     far.pause();
     await(far.completion());
-    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
-    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
-    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
-        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    ZmqBridgeVerticle bridge = bridgeOnA();
     String big = "x".repeat(MIB);
-    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+    try (ConduitClient client = clientOf(bridge)) {
       for (int i = 0; i < 3; i++) {
         client.send("far", big).get(10, TimeUnit.SECONDS);
       }
@@ -119,12 +116,9 @@ class BridgeSendReceiptsClusterTest {
     far.pause();
     farther.pause();
     await(Future.all(here.completion(), far.completion(), farther.completion(), localOnly.completion()));
-    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
-    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
-    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
-        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    ZmqBridgeVerticle bridge = bridgeOnA();
     String big = "x".repeat(MIB);
-    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+    try (ConduitClient client = clientOf(bridge)) {
       // this node's reader takes them at once; node B's two readers do not
       for (int i = 0; i < 3; i++) {
         client.publish("farnews", big).get(10, TimeUnit.SECONDS);
@@ -239,12 +233,9 @@ class BridgeSendReceiptsClusterTest {
       MessageConsumer<Object> far = nodeC.eventBus().consumer("gonenews", m -> { });
       far.pause();
       await(far.completion());
-      String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
-      ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
-      await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
-          .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+      ZmqBridgeVerticle bridge = bridgeOnA();
       String big = "x".repeat(MIB);
-      try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+      try (ConduitClient client = clientOf(bridge)) {
         for (int i = 0; i < 3; i++) {
           client.publish("gonenews", big).get(10, TimeUnit.SECONDS);
         }
@@ -281,13 +272,10 @@ class BridgeSendReceiptsClusterTest {
     Conditions.await(20_000, () -> answers(nodeA, "lockeddocs", set), () -> "node A never reached the store on node B");
     String token = ((JsonObject) await(nodeA.eventBus().request("lockeddocs",
         new JsonObject().put("op", "lock").put("ttlMs", 60_000))).body()).getString("token");
-    String endpoint = "tcp://127.0.0.1:" + TestClusters.freePort();
-    ZmqBridgeVerticle bridge = new ZmqBridgeVerticle();
-    await(nodeA.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("endpoint", endpoint)
-        .putNull("eventsEndpoint").put("maxMessageBytes", 2 * MIB).put("maxInFlightBytesPerClient", 4 * MIB))));
+    ZmqBridgeVerticle bridge = bridgeOnA();
     JsonObject big = new JsonObject().put("op", "set").put("path", new JsonArray().add("k")).put("value", "x".repeat(MIB))
         .put("timeoutMs", 60_000);
-    try (ConduitClient client = ConduitClient.connect(endpoint, ClientOptions.defaults().withTimeout(Duration.ofSeconds(60)))) {
+    try (ConduitClient client = clientOf(bridge)) {
       // the store takes each at once, but holds it behind the lock: the sends stay charged meanwhile
       for (int i = 0; i < 3; i++) {
         client.send("lockeddocs", big).get(10, TimeUnit.SECONDS);
