@@ -96,9 +96,15 @@ final class PublishReach {
 
   /** Lets off the nodes that are no longer members of the cluster. */
   void keepMembers(Set<String> members) {
-    for (String node : owing()) {
-      if (!members.contains(node)) {
-        letOff(node);
+    if (unheard != null) {
+      unheard.retainAll(members);
+    }
+    if (owed != null) {
+      for (Map.Entry<String, Integer> e : owed.entrySet()) {
+        if (e.getValue() > 0 && !members.contains(e.getKey())) {
+          e.setValue(0);
+          nodesOwing--;
+        }
       }
     }
   }
@@ -118,21 +124,5 @@ final class PublishReach {
   /** True when nothing more is owed. */
   boolean settled() {
     return !asking && nodesOwing == 0 && !hasUnheard();
-  }
-
-  /** The nodes that still owe something (a copy, to iterate over while letting them off). */
-  private Set<String> owing() {
-    Set<String> nodes = new HashSet<>();
-    if (unheard != null) {
-      nodes.addAll(unheard);
-    }
-    if (owed != null) {
-      owed.forEach((node, left) -> {
-        if (left > 0) {
-          nodes.add(node);
-        }
-      });
-    }
-    return nodes;
   }
 }

@@ -25,8 +25,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.impl.SenderTimedRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -14,7 +14,6 @@ import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,8 +176,7 @@ final class SendReceipts {
     long now = System.nanoTime();
     List<Long> done = new ArrayList<>();
     List<String> recheck = new ArrayList<>();
-    for (Iterator<Map.Entry<String, LinkedHashSet<Long>>> it = reachedOthers.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, LinkedHashSet<Long>> byAddress = it.next();
+    for (Map.Entry<String, LinkedHashSet<Long>> byAddress : reachedOthers.entrySet()) {
       boolean ask = false;
       for (long number : byAddress.getValue()) {
         PublishReach reach = held.get(number).reach;

@@ -14,6 +14,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Receipts of one-way messages: how a front door that acknowledged a message (the ZeroMQ bridge's
@@ -87,17 +88,8 @@ public final class Receipts {
 
     /** A publish's receipt: to a door here the number, to one elsewhere also this node and its handlers. */
     private void answerPublish(String published, String receipt) {
-      Receipt r = Receipt.parse(receipt);
-      if (r == null) {
-        return;
-      }
-      Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(r.door);
-      if (here != null) {
-        here.numbers.accept(r.number);
-      } else if (nodeId != null) {
-        int handlers = LocalHandlers.countReachedFromOtherNodes(vertx.eventBus(), published);
-        vertx.eventBus().send(r.door, r.number + "/" + nodeId + "/" + handlers);
-      }
+      answer(vertx, receipt, number -> nodeId == null ? null
+          : number + "/" + nodeId + "/" + LocalHandlers.countReachedFromOtherNodes(vertx.eventBus(), published));
     }
   }
 
@@ -169,15 +161,26 @@ public final class Receipts {
 
   /** Tells the door named in {@code receipt} that a send was taken: on this node directly, elsewhere by a message. */
   private static void answer(Vertx vertx, String receipt) {
+    answer(vertx, receipt, number -> number);
+  }
+
+  /**
+   * Tells the door named in {@code receipt}: on this node its number directly; on another node
+   * {@code elsewhere}'s answer for the number by a message, none when that is null.
+   */
+  private static void answer(Vertx vertx, String receipt, UnaryOperator<String> elsewhere) {
     Receipt r = Receipt.parse(receipt);
     if (r == null) {
       return;
     }
     Listener here = vertx.sharedData().<String, Listener>getLocalMap(LISTENERS).get(r.door);
-    if (here == null) {
-      vertx.eventBus().send(r.door, r.number); // a door on another node
-    } else {
+    if (here != null) {
       here.numbers.accept(r.number);
+      return;
+    }
+    String body = elsewhere.apply(r.number);
+    if (body != null) {
+      vertx.eventBus().send(r.door, body);
     }
   }
 
