@@ -161,11 +161,7 @@ final class EngineRecordMap<V> implements RecordMap<V> {
 
     /** A fault on the way to the engine (its own, a value that cannot be encoded) is a write that failed. */
     private void submit(Supplier<WriteBatch> batch) {
-      try {
-        write = engine.write(batch.get());
-      } catch (RuntimeException e) {
-        write = CompletableFuture.failedFuture(e);
-      }
+      write = KeyValueEngine.attempt(() -> engine.write(batch.get()));
       changed = true;
     }
 

@@ -110,20 +110,24 @@ class EngineRecordMapTest {
 
   @Test
   void aChangeThatCannotBeStoredStopsTheMapAndEveryLaterCallIsRefused() throws Exception {
-    for (boolean throwing : new boolean[] {false, true}) {
+    // a failed write, an exception thrown on the way to the engine, an Error thrown there
+    for (int fault = 0; fault < 3; fault++) {
       BreakableEngine engine = new BreakableEngine();
       StorageState state = new StorageState("q");
       RecordMap<JsonObject> map = await(EngineRecordMap.open(vertx, engine, "r/", j -> j.toBuffer().getBytes(),
           b -> new JsonObject(Buffer.buffer(b)), JsonObject::copy, state));
       await(map.put("t1", new JsonObject().put("state", "PENDING")));
-      engine.broken.set(!throwing);
-      engine.faulty.set(throwing);
+      boolean throwing = fault > 0;
+      engine.broken.set(fault == 0);
+      engine.faulty.set(fault == 1);
+      engine.erring.set(fault == 2);
       ExecutionException failed = assertThrows(ExecutionException.class,
           () -> await(map.put("t2", new JsonObject().put("state", "PENDING"))));
       assertTrue(failed.getCause().getMessage().contains(throwing ? "an engine fault" : "no space left"),
           failed.getCause().getMessage());
       engine.broken.set(false);
       engine.faulty.set(false);
+      engine.erring.set(false);
       // t2 is in memory but not stored: nothing may be served from here on
       for (Future<?> call : List.of(map.get("t2"), map.get("t1"), map.values(),
           map.put("t3", new JsonObject()))) {

@@ -34,7 +34,13 @@ final class DocJournal {
   record Recovered(DocState state, long snapshotVersion, long replayed, long millis) {
   }
 
-  /** Loads the snapshot and replays the records after it. Blocking: call from a worker. */
+  /**
+   * Loads the snapshot and replays the records after it. Blocking: call from a worker.
+   *
+   * @throws IllegalStateException when a record is missing between the snapshot and the last
+   *         record: each write depends on the ones before it, so a state that skips one is refused
+   *         rather than served
+   */
   Recovered recover(int historyLimit) {
     long start = System.nanoTime();
     byte[] snap = engine.get(SNAPSHOT);
@@ -43,6 +49,15 @@ final class DocJournal {
     long snapshotVersion = state.version;
     long[] replayed = {0};
     engine.scan(logKey(state.version + 1), new byte[] {LOG + 1}, (key, value) -> {
+      long version = ByteBuffer.wrap(key, 1, 8).getLong();
+      if (version != state.version + 1) {
+        throw new IllegalStateException("the journal has no record of "
+            + (version == state.version + 2 ? "version " + (state.version + 1)
+                : "versions " + (state.version + 1) + " to " + (version - 1))
+            + " (the " + (replayed[0] == 0 ? "snapshot" : "record") + " before is version " + state.version
+            + ", the next record version " + version + "): writes were lost from the data folder, and the "
+            + "store will not serve a state that skips them; restore the folder from a backup");
+      }
       state.replay(new JsonObject(Buffer.buffer(value)));
       replayed[0]++;
       return true;
@@ -79,7 +94,7 @@ final class DocJournal {
     return engine.get(blobKey(id));
   }
 
-  private static byte[] logKey(long version) {
+  static byte[] logKey(long version) {
     return ByteBuffer.allocate(9).put(LOG).putLong(version).array();
   }
 }

@@ -133,7 +133,12 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         return DocState.empty(options.historySize());
       }
       journal = new DocJournal(engine);
-      DocJournal.Recovered recovered = journal.recover(options.historySize());
+      DocJournal.Recovered recovered;
+      try {
+        recovered = journal.recover(options.historySize());
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("document store '" + options.address() + "': " + e.getMessage(), e);
+      }
       LOG.log(Level.INFO, "document store '" + options.address() + "': " + engine.describe() + "; recovered version "
           + recovered.state().version + " replaying " + recovered.replayed() + " log records in " + recovered.millis() + " ms");
       // Copying the document for the snapshot thread is O(n): done here, off the event loop.
@@ -312,9 +317,10 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         durable = journal.append(record, with);
         appended = true;
       }
-    } catch (RuntimeException e) {
-      // a fault on the way to storage (the engine's own, a record that cannot be encoded) is a
-      // write that was not stored: the document in memory holds it all the same
+    } catch (RuntimeException | Error e) {
+      // a fault on the way to storage (the engine's own, a record that cannot be encoded, even an
+      // Error such as a stack overflow) is a write that was not stored: the document in memory
+      // holds it all the same (KeyValueEngine.attempt)
       durable = CompletableFuture.failedFuture(e);
     }
     if (appended) {

@@ -246,6 +246,31 @@ class DocStoreVerticleTest {
   }
 
   @Test
+  void aJournalThatLostARecordIsRefusedAtStartRatherThanServedWithoutIt(Vertx vertx) throws Exception {
+    Path data = dir.resolve("d15");
+    try (var engine = io.conduit.store.engine.Engines.open("rocksdb", data, io.conduit.store.engine.Durability.DEFAULT)) {
+      DocJournal journal = new DocJournal(engine);
+      DocState written = DocState.empty(1000);
+      for (int i = 1; i <= 5; i++) {
+        DocState.Applied applied = written.write(new JsonObject("{\"op\":\"incr\",\"path\":[\"n\"]}"));
+        journal.append(applied.record(), new io.conduit.store.engine.WriteBatch()).get(10, TimeUnit.SECONDS);
+      }
+      // records 3 and 4 gone (a damaged or hand-edited folder): replaying 5 over 2 would give n = 3, not 5
+      engine.write(new io.conduit.store.engine.WriteBatch().delete(DocJournal.logKey(3)).delete(DocJournal.logKey(4)))
+          .get(10, TimeUnit.SECONDS);
+    }
+    JsonObject config = new JsonObject().put("address", "d15").put("backend", "rocksdb").put("dataDir", data.toString());
+    for (int attempt = 0; attempt < 2; attempt++) {
+      // the second attempt opens the folder again: the refused one closed it
+      Throwable refused = assertThrows(ExecutionException.class, () -> await(
+          vertx.deployVerticle(new DocStoreVerticle(), new DeploymentOptions().setConfig(config)))).getCause();
+      assertTrue(refused.getMessage().contains("document store 'd15': the journal has no record of versions 3 to 4 (the "
+          + "record before is version 2, the next record version 5)"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("restore the folder from a backup"), refused.getMessage());
+    }
+  }
+
+  @Test
   void everyWriteIsPublishedOnTheChangeStream(Vertx vertx) throws Exception {
     deploy(vertx, "memory", "d12");
     CompletableFuture<JsonObject> change = new CompletableFuture<>();

@@ -8,9 +8,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.concurrent.ExecutionException;
-
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.conduit.store.doc.StoreCalls.await;
 import static io.conduit.store.doc.StoreCalls.call;
@@ -41,20 +43,24 @@ class StorageFailureTest {
     assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
   }
 
-  @Test
-  void aWriteWhoseEngineThrowsIsAWriteThatWasNotStored(Vertx vertx) throws Exception {
+  /** An exception, or an Error such as a stack overflow, thrown on the way to the engine. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aWriteWhoseEngineThrowsIsAWriteThatWasNotStored(boolean anError, Vertx vertx) throws Exception {
     BreakableEngine engine = new BreakableEngine();
+    String address = "sf2-" + anError;
     await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(
-        new JsonObject().put("address", "sf2").put("backend", "rocksdb"))));
-    call(vertx, "sf2", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":1}");
-    engine.faulty.set(true);
+        new JsonObject().put("address", address).put("backend", "rocksdb"))));
+    call(vertx, address, "{\"op\":\"set\",\"path\":[\"x\"],\"value\":1}");
+    AtomicBoolean fault = anError ? engine.erring : engine.faulty;
+    fault.set(true);
 
-    ReplyException write = failure(vertx, "sf2", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2}");
+    ReplyException write = failure(vertx, address, "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2}");
     assertEquals(500, write.failureCode());
-    assertTrue(write.getMessage().contains("could not be stored (an engine fault)"), write.getMessage());
+    assertTrue(write.getMessage().contains("could not be stored (an engine fault"), write.getMessage());
 
-    engine.faulty.set(false);
-    ReplyException read = failure(vertx, "sf2", "{\"op\":\"get\",\"path\":[\"x\"]}");
+    fault.set(false);
+    ReplyException read = failure(vertx, address, "{\"op\":\"get\",\"path\":[\"x\"]}");
     assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
     assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
   }

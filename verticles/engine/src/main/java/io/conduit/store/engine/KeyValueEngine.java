@@ -2,6 +2,7 @@ package io.conduit.store.engine;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
  * An ordered byte-key store that the document store and the graph store persist through.
@@ -45,6 +46,22 @@ public interface KeyValueEngine extends AutoCloseable {
    * {@code Future.fromCompletionStage(future, context)}.
    */
   CompletableFuture<Void> write(WriteBatch batch);
+
+  /**
+   * Runs {@code write} (a call to {@link #write}, with whatever encodes the batch first) and
+   * returns its future, or a failed one when it throws: a fault on the way to the engine (the
+   * engine's own bug, data that cannot be encoded, even an {@code Error} such as a stack overflow)
+   * is a write that was not stored. A store must treat it as one, never hang waiting for it nor
+   * take it as stored. (An out-of-memory error ends the node first: {@code conduit serve} runs
+   * with {@code -XX:+ExitOnOutOfMemoryError}.)
+   */
+  static CompletableFuture<Void> attempt(Supplier<CompletableFuture<Void>> write) {
+    try {
+      return write.get();
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** What this engine has done so far; cheap, callable from any thread. */
   EngineStats stats();

@@ -13,6 +13,8 @@ public final class BreakableEngine implements KeyValueEngine {
   public final AtomicBoolean broken = new AtomicBoolean();
   /** While set, a write throws at once, as an engine with a bug of its own would. */
   public final AtomicBoolean faulty = new AtomicBoolean();
+  /** While set, a write throws an {@code Error} at once (a stack overflow, as encoding data nested too deep would). */
+  public final AtomicBoolean erring = new AtomicBoolean();
 
   @Override
   public byte[] get(byte[] key) {
@@ -28,6 +30,9 @@ public final class BreakableEngine implements KeyValueEngine {
   public CompletableFuture<Void> write(WriteBatch batch) {
     if (faulty.get()) {
       throw new IllegalStateException("an engine fault");
+    }
+    if (erring.get()) {
+      throw new StackOverflowError("an engine fault too deep");
     }
     return broken.get() ? CompletableFuture.failedFuture(new EngineException("no space left on device"))
         : delegate.write(batch);

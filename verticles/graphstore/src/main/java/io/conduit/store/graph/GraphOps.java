@@ -172,7 +172,8 @@ final class GraphOps {
       return new JsonObject().put("result", script.run(new ScriptTx(this), a));
     } catch (GraphException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // a script walking a deep graph recursively overflows the store thread's stack: its fault, not the store's
       throw new GraphException(ErrorCode.INTERNAL, "script " + name + " failed, so none of its changes were kept: " + e);
     }
   }

@@ -1,13 +1,13 @@
 package io.conduit.store.graph;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.KeyValueEngine;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -136,7 +136,7 @@ final class GraphStore {
       r.reply.succeed(ops.read(r.body));
     } catch (GraphException e) {
       r.reply.fail(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       LOG.log(Level.ERROR, "graph store '" + name + "': " + r.body.getValue("op") + " failed", e);
       r.reply.fail(new GraphException(ErrorCode.INTERNAL, "the graph store failed on this request: " + e));
     }
@@ -172,15 +172,8 @@ final class GraphStore {
       return;
     }
     writing = true;
-    CompletableFuture<Void> stored;
-    try {
-      stored = journal.write(graph, touched);
-    } catch (RuntimeException e) {
-      // a fault on the way to storage (the engine's own, data that cannot be encoded) is a batch
-      // that was not stored: the graph in memory holds it all the same
-      stored = CompletableFuture.failedFuture(e);
-    }
-    stored.whenCompleteAsync((ok, error) -> {
+    // a fault on the way to storage is a batch that was not stored: the graph in memory holds it all the same
+    KeyValueEngine.attempt(() -> journal.write(graph, touched)).whenCompleteAsync((ok, error) -> {
       writing = false;
       if (error != null) {
         stop(group, error);
@@ -201,7 +194,9 @@ final class GraphStore {
     } catch (GraphException e) {
       graph.rollbackTo(mark);
       return new Outcome(r.reply, null, e, null);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // a fault of the store's own (a stack overflow too: deep data is the client's): undone, so the
+      // group's other writes are stored and answered as if this one had not come
       graph.rollbackTo(mark);
       LOG.log(Level.ERROR, "graph store '" + name + "': " + r.body.getValue("op") + " failed and was undone", e);
       return new Outcome(r.reply, null, new GraphException(ErrorCode.INTERNAL, "the graph store failed on this "

@@ -407,6 +407,17 @@ abstract class GraphContract {
   }
 
   @Test
+  void aScriptThatOverflowsTheStackChangesNothingAndTheStoreServesOn() throws Exception {
+    GraphStoreException e = fails(g.script(TestScripts.RemoveThenOverflow.NAME, new JsonObject().put("id", cid)));
+    assertEquals(500, e.status());
+    assertTrue(e.getMessage().contains("script removeThenOverflow failed, so none of its changes were kept: "
+        + "java.lang.StackOverflowError"), e.getMessage());
+    assertEquals(4L, join(g.V().count()));
+    assertEquals(4L, join(g.E().count()));
+    assertEquals(List.of(cid), join(g.v(bob).outV().ids()));
+  }
+
+  @Test
   void aDumpLoadsIntoAnotherGraphWithTheSameIds() throws Exception {
     StringWriter dump = new StringWriter();
     assertEquals(8L, join(g.exportTo(dump)));

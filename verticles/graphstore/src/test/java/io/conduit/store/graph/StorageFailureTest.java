@@ -9,6 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.conduit.store.graph.GraphCalls.await;
 import static io.conduit.store.graph.GraphCalls.call;
@@ -44,20 +48,24 @@ class StorageFailureTest {
         call(vertx, "sf", "{\"op\":\"query\",\"steps\":[[\"v\",1],[\"bothV\"],[\"ids\"]]}").getJsonArray("result"));
   }
 
-  @Test
-  void aBatchWhoseEngineThrowsIsABatchThatWasNotStored(Vertx vertx) throws Exception {
+  /** An exception, or an Error such as a stack overflow, thrown on the way to the engine. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aBatchWhoseEngineThrowsIsABatchThatWasNotStored(boolean anError, Vertx vertx) throws Exception {
     BreakableEngine engine = new BreakableEngine();
     GraphStoreVerticle store = new GraphStoreVerticle(o -> engine);
+    String address = "sf2-" + anError;
     await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(
-        new JsonObject().put("address", "sf2").put("backend", "rocksdb"))));
-    call(vertx, "sf2", "{\"op\":\"addNodes\",\"items\":[{}]}");
-    engine.faulty.set(true);
+        new JsonObject().put("address", address).put("backend", "rocksdb"))));
+    call(vertx, address, "{\"op\":\"addNodes\",\"items\":[{}]}");
+    AtomicBoolean fault = anError ? engine.erring : engine.faulty;
+    fault.set(true);
 
-    var write = failure(vertx, "sf2", "{\"op\":\"addNodes\",\"items\":[{}]}");
+    var write = failure(vertx, address, "{\"op\":\"addNodes\",\"items\":[{}]}");
     assertEquals(500, write.failureCode());
-    assertTrue(write.getMessage().contains("could not be stored (an engine fault)"), write.getMessage());
-    engine.faulty.set(false);
-    var read = failure(vertx, "sf2", "{\"op\":\"query\",\"steps\":[[\"V\"],[\"count\"]]}");
+    assertTrue(write.getMessage().contains("could not be stored (an engine fault"), write.getMessage());
+    fault.set(false);
+    var read = failure(vertx, address, "{\"op\":\"query\",\"steps\":[[\"V\"],[\"count\"]]}");
     assertEquals(500, read.failureCode(), "the unstored node must not be served");
     assertTrue(store.storageFailure().contains("stopped serving"), store.storageFailure());
   }

@@ -43,7 +43,28 @@ final class TestScripts {
     }
   }
 
+  /** Removes a node, then recurses without end, as a script walking a deep graph recursively may. */
+  public static final class RemoveThenOverflow implements GraphScript {
+    static final String NAME = "removeThenOverflow";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public Object run(GraphTx graph, JsonObject args) {
+      graph.remove(args.getLong("id"));
+      return depth(0);
+    }
+
+    private static long depth(long n) {
+      return depth(n + 1) + 1;
+    }
+  }
+
   static io.vertx.core.json.JsonArray all() {
-    return new io.vertx.core.json.JsonArray().add(Befriend.class.getName()).add(RemoveThenFail.class.getName());
+    return new io.vertx.core.json.JsonArray().add(Befriend.class.getName()).add(RemoveThenFail.class.getName())
+        .add(RemoveThenOverflow.class.getName());
   }
 }

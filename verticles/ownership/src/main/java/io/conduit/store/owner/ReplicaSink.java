@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A standby's side of replication: its own engine, emptied and filled with the owner's pages,
@@ -170,13 +169,8 @@ final class ReplicaSink {
       return;
     }
     expected = seq + 1;
-    CompletableFuture<Void> written;
-    try {
-      written = engine.write(b);
-    } catch (RuntimeException e) {
-      written = CompletableFuture.failedFuture(e); // a fault of the engine's: not applied, as a failed write
-    }
-    Future.fromCompletionStage(written, vertx.getOrCreateContext()).onComplete(ar -> {
+    // a fault of the engine's: not applied, as a failed write
+    Future.fromCompletionStage(KeyValueEngine.attempt(() -> engine.write(b)), vertx.getOrCreateContext()).onComplete(ar -> {
       if (ar.succeeded()) {
         if (!closed) {
           store.replicated(b);

@@ -10,12 +10,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,10 +37,14 @@ class ReplicaSinkTest {
     return Buffer.buffer().appendLong(seq).appendBytes(batch);
   }
 
-  @Test
-  void aBatchTheEngineThrowsOnIsFailedAndTheStandbyAttachesAgainRatherThanSkipIt(Vertx vertx) throws Exception {
+  /** An exception, or an Error such as a stack overflow, thrown by the engine. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aBatchTheEngineThrowsOnIsFailedAndTheStandbyAttachesAgainRatherThanSkipIt(boolean anError, Vertx vertx)
+      throws Exception {
     BreakableEngine engine = new BreakableEngine();
-    String source = ReplicationSource.sourceAddress("sink");
+    String name = "sink-" + anError;
+    String source = ReplicationSource.sourceAddress(name);
     await(vertx.eventBus().<JsonObject>consumer(source, m -> {
       switch (m.body().getString("op")) {
         case "attach" -> m.reply(new JsonObject().put("seq", 0L));
@@ -62,16 +68,17 @@ class ReplicaSinkTest {
         return engine;
       }
     };
-    ReplicaSink sink = new ReplicaSink(vertx, "sink", "standby-1", store, 1);
+    ReplicaSink sink = new ReplicaSink(vertx, name, "standby-1", store, 1);
     String inbox = source + ".standby.standby-1";
     await(sink.start());
     assertEquals(1L, await(vertx.eventBus().request(inbox, frame(1, "a"))).body());
 
-    engine.faulty.set(true);
+    AtomicBoolean fault = anError ? engine.erring : engine.faulty;
+    fault.set(true);
     ExecutionException failed = assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request(inbox, frame(2, "b"))));
     assertEquals(500, assertInstanceOf(ReplyException.class, failed.getCause()).failureCode());
     assertTrue(sink.broken(), "a standby missing a batch must attach again");
-    engine.faulty.set(false);
+    fault.set(false);
     ExecutionException skipped = assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request(inbox, frame(3, "c"))));
     assertEquals(409, assertInstanceOf(ReplyException.class, skipped.getCause()).failureCode(),
         "the next batch must not be applied over the missing one");
