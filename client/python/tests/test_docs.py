@@ -495,11 +495,13 @@ def test_a_missing_replica_is_an_error_with_its_code(client, key):
     with pytest.raises(ConduitError) as e:
         db[key].get()
     assert e.value.code == "NO_HANDLERS"
-    # a standalone node has no standby, so no "docs.ro"; the bridge counts "docs.*" as its own
-    # deployment's and says UNAVAILABLE (retry) rather than NO_HANDLERS
+    # a standalone node runs no standby, so nothing answers "docs.ro" there: NO_HANDLERS, saying
+    # why, and no retry to suggest
     with pytest.raises(ConduitError) as e:
         client.docs(read="docs.ro")[key].get()
-    assert e.value.code in ("UNAVAILABLE", "NO_HANDLERS")
+    assert e.value.code == "NO_HANDLERS"
+    assert "this node is not in one" in str(e.value)
+    assert "retryAfterMs" not in e.value.details
     assert client.docs()[key].get() == 1
 
 

@@ -22,21 +22,32 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
   /**
    * The failure of a request to {@code address}. When the node's own deployment serves that
    * address ({@code access}), a missing consumer is a service starting, recovering or being
-   * replaced, or a part of it that runs elsewhere (a store's standbys), all retriable
-   * {@code UNAVAILABLE}, not an address nobody serves.
+   * replaced: retriable {@code UNAVAILABLE}, not an address nobody serves. So are a store's replica
+   * reads ({@code <store>.ro}) in a cluster, where its standbys run on other nodes; a standalone
+   * node has none, so there they are {@code NO_HANDLERS}, saying why. Any other address below a
+   * service (its change stream, {@code docs.changes}) is {@code NO_HANDLERS} when nobody consumes it.
+   *
+   * @param clustered whether this node is in a cluster (other nodes may run a store's standbys)
    */
-  static Failure of(Throwable error, String address, long timeoutMs, AccessPolicy access) {
+  static Failure of(Throwable error, String address, long timeoutMs, AccessPolicy access, boolean clustered) {
     if (access.deploymentServes(address) && error instanceof ReplyException rex
         && rex.failureType() == ReplyFailure.NO_HANDLERS) {
       String above = access.deploymentServiceAbove(address);
-      return new Failure(ErrorCode.UNAVAILABLE, above == null
-          ? "'" + address + "' is a service of this node's deployment that has no consumer right now (starting, "
-              + "recovering or being replaced); retry in a moment"
-          : "'" + address + "' has no consumer on any node right now: it belongs to '" + above + "', a service of "
-              + "this node's deployment, but other parts of it serve there"
-              + (address.equals(above + ".ro") ? " (a store's replica reads are answered by its standbys, which run "
-                  + "on the other nodes of a cluster: a standalone node has none)" : "") + "; retry once one runs",
-          new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
+      if (above == null) {
+        return new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' is a service of this node's deployment that has no "
+            + "consumer right now (starting, recovering or being replaced); retry in a moment",
+            new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
+      }
+      if (address.equals(above + ".ro")) {
+        return clustered
+            ? new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' has no consumer on any node right now: the replica "
+                + "reads of '" + above + "' are answered by its standbys, which run on the other nodes of the cluster "
+                + "and are not serving yet; retry once one runs, or read from '" + above + "'",
+                new JsonObject().put("retryAfterMs", RETRY_AFTER_MS))
+            : new Failure(ErrorCode.NO_HANDLERS, "'" + address + "' has no consumer: the replica reads of '" + above
+                + "' are answered by its standbys, which run on the other nodes of a cluster, and this node is not in "
+                + "one; read from '" + above + "'", new JsonObject());
+      }
     }
     EventBusFailure f = EventBusFailure.of(error, address, timeoutMs);
     JsonObject extra = new JsonObject();

@@ -24,11 +24,13 @@ final class MajordomoClients {
   private final BridgeOptions options;
   private final RequestHandler replies;
   private final ConsumerDirectory directory;
+  private final boolean clustered;
 
   MajordomoClients(Vertx vertx, BridgeOptions options, RequestHandler replies) {
     this.options = options;
     this.replies = replies;
     this.directory = new ConsumerDirectory(vertx);
+    this.clustered = vertx.isClustered();
   }
 
   void handle(Inbound in) {
@@ -59,7 +61,7 @@ final class MajordomoClients {
     replies.call(service, decode(body), new DeliveryOptions().addHeader(RequestHeaders.TIMEOUT_MS,
         Long.toString(timeoutMs)), timeoutMs, (result, failure) -> {
       if (failure != null) {
-        Failure f = Failure.of(failure, service, timeoutMs, options.access());
+        Failure f = Failure.of(failure, service, timeoutMs, options.access(), clustered);
         fail(to, serviceFrame, f.code(), f.message(), f.extra());
         return;
       }

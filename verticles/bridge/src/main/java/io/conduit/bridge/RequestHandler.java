@@ -161,7 +161,7 @@ final class RequestHandler {
           } else if (watched.ownerLeft()) {
             fail(to, id, Failure.ownerLeft(address));
           } else {
-            fail(to, id, Failure.of(failure, address, timeoutMs, options.access()));
+            fail(to, id, Failure.of(failure, address, timeoutMs, options.access(), vertx.isClustered()));
           }
         };
         if (!callOwnerHere(address, body, request, timeoutMs, outcome)) {
@@ -219,7 +219,7 @@ final class RequestHandler {
     if (written.succeeded()) {
       ok(to, id);
     } else if (written.cause() instanceof ReplyException) {
-      fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access()));
+      fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access(), vertx.isClustered()));
     } else {
       fail(to, id, new Failure(ErrorCode.UNAVAILABLE, "the send to '" + address + "' could not reach the node of "
           + "its consumer (" + written.cause().getMessage() + "); retry",

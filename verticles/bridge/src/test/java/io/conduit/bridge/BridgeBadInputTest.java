@@ -16,6 +16,7 @@ import java.util.List;
 import static io.conduit.bridge.RawZmqClient.text;
 import static io.conduit.bridge.RawZmqClient.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,7 +33,7 @@ class BridgeBadInputTest {
   void deploy(Vertx vertx) throws Exception {
     fixture.deployAndWait(vertx, new JsonObject()
         .put("inbound", new io.vertx.core.json.JsonArray().add("echo").add("fail").add("recovering").add("silent").add("nobody")
-            .add("docs").add("docs.ro").add(new JsonObject().put("regex", "open\\..*")))
+            .add("docs").add("docs.ro").add("docs.changes").add(new JsonObject().put("regex", "open\\..*")))
         .put("reservedAddresses", new io.vertx.core.json.JsonArray().add("docs").add(new JsonObject().put("regex", "docs\\..+")))
         .put("maxMessageBytes", 4096)
         .put("maxInFlightPerClient", 5)
@@ -181,14 +182,24 @@ class BridgeBadInputTest {
   }
 
   @Test
-  void anAddressBelowAServiceOfTheDeploymentWithoutConsumerSaysWhereItsConsumersRun() {
+  void replicaReadsOnAStandaloneNodeAreNoHandlersSayingWhyNotARetry() {
     try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
       c.send(request("REQUEST", "r", "docs.ro", "", "1"));
       JsonObject error = c.error();
-      assertEquals("UNAVAILABLE", error.getString("code"));
-      assertEquals(1000, error.getInteger("retryAfterMs"));
-      assertTrue(error.getString("message").contains("it belongs to 'docs'")
-          && error.getString("message").contains("a standalone node has none"), error.getString("message"));
+      assertEquals("NO_HANDLERS", error.getString("code"));
+      assertNull(error.getValue("retryAfterMs"), "nothing will serve it here: no retry to suggest");
+      assertTrue(error.getString("message").contains("the replica reads of 'docs' are answered by its standbys, which run "
+          + "on the other nodes of a cluster, and this node is not in one; read from 'docs'"), error.getString("message"));
+    }
+  }
+
+  @Test
+  void aSendToAServicesChangeStreamThatNobodyReadsIsNoHandlers() {
+    try (RawZmqClient c = RawZmqClient.dealer(fixture.endpoint)) {
+      c.send(request("SEND", "s", "docs.changes", "", "1"));
+      JsonObject error = c.error();
+      assertEquals("NO_HANDLERS", error.getString("code"), error.encode());
+      assertTrue(error.getString("message").contains("'docs.changes'"), error.getString("message"));
     }
   }
 
