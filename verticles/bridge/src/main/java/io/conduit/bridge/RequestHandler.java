@@ -197,20 +197,30 @@ final class RequestHandler {
    * as handed over, so that it does not hold its client's place meanwhile.
    */
   private void acknowledge(Inbound to, byte[] id, String address, long timeoutMs, Future<Void> written) {
+    whenWritten(written, deadlines, Math.min(timeoutMs, SEND_ACK_WAIT_MS), () -> ok(to, id),
+        w -> answerSend(to, id, address, timeoutMs, w));
+  }
+
+  /**
+   * Calls {@code answer} with the outcome of {@code written} if it comes within {@code waitMs},
+   * else {@code handedOver} once the wait is over; exactly one of them runs, once. Event-loop only.
+   */
+  static void whenWritten(Future<Void> written, RequestDeadlines deadlines, long waitMs, Runnable handedOver,
+                          Handler<AsyncResult<Void>> answer) {
     if (written.isComplete()) {
-      answerSend(to, id, address, timeoutMs, written);
+      answer.handle(written);
       return;
     }
     boolean[] answered = new boolean[1];
-    RequestDeadlines.Entry wait = deadlines.add(Math.min(timeoutMs, SEND_ACK_WAIT_MS), () -> {
+    RequestDeadlines.Entry wait = deadlines.add(waitMs, () -> {
       answered[0] = true;
-      ok(to, id);
+      handedOver.run();
     });
     written.onComplete(w -> {
       if (!answered[0]) {
         answered[0] = true;
         deadlines.remove(wait);
-        answerSend(to, id, address, timeoutMs, w);
+        answer.handle(w);
       }
     });
   }
