@@ -274,3 +274,95 @@ def test_a_queue_at_another_address(client):
     with pytest.raises(ConduitError) as e:
         other.submit("example.count", {"to": 1})
     assert e.value.code == "NO_HANDLERS"
+
+
+class _ScriptedClient:
+    """A client whose status reads and task events come from a script, for the orderings a live
+    node shows only by chance: each ``request`` answers (or raises) the next of ``replies``, the
+    subscription yields ``events`` and then stays silent."""
+
+    timeout_ms = 200
+
+    def __init__(self, replies, events=()):
+        self.replies = list(replies)
+        self.pending_events = list(events)
+        self.events = "tcp://scripted" if events else None
+        self.asked = []
+
+    def request(self, address, body, timeout=None):
+        self.asked.append(body)
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def subscribe(self, address):
+        client = self
+
+        class _Subscription:
+            def receive(self, timeout=None):
+                if client.pending_events:
+                    return {}, client.pending_events.pop(0)
+                time.sleep(min(timeout or 0.01, 0.01))
+                raise ConduitError("TIMEOUT", "no event")
+
+            def close(self):
+                pass
+
+        return _Subscription()
+
+
+def _report(n, current, total, message="", attempts=1):
+    return {"id": "t1", "task": "phased", "state": "PROGRESS", "attempts": attempts, "at": 1000 + n,
+            "progress": {"current": current, "total": total, "message": message, "report": n}}
+
+
+def test_events_keep_reports_whose_steps_start_again_and_drop_only_older_ones():
+    started = {"id": "t1", "task": "phased", "state": "STARTED", "attempts": 1, "submittedAt": 1,
+               "progress": {"current": 0, "total": 0, "message": ""}}
+    done = dict(started, state="SUCCESS", result=8, progress={"current": 3, "total": 3, "message": "train 3",
+                                                               "report": 8})
+    phases = [_report(1, 1, 5, "download 1"), _report(5, 5, 5, "download 5"), _report(6, 1, 3, "train 1"),
+              _report(2, 2, 5, "download 2"),  # an older report seen late (a status read that lagged): dropped
+              _report(8, 3, 3, "train 3"), done]
+    t = TaskResult(Tasks(_ScriptedClient([started], phases)), "t1")
+    with t.events(timeout=10) as events:
+        seen = [(e.state, e.progress.message) for e in events]
+    assert seen == [("STARTED", ""), ("PROGRESS", "download 1"), ("PROGRESS", "download 5"),
+                    ("PROGRESS", "train 1"), ("PROGRESS", "train 3"), ("SUCCESS", "train 3")]
+
+
+def test_get_asks_again_when_a_status_read_goes_unanswered_while_time_is_left():
+    finished = {"id": "t1", "task": "example.count", "state": "SUCCESS", "result": {"count": 1}, "attempts": 1,
+                "submittedAt": 1}
+    client = _ScriptedClient([ConduitError("TIMEOUT", "no reply from 'tasks' within 200 ms"),
+                              ConduitError("UNAVAILABLE", "between consumers", {"retryAfterMs": 10}), finished])
+    assert TaskResult(Tasks(client), "t1").get(timeout=10) == {"count": 1}
+    assert len(client.asked) == 3
+    # no time left: the wait's own TIMEOUT, naming the task
+    client = _ScriptedClient([ConduitError("TIMEOUT", "no reply from 'tasks' within 200 ms")])
+    with pytest.raises(ConduitError) as e:
+        TaskResult(Tasks(client), "t1").get(timeout=0.5)
+    assert e.value.code == "TIMEOUT" and e.value.details["id"] == "t1"
+    # any other failure is the caller's at once
+    client = _ScriptedClient([ConduitError("NOT_FOUND", "unknown task")])
+    with pytest.raises(ConduitError) as e:
+        TaskResult(Tasks(client), "t1").get(timeout=10)
+    assert e.value.code == "NOT_FOUND" and len(client.asked) == 1
+
+
+def test_a_duplicate_is_named_by_the_task_the_key_found_and_a_non_queue_is_a_bad_reply():
+    client = _ScriptedClient([{"id": "t0", "duplicate": True},
+                              {"id": "t0", "task": "example.count", "state": "SUCCESS", "submittedAt": 1}])
+    t = Tasks(client).submit("example.train", {}, key="k1")
+    assert t.duplicate and t.id == "t0" and t.name == "example.count"
+    with pytest.raises(ConduitError) as e:
+        TaskResult(Tasks(_ScriptedClient([{"echo": "whatever"}])), "abc").state
+    assert e.value.code == "BAD_REPLY" and "is it a task queue" in e.value.message
+
+
+def test_a_task_cancelled_while_waiting_to_retry_says_it_was_cancelled_and_keeps_the_attempts_error():
+    e = TaskError.of({"id": "t1", "state": "REVOKED", "error": "IllegalStateException: attempt 1 failed"})
+    assert type(e) is TaskRevoked
+    assert e.message == "task t1 was cancelled (its last attempt failed: IllegalStateException: attempt 1 failed)"
+    assert e.error == "IllegalStateException: attempt 1 failed"

@@ -93,13 +93,13 @@ class TaskError(ConduitError):
     def of(cls, status: Dict[str, Any]) -> "TaskError":
         """The error a final, unsuccessful status stands for: :class:`TaskFailed` or :class:`TaskRevoked`."""
         state = str(status.get("state"))
-        kind = TaskRevoked if state == "REVOKED" else TaskFailed
         error = str(status.get("error") or "")
-        if not error:
-            error_free = "was cancelled" if state == "REVOKED" else "failed"
-            which = "task %s" % status["id"] if status.get("id") else "the task"
-            return kind(state, "%s %s" % (which, error_free), dict(status))
-        return kind(state, error, dict(status))
+        which = "task %s" % status["id"] if status.get("id") else "the task"
+        if state == "REVOKED":
+            # cancelled, perhaps while waiting to retry: the error is then the earlier attempt's
+            return TaskRevoked(state, "%s was cancelled%s" % (which, " (its last attempt failed: %s)" % error
+                                                              if error else ""), dict(status))
+        return TaskFailed(state, error or "%s failed" % which, dict(status))
 
     def __reduce__(self):  # keeps the subclass across pickling
         return (type(self), (self.code, self.message, self.details, self.status))
@@ -116,10 +116,11 @@ class TaskRevoked(TaskError):
 
 
 def _key(status: Dict[str, Any]) -> Tuple[int, int, int]:
-    """The order of a task's changes: attempt, place in the attempt, progress step."""
+    """The order of a task's changes: attempt, place in the attempt, then the progress report's
+    number (``report``; from a node that numbers none, its step, ``current``)."""
     progress = status.get("progress") if isinstance(status.get("progress"), dict) else {}
-    return (int(status.get("attempts") or 0), _RANK.get(str(status.get("state")), 0),
-            int(progress.get("current") or 0))
+    order = progress.get("report") if "report" in progress else progress.get("current")
+    return (int(status.get("attempts") or 0), _RANK.get(str(status.get("state")), 0), int(order or 0))
 
 
 def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
@@ -225,7 +226,9 @@ class Tasks:
         reply = self._ask(body)  # a body JSON cannot carry is a TypeError here, before sending
         if not isinstance(reply.get("id"), str):
             raise ConduitError("BAD_REPLY", "submit answered without an id: %r" % (reply,))
-        return TaskResult(self, reply["id"], name=name, duplicate=bool(reply.get("duplicate")))
+        duplicate = bool(reply.get("duplicate"))
+        # a duplicate is the task already known under the key, which may be another task's name
+        return TaskResult(self, reply["id"], name=None if duplicate else name, duplicate=duplicate)
 
     def result(self, task_id: str) -> "TaskResult":
         """The :class:`TaskResult` of a task submitted earlier (by anyone); asks nothing yet, so an
@@ -302,8 +305,12 @@ class TaskResult:
 
     def refresh(self, timeout: Optional[float] = None) -> Dict[str, Any]:
         """Reads the task's status now and returns it (``timeout``: seconds for the reply).
-        ConduitError ``NOT_FOUND`` when the id is unknown or its result expired."""
+        ConduitError ``NOT_FOUND`` when the id is unknown or its result expired, ``BAD_REPLY``
+        when what answered is not a task queue."""
         status = self.tasks._ask({"op": "status", "id": self.id}, timeout=timeout)
+        if not isinstance(status.get("state"), str):
+            raise ConduitError("BAD_REPLY", "'%s' answered a status read without a state: %r; is it a task queue?"
+                               % (self.tasks.address, status))
         self._status = status
         return status
 
@@ -430,7 +437,8 @@ class TaskResult:
             last: Optional[Dict[str, Any]] = None
             cancel_seen = False
             pause = min(_FIRST_POLL, interval)
-            status: Optional[Dict[str, Any]] = self._read(None, None, timeout)  # looks once even with timeout 0
+            # looks once even with timeout 0
+            status: Optional[Dict[str, Any]] = self._read(None, deadline, None, timeout)
             while True:
                 if status is not None:
                     cancelled = bool(status.get("cancelRequested")) and not cancel_seen
@@ -462,23 +470,32 @@ class TaskResult:
                 else:
                     time.sleep(quiet)
                 pause = min(pause * 2, interval)
-                status = self._read(deadline, last, timeout)
+                status = self._read(deadline, deadline, last, timeout)
         finally:
             if subscription is not None:
                 subscription.close()
 
-    def _read(self, deadline: Optional[float], last: Optional[Dict[str, Any]],
+    def _read(self, bound: Optional[float], deadline: Optional[float], last: Optional[Dict[str, Any]],
               timeout: Optional[float]) -> Dict[str, Any]:
-        """A status read bounded by the deadline (the client's timeout when there is none)."""
-        limit = self.tasks.client.timeout_ms / 1000.0
-        if deadline is not None:
-            limit = min(limit, max(0.001, deadline - time.monotonic()))
-        try:
-            return self.refresh(timeout=limit)
-        except ConduitError as e:
-            if e.code == "TIMEOUT" and deadline is not None and time.monotonic() >= deadline:
-                raise self._timeout(timeout, last) from None
-            raise
+        """A status read, each attempt bounded by ``bound`` (the client's timeout when None).
+        An attempt the queue did not answer in time (a node that died still listed for it) or
+        answered ``UNAVAILABLE`` with ``retryAfterMs`` (between consumers) is no answer about the
+        task: it is made again until ``deadline`` (None: for as long as it takes), then TIMEOUT."""
+        while True:
+            limit = self.tasks.client.timeout_ms / 1000.0
+            if bound is not None:
+                limit = min(limit, max(0.001, bound - time.monotonic()))
+            try:
+                return self.refresh(timeout=limit)
+            except ConduitError as e:
+                retry_after = e.details.get("retryAfterMs") if e.code == "UNAVAILABLE" else None
+                if e.code != "TIMEOUT" and not isinstance(retry_after, int):
+                    raise
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise self._timeout(timeout, last) from None
+                if retry_after:
+                    pause = retry_after / 1000.0
+                    time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
 
     def _timeout(self, timeout: Optional[float], last: Optional[Dict[str, Any]]) -> ConduitError:
         state = (last or self._status or {}).get("state")

@@ -134,7 +134,7 @@ class TaskClusterIT {
           }
           return finals.size() == TASKS;
         }, Duration.ofSeconds(120), "all tasks SUCCESS");
-        assertEquals(new JsonObject().put("current", 4L).put("total", 4L).put("message", "counted to 4"),
+        assertEquals(new JsonObject().put("current", 4L).put("total", 4L).put("message", "counted to 4").put("report", 4L),
             finals.get(ids.get(0)).getJsonObject("progress"), "the last progress is stored with the result");
         long finished = System.nanoTime();
 

@@ -3,6 +3,7 @@ package io.conduit.task;
 import io.vertx.core.Context;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -19,6 +20,8 @@ final class RunningTask implements TaskContext {
   private final Consumer<RunningTask> store;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicReference<TaskProgress> unstored = new AtomicReference<>();
+  /** Reports so far: each is numbered, so that readers can order them whatever their steps say. */
+  private final AtomicLong reports = new AtomicLong();
   private volatile String stopReason;
   private volatile TaskProgress latest;
   /** Event-loop only: a progress write is in flight. */
@@ -55,7 +58,7 @@ final class RunningTask implements TaskContext {
 
   @Override
   public void progress(long current, long total, String message) {
-    TaskProgress p = new TaskProgress(current, total, message);
+    TaskProgress p = new TaskProgress(current, total, message, reports.incrementAndGet());
     latest = p;
     events.progress(started, p);
     if (unstored.getAndSet(p) == null) {

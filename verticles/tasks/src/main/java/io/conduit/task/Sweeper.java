@@ -5,7 +5,11 @@ import io.vertx.core.shareddata.Counter;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The periodic scan of the queue's records (by one node of the cluster per period): requeues tasks whose lease ran out
@@ -17,19 +21,36 @@ final class Sweeper {
 
   private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
 
+  /** How long a queued task of a name this node has no handler for waits, in a cluster, before it is told of. */
+  static final long UNHANDLED_AFTER_MS = 60_000;
+  /** How often the same count of such tasks is told again. */
+  private static final long UNHANDLED_REPEAT_MS = 10 * 60_000;
+
   private final TaskRecords records;
   private final TaskEvents events;
   private final TaskRunner runner;
+  private final TaskHandlers handlers;
   private final TaskQueueOptions options;
   private final Counter lastSweep;
+  private final boolean clustered;
+  /** Per task name this node has no handler for: the count of such queued tasks last told, and when. */
+  private final Map<String, long[]> unhandledTold = new HashMap<>();
   private boolean sweeping;
 
-  Sweeper(TaskRecords records, TaskEvents events, TaskRunner runner, TaskQueueOptions options, Counter lastSweep) {
+  /**
+   * @param clustered whether other nodes may run tasks this node has no handler for; on a
+   *                  standalone node queued tasks of such a name can never run, and the first
+   *                  sweep says so
+   */
+  Sweeper(TaskRecords records, TaskEvents events, TaskRunner runner, TaskHandlers handlers, TaskQueueOptions options,
+          Counter lastSweep, boolean clustered) {
     this.lastSweep = lastSweep;
     this.records = records;
     this.events = events;
     this.runner = runner;
+    this.handlers = handlers;
     this.options = options;
+    this.clustered = clustered;
   }
 
   /**
@@ -76,16 +97,45 @@ final class Sweeper {
   private Future<Void> sweep(List<TaskRecord> all, boolean runningAreLost) {
     long now = System.currentTimeMillis();
     List<Future<?>> changes = new ArrayList<>();
+    Map<String, Integer> unhandled = new TreeMap<>();
     for (TaskRecord r : all) {
       if (r.expired(now)) {
         changes.add(expire(r));
       } else if (r.state().running() && (runningAreLost || r.leaseUntil() < now)) {
         changes.add(requeue(r, runningAreLost));
       } else if (r.state().queued()) {
-        runner.offer(r.id(), r.task(), r.availableAt());
+        if (handlers.knows(r.task())) {
+          runner.offer(r.id(), r.task(), r.availableAt());
+        } else if (!clustered || now - r.availableAt() > UNHANDLED_AFTER_MS) {
+          unhandled.merge(r.task(), 1, Integer::sum);
+        }
       }
     }
+    tellUnhandled(unhandled, now);
     return Future.join(changes).mapEmpty();
+  }
+
+  /**
+   * Logs the queued tasks of names this node has no handler for (Celery logs "unregistered
+   * task"), once per name and count, again every 10 minutes while they wait: on a standalone node
+   * they can never run; in a cluster they have waited a minute for a node that runs them.
+   */
+  private void tellUnhandled(Map<String, Integer> unhandled, long now) {
+    unhandledTold.keySet().retainAll(unhandled.keySet());
+    unhandled.forEach((task, count) -> {
+      long[] told = unhandledTold.get(task);
+      if (told != null && told[0] == count && now - told[1] < UNHANDLED_REPEAT_MS) {
+        return;
+      }
+      unhandledTold.put(task, new long[] {count, now});
+      String runs = handlers.names().isEmpty() ? "none" : String.join(", ", new TreeSet<>(handlers.names()));
+      LOG.log(Level.WARNING, "task queue '" + options.address() + "': " + count + " queued task" + (count == 1 ? "" : "s")
+          + " of '" + task + "' " + (clustered
+              ? "have waited over " + UNHANDLED_AFTER_MS / 1000 + " s, and this node's queue has no handler of that "
+                  + "name (it runs: " + runs + "); they run once a node whose queue has one is free"
+              : "cannot run: this node's queue has no handler of that name (it runs: " + runs + "); add the handler to "
+                  + "the queue's handlers and restart, or cancel them"));
+    });
   }
 
   private Future<?> expire(TaskRecord r) {

@@ -5,11 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.lang.System.Logger.Level;
 import java.util.Comparator;
 import java.util.List;
 
 /** The queue's four ops over the cluster records. Event-loop only. */
 final class TaskOps {
+
+  private static final System.Logger LOG = System.getLogger(TaskOps.class.getName());
 
   /** How long an idempotent submit's record waits before it may run, should its submitter die mid-way. */
   private static final long ADMISSION_MS = 10_000;
@@ -44,6 +47,12 @@ final class TaskOps {
       handlers.create(request.task()).validate(request.args());
     } catch (IllegalArgumentException e) {
       throw new TaskException(ErrorCode.BAD_REQUEST, "task '" + request.task() + "': " + e.getMessage());
+    } catch (RuntimeException e) {
+      // a handler's own fault (a NullPointerException on arguments it did not expect): the caller
+      // is told at once, naming it, instead of waiting for a reply that never comes
+      LOG.log(Level.ERROR, "task '" + request.task() + "': its handler's validate failed", e);
+      throw new TaskException(ErrorCode.INTERNAL, "task '" + request.task() + "': its handler's validate failed with "
+          + e + "; nothing was submitted");
     }
     long now = System.currentTimeMillis();
     String id = TaskIds.next(now);

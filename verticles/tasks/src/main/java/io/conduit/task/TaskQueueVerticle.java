@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 
+import java.lang.System.Logger.Level;
 import java.util.UUID;
 
 /**
@@ -29,6 +30,8 @@ import java.util.UUID;
  * stops the queue ({@link #storageFailure}), which the node's health check reports.
  */
 public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
+
+  private static final System.Logger LOG = System.getLogger(TaskQueueVerticle.class.getName());
 
   private TaskQueueOptions options;
   private TaskHandlers handlers;
@@ -56,7 +59,7 @@ public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
       Components.register(vertx, componentId, this); // the health checks find it
       runner = new TaskRunner(vertx, context, options, records, events, handlers, nodeName());
       ops = new TaskOps(options, handlers, records, events, runner);
-      sweeper = new Sweeper(records, events, runner, options, lastSweep.result());
+      sweeper = new Sweeper(records, events, runner, handlers, options, lastSweep.result(), vertx.isClustered());
       MessageConsumer<JsonObject> taskEvents = vertx.eventBus().consumer(options.eventsAddress(), this::onEvent);
       MessageConsumer<String> cancels = vertx.eventBus().consumer(options.cancelAddress(),
           m -> runner.cancelLocal(m.body()));
@@ -104,6 +107,10 @@ public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
     } catch (IllegalArgumentException e) {
       reply = Future.failedFuture(new TaskException(ErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (TaskException e) {
+      reply = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      // a fault of the queue's own: answered (its caller does not wait for nothing) and logged
+      LOG.log(Level.ERROR, "task queue '" + options.address() + "': a fault handling '" + op + "'", e);
       reply = Future.failedFuture(e);
     }
     reply.onComplete(ar -> {

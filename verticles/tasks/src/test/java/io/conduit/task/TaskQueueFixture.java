@@ -34,7 +34,8 @@ final class TaskQueueFixture {
             .put("steps", TestTasks.Steps.class.getName())
             .put("until.cancelled", TestTasks.UntilCancelled.class.getName())
             .put("flaky", TestTasks.Flaky.class.getName())
-            .put("not.json", TestTasks.NotJson.class.getName()))
+            .put("not.json", TestTasks.NotJson.class.getName())
+            .put("broken.validate", TestTasks.BrokenValidate.class.getName()))
         .put("workers", 2).put("leaseMs", 600).put("sweepMs", 50).put("retryBackoffMs", 100);
   }
 

@@ -57,8 +57,8 @@ class TaskQueueVerticleTest {
     JsonObject done = q.awaitState(id, TaskState.SUCCESS, WAIT);
     assertEquals(new JsonObject().put("steps", 3).put("attempt", 1), done.getJsonObject("result"));
     assertEquals(1, done.getInteger("attempts"));
-    assertEquals(new JsonObject().put("current", 3L).put("total", 3L).put("message", "step 3"),
-        done.getJsonObject("progress"));
+    assertEquals(new JsonObject().put("current", 3L).put("total", 3L).put("message", "step 3").put("report", 3L),
+        done.getJsonObject("progress"), "the last of three reports");
     long submitted = done.getLong("submittedAt");
     assertTrue(done.getLong("startedAt") >= submitted && done.getLong("finishedAt") >= done.getLong("startedAt"),
         done.encode());
@@ -82,6 +82,9 @@ class TaskQueueVerticleTest {
     assertTrue(own.stream().anyMatch(e -> "PROGRESS".equals(e.getString("state"))
         && e.getJsonObject("progress").getLong("current") == 2 && e.getJsonObject("progress").getLong("total") == 2),
         own.toString());
+    // numbered in the order they were made, whatever their steps say
+    assertEquals(List.of(1L, 2L), own.stream().filter(e -> "PROGRESS".equals(e.getString("state")))
+        .map(e -> e.getJsonObject("progress").getLong("report")).toList(), own.toString());
     c1.unregister();
     c2.unregister();
   }
@@ -100,6 +103,16 @@ class TaskQueueVerticleTest {
     String message = q.fails(new JsonObject().put("op", "submit").put("task", "steps")
         .put("args", new JsonObject().put("steps", "many")), ErrorCode.BAD_REQUEST).getMessage();
     assertTrue(message.contains("'steps' must be"), message);
+  }
+
+  @Test
+  void aHandlerWhoseValidateFailsOnItsOwnBugIsAnsweredAtOnceAndNothingIsSubmitted() {
+    q.deploy(q.config());
+    String message = q.fails(new JsonObject().put("op", "submit").put("task", "broken.validate"), ErrorCode.INTERNAL)
+        .getMessage();
+    assertTrue(message.contains("task 'broken.validate': its handler's validate failed with "
+        + "java.lang.NullPointerException") && message.contains("nothing was submitted"), message);
+    assertEquals(0, q.call(new JsonObject().put("op", "list")).getJsonArray("tasks").size());
   }
 
   @Test
@@ -336,6 +349,54 @@ class TaskQueueVerticleTest {
       java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
     }
     throw new AssertionError("not within " + WAIT + ": " + what);
+  }
+
+  @Test
+  void queuedTasksNoHandlerHereRunsAreToldOfOnAStandaloneNodeOncePerCount() {
+    java.util.logging.Logger sweeperLog = java.util.logging.Logger.getLogger(Sweeper.class.getName());
+    List<String> told = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel() == java.util.logging.Level.WARNING && r.getMessage().contains("queued task")) {
+          told.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    sweeperLog.addHandler(capture);
+    try {
+      // two tasks wait a minute to retry, then the queue comes back without their handler
+      String first = q.deploy(q.config().put("retryBackoffMs", 60_000));
+      List<String> ids = List.of(q.submit("flaky", new JsonObject().put("key", key()).put("failures", 1)),
+          q.submit("flaky", new JsonObject().put("key", key()).put("failures", 1)));
+      for (String id : ids) {
+        q.awaitState(id, TaskState.RETRY, WAIT);
+      }
+      TaskQueueFixture.await(q.vertx.undeploy(first));
+      q.deploy(q.config().put("handlers", new JsonObject().put("steps", TestTasks.Steps.class.getName())));
+
+      awaitTrue(() -> !told.isEmpty(), "the queued tasks told of");
+      assertEquals("task queue '" + q.address + "': 2 queued tasks of 'flaky' cannot run: this node's queue has no "
+          + "handler of that name (it runs: steps); add the handler to the queue's handlers and restart, or cancel "
+          + "them", told.get(0));
+      for (long until = System.nanoTime() + 500_000_000L; System.nanoTime() < until; ) {
+        assertEquals(1, told.size(), "told again at a later sweep (every 50 ms): " + told);
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+      }
+      q.call(new JsonObject().put("op", "cancel").put("id", ids.get(0)));
+      awaitTrue(() -> told.size() == 2, "the new count told of");
+      assertTrue(told.get(1).contains(": 1 queued task of 'flaky' cannot run"), told.get(1));
+    } finally {
+      sweeperLog.removeHandler(capture);
+    }
   }
 
   @Test

@@ -70,6 +70,21 @@ final class TestTasks {
     }
   }
 
+  /** Its validate has a bug of its own: a NullPointerException when {@code name} is missing. */
+  public static final class BrokenValidate implements TaskHandler {
+    @Override
+    public void validate(JsonObject args) {
+      if (args.getString("name").isBlank()) {
+        throw new IllegalArgumentException("'name' must not be blank");
+      }
+    }
+
+    @Override
+    public Object run(JsonObject args, TaskContext context) {
+      return args.getString("name");
+    }
+  }
+
   /** Returns something that is not JSON. */
   public static final class NotJson implements TaskHandler {
     @Override
