@@ -1,6 +1,7 @@
 package io.conduit.task;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.EngineException;
 import io.vertx.core.Future;
 
 /**
@@ -22,7 +23,7 @@ final class StorageState {
   void failed(Throwable cause) {
     if (failure == null) {
       failure = "task queue '" + queue + "' stopped serving: a change to its tasks could not be stored ("
-          + (cause.getMessage() == null ? cause.toString() : cause.getMessage())
+          + EngineException.reason(cause)
           + "); restart it to recover the last durable state";
     }
   }

@@ -20,6 +20,8 @@ final class DocJournal {
   private static final byte LOG = 1;
   private static final byte[] SNAPSHOT = {2};
   private static final byte BLOB = 3;
+  /** Just past every record's key. */
+  private static final byte[] LOG_END = {LOG + 1};
 
   private final KeyValueEngine engine;
 
@@ -28,18 +30,30 @@ final class DocJournal {
   }
 
   /**
-   * What a restart found: the state, the version of the snapshot on disk it started from, and how
-   * much of the log it replayed on top.
+   * What a restart found: the state, the version of the snapshot on disk it started from, how much
+   * of the log it replayed on top, and the records it dropped after a missing one (none: 0).
    */
-  record Recovered(DocState state, long snapshotVersion, long replayed, long millis) {
+  record Recovered(DocState state, long snapshotVersion, long replayed, Dropped dropped, long millis) {
   }
 
   /**
-   * Loads the snapshot and replays the records after it. Blocking: call from a worker.
+   * Records found after a missing version, which recovery cannot replay and removes.
    *
-   * @throws IllegalStateException when a record is missing between the snapshot and the last
-   *         record: each write depends on the ones before it, so a state that skips one is refused
-   *         rather than served
+   * @param missing the first version not on disk
+   * @param first   the first version after it that was
+   * @param last    the last record's version
+   * @param count   how many records were dropped
+   */
+  record Dropped(long missing, long first, long last, long count) {
+  }
+
+  /**
+   * Loads the snapshot and replays the records after it, up to the first missing version, as a
+   * write-ahead log is replayed up to its first gap: each write depends on the ones before it.
+   * Records after a gap come only from writes made after one that could not be stored, and the
+   * store acknowledges none of those (it stops serving at the failed one), so they are dropped:
+   * removed from the engine, so that the versions the store gives next do not meet them again.
+   * Blocking: call from a worker.
    */
   Recovered recover(int historyLimit) {
     long start = System.nanoTime();
@@ -48,21 +62,25 @@ final class DocJournal {
         : DocState.fromSnapshot(new JsonObject(Buffer.buffer(snap)), historyLimit);
     long snapshotVersion = state.version;
     long[] replayed = {0};
-    engine.scan(logKey(state.version + 1), new byte[] {LOG + 1}, (key, value) -> {
+    long[] after = {0, 0, 0}; // the first version after a gap, the last, how many
+    engine.scan(logKey(state.version + 1), LOG_END, (key, value) -> {
       long version = ByteBuffer.wrap(key, 1, 8).getLong();
-      if (version != state.version + 1) {
-        throw new IllegalStateException("the journal has no record of "
-            + (version == state.version + 2 ? "version " + (state.version + 1)
-                : "versions " + (state.version + 1) + " to " + (version - 1))
-            + " (the " + (replayed[0] == 0 ? "snapshot" : "record") + " before is version " + state.version
-            + ", the next record version " + version + "): writes were lost from the data folder, and the "
-            + "store will not serve a state that skips them; restore the folder from a backup");
+      if (after[2] == 0 && version == state.version + 1) {
+        state.replay(new JsonObject(Buffer.buffer(value)));
+        replayed[0]++;
+      } else {
+        after[0] = after[2] == 0 ? version : after[0];
+        after[1] = version;
+        after[2]++;
       }
-      state.replay(new JsonObject(Buffer.buffer(value)));
-      replayed[0]++;
       return true;
     });
-    return new Recovered(state, snapshotVersion, replayed[0], (System.nanoTime() - start) / 1_000_000);
+    Dropped dropped = null;
+    if (after[2] > 0) {
+      dropped = new Dropped(state.version + 1, after[0], after[1], after[2]);
+      engine.write(new WriteBatch().deleteRange(logKey(after[0]), LOG_END)).join();
+    }
+    return new Recovered(state, snapshotVersion, replayed[0], dropped, (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Appends a record, with any blob changes that belong to the same write, atomically. */

@@ -5,6 +5,7 @@ import io.conduit.codec.RequestHeaders;
 import io.conduit.node.Components;
 import io.conduit.node.Stateful;
 import io.conduit.store.StoreHealth;
+import io.conduit.store.engine.EngineException;
 import io.conduit.store.engine.EngineMeters;
 import io.conduit.store.engine.Engines;
 import io.conduit.store.engine.KeyValueEngine;
@@ -133,14 +134,16 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         return DocState.empty(options.historySize());
       }
       journal = new DocJournal(engine);
-      DocJournal.Recovered recovered;
-      try {
-        recovered = journal.recover(options.historySize());
-      } catch (IllegalStateException e) {
-        throw new IllegalStateException("document store '" + options.address() + "': " + e.getMessage(), e);
-      }
+      DocJournal.Recovered recovered = journal.recover(options.historySize());
       LOG.log(Level.INFO, "document store '" + options.address() + "': " + engine.describe() + "; recovered version "
           + recovered.state().version + " replaying " + recovered.replayed() + " log records in " + recovered.millis() + " ms");
+      DocJournal.Dropped dropped = recovered.dropped();
+      if (dropped != null) {
+        LOG.log(Level.WARNING, "document store '" + options.address() + "': the log has no record of version "
+            + dropped.missing() + ", a write that could not be stored before the store stopped; the " + dropped.count()
+            + " record" + (dropped.count() == 1 ? "" : "s") + " after it (versions " + dropped.first() + " to "
+            + dropped.last() + ") cannot be replayed without it and were dropped: the store acknowledged none of them");
+      }
       // Copying the document for the snapshot thread is O(n): done here, off the event loop.
       snapshots = new Snapshots(journal, recovered.state(), recovered.snapshotVersion(), options.historySize(),
           options.snapshotEvery(), options.address());
@@ -177,7 +180,9 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       engineMeters.close();
       engineMeters = null;
     }
-    return unregistered.compose(v -> s == null ? Future.succeededFuture()
+    // after a write that was not stored, memory (and the snapshot thread's copy) may hold it: no snapshot of that
+    boolean saving = s != null && storageFailure == null;
+    return unregistered.compose(v -> !saving ? Future.succeededFuture()
             : Future.fromCompletionStage(s.save(), context).<Void>mapEmpty())
         .eventually(() -> vertx.executeBlocking(() -> {
           if (s != null) {
@@ -308,23 +313,18 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         && (value != null || Op.repliesWithValue(record.getJsonObject("op").getString("op")))) {
       reply.put("value", value);
     }
-    CompletableFuture<Void> durable;
-    boolean appended = false;
-    try {
-      if (journal == null) {
-        durable = with.isEmpty() ? CompletableFuture.completedFuture(null) : engine.write(with);
-      } else {
-        durable = journal.append(record, with);
-        appended = true;
+    long version = record.getLong("v");
+    // a fault on the way to storage is a write that was not stored: the document in memory holds it all the same
+    CompletableFuture<Void> durable = journal == null
+        ? (with.isEmpty() ? CompletableFuture.completedFuture(null) : KeyValueEngine.attempt(() -> engine.write(with)))
+        : KeyValueEngine.attempt(() -> journal.append(record, with));
+    if (durable.isCompletedExceptionally()) {
+      if (ownership == null || ownership.leaseValid()) {
+        // known at once: stop now, so that no request after this one is applied over the missing write
+        stopServing(version, durable.handle((ok, failure) -> failure).join());
       }
-    } catch (RuntimeException | Error e) {
-      // a fault on the way to storage (the engine's own, a record that cannot be encoded, even an
-      // Error such as a stack overflow) is a write that was not stored: the document in memory
-      // holds it all the same (KeyValueEngine.attempt)
-      durable = CompletableFuture.failedFuture(e);
-    }
-    if (appended) {
-      snapshots.applied(record); // outside the catch: a fault of its own is no failed write
+    } else if (journal != null) {
+      snapshots.applied(record); // outside the attempt: a fault of its own is no failed write
     }
     acknowledged.whenComplete(durable, (ignored, failure) -> {
       if (failure != null && ownership != null && !ownership.leaseValid()) {
@@ -335,17 +335,34 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         return;
       }
       if (failure != null) {
-        LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + record.getLong("v")
-            + " could not be made durable", failure);
-        // The document in memory already holds this write; serving on would show data a restart loses.
-        storageFailure = "document store '" + options.address() + "' stopped serving: write " + record.getLong("v")
-            + " could not be stored (" + failure.getMessage() + "); restart it to recover the last durable state";
+        stopServing(version, failure);
+        message.fail(ErrorCode.INTERNAL.status(), storageFailure);
+        return;
+      }
+      if (storageFailure != null) {
+        // stored, but after a write that was not: a restart replays the log up to the missing one
+        // and drops this, so it is not acknowledged
         message.fail(ErrorCode.INTERNAL.status(), storageFailure);
         return;
       }
       message.reply(reply);
       vertx.eventBus().publish(changesAddress, change(record, applied.result()));
     });
+  }
+
+  /**
+   * A write that could not be stored: the document in memory already holds it, and serving on
+   * would show data a restart loses, so from now on every request is refused (the first failure's
+   * reason stands).
+   */
+  private void stopServing(long version, Throwable failure) {
+    if (storageFailure != null) {
+      return;
+    }
+    LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + version + " could not be made durable",
+        failure);
+    storageFailure = "document store '" + options.address() + "' stopped serving: write " + version
+        + " could not be stored (" + EngineException.reason(failure) + "); restart it to recover the last durable state";
   }
 
   /** The change event: version, op, path and value for people; the record for replicas. */

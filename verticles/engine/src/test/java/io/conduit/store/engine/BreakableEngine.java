@@ -32,7 +32,7 @@ public final class BreakableEngine implements KeyValueEngine {
       throw new IllegalStateException("an engine fault");
     }
     if (erring.get()) {
-      throw new StackOverflowError("an engine fault too deep");
+      throw new StackOverflowError(); // as the JVM throws it: no message
     }
     return broken.get() ? CompletableFuture.failedFuture(new EngineException("no space left on device"))
         : delegate.write(batch);

@@ -1,6 +1,7 @@
 package io.conduit.store.graph;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.EngineException;
 import io.conduit.store.engine.KeyValueEngine;
 import io.vertx.core.json.JsonObject;
 
@@ -266,7 +267,7 @@ final class GraphStore {
       return;
     }
     LOG.log(Level.ERROR, "graph store '" + name + "': a write could not be made durable", cause);
-    failure = "graph store '" + name + "' stopped serving: a write could not be stored (" + cause.getMessage()
+    failure = "graph store '" + name + "' stopped serving: a write could not be stored (" + EngineException.reason(cause)
         + "); restart it to recover the last durable graph";
     for (Outcome o : group) {
       o.reply.fail(new GraphException(ErrorCode.INTERNAL, failure));

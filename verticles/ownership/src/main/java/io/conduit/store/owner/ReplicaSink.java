@@ -1,6 +1,7 @@
 package io.conduit.store.owner;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.store.engine.EngineException;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Future;
@@ -178,7 +179,7 @@ final class ReplicaSink {
         m.reply(seq);
       } else {
         broken = true;
-        m.fail(ErrorCode.INTERNAL.status(), "applying batch " + seq + " failed: " + ar.cause().getMessage());
+        m.fail(ErrorCode.INTERNAL.status(), "applying batch " + seq + " failed: " + EngineException.reason(ar.cause()));
       }
     });
   }
