@@ -172,8 +172,9 @@ final class GraphOps {
       return new JsonObject().put("result", script.run(new ScriptTx(this), a));
     } catch (GraphException e) {
       throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      // a script walking a deep graph recursively overflows the store thread's stack: its fault, not the store's
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // thrown where the script's own code stood (a class it needs is missing, an assert): undone
+      // whole by the store; a stack overflow is not caught here (GraphStore halts on it)
       throw new GraphException(ErrorCode.INTERNAL, "script " + name + " failed, so none of its changes were kept: " + e);
     }
   }

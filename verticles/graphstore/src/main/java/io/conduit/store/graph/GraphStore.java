@@ -163,8 +163,13 @@ final class GraphStore {
     waiting.clear();
     int taken = Math.min(writes.size(), MAX_GROUP);
     waiting.addAll(writes.subList(taken, writes.size()));
-    for (Request r : writes.subList(0, taken)) {
-      group.add(apply(r));
+    for (int i = 0; i < taken; i++) {
+      try {
+        group.add(apply(writes.get(i)));
+      } catch (VirtualMachineError e) {
+        halt(writes.get(i), e, group, writes.subList(i, taken));
+        return;
+      }
     }
     GraphData.Touched touched = graph.takeTouched();
     graph.commit();
@@ -195,9 +200,11 @@ final class GraphStore {
     } catch (GraphException e) {
       graph.rollbackTo(mark);
       return new Outcome(r.reply, null, e, null);
-    } catch (RuntimeException | StackOverflowError e) {
-      // a fault of the store's own (a stack overflow too: deep data is the client's): undone, so the
-      // group's other writes are stored and answered as if this one had not come
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // a fault of the store's own, or a script's (a class it needs is missing, an assert): thrown
+      // where that code stood, between changes the undo log records, so undone whole; the group's
+      // other writes are stored and answered as if this one had not come. A VirtualMachineError
+      // (a stack overflow) may strike inside any change, half made: runGroup halts the store.
       graph.rollbackTo(mark);
       LOG.log(Level.ERROR, "graph store '" + name + "': " + r.body.getValue("op") + " failed and was undone", e);
       return new Outcome(r.reply, null, new GraphException(ErrorCode.INTERNAL, "the graph store failed on this "
@@ -253,6 +260,26 @@ final class GraphStore {
       reply.fail(new GraphException(ErrorCode.CONFLICT, "index " + index.definition.name()
           + " was dropped before it was built"));
     }
+  }
+
+  /**
+   * A request failed with a {@link VirtualMachineError} (a stack overflow: a script recursing too
+   * deep) while the graph in memory was being changed. Such an error is thrown wherever the stack
+   * ran out, perhaps half-way through a change the undo log has not recorded yet, so memory can no
+   * longer be trusted to match what is stored: the store stops serving. Nothing of this group was
+   * stored or answered; a restart recovers the last durable graph.
+   */
+  private void halt(Request culprit, VirtualMachineError error, List<Outcome> applied, List<Request> unapplied) {
+    LOG.log(Level.ERROR, "graph store '" + name + "': " + culprit.body.getValue("op") + " failed with " + error
+        + " part-way through changing the graph in memory; stopping", error);
+    failure = "graph store '" + name + "' stopped serving: a " + culprit.body.getValue("op") + " request failed with "
+        + error + " part-way through changing the graph in memory, which may no longer match what is stored "
+        + "(a script recursing too deep?); restart it to recover the last durable graph";
+    GraphException refusal = new GraphException(ErrorCode.INTERNAL, failure);
+    applied.forEach(o -> o.reply.fail(refusal));
+    unapplied.forEach(r -> r.reply.fail(refusal));
+    waiting.forEach(r -> r.reply.fail(refusal));
+    waiting.clear();
   }
 
   private void stop(List<Outcome> group, Throwable error) {

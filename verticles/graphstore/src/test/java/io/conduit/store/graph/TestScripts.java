@@ -43,9 +43,9 @@ final class TestScripts {
     }
   }
 
-  /** Removes a node, then recurses without end, as a script walking a deep graph recursively may. */
-  public static final class RemoveThenOverflow implements GraphScript {
-    static final String NAME = "removeThenOverflow";
+  /** Adds a node, then fails an assertion: an Error, not an exception, which must be undone all the same. */
+  public static final class AddThenAssert implements GraphScript {
+    static final String NAME = "addThenAssert";
 
     @Override
     public String name() {
@@ -54,17 +54,37 @@ final class TestScripts {
 
     @Override
     public Object run(GraphTx graph, JsonObject args) {
-      graph.remove(args.getLong("id"));
-      return depth(0);
+      graph.addNode(new JsonObject().put("half", true));
+      throw new AssertionError("injected: the script's own check failed");
+    }
+  }
+
+  /**
+   * Adds a node and an edge at each level of a recursion without end, as a script walking a deep
+   * graph recursively may: the stack runs out, most likely inside the store's own code.
+   */
+  public static final class GrowWithoutEnd implements GraphScript {
+    static final String NAME = "growWithoutEnd";
+
+    @Override
+    public String name() {
+      return NAME;
     }
 
-    private static long depth(long n) {
-      return depth(n + 1) + 1;
+    @Override
+    public Object run(GraphTx graph, JsonObject args) {
+      return grow(graph, args.getLong("from"));
+    }
+
+    private static long grow(GraphTx graph, long from) {
+      long next = graph.addNode(new JsonObject().put("name", "n" + from));
+      graph.addEdge(from, next, new JsonObject());
+      return grow(graph, next) + 1;
     }
   }
 
   static io.vertx.core.json.JsonArray all() {
     return new io.vertx.core.json.JsonArray().add(Befriend.class.getName()).add(RemoveThenFail.class.getName())
-        .add(RemoveThenOverflow.class.getName());
+        .add(AddThenAssert.class.getName()).add(GrowWithoutEnd.class.getName());
   }
 }
