@@ -3,6 +3,7 @@ package io.conduit.bridge;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.EventBusFailure;
 import io.conduit.store.owner.OwnerWatch;
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
             + "consumer right now (starting, recovering or being replaced); retry in a moment",
             new JsonObject().put("retryAfterMs", RETRY_AFTER_MS));
       }
-      if (address.equals(above + ".ro")) {
+      if (address.equals(StoreOwnership.replicaReads(above))) {
         return clustered
             ? new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' has no consumer on any node right now: the replica "
                 + "reads of '" + above + "' are answered by its standbys, which run on the other nodes of the cluster "
@@ -46,7 +47,7 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
                 new JsonObject().put("retryAfterMs", RETRY_AFTER_MS))
             : new Failure(ErrorCode.NO_HANDLERS, "'" + address + "' has no consumer: the replica reads of '" + above
                 + "' are answered by its standbys, which run on the other nodes of a cluster, and this node is not in "
-                + "one; read from '" + above + "'", new JsonObject());
+                + "one (nor does it run a replica of its own right now); read from '" + above + "'", new JsonObject());
       }
     }
     EventBusFailure f = EventBusFailure.of(error, address, timeoutMs);

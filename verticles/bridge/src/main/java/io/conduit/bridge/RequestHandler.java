@@ -45,6 +45,7 @@ final class RequestHandler {
   private static final long SEND_ACK_WAIT_MS = 2_000;
 
   private final Vertx vertx;
+  private final boolean clustered;
   private final EventBus bus;
   private final RequestDeadlines deadlines;
   private final SendReceipts receipts;
@@ -64,6 +65,7 @@ final class RequestHandler {
   RequestHandler(Vertx vertx, BridgeOptions options, BridgeTransport sockets, BridgeStats stats, String nodeId,
                  OwnerWatch owners) {
     this.vertx = vertx;
+    this.clustered = vertx.isClustered();
     this.bus = vertx.eventBus();
     this.deadlines = new RequestDeadlines(vertx);
     this.receipts = new SendReceipts(vertx, sockets, deadlines, options.maxTimeoutMs());
@@ -161,7 +163,7 @@ final class RequestHandler {
           } else if (watched.ownerLeft()) {
             fail(to, id, Failure.ownerLeft(address));
           } else {
-            fail(to, id, Failure.of(failure, address, timeoutMs, options.access(), vertx.isClustered()));
+            fail(to, id, Failure.of(failure, address, timeoutMs, options.access(), clustered));
           }
         };
         if (!callOwnerHere(address, body, request, timeoutMs, outcome)) {
@@ -229,7 +231,7 @@ final class RequestHandler {
     if (written.succeeded()) {
       ok(to, id);
     } else if (written.cause() instanceof ReplyException) {
-      fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access(), vertx.isClustered()));
+      fail(to, id, Failure.of(written.cause(), address, timeoutMs, options.access(), clustered));
     } else {
       fail(to, id, new Failure(ErrorCode.UNAVAILABLE, "the send to '" + address + "' could not reach the node of "
           + "its consumer (" + written.cause().getMessage() + "); retry",

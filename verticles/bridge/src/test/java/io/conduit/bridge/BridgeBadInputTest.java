@@ -189,7 +189,8 @@ class BridgeBadInputTest {
       assertEquals("NO_HANDLERS", error.getString("code"));
       assertNull(error.getValue("retryAfterMs"), "nothing will serve it here: no retry to suggest");
       assertTrue(error.getString("message").contains("the replica reads of 'docs' are answered by its standbys, which run "
-          + "on the other nodes of a cluster, and this node is not in one; read from 'docs'"), error.getString("message"));
+          + "on the other nodes of a cluster, and this node is not in one (nor does it run a replica of its own right "
+          + "now); read from 'docs'"), error.getString("message"));
     }
   }
 

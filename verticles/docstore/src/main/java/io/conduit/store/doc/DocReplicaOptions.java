@@ -1,5 +1,6 @@
 package io.conduit.store.doc;
 
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -24,7 +25,7 @@ public record DocReplicaOptions(String primary, String address, long waitMs) {
       }
     }
     String primary = text(c, "primary", "docs");
-    String address = text(c, "address", primary + ".ro");
+    String address = text(c, "address", StoreOwnership.replicaReads(primary));
     if (address.equals(primary) || address.equals(primary + ".changes")) {
       throw new IllegalArgumentException("document replica: address '" + address + "' is the primary's own; "
           + "use another, e.g. '" + primary + ".ro'");

@@ -117,7 +117,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
    * data) it answers 503.
    */
   private Future<Void> serveReadsAsStandby(Map<String, GraphScript> scripts) {
-    MessageConsumer<Object> c = vertx.eventBus().consumer(options.address() + ".ro", message -> {
+    MessageConsumer<Object> c = vertx.eventBus().consumer(StoreOwnership.replicaReads(options.address()), message -> {
       JsonObject body = message.body() instanceof JsonObject json ? json : null;
       Object op = body == null ? null : body.getValue("op");
       GraphData g = follower;

@@ -217,6 +217,40 @@ class StoreOwnershipTest {
   }
 
   @Test
+  void aStandbyTheOwnerDroppedForAnUnacknowledgedBatchCopiesAgainAndIsInSyncOnceMore(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    deploy(vertx, new DocStoreVerticle(), a);
+    deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> standbyInSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    String inbox = "conduit.replica.d.standby." + StoreOwnership.readOrMakeDataId(dir.resolve("b"));
+    // the standby stalls: batches sent to it are not taken, so none is acknowledged
+    java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean(true);
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (!(stalled.get() && delivery.message().address().equals(inbox))) {
+        delivery.next();
+      }
+    });
+    assertEquals(1, set(vertx, "during", 1), "acknowledged once the owner dropped the standby");
+    assertEquals(0, claim(vertx, "d").getJsonArray("inSync").size(), "no longer listed");
+    stalled.set(false);
+    // it notices, copies the owner's data again and is listed: a candidate to take over once more
+    Conditions.await(20_000, () -> claimListsOne(vertx), () -> "the standby never caught up again; roles "
+        + ServiceRoles.all(vertx));
+    long version = set(vertx, "after", 2);
+    JsonObject read = await(vertx.eventBus().<JsonObject>request("d.ro", new JsonObject().put("op", "get")
+        .put("path", new io.vertx.core.json.JsonArray().add("during")).put("minVersion", version))).body();
+    assertEquals(1, read.getInteger("value"), "the write it missed while stalled came with the copy: " + read.encode());
+  }
+
+  private static boolean claimListsOne(Vertx vertx) {
+    try {
+      return claim(vertx, "d").getJsonArray("inSync").size() == 1;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
   void theGraphStoreFollowsItsOwnerToo(Vertx vertx) throws Exception {
     JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     String owner = deploy(vertx, new GraphStoreVerticle(), a);

@@ -35,6 +35,8 @@ final class ReplicaSink {
   private MessageConsumer<Buffer> inbox;
   private long expected = -1;
   private boolean live;
+  /** The owner listed it in its claim as in sync when it went live. */
+  private boolean listed;
   private boolean broken;
   private boolean closed;
 
@@ -65,6 +67,15 @@ final class ReplicaSink {
     return broken;
   }
 
+  /**
+   * Whether the owner listed this standby as in sync when it went live: a standby so listed that
+   * the owner's claim no longer lists was dropped by the owner (a batch it did not acknowledge in
+   * time) and is sent nothing more, so it attaches again.
+   */
+  boolean listedWhenLive() {
+    return listed;
+  }
+
   /** Opens the engine, attaches, copies the owner's data and goes live; fails when any step does. */
   Future<Void> start() {
     String inboxAddress = ReplicationSource.sourceAddress(address) + ".standby." + id;
@@ -89,8 +100,9 @@ final class ReplicaSink {
           expected = seq + 1;
           return call(new JsonObject().put("op", "live").put("id", id));
         })
-        .map(v -> {
+        .map(reply -> {
           live = true;
+          listed = reply.getBoolean("inSync", false);
           return (Void) null;
         });
   }

@@ -124,6 +124,14 @@ public final class StoreOwnership {
    */
   public static final long LEASE_MARGIN_MS = 2_000;
 
+  /**
+   * Where a store's standbys answer reads of its data: {@code <address>.ro} ({@code docs.ro}), as
+   * pyzdb's read-only servers did; every store and every front door names it through this.
+   */
+  public static String replicaReads(String address) {
+    return address + ".ro";
+  }
+
   private static final System.Logger LOG = System.getLogger(StoreOwnership.class.getName());
 
   private final Vertx vertx;
@@ -135,6 +143,8 @@ public final class StoreOwnership {
   private ReplicationSource source;
   private ReplicaSink sink;
   private boolean sinkStarting;
+  /** Checks in a row that found this live, once-listed standby missing from the owner's in-sync list. */
+  private int unlistedChecks;
   private final Store store;
   private AsyncMap<String, JsonObject> claims;
   private Role role = Role.STARTING;
@@ -566,7 +576,17 @@ public final class StoreOwnership {
       return ""; // a memory store, or a second instance on the owner's own data
     }
     long epoch = owner.getLong("epoch");
-    if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
+    boolean listed = owner.getJsonArray("inSync", new JsonArray()).contains(dataId);
+    boolean dropped = sink != null && sink.live() && sink.listedWhenLive() && !listed && sink.ownerEpoch() == epoch;
+    // seen on two checks in a row: a claim read while the sink went live may predate its listing
+    unlistedChecks = dropped ? unlistedChecks + 1 : 0;
+    if (unlistedChecks >= 2) {
+      // the owner dropped it (a batch not acknowledged in time: this node stalled) and sends it nothing more
+      unlistedChecks = 0;
+      LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") no longer lists this standby "
+          + "as in sync; copying its data again");
+      closeSink();
+    } else if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
       closeSink();
     }
     if (sink == null && !sinkStarting) {
@@ -588,7 +608,7 @@ public final class StoreOwnership {
     if (sink == null) {
       return "; copying its data";
     }
-    return owner.getJsonArray("inSync", new JsonArray()).contains(dataId) ? "; following it, in sync"
+    return listed ? "; following it, in sync"
         : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
   }
 
