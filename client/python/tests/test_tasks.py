@@ -332,6 +332,18 @@ def test_events_keep_reports_whose_steps_start_again_and_drop_only_older_ones():
                     ("PROGRESS", "train 1"), ("PROGRESS", "train 3"), ("SUCCESS", "train 3")]
 
 
+def test_a_status_from_a_node_that_numbers_no_reports_is_ordered_by_its_step():
+    started = {"id": "t1", "task": "phased", "state": "STARTED", "attempts": 1, "submittedAt": 1,
+               "progress": {"current": 0, "total": 0, "message": ""}}
+    older_node = dict(started, state="PROGRESS", progress={"current": 50, "total": 100, "message": "half"})
+    done = dict(started, state="SUCCESS", progress={"current": 100, "total": 100, "message": "all", "report": 100})
+    # a newer node numbers its reports from 1; the older node read the status at step 50
+    client = _ScriptedClient([older_node], [_report(3, 53, 100, "53"), _report(4, 54, 100, "54"), done])
+    with TaskResult(Tasks(client), "t1").events(timeout=10) as events:
+        seen = [e.progress.message for e in events]
+    assert seen == ["half", "53", "54", "all"]
+
+
 def test_get_asks_again_when_a_status_read_goes_unanswered_while_time_is_left():
     finished = {"id": "t1", "task": "example.count", "state": "SUCCESS", "result": {"count": 1}, "attempts": 1,
                 "submittedAt": 1}
@@ -339,11 +351,13 @@ def test_get_asks_again_when_a_status_read_goes_unanswered_while_time_is_left():
                               ConduitError("UNAVAILABLE", "between consumers", {"retryAfterMs": 10}), finished])
     assert TaskResult(Tasks(client), "t1").get(timeout=10) == {"count": 1}
     assert len(client.asked) == 3
-    # no time left: the wait's own TIMEOUT, naming the task
+    # no time left: the wait's own TIMEOUT, naming the task; reads that fail at once are paced
     client = _ScriptedClient([ConduitError("TIMEOUT", "no reply from 'tasks' within 200 ms")])
+    began = time.monotonic()
     with pytest.raises(ConduitError) as e:
         TaskResult(Tasks(client), "t1").get(timeout=0.5)
     assert e.value.code == "TIMEOUT" and e.value.details["id"] == "t1"
+    assert 0.45 < time.monotonic() - began < 1.5 and len(client.asked) < 20, len(client.asked)
     # any other failure is the caller's at once
     client = _ScriptedClient([ConduitError("NOT_FOUND", "unknown task")])
     with pytest.raises(ConduitError) as e:

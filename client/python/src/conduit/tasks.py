@@ -21,7 +21,7 @@ that iterates it.
 
 import math
 import time
-from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional
 
 from .errors import ConduitError
 
@@ -115,17 +115,21 @@ class TaskRevoked(TaskError):
     """The task ended in ``REVOKED``: it was cancelled (Celery's ``TaskRevokedError``)."""
 
 
-def _key(status: Dict[str, Any]) -> Tuple[int, int, int]:
-    """The order of a task's changes: attempt, place in the attempt, then the progress report's
-    number (``report``; from a node that numbers none, its step, ``current``)."""
-    progress = status.get("progress") if isinstance(status.get("progress"), dict) else {}
-    order = progress.get("report") if "report" in progress else progress.get("current")
-    return (int(status.get("attempts") or 0), _RANK.get(str(status.get("state")), 0), int(order or 0))
+def _order(a: Dict[str, Any], b: Dict[str, Any]) -> int:
+    """Whether the change ``a`` comes after (1), with (0) or before (-1) ``b``: by attempt, place in
+    the attempt, then the progress report's number (``report``), or, when either lacks one (a node
+    of a version that numbers none), the step (``current``)."""
+    pa = a.get("progress") if isinstance(a.get("progress"), dict) else {}
+    pb = b.get("progress") if isinstance(b.get("progress"), dict) else {}
+    field = "report" if "report" in pa and "report" in pb else "current"
+    ka = (int(a.get("attempts") or 0), _RANK.get(str(a.get("state")), 0), int(pa.get(field) or 0))
+    kb = (int(b.get("attempts") or 0), _RANK.get(str(b.get("state")), 0), int(pb.get(field) or 0))
+    return (ka > kb) - (ka < kb)
 
 
 def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     """Whether two statuses or events show the same state and progress."""
-    return _key(a) == _key(b) and a.get("state") == b.get("state") and a.get("progress") == b.get("progress")
+    return _order(a, b) == 0 and a.get("state") == b.get("state") and a.get("progress") == b.get("progress")
 
 
 def _interval(value: Any) -> float:
@@ -442,7 +446,7 @@ class TaskResult:
             while True:
                 if status is not None:
                     cancelled = bool(status.get("cancelRequested")) and not cancel_seen
-                    if last is None or cancelled or (_key(status) >= _key(last) and not _same(status, last)):
+                    if last is None or cancelled or (_order(status, last) >= 0 and not _same(status, last)):
                         last = status
                         cancel_seen = cancel_seen or cancelled
                         if "submittedAt" in status:  # a full status, not a progress report
@@ -477,10 +481,12 @@ class TaskResult:
 
     def _read(self, bound: Optional[float], deadline: Optional[float], last: Optional[Dict[str, Any]],
               timeout: Optional[float]) -> Dict[str, Any]:
-        """A status read, each attempt bounded by ``bound`` (the client's timeout when None).
-        An attempt the queue did not answer in time (a node that died still listed for it) or
-        answered ``UNAVAILABLE`` with ``retryAfterMs`` (between consumers) is no answer about the
-        task: it is made again until ``deadline`` (None: for as long as it takes), then TIMEOUT."""
+        """A status read; its first attempt bounded by ``bound`` (the client's timeout when None),
+        any later one by ``deadline``. An attempt the queue did not answer in time (a node that died
+        still listed for it) or answered ``UNAVAILABLE`` with ``retryAfterMs`` (between consumers)
+        is no answer about the task: it is made again, after a pause that grows to a second (or
+        the ``retryAfterMs``), until ``deadline`` (None: for as long as it takes), then TIMEOUT."""
+        pause = _FIRST_POLL
         while True:
             limit = self.tasks.client.timeout_ms / 1000.0
             if bound is not None:
@@ -493,9 +499,10 @@ class TaskResult:
                     raise
                 if deadline is not None and time.monotonic() >= deadline:
                     raise self._timeout(timeout, last) from None
-                if retry_after:
-                    pause = retry_after / 1000.0
-                    time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
+                wait = retry_after / 1000.0 if retry_after else pause
+                pause = min(pause * 2, 1.0)
+                time.sleep(wait if deadline is None else max(0.0, min(wait, deadline - time.monotonic())))
+                bound = deadline
 
     def _timeout(self, timeout: Optional[float], last: Optional[Dict[str, Any]]) -> ConduitError:
         state = (last or self._status or {}).get("state")

@@ -117,14 +117,15 @@ final class Sweeper {
 
   /**
    * Logs the queued tasks of names this node has no handler for (Celery logs "unregistered
-   * task"), once per name and count, again every 10 minutes while they wait: on a standalone node
-   * they can never run; in a cluster they have waited a minute for a node that runs them.
+   * task"): once per name, again after 10 minutes while they wait or as soon as their count has
+   * doubled, so a backlog that changes at every sweep is not told at every sweep. On a standalone
+   * node they can never run; in a cluster they have waited a minute for a node that runs them.
    */
   private void tellUnhandled(Map<String, Integer> unhandled, long now) {
     unhandledTold.keySet().retainAll(unhandled.keySet());
     unhandled.forEach((task, count) -> {
       long[] told = unhandledTold.get(task);
-      if (told != null && told[0] == count && now - told[1] < UNHANDLED_REPEAT_MS) {
+      if (told != null && count < 2 * told[0] && now - told[1] < UNHANDLED_REPEAT_MS) {
         return;
       }
       unhandledTold.put(task, new long[] {count, now});

@@ -43,11 +43,17 @@ final class TaskOps {
       throw new TaskException(ErrorCode.BAD_REQUEST, "unknown task '" + request.task() + "'; this queue runs: "
           + String.join(", ", handlers.names().stream().sorted().toList()));
     }
+    TaskHandler handler;
     try {
-      handlers.create(request.task()).validate(request.args());
+      handler = handlers.create(request.task());
+    } catch (IllegalStateException e) {
+      throw new TaskException(ErrorCode.INTERNAL, e.getMessage() + "; nothing was submitted");
+    }
+    try {
+      handler.validate(request.args());
     } catch (IllegalArgumentException e) {
       throw new TaskException(ErrorCode.BAD_REQUEST, "task '" + request.task() + "': " + e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
       // a handler's own fault (a NullPointerException on arguments it did not expect): the caller
       // is told at once, naming it, instead of waiting for a reply that never comes
       LOG.log(Level.ERROR, "task '" + request.task() + "': its handler's validate failed", e);

@@ -4,6 +4,7 @@ import io.conduit.cluster.ClusterAccess;
 import io.conduit.codec.ErrorCode;
 import io.conduit.node.Components;
 import io.conduit.store.StoreHealth;
+import io.conduit.store.engine.EngineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -108,7 +109,7 @@ public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
       reply = Future.failedFuture(new TaskException(ErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (TaskException e) {
       reply = Future.failedFuture(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
       // a fault of the queue's own: answered (its caller does not wait for nothing) and logged
       LOG.log(Level.ERROR, "task queue '" + options.address() + "': a fault handling '" + op + "'", e);
       reply = Future.failedFuture(e);
@@ -120,7 +121,7 @@ public class TaskQueueVerticle extends VerticleBase implements StoreHealth {
         message.fail(e.code().status(), e.getMessage());
       } else {
         message.fail(ErrorCode.INTERNAL.status(), "task queue '" + options.address() + "': "
-            + ar.cause().getMessage());
+            + EngineException.reason(ar.cause()));
       }
     });
   }

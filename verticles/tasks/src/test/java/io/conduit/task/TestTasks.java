@@ -74,6 +74,9 @@ final class TestTasks {
   public static final class BrokenValidate implements TaskHandler {
     @Override
     public void validate(JsonObject args) {
+      if (args.getBoolean("assert", false)) {
+        throw new AssertionError("injected: validate's own check");
+      }
       if (args.getString("name").isBlank()) {
         throw new IllegalArgumentException("'name' must not be blank");
       }

@@ -13,13 +13,16 @@ import java.util.concurrent.CompletableFuture;
  * The store's write-ahead log, snapshots and blobs in a {@link KeyValueEngine}. Every write appends
  * one record (O(size of the change)); a snapshot replaces the records up to its version, so a
  * restart replays at most the records since the last snapshot.
- * Keys: {@code 0x01 + version (8 bytes)} a record, {@code 0x02} the snapshot, {@code 0x03 + id} a blob.
+ * Keys: {@code 0x01 + version (8 bytes)} a record, {@code 0x02} the snapshot, {@code 0x03 + id} a blob,
+ * {@code 0x04 + time + version} a record set aside at a restart.
  */
 final class DocJournal {
 
   private static final byte LOG = 1;
   private static final byte[] SNAPSHOT = {2};
   private static final byte BLOB = 3;
+  /** Records a restart could not replay: {@code 0x04 + when (8 bytes) + version (8 bytes)}. */
+  private static final byte ASIDE = 4;
   /** Just past every record's key. */
   private static final byte[] LOG_END = {LOG + 1};
 
@@ -50,9 +53,10 @@ final class DocJournal {
   /**
    * Loads the snapshot and replays the records after it, up to the first missing version, as a
    * write-ahead log is replayed up to its first gap: each write depends on the ones before it.
-   * Records after a gap come only from writes made after one that could not be stored, and the
-   * store acknowledges none of those (it stops serving at the failed one), so they are dropped:
-   * removed from the engine, so that the versions the store gives next do not meet them again.
+   * Records after a gap come from writes made after one that could not be stored, and the store
+   * acknowledges none of those (no write after a failed one is answered OK), so they are not
+   * replayed: they are moved aside ({@code 0x04} keys), so that the versions the store gives next
+   * do not meet them again, and kept.
    * Blocking: call from a worker.
    */
   Recovered recover(int historyLimit) {
@@ -78,7 +82,15 @@ final class DocJournal {
     Dropped dropped = null;
     if (after[2] > 0) {
       dropped = new Dropped(state.version + 1, after[0], after[1], after[2]);
-      engine.write(new WriteBatch().deleteRange(logKey(after[0]), LOG_END)).join();
+      // moved aside, not deleted: should a record have gone missing some other way (a damaged
+      // folder), the writes after it are still there for whoever repairs it
+      WriteBatch aside = new WriteBatch();
+      long setAside = System.currentTimeMillis();
+      engine.scan(logKey(after[0]), LOG_END, (key, value) -> {
+        aside.put(ByteBuffer.allocate(17).put(ASIDE).putLong(setAside).put(key, 1, 8).array(), value);
+        return true;
+      });
+      engine.write(aside.deleteRange(logKey(after[0]), LOG_END)).join();
     }
     return new Recovered(state, snapshotVersion, replayed[0], dropped, (System.nanoTime() - start) / 1_000_000);
   }

@@ -54,6 +54,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private KeyValueEngine engine;
   /** Set when a write could not be made durable: memory and disk disagree, so the store stops serving. */
   private String storageFailure;
+  /** The first version whose write was not stored (Long.MAX_VALUE: none): no later one is acknowledged. */
+  private long firstUnstored = Long.MAX_VALUE;
   private DocJournal journal;
   private Snapshots snapshots;
   private DocState state;
@@ -127,6 +129,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   /** Opens the data (recovering it) and registers the consumer: this deployment is the owner. */
   private Future<Void> open(boolean persistent) {
     storageFailure = null;
+    firstUnstored = Long.MAX_VALUE;
     return vertx.executeBlocking(() -> {
       engine = ownership.owned(engines.apply(options));
       engineMeters = new EngineMeters(options.address(), engine);
@@ -142,7 +145,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         LOG.log(Level.WARNING, "document store '" + options.address() + "': the log has no record of version "
             + dropped.missing() + ", a write that could not be stored before the store stopped; the " + dropped.count()
             + " record" + (dropped.count() == 1 ? "" : "s") + " after it (versions " + dropped.first() + " to "
-            + dropped.last() + ") cannot be replayed without it and were dropped: the store acknowledged none of them");
+            + dropped.last() + ") cannot be replayed without it and were set aside in the data folder (keys 0x04...): "
+            + "the store acknowledged none of them");
       }
       // Copying the document for the snapshot thread is O(n): done here, off the event loop.
       snapshots = new Snapshots(journal, recovered.state(), recovered.snapshotVersion(), options.historySize(),
@@ -180,9 +184,9 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       engineMeters.close();
       engineMeters = null;
     }
-    // after a write that was not stored, memory (and the snapshot thread's copy) may hold it: no snapshot of that
-    boolean saving = s != null && storageFailure == null;
-    return unregistered.compose(v -> !saving ? Future.succeededFuture()
+    // after a write that was not stored, memory (and the snapshot thread's copy) may hold it: no
+    // snapshot of that (the snapshot thread also refuses, should a failure come during the stop)
+    return unregistered.compose(v -> s == null || firstUnstored != Long.MAX_VALUE ? Future.succeededFuture()
             : Future.fromCompletionStage(s.save(), context).<Void>mapEmpty())
         .eventually(() -> vertx.executeBlocking(() -> {
           if (s != null) {
@@ -330,8 +334,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       if (failure != null && ownership != null && !ownership.leaseValid()) {
         // it stopped being the owner with this write in flight: not a storage failure; its data
         // closes now, and the next owner's data decides whether the write is there
-        message.fail(ErrorCode.UNAVAILABLE.status(), "document store '" + options.address() + "' stopped being the owner "
-            + "before write " + record.getLong("v") + " was acknowledged: it may or may not have been applied; retry");
+        unstored(version);
+        message.fail(ErrorCode.UNAVAILABLE.status(), notAcknowledged(version));
         return;
       }
       if (failure != null) {
@@ -339,10 +343,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         message.fail(ErrorCode.INTERNAL.status(), storageFailure);
         return;
       }
-      if (storageFailure != null) {
+      if (version > firstUnstored) {
         // stored, but after a write that was not: a restart replays the log up to the missing one
-        // and drops this, so it is not acknowledged
-        message.fail(ErrorCode.INTERNAL.status(), storageFailure);
+        // and keeps this aside, so it is not acknowledged (the writes before it are)
+        message.fail(storageFailure != null ? ErrorCode.INTERNAL.status() : ErrorCode.UNAVAILABLE.status(),
+            storageFailure != null ? storageFailure : notAcknowledged(version));
         return;
       }
       message.reply(reply);
@@ -356,6 +361,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
    * reason stands).
    */
   private void stopServing(long version, Throwable failure) {
+    unstored(version);
     if (storageFailure != null) {
       return;
     }
@@ -363,6 +369,19 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         failure);
     storageFailure = "document store '" + options.address() + "' stopped serving: write " + version
         + " could not be stored (" + EngineException.reason(failure) + "); restart it to recover the last durable state";
+  }
+
+  /** Write {@code version} was not stored: no later write is acknowledged, and no snapshot is written of memory. */
+  private void unstored(long version) {
+    firstUnstored = Math.min(firstUnstored, version);
+    if (snapshots != null) {
+      snapshots.halt();
+    }
+  }
+
+  private String notAcknowledged(long version) {
+    return "document store '" + options.address() + "' stopped being the owner before write " + version
+        + " was acknowledged: it may or may not have been applied; retry";
   }
 
   /** The change event: version, op, path and value for people; the record for replicas. */

@@ -40,6 +40,8 @@ final class Snapshots {
    * a snapshot that failed is written again when asked for; read on the snapshot thread.
    */
   private volatile long lastSnapshot;
+  /** Set from the event loop when a write was not stored; read on the snapshot thread. */
+  private volatile boolean halted;
   /** Event loop only: records fed since the last snapshot was asked for, and since the thread was last woken. */
   private int sinceSnapshot;
   private int sinceWake;
@@ -99,6 +101,14 @@ final class Snapshots {
     }, thread);
   }
 
+  /**
+   * Writes no snapshot from now on: a write fed to the shadow was not stored, so the shadow holds
+   * data the log does not, and a snapshot of it would store what its client was told was not.
+   */
+  void halt() {
+    halted = true;
+  }
+
   /** Lets the queued records drain, then stops the thread. */
   void close() {
     thread.execute(this::catchUp);
@@ -124,6 +134,10 @@ final class Snapshots {
 
   private CompletableFuture<Long> write() {
     long version = shadow.version;
+    if (halted) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no snapshot: a write after version "
+          + lastSnapshot + " was not stored"));
+    }
     if (version == lastSnapshot) {
       return CompletableFuture.completedFuture(version);
     }

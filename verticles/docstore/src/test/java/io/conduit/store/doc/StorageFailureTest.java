@@ -144,6 +144,35 @@ class StorageFailureTest {
     await(vertx.undeploy(restarted)); // while the writer runs: a clean stop writes a snapshot
   }
 
+  @Test
+  void writesStillOnTheirWayWhenALaterOneFailsAtOnceAreAcknowledged(Vertx vertx) throws Exception {
+    WriterThreadEngine engine = new WriterThreadEngine();
+    try {
+      await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(
+          new JsonObject().put("address", "sf5").put("backend", "rocksdb"))));
+      String incr = "{\"op\":\"incr\",\"path\":[\"n\"]}";
+      assertEquals(1L, call(vertx, "sf5", incr).getLong("version"));
+      engine.held = new CompletableFuture<>(); // writes 2-4 wait on the writer thread
+      engine.throwing.set(engine.writes.get() + 4); // write 5 throws at once
+      List<Future<Message<JsonObject>>> writes = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        writes.add(vertx.eventBus().request("sf5", new JsonObject(incr)));
+      }
+      ReplyException failed = assertInstanceOf(ReplyException.class, assertThrows(ExecutionException.class,
+          () -> await(writes.get(3))).getCause());
+      assertTrue(failed.getMessage().contains("write 5 could not be stored (engine fault on write"), failed.getMessage());
+      engine.held.complete(null);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(i + 2L, await(writes.get(i)).body().getLong("version"), "stored before the failed one: acknowledged");
+      }
+      assertTrue(assertThrows(ExecutionException.class, () -> await(writes.get(4))).getCause().getMessage()
+          .contains("stopped serving"));
+    } finally {
+      engine.held.complete(null);
+      engine.end();
+    }
+  }
+
   /**
    * Writes applied in order on a thread of their own, as RocksDB's writer applies them, so that a
    * store applies later requests before an earlier write's outcome is known; the write numbered
@@ -153,6 +182,10 @@ class StorageFailureTest {
   private static final class WriterThreadEngine implements KeyValueEngine {
     final AtomicLong writes = new AtomicLong();
     final AtomicLong failing = new AtomicLong();
+    /** The write numbered so throws at once, on the caller's thread. */
+    final AtomicLong throwing = new AtomicLong();
+    /** The writer waits for it before each write: complete it to let them through. */
+    volatile CompletableFuture<Void> held = CompletableFuture.completedFuture(null);
     private final MemoryEngine delegate = new MemoryEngine();
     private final ExecutorService writer = Executors.newSingleThreadExecutor();
 
@@ -169,7 +202,11 @@ class StorageFailureTest {
     @Override
     public CompletableFuture<Void> write(WriteBatch batch) {
       long n = writes.incrementAndGet();
+      if (n == throwing.get()) {
+        throw new IllegalStateException("engine fault on write " + n);
+      }
       return CompletableFuture.runAsync(() -> {
+        held.join();
         if (n == failing.get()) {
           throw new EngineException("disk error on write " + n);
         }

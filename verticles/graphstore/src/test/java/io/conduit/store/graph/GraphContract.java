@@ -417,6 +417,15 @@ abstract class GraphContract {
   }
 
   @Test
+  void aScriptThatRecursesTooDeepFailsBetweenChangesIsUndoneAndTheStoreServesOn() throws Exception {
+    GraphStoreException e = fails(g.script(TestScripts.GrowWithoutEnd.NAME, new JsonObject().put("from", ann)));
+    assertEquals(500, e.status());
+    assertTrue(e.getMessage().contains("the script recursed too deep"), e.getMessage());
+    assertEquals(4L, join(g.V().count()));
+    assertEquals(4L, join(g.E().count()));
+  }
+
+  @Test
   void aDumpLoadsIntoAnotherGraphWithTheSameIds() throws Exception {
     StringWriter dump = new StringWriter();
     assertEquals(8L, join(g.exportTo(dump)));

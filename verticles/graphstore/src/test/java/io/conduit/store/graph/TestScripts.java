@@ -83,8 +83,25 @@ final class TestScripts {
     }
   }
 
+  /** Adds a node, then throws a stack overflow of its own: as if the stack had run out inside a change. */
+  public static final class AddThenOverflowError implements GraphScript {
+    static final String NAME = "addThenOverflowError";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public Object run(GraphTx graph, JsonObject args) {
+      graph.addNode(new JsonObject().put("name", "half"));
+      throw new StackOverflowError();
+    }
+  }
+
   static io.vertx.core.json.JsonArray all() {
     return new io.vertx.core.json.JsonArray().add(Befriend.class.getName()).add(RemoveThenFail.class.getName())
-        .add(AddThenAssert.class.getName()).add(GrowWithoutEnd.class.getName());
+        .add(AddThenAssert.class.getName()).add(GrowWithoutEnd.class.getName())
+        .add(AddThenOverflowError.class.getName());
   }
 }

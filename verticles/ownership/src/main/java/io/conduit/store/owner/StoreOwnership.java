@@ -133,6 +133,10 @@ public final class StoreOwnership {
   }
 
   private static final System.Logger LOG = System.getLogger(StoreOwnership.class.getName());
+  /** A standby dropped again within this long of the last drop waits before it copies again. */
+  private static final long DROPS_REMEMBERED_MS = 10 * 60_000;
+  private static final long COPY_AGAIN_AFTER_MS = 30_000;
+  private static final long COPY_AGAIN_MAX_MS = 30 * 60_000;
 
   private final Vertx vertx;
   private final String kind;
@@ -145,6 +149,11 @@ public final class StoreOwnership {
   private boolean sinkStarting;
   /** Checks in a row that found this live, once-listed standby missing from the owner's in-sync list. */
   private int unlistedChecks;
+  /** Times the owner dropped this standby, the last of them within {@link #DROPS_REMEMBERED_MS} of the one before. */
+  private int drops;
+  private long lastDropAt;
+  /** When a standby the owner dropped may copy again (epoch ms). */
+  private long copyAgainAt;
   private final Store store;
   private AsyncMap<String, JsonObject> claims;
   private Role role = Role.STARTING;
@@ -583,11 +592,23 @@ public final class StoreOwnership {
     if (unlistedChecks >= 2) {
       // the owner dropped it (a batch not acknowledged in time: this node stalled) and sends it nothing more
       unlistedChecks = 0;
+      long now = System.currentTimeMillis();
+      // a standby too slow for the owner every time would be dropped and copy everything again and
+      // again: after the first, each copy waits twice as long as the last
+      drops = now - lastDropAt < DROPS_REMEMBERED_MS ? drops + 1 : 1;
+      lastDropAt = now;
+      copyAgainAt = drops <= 1 ? now : now + Math.min(COPY_AGAIN_MAX_MS, COPY_AGAIN_AFTER_MS << Math.min(16, drops - 2));
       LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") no longer lists this standby "
-          + "as in sync; copying its data again");
+          + "as in sync; copying its data again" + (drops <= 1 ? ""
+              : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + drops + " times within "
+                  + DROPS_REMEMBERED_MS / 60_000 + " minutes)"));
       closeSink();
     } else if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
       closeSink();
+    }
+    if (sink == null && !sinkStarting && System.currentTimeMillis() < copyAgainAt) {
+      return "; copying its data again in " + (copyAgainAt - System.currentTimeMillis()) / 1000 + " s (the owner "
+          + "dropped it " + drops + " times: too slow to acknowledge)";
     }
     if (sink == null && !sinkStarting) {
       sinkStarting = true;
