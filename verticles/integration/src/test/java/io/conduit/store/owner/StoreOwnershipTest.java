@@ -251,6 +251,45 @@ class StoreOwnershipTest {
   }
 
   @Test
+  void afterTheWholeClusterStoppedANodeWithNewerDataKeepsItRatherThanFollowAnOlderCopy() throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    JsonObject b = a.copy().put("dataDir", dir.resolve("b").toString());
+    // a cluster's life: A owns, B follows in sync, A goes, B takes over and acknowledges k2 alone
+    Vertx first = Vertx.vertx();
+    try {
+      String owner = deploy(first, new DocStoreVerticle(), a);
+      deploy(first, new DocStoreVerticle(), b);
+      Conditions.await(20_000, () -> standbyInSync(first), () -> "roles " + ServiceRoles.all(first));
+      set(first, "k1", 1);
+      await(first.undeploy(owner));
+      Conditions.await(10_000, () -> roles(first).equals(List.of("OWNER")), () -> "roles " + ServiceRoles.all(first));
+      set(first, "k2", 2);
+    } finally {
+      await(first.close()); // the whole cluster stops: its claims go with it
+    }
+    // the next life: A, whose copy is older, happens to start first and claims the store afresh
+    Vertx second = Vertx.vertx();
+    try {
+      deploy(second, new DocStoreVerticle(), a);
+      deploy(second, new DocStoreVerticle(), b);
+      Conditions.await(10_000, () -> ServiceRoles.all(second).stream().anyMatch(r -> r.getString("reason", "")
+          .contains("not following it: this node's data is newer")), () -> "roles " + ServiceRoles.all(second));
+    } finally {
+      await(second.close());
+    }
+    // B's data was kept: started first, it serves every acknowledged write
+    Vertx third = Vertx.vertx();
+    try {
+      deploy(third, new DocStoreVerticle(), b);
+      JsonObject doc = await(third.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
+          .put("path", new io.vertx.core.json.JsonArray()))).body().getJsonObject("value");
+      assertEquals(new JsonObject().put("k1", 1).put("k2", 2), doc);
+    } finally {
+      await(third.close());
+    }
+  }
+
+  @Test
   void theGraphStoreFollowsItsOwnerToo(Vertx vertx) throws Exception {
     JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     String owner = deploy(vertx, new GraphStoreVerticle(), a);

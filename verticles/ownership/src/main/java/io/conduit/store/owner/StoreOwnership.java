@@ -154,6 +154,11 @@ public final class StoreOwnership {
   private long lastDropAt;
   /** When a standby the owner dropped may copy again (epoch ms). */
   private long copyAgainAt;
+  /** How current this deployment's data is (read once from its directory), and whether it was read. */
+  private DataEpoch dataEpoch = DataEpoch.NONE;
+  private boolean dataEpochRead;
+  /** The refusal to follow an owner with older data last logged, so it is logged once. */
+  private String refusalLogged;
   private final Store store;
   private AsyncMap<String, JsonObject> claims;
   private Role role = Role.STARTING;
@@ -482,7 +487,8 @@ public final class StoreOwnership {
    * it first").
    */
   private Future<Void> attempt() {
-    return claimUpdates.transform(settled -> dataId()).compose(dataId -> asked(claims.get(address)).compose(current -> {
+    return claimUpdates.transform(settled -> dataId()).compose(id -> dataEpochLoaded().map(id))
+        .compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
         return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
             + follow(current, dataId));
@@ -501,11 +507,18 @@ public final class StoreOwnership {
       }
       return vertx.sharedData().getCounter(MAP + "." + address + ".epoch").compose(c -> c.incrementAndGet())
           .compose(counted -> {
-            // a counter that a partition's merge set back must not hand out an epoch again
-            long epoch = current == null ? counted : Math.max(counted, current.getLong("epoch") + 1);
+            // a counter that a partition's merge set back must not hand out an epoch again, nor a
+            // cluster that stopped whole (its counter went with it: the data remembers)
+            long epoch = current == null ? Math.max(counted, dataEpoch.epoch() + 1)
+                : Math.max(counted, current.getLong("epoch") + 1);
             JsonObject mine = new JsonObject().put("node", nodeId()).put("instance", instance).put("epoch", epoch)
                 .put("dataId", dataId).put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString())
                 .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", leaseMs);
+            if (dataDir != null) {
+              // how current the data it serves is: its own record when claimed afresh, else the
+              // last owner's epoch, whose data it holds (its own, or in sync with it)
+              mine.put("dataEpoch", current == null ? dataEpoch.epoch() : current.getLong("epoch"));
+            }
             long started = System.nanoTime();
             Future<Boolean> taken = asked(current == null
                 ? claims.putIfAbsent(address, mine).map(before -> before == null)
@@ -545,6 +558,7 @@ public final class StoreOwnership {
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
+      recordDataEpoch(DataEpoch.of(mine));
       return Future.<Void>succeededFuture();
     }, failure -> {
       holding = false;
@@ -606,6 +620,19 @@ public final class StoreOwnership {
     } else if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
       closeSink();
     }
+    if (sink == null && !sinkStarting && !dataEpoch.coveredBy(owner)) {
+      // a copy starts by emptying this node's engine: not when this data is newer than the owner's
+      String why = "; not following it: this node's data is newer (epoch " + dataEpoch.epoch() + ") than the data "
+          + "the owner started from (epoch " + owner.getValue("dataEpoch") + "), which the whole cluster stopping "
+          + "and an older node starting first can lead to; replacing it with the owner's copy would lose writes "
+          + "that were acknowledged. This node's data is kept: stop every node of the store, start this one "
+          + "first, then the others";
+      if (!why.equals(refusalLogged)) {
+        refusalLogged = why;
+        LOG.log(Level.ERROR, kind + " '" + address + "': served by node " + owner.getString("node") + why);
+      }
+      return why;
+    }
     if (sink == null && !sinkStarting && System.currentTimeMillis() < copyAgainAt) {
       return "; copying its data again in " + (copyAgainAt - System.currentTimeMillis()) / 1000 + " s (the owner "
           + "dropped it " + drops + " times: too slow to acknowledge)";
@@ -613,7 +640,12 @@ public final class StoreOwnership {
     if (sink == null && !sinkStarting) {
       sinkStarting = true;
       ReplicaSink started = new ReplicaSink(vertx, address, dataId, store, epoch);
-      started.start().onComplete(ar -> {
+      // the copy empties the engine first: until it is in sync again, the data says nothing
+      dataEpoch = DataEpoch.NONE;
+      vertx.executeBlocking(() -> {
+        DataEpoch.forget(dataDir);
+        return null;
+      }).compose(v -> started.start()).onComplete(ar -> {
         sinkStarting = false;
         if (ar.succeeded() && role == Role.STANDBY) {
           sink = started;
@@ -628,6 +660,9 @@ public final class StoreOwnership {
     }
     if (sink == null) {
       return "; copying its data";
+    }
+    if (listed && sink.live() && !dataEpoch.claim().equals(DataEpoch.claimId(owner))) {
+      recordDataEpoch(DataEpoch.of(owner)); // in sync with this owner: this data holds its epoch's
     }
     return listed ? "; following it, in sync"
         : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
@@ -746,6 +781,33 @@ public final class StoreOwnership {
   }
 
   /** The data directory's id, made on first use; a memory store has none (""). */
+  /** Reads how current this deployment's data is, once. */
+  private Future<Void> dataEpochLoaded() {
+    if (dataDir == null || dataEpochRead) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> DataEpoch.read(dataDir)).map(read -> {
+      if (!dataEpochRead) {
+        dataEpoch = read;
+        dataEpochRead = true;
+      }
+      return null;
+    });
+  }
+
+  /** Records, beside the data, that it holds {@code current}'s epoch in full (off the event loop). */
+  private void recordDataEpoch(DataEpoch current) {
+    if (dataDir == null) {
+      return;
+    }
+    dataEpoch = current;
+    vertx.executeBlocking(() -> {
+      current.write(dataDir);
+      return null;
+    }).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not record the data's epoch in "
+        + dataDir.resolve(DataEpoch.FILE) + ": " + e.getMessage()));
+  }
+
   private Future<String> dataId() {
     if (dataDir == null) {
       return Future.succeededFuture("");

@@ -1,0 +1,89 @@
+package io.conduit.store.owner;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * How current a store's data directory is, kept beside the data ({@code DATA-EPOCH}) because the
+ * claims live only in the cluster's memory: the epoch of the owner whose data it last held in full,
+ * as that owner or as a standby listed in sync with it, and that owner's claim ({@code epoch/node}).
+ *
+ * <p>It settles what the claims cannot after the whole cluster stopped: a store is then claimed
+ * afresh by the first node to start, with its data whatever its age, and that claim says how
+ * current its data is ({@code dataEpoch}). A node that joins later with newer data must not
+ * replace it with that owner's copy ({@link #coveredBy}). Fresh claims also continue the epochs
+ * from here, so an epoch is never handed out twice for the same store.
+ *
+ * @param epoch the epoch (0: nothing known, e.g. a copy under way)
+ * @param claim that epoch's claim, {@code epoch/node} ("" when none)
+ */
+record DataEpoch(long epoch, String claim) {
+
+  static final String FILE = "DATA-EPOCH";
+  static final DataEpoch NONE = new DataEpoch(0, "");
+
+  /** The epoch of the data a claim serves: its own, {@code epoch/node}. */
+  static DataEpoch of(JsonObject claim) {
+    return new DataEpoch(claim.getLong("epoch"), claimId(claim));
+  }
+
+  static String claimId(JsonObject claim) {
+    return claim.getLong("epoch") + "/" + claim.getString("node");
+  }
+
+  /**
+   * Whether the owner whose claim this is holds everything this data does, so that a standby may
+   * replace its data with the owner's copy: it follows that very claim (a standby that restarted),
+   * or its data is no newer than the data the owner started from. A claim that says nothing of its
+   * data (an owner of an earlier version) is taken to hold it all, as before.
+   */
+  boolean coveredBy(JsonObject ownerClaim) {
+    if (claim.equals(claimId(ownerClaim)) || !(ownerClaim.getValue("dataEpoch") instanceof Number from)) {
+      return true;
+    }
+    return epoch <= from.longValue();
+  }
+
+  /** What {@code dir} holds, {@link #NONE} when it says nothing (a directory of an earlier version, or mid-copy). */
+  static DataEpoch read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE);
+    if (!Files.exists(file)) {
+      return NONE;
+    }
+    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", 2);
+    try {
+      return new DataEpoch(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "");
+    } catch (NumberFormatException e) {
+      throw new IOException(file + " does not hold an epoch (\"" + String.join(" ", parts) + "\"); remove it if "
+          + "this directory's data is not newer than the cluster's");
+    }
+  }
+
+  /** Stores it in {@code dir}, whole or not at all, durably. */
+  void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(FILE + "." + UUID.randomUUID() + ".tmp");
+    try {
+      Files.writeString(tmp, epoch + " " + claim + "\n", StandardCharsets.UTF_8);
+      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        c.force(true);
+      }
+      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Forgets it: the data is about to be replaced by a copy, which says nothing until it is in sync. */
+  static void forget(Path dir) throws IOException {
+    Files.deleteIfExists(dir.resolve(FILE));
+  }
+}
