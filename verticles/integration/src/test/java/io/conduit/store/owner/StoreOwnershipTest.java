@@ -242,6 +242,11 @@ class StoreOwnershipTest {
     assertEquals(1, read.getInteger("value"), "the write it missed while stalled came with the copy: " + read.encode());
   }
 
+  private static boolean refusesToFollow(Vertx vertx) {
+    return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "")
+        .contains("not following it: this node's data is newer"));
+  }
+
   private static boolean claimListsOne(Vertx vertx) {
     try {
       return claim(vertx, "d").getJsonArray("inSync").size() == 1;
@@ -270,10 +275,15 @@ class StoreOwnershipTest {
     // the next life: A, whose copy is older, happens to start first and claims the store afresh
     Vertx second = Vertx.vertx();
     try {
-      deploy(second, new DocStoreVerticle(), a);
+      String older = deploy(second, new DocStoreVerticle(), a);
       deploy(second, new DocStoreVerticle(), b);
-      Conditions.await(10_000, () -> ServiceRoles.all(second).stream().anyMatch(r -> r.getString("reason", "")
-          .contains("not following it: this node's data is newer")), () -> "roles " + ServiceRoles.all(second));
+      Conditions.await(10_000, () -> refusesToFollow(second), () -> "roles " + ServiceRoles.all(second));
+      // the older owner claims again, under a later epoch of its life: still not newer than B's data
+      await(second.undeploy(older));
+      deploy(second, new DocStoreVerticle(), a);
+      Conditions.await(10_000, () -> roles(second).equals(List.of("OWNER", "STANDBY")),
+          () -> "roles " + ServiceRoles.all(second));
+      Conditions.holdsFor(3_000, () -> refusesToFollow(second), () -> "B followed: roles " + ServiceRoles.all(second));
     } finally {
       await(second.close());
     }

@@ -14,25 +14,29 @@ import java.util.UUID;
 /**
  * How current a store's data directory is, kept beside the data ({@code DATA-EPOCH}) because the
  * claims live only in the cluster's memory: the epoch of the owner whose data it last held in full,
- * as that owner or as a standby listed in sync with it, and that owner's claim ({@code epoch/node}).
+ * as that owner or as a standby listed in sync with it, that owner's claim ({@code epoch/node}), and
+ * the claims' <em>life</em>: the id of the fresh claim that began the run of claims it belongs to
+ * (every takeover carries it on; it changes only when the claims were lost, as when the whole
+ * cluster stopped).
  *
  * <p>It settles what the claims cannot after the whole cluster stopped: a store is then claimed
- * afresh by the first node to start, with its data whatever its age, and that claim says how
- * current its data is ({@code dataEpoch}). A node that joins later with newer data must not
- * replace it with that owner's copy ({@link #coveredBy}). Fresh claims also continue the epochs
- * from here, so an epoch is never handed out twice for the same store.
+ * afresh by the first node to start, with its data whatever its age, and every claim of that life
+ * says how current the data it started from was ({@code dataEpoch}). A node that joins later with
+ * newer data must not replace it with that life's copy ({@link #coveredBy}). Fresh claims continue
+ * the epochs from the data's, so that a later life's epochs pass the earlier ones.
  *
- * @param epoch the epoch (0: nothing known, e.g. a copy under way)
+ * @param epoch the epoch (0: nothing known, e.g. a directory of an earlier version)
  * @param claim that epoch's claim, {@code epoch/node} ("" when none)
+ * @param life  the life of that claim ("" when none)
  */
-record DataEpoch(long epoch, String claim) {
+record DataEpoch(long epoch, String claim, String life) {
 
   static final String FILE = "DATA-EPOCH";
-  static final DataEpoch NONE = new DataEpoch(0, "");
+  static final DataEpoch NONE = new DataEpoch(0, "", "");
 
-  /** The epoch of the data a claim serves: its own, {@code epoch/node}. */
+  /** The epoch of the data a claim serves: its own, {@code epoch/node}, and its life. */
   static DataEpoch of(JsonObject claim) {
-    return new DataEpoch(claim.getLong("epoch"), claimId(claim));
+    return new DataEpoch(claim.getLong("epoch"), claimId(claim), claim.getString("life", ""));
   }
 
   static String claimId(JsonObject claim) {
@@ -41,13 +45,18 @@ record DataEpoch(long epoch, String claim) {
 
   /**
    * Whether the owner whose claim this is holds everything this data does, so that a standby may
-   * replace its data with the owner's copy: it follows that very claim (a standby that restarted),
-   * or its data is no newer than the data the owner started from. A claim that says nothing of its
-   * data (an owner of an earlier version) is taken to hold it all, as before.
+   * replace its data with the owner's copy: it follows that very claim (a standby that restarted);
+   * or it belongs to the same life of claims, no later than the owner's (each owner of a life took
+   * over from one in sync with the one before); or, from an earlier life, it is no newer than the
+   * data this life started from. A claim that says nothing of its data (an owner of an earlier
+   * version) is taken to hold it all, as before.
    */
   boolean coveredBy(JsonObject ownerClaim) {
     if (claim.equals(claimId(ownerClaim)) || !(ownerClaim.getValue("dataEpoch") instanceof Number from)) {
       return true;
+    }
+    if (!life.isEmpty() && life.equals(ownerClaim.getString("life"))) {
+      return epoch <= ownerClaim.getLong("epoch");
     }
     return epoch <= from.longValue();
   }
@@ -58,9 +67,9 @@ record DataEpoch(long epoch, String claim) {
     if (!Files.exists(file)) {
       return NONE;
     }
-    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", 2);
+    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", 3);
     try {
-      return new DataEpoch(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "");
+      return new DataEpoch(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
     } catch (NumberFormatException e) {
       throw new IOException(file + " does not hold an epoch (\"" + String.join(" ", parts) + "\"); remove it if "
           + "this directory's data is not newer than the cluster's");
@@ -72,11 +81,14 @@ record DataEpoch(long epoch, String claim) {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(FILE + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.writeString(tmp, epoch + " " + claim + "\n", StandardCharsets.UTF_8);
+      Files.writeString(tmp, epoch + " " + claim + " " + life + "\n", StandardCharsets.UTF_8);
       try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         c.force(true);
       }
       Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true); // the rename itself, through a power loss
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -31,6 +31,7 @@ final class ReplicaSink {
   private final String id;
   private final StoreOwnership.Store store;
   private final long ownerEpoch;
+  private final BeforeWipe beforeWipe;
   private KeyValueEngine engine;
   private MessageConsumer<Buffer> inbox;
   private long expected = -1;
@@ -46,11 +47,22 @@ final class ReplicaSink {
    * @param ownerEpoch the epoch of the owner it follows
    */
   ReplicaSink(Vertx vertx, String address, String id, StoreOwnership.Store store, long ownerEpoch) {
+    this(vertx, address, id, store, ownerEpoch, () -> { });
+  }
+
+  /** @param beforeWipe runs (on a worker) once the engine is open, before its data is emptied for the copy */
+  ReplicaSink(Vertx vertx, String address, String id, StoreOwnership.Store store, long ownerEpoch, BeforeWipe beforeWipe) {
     this.vertx = vertx;
     this.address = address;
     this.id = id;
     this.store = store;
     this.ownerEpoch = ownerEpoch;
+    this.beforeWipe = beforeWipe;
+  }
+
+  /** What must happen before this standby's data is emptied (what it says of that data goes first). */
+  interface BeforeWipe {
+    void run() throws java.io.IOException;
   }
 
   long ownerEpoch() {
@@ -128,6 +140,7 @@ final class ReplicaSink {
   /** Empties this standby's engine: what it held is replaced by the owner's pages. */
   private Future<Void> wipe() {
     return vertx.executeBlocking(() -> {
+      beforeWipe.run();
       List<byte[]> keys = new ArrayList<>();
       engine.scan(null, null, (k, v) -> keys.add(k));
       for (int i = 0; i < keys.size(); i += 10_000) {

@@ -154,9 +154,8 @@ public final class StoreOwnership {
   private long lastDropAt;
   /** When a standby the owner dropped may copy again (epoch ms). */
   private long copyAgainAt;
-  /** How current this deployment's data is (read once from its directory), and whether it was read. */
-  private DataEpoch dataEpoch = DataEpoch.NONE;
-  private boolean dataEpochRead;
+  /** How current this deployment's data is, as its directory last said. */
+  private volatile DataEpoch dataEpoch = DataEpoch.NONE;
   /** The refusal to follow an owner with older data last logged, so it is logged once. */
   private String refusalLogged;
   private final Store store;
@@ -515,9 +514,10 @@ public final class StoreOwnership {
                 .put("dataId", dataId).put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString())
                 .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", leaseMs);
             if (dataDir != null) {
-              // how current the data it serves is: its own record when claimed afresh, else the
-              // last owner's epoch, whose data it holds (its own, or in sync with it)
-              mine.put("dataEpoch", current == null ? dataEpoch.epoch() : current.getLong("epoch"));
+              // how current the data of this life of claims was when it began: a fresh claim's own
+              // record, carried on by every takeover with the life's id
+              mine.put("life", current == null ? UUID.randomUUID().toString() : current.getString("life", ""))
+                  .put("dataEpoch", current == null ? dataEpoch.epoch() : current.getValue("dataEpoch"));
             }
             long started = System.nanoTime();
             Future<Boolean> taken = asked(current == null
@@ -548,6 +548,8 @@ public final class StoreOwnership {
     }
     boolean wasStandby = role == Role.STANDBY;
     return closeSink().compose(v -> wasStandby ? store.notStandingBy() : Future.<Void>succeededFuture())
+        // durably before the first write is acknowledged: the data now holds this epoch
+        .compose(v -> recordDataEpoch(DataEpoch.of(mine)))
         .compose(v -> store.serve()).compose(v -> source == null ? Future.<Void>succeededFuture()
         : source.start()).compose(v -> {
       if (role == Role.STOPPED) {
@@ -558,7 +560,6 @@ public final class StoreOwnership {
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
-      recordDataEpoch(DataEpoch.of(mine));
       return Future.<Void>succeededFuture();
     }, failure -> {
       holding = false;
@@ -626,7 +627,7 @@ public final class StoreOwnership {
           + "the owner started from (epoch " + owner.getValue("dataEpoch") + "), which the whole cluster stopping "
           + "and an older node starting first can lead to; replacing it with the owner's copy would lose writes "
           + "that were acknowledged. This node's data is kept: stop every node of the store, start this one "
-          + "first, then the others";
+          + "first, then the others (or delete " + dataDir.resolve(DataEpoch.FILE) + " to follow and drop them)";
       if (!why.equals(refusalLogged)) {
         refusalLogged = why;
         LOG.log(Level.ERROR, kind + " '" + address + "': served by node " + owner.getString("node") + why);
@@ -639,13 +640,12 @@ public final class StoreOwnership {
     }
     if (sink == null && !sinkStarting) {
       sinkStarting = true;
-      ReplicaSink started = new ReplicaSink(vertx, address, dataId, store, epoch);
-      // the copy empties the engine first: until it is in sync again, the data says nothing
-      dataEpoch = DataEpoch.NONE;
-      vertx.executeBlocking(() -> {
+      // the copy empties the engine first (once it has it): until it is in sync again, the data says nothing
+      ReplicaSink started = new ReplicaSink(vertx, address, dataId, store, epoch, () -> {
         DataEpoch.forget(dataDir);
-        return null;
-      }).compose(v -> started.start()).onComplete(ar -> {
+        dataEpoch = DataEpoch.NONE;
+      });
+      started.start().onComplete(ar -> {
         sinkStarting = false;
         if (ar.succeeded() && role == Role.STANDBY) {
           sink = started;
@@ -662,7 +662,9 @@ public final class StoreOwnership {
       return "; copying its data";
     }
     if (listed && sink.live() && !dataEpoch.claim().equals(DataEpoch.claimId(owner))) {
-      recordDataEpoch(DataEpoch.of(owner)); // in sync with this owner: this data holds its epoch's
+      // in sync with this owner: this data holds its epoch's
+      recordDataEpoch(DataEpoch.of(owner)).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not "
+          + "record the data's epoch in " + dataDir.resolve(DataEpoch.FILE) + ": " + e.getMessage()));
     }
     return listed ? "; following it, in sync"
         : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
@@ -780,34 +782,35 @@ public final class StoreOwnership {
     return (String) vertx.sharedData().getLocalMap(MAP).computeIfAbsent("node", k -> UUID.randomUUID().toString());
   }
 
-  /** The data directory's id, made on first use; a memory store has none (""). */
-  /** Reads how current this deployment's data is, once. */
+  /**
+   * Reads how current this deployment's data is, at every attempt: another deployment on the same
+   * directory may have recorded it since.
+   */
   private Future<Void> dataEpochLoaded() {
-    if (dataDir == null || dataEpochRead) {
+    if (dataDir == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> DataEpoch.read(dataDir)).map(read -> {
-      if (!dataEpochRead) {
-        dataEpoch = read;
-        dataEpochRead = true;
-      }
+      dataEpoch = read;
       return null;
     });
   }
 
   /** Records, beside the data, that it holds {@code current}'s epoch in full (off the event loop). */
-  private void recordDataEpoch(DataEpoch current) {
+  private Future<Void> recordDataEpoch(DataEpoch current) {
     if (dataDir == null) {
-      return;
+      return Future.succeededFuture();
     }
-    dataEpoch = current;
-    vertx.executeBlocking(() -> {
+    return vertx.executeBlocking(() -> {
       current.write(dataDir);
       return null;
-    }).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not record the data's epoch in "
-        + dataDir.resolve(DataEpoch.FILE) + ": " + e.getMessage()));
+    }).map(v -> {
+      dataEpoch = current;
+      return null;
+    });
   }
 
+  /** The data directory's id, made on first use; a memory store has none (""). */
   private Future<String> dataId() {
     if (dataDir == null) {
       return Future.succeededFuture("");

@@ -20,7 +20,7 @@ class DataEpochTest {
   Path dir;
 
   private static JsonObject claim(long epoch, String node, Long dataEpoch) {
-    JsonObject claim = new JsonObject().put("epoch", epoch).put("node", node);
+    JsonObject claim = new JsonObject().put("epoch", epoch).put("node", node).put("life", "L2");
     return dataEpoch == null ? claim : claim.put("dataEpoch", dataEpoch);
   }
 
@@ -28,7 +28,7 @@ class DataEpochTest {
   void itIsKeptWholeAcrossReadsAndForgotten() throws IOException {
     assertEquals(DataEpoch.NONE, DataEpoch.read(dir), "a directory that says nothing");
     DataEpoch.of(claim(3, "n1", 2L)).write(dir);
-    assertEquals(new DataEpoch(3, "3/n1"), DataEpoch.read(dir));
+    assertEquals(new DataEpoch(3, "3/n1", "L2"), DataEpoch.read(dir));
     DataEpoch.forget(dir);
     assertEquals(DataEpoch.NONE, DataEpoch.read(dir));
   }
@@ -42,12 +42,14 @@ class DataEpochTest {
 
   @Test
   void anOwnerCoversDataNoNewerThanItStartedFromOrTheDataOfItsOwnClaim() {
-    DataEpoch followedThisOwner = new DataEpoch(5, "5/n1");
-    assertTrue(followedThisOwner.coveredBy(claim(5, "n1", 4L)), "a standby that restarted under the same owner");
-    assertTrue(new DataEpoch(4, "4/n0").coveredBy(claim(5, "n1", 4L)), "the last owner's data: the owner started from it");
+    assertTrue(new DataEpoch(5, "5/n1", "L2").coveredBy(claim(5, "n1", 1L)), "a standby that restarted under the same owner");
+    assertTrue(new DataEpoch(4, "4/n0", "L2").coveredBy(claim(5, "n1", 1L)), "an earlier owner of the same life");
+    assertTrue(new DataEpoch(1, "1/n0", "L1").coveredBy(claim(5, "n1", 1L)), "the data this life started from");
     assertTrue(DataEpoch.NONE.coveredBy(claim(1, "n1", 0L)), "a directory that says nothing");
-    assertTrue(new DataEpoch(9, "9/n0").coveredBy(claim(2, "n1", null)), "an owner that says nothing of its data");
-    assertFalse(new DataEpoch(2, "2/n0").coveredBy(claim(2, "n1", 1L)),
-        "newer than the data the owner started from, under an epoch that happens to be the same");
+    assertTrue(new DataEpoch(9, "9/n0", "L1").coveredBy(claim(2, "n1", null)), "an owner that says nothing of its data");
+    assertFalse(new DataEpoch(2, "2/n0", "L1").coveredBy(claim(2, "n1", 1L)),
+        "an earlier life's data newer than this life started from, under an epoch that happens to be the same");
+    assertFalse(new DataEpoch(2, "2/n0", "L1").coveredBy(claim(7, "n1", 1L)),
+        "however many epochs this life has had since");
   }
 }
