@@ -242,6 +242,44 @@ class StoreOwnershipTest {
     assertEquals(1, read.getInteger("value"), "the write it missed while stalled came with the copy: " + read.encode());
   }
 
+  @Test
+  void aCopyCutShortIsNotServedWhenItsNodeStartsFirstAndFollowsTheWholeDataWhenItComes() throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    JsonObject b = a.copy().put("dataDir", dir.resolve("b").toString());
+    Vertx first = Vertx.vertx();
+    try {
+      deploy(first, new DocStoreVerticle(), a);
+      set(first, "k1", 1);
+    } finally {
+      await(first.close());
+    }
+    // B's data as a copy from A leaves it when the copy is cut short (the marker a copy writes as it begins)
+    DataEpoch.copyBegins(dir.resolve("b"));
+    Vertx second = Vertx.vertx();
+    try {
+      deploy(second, new DocStoreVerticle(), b);
+      Conditions.holdsFor(2_500, () -> roles(second).equals(List.of("STANDBY")), () -> "B served a cut copy: roles "
+          + ServiceRoles.all(second));
+      assertTrue(ServiceRoles.all(second).get(0).getString("reason").contains("a copy from an owner that was cut short"),
+          ServiceRoles.all(second).toString());
+      deploy(second, new DocStoreVerticle(), a);
+      Conditions.await(20_000, () -> standbyInSync(second), () -> "roles " + ServiceRoles.all(second));
+      assertEquals(2, set(second, "k2", 2));
+      // in sync: at its next check the standby records the owner's epoch in place of the marker
+      Conditions.await(5_000, () -> !copyMarked(dir.resolve("b")), () -> "B's data still marked as a copy under way");
+    } finally {
+      await(second.close());
+    }
+  }
+
+  private static boolean copyMarked(Path data) {
+    try {
+      return DataEpoch.read(data).copying();
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
+
   private static boolean refusesToFollow(Vertx vertx) {
     return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "")
         .contains("not following it: this node's data is newer"));

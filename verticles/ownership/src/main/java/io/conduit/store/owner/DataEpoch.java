@@ -33,6 +33,8 @@ record DataEpoch(long epoch, String claim, String life) {
 
   static final String FILE = "DATA-EPOCH";
   static final DataEpoch NONE = new DataEpoch(0, "", "");
+  /** A copy from an owner began and has not yet been found in sync: the data may be part of one. */
+  static final DataEpoch COPYING = new DataEpoch(0, "copying", "");
 
   /** The epoch of the data a claim serves: its own, {@code epoch/node}, and its life. */
   static DataEpoch of(JsonObject claim) {
@@ -61,7 +63,12 @@ record DataEpoch(long epoch, String claim, String life) {
     return epoch <= from.longValue();
   }
 
-  /** What {@code dir} holds, {@link #NONE} when it says nothing (a directory of an earlier version, or mid-copy). */
+  /** Whether the data may be part of a copy (one began and was never found in sync): not to be served as a store. */
+  boolean copying() {
+    return this.equals(COPYING);
+  }
+
+  /** What {@code dir} holds, {@link #NONE} when it says nothing (a directory of an earlier version). */
   static DataEpoch read(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
     if (!Files.exists(file)) {
@@ -94,8 +101,8 @@ record DataEpoch(long epoch, String claim, String life) {
     }
   }
 
-  /** Forgets it: the data is about to be replaced by a copy, which says nothing until it is in sync. */
-  static void forget(Path dir) throws IOException {
-    Files.deleteIfExists(dir.resolve(FILE));
+  /** The data is about to be replaced by a copy: until the copy is found in sync, it is {@link #COPYING}. */
+  static void copyBegins(Path dir) throws IOException {
+    COPYING.write(dir);
   }
 }

@@ -493,6 +493,11 @@ public final class StoreOwnership {
             + follow(current, dataId));
       }
       seenClaim = null;
+      if (current == null && dataEpoch.copying()) {
+        return standby("nobody serves it, and this node's data is a copy from an owner that was cut short before it "
+            + "was in sync: it is not served; start a node whose data is whole (or delete "
+            + dataDir.resolve(DataEpoch.FILE) + " to serve this copy as it is)");
+      }
       if (current != null && dataDir != null && !dataId.equals(current.getString("dataId"))
           && !(sink != null && sink.live() && sink.ownerEpoch() == current.getLong("epoch")
               && current.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
@@ -642,8 +647,8 @@ public final class StoreOwnership {
       sinkStarting = true;
       // the copy empties the engine first (once it has it): until it is in sync again, the data says nothing
       ReplicaSink started = new ReplicaSink(vertx, address, dataId, store, epoch, () -> {
-        DataEpoch.forget(dataDir);
-        dataEpoch = DataEpoch.NONE;
+        DataEpoch.copyBegins(dataDir);
+        dataEpoch = DataEpoch.COPYING;
       });
       started.start().onComplete(ar -> {
         sinkStarting = false;

@@ -25,12 +25,14 @@ class DataEpochTest {
   }
 
   @Test
-  void itIsKeptWholeAcrossReadsAndForgotten() throws IOException {
+  void itIsKeptWholeAcrossReadsAndMarkedWhileACopyIsUnderWay() throws IOException {
     assertEquals(DataEpoch.NONE, DataEpoch.read(dir), "a directory that says nothing");
     DataEpoch.of(claim(3, "n1", 2L)).write(dir);
     assertEquals(new DataEpoch(3, "3/n1", "L2"), DataEpoch.read(dir));
-    DataEpoch.forget(dir);
-    assertEquals(DataEpoch.NONE, DataEpoch.read(dir));
+    DataEpoch.copyBegins(dir);
+    assertTrue(DataEpoch.read(dir).copying(), "a copy under way");
+    assertFalse(DataEpoch.NONE.copying());
+    assertTrue(DataEpoch.COPYING.coveredBy(claim(1, "n1", 0L)), "a copy under way follows any owner");
   }
 
   @Test
