@@ -28,7 +28,7 @@ public record DocReplicaOptions(String primary, String address, long waitMs) {
     String address = text(c, "address", StoreOwnership.replicaReads(primary));
     if (address.equals(primary) || address.equals(primary + ".changes")) {
       throw new IllegalArgumentException("document replica: address '" + address + "' is the primary's own; "
-          + "use another, e.g. '" + primary + ".ro'");
+          + "use another, e.g. '" + StoreOwnership.replicaReads(primary) + "'");
     }
     Object wait = c.getValue("waitMs", 5000);
     if (!(wait instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1) {

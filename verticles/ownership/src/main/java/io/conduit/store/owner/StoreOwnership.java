@@ -126,7 +126,7 @@ public final class StoreOwnership {
 
   /**
    * Where a store's standbys answer reads of its data: {@code <address>.ro} ({@code docs.ro}), as
-   * pyzdb's read-only servers did; every store and every front door names it through this.
+   * pyzdb's read-only servers did; the stores and the bridge name it through this.
    */
   public static String replicaReads(String address) {
     return address + ".ro";
