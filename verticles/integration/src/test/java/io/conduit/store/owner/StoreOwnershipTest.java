@@ -338,6 +338,56 @@ class StoreOwnershipTest {
   }
 
   @Test
+  void afterTheWholeClusterStoppedAnOwnerKeepsWhatItWroteAfterItsStandbyStoppedRatherThanFollowThatCopy()
+      throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    JsonObject b = a.copy().put("dataDir", dir.resolve("b").toString());
+    // a cluster's life: A owns, B follows in sync and stops part-way through A's epoch, A acknowledges k2 alone
+    Vertx first = Vertx.vertx();
+    try {
+      deploy(first, new DocStoreVerticle(), a);
+      String standby = deploy(first, new DocStoreVerticle(), b);
+      Conditions.await(20_000, () -> standbyInSync(first), () -> "roles " + ServiceRoles.all(first));
+      set(first, "k1", 1);
+      Conditions.await(5_000, () -> DataEpoch.STANDBY.equals(held(dir.resolve("b"))),
+          () -> "B's data not recorded as in sync with A: " + held(dir.resolve("b")));
+      await(first.undeploy(standby));
+      set(first, "k2", 2);
+    } finally {
+      await(first.close()); // the whole cluster stops: its claims go with it
+    }
+    // the next life: B, whose copy of the same epoch lacks k2, happens to start first and claims afresh
+    Vertx second = Vertx.vertx();
+    try {
+      deploy(second, new DocStoreVerticle(), b);
+      deploy(second, new DocStoreVerticle(), a);
+      Conditions.await(10_000, () -> refusesToFollow(second), () -> "roles " + ServiceRoles.all(second));
+      assertTrue(ServiceRoles.all(second).stream().anyMatch(r -> r.getString("reason", "")
+          .contains("the owner started from a standby's copy of that epoch")), ServiceRoles.all(second).toString());
+    } finally {
+      await(second.close());
+    }
+    // A's data was kept: started first, it serves every acknowledged write
+    Vertx third = Vertx.vertx();
+    try {
+      deploy(third, new DocStoreVerticle(), a);
+      JsonObject doc = await(third.eventBus().<JsonObject>request("d", new JsonObject().put("op", "get")
+          .put("path", new io.vertx.core.json.JsonArray()))).body().getJsonObject("value");
+      assertEquals(new JsonObject().put("k1", 1).put("k2", 2), doc);
+    } finally {
+      await(third.close());
+    }
+  }
+
+  private static String held(Path data) {
+    try {
+      return DataEpoch.read(data).held();
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
   void theGraphStoreFollowsItsOwnerToo(Vertx vertx) throws Exception {
     JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     String owner = deploy(vertx, new GraphStoreVerticle(), a);

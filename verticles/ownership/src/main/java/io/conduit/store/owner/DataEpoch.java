@@ -25,20 +25,37 @@ import java.util.UUID;
  * newer data must not replace it with that life's copy ({@link #coveredBy}). Fresh claims continue
  * the epochs from the data's, so that a later life's epochs pass the earlier ones.
  *
+ * <p>Within one epoch the owner's data is ahead of any standby's: a standby stopped (or dropped)
+ * part-way through the epoch misses what the owner wrote after it. So the file also says which of
+ * the two this data was ({@code held}), and a claim says the same of the data its life started
+ * from ({@code dataHeld}): the epoch's owner does not take a standby's copy of that epoch for its
+ * own data.
+ *
  * @param epoch the epoch (0: nothing known, e.g. a directory of an earlier version)
  * @param claim that epoch's claim, {@code epoch/node} ("" when none)
  * @param life  the life of that claim ("" when none)
+ * @param held  {@link #OWNER} or {@link #STANDBY}: how this data held that epoch ("" when not said,
+ *              as in a file of an earlier version)
  */
-record DataEpoch(long epoch, String claim, String life) {
+record DataEpoch(long epoch, String claim, String life, String held) {
 
   static final String FILE = "DATA-EPOCH";
-  static final DataEpoch NONE = new DataEpoch(0, "", "");
+  /** The data was the epoch's owner's: it holds all the owner wrote until it stopped. */
+  static final String OWNER = "owner";
+  /** The data was a standby's copy, in sync for a while: it may lack the owner's last writes. */
+  static final String STANDBY = "standby";
+  static final DataEpoch NONE = new DataEpoch(0, "", "", "");
   /** A copy from an owner began and has not yet been found in sync: the data may be part of one. */
-  static final DataEpoch COPYING = new DataEpoch(0, "copying", "");
+  static final DataEpoch COPYING = new DataEpoch(0, "copying", "", "");
 
-  /** The epoch of the data a claim serves: its own, {@code epoch/node}, and its life. */
-  static DataEpoch of(JsonObject claim) {
-    return new DataEpoch(claim.getLong("epoch"), claimId(claim), claim.getString("life", ""));
+  /** The data an owner serves under its claim: the claim's epoch, {@code epoch/node} and life. */
+  static DataEpoch owning(JsonObject claim) {
+    return new DataEpoch(claim.getLong("epoch"), claimId(claim), claim.getString("life", ""), OWNER);
+  }
+
+  /** The data of a standby in sync with the owner whose claim this is. */
+  static DataEpoch following(JsonObject claim) {
+    return new DataEpoch(claim.getLong("epoch"), claimId(claim), claim.getString("life", ""), STANDBY);
   }
 
   static String claimId(JsonObject claim) {
@@ -50,8 +67,9 @@ record DataEpoch(long epoch, String claim, String life) {
    * replace its data with the owner's copy: it follows that very claim (a standby that restarted);
    * or it belongs to the same life of claims, no later than the owner's (each owner of a life took
    * over from one in sync with the one before); or, from an earlier life, it is no newer than the
-   * data this life started from. A claim that says nothing of its data (an owner of an earlier
-   * version) is taken to hold it all, as before.
+   * data this life started from, and not that epoch's owner's data when the life started from a
+   * standby's copy of it. A claim that says nothing of its data (an owner of an earlier version)
+   * is taken to hold it all, as before.
    */
   boolean coveredBy(JsonObject ownerClaim) {
     if (claim.equals(claimId(ownerClaim)) || !(ownerClaim.getValue("dataEpoch") instanceof Number from)) {
@@ -60,7 +78,16 @@ record DataEpoch(long epoch, String claim, String life) {
     if (!life.isEmpty() && life.equals(ownerClaim.getString("life"))) {
       return epoch <= ownerClaim.getLong("epoch");
     }
-    return epoch <= from.longValue();
+    return epoch < from.longValue() || epoch == from.longValue() && !aheadOfCopy(ownerClaim);
+  }
+
+  /**
+   * Whether this is the data of the owner of the epoch that the claim's life started from, as a
+   * standby held it: the standby may have stopped part-way through, and the owner went on writing.
+   */
+  boolean aheadOfCopy(JsonObject ownerClaim) {
+    return OWNER.equals(held) && STANDBY.equals(ownerClaim.getString("dataHeld"))
+        && ownerClaim.getValue("dataEpoch") instanceof Number from && epoch == from.longValue();
   }
 
   /** Whether the data may be part of a copy (one began and was never found in sync): not to be served as a store. */
@@ -74,9 +101,10 @@ record DataEpoch(long epoch, String claim, String life) {
     if (!Files.exists(file)) {
       return NONE;
     }
-    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", 3);
+    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", 4);
     try {
-      return new DataEpoch(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+      return new DataEpoch(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "",
+          parts.length > 3 ? parts[3] : "");
     } catch (NumberFormatException e) {
       throw new IOException(file + " does not hold an epoch (\"" + String.join(" ", parts) + "\"); remove it if "
           + "this directory's data is not newer than the cluster's");
@@ -88,7 +116,7 @@ record DataEpoch(long epoch, String claim, String life) {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(FILE + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.writeString(tmp, epoch + " " + claim + " " + life + "\n", StandardCharsets.UTF_8);
+      Files.writeString(tmp, (epoch + " " + claim + " " + life + " " + held).trim() + "\n", StandardCharsets.UTF_8);
       try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         c.force(true);
       }

@@ -522,7 +522,8 @@ public final class StoreOwnership {
               // how current the data of this life of claims was when it began: a fresh claim's own
               // record, carried on by every takeover with the life's id
               mine.put("life", current == null ? UUID.randomUUID().toString() : current.getString("life", ""))
-                  .put("dataEpoch", current == null ? dataEpoch.epoch() : current.getValue("dataEpoch"));
+                  .put("dataEpoch", current == null ? dataEpoch.epoch() : current.getValue("dataEpoch"))
+                  .put("dataHeld", current == null ? dataEpoch.held() : current.getValue("dataHeld"));
             }
             long started = System.nanoTime();
             Future<Boolean> taken = asked(current == null
@@ -554,7 +555,7 @@ public final class StoreOwnership {
     boolean wasStandby = role == Role.STANDBY;
     return closeSink().compose(v -> wasStandby ? store.notStandingBy() : Future.<Void>succeededFuture())
         // durably before the first write is acknowledged: the data now holds this epoch
-        .compose(v -> recordDataEpoch(DataEpoch.of(mine)))
+        .compose(v -> recordDataEpoch(DataEpoch.owning(mine)))
         .compose(v -> store.serve()).compose(v -> source == null ? Future.<Void>succeededFuture()
         : source.start()).compose(v -> {
       if (role == Role.STOPPED) {
@@ -628,8 +629,12 @@ public final class StoreOwnership {
     }
     if (sink == null && !sinkStarting && !dataEpoch.coveredBy(owner)) {
       // a copy starts by emptying this node's engine: not when this data is newer than the owner's
-      String why = "; not following it: this node's data is newer (epoch " + dataEpoch.epoch() + ") than the data "
-          + "the owner started from (epoch " + owner.getValue("dataEpoch") + "), which the whole cluster stopping "
+      String why = "; not following it: this node's data is newer " + (dataEpoch.aheadOfCopy(owner)
+          ? "than the data the owner started from, or may be: it is epoch " + dataEpoch.epoch() + "'s owner's, and the "
+              + "owner started from a standby's copy of that epoch, which may lack that owner's last writes"
+          : "(epoch " + dataEpoch.epoch() + ") than the data the owner started from (epoch " + owner.getValue("dataEpoch")
+              + ")")
+          + ", which the whole cluster stopping "
           + "and an older node starting first can lead to; replacing it with the owner's copy would lose writes "
           + "that were acknowledged. This node's data is kept: stop every node of the store, start this one "
           + "first, then the others (or delete " + dataDir.resolve(DataEpoch.FILE) + " to follow and drop them)";
@@ -668,7 +673,7 @@ public final class StoreOwnership {
     }
     if (listed && sink.live() && !dataEpoch.claim().equals(DataEpoch.claimId(owner))) {
       // in sync with this owner: this data holds its epoch's
-      recordDataEpoch(DataEpoch.of(owner)).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not "
+      recordDataEpoch(DataEpoch.following(owner)).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not "
           + "record the data's epoch in " + dataDir.resolve(DataEpoch.FILE) + ": " + e.getMessage()));
     }
     return listed ? "; following it, in sync"
