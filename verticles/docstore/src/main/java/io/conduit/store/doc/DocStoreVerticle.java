@@ -205,12 +205,13 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
    */
   @Override
   public String storageFailure() {
+    if (ownership != null && ownership.role() == StoreOwnership.Role.STANDBY) {
+      // a standby serves nothing by design (ownership() says why), unless it gave the store up after a fault
+      return ownership.failure();
+    }
     String failure = storageFailure;
     if (failure != null) {
       return failure;
-    }
-    if (ownership != null && ownership.role() == StoreOwnership.Role.STANDBY) {
-      return null; // a standby serves nothing by design; ownership() says why
     }
     return state == null ? "document store not started" : null;
   }
@@ -358,7 +359,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   /**
    * A write that could not be stored: the document in memory already holds it, and serving on
    * would show data a restart loses, so from now on every request is refused (the first failure's
-   * reason stands).
+   * reason stands) and the store is given up ({@link StoreOwnership#failed}): an in-sync standby
+   * takes over, or this deployment reopens the data, recovering what was stored.
    */
   private void stopServing(long version, Throwable failure) {
     unstored(version);
@@ -367,8 +369,11 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }
     LOG.log(Level.ERROR, "document store '" + options.address() + "': write " + version + " could not be made durable",
         failure);
-    storageFailure = "document store '" + options.address() + "' stopped serving: write " + version
-        + " could not be stored (" + EngineException.reason(failure) + "); restart it to recover the last durable state";
+    String why = "write " + version + " could not be stored (" + EngineException.reason(failure) + ")";
+    storageFailure = "document store '" + options.address() + "' stopped serving: " + why;
+    // once this request is answered: the store closes, and a standby takes over or the data is reopened
+    StoreOwnership gaveUp = ownership;
+    context.runOnContext(v -> gaveUp.failed(why));
   }
 
   /** Write {@code version} was not stored: no later write is acknowledged, and no snapshot is written of memory. */

@@ -1,11 +1,14 @@
 package io.conduit.store.doc;
 
+import io.conduit.Conditions;
+import io.conduit.node.ServiceRoles;
 import io.conduit.store.engine.BreakableEngine;
 import io.conduit.store.engine.EngineException;
 import io.conduit.store.engine.EngineStats;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.MemoryEngine;
 import io.conduit.store.engine.WriteBatch;
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,9 +18,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,19 +37,25 @@ import java.util.stream.LongStream;
 import static io.conduit.store.doc.StoreCalls.await;
 import static io.conduit.store.doc.StoreCalls.call;
 import static io.conduit.store.doc.StoreCalls.failure;
+import static io.conduit.store.doc.StoreCalls.refusedUntilReopened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A write that cannot be made durable stops the store, so nobody reads data a restart would lose. */
+/**
+ * A write that cannot be made durable stops the store, so nobody reads data a restart would lose;
+ * the store is then given up and its data reopened, recovering what was stored.
+ */
 @ExtendWith(VertxExtension.class)
 class StorageFailureTest {
 
   @Test
-  void aWriteThatCannotBeStoredFailsAndTheStoreRefusesEverythingAfter(Vertx vertx) throws Exception {
+  void aWriteThatCannotBeStoredFailsAndTheStoreRefusesEverythingUntilItHasReopenedItsData(Vertx vertx)
+      throws Exception {
     BreakableEngine engine = new BreakableEngine();
-    await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(
+    DocStoreVerticle store = new DocStoreVerticle(o -> engine);
+    await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(
         new JsonObject().put("address", "sf").put("backend", "rocksdb"))));
     call(vertx, "sf", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":1}");
     engine.broken.set(true);
@@ -52,10 +63,54 @@ class StorageFailureTest {
     ReplyException write = failure(vertx, "sf", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2}");
     assertEquals(500, write.failureCode());
     assertTrue(write.getMessage().contains("could not be stored (no space left on device)"), write.getMessage());
+    Conditions.await(5_000, () -> String.valueOf(store.storageFailure()).contains("stopped serving here: write 2 could "
+        + "not be stored (no space left on device); another node's in-sync standby may take it over, else it reopens "
+        + "its data at"), () -> "the health check is told " + store.storageFailure());
 
-    ReplyException read = failure(vertx, "sf", "{\"op\":\"get\",\"path\":[\"x\"]}");
-    assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
-    assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
+    engine.broken.set(false); // the disk has room again
+    JsonObject read = refusedUntilReopened(vertx, "sf", "{\"op\":\"get\",\"path\":[\"x\"]}");
+    assertEquals(1, read.getInteger("value"), "what was stored, not the unstored value 2");
+    assertEquals(2L, call(vertx, "sf", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":3}").getLong("version"));
+    assertEquals(null, store.storageFailure(), "serving again");
+  }
+
+  @Test
+  void anOwnerWhoseWriteCannotBeStoredGivesTheStoreUpToItsInSyncStandbyAndThenFollowsIt(Vertx vertx,
+                                                                                       @TempDir Path dir)
+      throws Exception {
+    BreakableEngine disk = new BreakableEngine();
+    JsonObject a = new JsonObject().put("address", "sf6").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    DocStoreVerticle first = new DocStoreVerticle(o -> disk);
+    await(vertx.deployVerticle(first, new DeploymentOptions().setConfig(a)));
+    DocStoreVerticle second = new DocStoreVerticle();
+    await(vertx.deployVerticle(second, new DeploymentOptions().setConfig(a.copy().put("dataDir",
+        dir.resolve("b").toString()))));
+    Conditions.await(20_000, () -> inSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    for (int i = 1; i <= 20; i++) {
+      call(vertx, "sf6", "{\"op\":\"set\",\"path\":[\"k" + i + "\"],\"value\":" + i + "}");
+    }
+    disk.broken.set(true);
+    ReplyException unstored = failure(vertx, "sf6", "{\"op\":\"set\",\"path\":[\"lost\"],\"value\":1}");
+    assertTrue(unstored.getMessage().contains("could not be stored (no space left on device)"), unstored.getMessage());
+    // the standby takes over at its next check, before the failed owner would reopen its own data
+    long given = System.nanoTime();
+    Conditions.await(StoreOwnership.CLAIM_AGAIN_AFTER_MS, () -> second.ownership().role() == StoreOwnership.Role.OWNER,
+        () -> "roles " + ServiceRoles.all(vertx));
+    assertTrue(System.nanoTime() - given < StoreOwnership.CLAIM_AGAIN_AFTER_MS * 1_000_000);
+    JsonObject doc = call(vertx, "sf6", "{\"op\":\"get\",\"path\":[]}").getJsonObject("value");
+    for (int i = 1; i <= 20; i++) {
+      assertEquals(i, doc.getInteger("k" + i), "every acknowledged write: " + doc.encode());
+    }
+    call(vertx, "sf6", "{\"op\":\"set\",\"path\":[\"after\"],\"value\":1}");
+    // the deployment whose disk failed follows the new owner once its disk takes writes again
+    disk.broken.set(false);
+    Conditions.await(20_000, () -> inSync(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    assertEquals(StoreOwnership.Role.STANDBY, first.ownership().role());
+    assertEquals(null, first.storageFailure(), "a standby in sync: healthy again");
+  }
+
+  private static boolean inSync(Vertx vertx) {
+    return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("in sync"));
   }
 
   /** An exception, or an Error such as a stack overflow, thrown on the way to the engine. */
@@ -76,9 +131,8 @@ class StorageFailureTest {
         : "an engine fault") + ")"), write.getMessage());
 
     fault.set(false);
-    ReplyException read = failure(vertx, address, "{\"op\":\"get\",\"path\":[\"x\"]}");
-    assertEquals(500, read.failureCode(), "the unstored value 2 must not be served");
-    assertTrue(read.getMessage().contains("stopped serving"), read.getMessage());
+    JsonObject read = refusedUntilReopened(vertx, address, "{\"op\":\"get\",\"path\":[\"x\"]}");
+    assertEquals(1, read.getInteger("value"), "the unstored value 2 must not be served");
   }
 
   @Test
@@ -94,11 +148,14 @@ class StorageFailureTest {
     ReplyException write = failure(vertx, "sf3", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":2,\"token\":\"" + token + "\"}");
     assertTrue(write.getMessage().contains("could not be stored"), write.getMessage());
     engine.broken.set(false); // the next write would be stored: it must not be made all the same
-    // the holder cannot unlock a store that stopped; the lock's lease ends and the waiting write runs
+    // the store stopped: the write waiting for the lock is refused, unapplied
     ReplyException refused = assertInstanceOf(ReplyException.class,
         assertThrows(ExecutionException.class, () -> await(waiting)).getCause());
-    assertEquals(500, refused.failureCode());
-    assertTrue(refused.getMessage().contains("stopped serving"), refused.getMessage());
+    assertEquals(503, refused.failureCode());
+    assertTrue(refused.getMessage().contains("stopped serving here while this request waited for its lock; nothing "
+        + "was changed"), refused.getMessage());
+    assertEquals(new JsonObject(), refusedUntilReopened(vertx, "sf3", "{\"op\":\"get\",\"path\":[]}")
+        .getJsonObject("value"), "neither write was applied");
   }
 
   @Test
@@ -127,8 +184,8 @@ class StorageFailureTest {
       if (reply.succeeded()) {
         acknowledged.add(reply.result().body().getLong("version"));
       } else {
-        assertTrue(reply.cause().getMessage().contains("stopped serving: write 21 could not be stored (disk error on "
-            + "write 21)"), reply.cause().getMessage());
+        assertTrue(reply.cause().getMessage().contains("write 21 could not be stored (disk error on write 21)"),
+            reply.cause().getMessage());
       }
     }
     assertEquals(LongStream.rangeClosed(2, 20).boxed().toList(), acknowledged,
@@ -166,7 +223,7 @@ class StorageFailureTest {
         assertEquals(i + 2L, await(writes.get(i)).body().getLong("version"), "stored before the failed one: acknowledged");
       }
       assertTrue(assertThrows(ExecutionException.class, () -> await(writes.get(4))).getCause().getMessage()
-          .contains("stopped serving"));
+          .contains("write 5 could not be stored"));
     } finally {
       engine.held.complete(null);
       engine.end();

@@ -5,10 +5,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import io.conduit.Conditions;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests to a store or replica on the event bus, as the tests make them. */
 final class StoreCalls {
@@ -23,6 +29,29 @@ final class StoreCalls {
   /** The JSON reply to a request given as JSON text. */
   static JsonObject call(Vertx vertx, String address, String json) throws Exception {
     return await(vertx.eventBus().<JsonObject>request(address, new JsonObject(json))).body();
+  }
+
+  /**
+   * After a write that could not be stored: a read is refused (500 while the store is stopping, 503
+   * while it is given up, no handler while nobody serves), never answered with what was not stored,
+   * until the store has reopened its data; then it is answered from what was stored.
+   */
+  static JsonObject refusedUntilReopened(Vertx vertx, String address, String read) {
+    JsonObject[] answer = new JsonObject[1];
+    List<String> refusals = new ArrayList<>();
+    Conditions.await(15_000, () -> {
+      try {
+        answer[0] = call(vertx, address, read);
+        return true;
+      } catch (Exception e) {
+        ReplyException refused = assertInstanceOf(ReplyException.class, e.getCause(), e.toString());
+        assertTrue(List.of(500, 503, -1).contains(refused.failureCode()), refused.failureCode() + ": " + refused.getMessage());
+        refusals.add(refused.getMessage());
+        return false;
+      }
+    }, () -> "never reopened: " + refusals.subList(Math.max(0, refusals.size() - 3), refusals.size()));
+    assertTrue(!refusals.isEmpty(), "served at once after the failure: " + answer[0]);
+    return answer[0];
   }
 
   /** The failure of a request that must fail. */

@@ -20,7 +20,8 @@ import java.util.concurrent.Executor;
  * memory and written as ONE engine batch. So no reply and no read ever shows a write before it is
  * durable, and a thousand concurrent writers share one fsync. A write that fails part-way is rolled
  * back in memory before the next one runs; if a batch cannot be stored, memory is ahead of disk and
- * the store stops serving (every request 500) until a restart reloads the durable graph.
+ * the store stops serving (every request 500) and is given up: a standby takes over, or the data is
+ * reopened, reloading the durable graph ({@link #whenStopped}).
  */
 final class GraphStore {
 
@@ -52,6 +53,8 @@ final class GraphStore {
   private volatile String failure;
   /** While this store is its address's owner (always, unless an ownership says otherwise). */
   private java.util.function.BooleanSupplier owning = () -> true;
+  /** Told why, once, when the store stops serving after a fault (its ownership gives it up). */
+  private java.util.function.Consumer<String> stopped = why -> { };
 
   /** Null while serving; why the store stopped after a write could not be stored. */
   String failure() {
@@ -107,6 +110,21 @@ final class GraphStore {
   GraphStore ownedWhile(java.util.function.BooleanSupplier owning) {
     this.owning = owning;
     return this;
+  }
+
+  /** Tells {@code listener} why, on the owner thread, when the store stops serving after a fault. */
+  GraphStore whenStopped(java.util.function.Consumer<String> listener) {
+    this.stopped = listener;
+    return this;
+  }
+
+  private void stopped(String why) {
+    if (failure != null) {
+      return; // the first fault's reason stands
+    }
+    failure = "graph store '" + name + "' stopped serving: " + why;
+    // once the requests at hand are answered
+    owner.execute(() -> stopped.accept(why));
   }
 
   /** Takes one request; call on the owner thread. */
@@ -267,14 +285,13 @@ final class GraphStore {
    * deep) while the graph in memory was being changed. Such an error is thrown wherever the stack
    * ran out, perhaps half-way through a change the undo log has not recorded yet, so memory can no
    * longer be trusted to match what is stored: the store stops serving. Nothing of this group was
-   * stored or answered; a restart recovers the last durable graph.
+   * stored or answered; reopening the data (the ownership does) recovers the last durable graph.
    */
   private void halt(Request culprit, VirtualMachineError error, List<Outcome> applied, List<Request> unapplied) {
     LOG.log(Level.ERROR, "graph store '" + name + "': " + culprit.body.getValue("op") + " failed with " + error
         + " part-way through changing the graph in memory; stopping", error);
-    failure = "graph store '" + name + "' stopped serving: a " + culprit.body.getValue("op") + " request failed with "
-        + error + " part-way through changing the graph in memory, which may no longer match what is stored "
-        + "(a script recursing too deep?); restart it to recover the last durable graph";
+    stopped("a " + culprit.body.getValue("op") + " request failed with " + error + " part-way through changing "
+        + "the graph in memory, which may no longer match what is stored (a script recursing too deep?)");
     GraphException refusal = new GraphException(ErrorCode.INTERNAL, failure);
     applied.forEach(o -> o.reply.fail(refusal));
     unapplied.forEach(r -> r.reply.fail(refusal));
@@ -294,8 +311,7 @@ final class GraphStore {
       return;
     }
     LOG.log(Level.ERROR, "graph store '" + name + "': a write could not be made durable", cause);
-    failure = "graph store '" + name + "' stopped serving: a write could not be stored (" + EngineException.reason(cause)
-        + "); restart it to recover the last durable graph";
+    stopped("a write could not be stored (" + EngineException.reason(cause) + ")");
     for (Outcome o : group) {
       o.reply.fail(new GraphException(ErrorCode.INTERNAL, failure));
     }

@@ -159,7 +159,7 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
           + recovered.millis() + " ms");
       // the memory backend keeps the graph once, not a second serialized copy in a memory engine
       return new GraphStore(options.address(), recovered.graph(), persistent ? journal : null, options, scripts,
-          task -> context.runOnContext(v -> task.run())).ownedWhile(ownership::leaseValid);
+          task -> context.runOnContext(v -> task.run())).ownedWhile(ownership::leaseValid).whenStopped(ownership::failed);
     }).compose(s -> {
       store = s;
       serving = ownership.serve(this::receive);
@@ -201,7 +201,8 @@ public class GraphStoreVerticle extends VerticleBase implements StoreHealth, Sta
   public String storageFailure() {
     GraphStore s = store;
     if (ownership != null && ownership.role() == StoreOwnership.Role.STANDBY) {
-      return null; // a standby serves nothing by design; ownership() says why
+      // a standby serves nothing by design (ownership() says why), unless it gave the store up after a fault
+      return ownership.failure();
     }
     return s == null ? "graph store not started" : s.failure();
   }

@@ -5,11 +5,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import io.conduit.Conditions;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Raw event-bus requests to a graph store, as JSON text, for tests of the wire behaviour. */
 final class GraphCalls {
@@ -44,6 +49,29 @@ final class GraphCalls {
 
   static JsonObject call(Vertx vertx, String address, String json) throws Exception {
     return (JsonObject) await(vertx.eventBus().request(address, new JsonObject(json))).body();
+  }
+
+  /**
+   * After a fault that stopped the store: a request is refused (500 while the store is stopping,
+   * 503 while it is given up, no handler while nobody serves), never answered from memory that
+   * may not match what is stored, until the store has reopened its data; then it is answered.
+   */
+  static JsonObject refusedUntilReopened(Vertx vertx, String address, String json) {
+    JsonObject[] answer = new JsonObject[1];
+    List<String> refusals = new ArrayList<>();
+    Conditions.await(15_000, () -> {
+      try {
+        answer[0] = call(vertx, address, json);
+        return true;
+      } catch (Exception e) {
+        ReplyException refused = assertInstanceOf(ReplyException.class, e, e.toString());
+        assertTrue(List.of(500, 503, -1).contains(refused.failureCode()), refused.failureCode() + ": " + refused.getMessage());
+        refusals.add(refused.getMessage());
+        return false;
+      }
+    }, () -> "never reopened: " + refusals.subList(Math.max(0, refusals.size() - 3), refusals.size()));
+    assertTrue(!refusals.isEmpty(), "served at once after the fault: " + answer[0]);
+    return answer[0];
   }
 
   static ReplyException failure(Vertx vertx, String address, Object body) {

@@ -22,6 +22,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -137,6 +138,15 @@ public final class StoreOwnership {
   private static final long DROPS_REMEMBERED_MS = 10 * 60_000;
   private static final long COPY_AGAIN_AFTER_MS = 30_000;
   private static final long COPY_AGAIN_MAX_MS = 30 * 60_000;
+  /**
+   * How long an owner whose store failed waits before it claims the store again, the first time:
+   * long enough for an in-sync standby to take over first (it asks every {@link #CHECK_MS}).
+   * Each fault within {@link #FAULTS_REMEMBERED_MS} of the one before doubles it, up to
+   * {@link #CLAIM_AGAIN_MAX_MS}, so that a disk that fails every time is not reopened every few seconds.
+   */
+  public static final long CLAIM_AGAIN_AFTER_MS = 3_000;
+  private static final long CLAIM_AGAIN_MAX_MS = 5 * 60_000;
+  private static final long FAULTS_REMEMBERED_MS = 10 * 60_000;
 
   private final Vertx vertx;
   private final String kind;
@@ -154,6 +164,12 @@ public final class StoreOwnership {
   private long lastDropAt;
   /** When a standby the owner dropped may copy again (epoch ms). */
   private long copyAgainAt;
+  /** Why this deployment gave its store up after a fault, until it serves again or another owner serves. */
+  private String failedWhy;
+  /** Faults in a row (each within {@link #FAULTS_REMEMBERED_MS} of the one before), the last one's time, and when it may claim again (epoch ms). */
+  private int faults;
+  private long lastFaultAt;
+  private long claimAgainAt;
   /** How current this deployment's data is, as its directory last said. */
   private volatile DataEpoch dataEpoch = DataEpoch.NONE;
   /** The refusal to follow an owner with older data last logged, so it is logged once. */
@@ -245,6 +261,50 @@ public final class StoreOwnership {
     }
     return stopSource().eventually(store::close)
         .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
+  }
+
+  /**
+   * The owner's store stopped serving after a fault of its own ({@code why}: a write its engine could
+   * not store; memory that may no longer match what is stored): the store closes and the claim is given up,
+   * so that an in-sync standby takes over at once with every acknowledged write, and this
+   * deployment stands by. Unless another deployment serves the store by then, it claims it again
+   * after {@link #CLAIM_AGAIN_AFTER_MS} (longer after repeated faults): reopening the data recovers
+   * what was stored, as a restart would. A memory store's data went with the fault: it is not
+   * claimed again here (deploy it again to serve it empty). Call on the store's context.
+   */
+  public Future<Void> failed(String why) {
+    if (role != Role.OWNER) {
+      return Future.succeededFuture();
+    }
+    long now = System.currentTimeMillis();
+    faults = now - lastFaultAt < FAULTS_REMEMBERED_MS ? faults + 1 : 1;
+    lastFaultAt = now;
+    claimAgainAt = dataDir == null ? Long.MAX_VALUE
+        : now + Math.min(CLAIM_AGAIN_MAX_MS, CLAIM_AGAIN_AFTER_MS << Math.min(16, faults - 1));
+    failedWhy = why;
+    holding = false;
+    LOG.log(Level.ERROR, kind + " '" + address + "' stopped serving: " + why + "; giving the claim up so that an in-sync standby "
+        + "takes over" + (dataDir == null ? " (this memory store's data is gone: deploy it again to serve it empty)"
+        : ", or this deployment reopens its data in " + (claimAgainAt - now) / 1000 + " s"));
+    standby(gaveUp());
+    return stopSource().eventually(store::close)
+        .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
+  }
+
+  /**
+   * Why this deployment gave its store up after a fault, while nobody serves the store since (it
+   * waits to claim it again, or it is a memory store): null otherwise. The health checks ask.
+   */
+  public String failure() {
+    return failedWhy == null || role != Role.STANDBY ? null : gaveUp();
+  }
+
+  /** The same words every second while it waits (they are logged once), with the time it reopens. */
+  private String gaveUp() {
+    return "stopped serving here: " + failedWhy + (dataDir == null ? "; deploy it again to serve it empty"
+        : System.currentTimeMillis() < claimAgainAt ? "; another node's in-sync standby may take it over, else it "
+            + "reopens its data at " + java.time.Instant.ofEpochMilli(claimAgainAt).truncatedTo(ChronoUnit.SECONDS)
+        : "; reopening its data");
   }
 
   public Role role() {
@@ -419,8 +479,9 @@ public final class StoreOwnership {
       // a one-way message from the event bus sends its receipt when answered (direct calls have none)
       Message<T> message = received instanceof DirectRequest ? received : Receipts.whenDone(vertx, received);
       if (!leaseValid()) { // also after stepping down, until the consumer is gone
-        message.fail(ErrorCode.UNAVAILABLE.status(), kind + " '" + address + "' lost its lease on this node (cut off "
-            + "from the cluster's quorum, or stalled); another node takes it over: retry");
+        message.fail(ErrorCode.UNAVAILABLE.status(), failedWhy != null ? kind + " '" + address + "' " + gaveUp() + "; retry"
+            : kind + " '" + address + "' lost its lease on this node (cut off from the cluster's quorum, or stalled); "
+            + "another node takes it over: retry");
         return;
       }
       handler.handle(message);
@@ -489,8 +550,12 @@ public final class StoreOwnership {
     return claimUpdates.transform(settled -> dataId()).compose(id -> dataEpochLoaded().map(id))
         .compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
+        failedWhy = null; // another deployment serves it
         return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
             + follow(current, dataId));
+      }
+      if (failedWhy != null && System.currentTimeMillis() < claimAgainAt) {
+        return standby(gaveUp());
       }
       seenClaim = null;
       if (current == null && dataEpoch.copying()) {
@@ -563,6 +628,7 @@ public final class StoreOwnership {
             .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
       }
       role = Role.OWNER;
+      failedWhy = null;
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
