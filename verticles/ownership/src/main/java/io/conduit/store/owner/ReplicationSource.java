@@ -181,13 +181,15 @@ final class ReplicationSource {
       }
     }
     // the write waits before anything is sent: a failed send may be reported at once
-    if (need.isEmpty()) {
-      finish(done);
-    } else {
+    if (!need.isEmpty()) {
       pending.put(seq, new Pending(done, need));
     }
     for (Standby s : live) {
       send(s, seq, encoded);
+    }
+    // completed only once sent: a write its completion sets off on this thread goes out after it
+    if (need.isEmpty()) {
+      finish(done);
     }
   }
 
@@ -265,8 +267,15 @@ final class ReplicationSource {
           lost(old, "it attached again");
         }
         standbys.put(id, new Standby(id, r.getString("inbox")));
-        LOG.log(Level.INFO, kind + " '" + address + "': standby " + id + " attached at batch " + lastSeq);
-        m.reply(new JsonObject().put("seq", lastSeq));
+        long seq = lastSeq;
+        LOG.log(Level.INFO, kind + " '" + address + "': standby " + id + " attached at batch " + seq);
+        // Every batch up to seq was handed to the engine before its number came here, but may not
+        // be readable yet (RocksDB's writer thread applies it): the standby is not sent those again,
+        // so its first page must show them. An empty write completes once every earlier one has.
+        KeyValueEngine e = engine;
+        Future.fromCompletionStage(e == null ? CompletableFuture.completedFuture(null)
+            : KeyValueEngine.attempt(() -> e.write(new WriteBatch())), context)
+            .onComplete(ar -> m.reply(new JsonObject().put("seq", seq)));
       }
       case "page" -> page(m, r.getString("after"));
       case "live" -> live(m, id);

@@ -1,5 +1,8 @@
 package io.conduit.store.owner;
 
+import io.conduit.Conditions;
+import io.conduit.store.engine.EngineStats;
+import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.MemoryEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
@@ -14,6 +17,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +84,111 @@ class ReplicationSourceTest {
         new JsonObject().put("op", "live").put("id", "s1"))).body();
     assertEquals(true, live.getBoolean("inSync"));
     return source;
+  }
+
+  /**
+   * An engine whose writes are applied only when a later empty write (a barrier) asks, as RocksDB's
+   * writer thread applies them some time after they were handed over; records whether a read
+   * came while some were still to be applied.
+   */
+  private static final class LateEngine implements KeyValueEngine {
+    private final MemoryEngine applied = new MemoryEngine();
+    private final List<WriteBatch> held = new ArrayList<>();
+    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    volatile boolean readBeforeApplied;
+
+    @Override
+    public synchronized CompletableFuture<Void> write(WriteBatch batch) {
+      if (!batch.isEmpty()) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        held.add(batch);
+        waiting.add(done);
+        return done;
+      }
+      for (int i = 0; i < held.size(); i++) {
+        applied.write(held.get(i)).join();
+        waiting.get(i).complete(null);
+      }
+      held.clear();
+      waiting.clear();
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized void scan(byte[] from, byte[] to, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+      readBeforeApplied |= !held.isEmpty();
+      applied.scan(from, to, visitor);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return applied.get(key);
+    }
+
+    @Override
+    public EngineStats stats() {
+      return applied.stats();
+    }
+
+    @Override
+    public String describe() {
+      return "an engine that applies writes late";
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+
+  @Test
+  void aStandbyAttachingWhileABatchIsNotYetAppliedFindsItInItsFirstPage(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r9", 1, ACK_TIMEOUT_MS,
+        ids -> Future.succeededFuture());
+    LateEngine late = new LateEngine();
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> {
+      source.engine(late);
+      // batch 1 handed to the engine and numbered, not yet applied
+      new ReplicatedEngine(late, source).write(batch(1));
+      written.complete(null);
+    }));
+    written.get(10, TimeUnit.SECONDS);
+    String sourceAddress = ReplicationSource.sourceAddress("r9");
+    JsonObject attached = (JsonObject) await(vertx.eventBus().request(sourceAddress, new JsonObject()
+        .put("op", "attach").put("id", "s1").put("inbox", "r9.inbox"))).body();
+    assertEquals(1L, attached.getLong("seq"), "batch 1 is not sent to the standby: its copy must hold it");
+    JsonObject page = (JsonObject) await(vertx.eventBus().request(sourceAddress, new JsonObject()
+        .put("op", "page").put("id", "s1"))).body();
+    assertEquals(1, page.getJsonArray("entries").size(), "the first page holds batch 1: " + page.encode());
+    assertTrue(!late.readBeforeApplied, "the page was read before batch 1 was applied");
+  }
+
+  @Test
+  void aWriteThatTheCompletionOfAnotherSetsOffIsSentAfterIt(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r10", 0, ACK_TIMEOUT_MS,
+        ids -> Future.succeededFuture());
+    ReplicatedEngine engine = new ReplicatedEngine(new MemoryEngine(), source);
+    List<Long> received = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
+    started.get(10, TimeUnit.SECONDS);
+    vertx.eventBus().<Buffer>consumer("r10.inbox", m -> {
+      received.add(m.body().getLong(0));
+      m.reply(null);
+    });
+    String sourceAddress = ReplicationSource.sourceAddress("r10");
+    await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
+        .put("inbox", "r10.inbox")));
+    await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "live").put("id", "s1")));
+    // written from another thread (as the snapshot writer writes): handled on the context, where
+    // its completion sets off the next write at once
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    engine.write(batch(1)).thenRun(() -> engine.write(batch(2)).whenComplete((v, e) -> second.complete(null)));
+    second.get(10, TimeUnit.SECONDS);
+    Conditions.await(5_000, () -> received.size() == 2, () -> "received " + received);
+    assertEquals(List.of(1L, 2L), received, "a standby takes its batches in order only");
   }
 
   @Test
