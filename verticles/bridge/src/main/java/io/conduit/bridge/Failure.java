@@ -41,13 +41,9 @@ record Failure(ErrorCode code, String message, JsonObject extra) {
       }
       if (address.equals(StoreOwnership.replicaReads(above))) {
         return clustered
-            ? new Failure(ErrorCode.UNAVAILABLE, "'" + address + "' has no consumer on any node right now: the replica "
-                + "reads of '" + above + "' are answered by its standbys, which run on the other nodes of the cluster "
-                + "and are not serving yet; retry once one runs, or read from '" + above + "'",
+            ? new Failure(ErrorCode.UNAVAILABLE, StoreOwnership.noReplicaReads(above, true),
                 new JsonObject().put("retryAfterMs", RETRY_AFTER_MS))
-            : new Failure(ErrorCode.NO_HANDLERS, "'" + address + "' has no consumer: the replica reads of '" + above
-                + "' are answered by its standbys, which run on the other nodes of a cluster, and this node is not in "
-                + "one (nor does it run a replica of its own right now); read from '" + above + "'", new JsonObject());
+            : new Failure(ErrorCode.NO_HANDLERS, StoreOwnership.noReplicaReads(above, false), new JsonObject());
       }
     }
     EventBusFailure f = EventBusFailure.of(error, address, timeoutMs);

@@ -5,6 +5,7 @@ import io.conduit.bridge.Permissions;
 import io.conduit.codec.ErrorCode;
 import io.conduit.codec.RequestHeaders;
 import io.conduit.store.owner.OwnerWatch;
+import io.conduit.store.owner.StoreOwnership;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -89,6 +90,18 @@ final class CallApi {
       }
       if (ar.failed() && watched.ownerLeft()) {
         ownerLeft(ctx, address);
+        return;
+      }
+      String store = StoreOwnership.storeOfReplicaReads(address);
+      if (ar.failed() && ar.cause() instanceof ReplyException rex && rex.failureType() == ReplyFailure.NO_HANDLERS
+          && store != null && owners.owner(store) != null) {
+        // a store's replica reads: its standbys run on other nodes, so as the bridge says it
+        boolean clustered = vertx.isClustered();
+        if (clustered) {
+          ctx.response().putHeader("retry-after", "1");
+        }
+        ApiErrors.fail(ctx, clustered ? ErrorCode.UNAVAILABLE : ErrorCode.NO_HANDLERS,
+            StoreOwnership.noReplicaReads(store, clustered));
         return;
       }
       if (ar.failed() && ar.cause() instanceof ReplyException rex && rex.failureType() == ReplyFailure.NO_HANDLERS

@@ -89,6 +89,27 @@ class CallApiTest {
   }
 
   @Test
+  void aStoresReplicaReadsOnANodeOutsideAClusterAreNoHandlersSayingWhy(Vertx vertx) throws Exception {
+    WebFixture.await(vertx.sharedData().<String, JsonObject>getAsyncMap("conduit.store.owners")
+        .compose(m -> m.put("nobody.store", new JsonObject().put("node", "gone").put("epoch", 1))));
+    HttpResponse<Buffer> r = CallApiTest.untilSaid(web, "/api/call/nobody.store.ro", "replica reads");
+    assertError(r, 404, "NO_HANDLERS");
+    assertEquals(io.conduit.store.owner.StoreOwnership.noReplicaReads("nobody.store", false),
+        r.bodyAsJsonObject().getString("message"));
+  }
+
+  /** The answer to {@code path} once its message says {@code words} (the claims are read every second). */
+  static HttpResponse<Buffer> untilSaid(WebFixture web, String path, String words) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    HttpResponse<Buffer> r = web.postNow(path, new JsonObject());
+    while (!r.bodyAsString().contains(words) && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+      r = web.postNow(path, new JsonObject());
+    }
+    return r;
+  }
+
+  @Test
   void consumerFailureKeepsItsCode() throws Exception {
     HttpResponse<Buffer> r = web.postNow("/api/call/locked", new JsonObject());
     assertError(r, 409, "CONFLICT");

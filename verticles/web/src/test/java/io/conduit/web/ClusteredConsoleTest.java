@@ -93,6 +93,18 @@ class ClusteredConsoleTest {
   }
 
   @Test
+  void aStoresReplicaReadsWithNoStandbyServingYetAreRetriablyUnavailable() throws Exception {
+    WebFixture.await(b.sharedData().<String, JsonObject>getAsyncMap("conduit.store.owners")
+        .compose(m -> m.put("nobody.store", new JsonObject().put("node", "gone").put("epoch", 1))));
+    HttpResponse<Buffer> r = CallApiTest.untilSaid(web, "/api/call/nobody.store.ro", "replica reads");
+    assertEquals(503, r.statusCode(), r.bodyAsString());
+    assertEquals("UNAVAILABLE", r.bodyAsJsonObject().getString("code"));
+    assertEquals("1", r.getHeader("retry-after"));
+    assertEquals(io.conduit.store.owner.StoreOwnership.noReplicaReads("nobody.store", true),
+        r.bodyAsJsonObject().getString("message"));
+  }
+
+  @Test
   void clusterHealthCountsTheMembers() throws Exception {
     HttpResponse<Buffer> r = web.getNow("/health/cluster");
     assertEquals(200, r.statusCode(), r.bodyAsString());

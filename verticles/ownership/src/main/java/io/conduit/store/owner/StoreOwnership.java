@@ -133,6 +133,26 @@ public final class StoreOwnership {
     return address + ".ro";
   }
 
+  /** The store whose replica reads {@code address} is ({@code docs} for {@code docs.ro}), or null. */
+  public static String storeOfReplicaReads(String address) {
+    return address.endsWith(".ro") && address.length() > 3 ? address.substring(0, address.length() - 3) : null;
+  }
+
+  /**
+   * Why nobody answers {@code store}'s replica reads: in a cluster its standbys, on other nodes, are
+   * not serving yet (retriable); standalone there are none. The bridge and the REST API say the same.
+   */
+  public static String noReplicaReads(String store, boolean clustered) {
+    String address = replicaReads(store);
+    return clustered
+        ? "'" + address + "' has no consumer on any node right now: the replica reads of '" + store + "' are answered "
+            + "by its standbys, which run on the other nodes of the cluster and are not serving yet; retry once one "
+            + "runs, or read from '" + store + "'"
+        : "'" + address + "' has no consumer: the replica reads of '" + store + "' are answered by its standbys, which "
+            + "run on the other nodes of a cluster, and this node is not in one (nor does it run a replica of its own "
+            + "right now); read from '" + store + "'";
+  }
+
   private static final System.Logger LOG = System.getLogger(StoreOwnership.class.getName());
   /** A standby dropped again within this long of the last drop waits before it copies again. */
   private static final long DROPS_REMEMBERED_MS = 10 * 60_000;
