@@ -186,6 +186,10 @@ public final class StoreOwnership {
   private long copyAgainAt;
   /** Why this deployment gave its store up after a fault, until it serves again or another owner serves. */
   private String failedWhy;
+  /** Why reopening the data after that fault failed last, if it did. */
+  private String reopenFailed;
+  /** A store given up after a fault closing and its claim being released: nothing is claimed or followed meanwhile. */
+  private Future<Void> givingUp = Future.succeededFuture();
   /** Faults in a row (each within {@link #FAULTS_REMEMBERED_MS} of the one before), the last one's time, and when it may claim again (epoch ms). */
   private int faults;
   private long lastFaultAt;
@@ -277,7 +281,7 @@ public final class StoreOwnership {
     Future<Void> following = closeSink().eventually(() -> was == Role.STANDBY ? store.notStandingBy()
         : Future.succeededFuture());
     if (was != Role.OWNER) {
-      return following;
+      return givingUp.eventually(() -> following); // a store given up after a fault is closed when this completes
     }
     return stopSource().eventually(store::close)
         .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
@@ -296,19 +300,37 @@ public final class StoreOwnership {
     if (role != Role.OWNER) {
       return Future.succeededFuture();
     }
+    long wait = faulted();
+    failedWhy = why;
+    reopenFailed = null;
+    holding = false;
+    claimAgainAt = Long.MAX_VALUE; // counted from when the claim is given up
+    LOG.log(Level.ERROR, kind + " '" + address + "' stopped serving: " + why + (dataDir == null
+        ? "; giving the claim up (this memory store's data is gone: another deployment of it may take it over, "
+            + "empty, or deploy it again)"
+        : "; giving the claim up so that an in-sync standby takes over, or this deployment reopens its data "
+            + wait / 1000 + " s after"));
+    standby(gaveUp());
+    JsonObject given = claim;
+    givingUp = stopSource().eventually(store::close)
+        // only the claim given up: never one taken since
+        .eventually(() -> updateClaim(c -> c.getLong("epoch").equals(given.getLong("epoch"))
+            ? c.copy().put("released", true) : c).otherwiseEmpty())
+        .onComplete(ar -> {
+          claimAgainAt = dataDir == null ? Long.MAX_VALUE : System.currentTimeMillis() + wait;
+          if (role == Role.STANDBY && failedWhy != null) {
+            standby(gaveUp());
+          }
+        });
+    return givingUp;
+  }
+
+  /** Counts a fault (in a row while each comes within {@link #FAULTS_REMEMBERED_MS} of the last): how long to wait before claiming again. */
+  private long faulted() {
     long now = System.currentTimeMillis();
     faults = now - lastFaultAt < FAULTS_REMEMBERED_MS ? faults + 1 : 1;
     lastFaultAt = now;
-    claimAgainAt = dataDir == null ? Long.MAX_VALUE
-        : now + Math.min(CLAIM_AGAIN_MAX_MS, CLAIM_AGAIN_AFTER_MS << Math.min(16, faults - 1));
-    failedWhy = why;
-    holding = false;
-    LOG.log(Level.ERROR, kind + " '" + address + "' stopped serving: " + why + "; giving the claim up so that an in-sync standby "
-        + "takes over" + (dataDir == null ? " (this memory store's data is gone: deploy it again to serve it empty)"
-        : ", or this deployment reopens its data in " + (claimAgainAt - now) / 1000 + " s"));
-    standby(gaveUp());
-    return stopSource().eventually(store::close)
-        .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
+    return Math.min(CLAIM_AGAIN_MAX_MS, CLAIM_AGAIN_AFTER_MS << Math.min(16, faults - 1));
   }
 
   /**
@@ -321,10 +343,19 @@ public final class StoreOwnership {
 
   /** The same words every second while it waits (they are logged once), with the time it reopens. */
   private String gaveUp() {
-    return "stopped serving here: " + failedWhy + (dataDir == null ? "; deploy it again to serve it empty"
-        : System.currentTimeMillis() < claimAgainAt ? "; another node's in-sync standby may take it over, else it "
-            + "reopens its data at " + java.time.Instant.ofEpochMilli(claimAgainAt).truncatedTo(ChronoUnit.SECONDS)
-        : "; reopening its data");
+    String next;
+    if (dataDir == null) {
+      next = "another deployment of it may take it over, empty, or deploy it again";
+    } else if (!givingUp.isComplete()) {
+      next = "closing its data and giving the claim up, for an in-sync standby to take over";
+    } else if (System.currentTimeMillis() < claimAgainAt) {
+      next = "another node's in-sync standby may take it over, else it reopens its data at "
+          + java.time.Instant.ofEpochMilli(claimAgainAt).truncatedTo(ChronoUnit.SECONDS);
+    } else {
+      next = "reopening its data";
+    }
+    return kind + " '" + address + "' stopped serving here: " + failedWhy
+        + (reopenFailed == null ? "" : "; reopening its data failed (" + reopenFailed + ")") + "; " + next;
   }
 
   public Role role() {
@@ -499,7 +530,7 @@ public final class StoreOwnership {
       // a one-way message from the event bus sends its receipt when answered (direct calls have none)
       Message<T> message = received instanceof DirectRequest ? received : Receipts.whenDone(vertx, received);
       if (!leaseValid()) { // also after stepping down, until the consumer is gone
-        message.fail(ErrorCode.UNAVAILABLE.status(), failedWhy != null ? kind + " '" + address + "' " + gaveUp() + "; retry"
+        message.fail(ErrorCode.UNAVAILABLE.status(), failedWhy != null ? gaveUp() + "; retry"
             : kind + " '" + address + "' lost its lease on this node (cut off from the cluster's quorum, or stalled); "
             + "another node takes it over: retry");
         return;
@@ -567,6 +598,9 @@ public final class StoreOwnership {
    * it first").
    */
   private Future<Void> attempt() {
+    if (!givingUp.isComplete()) {
+      return standby(gaveUp()); // its store still closes: neither claimed again nor followed until it has
+    }
     return claimUpdates.transform(settled -> dataId()).compose(id -> dataEpochLoaded().map(id))
         .compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
@@ -649,12 +683,18 @@ public final class StoreOwnership {
       }
       role = Role.OWNER;
       failedWhy = null;
+      reopenFailed = null;
       publish();
       lastLogged = null;
       LOG.log(Level.INFO, kind + " '" + address + "': owner, epoch " + mine.getLong("epoch"));
       return Future.<Void>succeededFuture();
     }, failure -> {
       holding = false;
+      if (failedWhy != null) {
+        // reopening after a fault failed (the disk still fails?): not again every second
+        claimAgainAt = System.currentTimeMillis() + faulted();
+        reopenFailed = failure.getMessage();
+      }
       // The store may have started serving before the step that failed: its consumer, its entry for
       // direct calls and its open data go too, or they would answer for a store it does not own and
       // hold the data's lock against its next attempt. Then the claim goes back: as renewals left
@@ -715,15 +755,21 @@ public final class StoreOwnership {
     }
     if (sink == null && !sinkStarting && !dataEpoch.coveredBy(owner)) {
       // a copy starts by emptying this node's engine: not when this data is newer than the owner's
-      String why = "; not following it: this node's data is newer " + (dataEpoch.aheadOfCopy(owner)
-          ? "than the data the owner started from, or may be: it is epoch " + dataEpoch.epoch() + "'s owner's, and the "
-              + "owner started from a standby's copy of that epoch, which may lack that owner's last writes"
-          : "(epoch " + dataEpoch.epoch() + ") than the data the owner started from (epoch " + owner.getValue("dataEpoch")
-              + ")")
-          + ", which the whole cluster stopping "
-          + "and an older node starting first can lead to; replacing it with the owner's copy would lose writes "
-          + "that were acknowledged. This node's data is kept: stop every node of the store, start this one "
-          + "first, then the others (or delete " + dataDir.resolve(DataEpoch.FILE) + " to follow and drop them)";
+      String why = dataEpoch.aheadOfCopy(owner)
+          ? "; not following it: this node's data is newer than the data the owner started from, or may be: it is "
+              + "epoch " + dataEpoch.epoch() + "'s owner's, and the owner started from a standby's copy of that epoch, "
+              + "which may lack this node's last writes (the whole cluster stopped and the standby's node started "
+              + "first); replacing it with the owner's copy could lose writes that were acknowledged. This node's data "
+              + "is kept. To keep it: stop every node of the store, start this one first, and before starting the "
+              + "owner's node again delete DATA-EPOCH in its data directory (" + owner.getString("dataDir") + "), which "
+              + "drops what that node acknowledged since it started from its copy (it refuses to follow otherwise). "
+              + "To keep the owner's data instead: delete " + dataDir.resolve(DataEpoch.FILE) + " to follow it and drop "
+              + "this node's last writes"
+          : "; not following it: this node's data is newer (epoch " + dataEpoch.epoch() + ") than the data the owner "
+              + "started from (epoch " + owner.getValue("dataEpoch") + "), which the whole cluster stopping and an older "
+              + "node starting first can lead to; replacing it with the owner's copy would lose writes that were "
+              + "acknowledged. This node's data is kept: stop every node of the store, start this one first, then the "
+              + "others (or delete " + dataDir.resolve(DataEpoch.FILE) + " to follow and drop them)";
       if (!why.equals(refusalLogged)) {
         refusalLogged = why;
         LOG.log(Level.ERROR, kind + " '" + address + "': served by node " + owner.getString("node") + why);
