@@ -1,6 +1,7 @@
 package io.conduit.cli.serve;
 
 import io.conduit.cli.CliFailure;
+import io.conduit.cluster.IoUringReceiveRing;
 import io.vertx.core.transport.Transport;
 
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  */
 enum NodeTransport {
   NIO("nio", Transport.NIO),
-  IO_URING("io_uring", Transport.IO_URING);
+  IO_URING("io_uring", IoUringReceiveRing.INSTANCE);
 
   private final String flag;
   private final Transport vertx;

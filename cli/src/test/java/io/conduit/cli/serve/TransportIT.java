@@ -64,6 +64,31 @@ class TransportIT {
           assertEquals("m" + i, replies.get(i).get(30, TimeUnit.SECONDS));
         }
       }
+      // connections receive into buffers the kernel picks from one ring: bodies of every size, over
+      // several connections at once, each comes back byte for byte
+      java.util.Random random = new java.util.Random(42);
+      List<ConduitClient> clients = new ArrayList<>();
+      try {
+        List<String> sent = new ArrayList<>();
+        List<CompletableFuture<Object>> echoed = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+          clients.add(ConduitClient.connect(bridge));
+        }
+        for (int i = 0; i < 800; i++) {
+          int size = i % 50 == 0 ? 200_000 + random.nextInt(50_000) : random.nextInt(40_000);
+          StringBuilder body = new StringBuilder(size);
+          for (int k = 0; k < size; k++) {
+            body.append((char) ('a' + random.nextInt(26)));
+          }
+          sent.add(body.toString());
+          echoed.add(clients.get(i % clients.size()).request("echo", body.toString()));
+        }
+        for (int i = 0; i < echoed.size(); i++) {
+          assertEquals(sent.get(i), echoed.get(i).get(60, TimeUnit.SECONDS), "body " + i + " came back changed");
+        }
+      } finally {
+        clients.forEach(ConduitClient::close);
+      }
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/health")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -11,10 +11,9 @@ import io.conduit.codec.zmtp.ZmtpSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
@@ -34,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bytes that arrived and within budgets, output to a client that does not read is bounded, and a
  * well-behaved client is served throughout.
  */
-@ExtendWith(VertxExtension.class)
 class BridgeMemoryTest {
 
   private static final long MIB = 1L << 20;
@@ -42,6 +40,22 @@ class BridgeMemoryTest {
 
   private final BridgeFixture fixture = new BridgeFixture();
   private final List<Socket> sockets = new ArrayList<>();
+  private Vertx vertx;
+
+  /** The node's Vert.x: on its default transport here, on io_uring in {@link BridgeMemoryOnIoUringTest}. */
+  Vertx newVertx() {
+    return Vertx.vertx();
+  }
+
+  @BeforeEach
+  void startVertx() {
+    vertx = newVertx();
+  }
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
 
   @AfterEach
   void closeSockets() {
@@ -67,7 +81,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void framesAnnouncedLargeCostOnlyTheBytesThatArrived(Vertx vertx) throws Exception {
+  void framesAnnouncedLargeCostOnlyTheBytesThatArrived() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject());
     long heapBefore = heapUsedAfterGc();
     byte[] attack = Buffer.buffer(ZmtpTestClient.nullHandshake(SocketType.DEALER))
@@ -90,7 +104,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aSubscriberAnnouncingALargeFrameIsClosedAtOnce(Vertx vertx) throws Exception {
+  void aSubscriberAnnouncingALargeFrameIsClosedAtOnce() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject());
     byte[] attack = Buffer.buffer(ZmtpTestClient.nullHandshake(SocketType.SUB))
         .appendBytes(ZmtpTestClient.longFrameHeader(0, ANNOUNCED)).getBytes();
@@ -105,7 +119,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void beforeItsKeyIsCheckedACurveClientMayHoldOnlyAFewKilobytes(Vertx vertx) throws Exception {
+  void beforeItsKeyIsCheckedACurveClientMayHoldOnlyAFewKilobytes() throws Exception {
     ZMQ.Curve.KeyPair server = ZMQ.Curve.generateKeyPair();
     fixture.deployAndWait(vertx, new JsonObject().put("curve", new JsonObject().put("publicKey", server.publicKey)
         .put("secretKey", server.secretKey)));
@@ -122,7 +136,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aConnectionThatDoesNotFinishItsHandshakeIsClosedAfterTheTimeout(Vertx vertx) throws Exception {
+  void aConnectionThatDoesNotFinishItsHandshakeIsClosedAfterTheTimeout() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("handshakeTimeoutMs", 300));
     Socket s = ZmtpTestClient.raw(fixture.endpoint);
     sockets.add(s);
@@ -136,7 +150,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aClientThatNeverReadsIsStoppedAndClosedWithoutHoldingItsReplies(Vertx vertx) throws Exception {
+  void aClientThatNeverReadsIsStoppedAndClosedWithoutHoldingItsReplies() throws Exception {
     Buffer oneMiB = Buffer.buffer(new byte[(int) MIB]);
     vertx.eventBus().consumer("huge", m -> m.reply(oneMiB));
     fixture.deployAndWait(vertx, new JsonObject().put("clientOutputBytes", 4 * MIB).put("slowClientTimeoutMs", 2_000));
@@ -159,7 +173,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aRequestWaitingForItsReplyHoldsItsDecodedBodyNotItsBytesAsWell(Vertx vertx) throws Exception {
+  void aRequestWaitingForItsReplyHoldsItsDecodedBodyNotItsBytesAsWell() throws Exception {
     List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     vertx.eventBus().consumer("hold", m -> held.add(m)); // never replies while the test looks
     fixture.deployAndWait(vertx, new JsonObject().put("maxInFlightBytesPerClient", 128 * MIB));
@@ -178,7 +192,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aMessageManyTimesOverTheLimitIsReadAndAnsweredTooLarge(Vertx vertx) throws Exception {
+  void aMessageManyTimesOverTheLimitIsReadAndAnsweredTooLarge() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", 65_536));
     try (ZmtpTestClient c = ZmtpTestClient.connect(fixture.endpoint, SocketType.DEALER, ZmtpSecurity.none())) {
       byte[][] request = CbpFrames.request(Command.REQUEST, utf8("big-1"), "echo", new byte[0], new byte[900_000]);
@@ -198,7 +212,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aBurstOfAThousandConnectionsIsServedPromptly(Vertx vertx) throws Exception {
+  void aBurstOfAThousandConnectionsIsServedPromptly() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject());
     int n = 1_000;
     List<ZmtpTestClient> clients = new ArrayList<>();
@@ -232,7 +246,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void requestsWaitingForTheirRepliesHoldNoMoreBytesThanTheLimitsPerClientAndNodeWide(Vertx vertx) throws Exception {
+  void requestsWaitingForTheirRepliesHoldNoMoreBytesThanTheLimitsPerClientAndNodeWide() throws Exception {
     List<io.vertx.core.eventbus.Message<Object>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     vertx.eventBus().<Object>consumer("hold", held::add); // answers only when the test says
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
@@ -279,7 +293,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aDeflatedBodyCountsAtItsInflatedSize(Vertx vertx) throws Exception {
+  void aDeflatedBodyCountsAtItsInflatedSize() throws Exception {
     List<io.vertx.core.eventbus.Message<Object>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     vertx.eventBus().<Object>consumer("hold", held::add);
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
@@ -332,7 +346,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void acknowledgedSendsAConsumerHasNotTakenStayChargedToTheirClientUntilItTakesThem(Vertx vertx) throws Exception {
+  void acknowledgedSendsAConsumerHasNotTakenStayChargedToTheirClientUntilItTakesThem() throws Exception {
     List<io.vertx.core.eventbus.Message<Object>> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
     // a consumer that takes nothing for now, as a busy worker-threaded service would
     io.vertx.core.eventbus.MessageConsumer<Object> slow = vertx.eventBus().consumer("slow", taken::add);
@@ -369,7 +383,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void acknowledgedPublishesStayChargedUntilEveryHandlerOfTheNodeTookThem(Vertx vertx) throws Exception {
+  void acknowledgedPublishesStayChargedUntilEveryHandlerOfTheNodeTookThem() throws Exception {
     List<Object> quick = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Object> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
     vertx.eventBus().consumer("news", m -> quick.add(m.headers().get(io.conduit.codec.RequestHeaders.RECEIPT)));
@@ -398,7 +412,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aSendNoReceiptFollowsIsGivenBackAfterMaxTimeoutMsWhateverItsOwnTimeoutAndNoClientForgesOne(Vertx vertx)
+  void aSendNoReceiptFollowsIsGivenBackAfterMaxTimeoutMsWhateverItsOwnTimeoutAndNoClientForgesOne()
       throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) (2 * MIB))
         .put("maxInFlightBytesPerClient", 4 * MIB).put("defaultTimeoutMs", 3_000).put("maxTimeoutMs", 3_000));
@@ -427,7 +441,7 @@ class BridgeMemoryTest {
   }
 
   @Test
-  void aBridgeWhoseLargestMessageTheNodesBudgetsCannotHoldDoesNotStart(Vertx vertx) throws Exception {
+  void aBridgeWhoseLargestMessageTheNodesBudgetsCannotHoldDoesNotStart() throws Exception {
     fixture.deployAndWait(vertx, new JsonObject().put("maxMessageBytes", (int) MIB).put("maxInFlightBytes", 2 * MIB));
     BridgeFixture second = new BridgeFixture();
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
