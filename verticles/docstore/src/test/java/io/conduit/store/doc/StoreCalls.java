@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 
 import io.conduit.Conditions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,21 +36,11 @@ final class StoreCalls {
    * until the store has reopened its data; then it is answered from what was stored.
    */
   static JsonObject refusedUntilReopened(Vertx vertx, String address, String read) {
-    JsonObject[] answer = new JsonObject[1];
-    List<String> refusals = new ArrayList<>();
-    Conditions.await(15_000, () -> {
-      try {
-        answer[0] = call(vertx, address, read);
-        return true;
-      } catch (Exception e) {
-        ReplyException refused = assertInstanceOf(ReplyException.class, e.getCause(), e.toString());
-        assertTrue(List.of(500, 503, -1).contains(refused.failureCode()), refused.failureCode() + ": " + refused.getMessage());
-        refusals.add(refused.getMessage());
-        return false;
-      }
-    }, () -> "never reopened: " + refusals.subList(Math.max(0, refusals.size() - 3), refusals.size()));
-    assertTrue(!refusals.isEmpty(), "served at once after the failure: " + answer[0]);
-    return answer[0];
+    return Conditions.answeredAfterRefusals(15_000, () -> call(vertx, address, read), e -> {
+      ReplyException refused = assertInstanceOf(ReplyException.class, e.getCause(), e.toString());
+      assertTrue(List.of(500, 503, -1).contains(refused.failureCode()), refused.failureCode() + ": " + refused.getMessage());
+      return refused.getMessage();
+    });
   }
 
   /** The failure of a request that must fail. */
