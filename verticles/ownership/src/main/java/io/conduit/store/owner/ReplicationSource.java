@@ -80,6 +80,12 @@ final class ReplicationSource {
     final String inbox;
     boolean live;
     List<Queued> queue = new ArrayList<>();
+    /**
+     * Live, not yet in sync: its request to go live, answered once it has acknowledged every batch
+     * up to {@link #catchUpTo} (the last one queued during its copy); every later write waits for it.
+     */
+    Message<JsonObject> catchingUp;
+    long catchUpTo;
 
     Standby(String id, String inbox) {
       this.id = id;
@@ -175,7 +181,7 @@ final class ReplicationSource {
         s.queue.add(new Queued(seq, encoded));
       } else {
         live.add(s);
-        if (inSyncIds.contains(s.id)) {
+        if (inSyncIds.contains(s.id) || s.catchingUp != null) {
           need.add(s.id);
         }
       }
@@ -205,6 +211,10 @@ final class ReplicationSource {
   }
 
   private void acked(String id, long seq) {
+    Standby s = standbys.get(id);
+    if (s != null && s.catchingUp != null && seq >= s.catchUpTo) {
+      listInSync(s);
+    }
     Pending p = pending.get(seq);
     if (p != null && p.waitingFor().remove(id) && p.waitingFor().isEmpty()) {
       pending.remove(seq);
@@ -237,6 +247,10 @@ final class ReplicationSource {
     }
     standbys.remove(s.id);
     LOG.log(Level.WARNING, kind + " '" + address + "': standby " + s.id + " dropped: " + why);
+    if (s.catchingUp != null) {
+      s.catchingUp.fail(ErrorCode.UNAVAILABLE.status(), "dropped before it was in sync: " + why);
+      s.catchingUp = null;
+    }
     if (inSyncIds.remove(s.id)) {
       settled = inSync.apply(Set.copyOf(inSyncIds));
     }
@@ -325,21 +339,35 @@ final class ReplicationSource {
       m.fail(ErrorCode.NOT_FOUND.status(), "standby " + id + " is not attached (attach again)");
       return;
     }
-    for (Queued q : s.queue) {
-      send(s, q.seq(), q.batch());
-    }
+    List<Queued> queued = s.queue;
     s.queue = null;
     s.live = true;
     if (ackReplicas == 0) {
+      queued.forEach(q -> send(s, q.seq(), q.batch()));
       m.reply(new JsonObject().put("inSync", false));
       return;
     }
-    inSyncIds.add(id);
+    // Acknowledged writes among the batches queued during its copy are not on it yet: it is listed
+    // in sync (and may take over) only once it has acknowledged them; every write from now on
+    // waits for it, so that nothing acknowledged meanwhile is missing from it either.
+    s.catchingUp = m;
+    s.catchUpTo = queued.isEmpty() ? 0 : queued.get(queued.size() - 1).seq();
+    if (queued.isEmpty()) {
+      listInSync(s);
+    }
+    queued.forEach(q -> send(s, q.seq(), q.batch()));
+  }
+
+  /** Lists a standby that caught up as in sync; its request to go live is answered once the claim says so. */
+  private void listInSync(Standby s) {
+    Message<JsonObject> m = s.catchingUp;
+    s.catchingUp = null;
+    inSyncIds.add(s.id);
     Promise<Void> listed = Promise.promise();
     settled = settled.transform(ignored -> inSync.apply(Set.copyOf(inSyncIds))).onComplete(listed);
     listed.future().onComplete(ar -> {
       if (ar.succeeded()) {
-        LOG.log(Level.INFO, kind + " '" + address + "': standby " + id + " is in sync");
+        LOG.log(Level.INFO, kind + " '" + address + "': standby " + s.id + " is in sync");
         m.reply(new JsonObject().put("inSync", true));
       } else {
         m.fail(ErrorCode.UNAVAILABLE.status(), "could not list the standby as in sync: " + ar.cause().getMessage());

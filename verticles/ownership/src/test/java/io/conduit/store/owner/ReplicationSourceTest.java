@@ -165,6 +165,40 @@ class ReplicationSourceTest {
   }
 
   @Test
+  void aStandbyIsListedInSyncOnlyOnceItHasAcknowledgedTheBatchesQueuedDuringItsCopy(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    List<Set<String>> listed = new CopyOnWriteArrayList<>();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r11", 1, 5_000, ids -> {
+      listed.add(ids);
+      return Future.succeededFuture();
+    });
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
+    started.get(10, TimeUnit.SECONDS);
+    // the standby acknowledges a batch only when the test lets it
+    List<Message<Buffer>> received = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Buffer>consumer("r11.inbox", received::add);
+    String sourceAddress = ReplicationSource.sourceAddress("r11");
+    await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
+        .put("inbox", "r11.inbox")));
+    // written while it copies: queued for it, acknowledged without it
+    source.replicate(1, batch(1)).get(10, TimeUnit.SECONDS);
+    Future<Message<Object>> live = vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "live").put("id", "s1"));
+    Conditions.await(5_000, () -> received.size() == 1, () -> "batch 1 not sent: " + received.size());
+    // live but not in sync yet: a write from now on waits for it all the same
+    CompletableFuture<Void> second = source.replicate(2, batch(2));
+    Conditions.holdsFor(300, () -> !live.isComplete() && listed.isEmpty() && !second.isDone(),
+        () -> "listed " + listed + " before it acknowledged batch 1; write 2 done: " + second.isDone());
+    received.get(0).reply(null);
+    assertEquals(true, ((JsonObject) await(live).body()).getBoolean("inSync"));
+    assertEquals(List.of(Set.of("s1")), listed);
+    Conditions.await(5_000, () -> received.size() == 2, () -> "batch 2 not sent");
+    assertTrue(!second.isDone(), "write 2 completed before the standby acknowledged it");
+    received.get(1).reply(null);
+    second.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void aWriteThatTheCompletionOfAnotherSetsOffIsSentAfterIt(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r10", 0, ACK_TIMEOUT_MS,
