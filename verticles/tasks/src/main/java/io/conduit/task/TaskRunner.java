@@ -148,14 +148,27 @@ final class TaskRunner {
         .onComplete(ar -> finished(task, ar.succeeded() ? ar.result() : null, ar.cause()));
   }
 
-  /** A result must be storable: a handler returning something that is not JSON fails its attempt, saying so. */
+  /**
+   * A result must be storable: a handler returning something that is not JSON fails the task,
+   * saying so, without the retries meant for failures that may pass (as Celery does not retry a
+   * result it cannot encode).
+   */
   private static Object jsonResult(Object result) {
     try {
       Json.encode(result);
       return result;
     } catch (RuntimeException e) {
-      throw new IllegalStateException("the handler's result is not a JSON value (" + result.getClass().getName()
-          + "); return a JsonObject, JsonArray, String, Number, Boolean or null");
+      throw new ResultNotJson(result);
+    }
+  }
+
+  /** The handler's result has no JSON form: a bug of the handler's that another attempt would repeat. */
+  private static final class ResultNotJson extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    ResultNotJson(Object result) {
+      super("the handler's result is not a JSON value (" + result.getClass().getName() + "); return a JsonObject, "
+          + "JsonArray, String, Number, Boolean or null (not retried)");
     }
   }
 
@@ -180,6 +193,9 @@ final class TaskRunner {
       }
       if (failure == null && reason == null) {
         return r.succeeded(result, now);
+      }
+      if (failure instanceof ResultNotJson && reason == null) {
+        return r.failed(describe(failure), now);
       }
       String message = failure != null ? describe(failure) : "stopped: " + reason;
       return r.attemptFailed(message, now, options.backoffMs(r.attempts()));

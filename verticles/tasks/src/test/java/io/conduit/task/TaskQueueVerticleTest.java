@@ -214,12 +214,13 @@ class TaskQueueVerticleTest {
   }
 
   @Test
-  void aResultThatIsNotJsonFailsTheTaskSayingSo() {
-    q.deploy(q.config());
-    String id = q.submit(new JsonObject().put("task", "not.json").put("maxRetries", 0));
+  void aResultThatIsNotJsonFailsTheTaskSayingSoWithoutRetries() {
+    q.deploy(q.config().put("retryBackoffMs", 10));
+    String id = q.submit(new JsonObject().put("task", "not.json").put("maxRetries", 3));
 
-    String error = q.awaitState(id, TaskState.FAILURE, WAIT).getString("error");
-    assertTrue(error.contains("not a JSON value"), error);
+    JsonObject failed = q.awaitState(id, TaskState.FAILURE, WAIT);
+    assertTrue(failed.getString("error").contains("not a JSON value"), failed.encode());
+    assertEquals(1, failed.getInteger("attempts"), "another attempt would return the same: " + failed.encode());
   }
 
   @Test
