@@ -243,6 +243,57 @@ class StoreOwnershipTest {
   }
 
   @Test
+  void aStandbyThatIsNotWaitedForLearnsThatTheOwnerDroppedItAndCopiesAgain(Vertx vertx) throws Exception {
+    // ackReplicas 0: the owner lists no standby in its claim and waits for none; the graph store's
+    // standby answers reads at g.ro from its copy of the owner's data
+    JsonObject a = new JsonObject().put("address", "g").put("backend", "rocksdb").put("ackReplicas", 0)
+        .put("dataDir", dir.resolve("a").toString());
+    deploy(vertx, new GraphStoreVerticle(), a);
+    deploy(vertx, new GraphStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    Conditions.await(20_000, () -> following(vertx), () -> "roles " + ServiceRoles.all(vertx));
+    String standby = StoreOwnership.readOrMakeDataId(dir.resolve("b"));
+    String inbox = "conduit.replica.g.standby." + standby;
+    java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (delivery.message().address().equals(inbox) && lost.compareAndSet(0, 1)) {
+        return; // the standby misses one batch: it is never acknowledged
+      }
+      delivery.next();
+    });
+    // not waited for: acknowledged at once; the owner drops the standby when the batch's 3 s are up
+    await(vertx.eventBus().request("g", new JsonObject().put("op", "addNode").put("data", new JsonObject())));
+    Conditions.await(10_000, () -> !attached(vertx, "g", standby), () -> "the owner never dropped the standby");
+    // the owner sends it nothing more: no later batch shows it a gap
+    await(vertx.eventBus().request("g", new JsonObject().put("op", "addNode").put("data", new JsonObject())));
+    // it asks, learns it was dropped, copies the owner's data again and follows once more
+    Conditions.await(20_000, () -> nodesAtStandby(vertx) == 2, () -> "the standby's copy has " + nodesAtStandby(vertx)
+        + " nodes; roles " + ServiceRoles.all(vertx));
+  }
+
+  /** Whether the owner of {@code store} still sends the standby {@code id} its batches. */
+  private static boolean attached(Vertx vertx, String store, String id) {
+    try {
+      await(vertx.eventBus().request(ReplicationSource.sourceAddress(store), new JsonObject().put("op", "status").put("id", id)));
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static long nodesAtStandby(Vertx vertx) {
+    try {
+      return await(vertx.eventBus().<JsonObject>request("g.ro", new JsonObject().put("op", "query")
+          .put("steps", new io.vertx.core.json.JsonArray("[[\"V\"], [\"count\"]]")))).body().getLong("result");
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static boolean following(Vertx vertx) {
+    return ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "").contains("; following it"));
+  }
+
+  @Test
   void aCopyCutShortIsNotServedWhenItsNodeStartsFirstAndFollowsTheWholeDataWhenItComes() throws Exception {
     JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
     JsonObject b = a.copy().put("dataDir", dir.resolve("b").toString());

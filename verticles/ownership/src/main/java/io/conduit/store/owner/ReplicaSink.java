@@ -38,6 +38,9 @@ final class ReplicaSink {
   private boolean live;
   /** The owner listed it in its claim as in sync when it went live. */
   private boolean listed;
+  /** The owner answered that it no longer sends this standby its batches. */
+  private boolean droppedByOwner;
+  private boolean asking;
   private boolean broken;
   private boolean closed;
 
@@ -77,6 +80,31 @@ final class ReplicaSink {
   /** A batch arrived out of order or could not be applied: attach again. */
   boolean broken() {
     return broken;
+  }
+
+  /**
+   * Asks the owner whether it still sends this standby its batches. An owner lists the standbys it
+   * waits for in its claim, so a listed one that the owner dropped sees it there; with
+   * {@code ackReplicas} 0 it lists none, and a standby it dropped (a batch not acknowledged in
+   * time) learns it here, as {@link #droppedByOwner}.
+   */
+  void askWhetherStillFollowed() {
+    if (!live() || asking) {
+      return;
+    }
+    asking = true;
+    call(new JsonObject().put("op", "status").put("id", id)).onComplete(ar -> {
+      asking = false;
+      if (ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
+          && r.failureCode() == io.conduit.codec.ErrorCode.NOT_FOUND.status()) {
+        droppedByOwner = true;
+      }
+    });
+  }
+
+  /** The owner said it no longer sends this standby anything: attach again. */
+  boolean droppedByOwner() {
+    return droppedByOwner;
   }
 
   /**

@@ -267,7 +267,7 @@ final class ReplicationSource {
     String op = r == null ? null : r.getString("op");
     String id = r == null ? null : r.getString("id");
     if (op == null || id == null) {
-      m.fail(ErrorCode.BAD_REQUEST.status(), "a replication request has an op (attach, page, live) and an id");
+      m.fail(ErrorCode.BAD_REQUEST.status(), "a replication request has an op (attach, page, live, status) and an id");
       return;
     }
     switch (op) {
@@ -293,6 +293,14 @@ final class ReplicationSource {
       }
       case "page" -> page(m, r.getString("after"));
       case "live" -> live(m, id);
+      case "status" -> {
+        // a standby that is not listed in the claim (ackReplicas 0) learns here that it was dropped
+        if (standbys.containsKey(id)) {
+          m.reply(new JsonObject().put("attached", true));
+        } else {
+          m.fail(ErrorCode.NOT_FOUND.status(), "standby " + id + " is not attached (dropped; attach again)");
+        }
+      }
       default -> m.fail(ErrorCode.BAD_REQUEST.status(), "unknown replication op '" + op + "'");
     }
   }

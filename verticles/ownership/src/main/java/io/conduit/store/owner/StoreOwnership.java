@@ -736,7 +736,8 @@ public final class StoreOwnership {
     boolean dropped = sink != null && sink.live() && sink.listedWhenLive() && !listed && sink.ownerEpoch() == epoch;
     // seen on two checks in a row: a claim read while the sink went live may predate its listing
     unlistedChecks = dropped ? unlistedChecks + 1 : 0;
-    if (unlistedChecks >= 2) {
+    boolean toldDropped = sink != null && sink.droppedByOwner() && sink.ownerEpoch() == epoch;
+    if (unlistedChecks >= 2 || toldDropped) {
       // the owner dropped it (a batch not acknowledged in time: this node stalled) and sends it nothing more
       unlistedChecks = 0;
       long now = System.currentTimeMillis();
@@ -745,8 +746,9 @@ public final class StoreOwnership {
       drops = now - lastDropAt < DROPS_REMEMBERED_MS ? drops + 1 : 1;
       lastDropAt = now;
       copyAgainAt = drops <= 1 ? now : now + Math.min(COPY_AGAIN_MAX_MS, COPY_AGAIN_AFTER_MS << Math.min(16, drops - 2));
-      LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") no longer lists this standby "
-          + "as in sync; copying its data again" + (drops <= 1 ? ""
+      LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") no longer "
+          + (toldDropped ? "sends this standby its batches" : "lists this standby as in sync") + "; copying its data again"
+          + (drops <= 1 ? ""
               : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + drops + " times within "
                   + DROPS_REMEMBERED_MS / 60_000 + " minutes)"));
       closeSink();
@@ -807,6 +809,9 @@ public final class StoreOwnership {
       // in sync with this owner: this data holds its epoch's
       recordDataEpoch(DataEpoch.following(owner)).onFailure(e -> LOG.log(Level.WARNING, kind + " '" + address + "': could not "
           + "record the data's epoch in " + dataDir.resolve(DataEpoch.FILE) + ": " + e.getMessage()));
+    }
+    if (sink.live() && !sink.listedWhenLive()) {
+      sink.askWhetherStillFollowed(); // not in the claim's list: the owner says whether it dropped it
     }
     return listed ? "; following it, in sync"
         : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
