@@ -1,5 +1,6 @@
 package io.conduit.task;
 
+import io.conduit.codec.Quoted;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -26,20 +27,20 @@ public record ListRequest(TaskState state, int limit, String cursor, boolean new
     }
     Object state = json.getValue("state");
     if (state != null && !(state instanceof String)) {
-      throw new IllegalArgumentException("list: 'state' must be a state name, got " + state);
+      throw new IllegalArgumentException("list: 'state' must be a state name, got " + Quoted.json(state));
     }
     Object limit = json.getValue("limit", 100);
     if (!(limit instanceof Integer n) || n < 1 || n > MAX_LIMIT) {
       throw new IllegalArgumentException("list: 'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got "
-          + limit);
+          + Quoted.json(limit));
     }
     Object cursor = json.getValue("cursor");
     if (cursor != null && !(cursor instanceof String c && c.matches("\\d{1,19}:[^:]+"))) {
-      throw new IllegalArgumentException("list: 'cursor' must be the cursor a previous list returned, got " + cursor);
+      throw new IllegalArgumentException("list: 'cursor' must be the cursor a previous list returned, got " + Quoted.json(cursor));
     }
     Object newest = json.getValue("newestFirst", false);
     if (!(newest instanceof Boolean newestFirst)) {
-      throw new IllegalArgumentException("list: 'newestFirst' must be true or false, got " + newest);
+      throw new IllegalArgumentException("list: 'newestFirst' must be true or false, got " + Quoted.json(newest));
     }
     return new ListRequest(state == null ? null : TaskState.parse((String) state), n, (String) cursor, newestFirst);
   }

@@ -1,5 +1,6 @@
 package io.conduit.task;
 
+import io.conduit.codec.Quoted;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -26,7 +27,7 @@ public record SubmitRequest(String task, JsonObject args, String idempotencyKey,
   public static SubmitRequest fromJson(JsonObject json, TaskQueueOptions defaults) {
     for (String key : json.fieldNames()) {
       if (!FIELDS.contains(key)) {
-        throw new IllegalArgumentException("submit: unknown field '" + key + "' (expected task, args, idempotencyKey, "
+        throw new IllegalArgumentException("submit: unknown field " + Quoted.text(key) + " (expected task, args, idempotencyKey, "
             + "maxRetries, timeoutMs, resultTtlMs)");
       }
     }
@@ -36,12 +37,12 @@ public record SubmitRequest(String task, JsonObject args, String idempotencyKey,
     }
     Object args = json.getValue("args", new JsonObject());
     if (!(args instanceof JsonObject argObject)) {
-      throw new IllegalArgumentException("submit: 'args' must be a JSON object, got " + args);
+      throw new IllegalArgumentException("submit: 'args' must be a JSON object, got " + Quoted.json(args));
     }
     Object key = json.getValue("idempotencyKey");
     if (key != null && (!(key instanceof String k) || k.isEmpty() || k.length() > MAX_KEY_LENGTH)) {
       throw new IllegalArgumentException("submit: 'idempotencyKey' must be a string of 1 to " + MAX_KEY_LENGTH
-          + " characters, got " + key);
+          + " characters, got " + Quoted.json(key));
     }
     long retries = number(json, "maxRetries", defaults.maxRetries(), 0, MAX_RETRIES);
     long timeout = number(json, "timeoutMs", defaults.timeoutMs(), 0, Long.MAX_VALUE / 4);
@@ -57,7 +58,7 @@ public record SubmitRequest(String task, JsonObject args, String idempotencyKey,
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min
         || ((Number) v).longValue() > max) {
       throw new IllegalArgumentException("submit: '" + field + "' must be a whole number from " + min
-          + (max < Long.MAX_VALUE / 4 ? " to " + max : " up") + ", got " + v);
+          + (max < Long.MAX_VALUE / 4 ? " to " + max : " up") + ", got " + Quoted.json(v));
     }
     return ((Number) v).longValue();
   }

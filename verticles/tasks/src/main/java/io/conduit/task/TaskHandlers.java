@@ -1,5 +1,7 @@
 package io.conduit.task;
 
+import io.conduit.codec.Quoted;
+
 import java.lang.reflect.Constructor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +55,7 @@ final class TaskHandlers {
   TaskHandler create(String name) {
     Constructor<? extends TaskHandler> c = byName.get(name);
     if (c == null) {
-      throw new IllegalArgumentException("unknown task '" + name + "'");
+      throw new IllegalArgumentException("unknown task " + Quoted.text(name));
     }
     try {
       return c.newInstance();

@@ -1,6 +1,7 @@
 package io.conduit.task;
 
 import io.conduit.codec.ErrorCode;
+import io.conduit.codec.Quoted;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,7 @@ final class TaskOps {
 
   Future<JsonObject> submit(SubmitRequest request) {
     if (!handlers.knows(request.task())) {
-      throw new TaskException(ErrorCode.BAD_REQUEST, "unknown task '" + request.task() + "'; this queue runs: "
+      throw new TaskException(ErrorCode.BAD_REQUEST, "unknown task " + Quoted.text(request.task()) + "; this queue runs: "
           + String.join(", ", handlers.names().stream().sorted().toList()));
     }
     TaskHandler handler;

@@ -1,5 +1,7 @@
 package io.conduit.task;
 
+import io.conduit.codec.Quoted;
+
 /**
  * The states of a task, as Celery names them. PENDING and RETRY wait for a worker; STARTED and
  * PROGRESS run on one; SUCCESS, FAILURE and REVOKED are final.
@@ -43,6 +45,6 @@ public enum TaskState {
       }
     }
     throw new IllegalArgumentException("state must be one of PENDING, STARTED, PROGRESS, SUCCESS, FAILURE, RETRY, "
-        + "REVOKED, got '" + text + "'");
+        + "REVOKED, got " + Quoted.text(text));
   }
 }

@@ -98,6 +98,19 @@ class TaskQueueVerticleTest {
   }
 
   @Test
+  void aLongInputIsQuotedInItsErrorCutShort() {
+    q.deploy(q.config());
+    String huge = "x".repeat(100_000);
+    String unknown = q.fails(new JsonObject().put("op", "submit").put("task", huge), ErrorCode.BAD_REQUEST).getMessage();
+    assertTrue(unknown.contains("unknown task 'xxx") && unknown.contains("... (100000 characters)'"), unknown);
+    assertTrue(unknown.length() < 400, unknown.length() + " characters");
+    String key = q.fails(new JsonObject().put("op", "submit").put("task", "steps").put("idempotencyKey", huge),
+        ErrorCode.BAD_REQUEST).getMessage();
+    assertTrue(key.contains("got \"xxx") && key.contains("... (100002 characters)"), key);
+    assertTrue(key.length() < 400, key.length() + " characters");
+  }
+
+  @Test
   void argumentsTheHandlerRejectsAreRefusedAtSubmit() {
     q.deploy(q.config());
     String message = q.fails(new JsonObject().put("op", "submit").put("task", "steps")
