@@ -30,6 +30,8 @@ final class RunningTask implements TaskContext {
   long lastWrite;
   /** Event-loop only: timers of this attempt. */
   long timeoutTimer = -1;
+  /** The worker thread running the handler, while it runs (guarded by this). */
+  private Thread runner;
 
   RunningTask(TaskRecord started, Context context, TaskEvents events, Consumer<RunningTask> store) {
     this.started = started;
@@ -88,11 +90,37 @@ final class RunningTask implements TaskContext {
     return cancelled.get();
   }
 
-  /** Tells the handler to stop; the first reason wins ({@code cancel}, {@code timeout}, {@code lease}). */
+  /**
+   * Tells the handler to stop; the first reason wins ({@code cancel}, {@code timeout}, {@code lease}).
+   * Its thread is interrupted too, as {@code Future.cancel(true)} does, so that a handler blocked
+   * in a sleep, a wait or interruptible I/O stops without polling {@link #isCancelled()}.
+   */
   void stop(String reason) {
     if (cancelled.compareAndSet(false, true)) {
       stopReason = reason;
+      synchronized (this) {
+        if (runner != null) {
+          runner.interrupt();
+        }
+      }
     }
+  }
+
+  /** The handler starts on this (worker) thread: a stop from now on interrupts it. */
+  synchronized void runsOn(Thread thread) {
+    runner = thread;
+    if (cancelled.get()) {
+      thread.interrupt();
+    }
+  }
+
+  /**
+   * The handler returned, on its thread: no stop interrupts that thread any more, and an interrupt
+   * that came as it returned is cleared, so the pool's next job does not inherit it.
+   */
+  synchronized void returned() {
+    runner = null;
+    Thread.interrupted();
   }
 
   /** Why the handler was told to stop, or null. */

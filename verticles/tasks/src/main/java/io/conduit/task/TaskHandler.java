@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  * A handler class needs a public no-argument constructor; a new instance runs each attempt.
  * {@link #run} is called on a worker thread, so it may block (files, sleeps, training steps).
  * It should call {@link TaskContext#progress} as it goes and return soon after
- * {@link TaskContext#isCancelled()} turns true. Delivery is at least once: an attempt may be cut
+ * {@link TaskContext#isCancelled()} turns true (its thread is interrupted then too, so a blocking
+ * call may end in an {@code InterruptedException}). Delivery is at least once: an attempt may be cut
  * short by a lost node and run again, so side effects must tolerate a repeat.
  */
 public interface TaskHandler {

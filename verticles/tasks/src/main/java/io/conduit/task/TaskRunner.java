@@ -144,7 +144,14 @@ final class TaskRunner {
     if (started.timeoutMs() > 0) {
       task.timeoutTimer = vertx.setTimer(started.timeoutMs(), t -> timedOut(task));
     }
-    pool.<Object>executeBlocking(() -> jsonResult(handlers.create(started.task()).run(started.args(), task)), false)
+    pool.<Object>executeBlocking(() -> {
+      task.runsOn(Thread.currentThread());
+      try {
+        return jsonResult(handlers.create(started.task()).run(started.args(), task));
+      } finally {
+        task.returned();
+      }
+    }, false)
         .onComplete(ar -> finished(task, ar.succeeded() ? ar.result() : null, ar.cause()));
   }
 

@@ -33,6 +33,7 @@ final class TaskQueueFixture {
         .put("handlers", new JsonObject()
             .put("steps", TestTasks.Steps.class.getName())
             .put("until.cancelled", TestTasks.UntilCancelled.class.getName())
+            .put("sleeper", TestTasks.Sleeper.class.getName())
             .put("flaky", TestTasks.Flaky.class.getName())
             .put("not.json", TestTasks.NotJson.class.getName())
             .put("broken.validate", TestTasks.BrokenValidate.class.getName()))

@@ -70,6 +70,20 @@ final class TestTasks {
     }
   }
 
+  /** {@code {"key"}}: sleeps for a minute without looking at isCancelled(), as a blocking call would. */
+  public static final class Sleeper implements TaskHandler {
+    @Override
+    public Object run(JsonObject args, TaskContext context) throws InterruptedException {
+      try {
+        Thread.sleep(60_000);
+        return "slept";
+      } catch (InterruptedException e) {
+        SAW_CANCEL.put(key(args), context.isCancelled());
+        throw e;
+      }
+    }
+  }
+
   /** Its validate has a bug of its own: a NullPointerException when {@code name} is missing. */
   public static final class BrokenValidate implements TaskHandler {
     @Override
