@@ -132,12 +132,14 @@ def test_a_queued_task_is_revoked_at_once(tasks, stop_later):
 
 
 def test_a_failure_is_raised_with_the_tasks_error(tasks):
-    t = tasks.submit("example.count", {"to": 100, "stepMs": 50}, timeout=0.3)  # 5 s of work, 0.3 s allowed
+    t = tasks.submit("example.count", {"to": 100, "stepMs": 50}, time_limit=0.3)  # 5 s of work, 0.3 s allowed
     with pytest.raises(TaskFailed) as e:
         t.get(timeout=10)
     assert e.value.code == "FAILURE" and e.value.task_id == t.id
     assert "time limit of 300 ms exceeded" in e.value.error and e.value.message == e.value.error
     assert e.value.details["state"] == "FAILURE"
+    older = tasks.submit("example.count", {"to": 100, "stepMs": 50}, timeout=0.3)  # the name earlier versions used
+    assert older.get(propagate=False, timeout=10).error.startswith("time limit of 300 ms exceeded")
     assert t.failed() and not t.successful() and "time limit" in t.error
     returned = t.get(propagate=False)
     assert isinstance(returned, TaskFailed) and returned.error == e.value.error
@@ -175,6 +177,8 @@ def test_wrong_types_are_type_errors_before_sending(tasks, client, monkeypatch):
         lambda: tasks.submit("example.count", {"to": 1}, max_retries="3"),
         lambda: tasks.submit("example.count", {"to": 1}, max_retries=True),
         lambda: tasks.submit("example.count", {"to": 1}, timeout="soon"),
+        lambda: tasks.submit("example.count", {"to": 1}, time_limit="soon"),
+        lambda: tasks.submit("example.count", {"to": 1}, time_limit=5, timeout=5),
         lambda: tasks.submit("example.count", {"to": 1}, result_ttl=[1]),
         lambda: tasks.result(123),
         lambda: tasks.list(state=1),
@@ -189,6 +193,7 @@ def test_wrong_types_are_type_errors_before_sending(tasks, client, monkeypatch):
         with pytest.raises(TypeError):
             call()
     for call in [lambda: tasks.submit("example.count", {"to": 1}, timeout=0),
+                 lambda: tasks.submit("example.count", {"to": 1}, time_limit=-1),
                  lambda: tasks.submit("example.count", {"to": 1}, result_ttl=-1),
                  lambda: tasks.list(limit=0),
                  lambda: TaskResult(tasks, "x").get(timeout=-1),

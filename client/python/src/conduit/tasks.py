@@ -189,19 +189,20 @@ class Tasks:
         return reply
 
     def submit(self, name: str, args: Optional[Mapping[str, Any]] = None, key: Optional[str] = None,
-               max_retries: Optional[int] = None, timeout: Optional[float] = None,
-               result_ttl: Optional[float] = None) -> "TaskResult":
+               max_retries: Optional[int] = None, time_limit: Optional[float] = None,
+               result_ttl: Optional[float] = None, *, timeout: Optional[float] = None) -> "TaskResult":
         """Queues the task ``name`` with ``args`` (a dict of JSON values; None: ``{}``) and returns
         its :class:`TaskResult` (Celery's ``apply_async``).
 
         ``key``: an idempotency key; submitting the same key again, while the first task is known,
         returns that task (``result.duplicate`` is True) instead of queuing another.
-        ``max_retries``: retries after a failed attempt (queue default 3). ``timeout``: seconds one
-        attempt may run before the task is FAILURE (default none). ``result_ttl``: seconds the
+        ``max_retries``: retries after a failed attempt (queue default 3). ``time_limit``: seconds one
+        attempt may run before the task is FAILURE (Celery's ``time_limit``; default none;
+        ``timeout`` is the same, the name earlier versions used). ``result_ttl``: seconds the
         finished task is kept (default a day). Each None leaves the queue's default.
 
-        TypeError (before sending) for a value of the wrong type; ValueError for a timeout or
-        result_ttl not above 0; ConduitError ``BAD_REQUEST`` for an unknown task, arguments its
+        TypeError (before sending) for a value of the wrong type, or both time_limit and timeout;
+        ValueError for a time_limit or result_ttl not above 0; ConduitError ``BAD_REQUEST`` for an unknown task, arguments its
         handler rejects, or a number out of the queue's range.
         """
         if not isinstance(name, str):
@@ -221,7 +222,9 @@ class Tasks:
         retries = _whole(max_retries, "max_retries")
         if retries is not None:
             body["maxRetries"] = retries
-        timeout_ms = _seconds_to_ms(timeout, "timeout")
+        if time_limit is not None and timeout is not None:
+            raise TypeError("pass time_limit or timeout (the same, under its earlier name), not both")
+        timeout_ms = _seconds_to_ms(timeout, "timeout") if timeout is not None else _seconds_to_ms(time_limit, "time_limit")
         if timeout_ms is not None:
             body["timeoutMs"] = timeout_ms
         ttl_ms = _seconds_to_ms(result_ttl, "result_ttl")

@@ -1,9 +1,10 @@
 package io.conduit.cluster;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
@@ -23,13 +24,17 @@ import io.vertx.core.transport.Transport;
  * arrived and goes back as soon as the bridge has copied them into its own, so idle connections
  * hold none. A connection the bridge stops reading (its replies are not being read) stops being
  * received, as without the ring (Netty cancels its receive when reading is turned off).
- * Outgoing connections (the clustered event bus, HTTP clients) read as Vert.x has them.
+ * Outgoing connections (HTTP and event-bus clients) read as Vert.x has them; every server a node
+ * runs (the bridge, the clustered event bus, the web console) receives into the ring. Each event
+ * loop, the acceptor's too, has its own ring: a quarter filled at start, at most {@link #BUFFERS}
+ * × {@link #BUFFER_BYTES}. A kernel older than 5.19 has no such rings: io_uring then runs as
+ * Vert.x has it.
  */
 public final class IoUringReceiveRing implements Transport {
 
   /** The ring's buffer group on each event loop. */
   private static final short GROUP = 1;
-  /** Buffers in each loop's ring (a power of two) and the size of each: 4 MiB a loop in all. */
+  /** Buffers in each loop's ring (a power of two) and the size of each: 4 MiB a loop at most. */
   static final short BUFFERS = 256;
   static final int BUFFER_BYTES = 16 * 1024;
 
@@ -38,15 +43,21 @@ public final class IoUringReceiveRing implements Transport {
   private final IoUringTransport implementation = new IoUringTransport() {
     @Override
     public IoHandlerFactory ioHandlerFactory() {
+      if (!IoUring.isRegisterBufferRingSupported()) {
+        return super.ioHandlerFactory(); // a kernel before 5.19: io_uring as Vert.x has it
+      }
+      // pooled: Vert.x copies what such buffers hold into its own, so each goes back to the ring at once
       return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
           new IoUringBufferRingConfig.Builder().bufferGroupId(GROUP).bufferRingSize(BUFFERS).batchSize(BUFFERS / 4)
-              .allocator(new IoUringFixedBufferRingAllocator(ByteBufAllocator.DEFAULT, BUFFER_BYTES)).build()));
+              .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, BUFFER_BYTES)).build()));
     }
 
     @Override
     public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
       super.configure(options, domainSocket, bootstrap);
-      bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, GROUP);
+      if (IoUring.isRegisterBufferRingSupported()) {
+        bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, GROUP);
+      }
     }
   };
 

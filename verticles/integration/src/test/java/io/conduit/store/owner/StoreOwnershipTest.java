@@ -243,6 +243,40 @@ class StoreOwnershipTest {
   }
 
   @Test
+  void aStandbyDroppedBeforeItWasInSyncWaitsLongerBeforeEachCopy(Vertx vertx) throws Exception {
+    JsonObject a = new JsonObject().put("address", "d").put("backend", "rocksdb").put("dataDir", dir.resolve("a").toString());
+    deploy(vertx, new DocStoreVerticle(), a);
+    java.util.concurrent.atomic.AtomicInteger attaches = new java.util.concurrent.atomic.AtomicInteger();
+    String source = ReplicationSource.sourceAddress("d");
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      String to = delivery.message().address();
+      Object body = delivery.message().body();
+      if (to.startsWith(source + ".standby.")) {
+        return; // the standby is too slow: it never takes a batch in, so never acknowledges one
+      }
+      if (to.equals(source) && body instanceof JsonObject r && "attach".equals(r.getString("op"))) {
+        attaches.incrementAndGet();
+      }
+      if (to.equals(source) && body instanceof JsonObject r && "live".equals(r.getString("op"))) {
+        // a write lands while the standby copies: queued for it, it must be acknowledged to be in sync
+        set(vertx.eventBus(), "k").onComplete(ar -> delivery.next());
+        return;
+      }
+      delivery.next();
+    });
+    deploy(vertx, new DocStoreVerticle(), a.copy().put("dataDir", dir.resolve("b").toString()));
+    // dropped twice (3 s each): it copies again at once the first time, then waits 30 s
+    Conditions.await(20_000, () -> ServiceRoles.all(vertx).stream().anyMatch(r -> r.getString("reason", "")
+        .contains("the owner dropped it 2 times")), () -> attaches.get() + " attaches; roles " + ServiceRoles.all(vertx));
+    assertEquals(2, attaches.get(), "copies without a wait between them");
+  }
+
+  private static Future<?> set(io.vertx.core.eventbus.EventBus bus, String key) {
+    return bus.request("d", new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray().add(key))
+        .put("value", 1));
+  }
+
+  @Test
   void aStandbyThatIsNotWaitedForLearnsThatTheOwnerDroppedItAndCopiesAgain(Vertx vertx) throws Exception {
     // ackReplicas 0: the owner lists no standby in its claim and waits for none; the graph store's
     // standby answers reads at g.ro from its copy of the owner's data

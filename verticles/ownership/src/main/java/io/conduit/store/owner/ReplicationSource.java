@@ -82,10 +82,11 @@ final class ReplicationSource {
     List<Queued> queue = new ArrayList<>();
     /**
      * Live, not yet in sync: its request to go live, answered once it has acknowledged every batch
-     * up to {@link #catchUpTo} (the last one queued during its copy); every later write waits for it.
+     * of those queued during its copy ({@link #toCatchUp}); every later write waits for it.
      */
     Message<JsonObject> catchingUp;
-    long catchUpTo;
+    /** The batches queued during its copy that it has not acknowledged yet. */
+    Set<Long> toCatchUp = new HashSet<>();
 
     Standby(String id, String inbox) {
       this.id = id;
@@ -124,6 +125,12 @@ final class ReplicationSource {
   /** No longer the owner: standbys are let go and writes still waiting for them fail. */
   Future<Void> stop() {
     stopped = true;
+    for (Standby s : standbys.values()) {
+      if (s.catchingUp != null) {
+        s.catchingUp.fail(ErrorCode.UNAVAILABLE.status(), "the owner stopped before this standby was in sync");
+        s.catchingUp = null;
+      }
+    }
     standbys.clear();
     for (Pending p : pending.values()) {
       p.done().completeExceptionally(new SteppedDownException(kind, address));
@@ -212,7 +219,7 @@ final class ReplicationSource {
 
   private void acked(String id, long seq) {
     Standby s = standbys.get(id);
-    if (s != null && s.catchingUp != null && seq >= s.catchUpTo) {
+    if (s != null && s.catchingUp != null && s.toCatchUp.remove(seq) && s.toCatchUp.isEmpty()) {
       listInSync(s);
     }
     Pending p = pending.get(seq);
@@ -248,7 +255,8 @@ final class ReplicationSource {
     standbys.remove(s.id);
     LOG.log(Level.WARNING, kind + " '" + address + "': standby " + s.id + " dropped: " + why);
     if (s.catchingUp != null) {
-      s.catchingUp.fail(ErrorCode.UNAVAILABLE.status(), "dropped before it was in sync: " + why);
+      // NOT_FOUND, as for a standby no longer attached: the standby counts it as a drop
+      s.catchingUp.fail(ErrorCode.NOT_FOUND.status(), "dropped before it was in sync: " + why);
       s.catchingUp = null;
     }
     if (inSyncIds.remove(s.id)) {
@@ -359,7 +367,7 @@ final class ReplicationSource {
     // in sync (and may take over) only once it has acknowledged them; every write from now on
     // waits for it, so that nothing acknowledged meanwhile is missing from it either.
     s.catchingUp = m;
-    s.catchUpTo = queued.isEmpty() ? 0 : queued.get(queued.size() - 1).seq();
+    queued.forEach(q -> s.toCatchUp.add(q.seq()));
     if (queued.isEmpty()) {
       listInSync(s);
     }

@@ -740,17 +740,7 @@ public final class StoreOwnership {
     if (unlistedChecks >= 2 || toldDropped) {
       // the owner dropped it (a batch not acknowledged in time: this node stalled) and sends it nothing more
       unlistedChecks = 0;
-      long now = System.currentTimeMillis();
-      // a standby too slow for the owner every time would be dropped and copy everything again and
-      // again: after the first, each copy waits twice as long as the last
-      drops = now - lastDropAt < DROPS_REMEMBERED_MS ? drops + 1 : 1;
-      lastDropAt = now;
-      copyAgainAt = drops <= 1 ? now : now + Math.min(COPY_AGAIN_MAX_MS, COPY_AGAIN_AFTER_MS << Math.min(16, drops - 2));
-      LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") no longer "
-          + (toldDropped ? "sends this standby its batches" : "lists this standby as in sync") + "; copying its data again"
-          + (drops <= 1 ? ""
-              : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + drops + " times within "
-                  + DROPS_REMEMBERED_MS / 60_000 + " minutes)"));
+      dropped(epoch, toldDropped ? "no longer sends this standby its batches" : "no longer lists this standby as in sync");
       closeSink();
     } else if (sink != null && (sink.broken() || sink.ownerEpoch() != epoch)) {
       closeSink();
@@ -795,7 +785,11 @@ public final class StoreOwnership {
           sink = started;
         } else {
           started.close();
-          if (ar.failed()) {
+          if (ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
+              && r.failureCode() == ErrorCode.NOT_FOUND.status()) {
+            // dropped before it was in sync (the batches queued during its copy not acknowledged in time)
+            dropped(epoch, "dropped this standby before it was in sync (" + r.getMessage() + ")");
+          } else if (ar.failed()) {
             LOG.log(Level.WARNING, kind + " '" + address + "': following the owner failed (" + ar.cause().getMessage()
                 + "); trying again");
           }
@@ -815,6 +809,21 @@ public final class StoreOwnership {
     }
     return listed ? "; following it, in sync"
         : "; following it" + (ackReplicas == 0 ? " (ackReplicas 0: not a candidate to take over)" : "");
+  }
+
+  /**
+   * The owner (of {@code epoch}) dropped this standby: it copies again, at once the first time; a
+   * standby too slow for the owner every time would be dropped and copy everything again and
+   * again, so after the first each copy waits twice as long as the last.
+   */
+  private void dropped(long epoch, String how) {
+    long now = System.currentTimeMillis();
+    drops = now - lastDropAt < DROPS_REMEMBERED_MS ? drops + 1 : 1;
+    lastDropAt = now;
+    copyAgainAt = drops <= 1 ? now : now + Math.min(COPY_AGAIN_MAX_MS, COPY_AGAIN_AFTER_MS << Math.min(16, drops - 2));
+    LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") " + how + "; copying its data again"
+        + (drops <= 1 ? "" : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + drops + " times within "
+            + DROPS_REMEMBERED_MS / 60_000 + " minutes)"));
   }
 
   private Future<Void> closeSink() {

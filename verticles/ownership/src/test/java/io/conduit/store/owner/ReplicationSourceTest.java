@@ -199,6 +199,30 @@ class ReplicationSourceTest {
   }
 
   @Test
+  void aStopAnswersAStandbyStillCatchingUp(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r12", 1, 5_000,
+        ids -> Future.succeededFuture());
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
+    started.get(10, TimeUnit.SECONDS);
+    List<Message<Buffer>> received = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Buffer>consumer("r12.inbox", received::add); // never acknowledges
+    String sourceAddress = ReplicationSource.sourceAddress("r12");
+    await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
+        .put("inbox", "r12.inbox")));
+    source.replicate(1, batch(1)).get(10, TimeUnit.SECONDS);
+    Future<Message<Object>> live = vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "live").put("id", "s1"));
+    Conditions.await(5_000, () -> received.size() == 1, () -> "batch 1 not sent");
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    context.runOnContext(v -> source.stop().onComplete(ar -> stopped.complete(null)));
+    stopped.get(10, TimeUnit.SECONDS);
+    Conditions.await(2_000, live::isComplete, () -> "the request to go live is unanswered after the owner stopped");
+    assertTrue(live.failed() && live.cause().getMessage().contains("the owner stopped before this standby was in sync"),
+        String.valueOf(live.cause()));
+  }
+
+  @Test
   void aWriteThatTheCompletionOfAnotherSetsOffIsSentAfterIt(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r10", 0, ACK_TIMEOUT_MS,
