@@ -250,20 +250,20 @@ class TaskQueueVerticleTest {
   }
 
   @Test
-  void aHandlerBlockedInASleepIsInterruptedByItsTimeLimitAndByACancel() {
+  void aHandlerBlockedInAWaitIsInterruptedByItsTimeLimitAndByACancel() {
     q.deploy(q.config());
     String timed = key();
     String id = q.submit(new JsonObject().put("task", "sleeper").put("timeoutMs", 200).put("args",
         new JsonObject().put("key", timed)));
     assertEquals("time limit of 200 ms exceeded", q.awaitState(id, TaskState.FAILURE, WAIT).getString("error"));
-    awaitTrue(() -> Boolean.TRUE.equals(TestTasks.SAW_CANCEL.get(timed)), "the sleeping handler was interrupted");
+    awaitTrue(() -> Boolean.TRUE.equals(TestTasks.SAW_CANCEL.get(timed)), "the blocked handler was interrupted");
 
     String cancelled = key();
     String running = q.submit("sleeper", new JsonObject().put("key", cancelled));
     q.awaitState(running, TaskState.STARTED, WAIT);
     q.call(new JsonObject().put("op", "cancel").put("id", running));
     q.awaitState(running, TaskState.REVOKED, WAIT);
-    awaitTrue(() -> Boolean.TRUE.equals(TestTasks.SAW_CANCEL.get(cancelled)), "the sleeping handler was interrupted");
+    awaitTrue(() -> Boolean.TRUE.equals(TestTasks.SAW_CANCEL.get(cancelled)), "the blocked handler was interrupted");
     // the two workers are free again, and not interrupted: a task after them runs whole
     String after = q.submit(new JsonObject().put("task", "steps").put("args", steps(key(), 3, 0)));
     assertEquals(TaskState.SUCCESS.name(), q.awaitState(after, TaskState.SUCCESS, WAIT).getString("state"));

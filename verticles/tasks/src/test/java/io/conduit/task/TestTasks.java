@@ -70,13 +70,13 @@ final class TestTasks {
     }
   }
 
-  /** {@code {"key"}}: sleeps for a minute without looking at isCancelled(), as a blocking call would. */
+  /** {@code {"key"}}: blocks in a wait for a minute without looking at isCancelled(), as a blocking call would. */
   public static final class Sleeper implements TaskHandler {
     @Override
     public Object run(JsonObject args, TaskContext context) throws InterruptedException {
       try {
-        Thread.sleep(60_000);
-        return "slept";
+        new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+        return "waited";
       } catch (InterruptedException e) {
         SAW_CANCEL.put(key(args), context.isCancelled());
         throw e;

@@ -68,14 +68,21 @@ class ReplicationSourceTest {
     return liveSource(vertx, vertx.getOrCreateContext(), address, inSync, "silent.inbox", m -> { });
   }
 
+  /** A source on {@code context}, started. */
+  private static ReplicationSource started(Vertx vertx, Context context, String address, int ackReplicas, long ackTimeoutMs,
+                                           Function<Set<String>, Future<Void>> inSync) throws Exception {
+    ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, ackReplicas, ackTimeoutMs, inSync);
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
+    started.get(10, TimeUnit.SECONDS);
+    return source;
+  }
+
   /** A source on {@code context} whose one standby went live, its batches handled by {@code inbox}. */
   private ReplicationSource liveSource(Vertx vertx, Context context, String address,
                                        Function<Set<String>, Future<Void>> inSync, String inboxAddress,
                                        Handler<Message<Buffer>> inbox) throws Exception {
-    ReplicationSource source = new ReplicationSource(vertx, context, "test store", address, 1, ACK_TIMEOUT_MS, inSync);
-    CompletableFuture<Void> started = new CompletableFuture<>();
-    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
-    started.get(10, TimeUnit.SECONDS);
+    ReplicationSource source = started(vertx, context, address, 1, ACK_TIMEOUT_MS, inSync);
     vertx.eventBus().consumer(inboxAddress, inbox);
     String sourceAddress = ReplicationSource.sourceAddress(address);
     await(vertx.eventBus().request(sourceAddress, new JsonObject().put("op", "attach").put("id", "s1")
@@ -168,13 +175,10 @@ class ReplicationSourceTest {
   void aStandbyIsListedInSyncOnlyOnceItHasAcknowledgedTheBatchesQueuedDuringItsCopy(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     List<Set<String>> listed = new CopyOnWriteArrayList<>();
-    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r11", 1, 5_000, ids -> {
+    ReplicationSource source = started(vertx, context, "r11", 1, 5_000, ids -> {
       listed.add(ids);
       return Future.succeededFuture();
     });
-    CompletableFuture<Void> started = new CompletableFuture<>();
-    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
-    started.get(10, TimeUnit.SECONDS);
     // the standby acknowledges a batch only when the test lets it
     List<Message<Buffer>> received = new CopyOnWriteArrayList<>();
     vertx.eventBus().<Buffer>consumer("r11.inbox", received::add);
@@ -201,11 +205,7 @@ class ReplicationSourceTest {
   @Test
   void aStopAnswersAStandbyStillCatchingUp(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
-    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r12", 1, 5_000,
-        ids -> Future.succeededFuture());
-    CompletableFuture<Void> started = new CompletableFuture<>();
-    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
-    started.get(10, TimeUnit.SECONDS);
+    ReplicationSource source = started(vertx, context, "r12", 1, 5_000, ids -> Future.succeededFuture());
     List<Message<Buffer>> received = new CopyOnWriteArrayList<>();
     vertx.eventBus().<Buffer>consumer("r12.inbox", received::add); // never acknowledges
     String sourceAddress = ReplicationSource.sourceAddress("r12");
@@ -225,13 +225,9 @@ class ReplicationSourceTest {
   @Test
   void aWriteThatTheCompletionOfAnotherSetsOffIsSentAfterIt(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
-    ReplicationSource source = new ReplicationSource(vertx, context, "test store", "r10", 0, ACK_TIMEOUT_MS,
-        ids -> Future.succeededFuture());
+    ReplicationSource source = started(vertx, context, "r10", 0, ACK_TIMEOUT_MS, ids -> Future.succeededFuture());
     ReplicatedEngine engine = new ReplicatedEngine(new MemoryEngine(), source);
     List<Long> received = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> started = new CompletableFuture<>();
-    context.runOnContext(v -> source.start().onComplete(ar -> started.complete(null)));
-    started.get(10, TimeUnit.SECONDS);
     vertx.eventBus().<Buffer>consumer("r10.inbox", m -> {
       received.add(m.body().getLong(0));
       m.reply(null);
