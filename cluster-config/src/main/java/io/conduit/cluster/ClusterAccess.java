@@ -30,6 +30,16 @@ public final class ClusterAccess {
     return manager == null ? null : manager.getNodeId();
   }
 
+  /**
+   * Whether a store owner's claim under {@code key} may have been lost since this node joined:
+   * every copy of its partition of the claims map went with members that left before the cluster
+   * had copied it. False for a standalone Vert.x, or one whose cluster manager {@link ClusterFactory}
+   * did not make.
+   */
+  public static boolean storeClaimMayBeLost(Vertx vertx, String key) {
+    return manager(vertx) instanceof ConduitClusterManager manager && manager.claimMayBeLost(key);
+  }
+
   /** The ids of the cluster's members as this node sees them now, or null for a standalone Vert.x. */
   public static List<String> members(Vertx vertx) {
     ClusterManager manager = manager(vertx);

@@ -218,6 +218,8 @@ public final class StoreOwnership {
   private String lastRenewalFailure;
   /** While holding, in a cluster: System.nanoTime() at which its lease runs out unless renewed. */
   private long leaseUntil;
+  /** Not owner: the last claim of another deployment seen serving the store (to judge it by should it vanish). */
+  private JsonObject ownerSeen;
   /** Not owner: the claim as last read, and since when (nanoTime) it has not changed. */
   private JsonObject seenClaim;
   private long seenSince;
@@ -605,13 +607,32 @@ public final class StoreOwnership {
         .compose(dataId -> asked(claims.get(address)).compose(current -> {
       if (current != null && holderAlive(current)) {
         failedWhy = null; // another deployment serves it
+        ownerSeen = current;
         return standby("served by node " + current.getString("node") + " (epoch " + current.getValue("epoch") + ")"
             + follow(current, dataId));
       }
       if (failedWhy != null && System.currentTimeMillis() < claimAgainAt) {
         return standby(gaveUp());
       }
-      seenClaim = null;
+      // A claim gone without being released went with the member that held it: its owner's node
+      // left before the cluster had a copy (it had only just been joined). It is judged as the
+      // owner's claim this deployment last saw, not as a store nobody ever owned.
+      JsonObject last = current != null ? current
+          : ownerSeen != null && !ownerSeen.getBoolean("released", false) ? ownerSeen : null;
+      if (current == null && last != null && dataDir != null && !dataId.equals(last.getString("dataId"))
+          && !(sink != null && sink.live() && sink.ownerEpoch() == last.getLong("epoch")
+              && last.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
+        return standby("its last owner (node " + last.getString("node") + ", epoch " + last.getValue("epoch")
+            + ") is gone and its claim with it (that node left before the cluster held a copy of the claim), and "
+            + "this node's data is not that owner's: serving it would lose what the owner acknowledged; start the "
+            + "owner's node again");
+      }
+      if (current == null && last == null && ClusterAccess.storeClaimMayBeLost(vertx, address)) {
+        return standby("nobody serves it, but its claim may have been lost: the member that held it left before this "
+            + "node had a copy (Hazelcast lost that part of the claims map), so another node may have owned it with "
+            + "newer data; start that node again (this one follows it), or restart this one to serve its data as it "
+            + "is");
+      }
       if (current == null && dataEpoch.copying()) {
         return standby("nobody serves it, and this node's data is a copy from an owner that was cut short before it "
             + "was in sync: it is not served; start a node whose data is whole (or delete "
@@ -624,25 +645,26 @@ public final class StoreOwnership {
             + ") is gone, and this node's data is not that owner's: serving it would lose what the owner "
             + "acknowledged; start the owner's node again");
       }
-      if (current != null && dataDir == null && !instance.equals(current.getString("instance"))) {
-        LOG.log(Level.WARNING, kind + " '" + address + "': taking over from node " + current.getString("node")
+      if (last != null && dataDir == null && !instance.equals(last.getString("instance"))) {
+        LOG.log(Level.WARNING, kind + " '" + address + "': taking over from node " + last.getString("node")
             + ", whose lease ran out; what it held in memory went with it, so this one starts empty");
       }
+      seenClaim = null; // the claim is taken now (or another deployment's was, first)
       return vertx.sharedData().getCounter(MAP + "." + address + ".epoch").compose(c -> c.incrementAndGet())
           .compose(counted -> {
             // a counter that a partition's merge set back must not hand out an epoch again, nor a
             // cluster that stopped whole (its counter went with it: the data remembers)
-            long epoch = current == null ? Math.max(counted, dataEpoch.epoch() + 1)
-                : Math.max(counted, current.getLong("epoch") + 1);
+            long epoch = last == null ? Math.max(counted, dataEpoch.epoch() + 1)
+                : Math.max(counted, last.getLong("epoch") + 1);
             JsonObject mine = new JsonObject().put("node", nodeId()).put("instance", instance).put("epoch", epoch)
                 .put("dataId", dataId).put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString())
                 .put("inSync", new JsonArray()).put("renewal", 0L).put("leaseMs", leaseMs);
             if (dataDir != null) {
               // how current the data of this life of claims was when it began: a fresh claim's own
               // record, carried on by every takeover with the life's id
-              mine.put("life", current == null ? UUID.randomUUID().toString() : current.getString("life", ""))
-                  .put("dataEpoch", current == null ? dataEpoch.epoch() : current.getValue("dataEpoch"))
-                  .put("dataHeld", current == null ? dataEpoch.held() : current.getValue("dataHeld"));
+              mine.put("life", last == null ? UUID.randomUUID().toString() : last.getString("life", ""))
+                  .put("dataEpoch", last == null ? dataEpoch.epoch() : last.getValue("dataEpoch"))
+                  .put("dataHeld", last == null ? dataEpoch.held() : last.getValue("dataHeld"));
             }
             long started = System.nanoTime();
             Future<Boolean> taken = asked(current == null
@@ -682,6 +704,7 @@ public final class StoreOwnership {
             .eventually(() -> updateClaim(c -> c.copy().put("released", true)).otherwiseEmpty());
       }
       role = Role.OWNER;
+      ownerSeen = null;
       failedWhy = null;
       reopenFailed = null;
       publish();
