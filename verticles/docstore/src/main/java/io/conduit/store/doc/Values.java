@@ -1,6 +1,6 @@
 package io.conduit.store.doc;
 
-import io.vertx.core.json.Json;
+import io.conduit.codec.Quoted;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -175,14 +175,8 @@ final class Values {
     return value == null ? "null" : "a " + value.getClass().getSimpleName();
   }
 
-  /** A JSON value as a short piece of text for an error message. */
+  /** A JSON value (the tree's own forms included) as an error message quotes it, cut when long. */
   static String brief(Object json) {
-    String text;
-    try {
-      text = json instanceof DocObject || json instanceof List ? Json.encode(toJson(json)) : Json.encode(json);
-    } catch (RuntimeException e) {
-      text = String.valueOf(json);
-    }
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    return Quoted.json(json instanceof DocObject || json instanceof List ? toJson(json) : json);
   }
 }

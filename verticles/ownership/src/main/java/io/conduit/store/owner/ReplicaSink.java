@@ -95,8 +95,7 @@ final class ReplicaSink {
     asking = true;
     call(new JsonObject().put("op", "status").put("id", id)).onComplete(ar -> {
       asking = false;
-      if (ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
-          && r.failureCode() == io.conduit.codec.ErrorCode.NOT_FOUND.status()) {
+      if (ReplicationSource.notAttached(ar.cause())) {
         droppedByOwner = true;
       }
     });

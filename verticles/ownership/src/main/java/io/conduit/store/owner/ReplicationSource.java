@@ -349,6 +349,14 @@ final class ReplicationSource {
     });
   }
 
+  /**
+   * Whether {@code failure} is the owner's answer that a standby is not attached (any more): it was
+   * dropped, before or after it was in sync, and attaches again.
+   */
+  static boolean notAttached(Throwable failure) {
+    return failure instanceof io.vertx.core.eventbus.ReplyException r && r.failureCode() == ErrorCode.NOT_FOUND.status();
+  }
+
   private void live(Message<JsonObject> m, String id) {
     Standby s = standbys.get(id);
     if (s == null) {
@@ -359,17 +367,16 @@ final class ReplicationSource {
     s.queue = null;
     s.live = true;
     if (ackReplicas == 0) {
-      queued.forEach(q -> send(s, q.seq(), q.batch()));
       m.reply(new JsonObject().put("inSync", false));
-      return;
-    }
-    // Acknowledged writes among the batches queued during its copy are not on it yet: it is listed
-    // in sync (and may take over) only once it has acknowledged them; every write from now on
-    // waits for it, so that nothing acknowledged meanwhile is missing from it either.
-    s.catchingUp = m;
-    queued.forEach(q -> s.toCatchUp.add(q.seq()));
-    if (queued.isEmpty()) {
-      listInSync(s);
+    } else {
+      // Acknowledged writes among the batches queued during its copy are not on it yet: it is listed
+      // in sync (and may take over) only once it has acknowledged them; every write from now on
+      // waits for it, so that nothing acknowledged meanwhile is missing from it either.
+      s.catchingUp = m;
+      queued.forEach(q -> s.toCatchUp.add(q.seq()));
+      if (queued.isEmpty()) {
+        listInSync(s);
+      }
     }
     queued.forEach(q -> send(s, q.seq(), q.batch()));
   }

@@ -179,9 +179,8 @@ public final class StoreOwnership {
   private boolean sinkStarting;
   /** Checks in a row that found this live, once-listed standby missing from the owner's in-sync list. */
   private int unlistedChecks;
-  /** Times the owner dropped this standby, the last of them within {@link #DROPS_REMEMBERED_MS} of the one before. */
-  private int drops;
-  private long lastDropAt;
+  /** Times the owner dropped this standby, each within {@link #DROPS_REMEMBERED_MS} of the one before. */
+  private final InARow drops = new InARow(DROPS_REMEMBERED_MS);
   /** When a standby the owner dropped may copy again (epoch ms). */
   private long copyAgainAt;
   /** Why this deployment gave its store up after a fault, until it serves again or another owner serves. */
@@ -190,9 +189,9 @@ public final class StoreOwnership {
   private String reopenFailed;
   /** A store given up after a fault closing and its claim being released: nothing is claimed or followed meanwhile. */
   private Future<Void> givingUp = Future.succeededFuture();
-  /** Faults in a row (each within {@link #FAULTS_REMEMBERED_MS} of the one before), the last one's time, and when it may claim again (epoch ms). */
-  private int faults;
-  private long lastFaultAt;
+  /** Faults in a row, each within {@link #FAULTS_REMEMBERED_MS} of the one before. */
+  private final InARow faults = new InARow(FAULTS_REMEMBERED_MS);
+  /** When a deployment that gave its store up may claim it again (epoch ms). */
   private long claimAgainAt;
   /** How current this deployment's data is, as its directory last said. */
   private volatile DataEpoch dataEpoch = DataEpoch.NONE;
@@ -327,12 +326,36 @@ public final class StoreOwnership {
     return givingUp;
   }
 
-  /** Counts a fault (in a row while each comes within {@link #FAULTS_REMEMBERED_MS} of the last): how long to wait before claiming again. */
+  /** Counts a fault: how long to wait before claiming again, doubling with each fault in a row. */
   private long faulted() {
-    long now = System.currentTimeMillis();
-    faults = now - lastFaultAt < FAULTS_REMEMBERED_MS ? faults + 1 : 1;
-    lastFaultAt = now;
-    return Math.min(CLAIM_AGAIN_MAX_MS, CLAIM_AGAIN_AFTER_MS << Math.min(16, faults - 1));
+    return InARow.doubling(CLAIM_AGAIN_AFTER_MS, CLAIM_AGAIN_MAX_MS, faults.count(System.currentTimeMillis()));
+  }
+
+  /** Events in a row, each within {@code windowMs} of the one before (a fault, a drop), for waits that double. */
+  private static final class InARow {
+    private final long windowMs;
+    private int count;
+    private long last;
+
+    InARow(long windowMs) {
+      this.windowMs = windowMs;
+    }
+
+    /** Counts one at {@code now}: how many in a row, this one included. */
+    int count(long now) {
+      count = now - last < windowMs ? count + 1 : 1;
+      last = now;
+      return count;
+    }
+
+    int count() {
+      return count;
+    }
+
+    /** {@code first} for the first of a row, twice as long for each after it, at most {@code max}. */
+    static long doubling(long first, long max, int inARow) {
+      return Math.min(max, first << Math.min(16, inARow - 1));
+    }
   }
 
   /**
@@ -619,13 +642,13 @@ public final class StoreOwnership {
       // owner's claim this deployment last saw, not as a store nobody ever owned.
       JsonObject last = current != null ? current
           : ownerSeen != null && !ownerSeen.getBoolean("released", false) ? ownerSeen : null;
-      if (current == null && last != null && dataDir != null && !dataId.equals(last.getString("dataId"))
+      if (last != null && dataDir != null && !dataId.equals(last.getString("dataId"))
           && !(sink != null && sink.live() && sink.ownerEpoch() == last.getLong("epoch")
               && last.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
         return standby("its last owner (node " + last.getString("node") + ", epoch " + last.getValue("epoch")
-            + ") is gone and its claim with it (that node left before the cluster held a copy of the claim), and "
-            + "this node's data is not that owner's: serving it would lose what the owner acknowledged; start the "
-            + "owner's node again");
+            + ") is gone" + (current == null ? " and its claim with it (that node left before the cluster held a copy "
+            + "of the claim)" : "") + ", and this node's data is not that owner's: serving it would lose what the "
+            + "owner acknowledged; start the owner's node again");
       }
       if (current == null && last == null && ClusterAccess.storeClaimMayBeLost(vertx, address)) {
         return standby("nobody serves it, but its claim may have been lost: the member that held it left before this "
@@ -637,13 +660,6 @@ public final class StoreOwnership {
         return standby("nobody serves it, and this node's data is a copy from an owner that was cut short before it "
             + "was in sync: it is not served; start a node whose data is whole (or delete "
             + dataDir.resolve(DataEpoch.FILE) + " to serve this copy as it is)");
-      }
-      if (current != null && dataDir != null && !dataId.equals(current.getString("dataId"))
-          && !(sink != null && sink.live() && sink.ownerEpoch() == current.getLong("epoch")
-              && current.getJsonArray("inSync", new JsonArray()).contains(dataId))) {
-        return standby("its last owner (node " + current.getString("node") + ", epoch " + current.getValue("epoch")
-            + ") is gone, and this node's data is not that owner's: serving it would lose what the owner "
-            + "acknowledged; start the owner's node again");
       }
       if (last != null && dataDir == null && !instance.equals(last.getString("instance"))) {
         LOG.log(Level.WARNING, kind + " '" + address + "': taking over from node " + last.getString("node")
@@ -793,7 +809,7 @@ public final class StoreOwnership {
     }
     if (sink == null && !sinkStarting && System.currentTimeMillis() < copyAgainAt) {
       return "; copying its data again in " + (copyAgainAt - System.currentTimeMillis()) / 1000 + " s (the owner "
-          + "dropped it " + drops + " times: too slow to acknowledge)";
+          + "dropped it " + drops.count() + " times: too slow to acknowledge)";
     }
     if (sink == null && !sinkStarting) {
       sinkStarting = true;
@@ -808,10 +824,9 @@ public final class StoreOwnership {
           sink = started;
         } else {
           started.close();
-          if (ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
-              && r.failureCode() == ErrorCode.NOT_FOUND.status()) {
+          if (ReplicationSource.notAttached(ar.cause())) {
             // dropped before it was in sync (the batches queued during its copy not acknowledged in time)
-            dropped(epoch, "dropped this standby before it was in sync (" + r.getMessage() + ")");
+            dropped(epoch, "dropped this standby before it was in sync (" + ar.cause().getMessage() + ")");
           } else if (ar.failed()) {
             LOG.log(Level.WARNING, kind + " '" + address + "': following the owner failed (" + ar.cause().getMessage()
                 + "); trying again");
@@ -841,11 +856,10 @@ public final class StoreOwnership {
    */
   private void dropped(long epoch, String how) {
     long now = System.currentTimeMillis();
-    drops = now - lastDropAt < DROPS_REMEMBERED_MS ? drops + 1 : 1;
-    lastDropAt = now;
-    copyAgainAt = drops <= 1 ? now : now + Math.min(COPY_AGAIN_MAX_MS, COPY_AGAIN_AFTER_MS << Math.min(16, drops - 2));
+    int inARow = drops.count(now);
+    copyAgainAt = inARow <= 1 ? now : now + InARow.doubling(COPY_AGAIN_AFTER_MS, COPY_AGAIN_MAX_MS, inARow - 1);
     LOG.log(Level.WARNING, kind + " '" + address + "': the owner (epoch " + epoch + ") " + how + "; copying its data again"
-        + (drops <= 1 ? "" : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + drops + " times within "
+        + (inARow <= 1 ? "" : " in " + (copyAgainAt - now) / 1000 + " s (dropped " + inARow + " times within "
             + DROPS_REMEMBERED_MS / 60_000 + " minutes)"));
   }
 

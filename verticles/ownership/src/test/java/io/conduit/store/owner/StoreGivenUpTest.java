@@ -1,21 +1,15 @@
 package io.conduit.store.owner;
 
 import io.conduit.Conditions;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,38 +24,21 @@ class StoreGivenUpTest {
   @TempDir
   Path dir;
 
-  private final Vertx vertx = Vertx.vertx();
-  private final Context context = vertx.getOrCreateContext();
+  private final OnContext on = new OnContext();
 
   @AfterEach
   void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private <T> T onContext(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(ar.result());
-      } else {
-        done.completeExceptionally(ar.cause());
-      }
-    }));
-    return done.get(20, TimeUnit.SECONDS);
+    on.close();
   }
 
   private StoreOwnership owner(StoreOwnership.Store store) throws Exception {
-    AtomicReference<StoreOwnership> made = new AtomicReference<>();
-    onContext(() -> {
-      made.set(new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), 1, store));
-      return made.get().start();
-    });
-    assertEquals(StoreOwnership.Role.OWNER, made.get().role());
-    return made.get();
+    StoreOwnership ownership = on.started(dir.resolve("t"), store);
+    assertEquals(StoreOwnership.Role.OWNER, ownership.role());
+    return ownership;
   }
 
   private JsonObject claim() throws Exception {
-    return onContext(() -> vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.get("t")));
+    return on.run(() -> on.claims().compose(m -> m.get("t")));
   }
 
   /** A store whose close takes {@code closeMs}, as a RocksDB flush on a sick disk may; counts serves during a close. */
@@ -99,7 +76,7 @@ class StoreGivenUpTest {
     public Future<Void> close() {
       closing.incrementAndGet();
       Promise<Void> closed = Promise.promise();
-      vertx.setTimer(closeMs, id -> {
+      on.vertx.setTimer(closeMs, id -> {
         closing.decrementAndGet();
         closed.complete();
       });
@@ -111,7 +88,7 @@ class StoreGivenUpTest {
   void aStoreThatClosesSlowlyIsNotServedAgainBeforeItHasClosedAndTheNewClaimIsNotReleased() throws Exception {
     SlowToClose store = new SlowToClose(StoreOwnership.CLAIM_AGAIN_AFTER_MS + 1_500);
     StoreOwnership ownership = owner(store);
-    onContext(() -> Future.succeededFuture(ownership.failed("write 7 could not be stored")));
+    on.run(() -> Future.succeededFuture(ownership.failed("write 7 could not be stored")));
     Conditions.await(2_000, () -> String.valueOf(ownership.failure()).contains("test store 't' stopped serving here: "
         + "write 7 could not be stored; closing its data and giving the claim up"), ownership::failure);
     // closed, then released, then claimed again once the wait after the release is over
@@ -128,10 +105,10 @@ class StoreGivenUpTest {
   void anOwnerThatTookOverIsFollowedOnlyOnceTheStoreGivenUpHasClosed() throws Exception {
     SlowToClose store = new SlowToClose(2_500);
     StoreOwnership ownership = owner(store);
-    onContext(() -> {
+    on.run(() -> {
       ownership.failed("write 7 could not be stored");
       // another deployment takes the store over at once
-      return vertx.sharedData().<String, JsonObject>getAsyncMap(StoreOwnership.MAP).compose(m -> m.put("t",
+      return on.claims().compose(m -> m.put("t",
           new JsonObject().put("node", "other").put("instance", "other").put("epoch", 2L).put("dataId", "other-data")
               .put("dataDir", "/elsewhere").put("inSync", new io.vertx.core.json.JsonArray()).put("renewal", 0L)
               .put("leaseMs", 3_000L).put("life", "L").put("dataEpoch", 1L).put("dataHeld", DataEpoch.OWNER)));
@@ -144,7 +121,7 @@ class StoreGivenUpTest {
   void aStopWhileTheStoreIsGivenUpCompletesOnceItHasClosed() throws Exception {
     SlowToClose store = new SlowToClose(1_500);
     StoreOwnership ownership = owner(store);
-    onContext(() -> {
+    on.run(() -> {
       ownership.failed("write 7 could not be stored");
       return ownership.stop();
     });
@@ -166,7 +143,7 @@ class StoreGivenUpTest {
         return Future.succeededFuture();
       }
     });
-    onContext(() -> Future.succeededFuture(ownership.failed("write 7 could not be stored")));
+    on.run(() -> Future.succeededFuture(ownership.failed("write 7 could not be stored")));
     Conditions.await(StoreOwnership.CLAIM_AGAIN_AFTER_MS + 5_000, () -> serves.get() == 2, () -> "serves " + serves.get());
     Conditions.await(3_000, () -> String.valueOf(ownership.failure()).contains("write 7 could not be stored; reopening "
         + "its data failed (I/O error opening LOCK); another node's in-sync standby may take it over, else it reopens "

@@ -1,9 +1,7 @@
 package io.conduit.store.owner;
 
 import io.conduit.Conditions;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -11,11 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,28 +24,11 @@ class VanishedClaimTest {
   @TempDir
   Path dir;
 
-  private final Vertx vertx = Vertx.vertx();
-  private final Context context = vertx.getOrCreateContext();
+  private final OnContext on = new OnContext();
 
   @AfterEach
   void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private <T> T onContext(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(ar.result());
-      } else {
-        done.completeExceptionally(ar.cause());
-      }
-    }));
-    return done.get(20, TimeUnit.SECONDS);
-  }
-
-  private Future<io.vertx.core.shareddata.AsyncMap<String, JsonObject>> claims() {
-    return vertx.sharedData().getAsyncMap(StoreOwnership.MAP);
+    on.close();
   }
 
   @Test
@@ -59,34 +36,29 @@ class VanishedClaimTest {
     JsonObject owner = new JsonObject().put("node", "other").put("instance", "other").put("epoch", 4L)
         .put("dataId", "other-data").put("dataDir", "/elsewhere").put("inSync", new JsonArray()).put("renewal", 0L)
         .put("leaseMs", 3_000L).put("life", "L").put("dataEpoch", 0L).put("dataHeld", "");
-    onContext(() -> claims().compose(m -> m.put("t", owner)));
+    on.run(() -> on.claims().compose(m -> m.put("t", owner)));
     AtomicInteger serves = new AtomicInteger();
-    AtomicReference<StoreOwnership> made = new AtomicReference<>();
-    onContext(() -> {
-      made.set(new StoreOwnership(vertx, "test store", "t", dir.resolve("t"), 1, new StoreOwnership.Store() {
-        @Override
-        public Future<Void> serve() {
-          serves.incrementAndGet();
-          return Future.succeededFuture();
-        }
+    StoreOwnership standby = on.started(dir.resolve("t"), new StoreOwnership.Store() {
+      @Override
+      public Future<Void> serve() {
+        serves.incrementAndGet();
+        return Future.succeededFuture();
+      }
 
-        @Override
-        public Future<Void> close() {
-          return Future.succeededFuture();
-        }
-      }));
-      return made.get().start();
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
     });
-    StoreOwnership standby = made.get();
     assertEquals(StoreOwnership.Role.STANDBY, standby.role());
     // the owner's member leaves, and the claim with it
-    onContext(() -> claims().compose(m -> m.remove("t")));
+    on.run(() -> on.claims().compose(m -> m.remove("t")));
     Conditions.await(5_000, () -> String.valueOf(standby.toJson().getString("reason")).contains("its last owner "
         + "(node other, epoch 4) is gone and its claim with it"), () -> standby.toJson().encode());
     Conditions.holdsFor(2_500, () -> serves.get() == 0 && standby.role() == StoreOwnership.Role.STANDBY,
         () -> "served its own data: " + standby.toJson().encode());
     // the owner's node comes back and claims the store again: followed, not refused
-    onContext(() -> claims().compose(m -> m.put("t", owner.copy().put("epoch", 5L))));
+    on.run(() -> on.claims().compose(m -> m.put("t", owner.copy().put("epoch", 5L))));
     Conditions.await(5_000, () -> String.valueOf(standby.toJson().getString("reason")).contains("served by node other "
         + "(epoch 5)"), () -> standby.toJson().encode());
   }
