@@ -525,6 +525,36 @@ def test_a_supervised_worker_that_cannot_stop_exits_once_its_node_is_gone():
             os.kill(worker_pid, signal.SIGKILL)
 
 
+def test_a_worker_whose_node_died_while_it_was_starting_stops_at_once():
+    # the node that started it is gone before the worker looks (it was reparented to PID 1): it
+    # must not serve on unwatched
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(10)
+    child = (
+        "import time, conduit.worker as w\n"
+        "class Stuck:\n"
+        "    def stop(self):\n"
+        "        pass\n"
+        "w._stop_with_parent(Stuck(), grace=0.5)\n"
+        "time.sleep(60)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", child],
+                              env=dict(os.environ, CONDUIT_PARENT_PID=str(gone.pid),
+                                       PYTHONPATH=os.pathsep.join(sys.path)))
+    try:
+        assert worker.wait(20) == 1, "stopped, and exited once the grace ran out"
+    finally:
+        worker.kill()
+
+
+def test_a_worker_started_by_another_living_process_is_not_supervised(monkeypatch):
+    monkeypatch.setenv("CONDUIT_PARENT_PID", str(os.getpid()))  # alive, but not this process's parent
+    assert os.getppid() != os.getpid()
+    assert not conduit.worker._supervised()
+    monkeypatch.setenv("CONDUIT_PARENT_PID", str(os.getppid()))
+    assert conduit.worker._supervised()
+
+
 def _running(pid: int) -> bool:
     """True while ``pid`` runs; a zombie (exited, waiting to be reaped by PID 1) does not."""
     try:

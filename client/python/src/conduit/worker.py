@@ -603,9 +603,31 @@ def _log_to_stdout_and_stderr(level: str) -> None:
 
 
 def _supervised() -> bool:
-    """True when a Conduit node started this process (``CONDUIT_PARENT_PID`` is its parent)."""
+    """True when a Conduit node started this process: ``CONDUIT_PARENT_PID`` is its parent, or was
+    and has ended already (a node killed while this process was starting leaves it to PID 1 before
+    it can look; it must stop then, not serve on unwatched)."""
     parent = os.environ.get("CONDUIT_PARENT_PID", "")
-    return parent.isdigit() and int(parent) == os.getppid()
+    if not parent.isdigit():
+        return False
+    return int(parent) == os.getppid() or not _alive(int(parent))
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs; an ended process that its parent has not reaped yet does not."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        pass  # no /proc here: ask the kernel
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 #: How long a worker whose node is gone may take to stop before it exits anyway.

@@ -10,9 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -37,6 +34,7 @@ public final class Bodies {
    * small request about 15 % more. Vert.x keeps its factory to itself.
    */
   private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS).build();
+  private static final LoopJsonWriter WRITER = new LoopJsonWriter(JSON);
 
   private Bodies() {
   }
@@ -115,8 +113,9 @@ public final class Bodies {
 
   /**
    * A JSON object or array as the bytes Vert.x's {@code toBuffer()} gives (the same encoder and
-   * Jackson's default output), written by Jackson into a byte array that is returned as it is:
-   * {@code toBuffer()} wraps that array in a Buffer whose bytes are then copied out once more.
+   * Jackson's default output), written by Jackson into a byte array that is returned as it is
+   * ({@link LoopJsonWriter}: on an event loop by a generator kept for it): {@code toBuffer()} wraps
+   * that array in a Buffer whose bytes are then copied out once more.
    * With jackson-databind on the classpath Vert.x encodes through its ObjectMapper instead (POJOs,
    * UUIDs, modules an application registered), and so does this.
    */
@@ -124,19 +123,10 @@ public final class Bodies {
     if (Json.CODEC.getClass() != JacksonCodec.class) {
       return Json.CODEC.toBuffer(value, false).getBytes();
     }
-    BufferRecycler recycler = JSON._getBufferRecycler();
-    ByteArrayBuilder bytes = new ByteArrayBuilder(recycler);
     try {
-      JsonGenerator generator = JSON.createGenerator(bytes);
-      JacksonCodec.encodeJson(value, generator);
-      generator.close();
-      byte[] out = bytes.toByteArray();
-      bytes.release();
-      return out;
+      return WRITER.write(value);
     } catch (IOException e) {
       throw new EncodeException("cannot encode the reply as JSON: " + e.getMessage());
-    } finally {
-      recycler.releaseToPool();
     }
   }
 

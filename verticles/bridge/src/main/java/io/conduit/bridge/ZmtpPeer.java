@@ -1,10 +1,15 @@
 package io.conduit.bridge;
 
 import io.conduit.codec.zmtp.ZmtpConnection;
-import io.vertx.core.Context;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.VertxConnection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +23,12 @@ import java.util.List;
  * <p>Messages encoded in one turn of the event loop leave in one socket write: the first one
  * schedules a flush at the end of the loop's task queue, and every reply that arrives before it
  * runs joins the same write. A socket write is a system call and a write promise; under pipelined
- * load a turn carries tens of replies, and one at a time each would pay both.
+ * load a turn carries tens of replies, and one at a time each would pay both. The write is the
+ * connection's own event-loop write (Vert.x's TCP meters still count it) with a Netty promise, not
+ * {@code NetSocket.write}: this class is the socket's only writer and bounds its output itself, so
+ * Vert.x's write queue, its write future and the dispatch that completes that on the context, and
+ * the context task that used to schedule the flush, did nothing here but cost the loop. Closing
+ * still goes through the socket, behind the bytes already written.
  * Event-loop only.
  */
 final class ZmtpPeer {
@@ -27,6 +37,8 @@ final class ZmtpPeer {
   private static final int TURN_BYTES = 16 * 1024;
 
   private final NetSocket socket;
+  private final VertxConnection connection;
+  private final ChannelHandlerContext channel;
   private final TransportOptions options;
   private ZmtpConnection zmtp;
   private byte[] identity;
@@ -41,7 +53,8 @@ final class ZmtpPeer {
   private int inFlight;
   private long inFlightBytes;
   private Runnable written;
-  private final Context context;
+  private final ContextInternal context;
+  private final EventExecutor loop;
   private Buffer pending;
   private int pendingMessages;
   private List<Runnable> pendingDone;
@@ -49,8 +62,11 @@ final class ZmtpPeer {
 
   ZmtpPeer(NetSocket socket, TransportOptions options) {
     this.socket = socket;
+    this.connection = (VertxConnection) socket;
+    this.channel = ((NetSocketInternal) socket).channelHandlerContext();
     this.options = options;
-    this.context = Vertx.currentContext();
+    this.context = (ContextInternal) Vertx.currentContext();
+    this.loop = channel.executor();
   }
 
   void attach(ZmtpConnection connection) {
@@ -183,7 +199,7 @@ final class ZmtpPeer {
       flush();
     } else if (!flushScheduled) {
       flushScheduled = true;
-      context.runOnContext(v -> flush());
+      loop.execute(this::flush); // a plain task: flushing needs neither the context nor its bookkeeping
     }
     if (!paused && !hasRoom()) {
       paused = true;
@@ -205,7 +221,7 @@ final class ZmtpPeer {
     pending = null;
     pendingMessages = 0;
     pendingDone = null;
-    socket.write(out).onComplete(ar -> {
+    connection.write(((BufferInternal) out).getByteBuf(), true, channel.newPromise()).addListener(sent -> {
       unsentBytes -= bytes;
       unsentMessages -= messages;
       if (paused && unsentBytes <= options.clientOutputBytes() / 2 && unsentMessages <= options.highWaterMark() / 2) {
@@ -214,7 +230,11 @@ final class ZmtpPeer {
       }
       if (done != null) {
         for (Runnable r : done) {
-          r.run();
+          try {
+            r.run(); // the bridge's own accounting of the requests these replies end
+          } catch (RuntimeException e) {
+            context.reportException(e); // as a handler's failure is reported; the others still run
+          }
         }
       }
     });

@@ -100,6 +100,25 @@ class MetricsAndHealthTest {
   }
 
   @Test
+  void askedForTcpMetersCountTheBytesTheBridgeWrites() throws Exception {
+    WebFixture.await(vertx.close());
+    vertx = Vertx.vertx(ConduitMetrics.enable(new VertxOptions(), true));
+    vertx.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body()));
+    WebFixture.await(vertx.deployVerticle(new ZmqBridgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put("endpoint", "tcp://127.0.0.1:" + bridgePort).putNull("eventsEndpoint"))));
+    String padding = "x".repeat(5_000);
+    try (io.conduit.client.ConduitClient client = io.conduit.client.ConduitClient.connect("tcp://127.0.0.1:" + bridgePort)) {
+      for (int i = 0; i < 4; i++) {
+        client.requestSync("echo", new JsonObject().put("padding", padding));
+      }
+    }
+    String text = ConduitMetrics.registry().scrape();
+    double written = text.lines().filter(l -> l.startsWith("vertx_net_server_bytes_written_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(written >= 4 * 5_000, "the four replies' bytes are counted: " + written + "\n" + text);
+  }
+
+  @Test
   void theBridgesAndTheEnginesCountersReachTheScrape() throws Exception {
     WebFixture.await(vertx.deployVerticle(new io.conduit.store.doc.DocStoreVerticle(), new DeploymentOptions()
         .setConfig(new JsonObject().put("address", "metered.docs").put("backend", "memory"))));

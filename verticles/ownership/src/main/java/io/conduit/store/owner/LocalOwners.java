@@ -109,9 +109,11 @@ public final class LocalOwners {
    * {@code address}, when it runs on the calling thread's event loop; returns null otherwise (send
    * it on the event bus). The store gets it as the loop's
    * next task, on a fresh duplicate of its context, as from the event bus. {@code outcome} gets the
-   * reply or the store's failure once, on the caller's context, unless {@link DirectRequest#expire()}
-   * came first. A reply given on the loop is not copied: {@code outcome} must be done with its body
-   * when it returns (the bridge encodes it at once).
+   * reply or the store's failure once, on the caller's thread, unless {@link DirectRequest#expire()}
+   * came first: a reply given on the loop reaches it at once, inside the store's turn, with the
+   * store's context current, so {@code outcome} must not rely on the caller's context being current
+   * (it may not set timers or create futures bound to it). A reply given on the loop is not copied:
+   * {@code outcome} must be done with its body when it returns (the bridge encodes it at once).
    *
    * @param headers fills in the request's headers for the store (the deadline among them) when the
    *                store reads them; it may run on the store's thread, so it must read only values

@@ -119,7 +119,8 @@ class LocalOwnersTest {
       assertSame(store, ((ContextInternal) c).unwrap());
     }
     assertNotSame(handledOn.get(0), handledOn.get(1));
-    assertSame(bridge, outcome.completedOn);
+    // the reply reaches the caller at once, inside the store's turn (no dispatch on the caller's context)
+    assertSame(handledOn.get(0), outcome.completedOn);
     assertEquals("2500", deadline.get());
     assertEquals(new JsonObject().put("got", "hello"), reply.body());
     assertEquals("kv", reply.headers().get("served-by"));
@@ -272,6 +273,28 @@ class LocalOwnersTest {
     before.reply.get(5, TimeUnit.SECONDS);
     vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertNull(on(bridge, () -> owners.call("kv", "x", null, 1000, new Outcome())));
+  }
+
+  @Test
+  void aCallersFailureWithTheReplyIsReportedOnItsContextNotThrownIntoTheStore() throws Exception {
+    Context store = loop();
+    CompletableFuture<Throwable> storeSaw = new CompletableFuture<>();
+    on(store, () -> owners.serve("kv", m -> {
+      try {
+        m.reply("ok");
+        storeSaw.complete(null);
+      } catch (Throwable t) {
+        storeSaw.complete(t);
+      }
+    }));
+    Context bridge = sameLoopAs(store);
+    CompletableFuture<Throwable> reported = new CompletableFuture<>();
+    bridge.exceptionHandler(reported::complete);
+    on(bridge, () -> owners.call("kv", "x", null, 1000, (reply, failure) -> {
+      throw new IllegalStateException("the caller's own fault");
+    }));
+    assertNull(storeSaw.get(5, TimeUnit.SECONDS), "the store's reply returned normally");
+    assertEquals("the caller's own fault", reported.get(5, TimeUnit.SECONDS).getMessage());
   }
 
   @Test
