@@ -14,7 +14,9 @@ the per-pair ratios to the first build.
     /usr/bin/python3 bench/ab.py --pairs 40 --count 40000 before=/tmp/before.jar after=cli/target/conduit.jar
     /usr/bin/python3 bench/ab.py --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ... (every node on that JDK)
 
-A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only).
+A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only; a jar
+path or flag with a comma in it cannot be given). A round with a failed or unanswered request ends
+the run, naming the node's log.
 """
 import argparse
 import os
@@ -98,14 +100,18 @@ def main(argv=None):
                 pid = servers.pid(name)
                 t0 = loop_ticks(pid)
                 m = load(endpoint, args.count)
+                if m["errors"]:
+                    sys.exit(f"{name}: {m['errors']} requests failed or went unanswered ({m['error_codes']}); "
+                             f"see {os.path.join(workdir, name + '.log')}")
                 rates[name].append(m["req_s"])
-                cpu[name].append((loop_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / args.count)
+                # every request of the round, its warm-up's too, ran on the loop meanwhile
+                cpu[name].append((loop_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / m["requests"])
         first = nodes[0][0]
         print(f"{args.pairs} rounds of {args.count:,} {args.op}s per build, 16 ZMTP clients, {args.transport}, "
               f"{time.strftime('%H:%M:%S')}")
         for name, _ in nodes:
             ratios = [a / b for a, b in zip(rates[name], rates[first])]
-            cpu_ratios = [a / b for a, b in zip(cpu[name], cpu[first]) if b > 0]
+            cpu_ratios = [a / b for a, b in zip(cpu[name], cpu[first]) if b > 0] or [float("nan")]
             q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
             print(f"{name:12s} {statistics.median(rates[name]):9,.0f} /s   event loop "
                   f"{statistics.median(cpu[name]):5.2f} µs/request   × {first}: rate {statistics.median(ratios):.3f} "

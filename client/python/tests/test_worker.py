@@ -488,17 +488,23 @@ def test_the_cli_explains_a_mistake_in_one_line(tmp_path, args, rc, words):
     assert len(lines) == 1 and words in lines[0], lines
 
 
-def test_a_supervised_worker_that_cannot_stop_exits_once_its_node_is_gone():
-    # the node is a stand-in parent process; the worker's stop() never makes it return
-    child = (
+def _stuck_worker(then: str = "") -> str:
+    """A worker process's program whose stop() never makes it return, watching its node with a
+    0.5 s grace; ``then`` runs once it watches, before it sleeps."""
+    return (
         "import time, conduit.worker as w\n"
         "class Stuck:\n"
         "    def stop(self):\n"
         "        pass\n"
         "w._stop_with_parent(Stuck(), grace=0.5)\n"
-        "print('watching', flush=True)\n"
+        + then +
         "time.sleep(60)\n"
     )
+
+
+def test_a_supervised_worker_that_cannot_stop_exits_once_its_node_is_gone():
+    # the node is a stand-in parent process; the worker's stop() never makes it return
+    child = _stuck_worker("print('watching', flush=True)\n")
     parent = (
         "import os, subprocess, sys, time\n"
         "env = dict(os.environ, CONDUIT_PARENT_PID=str(os.getpid()))\n"
@@ -530,15 +536,7 @@ def test_a_worker_whose_node_died_while_it_was_starting_stops_at_once():
     # must not serve on unwatched
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait(10)
-    child = (
-        "import time, conduit.worker as w\n"
-        "class Stuck:\n"
-        "    def stop(self):\n"
-        "        pass\n"
-        "w._stop_with_parent(Stuck(), grace=0.5)\n"
-        "time.sleep(60)\n"
-    )
-    worker = subprocess.Popen([sys.executable, "-c", child],
+    worker = subprocess.Popen([sys.executable, "-c", _stuck_worker()],
                               env=dict(os.environ, CONDUIT_PARENT_PID=str(gone.pid),
                                        PYTHONPATH=os.pathsep.join(sys.path)))
     try:

@@ -604,30 +604,41 @@ def _log_to_stdout_and_stderr(level: str) -> None:
 
 def _supervised() -> bool:
     """True when a Conduit node started this process: ``CONDUIT_PARENT_PID`` is its parent, or was
-    and has ended already (a node killed while this process was starting leaves it to PID 1 before
-    it can look; it must stop then, not serve on unwatched)."""
+    and has ended already (a node killed while this process was starting leaves it to another
+    parent before it can look; it must stop then, not serve on unwatched)."""
     parent = os.environ.get("CONDUIT_PARENT_PID", "")
     if not parent.isdigit():
         return False
-    return int(parent) == os.getppid() or not _alive(int(parent))
+    if int(parent) == os.getppid():
+        return True
+    return _ended(int(parent))
 
 
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs; an ended process that its parent has not reaped yet does not."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except (OSError, IndexError):
-        pass  # no /proc here: ask the kernel
+def _ended(pid: int) -> bool:
+    """True when ``pid`` is known to have ended (an ended process its parent has not reaped yet
+    counts). False when that cannot be told: no ``/proc`` or no POSIX signals to ask with, or this
+    process in a PID namespace of its own, where the node's pid means nothing."""
+    if os.path.exists("/proc/self/stat"):
+        try:
+            with open("/proc/self/status") as f:
+                ns = [l.split()[1:] for l in f if l.startswith("NSpid:")]
+            if ns and len(ns[0]) > 1:
+                return False  # a nested PID namespace: the node's pid is not one of ours
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+        except FileNotFoundError:
+            return True
+        except (OSError, IndexError):
+            return False
+    if os.name != "posix":
+        return False  # os.kill(pid, 0) is no probe on Windows
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
-    except PermissionError:
         return True
-    return True
+    except OSError:
+        return False
+    return False
 
 
 #: How long a worker whose node is gone may take to stop before it exits anyway.

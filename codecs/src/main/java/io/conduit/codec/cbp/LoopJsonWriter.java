@@ -16,9 +16,11 @@ import java.io.IOException;
  * twice what writing the reply did (sampled on a node serving document {@code get}s). The kept
  * generator writes each value as a root value (no separator between them) into a buffer that is
  * emptied once its bytes are taken, so each value's bytes are exactly what a fresh generator
- * writes. Threads that are not event loops (workers, virtual threads, a client's callers) set a
- * generator up per value, as Vert.x does: a kept one per virtual thread would be set up for each of
- * them anyway.
+ * writes. Vert.x's and Netty's own threads (event loops, the worker pool) keep one each; other
+ * threads (virtual threads, a client's callers) set a generator up per value, as Vert.x does: a
+ * kept one per virtual thread would be set up for each of them anyway. A value whose own code
+ * encodes another on the same thread meanwhile (a custom Map or List) gets a generator of its own
+ * for that one.
  */
 final class LoopJsonWriter {
 
@@ -32,6 +34,8 @@ final class LoopJsonWriter {
   private static final class Kept {
     final ByteArrayBuilder bytes = new ByteArrayBuilder(KEPT_BYTES / 16);
     final JsonGenerator generator;
+    /** Writing a value now: a value encoded meanwhile on this thread must not go into the same buffer. */
+    boolean busy;
 
     Kept(JsonFactory factory) throws IOException {
       generator = factory.createGenerator(bytes);
@@ -52,12 +56,15 @@ final class LoopJsonWriter {
     if (k == null) {
       k = new Kept(factory);
       kept.set(k);
+    } else if (k.busy) {
+      return once(value);
     }
     return written(k, value);
   }
 
   private byte[] written(Kept k, Object value) throws IOException {
     boolean done = false;
+    k.busy = true;
     try {
       JacksonCodec.encodeJson(value, k.generator);
       k.generator.flush();
@@ -66,6 +73,7 @@ final class LoopJsonWriter {
       done = out.length <= KEPT_BYTES; // reset() keeps the last block, which a large value made large
       return out;
     } finally {
+      k.busy = false;
       if (!done) {
         kept.remove(); // failed half-way (inside an object), or holding a large block: start afresh next time
       }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -112,6 +114,30 @@ class LoopJsonWriterTest {
       assertThrows(EncodeException.class, () -> writer.write(bad));
       assertEquals("{\"value\":1}", written(good));
       assertEquals("[2]", written(new JsonArray().add(2)));
+    });
+  }
+
+  @Test
+  void aValueWhoseOwnCodeEncodesAnotherMeanwhileGetsBothRight() throws Exception {
+    onLoopThread(() -> {
+      java.util.concurrent.atomic.AtomicReference<String> inner = new java.util.concurrent.atomic.AtomicReference<>();
+      Map<String, Object> map = new java.util.LinkedHashMap<>() {
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+          if (inner.get() == null) { // a map whose iteration encodes something of its own, on this thread
+            try {
+              inner.set(written(new JsonObject().put("inner", 1)));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return super.entrySet();
+        }
+      };
+      map.put("outer", 2);
+      assertEquals("{\"outer\":2}", written(new JsonObject(map)));
+      assertEquals("{\"inner\":1}", inner.get());
+      assertEquals("[3]", written(new JsonArray().add(3)));
     });
   }
 

@@ -226,18 +226,21 @@ final class ZmtpPeer {
       unsentMessages -= messages;
       if (paused && unsentBytes <= options.clientOutputBytes() / 2 && unsentMessages <= options.highWaterMark() / 2) {
         paused = false;
-        socket.resume();
+        run(socket::resume);
       }
       if (done != null) {
-        for (Runnable r : done) {
-          try {
-            r.run(); // the bridge's own accounting of the requests these replies end
-          } catch (RuntimeException e) {
-            context.reportException(e); // as a handler's failure is reported; the others still run
-          }
-        }
+        done.forEach(this::run); // the bridge's own accounting of the requests these replies end
       }
     });
+  }
+
+  /** Runs {@code action} from a write's listener: a failure is reported on the context, as a handler's is, and what follows still runs. */
+  private void run(Runnable action) {
+    try {
+      action.run();
+    } catch (Throwable e) {
+      context.reportException(e);
+    }
   }
 
   /** Sends what is pending, then closes the socket. */

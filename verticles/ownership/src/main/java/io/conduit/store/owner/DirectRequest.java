@@ -155,8 +155,8 @@ public final class DirectRequest implements Message<Object> {
     if (caller.nettyEventLoop().inEventLoop()) {
       try {
         action.handle(null);
-      } catch (RuntimeException e) {
-        caller.reportException(e);
+      } catch (Throwable e) {
+        caller.reportException(e); // as a dispatch would: the store that answered goes on
       }
     } else {
       caller.runOnContext(action);
