@@ -1,7 +1,12 @@
 package io.conduit.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.vertx.core.Completable;
 import io.vertx.core.eventbus.impl.clustered.NodeSelector;
 import io.vertx.core.spi.cluster.RegistrationListener;
@@ -45,7 +50,7 @@ final class ConduitClusterManager extends HazelcastClusterManager {
    * the listeners registered when it happens.
    */
   @Override
-  public void join(io.vertx.core.Completable<Void> promise) {
+  public void join(Completable<Void> promise) {
     super.join((ok, failure) -> {
       Throwable outcome = failure;
       if (failure == null) {
@@ -57,33 +62,33 @@ final class ConduitClusterManager extends HazelcastClusterManager {
           // claim with it that Hazelcast does not report lost: the joiner's copy was assigned, not
           // filled. Until the copying is done, a member leaving counts as a possible loss.
           copying = hazelcast.getCluster().getMembers().size() > 1;
-          hazelcast.getPartitionService().addMigrationListener(new com.hazelcast.partition.MigrationListener() {
+          hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
             @Override
-            public void migrationStarted(com.hazelcast.partition.MigrationState state) {
+            public void migrationStarted(MigrationState state) {
               copying = true;
             }
 
             @Override
-            public void migrationFinished(com.hazelcast.partition.MigrationState state) {
+            public void migrationFinished(MigrationState state) {
               copying = false;
             }
 
             @Override
-            public void replicaMigrationCompleted(com.hazelcast.partition.ReplicaMigrationEvent event) {
+            public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
             }
 
             @Override
-            public void replicaMigrationFailed(com.hazelcast.partition.ReplicaMigrationEvent event) {
+            public void replicaMigrationFailed(ReplicaMigrationEvent event) {
             }
           });
-          hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+          hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
-            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            public void memberAdded(MembershipEvent event) {
               copying = true; // until the partitions it is given are copied to it
             }
 
             @Override
-            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+            public void memberRemoved(MembershipEvent event) {
               if (copying) {
                 leftWhileCopying = true;
               }

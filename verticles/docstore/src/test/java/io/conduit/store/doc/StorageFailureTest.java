@@ -185,8 +185,7 @@ class StorageFailureTest {
       if (reply.succeeded()) {
         acknowledged.add(reply.result().body().getLong("version"));
       } else {
-        assertTrue(reply.cause().getMessage().contains("write 21 could not be stored (disk error on write 21)"),
-            reply.cause().getMessage());
+        assertRefusedAfter(reply.cause(), "write 21 could not be stored (disk error on write 21)");
       }
     }
     assertEquals(LongStream.rangeClosed(2, 20).boxed().toList(), acknowledged,
@@ -223,16 +222,23 @@ class StorageFailureTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(i + 2L, await(writes.get(i)).body().getLong("version"), "stored before the failed one: acknowledged");
       }
-      // the write after it is not acknowledged: refused for write 5, or (when this thread sent it
-      // only once the store had given itself up and closed) finding no store at the address
-      ReplyException after = assertInstanceOf(ReplyException.class,
-          assertThrows(ExecutionException.class, () -> await(writes.get(4))).getCause());
-      assertTrue(after.getMessage().contains("write 5 could not be stored")
-          || after.failureType() == ReplyFailure.NO_HANDLERS, after.failureType() + ": " + after.getMessage());
+      assertRefusedAfter(assertThrows(ExecutionException.class, () -> await(writes.get(4))).getCause(),
+          "write 5 could not be stored");
     } finally {
       engine.held.complete(null);
       engine.end();
     }
+  }
+
+  /**
+   * A write refused once an earlier one could not be stored: the refusal names that one ({@code why}),
+   * or, when this thread sent it only after the store had given itself up and closed, nothing serves
+   * the address any more (NO_HANDLERS), as for any store not served on this node.
+   */
+  private static void assertRefusedAfter(Throwable failure, String why) {
+    ReplyException refused = assertInstanceOf(ReplyException.class, failure);
+    assertTrue(refused.getMessage().contains(why) || refused.failureType() == ReplyFailure.NO_HANDLERS,
+        refused.failureType() + ": " + refused.getMessage());
   }
 
   /**

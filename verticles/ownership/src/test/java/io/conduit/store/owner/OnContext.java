@@ -5,13 +5,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** A Vert.x of a test's own and one context on it, where a StoreOwnership is made and called. */
-final class OnContext implements AutoCloseable {
+/**
+ * A Vert.x of a test's own and one context on it, where a StoreOwnership is made and called; as a
+ * test's {@code @RegisterExtension} field it is closed after each test.
+ */
+final class OnContext implements AutoCloseable, AfterEachCallback {
 
   final Vertx vertx = Vertx.vertx();
   final Context context = vertx.getOrCreateContext();
@@ -42,6 +47,11 @@ final class OnContext implements AutoCloseable {
   /** The cluster map of store owners' claims. */
   Future<AsyncMap<String, JsonObject>> claims() {
     return vertx.sharedData().getAsyncMap(StoreOwnership.MAP);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext test) throws Exception {
+    close();
   }
 
   @Override

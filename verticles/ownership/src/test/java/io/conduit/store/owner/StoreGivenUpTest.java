@@ -4,8 +4,8 @@ import io.conduit.Conditions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,12 +24,8 @@ class StoreGivenUpTest {
   @TempDir
   Path dir;
 
-  private final OnContext on = new OnContext();
-
-  @AfterEach
-  void close() throws Exception {
-    on.close();
-  }
+  @RegisterExtension
+  final OnContext on = new OnContext();
 
   private StoreOwnership owner(StoreOwnership.Store store) throws Exception {
     StoreOwnership ownership = on.started(dir.resolve("t"), store);
