@@ -6,8 +6,11 @@ import io.conduit.codec.zmtp.ZmtpConnection;
 import io.conduit.codec.zmtp.ZmtpException;
 import io.conduit.codec.zmtp.ZmtpLimits;
 import io.conduit.codec.zmtp.ZmtpSecurity;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -178,17 +181,21 @@ final class Connection {
       }
     });
     zmtp = c;
-    s.handler(data -> {
-      if (socket != s) {
-        return;
-      }
-      batch(() -> {
-        try {
-          c.received(data);
-        } catch (ZmtpException e) {
-          lost(s, e.getMessage(), e.reason());
+    // Netty's read buffers as they come, not Vert.x's copies of them through its inbound queue
+    ((NetSocketInternal) s).messageHandler(msg -> {
+      try {
+        if (socket == s && msg instanceof ByteBuf data) {
+          batch(() -> {
+            try {
+              c.received(data);
+            } catch (ZmtpException e) {
+              lost(s, e.getMessage(), e.reason());
+            }
+          });
         }
-      });
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
     });
     String[] error = new String[1];
     s.exceptionHandler(e -> error[0] = describe(e)); // the close handler follows

@@ -1,6 +1,7 @@
 package io.conduit.codec.zmtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -22,6 +23,10 @@ import java.util.List;
  * limit broken, is a {@link ZmtpException}: the owner closes this connection, nothing else.
  */
 public final class ZmtpConnection {
+
+  /** What a read that is not in a heap array is copied through to be decoded, one per thread. */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>();
+  private static final int SCRATCH_BYTES = 16 * 1024;
 
   /** What the connection hands its owner. Every call comes from inside {@link #received} or a send. */
   public interface Listener {
@@ -148,6 +153,36 @@ public final class ZmtpConnection {
       received(buf.array(), from, from + buf.readableBytes());
     } else {
       received(data.getBytes(), 0, data.length());
+    }
+  }
+
+  /**
+   * Feeds the readable bytes of {@code buf}, which arrived; the caller keeps it and releases it.
+   * Bytes in a heap array are read where they lie; others (a socket's direct read buffers) are
+   * copied a piece at a time through an array the thread keeps for this, not into a fresh array
+   * per read: nothing here keeps a reference to what it was fed.
+   */
+  public void received(ByteBuf buf) throws ZmtpException {
+    int from = buf.readerIndex();
+    int to = buf.writerIndex();
+    if (buf.hasArray()) {
+      received(buf.array(), buf.arrayOffset() + from, buf.arrayOffset() + to);
+      return;
+    }
+    byte[] scratch = SCRATCH.get();
+    SCRATCH.set(null); // a read fed from inside this one (a resumed connection's) gets its own
+    if (scratch == null) {
+      scratch = new byte[SCRATCH_BYTES];
+    }
+    try {
+      while (from < to && state != CLOSED) {
+        int n = Math.min(scratch.length, to - from);
+        buf.getBytes(from, scratch, 0, n);
+        received(scratch, 0, n);
+        from += n;
+      }
+    } finally {
+      SCRATCH.set(scratch);
     }
   }
 

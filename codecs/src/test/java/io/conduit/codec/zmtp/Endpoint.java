@@ -18,6 +18,8 @@ final class Endpoint implements ZmtpConnection.Listener {
   final ZmtpConnection zmtp;
   /** Run when the handshake is done, after the peer is recorded. */
   Runnable onReady = () -> { };
+  /** Run when a message came, after it is recorded. */
+  Runnable onMessage = () -> { };
 
   Endpoint(SocketType type, boolean server, ZmtpSecurity security, ZmtpLimits limits, ByteBudget budget) {
     this(type, null, server, security, limits, budget);
@@ -80,6 +82,7 @@ final class Endpoint implements ZmtpConnection.Listener {
     truncated.add(cut);
     sizes.add(size);
     frameCounts.add(frameCount);
+    onMessage.run();
   }
 
   @Override

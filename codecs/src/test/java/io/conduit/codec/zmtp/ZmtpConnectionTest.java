@@ -79,6 +79,53 @@ class ZmtpConnectionTest {
     }
   }
 
+  @Test
+  void aSocketsReadBufferIsDecodedWholeWhateverItsSizeAndEvenFromInsideAnothersMessage() throws Exception {
+    // a direct read is copied through an array the thread keeps, 16 KiB at a time; a read decoded
+    // from inside another's message (a resumed connection's) must not write over that one's bytes
+    Endpoint a = Endpoint.server(SocketType.ROUTER, ZmtpSecurity.none(), LIMITS, new ByteBudget(1 << 24));
+    Endpoint b = Endpoint.server(SocketType.ROUTER, ZmtpSecurity.none(), LIMITS, new ByteBudget(1 << 24));
+    Endpoint toA = Endpoint.client(SocketType.DEALER, ZmtpSecurity.none());
+    Endpoint toB = Endpoint.client(SocketType.DEALER, ZmtpSecurity.none());
+    Endpoint.connect(toA, a);
+    Endpoint.connect(toB, b);
+    byte[] big = new byte[40_000];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31 + 7);
+    }
+    toA.zmtp.send(new byte[][] {utf8("zero")}, false);
+    a.zmtp.received(direct(toA.take().getBytes(), 0)); // this thread has its array from now on
+    toA.zmtp.send(new byte[][] {utf8("first")}, false);
+    toA.zmtp.send(new byte[][] {utf8("second"), big}, false);
+    toB.zmtp.send(new byte[][] {big, utf8("b")}, false);
+    io.netty.buffer.ByteBuf forB = direct(toB.take().getBytes(), 3);
+    a.onMessage = () -> { // at "first"
+      a.onMessage = () -> { };
+      try {
+        b.zmtp.received(forB);
+      } catch (ZmtpException e) {
+        throw new AssertionError(e);
+      }
+    };
+    a.zmtp.received(direct(toA.take().getBytes(), 5));
+    assertEquals(3, a.messages.size());
+    assertArrayEquals(utf8("zero"), a.messages.get(0).get(0));
+    assertArrayEquals(utf8("first"), a.messages.get(1).get(0));
+    assertArrayEquals(utf8("second"), a.messages.get(2).get(0));
+    assertArrayEquals(big, a.messages.get(2).get(1), "the rest of a's read, after b's was decoded inside it");
+    assertEquals(1, b.messages.size());
+    assertArrayEquals(big, b.messages.get(0).get(0));
+    assertArrayEquals(utf8("b"), b.messages.get(0).get(1));
+    assertEquals(0, forB.readerIndex() - 3, "the caller's buffer is left as it was (the caller releases it)");
+  }
+
+  /** {@code bytes} in a direct buffer, after {@code skip} bytes already read. */
+  private static io.netty.buffer.ByteBuf direct(byte[] bytes, int skip) {
+    io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.directBuffer(bytes.length + skip);
+    buf.writeZero(skip).writeBytes(bytes).readerIndex(skip);
+    return buf;
+  }
+
   private static Buffer as(String kind, byte[] bytes) {
     return switch (kind) {
       case "direct" -> io.vertx.core.internal.buffer.BufferInternal.buffer(

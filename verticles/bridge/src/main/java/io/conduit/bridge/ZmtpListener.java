@@ -10,7 +10,10 @@ import io.conduit.codec.zmtp.ZmtpSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -57,6 +60,8 @@ final class ZmtpListener {
   private final BridgeStats stats;
   private final Handler handler;
   private final Set<ZmtpPeer> peers = new LinkedHashSet<>();
+  /** Output to write at the end of a turn, for the connections on the loop that serves this listener. */
+  private TurnFlush turn;
   private NetServer server;
   private long housekeeping = -1;
   /** True while this listener holds its endpoint in {@link SharedEndpoints}. */
@@ -180,7 +185,10 @@ final class ZmtpListener {
   }
 
   private void accept(NetSocket socket) {
-    ZmtpPeer peer = new ZmtpPeer(socket, options);
+    if (turn == null) {
+      turn = new TurnFlush(((NetSocketInternal) socket).channelHandlerContext().executor());
+    }
+    ZmtpPeer peer = new ZmtpPeer(socket, options, turn);
     ZmtpConnection zmtp = new ZmtpConnection(type, null, true, security, limits, budget, new ZmtpConnection.Listener() {
       @Override
       public void write(Buffer bytes) {
@@ -210,15 +218,23 @@ final class ZmtpListener {
         drop(peer, ZmtpException.Reason.HANDSHAKE_TIMEOUT, "no handshake within " + options.handshakeTimeoutMs() + " ms");
       }
     });
-    socket.handler(data -> {
-      peer.inputArrived();
+    // Netty's read buffers as they come, not Vert.x's copies of them through its inbound queue
+    // (a heap copy per read and a queue the codec does not need); pausing still holds reads back
+    // in the connection, and Vert.x's TCP meters still count them.
+    NetSocketInternal raw = (NetSocketInternal) socket;
+    raw.messageHandler(msg -> {
       try {
-        zmtp.received(data);
+        if (msg instanceof ByteBuf data) {
+          peer.inputArrived();
+          zmtp.received(data);
+        }
       } catch (ZmtpException e) {
         refused(peer, e.reason(), e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "a fault handling a connection on " + endpoint + "; that connection is closed", e);
         refused(peer, ZmtpException.Reason.MALFORMED, "internal fault: " + e);
+      } finally {
+        ReferenceCountUtil.release(msg);
       }
     });
     socket.exceptionHandler(e -> {

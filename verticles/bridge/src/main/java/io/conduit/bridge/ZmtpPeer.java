@@ -21,8 +21,9 @@ import java.util.List;
  * must read its replies before it may ask for more; over twice the bytes it is closed.
  *
  * <p>Messages encoded in one turn of the event loop leave in one socket write: the first one
- * schedules a flush at the end of the loop's task queue, and every reply that arrives before it
- * runs joins the same write. A socket write is a system call and a write promise; under pipelined
+ * schedules a flush at the end of the loop's task queue (one task for all the connections of the
+ * loop that have output, {@link TurnFlush}), and every reply that arrives before it runs joins
+ * the same write. A socket write is a system call and a write promise; under pipelined
  * load a turn carries tens of replies, and one at a time each would pay both. The write is the
  * connection's own event-loop write (Vert.x's TCP meters still count it) with a Netty promise, not
  * {@code NetSocket.write}: this class is the socket's only writer and bounds its output itself, so
@@ -35,6 +36,8 @@ final class ZmtpPeer {
 
   /** The first size of a turn's output buffer: tens of small replies, a few large ones. */
   private static final int TURN_BYTES = 16 * 1024;
+  /** The name of the handler Vert.x's {@code NetServer} gives its {@code ChunkedWriteHandler}. */
+  private static final String CHUNKED_WRITER = "chunkedWriter";
 
   private final NetSocket socket;
   private final VertxConnection connection;
@@ -55,18 +58,28 @@ final class ZmtpPeer {
   private Runnable written;
   private final ContextInternal context;
   private final EventExecutor loop;
+  /** Where this peer's output waits for the end of the turn: its listener's, on the same loop. */
+  private final TurnFlush turn;
+  private final Runnable flushTask = this::flush;
   private Buffer pending;
   private int pendingMessages;
   private List<Runnable> pendingDone;
   private boolean flushScheduled;
 
-  ZmtpPeer(NetSocket socket, TransportOptions options) {
+  ZmtpPeer(NetSocket socket, TransportOptions options, TurnFlush turn) {
     this.socket = socket;
     this.connection = (VertxConnection) socket;
     this.channel = ((NetSocketInternal) socket).channelHandlerContext();
     this.options = options;
     this.context = (ContextInternal) Vertx.currentContext();
     this.loop = channel.executor();
+    this.turn = turn.loop() == loop ? turn : null;
+    // Vert.x puts a chunked writer (for sendFile) in the pipeline of a transport without file
+    // regions, io_uring among them: every write then waits in its queue for the flush. This peer
+    // writes bytes only.
+    if (channel.pipeline().get(CHUNKED_WRITER) != null) {
+      channel.pipeline().remove(CHUNKED_WRITER);
+    }
   }
 
   void attach(ZmtpConnection connection) {
@@ -199,7 +212,11 @@ final class ZmtpPeer {
       flush();
     } else if (!flushScheduled) {
       flushScheduled = true;
-      loop.execute(this::flush); // a plain task: flushing needs neither the context nor its bookkeeping
+      if (turn != null) {
+        turn.later(flushTask);
+      } else {
+        loop.execute(flushTask); // a plain task: flushing needs neither the context nor its bookkeeping
+      }
     }
     if (!paused && !hasRoom()) {
       paused = true;

@@ -228,17 +228,19 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     }
     Object body = message.body();
     JsonObject request;
+    Object op;
     if (body instanceof Buffer && "putBlob".equals(message.headers().get("op"))) {
       request = new JsonObject().put("op", "putBlob").put("path", message.headers().get("path"))
           .put("token", message.headers().get("token"));
-    } else if (body instanceof JsonObject json && json.getValue("op") instanceof String) {
+      op = "putBlob";
+    } else if (body instanceof JsonObject json && (op = json.getValue("op")) instanceof String) {
       request = json;
     } else {
       message.fail(ErrorCode.BAD_REQUEST.status(), "a document store request is a JSON object with an \"op\" field, "
           + "e.g. {\"op\": \"get\", \"path\": [\"x\"]}; blobs: a binary body with headers op=putBlob and path=[...]");
       return;
     }
-    if ("snapshot".equals(request.getString("op"))) {
+    if ("snapshot".equals(op)) {
       // A replica's snapshot is a pure read of the snapshot thread's copy: no lock to wait for.
       snapshot(message);
       return;

@@ -10,25 +10,29 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stores this node owns, for the node's own bridge to call directly when a store runs on the
- * event loop that read the request. Such a request is handed to the store's handler as the next
- * task of that loop, as the event bus would deliver it, but without crossing the event bus: no
- * message and header copies, no reply registration, no interceptors. On two cores that made 16
- * clients' document {@code get}s 8 % faster for 7 % less CPU (docs/benchmarks.md, "Document
- * store").
+ * event loop that read the request. Such a request is handed to the store's handler in a task of
+ * that loop (with the others of the same turn), as the event bus would deliver it, but without
+ * crossing the event bus: no message and header copies, no reply registration, no interceptors.
+ * On two cores that made 16 clients' document {@code get}s 8 % faster for 7 % less CPU
+ * (docs/benchmarks.md, "Document store").
  *
  * <p>Only a store's owner on an event loop registers here, once its event-bus consumer is
  * registered, and is removed when it stops serving or its deployment goes; so a direct call reaches
  * the one consumer the event bus would have chosen. A request and a one-way send take the same
  * path, one after the other in the loop's task queue, so a client's writes and reads stay in
- * order. Everything else (another loop, another node, no owner here, a publish) goes through the
- * event bus as before. The node's service meters see direct calls through an {@link Observer},
- * since no interceptor runs for them. One registry per Vert.x instance (a local map), usable from
- * any thread.
+ * order. (A turn's direct calls share one task, so a message sent on the event bus between two of
+ * them would reach the store after both; but the bridge sends a client's requests for one address
+ * on one path while the store's owner stays where it is, so only a takeover in the middle of a turn
+ * could do that.) Everything else (another loop, another node, no owner here, a publish) goes
+ * through the event bus as before. The node's service meters see direct calls through an
+ * {@link Observer}, since no interceptor runs for them. One registry per Vert.x instance (a local
+ * map), usable from any thread.
  */
 public final class LocalOwners {
 
@@ -44,8 +48,55 @@ public final class LocalOwners {
     void replied(Object started, Throwable failure);
   }
 
-  /** A store's handler on its own context. */
-  private record Owner(ContextInternal context, Handler<Message<Object>> handler) {
+  /**
+   * A store's handler on its own context, and the direct calls waiting for it: those a turn of
+   * the loop queues are handed over in one task, in the order they came. Used from that loop only.
+   */
+  private static final class Owner {
+    private final ContextInternal context;
+    private final Handler<Message<Object>> handler;
+    private final ArrayDeque<DirectRequest> queued = new ArrayDeque<>();
+    private boolean scheduled;
+
+    Owner(ContextInternal context, Handler<Message<Object>> handler) {
+      this.context = context;
+      this.handler = handler;
+    }
+
+    ContextInternal context() {
+      return context;
+    }
+
+    /**
+     * Queues {@code request} behind the others; the first of a turn schedules their delivery as
+     * a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
+     * client sent before this (on either path) reaches the store first.
+     */
+    void queue(DirectRequest request) {
+      queued.add(request);
+      if (!scheduled) {
+        scheduled = true;
+        context.executor().execute(this::deliver);
+      }
+    }
+
+    /**
+     * Hands the store what was queued when this task started (later ones wait for their own
+     * task, behind whatever the loop has meanwhile), each on a fresh duplicate of its context, as
+     * from the event bus. One dispatch around them all: a dispatch from the loop itself reads the
+     * clock (for Vert.x's blocked-thread checker), one inside another does not.
+     */
+    private void deliver() {
+      scheduled = false;
+      context.dispatch(queued.size(), this::deliver);
+    }
+
+    private void deliver(int count) {
+      for (int i = 0; i < count; i++) {
+        DirectRequest request = queued.poll();
+        context.duplicate().dispatch(request.metered(), handler);
+      }
+    }
   }
 
   private record Shared(LocalOwners registry) implements Shareable {
@@ -133,10 +184,7 @@ public final class LocalOwners {
     }
     Observer meters = outcome == null ? null : observer;
     DirectRequest request = new DirectRequest(address, body, headers, timeoutMs, caller, outcome, meters, handled);
-    ContextInternal store = owner.context();
-    // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
-    // client sent before this (on either path) reaches the store first
-    store.executor().execute(() -> store.duplicate().dispatch(request.metered(), owner.handler()));
+    owner.queue(request);
     return request;
   }
 

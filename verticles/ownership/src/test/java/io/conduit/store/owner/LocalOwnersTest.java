@@ -154,6 +154,38 @@ class LocalOwnersTest {
   }
 
   @Test
+  void aTurnsCallsAreDeliveredTogetherAFaultStopsOnlyItsOwnAndLaterCallsWaitTheirTurn() throws Exception {
+    Context store = loop();
+    List<Object> seen = new CopyOnWriteArrayList<>();
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    store.exceptionHandler(reported::add);
+    on(store, () -> owners.serve("kv", m -> {
+      seen.add(m.body());
+      if ("b".equals(m.body())) {
+        throw new IllegalStateException("the store's own fault with b");
+      }
+      m.reply("done " + m.body());
+    }));
+    Context bridge = sameLoopAs(store);
+    Outcome later = new Outcome();
+    Outcome c = new Outcome();
+    on(bridge, () -> {
+      owners.call("kv", "a", null, 1000, (reply, error) -> {
+        // made while the turn's calls are being delivered: a task of the loop's queued meanwhile goes first
+        bridge.runOnContext(v -> seen.add("a task of the loop"));
+        owners.call("kv", "later", null, 1000, later);
+      });
+      owners.call("kv", "b", null, 1000, new Outcome());
+      return owners.call("kv", "c", null, 1000, c);
+    });
+    assertEquals("done c", c.reply.get(5, TimeUnit.SECONDS).body(), "the call after a faulty one is delivered");
+    assertEquals("done later", later.reply.get(5, TimeUnit.SECONDS).body());
+    assertEquals(List.of("a", "b", "c", "a task of the loop", "later"), seen);
+    assertEquals(1, reported.size());
+    assertEquals("the store's own fault with b", reported.get(0).getMessage());
+  }
+
+  @Test
   void aSendTheStoreHoldsIsHandledOnceWhenItExpiresAndNotAgainWhenTheStoreAnswersLate() throws Exception {
     Context store = loop();
     CompletableFuture<Message<Object>> holding = new CompletableFuture<>();
