@@ -96,6 +96,13 @@ public final class ZmtpConnection {
   /** Bytes taken from the budget for the frame being received, and for the message's kept frames. */
   private long frameHeld;
   private long messageHeld;
+  /**
+   * What this connection has taken from the node's budget: what it held when it last settled, at
+   * the end of a read (and before opening a box). A message that arrives whole in one read, the
+   * usual case, never touches the budget (an atomic shared by every loop); within a read, what is
+   * held beyond this is bounded by the read itself and one frame's first chunk.
+   */
+  private long charged;
 
   private List<byte[]> frames = new ArrayList<>(8);
   private int frameCount;
@@ -197,6 +204,7 @@ public final class ZmtpConnection {
           default -> pos = readBody(bytes, pos, to);
         }
       }
+      settle();
     } catch (ZmtpException e) {
       close();
       throw e;
@@ -243,7 +251,8 @@ public final class ZmtpConnection {
   /** Releases what the connection holds; call when the socket closes. Later input is ignored. */
   public void close() {
     state = CLOSED;
-    budget.release(frameHeld + messageHeld);
+    budget.release(charged);
+    charged = 0;
     frameHeld = 0;
     messageHeld = 0;
     body = null;
@@ -365,7 +374,7 @@ public final class ZmtpConnection {
     return pos + n;
   }
 
-  /** Takes bytes for the frame being received from the connection's limit and the node's budget. */
+  /** Takes bytes for the frame being received from the connection's limit (the node's budget: {@link #settle}). */
   private void take(long bytes) throws ZmtpException {
     // a message's kept frames plus the (CURVE) frame being received; saturated, limits may be huge
     long limit = peer == null ? limits.handshakeBytes()
@@ -375,11 +384,21 @@ public final class ZmtpConnection {
       throw new ZmtpException(ZmtpException.Reason.BUDGET, "the connection would hold " + (frameHeld + messageHeld
           + bytes) + " bytes of partly received messages, over its limit of " + limit);
     }
-    if (!budget.tryAcquire(bytes)) {
-      throw new ZmtpException(ZmtpException.Reason.BUDGET, "the node holds " + budget.used() + " bytes of partly "
-          + "received messages, the most allowed (" + budget.limit() + ")");
-    }
     frameHeld += bytes;
+  }
+
+  /** Takes from the node's budget what this connection holds beyond what it took, or gives back what it no longer holds. */
+  private void settle() throws ZmtpException {
+    long held = frameHeld + messageHeld;
+    if (held > charged) {
+      if (!budget.tryAcquire(held - charged)) {
+        throw new ZmtpException(ZmtpException.Reason.BUDGET, "the node holds " + budget.used() + " bytes of partly "
+            + "received messages, the most allowed (" + budget.limit() + ")");
+      }
+    } else if (held < charged) {
+      budget.release(charged - held);
+    }
+    charged = held;
   }
 
   private void endFrame() throws ZmtpException {
@@ -434,14 +453,12 @@ public final class ZmtpConnection {
       frameCount = 0;
       messageSize = 0;
       truncated = false;
-      budget.release(messageHeld);
       messageHeld = 0;
       listener.message(message, count, size, cut);
     }
   }
 
   private void releaseFrame() {
-    budget.release(frameHeld);
     frameHeld = 0;
   }
 
@@ -457,6 +474,7 @@ public final class ZmtpConnection {
    */
   private Mechanism.Frame openBox(byte[] wire) throws ZmtpException {
     long transient_ = 2L * wire.length;
+    settle(); // the box itself first
     if (!budget.tryAcquire(transient_)) {
       throw new ZmtpException(ZmtpException.Reason.BUDGET, "the node holds " + budget.used() + " bytes of partly "
           + "received messages, too many to open a box of " + wire.length + " more (at most " + budget.limit() + ")");

@@ -193,6 +193,29 @@ class ZmtpFramingTest {
     assertEquals(0, small.used());
   }
 
+  @Test
+  void theNodesBudgetCountsWhatIsHeldAfterAReadNotAMessageThatArrivedWholeInIt() throws Exception {
+    ByteBudget small = new ByteBudget(2_000);
+    ZmtpLimits limits = new ZmtpLimits(1 << 20, 1 << 20, HANDSHAKE_BYTES, 10_000, 0);
+    Endpoint server = Endpoint.server(SocketType.ROUTER, ZmtpSecurity.none(), limits, small);
+    Endpoint.connect(Endpoint.client(SocketType.DEALER, ZmtpSecurity.none()), server);
+    // whole in one read: never held between reads, so nothing is taken (no atomic shared by every loop)
+    server.zmtp.received(shortFrame(Frames.MORE, 200).appendBuffer(longHeader(0, 5_000)).appendBytes(new byte[5_000]));
+    assertEquals(1, server.messages.size());
+    assertEquals(0, small.used());
+    // held after a read: taken, given back when the rest came
+    server.zmtp.received(longHeader(0, 3_000).appendBytes(new byte[1_500]));
+    assertEquals(1_500, small.used());
+    server.zmtp.received(Buffer.buffer(new byte[1_500]));
+    assertEquals(2, server.messages.size());
+    assertEquals(0, small.used());
+    // more held after a read than the node allows: refused, and nothing kept
+    ZmtpException e = assertThrows(ZmtpException.class,
+        () -> server.zmtp.received(longHeader(0, 5_000).appendBytes(new byte[2_500])));
+    assertEquals(ZmtpException.Reason.BUDGET, e.reason());
+    assertEquals(0, small.used());
+  }
+
   /** 100,000 random streams from a fixed seed: a connection fails only with a ZmtpException and gives back all it held. */
   @Test
   void aHundredThousandFuzzedStreamsFailOnlyAsProtocolErrorsAndLeakNothing() {
