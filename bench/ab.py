@@ -2,7 +2,8 @@
 """Two (or more) builds of Conduit side by side: which one serves 16 clients' document requests
 faster, to within a per cent or two on a machine whose speed drifts.
 
-Each build runs as a node (memory store, the transport given) and all of them are warmed up; then
+Each build runs as a node (a memory store, or with --backend a RocksDB one; the transport given) and
+all of them are warmed up; then
 rounds of COUNT requests from the C ZMTP generator (bench/zmq_load.c --wire zmtp, 16 clients) go to
 them in turn, A B, B A, A B, ..., for PAIRS rounds. A round is short (a quarter of a second at
 140,000 requests per second), so a pair runs within the same state of the machine: on the
@@ -13,6 +14,7 @@ the per-pair ratios to the first build.
 
     /usr/bin/python3 bench/ab.py --pairs 40 --count 40000 before=/tmp/before.jar after=cli/target/conduit.jar
     /usr/bin/python3 bench/ab.py --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ... (every node on that JDK)
+    /usr/bin/python3 bench/ab.py --op set --backend rocksdb-nofsync ... (RocksDB stores, writes not synced)
 
 A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only; a jar
 path or flag with a comma in it cannot be given). A round with a failed or unanswered request ends
@@ -28,6 +30,11 @@ import time
 
 import run  # bench/run.py: ports, process CPU, the C generator and the bodies
 
+
+
+# the serve arguments of each --backend
+BACKENDS = {"memory": ["-b", "memory"], "rocksdb": ["-b", "rocksdb"],
+            "rocksdb-nofsync": ["-b", "rocksdb", "durability:none"]}
 
 
 def parse_build(text):
@@ -56,6 +63,8 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=800000, help="requests each node gets first (default 800000)")
     ap.add_argument("--op", choices=("get", "set"), default="get")
     ap.add_argument("--transport", choices=("nio", "io_uring"), default="io_uring")
+    ap.add_argument("--backend", choices=tuple(BACKENDS), default="memory",
+                    help="the nodes' document store: memory (default), rocksdb (durable writes) or rocksdb-nofsync")
     ap.add_argument("--java", default="java", help="the java command the nodes run on")
     args = ap.parse_args(argv)
     if len(args.builds) < 2:
@@ -77,7 +86,7 @@ def main(argv=None):
             logpath = os.path.join(workdir, name + ".log")
             cmd = [args.java, "-XX:+ExitOnOutOfMemoryError"] + flags + [
                 "-jar", jar, "serve", "-a", endpoint, "--events", "none", "--web", f"127.0.0.1:{web}",
-                "-b", "memory", "--data", data, "--transport", args.transport]
+                "--data", data, "--transport", args.transport] + BACKENDS[args.backend]
             servers.start(name, cmd, lambda p=logpath, e=endpoint: "Ready." in open(p, errors="replace").read()
                           and run.ping(e))
             nodes.append((name, endpoint))
@@ -107,7 +116,7 @@ def main(argv=None):
                 # every request of the round, its warm-up's too, ran on the loop meanwhile
                 cpu[name].append((loop_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / m["requests"])
         first = nodes[0][0]
-        print(f"{args.pairs} rounds of {args.count:,} {args.op}s per build, 16 ZMTP clients, {args.transport}, "
+        print(f"{args.pairs} rounds of {args.count:,} {args.op}s per build, {args.backend}, 16 ZMTP clients, {args.transport}, "
               f"{time.strftime('%H:%M:%S')}")
         for name, _ in nodes:
             ratios = [a / b for a, b in zip(rates[name], rates[first])]

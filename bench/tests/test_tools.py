@@ -493,6 +493,7 @@ def test_a_servers_data_folders_go_when_it_stops_and_its_logs_stay(tmp_path):
     (["a=" + __file__, "a=" + __file__], "each build needs a name of its own"),
     (["a=" + __file__, "b=" + __file__, "--pairs", "0"], "--pairs must be at least 1"),
     (["nojar"], "'nojar' is not NAME=JAR"),
+    (["a=" + __file__, "b=" + __file__, "--backend", "lmdb"], "invalid choice: 'lmdb'"),
 ])
 def test_the_ab_tool_refuses_wrong_builds_naming_the_problem(args, says):
     r = subprocess.run([PY, os.path.join(BENCH, "ab.py")] + args, capture_output=True, text=True, timeout=60)

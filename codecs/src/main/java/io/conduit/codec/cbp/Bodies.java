@@ -119,7 +119,7 @@ public final class Bodies {
    * With jackson-databind on the classpath Vert.x encodes through its ObjectMapper instead (POJOs,
    * UUIDs, modules an application registered), and so does this.
    */
-  static byte[] jsonBytes(Object value) {
+  public static byte[] jsonBytes(Object value) {
     if (Json.CODEC.getClass() != JacksonCodec.class) {
       return Json.CODEC.toBuffer(value, false).getBytes();
     }

@@ -1,5 +1,6 @@
 package io.conduit.store.doc;
 
+import io.conduit.codec.cbp.Bodies;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.buffer.Buffer;
@@ -95,9 +96,13 @@ final class DocJournal {
     return new Recovered(state, snapshotVersion, replayed[0], dropped, (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** Appends a record, with any blob changes that belong to the same write, atomically. */
+  /**
+   * Appends a record, with any blob changes that belong to the same write, atomically. The record
+   * is encoded as {@code toBuffer()} would, by the event loop's kept JSON generator (a write's
+   * record costs no generator of its own and no copy out of a Buffer).
+   */
   CompletableFuture<Void> append(JsonObject record, WriteBatch batch) {
-    return engine.write(batch.put(logKey(record.getLong("v")), record.toBuffer().getBytes()));
+    return engine.write(batch.put(logKey(record.getLong("v")), Bodies.jsonBytes(record)));
   }
 
   /**
