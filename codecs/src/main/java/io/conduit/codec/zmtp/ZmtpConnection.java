@@ -27,6 +27,8 @@ public final class ZmtpConnection {
   /** What a read that is not in a heap array is copied through to be decoded, one per thread. */
   private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>();
   private static final int SCRATCH_BYTES = 16 * 1024;
+  /** What a connection may hold beyond what the node's budget was charged, until its read ends. */
+  private static final long UNCHARGED_BYTES = 64 * 1024;
 
   /** What the connection hands its owner. Every call comes from inside {@link #received} or a send. */
   public interface Listener {
@@ -98,9 +100,9 @@ public final class ZmtpConnection {
   private long messageHeld;
   /**
    * What this connection has taken from the node's budget: what it held when it last settled, at
-   * the end of a read (and before opening a box). A message that arrives whole in one read, the
-   * usual case, never touches the budget (an atomic shared by every loop); within a read, what is
-   * held beyond this is bounded by the read itself and one frame's first chunk.
+   * the end of a read, before opening a box, or before holding more than {@link #UNCHARGED_BYTES}
+   * beyond it. A message that arrives whole in one read, the usual case, never touches the budget
+   * (an atomic shared by every loop); a large one is charged before it is allocated, as before.
    */
   private long charged;
 
@@ -374,7 +376,10 @@ public final class ZmtpConnection {
     return pos + n;
   }
 
-  /** Takes bytes for the frame being received from the connection's limit (the node's budget: {@link #settle}). */
+  /**
+   * Takes bytes for the frame being received from the connection's limit; from the node's budget
+   * at once when that leaves more than {@link #UNCHARGED_BYTES} uncharged, else at the read's end.
+   */
   private void take(long bytes) throws ZmtpException {
     // a message's kept frames plus the (CURVE) frame being received; saturated, limits may be huge
     long limit = peer == null ? limits.handshakeBytes()
@@ -385,6 +390,9 @@ public final class ZmtpConnection {
           + bytes) + " bytes of partly received messages, over its limit of " + limit);
     }
     frameHeld += bytes;
+    if (frameHeld + messageHeld - charged > UNCHARGED_BYTES) {
+      settle(); // before the caller allocates them
+    }
   }
 
   /** Takes from the node's budget what this connection holds beyond what it took, or gives back what it no longer holds. */

@@ -214,6 +214,18 @@ class ZmtpFramingTest {
         () -> server.zmtp.received(longHeader(0, 5_000).appendBytes(new byte[2_500])));
     assertEquals(ZmtpException.Reason.BUDGET, e.reason());
     assertEquals(0, small.used());
+
+    // a large message is charged before it is allocated, even when it arrives whole in one read
+    ByteBudget half = new ByteBudget(100_000);
+    Endpoint other = Endpoint.server(SocketType.ROUTER, ZmtpSecurity.none(), limits, half);
+    Endpoint.connect(Endpoint.client(SocketType.DEALER, ZmtpSecurity.none()), other);
+    other.zmtp.received(longHeader(0, 60_000).appendBytes(new byte[60_000]));
+    assertEquals(1, other.messages.size(), "under 64 KiB uncharged: served");
+    ZmtpException large = assertThrows(ZmtpException.class,
+        () -> other.zmtp.received(longHeader(0, 150_000).appendBytes(new byte[150_000])));
+    assertEquals(ZmtpException.Reason.BUDGET, large.reason());
+    assertEquals(1, other.messages.size());
+    assertEquals(0, half.used());
   }
 
   /** 100,000 random streams from a fixed seed: a connection fails only with a ZmtpException and gives back all it held. */

@@ -3,6 +3,7 @@ package io.conduit.bridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The connections of one event loop that have output waiting in this turn, written by one task
@@ -13,12 +14,15 @@ import java.util.concurrent.Executor;
 final class TurnFlush {
 
   private final Executor loop;
+  private final Consumer<Throwable> fault;
   private List<Runnable> waiting = new ArrayList<>();
   private List<Runnable> spare = new ArrayList<>();
   private boolean scheduled;
 
-  TurnFlush(Executor loop) {
+  /** {@code fault} hears of a flush that threw; the others still run. */
+  TurnFlush(Executor loop, Consumer<Throwable> fault) {
     this.loop = loop;
+    this.fault = fault;
   }
 
   /** The loop this serves: a connection on another one flushes by itself. */
@@ -40,7 +44,11 @@ final class TurnFlush {
     List<Runnable> now = waiting;
     waiting = spare; // output written while these flush waits for the next task, behind what the loop has meanwhile
     for (int i = 0; i < now.size(); i++) {
-      now.get(i).run();
+      try {
+        now.get(i).run();
+      } catch (RuntimeException e) {
+        fault.accept(e);
+      }
     }
     now.clear();
     spare = now;

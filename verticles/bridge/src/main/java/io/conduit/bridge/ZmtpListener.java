@@ -186,7 +186,8 @@ final class ZmtpListener {
 
   private void accept(NetSocket socket) {
     if (turn == null) {
-      turn = new TurnFlush(((NetSocketInternal) socket).channelHandlerContext().executor());
+      turn = new TurnFlush(((NetSocketInternal) socket).channelHandlerContext().executor(),
+          e -> LOG.log(Level.ERROR, "a fault writing a connection's output on " + endpoint, e));
     }
     ZmtpPeer peer = new ZmtpPeer(socket, options, turn);
     ZmtpConnection zmtp = new ZmtpConnection(type, null, true, security, limits, budget, new ZmtpConnection.Listener() {
@@ -224,7 +225,7 @@ final class ZmtpListener {
     NetSocketInternal raw = (NetSocketInternal) socket;
     raw.messageHandler(msg -> {
       try {
-        if (msg instanceof ByteBuf data) {
+        if (msg instanceof ByteBuf data && !peer.closed()) {
           peer.inputArrived();
           zmtp.received(data);
         }
@@ -243,6 +244,10 @@ final class ZmtpListener {
     socket.closeHandler(v -> {
       vertx.cancelTimer(deadline);
       closed(peer);
+      // reads held back while the peer was paused stay in the connection, in Netty's pooled
+      // buffers, unless something takes them: resuming hands them to the handler above, which
+      // releases them unread
+      socket.resume();
     });
     zmtp.start();
   }

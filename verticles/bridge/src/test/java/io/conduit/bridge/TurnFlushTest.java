@@ -13,7 +13,8 @@ class TurnFlushTest {
 
   /** An event loop's task queue, run by hand. */
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-  private final TurnFlush turn = new TurnFlush(tasks::add);
+  private final List<Throwable> faults = new ArrayList<>();
+  private final TurnFlush turn = new TurnFlush(tasks::add, faults::add);
   private final List<String> written = new ArrayList<>();
 
   @Test
@@ -26,6 +27,21 @@ class TurnFlushTest {
     tasks.poll().run();
     assertEquals(List.of("a", "b", "c"), written);
     assertEquals(0, tasks.size());
+  }
+
+  @Test
+  void aFlushThatThrowsIsReportedAndTheOthersStillRunNowAndLater() {
+    turn.later(() -> {
+      throw new IllegalStateException("a broken connection");
+    });
+    turn.later(() -> written.add("b"));
+    tasks.poll().run();
+    assertEquals(List.of("b"), written);
+    assertEquals("a broken connection", faults.get(0).getMessage());
+    turn.later(() -> written.add("next turn"));
+    assertEquals(1, tasks.size(), "the turn after it schedules again");
+    tasks.poll().run();
+    assertEquals(List.of("b", "next turn"), written);
   }
 
   @Test

@@ -50,7 +50,9 @@ public final class LocalOwners {
 
   /**
    * A store's handler on its own context, and the direct calls waiting for it: those a turn of
-   * the loop queues are handed over in one task, in the order they came. Used from that loop only.
+   * the loop queues are handed over in one task, in the order they came (so a turn's calls to two
+   * stores on one loop reach each store in order, one store's before the other's). Used from that
+   * loop only.
    */
   private static final class Owner {
     private final ContextInternal context;
@@ -94,7 +96,12 @@ public final class LocalOwners {
     private void deliver(int count) {
       for (int i = 0; i < count; i++) {
         DirectRequest request = queued.poll();
-        context.duplicate().dispatch(request.metered(), handler);
+        try {
+          request.metered();
+        } catch (RuntimeException e) {
+          context.reportException(e); // the meters' fault: the request is delivered all the same
+        }
+        context.duplicate().dispatch(request, handler);
       }
     }
   }
