@@ -152,14 +152,13 @@ public final class ZmtpConnection {
     return frameHeld + messageHeld;
   }
 
-  /** Feeds bytes that arrived. A failure means: close this connection (the reason says why). */
+  /**
+   * Feeds bytes that arrived, as a Buffer (sockets hand their reads to {@link #received(ByteBuf)}).
+   * A failure means: close this connection (the reason says why).
+   */
   public void received(Buffer data) throws ZmtpException {
-    // Read where the bytes lie: a socket's buffers are heap arrays, and a frame header read
-    // byte by byte through Buffer's bounds and reference-count checks cost more than its parsing.
-    ByteBuf buf = data instanceof BufferInternal b ? b.getByteBuf() : null;
-    if (buf != null && buf.hasArray() && buf.readableBytes() == data.length()) { // all of the Buffer's bytes
-      int from = buf.arrayOffset() + buf.readerIndex();
-      received(buf.array(), from, from + buf.readableBytes());
+    if (data instanceof BufferInternal b) {
+      received(b.getByteBuf()); // a slice of all the Buffer's bytes, read where they lie
     } else {
       received(data.getBytes(), 0, data.length());
     }

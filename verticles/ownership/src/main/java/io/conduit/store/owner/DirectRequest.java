@@ -59,12 +59,11 @@ public final class DirectRequest implements Message<Object> {
     this.headers = headers;
   }
 
-  /** This request as it reaches the store: its meters start now, as an interceptor's would at delivery. */
-  DirectRequest metered() {
+  /** The request reaches the store: its meters start now, as an interceptor's would at delivery. */
+  void metered() {
     if (meters != null) {
       metered = meters.started(address);
     }
-    return this;
   }
 
   @Override
