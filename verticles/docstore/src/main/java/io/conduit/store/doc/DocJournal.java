@@ -97,12 +97,22 @@ final class DocJournal {
   }
 
   /**
-   * Appends a record, with any blob changes that belong to the same write, atomically. The record
-   * is encoded as {@code toBuffer()} would, by the event loop's kept JSON generator (a write's
-   * record costs no generator of its own and no copy out of a Buffer).
+   * A record's log entry, with any blob changes that belong to the same write: {@code with}, with
+   * the record added. The record is encoded as {@code toBuffer()} would, by the event loop's kept
+   * JSON generator (a write's record costs no generator of its own and no copy out of a Buffer).
    */
-  CompletableFuture<Void> append(JsonObject record, WriteBatch batch) {
-    return engine.write(batch.put(logKey(record.getLong("v")), Bodies.jsonBytes(record)));
+  WriteBatch entry(JsonObject record, WriteBatch with) {
+    return with.put(logKey(record.getLong("v")), Bodies.jsonBytes(record));
+  }
+
+  /** Appends entries ({@link #entry}) atomically. */
+  CompletableFuture<Void> write(WriteBatch entries) {
+    return engine.write(entries);
+  }
+
+  /** Appends a record, with any blob changes that belong to the same write, atomically. */
+  CompletableFuture<Void> append(JsonObject record, WriteBatch with) {
+    return write(entry(record, with));
   }
 
   /**

@@ -16,12 +16,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.System.Logger.Level;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -57,6 +59,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   /** The first version whose write was not stored (Long.MAX_VALUE: none): no later one is acknowledged. */
   private long firstUnstored = Long.MAX_VALUE;
   private DocJournal journal;
+  private JournalTurn turn;
   private Snapshots snapshots;
   private DocState state;
   private LockGate gate;
@@ -151,6 +154,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       // Copying the document for the snapshot thread is O(n): done here, off the event loop.
       snapshots = new Snapshots(journal, recovered.state(), recovered.snapshotVersion(), options.historySize(),
           options.snapshotEvery(), options.address());
+      turn = new JournalTurn((ContextInternal) context, journal, snapshots::applied, acknowledged);
       return recovered.state();
     }).compose(recovered -> {
       state = recovered;
@@ -320,42 +324,50 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
         && (value != null || Op.repliesWithValue(record.getJsonObject("op").getString("op")))) {
       reply.put("value", value);
     }
-    long version = record.getLong("v");
-    // a fault on the way to storage is a write that was not stored: the document in memory holds it all the same
-    CompletableFuture<Void> durable = journal == null
-        ? (with.isEmpty() ? CompletableFuture.completedFuture(null) : KeyValueEngine.attempt(() -> engine.write(with)))
-        : KeyValueEngine.attempt(() -> journal.append(record, with));
-    if (durable.isCompletedExceptionally()) {
-      if (ownership == null || ownership.leaseValid()) {
-        // known at once: stop now, so that no request after this one is applied over the missing write
-        stopServing(version, durable.handle((ok, failure) -> failure).join());
+    Consumer<Throwable> outcome = failure -> stored(message, reply, record, applied.result(), failure);
+    CompletableFuture<Void> durable;
+    if (journal != null) {
+      try {
+        turn.append(record, with, outcome);
+        return;
+      } catch (RuntimeException | Error e) {
+        durable = CompletableFuture.failedFuture(e); // a record that cannot be encoded is a write that was not stored
       }
-    } else if (journal != null) {
-      snapshots.applied(record); // outside the attempt: a fault of its own is no failed write
+    } else {
+      durable = with.isEmpty() ? CompletableFuture.completedFuture(null) : KeyValueEngine.attempt(() -> engine.write(with));
     }
-    acknowledged.whenComplete(durable, (ignored, failure) -> {
-      if (failure != null && ownership != null && !ownership.leaseValid()) {
-        // it stopped being the owner with this write in flight: not a storage failure; its data
-        // closes now, and the next owner's data decides whether the write is there
-        unstored(version);
-        message.fail(ErrorCode.UNAVAILABLE.status(), notAcknowledged(version));
-        return;
-      }
-      if (failure != null) {
-        stopServing(version, failure);
-        message.fail(ErrorCode.INTERNAL.status(), storageFailure);
-        return;
-      }
-      if (version > firstUnstored) {
-        // stored, but after a write that was not: a restart replays the log up to the missing one
-        // and keeps this aside, so it is not acknowledged (the writes before it are)
-        message.fail(storageFailure != null ? ErrorCode.INTERNAL.status() : ErrorCode.UNAVAILABLE.status(),
-            storageFailure != null ? storageFailure : notAcknowledged(version));
-        return;
-      }
-      message.reply(reply);
-      vertx.eventBus().publish(changesAddress, change(record, applied.result()));
-    });
+    // a fault on the way to storage is a write that was not stored: the document in memory holds it all the same
+    if (durable.isCompletedExceptionally() && (ownership == null || ownership.leaseValid())) {
+      // known at once: stop now, so that no request after this one is applied over the missing write
+      stopServing(record.getLong("v"), durable.handle((ok, failure) -> failure).join());
+    }
+    acknowledged.whenComplete(durable, (ok, failure) -> outcome.accept(failure));
+  }
+
+  /** The write's outcome, on the store's context: replies and publishes the change, or says why not. */
+  private void stored(Message<Object> message, JsonObject reply, JsonObject record, Result result, Throwable failure) {
+    long version = record.getLong("v");
+    if (failure != null && ownership != null && !ownership.leaseValid()) {
+      // it stopped being the owner with this write in flight: not a storage failure; its data
+      // closes now, and the next owner's data decides whether the write is there
+      unstored(version);
+      message.fail(ErrorCode.UNAVAILABLE.status(), notAcknowledged(version));
+      return;
+    }
+    if (failure != null) {
+      stopServing(version, failure);
+      message.fail(ErrorCode.INTERNAL.status(), storageFailure);
+      return;
+    }
+    if (version > firstUnstored) {
+      // stored, but after a write that was not: a restart replays the log up to the missing one
+      // and keeps this aside, so it is not acknowledged (the writes before it are)
+      message.fail(storageFailure != null ? ErrorCode.INTERNAL.status() : ErrorCode.UNAVAILABLE.status(),
+          storageFailure != null ? storageFailure : notAcknowledged(version));
+      return;
+    }
+    message.reply(reply);
+    vertx.eventBus().publish(changesAddress, change(record, result));
   }
 
   /**

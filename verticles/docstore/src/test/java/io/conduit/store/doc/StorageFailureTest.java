@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,11 +175,17 @@ class StorageFailureTest {
     String id = await(vertx.deployVerticle(new DocStoreVerticle(o -> engine), new DeploymentOptions().setConfig(config)));
     String incr = "{\"op\":\"incr\",\"path\":[\"n\"]}";
     assertEquals(1L, call(vertx, "sf4", incr).getLong("version"));
-    engine.failing.set(engine.writes.get() + 20); // write 21, in the middle of the burst below
+    engine.failing.set(21);
+    engine.held = new CompletableFuture<>(); // the writer waits: later writes are applied before 21's failure is known
     List<Future<Message<JsonObject>>> burst = new ArrayList<>();
-    for (int i = 0; i < 60; i++) { // pipelined: later writes are applied before write 21's failure is known
-      burst.add(vertx.eventBus().request("sf4", new JsonObject(incr)));
+    // in three parts, so that write 21 goes to the engine on its own, after 2-20 and before 22-61
+    for (int[] part : new int[][] {{2, 20}, {21, 21}, {22, 61}}) {
+      for (int v = part[0]; v <= part[1]; v++) {
+        burst.add(vertx.eventBus().request("sf4", new JsonObject(incr)));
+      }
+      engine.awaitSubmitted(part[1]);
     }
+    engine.held.complete(null);
     await(Future.join(burst).transform(settled -> Future.succeededFuture())); // every reply, whatever it was
     List<Long> acknowledged = new ArrayList<>();
     for (Future<Message<JsonObject>> reply : burst) {
@@ -210,9 +217,13 @@ class StorageFailureTest {
       String incr = "{\"op\":\"incr\",\"path\":[\"n\"]}";
       assertEquals(1L, call(vertx, "sf5", incr).getLong("version"));
       engine.held = new CompletableFuture<>(); // writes 2-4 wait on the writer thread
-      engine.throwing.set(engine.writes.get() + 4); // write 5 throws at once
+      engine.throwing.set(5); // write 5 throws at once
       List<Future<Message<JsonObject>>> writes = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 3; i++) {
+        writes.add(vertx.eventBus().request("sf5", new JsonObject(incr)));
+      }
+      engine.awaitSubmitted(4);
+      for (int i = 0; i < 2; i++) {
         writes.add(vertx.eventBus().request("sf5", new JsonObject(incr)));
       }
       ReplyException failed = assertInstanceOf(ReplyException.class, assertThrows(ExecutionException.class,
@@ -250,11 +261,18 @@ class StorageFailureTest {
    * {@code failing} fails. Keeps its data across a "restart": a store's close does nothing;
    * {@link #end()} ends the writer.
    */
+  /**
+   * A memory engine whose writes wait on a writer thread, and which fails the write that carries a
+   * chosen version's log record: the store joins a turn's writes into one engine write, so a failure
+   * is chosen by version, not by engine write.
+   */
   private static final class WriterThreadEngine implements KeyValueEngine {
-    final AtomicLong writes = new AtomicLong();
+    /** The version whose write fails on the writer thread (0: none). */
     final AtomicLong failing = new AtomicLong();
-    /** The write numbered so throws at once, on the caller's thread. */
+    /** The version whose write throws at once, on the caller's thread (0: none). */
     final AtomicLong throwing = new AtomicLong();
+    /** The highest version handed to this engine so far. */
+    final AtomicLong submitted = new AtomicLong();
     /** The writer waits for it before each write: complete it to let them through. */
     volatile CompletableFuture<Void> held = CompletableFuture.completedFuture(null);
     private final MemoryEngine delegate = new MemoryEngine();
@@ -272,17 +290,34 @@ class StorageFailureTest {
 
     @Override
     public CompletableFuture<Void> write(WriteBatch batch) {
-      long n = writes.incrementAndGet();
-      if (n == throwing.get()) {
-        throw new IllegalStateException("engine fault on write " + n);
+      List<Long> versions = new ArrayList<>();
+      try {
+        batch.forEach((key, value) -> {
+          if (key.length == 9 && key[0] == 1) { // a log record: 0x01 + version
+            versions.add(ByteBuffer.wrap(key, 1, 8).getLong());
+          }
+        });
+      } catch (IllegalStateException snapshot) {
+        // a snapshot's write, which deletes the records it covers as a range: it carries no record
       }
+      versions.forEach(v -> submitted.accumulateAndGet(v, Math::max));
+      long throwsAt = throwing.get();
+      if (versions.contains(throwsAt)) {
+        throw new IllegalStateException("engine fault on write " + throwsAt);
+      }
+      long failsAt = failing.get();
       return CompletableFuture.runAsync(() -> {
         held.join();
-        if (n == failing.get()) {
-          throw new EngineException("disk error on write " + n);
+        if (versions.contains(failsAt)) {
+          throw new EngineException("disk error on write " + failsAt);
         }
         delegate.write(batch).join();
       }, writer);
+    }
+
+    /** Waits until the store has handed this engine the write of {@code version}. */
+    void awaitSubmitted(long version) {
+      Conditions.await(10_000, () -> submitted.get() >= version, () -> "handed over up to " + submitted.get());
     }
 
     @Override

@@ -28,9 +28,18 @@ final class ArrivalPace {
 
   /** Records a batch submitted at {@code submittedAt} ({@link System#nanoTime()}), in queue order. */
   void arrived(long submittedAt) {
+    arrived(submittedAt, 1);
+  }
+
+  /**
+   * Records a batch that joins {@code writers} writers' batches: as many arrivals, spread over the
+   * gap since the last. A store that hands over each turn of its event loop's writes at once must
+   * not look like one slow client (the writer would spin between turns for nothing).
+   */
+  void arrived(long submittedAt, int writers) {
     if (seen) {
       // one long idle spell must not keep the writer parking for long once writes come back
-      long gap = Math.min(Math.max(0, submittedAt - lastArrival), 2 * SPIN_MAX_NANOS);
+      long gap = Math.min(Math.max(0, submittedAt - lastArrival) / Math.max(1, writers), 2 * SPIN_MAX_NANOS);
       meanGap = meanGap >= 2 * SPIN_MAX_NANOS ? gap : meanGap + (gap - meanGap) / 8;
     }
     seen = true;

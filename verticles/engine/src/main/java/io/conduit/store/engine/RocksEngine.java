@@ -66,8 +66,12 @@ public final class RocksEngine implements KeyValueEngine {
   /** Reads hold the read side; freeing the native handles takes the write side (use after free crashes the JVM). */
   private final ReentrantReadWriteLock handles = new ReentrantReadWriteLock();
   private boolean handlesFreed;
-  /** Writer thread only: how many batches the last group held, i.e. how many writers may come back. */
-  private int lastGroupSize = 1;
+  /**
+   * Writer thread only: how many writers the last group carried ({@link WriteBatch#writers()}), i.e.
+   * how many may come back. Counted in writers, not batches: a store that joins its event loop's
+   * writes per turn comes back with them in however many turns.
+   */
+  private int lastGroupWriters = 1;
   /** Writer thread only: whether to spin for the next batch or park. */
   private final ArrivalPace pace = new ArrivalPace();
 
@@ -237,17 +241,19 @@ public final class RocksEngine implements KeyValueEngine {
       Pending next = awaitNext();
       long deadline = System.nanoTime() + windowNanos;
       long bytes = 0;
+      int writers = 0;
       while (next != CLOSING) {
-        pace.arrived(next.submittedAt);
+        pace.arrived(next.submittedAt, next.batch.writers());
         group.add(next);
         bytes += next.batch.byteSize();
+        writers += next.batch.writers();
         if (group.size() >= maxGroupBatches || bytes >= MAX_GROUP_BYTES) {
           return true;
         }
         next = queue.poll();
         if (next == null) {
           long left = deadline - System.nanoTime();
-          if (group.size() >= lastGroupSize || left <= 0) {
+          if (writers >= lastGroupWriters || left <= 0) {
             return true;
           }
           next = queue.poll(left, TimeUnit.NANOSECONDS);
@@ -317,11 +323,19 @@ public final class RocksEngine implements KeyValueEngine {
       }
       return;
     }
-    lastGroupSize = group.size();
+    lastGroupWriters = writers(group);
     for (Pending p : group) {
       counters.acknowledged(p.batch);
       p.done.complete(null);
     }
+  }
+
+  private static int writers(List<Pending> group) {
+    int writers = 0;
+    for (Pending p : group) {
+      writers += p.batch.writers();
+    }
+    return writers;
   }
 
   /** Flushes the memtables so the next open replays nothing, then frees the handles: options last. */

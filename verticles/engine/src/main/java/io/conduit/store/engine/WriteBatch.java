@@ -30,6 +30,7 @@ public final class WriteBatch {
 
   private final List<Change> changes = new ArrayList<>();
   private long bytes;
+  private int writers = 1;
   private volatile boolean sealed;
 
   /** Stores {@code value} under {@code key}, replacing any value there. */
@@ -54,6 +55,28 @@ public final class WriteBatch {
       throw new IllegalArgumentException("a range to delete must end after it starts");
     }
     return add(fromInclusive, null, toExclusive.clone());
+  }
+
+  /**
+   * Adds {@code other}'s changes after this batch's own, in their order; {@code other} is left as
+   * it was. Joins several writers' batches into one engine write (see {@link #writers()}).
+   */
+  public WriteBatch add(WriteBatch other) {
+    if (sealed) {
+      throw new IllegalStateException("this write batch was already submitted; start a new one");
+    }
+    changes.addAll(other.changes); // a change's arrays were copied when it was added, and no one changes them
+    bytes += other.bytes;
+    writers += other.writers;
+    return this;
+  }
+
+  /**
+   * How many writers' batches this one carries: 1, plus those of each batch {@link #add(WriteBatch)
+   * added} to it. The engine paces its writer by writers, not by engine writes.
+   */
+  public int writers() {
+    return writers;
   }
 
   /**

@@ -68,4 +68,22 @@ class ArrivalPaceTest {
     pace.arrived(at - 5 * MICROS); // stamped on another thread just before the last one was queued
     assertTrue(pace.spinNanos() > 0 && pace.spinNanos() < 200 * MICROS);
   }
+
+  @Test
+  void aBatchJoiningSeveralWritersCountsAsThatManyArrivals() {
+    ArrivalPace turns = new ArrivalPace();
+    long at = 0;
+    for (int i = 0; i < 50; i++) {
+      at += 60 * MICROS;
+      turns.arrived(at, 5); // a store handing over each turn's five writes together
+    }
+    assertEquals(0, turns.spinNanos(), "five writes every 60 µs come faster than a wake-up");
+    ArrivalPace lone = new ArrivalPace();
+    at = 0;
+    for (int i = 0; i < 50; i++) {
+      at += 60 * MICROS;
+      lone.arrived(at, 1);
+    }
+    assertEquals(120 * MICROS, lone.spinNanos(), "one writer every 60 µs is a client waiting on each write");
+  }
 }

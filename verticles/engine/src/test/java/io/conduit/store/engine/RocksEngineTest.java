@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +73,34 @@ class RocksEngineTest extends KeyValueEngineContract {
   void groupCommitSharesFsyncsAmongWaitingWrites() {
     long syncs = syncsFor(Durability.DEFAULT, 300);
     assertTrue(syncs >= 1 && syncs < 300, "300 concurrent writes took " + syncs + " fsyncs");
+  }
+
+  /**
+   * A group waits (up to its window) for as many writers as the last one carried, counted in
+   * writers: a store that hands over each turn's writes as one batch comes back with them in
+   * however many batches.
+   */
+  @Test
+  void aGroupWaitsForAsManyWritersAsTheLastCarriedWhateverBatchesTheyComeIn() throws Exception {
+    try (KeyValueEngine e = RocksEngine.open(dir.resolve("writers"), Durability.group(1_000))) {
+      e.write(joined(4, "a")).join();
+      assertEquals(1, e.stats().syncs());
+      CompletableFuture<Void> one = e.write(joined(1, "b"));
+      assertThrows(TimeoutException.class, () -> one.get(200, TimeUnit.MILLISECONDS),
+          "one writer of the four that wrote last time was written without waiting for the others");
+      CompletableFuture<Void> three = e.write(joined(3, "c"));
+      CompletableFuture.allOf(one, three).get(10, TimeUnit.SECONDS);
+      assertEquals(2, e.stats().syncs(), "the four writers shared one fsync");
+    }
+  }
+
+  /** One batch joining {@code writers} writers' batches, as a store's turn hands them over. */
+  private static WriteBatch joined(int writers, String prefix) {
+    WriteBatch batch = new WriteBatch().put(b(prefix + 0), b("v"));
+    for (int i = 1; i < writers; i++) {
+      batch.add(new WriteBatch().put(b(prefix + i), b("v")));
+    }
+    return batch;
   }
 
   @Test
