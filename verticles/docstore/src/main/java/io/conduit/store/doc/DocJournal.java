@@ -110,11 +110,6 @@ final class DocJournal {
     return engine.write(entries);
   }
 
-  /** Appends a record, with any blob changes that belong to the same write, atomically. */
-  CompletableFuture<Void> append(JsonObject record, WriteBatch with) {
-    return write(entry(record, with));
-  }
-
   /**
    * Stores a snapshot and drops every record it covers: all up to its version, not only those since
    * the last snapshot, so the records of a snapshot that failed to be written go with the next one.

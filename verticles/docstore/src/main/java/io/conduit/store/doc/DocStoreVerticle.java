@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -154,7 +153,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       // Copying the document for the snapshot thread is O(n): done here, off the event loop.
       snapshots = new Snapshots(journal, recovered.state(), recovered.snapshotVersion(), options.historySize(),
           options.snapshotEvery(), options.address());
-      turn = new JournalTurn((ContextInternal) context, journal, snapshots::applied, acknowledged);
+      turn = new JournalTurn(context, journal, snapshots::applied, acknowledged);
       return recovered.state();
     }).compose(recovered -> {
       state = recovered;

@@ -2,11 +2,13 @@ package io.conduit.store.doc;
 
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
+import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -20,12 +22,13 @@ import java.util.function.Consumer;
  * writes into one group, and no write is acknowledged without every write before it.
  *
  * <p>The failure unit is the turn: when the engine refuses the joined write, every write in it
- * fails, and a refusal the engine gives at once is known at the end of the turn, not at the write
- * (the writes applied after it in the turn are refused with it). Either way no write is
- * acknowledged that a restart would not find.
+ * fails. A refusal the engine gives at once is known at the end of the turn, not at the write (the
+ * writes applied after it in the turn are refused with it), or, while earlier acknowledgements are
+ * still on their way back, once they have come. Either way no write is acknowledged that a restart
+ * would not find.
  *
- * <p>A record reaches {@code submitted} (the snapshot thread) only once it has gone to the engine,
- * so that a snapshot never covers a record the log was not given first. Event loop only.
+ * <p>A record reaches {@code submitted} (the snapshot thread) only once its write has gone to the
+ * engine, so that a snapshot never covers a record the log was not given first. Event loop only.
  */
 final class JournalTurn {
 
@@ -33,17 +36,18 @@ final class JournalTurn {
   private final DocJournal journal;
   private final Consumer<JsonObject> submitted;
   private final ContextHop back;
-  private final List<JsonObject> records = new ArrayList<>();
+  private List<JsonObject> records = new ArrayList<>();
   private List<Consumer<Throwable>> outcomes = new ArrayList<>();
   private WriteBatch batch;
 
   /**
-   * @param context   the store's: the turn's write goes once the tasks its loop had queued have run
+   * @param context   the store's: the turn's write goes, on it, once the tasks its loop had queued have run
+   * @param journal   the store's log, which the turn's write goes to
    * @param submitted hears of each record once its write went to the engine
    * @param back      brings the outcomes to the store's context
    */
-  JournalTurn(ContextInternal context, DocJournal journal, Consumer<JsonObject> submitted, ContextHop back) {
-    this.context = context;
+  JournalTurn(Context context, DocJournal journal, Consumer<JsonObject> submitted, ContextHop back) {
+    this.context = (ContextInternal) context;
     this.journal = journal;
     this.submitted = submitted;
     this.back = back;
@@ -52,15 +56,16 @@ final class JournalTurn {
   /**
    * Adds the record, with the blob changes that belong to it, to this turn's write; {@code outcome}
    * runs on the store's context once that write is stored (null) or has failed. Throws when the
-   * record cannot be encoded; nothing is added then.
+   * record cannot be encoded, or the loop takes no more tasks; nothing is added then.
    */
   void append(JsonObject record, WriteBatch with, Consumer<Throwable> outcome) {
     WriteBatch entry = journal.entry(record, with);
     if (batch == null) {
+      // on the store's context, as a message's handler runs: an engine that replicates sends from it
+      context.executor().execute(() -> context.dispatch(this::submit));
       batch = entry;
-      context.executor().execute(this::submit);
     } else {
-      batch.add(entry);
+      batch.addAll(entry);
     }
     records.add(record);
     outcomes.add(outcome);
@@ -68,18 +73,22 @@ final class JournalTurn {
 
   private void submit() {
     WriteBatch write = batch;
+    List<JsonObject> fed = records;
     List<Consumer<Throwable>> waiting = outcomes;
     batch = null;
+    records = new ArrayList<>(fed.size());
     outcomes = new ArrayList<>(waiting.size());
-    back.whenComplete(KeyValueEngine.attempt(() -> journal.write(write)), (ok, failure) -> {
+    CompletableFuture<Void> stored = KeyValueEngine.attempt(() -> journal.write(write));
+    if (!stored.isCompletedExceptionally()) {
+      for (int i = 0; i < fed.size(); i++) {
+        run(submitted, fed.get(i));
+      }
+    }
+    back.whenComplete(stored, (ok, failure) -> {
       for (int i = 0; i < waiting.size(); i++) {
         run(waiting.get(i), failure);
       }
     });
-    for (int i = 0; i < records.size(); i++) {
-      run(submitted, records.get(i));
-    }
-    records.clear();
   }
 
   /** Runs one of a turn's actions; one that throws is reported and keeps none of the others from running. */

@@ -231,7 +231,7 @@ class DocStoreVerticleTest {
       DocState crashed = DocState.empty(1000);
       for (int i = 0; i < 5; i++) {
         DocState.Applied applied = crashed.write(new JsonObject("{\"op\":\"set\",\"path\":[\"k" + i + "\"],\"value\":" + i + "}"));
-        journal.append(applied.record(), new io.conduit.store.engine.WriteBatch()).get(10, TimeUnit.SECONDS);
+        journal.write(journal.entry(applied.record(), new io.conduit.store.engine.WriteBatch())).get(10, TimeUnit.SECONDS);
       }
     }
     JsonObject config = new JsonObject().put("address", "d14").put("backend", "rocksdb").put("dataDir", data.toString());
@@ -253,7 +253,7 @@ class DocStoreVerticleTest {
       DocState written = DocState.empty(1000);
       for (int i = 1; i <= 5; i++) {
         DocState.Applied applied = written.write(new JsonObject("{\"op\":\"incr\",\"path\":[\"n\"]}"));
-        journal.append(applied.record(), new io.conduit.store.engine.WriteBatch()).get(10, TimeUnit.SECONDS);
+        journal.write(journal.entry(applied.record(), new io.conduit.store.engine.WriteBatch())).get(10, TimeUnit.SECONDS);
       }
       // what a write that could not be stored leaves: 3 and 4 missing, 5 stored after them (never acknowledged)
       engine.write(new io.conduit.store.engine.WriteBatch().delete(DocJournal.logKey(3)).delete(DocJournal.logKey(4)))

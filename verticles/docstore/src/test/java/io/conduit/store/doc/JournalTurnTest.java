@@ -5,7 +5,6 @@ import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
@@ -35,10 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JournalTurnTest {
 
   /** An engine that keeps what it is given and completes each write when the test says so. */
-  private static final class HeldEngine implements KeyValueEngine {
+  private static class HeldEngine implements KeyValueEngine {
     final List<WriteBatch> batches = new CopyOnWriteArrayList<>();
     final List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
     final List<String> events;
+    /** Set: every write is refused at once, on the caller's thread, as a closed engine refuses. */
+    volatile RuntimeException refusing;
 
     HeldEngine(List<String> events) {
       this.events = events;
@@ -46,6 +47,10 @@ class JournalTurnTest {
 
     @Override
     public CompletableFuture<Void> write(WriteBatch batch) {
+      if (refusing != null) {
+        events.add("refused " + batch.size());
+        throw refusing;
+      }
       CompletableFuture<Void> write = new CompletableFuture<>();
       batches.add(batch);
       writes.add(write);
@@ -96,7 +101,7 @@ class JournalTurnTest {
   }
 
   private JournalTurn turn(Context context) {
-    return new JournalTurn((ContextInternal) context, new DocJournal(engine),
+    return new JournalTurn(context, new DocJournal(engine),
         r -> events.add("fed " + r.getLong("v")), new ContextHop(context));
   }
 
@@ -171,6 +176,38 @@ class JournalTurnTest {
     assertSame(disk, heard.get(1).failure());
     await(() -> reported.size() == 1, "the throwing outcome reported");
     assertSame(thrown, reported.get(0));
+  }
+
+  @Test
+  void aWriteTheEngineRefusesAtOnceFailsTheTurnOnTheStoresContextAndFeedsNoRecord(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    JournalTurn turn = turn(context);
+    IllegalStateException closed = new IllegalStateException("the engine is closed");
+    engine.refusing = closed;
+    runOn(context, () -> {
+      turn.append(record(1), new WriteBatch(), outcome(context, 1));
+      turn.append(record(2), new WriteBatch(), outcome(context, 2));
+    });
+    await(() -> heard.size() == 2, "the turn's outcomes");
+    assertEquals(List.of(new Heard(1, closed, true), new Heard(2, closed, true)), heard);
+    assertEquals(List.of("refused 2"), events, "records the log was not given reach no snapshot");
+  }
+
+  @Test
+  void theTurnsWriteIsHandedOverOnTheStoresContext(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    List<Object> contexts = new CopyOnWriteArrayList<>();
+    JournalTurn turn = new JournalTurn(context, new DocJournal(new HeldEngine(events) {
+      @Override
+      public CompletableFuture<Void> write(WriteBatch batch) {
+        contexts.add(String.valueOf(Vertx.currentContext() == null ? null
+            : ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap() == context));
+        return super.write(batch);
+      }
+    }), r -> { }, new ContextHop(context));
+    runOn(context, () -> turn.append(record(1), new WriteBatch(), outcome(context, 1)));
+    await(() -> contexts.size() == 1, "the turn's write");
+    assertEquals(List.of("true"), contexts, "an engine that replicates sends from the store's context");
   }
 
   @Test

@@ -46,7 +46,7 @@ class SnapshotsTest {
   private void write(int i) throws Exception {
     DocState.Applied applied = live.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray()
         .add("k" + i)).put("value", i));
-    journal.append(applied.record(), new WriteBatch()).get(10, TimeUnit.SECONDS);
+    journal.write(journal.entry(applied.record(), new WriteBatch())).get(10, TimeUnit.SECONDS);
     snapshots.applied(applied.record());
   }
 

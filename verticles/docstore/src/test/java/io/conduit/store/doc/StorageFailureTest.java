@@ -257,14 +257,10 @@ class StorageFailureTest {
 
   /**
    * Writes applied in order on a thread of their own, as RocksDB's writer applies them, so that a
-   * store applies later requests before an earlier write's outcome is known; the write numbered
-   * {@code failing} fails. Keeps its data across a "restart": a store's close does nothing;
-   * {@link #end()} ends the writer.
-   */
-  /**
-   * A memory engine whose writes wait on a writer thread, and which fails the write that carries a
-   * chosen version's log record: the store joins a turn's writes into one engine write, so a failure
-   * is chosen by version, not by engine write.
+   * store applies later requests before an earlier write's outcome is known. The write that carries
+   * a chosen version's log record fails: the store joins a turn's writes into one engine write, so a
+   * failure is chosen by version, not by engine write. Keeps its data across a "restart": a store's
+   * close does nothing; {@link #end()} ends the writer.
    */
   private static final class WriterThreadEngine implements KeyValueEngine {
     /** The version whose write fails on the writer thread (0: none). */

@@ -72,6 +72,8 @@ public final class RocksEngine implements KeyValueEngine {
    * writes per turn comes back with them in however many turns.
    */
   private int lastGroupWriters = 1;
+  /** Writer thread only: how many writers the group being gathered and written carries. */
+  private int groupWriters;
   /** Writer thread only: whether to spin for the next batch or park. */
   private final ArrivalPace pace = new ArrivalPace();
 
@@ -241,19 +243,19 @@ public final class RocksEngine implements KeyValueEngine {
       Pending next = awaitNext();
       long deadline = System.nanoTime() + windowNanos;
       long bytes = 0;
-      int writers = 0;
+      groupWriters = 0;
       while (next != CLOSING) {
         pace.arrived(next.submittedAt, next.batch.writers());
         group.add(next);
         bytes += next.batch.byteSize();
-        writers += next.batch.writers();
+        groupWriters += next.batch.writers();
         if (group.size() >= maxGroupBatches || bytes >= MAX_GROUP_BYTES) {
           return true;
         }
         next = queue.poll();
         if (next == null) {
           long left = deadline - System.nanoTime();
-          if (writers >= lastGroupWriters || left <= 0) {
+          if (groupWriters >= lastGroupWriters || left <= 0) {
             return true;
           }
           next = queue.poll(left, TimeUnit.NANOSECONDS);
@@ -323,19 +325,11 @@ public final class RocksEngine implements KeyValueEngine {
       }
       return;
     }
-    lastGroupWriters = writers(group);
+    lastGroupWriters = groupWriters;
     for (Pending p : group) {
       counters.acknowledged(p.batch);
       p.done.complete(null);
     }
-  }
-
-  private static int writers(List<Pending> group) {
-    int writers = 0;
-    for (Pending p : group) {
-      writers += p.batch.writers();
-    }
-    return writers;
   }
 
   /** Flushes the memtables so the next open replays nothing, then frees the handles: options last. */

@@ -61,7 +61,7 @@ public final class WriteBatch {
    * Adds {@code other}'s changes after this batch's own, in their order; {@code other} is left as
    * it was. Joins several writers' batches into one engine write (see {@link #writers()}).
    */
-  public WriteBatch add(WriteBatch other) {
+  public WriteBatch addAll(WriteBatch other) {
     if (sealed) {
       throw new IllegalStateException("this write batch was already submitted; start a new one");
     }
@@ -72,7 +72,7 @@ public final class WriteBatch {
   }
 
   /**
-   * How many writers' batches this one carries: 1, plus those of each batch {@link #add(WriteBatch)
+   * How many writers' batches this one carries: 1, plus those of each batch {@link #addAll(WriteBatch)
    * added} to it. The engine paces its writer by writers, not by engine writes.
    */
   public int writers() {

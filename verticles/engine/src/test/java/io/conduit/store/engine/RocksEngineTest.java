@@ -98,7 +98,7 @@ class RocksEngineTest extends KeyValueEngineContract {
   private static WriteBatch joined(int writers, String prefix) {
     WriteBatch batch = new WriteBatch().put(b(prefix + 0), b("v"));
     for (int i = 1; i < writers; i++) {
-      batch.add(new WriteBatch().put(b(prefix + i), b("v")));
+      batch.addAll(new WriteBatch().put(b(prefix + i), b("v")));
     }
     return batch;
   }

@@ -39,15 +39,15 @@ class WriteBatchTest {
     WriteBatch first = new WriteBatch().put(b("a"), b("1"));
     WriteBatch second = new WriteBatch().delete(b("b")).put(b("c"), b("22"));
     WriteBatch third = new WriteBatch().put(b("d"), b("333"));
-    WriteBatch joined = first.add(second).add(third);
+    WriteBatch joined = first.addAll(second).addAll(third);
     assertEquals(List.of("a", "b", "c", "d"), joined.changes().stream().map(c -> new String(c.key(), StandardCharsets.UTF_8)).toList());
     assertEquals(1 + 1 + 1 + 1 + 2 + 1 + 3, joined.byteSize());
     assertEquals(3, joined.writers());
     assertEquals(2, second.size(), "the batch added is left as it was");
     assertEquals(1, second.writers());
-    assertEquals(4, new WriteBatch().add(joined).writers(), "a batch built empty counts as one writer itself");
+    assertEquals(4, new WriteBatch().addAll(joined).writers(), "a batch built empty counts as one writer itself");
     joined.seal();
-    assertThrows(IllegalStateException.class, () -> joined.add(new WriteBatch()));
+    assertThrows(IllegalStateException.class, () -> joined.addAll(new WriteBatch()));
   }
 
   @Test
