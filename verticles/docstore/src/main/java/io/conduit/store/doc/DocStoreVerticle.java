@@ -454,6 +454,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       message.reply(new JsonObject().put("version", state.version));
       return;
     }
+    turn.flush();
     Future.fromCompletionStage(snapshots.save(), context).onComplete(ar -> {
       if (ar.failed()) {
         message.fail(ErrorCode.INTERNAL.status(), "the snapshot could not be written: " + ar.cause().getMessage());
@@ -469,6 +470,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       message.reply(new JsonObject().put("version", state.version).put("document", state.tree.snapshot()));
       return;
     }
+    turn.flush();
     Future.fromCompletionStage(snapshots.current(), context).onComplete(ar -> {
       if (ar.failed()) {
         message.fail(ErrorCode.INTERNAL.status(), "no snapshot: " + ar.cause().getMessage());

@@ -310,6 +310,37 @@ class DocStoreVerticleTest {
         new JsonObject("{\"op\":\"getBlob\",\"path\":[\"files\"]}"))).body(), "undo brings the blob back");
   }
 
+  /**
+   * A store hands the writes of one turn of its loop to the engine together once the turn's work
+   * is done; a {@code save} or a replica's {@code snapshot} in the same turn still covers the
+   * writes applied before it.
+   */
+  @Test
+  void aSaveOrASnapshotCoversTheWritesAppliedBeforeItInTheSameTurn(Vertx vertx) throws Exception {
+    var store = new DocStoreVerticle() {
+      io.vertx.core.Context loop() {
+        return context;
+      }
+    };
+    await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(new JsonObject().put("address", "d18")
+        .put("backend", "rocksdb").put("dataDir", dir.resolve("d18").toString()))));
+    CompletableFuture<List<Future<io.vertx.core.eventbus.Message<JsonObject>>>> sent = new CompletableFuture<>();
+    // sent from the store's own loop: all four are delivered in one turn, in this order
+    store.loop().runOnContext(v -> sent.complete(List.of(
+        vertx.eventBus().request("d18", new JsonObject("{\"op\":\"set\",\"path\":[\"a\"],\"value\":1}")),
+        vertx.eventBus().request("d18", new JsonObject("{\"op\":\"save\"}")),
+        vertx.eventBus().request("d18", new JsonObject("{\"op\":\"set\",\"path\":[\"b\"],\"value\":2}")),
+        vertx.eventBus().request("d18", new JsonObject("{\"op\":\"snapshot\"}")))));
+    List<Future<io.vertx.core.eventbus.Message<JsonObject>>> replies = sent.get(10, TimeUnit.SECONDS);
+    assertEquals(1L, await(replies.get(0)).body().getLong("version"));
+    long saved = await(replies.get(1)).body().getLong("version");
+    assertTrue(saved >= 1, "the save covers the set before it (and may cover the one after): " + saved);
+    assertEquals(2L, await(replies.get(2)).body().getLong("version"));
+    JsonObject snapshot = await(replies.get(3)).body();
+    assertEquals(2L, snapshot.getLong("version"), "the snapshot covers both sets: " + snapshot.encode());
+    assertEquals(new JsonObject().put("a", 1).put("b", 2), snapshot.getJsonObject("document"));
+  }
+
   @Test
   void aPutBlobWithoutBytesIsABadRequestNamingWhereTheBytesGo(Vertx vertx) throws Exception {
     deploy(vertx, "memory", "d16");

@@ -211,6 +211,20 @@ class JournalTurnTest {
   }
 
   @Test
+  void aFlushHandsTheTurnOverAtOnceAndTheTurnsEndThenHasNothingLeft(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    JournalTurn turn = turn(context);
+    runOn(context, () -> {
+      turn.append(record(1), new WriteBatch(), outcome(context, 1));
+      turn.flush();
+      assertEquals(List.of("write of 1", "fed 1"), events, "handed over and fed at once");
+      turn.append(record(2), new WriteBatch(), outcome(context, 2));
+    });
+    await(() -> engine.batches.size() == 2, "the rest of the turn's write");
+    assertEquals(List.of("write of 1", "fed 1", "write of 1", "fed 2"), events);
+  }
+
+  @Test
   void aRecordThatCannotBeEncodedIsRefusedAndLeavesTheTurnAsItWas(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     JournalTurn turn = turn(context);
