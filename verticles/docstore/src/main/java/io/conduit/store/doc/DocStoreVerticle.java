@@ -503,7 +503,14 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
 
   private void getBlob(Message<Object> message, JsonObject request) {
     String id = blobAt(request.getValue("path"));
-    vertx.executeBlocking(() -> engine.get(DocJournal.blobKey(id))).onComplete(ar -> {
+    if (turn != null) {
+      turn.flush();
+    }
+    // read once every write before this one is done (an empty batch is the engine's barrier): the
+    // bytes of a putBlob just before, still on their way to the disk, are then there to read
+    KeyValueEngine reading = engine;
+    Future.fromCompletionStage(KeyValueEngine.attempt(() -> reading.write(new WriteBatch())), context)
+        .transform(written -> vertx.executeBlocking(() -> reading.get(DocJournal.blobKey(id)))).onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
         message.fail(ErrorCode.NOT_FOUND.status(), "the bytes of blob " + id + " are missing");
       } else {

@@ -310,6 +310,31 @@ class DocStoreVerticleTest {
         new JsonObject("{\"op\":\"getBlob\",\"path\":[\"files\"]}"))).body(), "undo brings the blob back");
   }
 
+  /** Deploys a RocksDB store; returns its context, whose loop can send it requests that arrive in one turn. */
+  private io.vertx.core.Context deployOnRocksdb(Vertx vertx, String address) throws Exception {
+    var store = new DocStoreVerticle() {
+      io.vertx.core.Context loop() {
+        return context;
+      }
+    };
+    await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(new JsonObject().put("address", address)
+        .put("backend", "rocksdb").put("dataDir", dir.resolve(address).toString()))));
+    return store.loop();
+  }
+
+  @Test
+  void aBlobPutJustBeforeIsReadBackEvenInTheSameTurn(Vertx vertx) throws Exception {
+    io.vertx.core.Context loop = deployOnRocksdb(vertx, "d19");
+    CompletableFuture<List<Future<io.vertx.core.eventbus.Message<Object>>>> sent = new CompletableFuture<>();
+    loop.runOnContext(v -> sent.complete(List.of(
+        vertx.eventBus().request("d19", Buffer.buffer("the bytes"),
+            new DeliveryOptions().addHeader("op", "putBlob").addHeader("path", "[\"f\"]")),
+        vertx.eventBus().request("d19", new JsonObject("{\"op\":\"getBlob\",\"path\":[\"f\"]}")))));
+    List<Future<io.vertx.core.eventbus.Message<Object>>> replies = sent.get(10, TimeUnit.SECONDS);
+    assertEquals(1L, ((JsonObject) await(replies.get(0)).body()).getLong("version"));
+    assertEquals(Buffer.buffer("the bytes"), await(replies.get(1)).body(), "read after the put before it");
+  }
+
   /**
    * A store hands the writes of one turn of its loop to the engine together once the turn's work
    * is done; a {@code save} or a replica's {@code snapshot} in the same turn still covers the
@@ -317,16 +342,10 @@ class DocStoreVerticleTest {
    */
   @Test
   void aSaveOrASnapshotCoversTheWritesAppliedBeforeItInTheSameTurn(Vertx vertx) throws Exception {
-    var store = new DocStoreVerticle() {
-      io.vertx.core.Context loop() {
-        return context;
-      }
-    };
-    await(vertx.deployVerticle(store, new DeploymentOptions().setConfig(new JsonObject().put("address", "d18")
-        .put("backend", "rocksdb").put("dataDir", dir.resolve("d18").toString()))));
+    io.vertx.core.Context loop = deployOnRocksdb(vertx, "d18");
     CompletableFuture<List<Future<io.vertx.core.eventbus.Message<JsonObject>>>> sent = new CompletableFuture<>();
     // sent from the store's own loop: all four are delivered in one turn, in this order
-    store.loop().runOnContext(v -> sent.complete(List.of(
+    loop.runOnContext(v -> sent.complete(List.of(
         vertx.eventBus().request("d18", new JsonObject("{\"op\":\"set\",\"path\":[\"a\"],\"value\":1}")),
         vertx.eventBus().request("d18", new JsonObject("{\"op\":\"save\"}")),
         vertx.eventBus().request("d18", new JsonObject("{\"op\":\"set\",\"path\":[\"b\"],\"value\":2}")),
