@@ -86,7 +86,7 @@ class RocksEngineTest extends KeyValueEngineContract {
       e.write(joined(4, "a")).join();
       assertEquals(1, e.stats().syncs());
       CompletableFuture<Void> one = e.write(joined(1, "b"));
-      assertThrows(TimeoutException.class, () -> one.get(200, TimeUnit.MILLISECONDS),
+      assertThrows(TimeoutException.class, () -> one.get(100, TimeUnit.MILLISECONDS),
           "one writer of the four that wrote last time was written without waiting for the others");
       CompletableFuture<Void> three = e.write(joined(3, "c"));
       CompletableFuture.allOf(one, three).get(10, TimeUnit.SECONDS);
