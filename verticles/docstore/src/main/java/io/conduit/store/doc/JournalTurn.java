@@ -1,12 +1,12 @@
 package io.conduit.store.doc;
 
+import io.conduit.node.TurnBatch;
 import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -32,13 +32,15 @@ import java.util.function.Consumer;
  */
 final class JournalTurn {
 
+  /** One write of the turn: its record, its log entry (with its blob changes), who hears how it went. */
+  private record Entry(JsonObject record, WriteBatch batch, Consumer<Throwable> outcome) {
+  }
+
   private final ContextInternal context;
   private final DocJournal journal;
   private final Consumer<JsonObject> submitted;
   private final ContextHop back;
-  private List<JsonObject> records = new ArrayList<>();
-  private List<Consumer<Throwable>> outcomes = new ArrayList<>();
-  private WriteBatch batch;
+  private final TurnBatch<Entry> turn;
 
   /**
    * @param context   the store's: the turn's write goes, on it, once the tasks its loop had queued have run
@@ -51,6 +53,9 @@ final class JournalTurn {
     this.journal = journal;
     this.submitted = submitted;
     this.back = back;
+    // on the store's context, as a message's handler runs: an engine that replicates sends from it
+    this.turn = new TurnBatch<>(task -> this.context.executor().execute(() -> this.context.dispatch(task)),
+        this::submit);
   }
 
   /**
@@ -59,16 +64,7 @@ final class JournalTurn {
    * record cannot be encoded, or the loop takes no more tasks; nothing is added then.
    */
   void append(JsonObject record, WriteBatch with, Consumer<Throwable> outcome) {
-    WriteBatch entry = journal.entry(record, with);
-    if (batch == null) {
-      // on the store's context, as a message's handler runs: an engine that replicates sends from it
-      context.executor().execute(() -> context.dispatch(this::submit));
-      batch = entry;
-    } else {
-      batch.addAll(entry);
-    }
-    records.add(record);
-    outcomes.add(outcome);
+    turn.add(new Entry(record, journal.entry(record, with), outcome));
   }
 
   /**
@@ -77,28 +73,23 @@ final class JournalTurn {
    * before it, as it did when each write went over at once.
    */
   void flush() {
-    submit();
+    turn.handOnNow();
   }
 
-  private void submit() {
-    if (batch == null) {
-      return; // flushed earlier in the turn
+  private void submit(List<Entry> entries) {
+    WriteBatch write = entries.get(0).batch();
+    for (int i = 1; i < entries.size(); i++) {
+      write.addAll(entries.get(i).batch());
     }
-    WriteBatch write = batch;
-    List<JsonObject> fed = records;
-    List<Consumer<Throwable>> waiting = outcomes;
-    batch = null;
-    records = new ArrayList<>(fed.size());
-    outcomes = new ArrayList<>(waiting.size());
     CompletableFuture<Void> stored = KeyValueEngine.attempt(() -> journal.write(write));
     if (!stored.isCompletedExceptionally()) {
-      for (int i = 0; i < fed.size(); i++) {
-        run(submitted, fed.get(i));
+      for (int i = 0; i < entries.size(); i++) {
+        run(submitted, entries.get(i).record());
       }
     }
     back.whenComplete(stored, (ok, failure) -> {
-      for (int i = 0; i < waiting.size(); i++) {
-        run(waiting.get(i), failure);
+      for (int i = 0; i < entries.size(); i++) {
+        run(entries.get(i).outcome(), failure);
       }
     });
   }

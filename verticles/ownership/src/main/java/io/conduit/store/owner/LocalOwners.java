@@ -1,5 +1,6 @@
 package io.conduit.store.owner;
 
+import io.conduit.node.TurnBatch;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Handler;
@@ -10,7 +11,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
-import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,45 +58,37 @@ public final class LocalOwners {
   private static final class Owner {
     private final ContextInternal context;
     private final Handler<Message<Object>> handler;
-    private final ArrayDeque<DirectRequest> queued = new ArrayDeque<>();
-    private boolean scheduled;
+    private final TurnBatch<DirectRequest> queued;
 
     Owner(ContextInternal context, Handler<Message<Object>> handler) {
       this.context = context;
       this.handler = handler;
+      // a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what
+      // a client sent before this (on either path) reaches the store first
+      this.queued = new TurnBatch<>(context.executor(), this::deliver);
     }
 
     ContextInternal context() {
       return context;
     }
 
-    /**
-     * Queues {@code request} behind the others; the first of a turn schedules their delivery as
-     * a task, not a call: event-bus deliveries to this store are tasks of the same loop, so what a
-     * client sent before this (on either path) reaches the store first.
-     */
+    /** Queues {@code request} behind the others; the turn's task hands them to the store. */
     void queue(DirectRequest request) {
       queued.add(request);
-      if (!scheduled) {
-        scheduled = true;
-        context.executor().execute(this::deliver);
-      }
     }
 
     /**
-     * Hands the store what was queued when this task started (later ones wait for their own
-     * task, behind whatever the loop has meanwhile), each on a fresh duplicate of its context, as
-     * from the event bus. One dispatch around them all: a dispatch from the loop itself reads the
-     * clock (for Vert.x's blocked-thread checker), one inside another does not.
+     * Hands the store a turn's calls, each on a fresh duplicate of its context, as from the event
+     * bus. One dispatch around them all: a dispatch from the loop itself reads the clock (for
+     * Vert.x's blocked-thread checker), one inside another does not.
      */
-    private void deliver() {
-      scheduled = false;
-      context.dispatch(queued.size(), this::deliver);
+    private void deliver(List<DirectRequest> requests) {
+      context.dispatch(requests, this::deliverEach);
     }
 
-    private void deliver(int count) {
-      for (int i = 0; i < count; i++) {
-        DirectRequest request = queued.poll();
+    private void deliverEach(List<DirectRequest> requests) {
+      for (int i = 0; i < requests.size(); i++) {
+        DirectRequest request = requests.get(i);
         try {
           request.metered();
         } catch (RuntimeException e) {
