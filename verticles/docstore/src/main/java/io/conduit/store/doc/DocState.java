@@ -35,8 +35,9 @@ final class DocState {
   /** Applies a client's write; returns the result and the log record that reproduces it. */
   Applied write(JsonObject request) {
     Result result = tree.apply(request);
-    history.wrote(new History.Step(result.change().op(), result.change().inverse()));
-    return new Applied(result, record("write", result));
+    History.Step step = new History.Step(result.change().op(), result.change().inverse());
+    history.wrote(step);
+    return new Applied(result, record("write", result), step);
   }
 
   /** Reverts the last step; null when there is nothing to undo. */
@@ -47,7 +48,7 @@ final class DocState {
     }
     Result result = tree.apply(step.undoRequest());
     history.undone();
-    return new Applied(result, record("undo", result));
+    return new Applied(result, record("undo", result), null);
   }
 
   /** Applies the last undone step again; null when there is nothing to redo. */
@@ -58,7 +59,7 @@ final class DocState {
     }
     Result result = tree.apply(step.forward());
     history.redone();
-    return new Applied(result, record("redo", result));
+    return new Applied(result, record("redo", result), null);
   }
 
   /** Applies a record the way the live store applied it (replay, shadow copy, replicas). */
@@ -73,12 +74,32 @@ final class DocState {
     version = record.getLong("v");
   }
 
+  /**
+   * Applies what another state, the live one, applied: the snapshot thread's copy follows the live
+   * document this way. A write's op is applied as the live tree applied it, unchecked, and the live
+   * history's own step is taken (a step is never changed once made), so no change is built again:
+   * re-checking and rebuilding each write cost the copy most of what the live write cost. An undo
+   * or a redo moves a step between the stacks, and is replayed as the log replays it.
+   */
+  void follow(Applied applied) {
+    if (applied.step() == null) {
+      replay(applied.record());
+      return;
+    }
+    tree.follow(applied.result().change());
+    history.wrote(applied.step());
+    version = applied.record().getLong("v");
+  }
+
   private JsonObject record(String kind, Result result) {
     version++;
     return new JsonObject().put("v", version).put("kind", kind).put("op", result.change().op());
   }
 
-  /** A write as applied: what to reply, and what to log and publish. */
-  record Applied(Result result, JsonObject record) {
+  /**
+   * A write as applied: what to reply, what to log and publish, and the step it added to the undo
+   * history (null for an undo or a redo, which add none).
+   */
+  record Applied(Result result, JsonObject record, History.Step step) {
   }
 }

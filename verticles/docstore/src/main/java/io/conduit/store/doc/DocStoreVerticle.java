@@ -327,7 +327,7 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     CompletableFuture<Void> durable;
     if (journal != null) {
       try {
-        turn.append(record, with, outcome);
+        turn.append(applied, with, outcome);
         return;
       } catch (RuntimeException | Error e) {
         durable = CompletableFuture.failedFuture(e); // a record that cannot be encoded is a write that was not stored
@@ -405,8 +405,9 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   /** The change event: version, op, path and value for people; the record for replicas. */
   private static JsonObject change(JsonObject record, Result result) {
     JsonObject op = record.getJsonObject("op");
+    Object path = op.getValue("path"); // a batch has none
     return new JsonObject().put("version", record.getLong("v")).put("kind", record.getString("kind"))
-        .put("op", op.getString("op")).put("path", op.getValue("path", new JsonArray()))
+        .put("op", op.getString("op")).put("path", path != null ? path : new JsonArray())
         .put("value", op.getValue("value", result.value())).put("record", record);
   }
 

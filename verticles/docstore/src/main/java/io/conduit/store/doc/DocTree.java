@@ -44,6 +44,24 @@ public final class DocTree {
     return Result.write(((Op.Write) op).write(root));
   }
 
+  /**
+   * Applies a write exactly as a copy of this document applied it: {@code change} is what it did
+   * there, its op with defaults filled in and indexes resolved, so the op is not checked again and
+   * no change is built for it. For a shadow copy that follows a live document: a {@code set}, the
+   * common write, takes a short way; the other writes are applied in full and their change dropped.
+   * An op that does not fit this document (the copy has diverged) throws as {@link #apply} does.
+   */
+  void follow(Change change) {
+    JsonObject op = change.op();
+    if ("set".equals(op.getValue("op"))) {
+      Path path = change.path(); // a set's path, resolved
+      Object value = Values.fromJson(op.getValue("value"), MAX_DEPTH - path.size(), "set: 'value'");
+      WriteOps.setAgain(root, new Op.Set(path, value, op.getString("before")));
+    } else {
+      ((Op.Write) Op.parse(op)).write(root); // a change's op is a write
+    }
+  }
+
   /** A deep copy of the whole document, keys in order; O(size of the document). */
   public JsonObject snapshot() {
     return Values.toJson(root);

@@ -5,7 +5,6 @@ import io.conduit.store.engine.KeyValueEngine;
 import io.conduit.store.engine.WriteBatch;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,28 +26,28 @@ import java.util.function.Consumer;
  * still on their way back, once they have come. Either way no write is acknowledged that a restart
  * would not find.
  *
- * <p>A record reaches {@code submitted} (the snapshot thread) only once its write has gone to the
+ * <p>A write reaches {@code submitted} (the snapshot thread) only once its record has gone to the
  * engine, so that a snapshot never covers a record the log was not given first. Event loop only.
  */
 final class JournalTurn {
 
-  /** One write of the turn: its record, its log entry (with its blob changes), who hears how it went. */
-  private record Entry(JsonObject record, WriteBatch batch, Consumer<Throwable> outcome) {
+  /** One write of the turn: the write, its log entry (with its blob changes), who hears how it went. */
+  private record Entry(DocState.Applied write, WriteBatch batch, Consumer<Throwable> outcome) {
   }
 
   private final ContextInternal context;
   private final DocJournal journal;
-  private final Consumer<JsonObject> submitted;
+  private final Consumer<DocState.Applied> submitted;
   private final ContextHop back;
   private final TurnBatch<Entry> turn;
 
   /**
    * @param context   the store's: the turn's write goes, on it, once the tasks its loop had queued have run
    * @param journal   the store's log, which the turn's write goes to
-   * @param submitted hears of each record once its write went to the engine
+   * @param submitted hears of each write once it went to the engine
    * @param back      brings the outcomes to the store's context
    */
-  JournalTurn(Context context, DocJournal journal, Consumer<JsonObject> submitted, ContextHop back) {
+  JournalTurn(Context context, DocJournal journal, Consumer<DocState.Applied> submitted, ContextHop back) {
     this.context = (ContextInternal) context;
     this.journal = journal;
     this.submitted = submitted;
@@ -59,12 +58,12 @@ final class JournalTurn {
   }
 
   /**
-   * Adds the record, with the blob changes that belong to it, to this turn's write; {@code outcome}
-   * runs on the store's context once that write is stored (null) or has failed. Throws when the
-   * record cannot be encoded, or the loop takes no more tasks; nothing is added then.
+   * Adds the write's record, with the blob changes that belong to it, to this turn's write;
+   * {@code outcome} runs on the store's context once that write is stored (null) or has failed.
+   * Throws when the record cannot be encoded, or the loop takes no more tasks; nothing is added then.
    */
-  void append(JsonObject record, WriteBatch with, Consumer<Throwable> outcome) {
-    turn.add(new Entry(record, journal.entry(record, with), outcome));
+  void append(DocState.Applied write, WriteBatch with, Consumer<Throwable> outcome) {
+    turn.add(new Entry(write, journal.entry(write.record(), with), outcome));
   }
 
   /**
@@ -84,7 +83,7 @@ final class JournalTurn {
     CompletableFuture<Void> stored = KeyValueEngine.attempt(() -> journal.write(write));
     if (!stored.isCompletedExceptionally()) {
       for (int i = 0; i < entries.size(); i++) {
-        run(submitted, entries.get(i).record());
+        run(submitted, entries.get(i).write());
       }
     }
     back.whenComplete(stored, (ok, failure) -> {

@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Writes snapshots without ever copying the live document on the event loop: a thread of its own
- * keeps a shadow {@link DocState}, fed the same log records in the same order, and snapshots it
- * every {@code every} records or when asked. Costs a second copy of the document in memory.
+ * keeps a shadow {@link DocState}, fed the live store's writes in the same order, and snapshots it
+ * every {@code every} records or when asked. Costs a second copy of the document in memory (the
+ * undo history is shared: the shadow takes the live history's steps, see {@link DocState#follow}).
  *
  * <p>The records wait in a queue and the thread is woken for them in batches of {@link #FEED_BATCH}
  * (sooner when a snapshot is due or asked for): waking it for every write cost the event loop a
@@ -34,7 +35,7 @@ final class Snapshots {
   private final DocState shadow;
   private final ExecutorService thread;
   /** Fed by the event loop, replayed by the snapshot thread, in order. */
-  private final Queue<JsonObject> fed = new ConcurrentLinkedQueue<>();
+  private final Queue<DocState.Applied> fed = new ConcurrentLinkedQueue<>();
   /**
    * The version of the last snapshot written, set once it is durable (on the engine's thread) so that
    * a snapshot that failed is written again when asked for; read on the snapshot thread.
@@ -60,9 +61,9 @@ final class Snapshots {
     });
   }
 
-  /** Feeds a record the live store applied; call in version order, from the store's event loop. */
-  void applied(JsonObject record) {
-    fed.add(record);
+  /** Feeds a write the live store applied; call in version order, from the store's event loop. */
+  void applied(DocState.Applied write) {
+    fed.add(write);
     if (++sinceSnapshot >= every) {
       sinceSnapshot = 0;
       sinceWake = 0;
@@ -115,10 +116,10 @@ final class Snapshots {
     thread.shutdown();
   }
 
-  /** Snapshot thread: replays every record fed so far onto the shadow. */
+  /** Snapshot thread: applies every write fed so far to the shadow. */
   private void catchUp() {
-    for (JsonObject record = fed.poll(); record != null; record = fed.poll()) {
-      shadow.replay(record);
+    for (DocState.Applied write = fed.poll(); write != null; write = fed.poll()) {
+      shadow.follow(write);
     }
   }
 

@@ -53,6 +53,30 @@ final class WriteOps {
         Change.op("set", target).put("value", Values.toJson(old)));
   }
 
+  /**
+   * {@link #set} once more, on a copy of the tree it was applied to, from its change's op (where
+   * {@code before} is there only when the key was new): the same change to the tree, with nothing
+   * checked and no change built.
+   */
+  static void setAgain(DocObject root, Op.Set set) {
+    if (set.path().isRoot()) {
+      replaceRoot(root, set);
+      return;
+    }
+    PathWalker.Slot slot = PathWalker.slot(root, set.path());
+    if (slot.container() instanceof DocObject object) {
+      if (set.before() == null) {
+        object.put(slot.key(), set.value()); // an existing key keeps its place, a new one goes last
+      } else {
+        object.putBefore(slot.key(), set.value(), set.before());
+      }
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> list = (List<Object>) slot.container();
+    list.set(slot.existingIndex(), set.value());
+  }
+
   private static Change replaceRoot(DocObject root, Op.Set set) {
     if (!(set.value() instanceof DocObject replacement) || set.before() != null) {
       throw DocException.badRequest("path []: the document is always an object, so set [] needs an object value "

@@ -91,9 +91,14 @@ class JournalTurnTest {
   private final List<Heard> heard = new CopyOnWriteArrayList<>();
   private final HeldEngine engine = new HeldEngine(events);
 
-  private static JsonObject record(long version) {
-    return new JsonObject().put("v", version).put("kind", "write")
-        .put("op", new JsonObject().put("op", "set").put("path", List.of("k")).put("value", version));
+  /** A write at {@code version}, as far as the turn looks at it: its record. */
+  private static DocState.Applied record(long version) {
+    return written(new JsonObject().put("v", version).put("kind", "write")
+        .put("op", new JsonObject().put("op", "set").put("path", List.of("k")).put("value", version)));
+  }
+
+  private static DocState.Applied written(JsonObject record) {
+    return new DocState.Applied(null, record, null);
   }
 
   private Consumer<Throwable> outcome(Context context, long version) {
@@ -102,7 +107,7 @@ class JournalTurnTest {
 
   private JournalTurn turn(Context context) {
     return new JournalTurn(context, new DocJournal(engine),
-        r -> events.add("fed " + r.getLong("v")), new ContextHop(context));
+        w -> events.add("fed " + w.record().getLong("v")), new ContextHop(context));
   }
 
   private static void runOn(Context context, Runnable body) throws Exception {
@@ -230,7 +235,7 @@ class JournalTurnTest {
     JournalTurn turn = turn(context);
     runOn(context, () -> {
       assertThrows(RuntimeException.class,
-          () -> turn.append(new JsonObject().put("kind", "write"), new WriteBatch(), outcome(context, 0)));
+          () -> turn.append(written(new JsonObject().put("kind", "write")), new WriteBatch(), outcome(context, 0)));
       turn.append(record(7), new WriteBatch(), outcome(context, 7));
     });
     await(() -> engine.batches.size() == 1, "the turn's write");

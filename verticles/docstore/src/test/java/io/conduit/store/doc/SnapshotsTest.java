@@ -47,7 +47,7 @@ class SnapshotsTest {
     DocState.Applied applied = live.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray()
         .add("k" + i)).put("value", i));
     journal.write(journal.entry(applied.record(), new WriteBatch())).get(10, TimeUnit.SECONDS);
-    snapshots.applied(applied.record());
+    snapshots.applied(applied);
   }
 
   @Test
