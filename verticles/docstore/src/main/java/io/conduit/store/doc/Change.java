@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * What a write did, for the undo log, the write-ahead log and change subscribers.
  *
  * @param op      the op as applied: defaults filled in and negative indexes resolved, so replaying it
- *                on the same document gives the same document
+ *                on the same document gives the same document; never changed once made, as the
+ *                log record, the change event and the undo history all hold this one object
  * @param path    where it acted, negative indexes resolved ({@code []} for a batch)
  * @param value   what the op returns, as in Python: the item {@code pop} removed, the number after
  *                {@code incr}, the value at the key after {@code setdefault}, each op's result for a

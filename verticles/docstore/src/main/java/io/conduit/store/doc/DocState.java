@@ -3,9 +3,10 @@ package io.conduit.store.doc;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The document with its version and undo history, changed only through log records, so that the
- * live store, a restart's replay and the snapshot writer's shadow copy all reach the same state.
- * A record is {@code {"v": version, "kind": "write"|"undo"|"redo", "op": request as applied}}.
+ * The document with its version and undo history, changed only by writes that make log records
+ * (or, in the snapshot thread's copy, by following such writes), so that the live store, a
+ * restart's replay and the snapshot writer's shadow copy all reach the same state. A record is
+ * {@code {"v": version, "kind": "write"|"undo"|"redo", "op": request as applied}}.
  */
 final class DocState {
 
@@ -62,7 +63,7 @@ final class DocState {
     return new Applied(result, record("redo", result), null);
   }
 
-  /** Applies a record the way the live store applied it (replay, shadow copy, replicas). */
+  /** Applies a record the way the live store applied it: a restart's replay, and a shadow copy's undo or redo. */
   void replay(JsonObject record) {
     Result result = tree.apply(record.getJsonObject("op"));
     switch (record.getString("kind")) {

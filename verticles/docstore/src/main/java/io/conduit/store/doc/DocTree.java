@@ -45,18 +45,22 @@ public final class DocTree {
   }
 
   /**
-   * Applies a write exactly as a copy of this document applied it: {@code change} is what it did
-   * there, its op with defaults filled in and indexes resolved, so the op is not checked again and
-   * no change is built for it. For a shadow copy that follows a live document: a {@code set}, the
-   * common write, takes a short way; the other writes are applied in full and their change dropped.
-   * An op that does not fit this document (the copy has diverged) throws as {@link #apply} does.
+   * Applies a write exactly as the live document applied it, for a copy that follows the live one
+   * (the snapshot thread's): {@code change} is what the write did there, its op with defaults
+   * filled in and indexes resolved, so the op is not checked again and no change is built for it.
+   * A {@code set}, the common write, takes a short way; the other writes are applied in full and
+   * their change dropped.
+   *
+   * @throws DocException or IllegalStateException when the write does not fit: this copy has diverged
    */
   void follow(Change change) {
     JsonObject op = change.op();
     if ("set".equals(op.getValue("op"))) {
       Path path = change.path(); // a set's path, resolved
       Object value = Values.fromJson(op.getValue("value"), MAX_DEPTH - path.size(), "set: 'value'");
-      WriteOps.setAgain(root, new Op.Set(path, value, op.getString("before")));
+      // a set that created its key is undone by deleting it
+      boolean created = "delete".equals(change.inverse().getJsonObject(0).getValue("op"));
+      WriteOps.setAsApplied(root, new Op.Set(path, value, op.getString("before")), created);
     } else {
       ((Op.Write) Op.parse(op)).write(root); // a change's op is a write
     }

@@ -13,7 +13,11 @@ import java.util.Deque;
  */
 final class History {
 
-  /** One undoable step: the request as applied, and the primitive ops that revert it. */
+  /**
+   * One undoable step: the request as applied, and the primitive ops that revert it. Never changed
+   * once made (undo copies the inverse it sends): the snapshot thread's copy of the history holds
+   * the live history's own steps and encodes them on its thread ({@link DocState#follow}).
+   */
   record Step(JsonObject forward, JsonArray inverse) {
 
     JsonObject undoRequest() {

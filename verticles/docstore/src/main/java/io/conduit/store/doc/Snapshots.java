@@ -13,8 +13,8 @@ import java.util.concurrent.Executors;
 /**
  * Writes snapshots without ever copying the live document on the event loop: a thread of its own
  * keeps a shadow {@link DocState}, fed the live store's writes in the same order, and snapshots it
- * every {@code every} records or when asked. Costs a second copy of the document in memory (the
- * undo history is shared: the shadow takes the live history's steps, see {@link DocState#follow}).
+ * every {@code every} records or when asked. Costs a second copy of the document in memory (not of
+ * its undo history: the shadow's steps are the live history's own objects, see {@link DocState#follow}).
  *
  * <p>The records wait in a queue and the thread is woken for them in batches of {@link #FEED_BATCH}
  * (sooner when a snapshot is due or asked for): waking it for every write cost the event loop a
@@ -34,15 +34,20 @@ final class Snapshots {
   private final int every;
   private final DocState shadow;
   private final ExecutorService thread;
-  /** Fed by the event loop, replayed by the snapshot thread, in order. */
+  /** Fed by the event loop, followed by the snapshot thread, in order. */
   private final Queue<DocState.Applied> fed = new ConcurrentLinkedQueue<>();
   /**
    * The version of the last snapshot written, set once it is durable (on the engine's thread) so that
    * a snapshot that failed is written again when asked for; read on the snapshot thread.
    */
   private volatile long lastSnapshot;
-  /** Set from the event loop when a write was not stored; read on the snapshot thread. */
-  private volatile boolean halted;
+  /**
+   * Why no snapshot may be written any more, or null: set from the event loop when a write was not
+   * stored, or on the snapshot thread when its copy could not follow a write; read on the latter.
+   */
+  private volatile String halted;
+  /** Snapshot thread only: the shadow could not follow a write, and follows none from then on. */
+  private boolean diverged;
   /** Event loop only: records fed since the last snapshot was asked for, and since the thread was last woken. */
   private int sinceSnapshot;
   private int sinceWake;
@@ -98,6 +103,9 @@ final class Snapshots {
   CompletableFuture<JsonObject> current() {
     return CompletableFuture.supplyAsync(() -> {
       catchUp();
+      if (diverged) {
+        throw new IllegalStateException("no snapshot: " + halted);
+      }
       return new JsonObject().put("version", shadow.version).put("document", shadow.tree.snapshot());
     }, thread);
   }
@@ -107,7 +115,7 @@ final class Snapshots {
    * data the log does not, and a snapshot of it would store what its client was told was not.
    */
   void halt() {
-    halted = true;
+    halted = "a write after version " + lastSnapshot + " was not stored";
   }
 
   /** Lets the queued records drain, then stops the thread. */
@@ -116,10 +124,23 @@ final class Snapshots {
     thread.shutdown();
   }
 
-  /** Snapshot thread: applies every write fed so far to the shadow. */
+  /**
+   * Snapshot thread: applies every write fed so far to the shadow. A write it cannot follow means
+   * the shadow no longer is the live document: no snapshot is written from then on, since one
+   * would replace the log records it covers with a wrong document. The log still has every record.
+   */
   private void catchUp() {
     for (DocState.Applied write = fed.poll(); write != null; write = fed.poll()) {
-      shadow.follow(write);
+      if (diverged) {
+        continue;
+      }
+      try {
+        shadow.follow(write);
+      } catch (RuntimeException e) {
+        diverged = true;
+        halted = "the snapshot thread's copy could not follow write " + write.record().getLong("v") + " (" + e + ")";
+        LOG.log(Level.ERROR, "no more snapshots: " + halted + "; the log keeps every record", e);
+      }
     }
   }
 
@@ -135,9 +156,9 @@ final class Snapshots {
 
   private CompletableFuture<Long> write() {
     long version = shadow.version;
-    if (halted) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no snapshot: a write after version "
-          + lastSnapshot + " was not stored"));
+    String why = halted;
+    if (why != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no snapshot: " + why));
     }
     if (version == lastSnapshot) {
       return CompletableFuture.completedFuture(version);

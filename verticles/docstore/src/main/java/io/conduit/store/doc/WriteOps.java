@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The writes that work on a key or an index: set, delete, incr, and the dict methods update,
  * setdefault and clear. Each checks everything before changing anything, so a failure leaves the
- * tree as it was, and returns the primitive ops that undo it.
+ * tree as it was, and returns the primitive ops that undo it ({@link #setAsApplied}, which repeats
+ * a set on a copy of the tree, is the one exception: it checks only that the copy has not diverged).
  */
 final class WriteOps {
 
@@ -54,21 +55,28 @@ final class WriteOps {
   }
 
   /**
-   * {@link #set} once more, on a copy of the tree it was applied to, from its change's op (where
-   * {@code before} is there only when the key was new): the same change to the tree, with nothing
-   * checked and no change built.
+   * {@link #set} once more, on a copy of the tree it was applied to (see {@link DocTree#follow}):
+   * the same change to the tree, from the change's op (where {@code before} is there only when the
+   * key was new), with no change built. Checks only what tells a copy that has diverged: that a key
+   * {@code created} there is new here too, and an existing one exists.
+   *
+   * @throws IllegalStateException when it does not fit: the copy has diverged
    */
-  static void setAgain(DocObject root, Op.Set set) {
+  static void setAsApplied(DocObject root, Op.Set set, boolean created) {
     if (set.path().isRoot()) {
-      replaceRoot(root, set);
+      replaceMembers(root, (DocObject) set.value());
       return;
     }
     PathWalker.Slot slot = PathWalker.slot(root, set.path());
     if (slot.container() instanceof DocObject object) {
-      if (set.before() == null) {
-        object.put(slot.key(), set.value()); // an existing key keeps its place, a new one goes last
-      } else {
+      if (object.has(slot.key()) == created) {
+        throw new IllegalStateException("path " + set.path() + ": the set " + (created ? "created" : "replaced")
+            + " this key where it was applied, but this copy " + (created ? "has it already" : "has no such key"));
+      }
+      if (created) {
         object.putBefore(slot.key(), set.value(), set.before());
+      } else {
+        object.put(slot.key(), set.value()); // in its place
       }
       return;
     }
@@ -83,12 +91,17 @@ final class WriteOps {
           + "(and no 'before'), not " + Values.kind(set.value()));
     }
     JsonObject old = Values.toJson(root);
+    replaceMembers(root, replacement);
+    return change(Change.op("set", Path.ROOT).put("value", Values.toJson(root)), Path.ROOT, null,
+        Change.op("set", Path.ROOT).put("value", old));
+  }
+
+  /** The root's members become {@code replacement}'s, in its order. */
+  private static void replaceMembers(DocObject root, DocObject replacement) {
     root.clear();
     for (DocObject.Member m = replacement.first(); m != null; m = m.next()) {
       root.put(m.key(), m.value());
     }
-    return change(Change.op("set", Path.ROOT).put("value", Values.toJson(root)), Path.ROOT, null,
-        Change.op("set", Path.ROOT).put("value", old));
   }
 
   /** Removes a key of an object or an item of a list; undo puts it back where it was. */

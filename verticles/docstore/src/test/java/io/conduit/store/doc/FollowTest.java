@@ -23,6 +23,8 @@ class FollowTest {
 
   private final DocState live = DocState.empty(5);
   private final DocState shadow = DocState.fromSnapshot(live.snapshot(), 5);
+  /** Replays the log records, as a restart does: a history of its own, built from the records. */
+  private final DocState replayed = DocState.fromSnapshot(live.snapshot(), 5);
 
   /** Applies a request to the live document and has the shadow follow; false when the request was refused. */
   private boolean write(JsonObject request) {
@@ -32,8 +34,13 @@ class FollowTest {
     } catch (DocException e) {
       return false;
     }
-    shadow.follow(applied);
+    follow(applied);
     return true;
+  }
+
+  private void follow(DocState.Applied applied) {
+    shadow.follow(applied);
+    replayed.replay(new JsonObject(applied.record().encode()));
   }
 
   @Test
@@ -48,7 +55,7 @@ class FollowTest {
       if (pick < 2) {
         DocState.Applied step = pick == 0 ? live.undo() : live.redo();
         if (step != null) {
-          shadow.follow(step);
+          follow(step);
           moved++;
         }
       } else {
@@ -56,6 +63,7 @@ class FollowTest {
         applied += write(pick == 2 ? writes.batch(doc) : writes.write(doc)) ? 1 : 0;
       }
       assertEquals(live.snapshot().encode(), shadow.snapshot().encode(), "after step " + i);
+      assertEquals(replayed.snapshot().encode(), shadow.snapshot().encode(), "replayed, after step " + i);
       String now = live.tree.snapshot().encode();
       if (now.length() > 1500 || now.length() < 40) {
         write(json("{'op': 'set', 'path': [], 'value': " + START + "}"));
@@ -83,6 +91,28 @@ class FollowTest {
     write(json("{'op': 'set', 'path': [], 'value': {'only': 1}}"));
     assertEquals(json("{'only': 1}"), shadow.tree.snapshot());
     assertEquals(live.snapshot().encode(), shadow.snapshot().encode());
+  }
+
+  @Test
+  void theShadowHoldsACopyOfEachValueItsWriteCarried() {
+    DocState.Applied applied = live.write(json("{'op': 'set', 'path': ['o'], 'value': {'k': [1]}}"));
+    follow(applied);
+    applied.record().getJsonObject("op").getJsonObject("value").getJsonArray("k").add(2);
+    write(json("{'op': 'append', 'path': ['o', 'k'], 'value': 3}"));
+    assertEquals(json("{'o': {'k': [1, 3]}}"), shadow.tree.snapshot());
+  }
+
+  @Test
+  void aSetWhoseKeyIsNewOnlyOnOneSideIsRefusedAsADivergence() {
+    DocTree live = DocFixture.tree("{'a': 1}");
+    Change created = live.apply(json("{'op': 'set', 'path': ['b'], 'value': 2, 'before': 'a'}")).change();
+    Change replaced = live.apply(json("{'op': 'set', 'path': ['a'], 'value': 3}")).change();
+    DocTree hasB = DocFixture.tree("{'a': 1, 'b': 0}");
+    assertThrows(IllegalStateException.class, () -> hasB.follow(created));
+    DocTree noA = DocFixture.tree("{'b': 0}");
+    assertThrows(IllegalStateException.class, () -> noA.follow(replaced));
+    assertEquals(json("{'a': 1, 'b': 0}"), hasB.snapshot());
+    assertEquals(json("{'b': 0}"), noA.snapshot());
   }
 
   @Test

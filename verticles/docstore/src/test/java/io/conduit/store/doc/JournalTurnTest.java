@@ -92,7 +92,7 @@ class JournalTurnTest {
   private final HeldEngine engine = new HeldEngine(events);
 
   /** A write at {@code version}, as far as the turn looks at it: its record. */
-  private static DocState.Applied record(long version) {
+  private static DocState.Applied write(long version) {
     return written(new JsonObject().put("v", version).put("kind", "write")
         .put("op", new JsonObject().put("op", "set").put("path", List.of("k")).put("value", version)));
   }
@@ -137,7 +137,7 @@ class JournalTurnTest {
     JournalTurn turn = turn(context);
     runOn(context, () -> {
       for (long v = 1; v <= 3; v++) {
-        turn.append(record(v), new WriteBatch(), outcome(context, v));
+        turn.append(write(v), new WriteBatch(), outcome(context, v));
       }
       assertTrue(engine.batches.isEmpty(), "handed over before the turn was done");
     });
@@ -154,7 +154,7 @@ class JournalTurnTest {
       assertEquals(new Heard(i + 1, null, true), heard.get(i));
     }
 
-    runOn(context, () -> turn.append(record(4), new WriteBatch(), outcome(context, 4)));
+    runOn(context, () -> turn.append(write(4), new WriteBatch(), outcome(context, 4)));
     await(() -> engine.batches.size() == 2, "the next turn's write");
     assertEquals(1, engine.batches.get(1).writers(), "a later turn's write is its own");
   }
@@ -167,11 +167,11 @@ class JournalTurnTest {
     JournalTurn turn = turn(context);
     IllegalStateException thrown = new IllegalStateException("an outcome's own fault");
     runOn(context, () -> {
-      turn.append(record(1), new WriteBatch(), failure -> {
+      turn.append(write(1), new WriteBatch(), failure -> {
         throw thrown;
       });
-      turn.append(record(2), new WriteBatch(), outcome(context, 2));
-      turn.append(record(3), new WriteBatch(), outcome(context, 3));
+      turn.append(write(2), new WriteBatch(), outcome(context, 2));
+      turn.append(write(3), new WriteBatch(), outcome(context, 3));
     });
     await(() -> engine.writes.size() == 1, "the turn's write");
     RuntimeException disk = new RuntimeException("disk full");
@@ -190,8 +190,8 @@ class JournalTurnTest {
     IllegalStateException closed = new IllegalStateException("the engine is closed");
     engine.refusing = closed;
     runOn(context, () -> {
-      turn.append(record(1), new WriteBatch(), outcome(context, 1));
-      turn.append(record(2), new WriteBatch(), outcome(context, 2));
+      turn.append(write(1), new WriteBatch(), outcome(context, 1));
+      turn.append(write(2), new WriteBatch(), outcome(context, 2));
     });
     await(() -> heard.size() == 2, "the turn's outcomes");
     assertEquals(List.of(new Heard(1, closed, true), new Heard(2, closed, true)), heard);
@@ -210,7 +210,7 @@ class JournalTurnTest {
         return super.write(batch);
       }
     }), r -> { }, new ContextHop(context));
-    runOn(context, () -> turn.append(record(1), new WriteBatch(), outcome(context, 1)));
+    runOn(context, () -> turn.append(write(1), new WriteBatch(), outcome(context, 1)));
     await(() -> contexts.size() == 1, "the turn's write");
     assertEquals(List.of("true"), contexts, "an engine that replicates sends from the store's context");
   }
@@ -220,10 +220,10 @@ class JournalTurnTest {
     Context context = vertx.getOrCreateContext();
     JournalTurn turn = turn(context);
     runOn(context, () -> {
-      turn.append(record(1), new WriteBatch(), outcome(context, 1));
+      turn.append(write(1), new WriteBatch(), outcome(context, 1));
       turn.flush();
       assertEquals(List.of("write of 1", "fed 1"), events, "handed over and fed at once");
-      turn.append(record(2), new WriteBatch(), outcome(context, 2));
+      turn.append(write(2), new WriteBatch(), outcome(context, 2));
     });
     await(() -> engine.batches.size() == 2, "the rest of the turn's write");
     assertEquals(List.of("write of 1", "fed 1", "write of 1", "fed 2"), events);
@@ -236,7 +236,7 @@ class JournalTurnTest {
     runOn(context, () -> {
       assertThrows(RuntimeException.class,
           () -> turn.append(written(new JsonObject().put("kind", "write")), new WriteBatch(), outcome(context, 0)));
-      turn.append(record(7), new WriteBatch(), outcome(context, 7));
+      turn.append(write(7), new WriteBatch(), outcome(context, 7));
     });
     await(() -> engine.batches.size() == 1, "the turn's write");
     WriteBatch written = engine.batches.get(0);

@@ -147,6 +147,37 @@ class SnapshotsTest {
     assertEquals(8, recoveredAfterQueuedSnapshots().snapshotVersion(), "five records after the save");
   }
 
+  @Test
+  void aSnapshotAfterUndosAndRedosRestoresTheDocumentAndItsHistory() throws Exception {
+    start(100_000);
+    write(1, 4);
+    for (DocState.Applied moved : new DocState.Applied[] {live.undo(), live.undo(), live.redo()}) {
+      journal.write(journal.entry(moved.record(), new WriteBatch())).get(10, TimeUnit.SECONDS);
+      snapshots.applied(moved);
+    }
+    assertEquals(7L, snapshots.save().get(10, TimeUnit.SECONDS));
+    DocJournal.Recovered recovered = journal.recover(100);
+    assertEquals(0, recovered.replayed());
+    assertEquals(live.snapshot().encode(), recovered.state().snapshot().encode(), "document, version and history");
+  }
+
+  @Test
+  void aWriteTheShadowCannotFollowStopsEverySnapshotAfterIt() throws Exception {
+    start(100_000);
+    write(1, 2);
+    // a write the live store never made: a set that replaced k9, which the shadow does not have
+    DocState other = DocState.empty(100);
+    other.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray().add("k9")).put("value", 0));
+    snapshots.applied(other.write(new JsonObject().put("op", "set").put("path", new io.vertx.core.json.JsonArray()
+        .add("k9")).put("value", 1)));
+    ExecutionException saved = assertThrows(ExecutionException.class, () -> snapshots.save().get(10, TimeUnit.SECONDS));
+    assertTrue(saved.getCause().getMessage().contains("could not follow write 2"), saved.getCause().getMessage());
+    assertThrows(ExecutionException.class, () -> snapshots.current().get(10, TimeUnit.SECONDS));
+    write(3);
+    assertThrows(ExecutionException.class, () -> snapshots.save().get(10, TimeUnit.SECONDS));
+    assertEquals(0, journal.recover(100).snapshotVersion(), "no snapshot written");
+  }
+
   /**
    * The journal as a restart finds it once the snapshot thread has done everything queued so far:
    * {@code current()} runs after the queued snapshots on that one thread, and the memory engine
