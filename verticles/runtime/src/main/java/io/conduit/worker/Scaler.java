@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps this node's services at the right number of instances. On every tick it replaces instances
@@ -26,6 +27,12 @@ public final class Scaler {
 
   /** How often the scaler measures and decides, unless told otherwise. */
   public static final long DEFAULT_TICK_MS = 100;
+  /**
+   * How often it looks for crashed instances while no service of the node has a range, so nothing
+   * is measured: an idle node is not woken ten times a second for nothing (on NIO each wake-up
+   * also spins for up to half a millisecond before the timer is due).
+   */
+  public static final long QUIET_TICK_MS = 1_000;
 
   private static final System.Logger LOG = System.getLogger(Scaler.class.getName());
 
@@ -37,6 +44,8 @@ public final class Scaler {
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private String deploymentId;
   private boolean replacing;
+  /** Ticks so far (for tests: how often an idle node is woken). */
+  private final AtomicLong ticks = new AtomicLong();
 
   public Scaler(RunningServices services) {
     this(services, DEFAULT_TICK_MS);
@@ -65,7 +74,7 @@ public final class Scaler {
       @Override
       public Future<?> start() {
         meter.attach();
-        vertx.setPeriodic(tickMs, id -> tick());
+        vertx.setTimer(tickMs, id -> tickAndGoOn());
         return Future.succeededFuture();
       }
 
@@ -89,7 +98,25 @@ public final class Scaler {
     return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
-  private void tick() {
+  /** Ticks, then sets the next tick: {@code tickMs} on while a service is measured, else {@link #QUIET_TICK_MS}. */
+  private void tickAndGoOn() {
+    boolean measuring = true;
+    try {
+      measuring = tick();
+    } finally {
+      // on the scaler's own context: its undeployment cancels this timer
+      vertx.setTimer(measuring ? tickMs : Math.max(tickMs, QUIET_TICK_MS), id -> tickAndGoOn());
+    }
+  }
+
+  /** How many times it has ticked. */
+  long ticks() {
+    return ticks.get();
+  }
+
+  /** One tick; whether a service was measured (a running service with an instance range). */
+  private boolean tick() {
+    ticks.incrementAndGet();
     replaceLost();
     meter.forgetStale();
     Set<String> measured = new HashSet<>();
@@ -115,6 +142,7 @@ public final class Scaler {
       }
     }
     meter.retain(measured);
+    return !measured.isEmpty();
   }
 
   private void resize(String name, int instances, String reason, Hysteresis decision) {
