@@ -246,8 +246,7 @@ public final class RunningServices {
 
   /**
    * Whether Vert.x still runs a deployment: a lookup in its deployment table
-   * ({@code Vertx.deploymentIDs()} copies that table into two sets, ten times a second on an idle
-   * node through the scaler).
+   * ({@code Vertx.deploymentIDs()} copies that table into two sets, at every tick of the scaler).
    */
   private boolean alive(String deploymentId) {
     return ((VertxInternal) vertx).deploymentManager().deployment(deploymentId) != null; // every Vert.x 5 instance is one
