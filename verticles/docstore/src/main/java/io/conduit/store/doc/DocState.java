@@ -36,9 +36,8 @@ final class DocState {
   /** Applies a client's write; returns the result and the log record that reproduces it. */
   Applied write(JsonObject request) {
     Result result = tree.apply(request);
-    History.Step step = new History.Step(result.change().op(), result.change().inverse());
-    history.wrote(step);
-    return new Applied(result, record("write", result), step);
+    history.wrote(History.Step.of(result.change()));
+    return new Applied(result, record("write", result));
   }
 
   /** Reverts the last step; null when there is nothing to undo. */
@@ -49,7 +48,7 @@ final class DocState {
     }
     Result result = tree.apply(step.undoRequest());
     history.undone();
-    return new Applied(result, record("undo", result), null);
+    return new Applied(result, record("undo", result));
   }
 
   /** Applies the last undone step again; null when there is nothing to redo. */
@@ -60,14 +59,14 @@ final class DocState {
     }
     Result result = tree.apply(step.forward());
     history.redone();
-    return new Applied(result, record("redo", result), null);
+    return new Applied(result, record("redo", result));
   }
 
   /** Applies a record the way the live store applied it: a restart's replay, and a shadow copy's undo or redo. */
   void replay(JsonObject record) {
     Result result = tree.apply(record.getJsonObject("op"));
     switch (record.getString("kind")) {
-      case "write" -> history.wrote(new History.Step(result.change().op(), result.change().inverse()));
+      case "write" -> history.wrote(History.Step.of(result.change()));
       case "undo" -> history.undone();
       case "redo" -> history.redone();
       default -> throw new IllegalStateException("unknown log record kind " + record.getString("kind"));
@@ -77,18 +76,19 @@ final class DocState {
 
   /**
    * Applies what another state, the live one, applied: the snapshot thread's copy follows the live
-   * document this way. A write's op is applied as the live tree applied it, unchecked, and the live
-   * history's own step is taken (a step is never changed once made), so no change is built again:
-   * re-checking and rebuilding each write cost the copy most of what the live write cost. An undo
-   * or a redo moves a step between the stacks, and is replayed as the log replays it.
+   * document this way. A write's op is applied as the live tree applied it, unchecked, and its step
+   * holds the live change's own op and inverse (never changed once made), so no change is built
+   * again: re-checking and rebuilding each write cost the copy most of what the live write cost. An
+   * undo or a redo moves a step between the stacks, and is replayed as the log replays it.
    */
   void follow(Applied applied) {
-    if (applied.step() == null) {
+    if (!"write".equals(applied.record().getString("kind"))) {
       replay(applied.record());
       return;
     }
-    tree.follow(applied.result().change());
-    history.wrote(applied.step());
+    Change change = applied.result().change();
+    tree.follow(change);
+    history.wrote(History.Step.of(change));
     version = applied.record().getLong("v");
   }
 
@@ -97,10 +97,7 @@ final class DocState {
     return new JsonObject().put("v", version).put("kind", kind).put("op", result.change().op());
   }
 
-  /**
-   * A write as applied: what to reply, what to log and publish, and the step it added to the undo
-   * history (null for an undo or a redo, which add none).
-   */
-  record Applied(Result result, JsonObject record, History.Step step) {
+  /** A write as applied: what to reply, and what to log and publish. */
+  record Applied(Result result, JsonObject record) {
   }
 }

@@ -16,9 +16,14 @@ final class History {
   /**
    * One undoable step: the request as applied, and the primitive ops that revert it. Never changed
    * once made (undo copies the inverse it sends): the snapshot thread's copy of the history holds
-   * the live history's own steps and encodes them on its thread ({@link DocState#follow}).
+   * the live change's own op and inverse and encodes them on its thread ({@link DocState#follow}).
    */
   record Step(JsonObject forward, JsonArray inverse) {
+
+    /** The step of a write: its change's op and inverse, not copies. */
+    static Step of(Change change) {
+      return new Step(change.op(), change.inverse());
+    }
 
     JsonObject undoRequest() {
       return new JsonObject().put("op", "batch").put("ops", inverse.copy());

@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
  * Writes snapshots without ever copying the live document on the event loop: a thread of its own
  * keeps a shadow {@link DocState}, fed the live store's writes in the same order, and snapshots it
  * every {@code every} records or when asked. Costs a second copy of the document in memory (not of
- * its undo history: the shadow's steps are the live history's own objects, see {@link DocState#follow}).
+ * its undo history: the shadow's steps hold the live changes' own ops and inverses, see
+ * {@link DocState#follow}).
  *
  * <p>The records wait in a queue and the thread is woken for them in batches of {@link #FEED_BATCH}
  * (sooner when a snapshot is due or asked for): waking it for every write cost the event loop a

@@ -98,7 +98,7 @@ class JournalTurnTest {
   }
 
   private static DocState.Applied written(JsonObject record) {
-    return new DocState.Applied(null, record, null);
+    return new DocState.Applied(null, record);
   }
 
   private Consumer<Throwable> outcome(Context context, long version) {
