@@ -51,6 +51,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private DocStoreOptions options;
   /** Where each applied write is published: {@code address + ".changes"}. */
   private String changesAddress;
+  /** Standalone: change events are published unbuilt ({@link ChangeEvent}); clustered: as JSON. */
+  private boolean changesBuiltOnDelivery;
   private final Function<DocStoreOptions, KeyValueEngine> engines;
   private KeyValueEngine engine;
   /** Set when a write could not be made durable: memory and disk disagree, so the store stops serving. */
@@ -76,6 +78,10 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
     try {
       options = DocStoreOptions.fromJson(config());
       changesAddress = options.address() + ".changes";
+      changesBuiltOnDelivery = !vertx.isClustered();
+      if (changesBuiltOnDelivery) {
+        ChangeEvent.registerOn(vertx.eventBus());
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -366,7 +372,8 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       return;
     }
     message.reply(reply);
-    vertx.eventBus().publish(changesAddress, change(record, result));
+    ChangeEvent change = new ChangeEvent(record, result);
+    vertx.eventBus().publish(changesAddress, changesBuiltOnDelivery ? change : change.toJson());
   }
 
   /**
@@ -400,15 +407,6 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
   private String notAcknowledged(long version) {
     return "document store '" + options.address() + "' stopped being the owner before write " + version
         + " was acknowledged: it may or may not have been applied; retry";
-  }
-
-  /** The change event: version, op, path and value for people; the record for replicas. */
-  private static JsonObject change(JsonObject record, Result result) {
-    JsonObject op = record.getJsonObject("op");
-    Object path = op.getValue("path"); // a batch has none
-    return new JsonObject().put("version", record.getLong("v")).put("kind", record.getString("kind"))
-        .put("op", op.getString("op")).put("path", path != null ? path : new JsonArray())
-        .put("value", op.getValue("value", result.value())).put("record", record);
   }
 
   private void lock(Message<Object> message, JsonObject request) {
