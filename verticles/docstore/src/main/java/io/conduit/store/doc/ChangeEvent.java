@@ -1,7 +1,7 @@
 package io.conduit.store.doc;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +24,8 @@ import io.vertx.core.json.JsonObject;
 record ChangeEvent(JsonObject record, Result result) {
 
   static final Codec CODEC = new Codec();
+  /** The Vert.x instance's local map that says the codec is registered on its event bus. */
+  private static final String REGISTERED = "conduit.codecs";
 
   /** The event as consumers get it. It shares the record and the value; a consumer's copy is {@code toJson().copy()}. */
   JsonObject toJson() {
@@ -35,21 +37,21 @@ record ChangeEvent(JsonObject record, Result result) {
   }
 
   /**
-   * Lets {@code bus} carry these; once per Vert.x instance, however many stores it runs (a second
-   * call, from another store, leaves the first codec in place).
+   * Lets {@code vertx}'s event bus carry these: once per Vert.x instance, however many stores it
+   * runs. Throws when the bus refuses (another codec already has this class or this name).
    */
-  static void registerOn(EventBus bus) {
-    try {
-      bus.registerDefaultCodec(ChangeEvent.class, CODEC);
-    } catch (IllegalStateException alreadyRegistered) {
-      // another store on this Vert.x registered it: the same codec
-    }
+  static void registerOn(Vertx vertx) {
+    vertx.sharedData().<String, Boolean>getLocalMap(REGISTERED).computeIfAbsent(CODEC.name(), name -> {
+      vertx.eventBus().registerDefaultCodec(ChangeEvent.class, CODEC);
+      return Boolean.TRUE;
+    });
   }
 
   /**
    * Carries a {@link ChangeEvent} as the JSON object it stands for: a local consumer gets a deep
-   * copy, made when it is delivered (what Vert.x's JSON codec gives it), and the wire carries the
-   * same bytes as a JSON object, decoded as one.
+   * copy, made when it is delivered (what Vert.x's JSON codec gives it). Between nodes (both must
+   * have the codec, which the store does not rely on: a clustered node publishes JSON) it carries
+   * the JSON's bytes, and the receiver gets a JSON object.
    */
   static final class Codec implements MessageCodec<ChangeEvent, JsonObject> {
 

@@ -80,10 +80,10 @@ public class DocStoreVerticle extends VerticleBase implements StoreHealth, State
       changesAddress = options.address() + ".changes";
       changesBuiltOnDelivery = !vertx.isClustered();
       if (changesBuiltOnDelivery) {
-        ChangeEvent.registerOn(vertx.eventBus());
+        ChangeEvent.registerOn(vertx);
       }
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Future.failedFuture(e); // a bad config; a codec of someone else's under the change event's name
     }
     boolean persistent = !options.backend().equals("memory");
     ownership = new StoreOwnership(vertx, "document store", options.address(), persistent ? options.dataDir() : null,

@@ -8,12 +8,14 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A change event is the JSON consumers always got, each consumer's a copy of its own, carried on
@@ -32,7 +34,9 @@ class ChangeEventTest {
 
   @Test
   void itIsTheJsonConsumersAlwaysGot() {
-    assertEquals(expected(), new ChangeEvent(RECORD, new Result(new JsonObject().put("n", 1), null)).toJson());
+    JsonObject json = new ChangeEvent(RECORD, new Result(new JsonObject().put("n", 1), null)).toJson();
+    assertEquals(expected(), json);
+    assertEquals(List.of("version", "kind", "op", "path", "value", "record"), List.copyOf(json.fieldNames()));
     // an op without a path or a value (a batch, an incr): an empty path, the write's value
     JsonObject batch = new JsonObject("{\"v\":8,\"kind\":\"write\",\"op\":{\"op\":\"incr\"}}");
     JsonObject event = new ChangeEvent(batch, new Result(5, null)).toJson();
@@ -42,8 +46,8 @@ class ChangeEventTest {
 
   @Test
   void eachConsumerGetsACopyOfItsOwn(Vertx vertx) throws Exception {
-    ChangeEvent.registerOn(vertx.eventBus());
-    ChangeEvent.registerOn(vertx.eventBus()); // a second store on the same Vert.x
+    ChangeEvent.registerOn(vertx);
+    ChangeEvent.registerOn(vertx); // a second store on the same Vert.x
     CompletableFuture<JsonObject> first = new CompletableFuture<>();
     CompletableFuture<JsonObject> second = new CompletableFuture<>();
     vertx.eventBus().<JsonObject>consumer("t.changes", m -> first.complete(m.body())).completion()
@@ -55,6 +59,7 @@ class ChangeEventTest {
     JsonObject b = second.get(10, TimeUnit.SECONDS);
     assertEquals(expected(), a);
     assertEquals(expected(), b);
+    assertEquals(List.copyOf(expected().fieldNames()), List.copyOf(a.fieldNames()), "in the same order");
     assertNotSame(a, b);
     a.getJsonObject("record").put("v", 99);
     a.getJsonObject("value").put("n", 2);
@@ -64,12 +69,19 @@ class ChangeEventTest {
 
   @Test
   void nothingIsBuiltWhenNobodyListens(Vertx vertx) {
-    ChangeEvent.registerOn(vertx.eventBus());
+    ChangeEvent.registerOn(vertx);
     // a record whose event cannot be built: publishing it must not try
     ChangeEvent unbuildable = new ChangeEvent(new JsonObject().put("v", 1).put("kind", "write").put("op", "x"),
         new Result(null, null));
     assertThrows(ClassCastException.class, unbuildable::toJson);
     vertx.eventBus().publish("nobody.changes", unbuildable);
+  }
+
+  @Test
+  void aCodecOfSomeoneElsesUnderItsNameIsRefused(Vertx vertx) {
+    vertx.eventBus().registerCodec(new ChangeEvent.Codec());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> ChangeEvent.registerOn(vertx));
+    assertTrue(refused.getMessage().contains(ChangeEvent.CODEC.name()), refused.getMessage());
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -282,6 +283,13 @@ class DocStoreVerticleTest {
   void everyWriteIsPublishedOnTheChangeStream(Vertx vertx) throws Exception {
     deploy(vertx, "memory", "d12");
     CompletableFuture<JsonObject> change = new CompletableFuture<>();
+    List<Object> sent = new CopyOnWriteArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(ctx -> {
+      if (ctx.message().address().equals("d12.changes")) {
+        sent.add(ctx.body());
+      }
+      ctx.next();
+    });
     await(vertx.eventBus().<JsonObject>consumer("d12.changes", m -> change.complete(m.body())).completion());
     call(vertx, "d12", "{\"op\":\"set\",\"path\":[\"x\"],\"value\":42}");
     JsonObject c = change.get(10, TimeUnit.SECONDS);
@@ -289,6 +297,10 @@ class DocStoreVerticleTest {
     assertEquals("set", c.getString("op"));
     assertEquals(new JsonArray().add("x"), c.getJsonArray("path"));
     assertEquals(42, c.getInteger("value"));
+    assertEquals(1, c.getJsonObject("record").getLong("v"));
+    // a standalone node sends it unbuilt: the JSON is made for the consumers there are
+    assertEquals(1, sent.size());
+    assertInstanceOf(ChangeEvent.class, sent.get(0));
   }
 
   @Test
