@@ -11,8 +11,8 @@ import io.vertx.core.json.JsonObject;
  * JSON only when a consumer takes it.
  *
  * <p>A store publishes one per write, and often nobody listens: building the JSON and publishing it
- * was about 4 % of the event loop's time per {@code set} under 16 clients, and one in twelve of the
- * RocksDB store's {@code set}s per second. Vert.x gives each local consumer its own copy through the
+ * was about 4 % of the event loop's time per {@code set} under 16 clients, and cost a RocksDB store
+ * 1–8 % of its {@code set}s per second. Vert.x gives each local consumer its own copy through the
  * codec's {@link Codec#transform}, during the publish; with no consumer it never calls it. So on a
  * standalone node, where every consumer is in this JVM, the store publishes this and the JSON is
  * built per consumer, as the JSON codec's copy was. A clustered node publishes the JSON itself
