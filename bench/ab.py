@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Two (or more) builds of Conduit side by side: which one serves 16 clients' document requests
+"""Two (or more) builds of Conduit side by side: which one serves 16 (or --clients) clients' document requests
 faster, to within a per cent or two on a machine whose speed drifts.
 
 Each build runs as a node (a memory store, or with --backend a RocksDB one; the transport given) and
 all of them are warmed up; then
-rounds of COUNT requests from the C ZMTP generator (bench/zmq_load.c --wire zmtp, 16 clients) go to
+rounds of COUNT requests from the C ZMTP generator (bench/zmq_load.c --wire zmtp, 16 clients by default) go to
 them in turn, A B, B A, A B, ..., for PAIRS rounds. A round is short (a quarter of a second at
 140,000 requests per second), so a pair runs within the same state of the machine: on the
 two-vCPU VM these figures were taken on, everything now and then runs 15-20 % slower for tens of
@@ -62,6 +62,7 @@ def main(argv=None):
     ap.add_argument("--count", type=int, default=40000, help="requests per round (default 40000)")
     ap.add_argument("--warmup", type=int, default=800000, help="requests each node gets first (default 800000)")
     ap.add_argument("--op", choices=("get", "set"), default="get")
+    ap.add_argument("--clients", type=int, default=16, help="ZMTP clients, each with one request at a time (default 16)")
     ap.add_argument("--transport", choices=("nio", "io_uring"), default="io_uring")
     ap.add_argument("--backend", choices=tuple(BACKENDS), default="memory",
                     help="the nodes' document store: memory (default), rocksdb (durable writes) or rocksdb-nofsync")
@@ -73,6 +74,8 @@ def main(argv=None):
         ap.error("each build needs a name of its own")
     if args.pairs < 1 or args.count < 1000:
         ap.error("--pairs must be at least 1 and --count at least 1000")
+    if not 1 <= args.clients <= 1000:
+        ap.error("--clients must be 1 to 1000")
     body = run.GET_BODY if args.op == "get" else run.SET_BODY
     workdir = tempfile.mkdtemp(prefix="conduit-ab-")
     servers = run.Servers(workdir)
@@ -92,7 +95,7 @@ def main(argv=None):
             nodes.append((name, endpoint))
 
         def load(endpoint, count, warmup=100):
-            cmd = run.zmq_load_cmd(endpoint, clients=16, count=count, address="docs", body=body, warmup=warmup,
+            cmd = run.zmq_load_cmd(endpoint, clients=args.clients, count=count, address="docs", body=body, warmup=warmup,
                                    c_binary=generator, wire="zmtp")
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
             if r.returncode != 0:
@@ -116,7 +119,7 @@ def main(argv=None):
                 # every request of the round, its warm-up's too, ran on the loop meanwhile
                 cpu[name].append((loop_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / m["requests"])
         first = nodes[0][0]
-        print(f"{args.pairs} rounds of {args.count:,} {args.op}s per build, {args.backend}, 16 ZMTP clients, {args.transport}, "
+        print(f"{args.pairs} rounds of {args.count:,} {args.op}s per build, {args.backend}, {args.clients} ZMTP clients, {args.transport}, "
               f"{time.strftime('%H:%M:%S')}")
         for name, _ in nodes:
             ratios = [a / b for a, b in zip(rates[name], rates[first])]

@@ -46,6 +46,11 @@ final class ArrivalPace {
     lastArrival = submittedAt;
   }
 
+  /** The mean gap between writes, weighted to the last eight or so; huge before two have come. */
+  long meanGapNanos() {
+    return meanGap;
+  }
+
   /** How long to spin for the next batch before parking; 0 to park at once. */
   long spinNanos() {
     // twice the mean gap catches a client at its usual pace, and waits little on one that paused

@@ -44,11 +44,12 @@ public final class RocksEngine implements KeyValueEngine {
   private static final long MAX_GROUP_BYTES = 16L << 20;
 
   /** Queued by {@link #close()}: everything before it is written, nothing after it. */
-  private static final Pending CLOSING = new Pending(new WriteBatch(), new CompletableFuture<>(), 0);
+  private static final Pending CLOSING = new Pending(new WriteBatch(), new CompletableFuture<>(), 0, -1);
 
   private static boolean libraryLoaded;
 
-  private record Pending(WriteBatch batch, CompletableFuture<Void> done, long submittedAt) {
+  /** A batch handed over at {@code submittedAt} ({@link System#nanoTime()}) on CPU {@code cpu} (-1: not asked). */
+  private record Pending(WriteBatch batch, CompletableFuture<Void> done, long submittedAt, int cpu) {
   }
 
   private final Path dir;
@@ -76,8 +77,15 @@ public final class RocksEngine implements KeyValueEngine {
   private int groupWriters;
   /** Writer thread only: whether to spin for the next batch or park. */
   private final ArrivalPace pace = new ArrivalPace();
+  /** Writer thread only: the CPU the last batch of the group being gathered was handed over on. */
+  private int groupCpu;
+  /** Tells a submitter which CPU it runs on, for the placement to follow. */
+  private final ThreadCpu cpus;
+  /** Where the writer runs (writer thread only, but {@link WriterPlacement#keptOn()}). */
+  private final WriterPlacement placement;
 
-  private RocksEngine(Path dir, Durability durability, Options options, RocksDB db, long openMillis) {
+  private RocksEngine(Path dir, Durability durability, Options options, RocksDB db, long openMillis,
+                      WriterPlacement.Mode placementMode, ThreadCpu cpus) {
     this.dir = dir;
     this.durability = durability;
     this.options = options;
@@ -85,6 +93,8 @@ public final class RocksEngine implements KeyValueEngine {
     this.openMillis = openMillis;
     this.maxGroupBatches = durability.mode() == Durability.Mode.ALWAYS ? 1 : MAX_GROUP_BATCHES;
     this.windowNanos = TimeUnit.MILLISECONDS.toNanos(durability.groupCommitMs());
+    this.cpus = cpus;
+    this.placement = new WriterPlacement(placementMode, cpus);
     this.writer = new Thread(this::runWriter, "conduit-engine-writer " + dir.getFileName());
     writer.setDaemon(true);
   }
@@ -92,10 +102,29 @@ public final class RocksEngine implements KeyValueEngine {
   /**
    * Opens (creating if missing) the RocksDB store in {@code dir}, replaying its log if the last run
    * crashed. Throws an {@link EngineException} that says why when the directory is unusable or is
-   * held by another process.
+   * held by another process, or when the system property {@value WriterPlacement#PROPERTY} (where
+   * the writer thread runs: {@code follow}, the default, or {@code any}) holds another value.
    */
   public static RocksEngine open(Path dir, Durability durability) {
     Objects.requireNonNull(durability, "durability");
+    WriterPlacement.Mode placement;
+    try {
+      placement = WriterPlacement.Mode.parse(System.getProperty(WriterPlacement.PROPERTY));
+    } catch (IllegalArgumentException e) {
+      throw new EngineException(e.getMessage(), e);
+    }
+    return open(dir, durability, placement);
+  }
+
+  /** {@link #open(Path, Durability)} with the writer's placement given ({@link WriterPlacement}). */
+  static RocksEngine open(Path dir, Durability durability, WriterPlacement.Mode placement) {
+    Objects.requireNonNull(durability, "durability");
+    if (durability.mode() != Durability.Mode.NONE) {
+      // a group waits for its fsync, which dwarfs the wake-ups a placement saves (and kept on the
+      // loop's CPU, 16 clients' durable writes were 14 % slower)
+      placement = WriterPlacement.Mode.ANY;
+    }
+    ThreadCpu cpus = placement == WriterPlacement.Mode.ANY ? ThreadCpu.NONE : LinuxThreadCpu.load();
     loadLibrary();
     Path path = dir.toAbsolutePath().normalize();
     try {
@@ -120,7 +149,7 @@ public final class RocksEngine implements KeyValueEngine {
       throw openFailure(path, e);
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    RocksEngine engine = new RocksEngine(dir, durability, options, db, millis);
+    RocksEngine engine = new RocksEngine(dir, durability, options, db, millis, placement, cpus);
     engine.writer.start();
     LOG.log(Level.INFO, "{0} opened in {1} ms", engine.describe(), millis);
     return engine;
@@ -176,7 +205,9 @@ public final class RocksEngine implements KeyValueEngine {
     if (closing.get()) {
       return CompletableFuture.failedFuture(closedError());
     }
-    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime());
+    // the writer's own writes (from a write's callback) say nothing about where the loop runs
+    int cpu = placement.wantsSubmitterCpu() && Thread.currentThread() != writer ? cpus.current() : -1;
+    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime(), cpu);
     counters.submitted();
     queue.add(pending);
     // close() may have queued CLOSING just before us: then the writer stops short of this batch.
@@ -195,6 +226,11 @@ public final class RocksEngine implements KeyValueEngine {
   @Override
   public String describe() {
     return "rocksdb at " + dir + ", " + durability.describe();
+  }
+
+  /** The CPU the writer thread is kept on, or -1 when the scheduler places it ({@link WriterPlacement}). */
+  int writerKeptOn() {
+    return placement.keptOn();
   }
 
   @Override
@@ -225,6 +261,9 @@ public final class RocksEngine implements KeyValueEngine {
       boolean open = true;
       while (open) {
         open = collect(group);
+        if (!group.isEmpty()) {
+          placement.group(groupCpu, pace.meanGapNanos(), groupWriters);
+        }
         commit(group, writeOptions, combined);
         group.clear();
       }
@@ -249,6 +288,7 @@ public final class RocksEngine implements KeyValueEngine {
         group.add(next);
         bytes += next.batch.byteSize();
         groupWriters += next.batch.writers();
+        groupCpu = next.cpu;
         if (group.size() >= maxGroupBatches || bytes >= MAX_GROUP_BYTES) {
           return true;
         }
@@ -276,7 +316,7 @@ public final class RocksEngine implements KeyValueEngine {
     if (next != null) {
       return next;
     }
-    long spin = pace.spinNanos();
+    long spin = placement.maySpin() ? pace.spinNanos() : 0;
     // No Thread.yield in the loop: the scheduler already lets a woken thread preempt a spinner, and
     // yielding even every 256 turns cost one pyzmq client's sets a fifth of their rate here.
     if (spin > 0 && SpinPermits.SHARED.tryAcquire()) {

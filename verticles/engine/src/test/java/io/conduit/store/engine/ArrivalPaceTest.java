@@ -28,6 +28,15 @@ class ArrivalPaceTest {
   }
 
   @Test
+  void theMeanGapFollowsThePace() {
+    ArrivalPace pace = new ArrivalPace();
+    long at = feed(pace, 0, 100 * MICROS, 20);
+    assertEquals(100 * MICROS, pace.meanGapNanos());
+    feed(pace, at, 10 * MICROS, 40);
+    assertTrue(pace.meanGapNanos() < 12 * MICROS, pace.meanGapNanos() + " ns");
+  }
+
+  @Test
   void aLoneClientWaitingOnEachWriteIsSpunForUpToTwiceItsGap() {
     ArrivalPace pace = new ArrivalPace();
     feed(pace, 0, 100 * MICROS, 20);

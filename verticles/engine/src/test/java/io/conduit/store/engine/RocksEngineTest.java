@@ -127,4 +127,83 @@ class RocksEngineTest extends KeyValueEngineContract {
     engine = open(dir);
     assertEquals("1", get("a"));
   }
+
+  /** A batch joining {@code writers} writers' batches, as a store's turn hands over. */
+  private static WriteBatch joined(int writers, int n) {
+    WriteBatch batch = new WriteBatch().put(b("w" + n + "-0"), b("v"));
+    for (int i = 1; i < writers; i++) {
+      batch.addAll(new WriteBatch().put(b("w" + n + "-" + i), b("v")));
+    }
+    return batch;
+  }
+
+  /**
+   * On a thread kept on one CPU, hands {@code engine} bursts of batches of {@code writers} writers
+   * (or, with 1, one awaited write at a time) until {@code until} holds for the writer's CPU or
+   * {@code rounds} rounds are done; returns that CPU and what the writer was kept on last.
+   */
+  private static int[] writeFromOneCpu(RocksEngine engine, int writers, int rounds,
+                                       java.util.function.BiPredicate<Integer, Integer> until) throws Exception {
+    ThreadCpu cpus = LinuxThreadCpu.load();
+    CompletableFuture<int[]> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        int cpu = cpus.current();
+        assertTrue(cpus.runOnlyOn(ThreadCpu.only(cpu, cpus.processCpus())));
+        int n = 0;
+        for (int round = 0; round < rounds && !until.test(cpu, engine.writerKeptOn()); round++) {
+          List<CompletableFuture<Void>> acks = new ArrayList<>();
+          for (int i = 0; i < 64; i++) {
+            acks.add(engine.write(joined(writers, n++)));
+            if (writers == 1) {
+              acks.get(acks.size() - 1).join();
+            }
+          }
+          CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        }
+        result.complete(new int[] {cpu, engine.writerKeptOn()});
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, "writes-from-one-cpu");
+    t.start();
+    return result.get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theWriterIsKeptOnTheCpuOfWritesThatPileUpAndLetGoWhenTheyComeOneAtATime() throws Exception {
+    try (RocksEngine e = RocksEngine.open(dir.resolve("placed"), Durability.none())) {
+      int[] piled = writeFromOneCpu(e, 8, 2_000, (cpu, kept) -> kept.equals(cpu));
+      assertEquals(piled[0], piled[1], "bursts of 8-writer batches from CPU " + piled[0]);
+      int[] single = writeFromOneCpu(e, 1, 2_000, (cpu, kept) -> kept == -1);
+      assertEquals(-1, single[1], "one awaited write at a time from CPU " + single[0]);
+    }
+  }
+
+  @Test
+  void aWriterThatWaitsForFsyncsIsNeverKept() throws Exception {
+    try (RocksEngine e = RocksEngine.open(dir.resolve("durable"), Durability.group(1))) {
+      int[] piled = writeFromOneCpu(e, 8, 30, (cpu, kept) -> kept != -1);
+      assertEquals(-1, piled[1]);
+    }
+  }
+
+  @Test
+  void withWriterCpuAnyTheWriterIsNeverKept() throws Exception {
+    try (RocksEngine e = RocksEngine.open(dir.resolve("any"), Durability.none(), WriterPlacement.Mode.ANY)) {
+      int[] piled = writeFromOneCpu(e, 8, 100, (cpu, kept) -> kept != -1);
+      assertEquals(-1, piled[1]);
+    }
+  }
+
+  @Test
+  void aWriterCpuSettingThatIsNotKnownIsRefusedByName() {
+    System.setProperty(WriterPlacement.PROPERTY, "sometimes");
+    try {
+      EngineException e = assertThrows(EngineException.class, () -> RocksEngine.open(dir.resolve("x"), Durability.none()));
+      assertEquals("conduit.engine.writerCpu must be follow or any, not 'sometimes'", e.getMessage());
+    } finally {
+      System.clearProperty(WriterPlacement.PROPERTY);
+    }
+  }
 }
