@@ -23,7 +23,8 @@ import java.util.Locale;
  * groups average {@link #MIN_WRITERS} or fewer (between the two gaps it stays as it is, so that a
  * pace near the line does not move it back and forth). It follows the loop to another CPU once two
  * groups in a row came from there, so that a write from another thread now and then (a snapshot)
- * does not move it. {@link Mode#ANY} never moves it. What it gained and cost, by number of clients:
+ * does not move it. {@link Mode#ANY} never moves it, and {@link RocksEngine} gives ANY to a writer
+that waits for fsyncs, which dwarf the wake-ups. What it gained and cost, by number of clients:
  * docs/benchmarks.md ("the RocksDB writer runs on the event loop's CPU").
  *
  * <p>A thread started from the writer while it is kept (by a write's callback, which runs on it)

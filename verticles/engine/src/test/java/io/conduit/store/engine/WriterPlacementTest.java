@@ -62,6 +62,14 @@ class WriterPlacementTest {
     }
   }
 
+  /** A placement on {@code cpus} whose writer 16 clients' writes from CPU 2 have kept there. */
+  private static WriterPlacement keptOnTwo(FakeCpus cpus) {
+    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
+    groups(placement, 20, 2, FAST, 8);
+    assertEquals(2, placement.keptOn());
+    return placement;
+  }
+
   @Test
   void writesThatPileUpSeveralToAGroupKeepTheWriterOnTheCpuTheyCameFrom() {
     FakeCpus cpus = new FakeCpus(0b1111);
@@ -77,8 +85,7 @@ class WriterPlacementTest {
   @Test
   void aKeptWriterFollowsTheLoopWhenItMoves() {
     FakeCpus cpus = new FakeCpus(0b1111);
-    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
-    groups(placement, 20, 2, FAST, 8);
+    WriterPlacement placement = keptOnTwo(cpus);
     placement.group(3, FAST, 8);
     assertEquals(2, placement.keptOn(), "one group from elsewhere (a snapshot's write) does not move it");
     placement.group(2, FAST, 8);
@@ -119,8 +126,7 @@ class WriterPlacementTest {
   @Test
   void aSlowerPaceLetsTheWriterGoAndMovesItOffTheLoopsCpuFirst() {
     FakeCpus cpus = new FakeCpus(0b1111);
-    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
-    groups(placement, 20, 2, FAST, 8);
+    WriterPlacement placement = keptOnTwo(cpus);
     placement.group(2, SLOW, 8);
     assertEquals(-1, placement.keptOn());
     assertEquals(3, cpus.applied.size());
@@ -133,8 +139,7 @@ class WriterPlacementTest {
   @Test
   void fewerWritersPerGroupLetTheWriterGo() {
     FakeCpus cpus = new FakeCpus(0b1111);
-    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
-    groups(placement, 20, 2, FAST, 8);
+    WriterPlacement placement = keptOnTwo(cpus);
     groups(placement, 30, 2, FAST, 1);
     assertEquals(-1, placement.keptOn());
     assertArrayEquals(new long[] {0b1111}, cpus.set);
@@ -143,9 +148,7 @@ class WriterPlacementTest {
   @Test
   void twoClientsAfterManyLetTheWriterGo() {
     FakeCpus cpus = new FakeCpus(0b1111);
-    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
-    groups(placement, 20, 2, FAST, 8);
-    assertEquals(2, placement.keptOn());
+    WriterPlacement placement = keptOnTwo(cpus);
     groups(placement, 100, 2, FAST, 2);
     assertEquals(-1, placement.keptOn(), "groups of two average two, which is not more than two");
   }
@@ -153,8 +156,7 @@ class WriterPlacementTest {
   @Test
   void aWriterLetOffTheLoopsCpuButNotBackOnAllIsNoLongerKept() {
     FakeCpus cpus = new FakeCpus(0b1111);
-    WriterPlacement placement = new WriterPlacement(WriterPlacement.Mode.FOLLOW, cpus);
-    groups(placement, 20, 2, FAST, 8);
+    WriterPlacement placement = keptOnTwo(cpus);
     cpus.accepts = 1; // off the loop's CPU, then refused
     placement.group(2, SLOW, 8);
     assertEquals(-1, placement.keptOn());
