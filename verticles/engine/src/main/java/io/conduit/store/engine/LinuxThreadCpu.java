@@ -4,6 +4,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * {@link ThreadCpu} on 64-bit Linux: the C library's {@code sched_getcpu}, {@code sched_getaffinity}
@@ -87,13 +89,15 @@ final class LinuxThreadCpu implements ThreadCpu {
   }
 
   @Override
-  public long[] processCpus() {
+  public BitSet processCpus() {
     long[] set = new long[SET_WORDS];
-    return Libc.sched_getaffinity(Libc.getpid(), SET_WORDS * 8L, set) == 0 ? set : null;
+    return Libc.sched_getaffinity(Libc.getpid(), SET_WORDS * 8L, set) == 0 ? BitSet.valueOf(set) : null;
   }
 
   @Override
-  public boolean runOnlyOn(long[] cpus) {
-    return Libc.sched_setaffinity(0, cpus.length * 8L, cpus) == 0;
+  public boolean runOnlyOn(BitSet cpus) {
+    long[] words = cpus.toLongArray(); // as long as its highest CPU needs: at least a cpu_set_t's size
+    long[] set = Arrays.copyOf(words, Math.max(words.length, SET_WORDS));
+    return Libc.sched_setaffinity(0, set.length * 8L, set) == 0;
   }
 }

@@ -79,8 +79,6 @@ public final class RocksEngine implements KeyValueEngine {
   private final ArrivalPace pace = new ArrivalPace();
   /** Writer thread only: the CPU the last batch of the group being gathered was handed over on. */
   private int groupCpu;
-  /** Tells a submitter which CPU it runs on, for the placement to follow. */
-  private final ThreadCpu cpus;
   /** Where the writer runs (writer thread only, but {@link WriterPlacement#keptOn()}). */
   private final WriterPlacement placement;
 
@@ -93,7 +91,6 @@ public final class RocksEngine implements KeyValueEngine {
     this.openMillis = openMillis;
     this.maxGroupBatches = durability.mode() == Durability.Mode.ALWAYS ? 1 : MAX_GROUP_BATCHES;
     this.windowNanos = TimeUnit.MILLISECONDS.toNanos(durability.groupCommitMs());
-    this.cpus = cpus;
     this.placement = new WriterPlacement(placementMode, cpus);
     this.writer = new Thread(this::runWriter, "conduit-engine-writer " + dir.getFileName());
     writer.setDaemon(true);
@@ -206,7 +203,7 @@ public final class RocksEngine implements KeyValueEngine {
       return CompletableFuture.failedFuture(closedError());
     }
     // the writer's own writes (from a write's callback) say nothing about where the loop runs
-    int cpu = placement.wantsSubmitterCpu() && Thread.currentThread() != writer ? cpus.current() : -1;
+    int cpu = Thread.currentThread() != writer ? placement.submitterCpu() : -1;
     Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime(), cpu);
     counters.submitted();
     queue.add(pending);

@@ -1,5 +1,7 @@
 package io.conduit.store.engine;
 
+import java.util.BitSet;
+
 /**
  * Which CPU the calling thread runs on, and which CPUs it may run on: what the writer thread needs
  * to keep itself on the CPU of the thread that hands it writes ({@link WriterPlacement}). Every
@@ -15,12 +17,12 @@ interface ThreadCpu {
     }
 
     @Override
-    public long[] processCpus() {
+    public BitSet processCpus() {
       return null;
     }
 
     @Override
-    public boolean runOnlyOn(long[] cpus) {
+    public boolean runOnlyOn(BitSet cpus) {
       return false;
     }
   };
@@ -29,24 +31,18 @@ interface ThreadCpu {
   int current();
 
   /**
-   * The CPUs the process may run on (its first thread's set), as a bit set (CPU n is bit n % 64 of
-   * word n / 64); null if unknown. Not the calling thread's own: a thread started by one kept on a
-   * single CPU inherits that CPU alone.
+   * The CPUs the process may run on (its first thread's set; bit n is CPU n), or null if unknown.
+   * Not the calling thread's own: a thread started by one kept on a single CPU inherits that CPU alone.
    */
-  long[] processCpus();
+  BitSet processCpus();
 
-  /** Lets the calling thread run on {@code cpus} only (a bit set as {@link #processCpus()} gives); false if refused. */
-  boolean runOnlyOn(long[] cpus);
+  /** Lets the calling thread run on {@code cpus} only; false if refused. */
+  boolean runOnlyOn(BitSet cpus);
 
-  /** The bit set of the one CPU {@code cpu}, sized for {@code like}. */
-  static long[] only(int cpu, long[] like) {
-    long[] one = new long[Math.max(like.length, cpu / 64 + 1)];
-    one[cpu / 64] = 1L << (cpu % 64);
+  /** The set of the one CPU {@code cpu}. */
+  static BitSet only(int cpu) {
+    BitSet one = new BitSet();
+    one.set(cpu);
     return one;
-  }
-
-  /** Whether {@code cpu} is in the bit set {@code cpus}. */
-  static boolean contains(long[] cpus, int cpu) {
-    return cpu >= 0 && cpu / 64 < cpus.length && (cpus[cpu / 64] & (1L << (cpu % 64))) != 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.conduit.store.engine;
 
 import java.lang.System.Logger.Level;
+import java.util.BitSet;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,7 @@ import java.util.Locale;
  * pace near the line does not move it back and forth). It follows the loop to another CPU once two
  * groups in a row came from there, so that a write from another thread now and then (a snapshot)
  * does not move it. {@link Mode#ANY} never moves it, and {@link RocksEngine} gives ANY to a writer
-that waits for fsyncs, which dwarf the wake-ups. What it gained and cost, by number of clients:
+ * that waits for fsyncs, which dwarf the wake-ups. What it gained and cost, by number of clients:
  * docs/benchmarks.md ("the RocksDB writer runs on the event loop's CPU").
  *
  * <p>A thread started from the writer while it is kept (by a write's callback, which runs on it)
@@ -77,7 +78,7 @@ final class WriterPlacement {
   /** Becomes {@link Mode#ANY} when the system refuses a placement. */
   private volatile Mode mode;
   /** The CPUs the writer may run on when free: the process's, read when it is first kept. */
-  private long[] free;
+  private BitSet free;
   private volatile int keptOn = -1;
   /** While kept: another CPU the last group came from, which the next must confirm; -1 if none. */
   private int movingTo = -1;
@@ -89,9 +90,14 @@ final class WriterPlacement {
     this.cpus = cpus;
   }
 
-  /** Whether the threads that hand over writes should say on which CPU ({@link ThreadCpu#current()}). */
+  /** Whether the threads that hand over writes should say on which CPU ({@link #submitterCpu()}). */
   boolean wantsSubmitterCpu() {
     return mode != Mode.ANY && cpus != ThreadCpu.NONE;
+  }
+
+  /** For a thread handing over a write: the CPU it runs on, or -1 when the placement does not follow it. */
+  int submitterCpu() {
+    return wantsSubmitterCpu() ? cpus.current() : -1;
   }
 
   /**
@@ -149,10 +155,10 @@ final class WriterPlacement {
         return;
       }
     }
-    if (!ThreadCpu.contains(free, cpu)) {
+    if (!free.get(cpu)) {
       return; // a thread running where this process may not: nothing to follow there
     }
-    if (cpus.runOnlyOn(ThreadCpu.only(cpu, free))) {
+    if (cpus.runOnlyOn(ThreadCpu.only(cpu))) {
       keptOn = cpu;
     } else {
       giveUp("the writer cannot be kept on CPU " + cpu);
@@ -165,9 +171,9 @@ final class WriterPlacement {
     }
     // Moved off the loop's CPU first: let go there, it would stay (the scheduler tends to leave a
     // thread where it runs) and spin where the loop it waits for cannot run.
-    long[] elsewhere = free.clone();
-    elsewhere[keptOn / 64] &= ~(1L << (keptOn % 64));
-    boolean moved = !isEmpty(elsewhere) && cpus.runOnlyOn(elsewhere);
+    BitSet elsewhere = (BitSet) free.clone();
+    elsewhere.clear(keptOn);
+    boolean moved = !elsewhere.isEmpty() && cpus.runOnlyOn(elsewhere);
     boolean freed = cpus.runOnlyOn(free);
     if (moved || freed) {
       keptOn = -1; // no longer on the loop's CPU alone, whatever the second call did
@@ -176,15 +182,6 @@ final class WriterPlacement {
     if (!freed) {
       giveUp("the writer cannot be let run on all of this process's CPUs again");
     }
-  }
-
-  private static boolean isEmpty(long[] set) {
-    for (long word : set) {
-      if (word != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The system refused a placement: from now on the scheduler decides. */

@@ -149,7 +149,7 @@ class RocksEngineTest extends KeyValueEngineContract {
     Thread t = new Thread(() -> {
       try {
         int cpu = cpus.current();
-        assertTrue(cpus.runOnlyOn(ThreadCpu.only(cpu, cpus.processCpus())));
+        assertTrue(cpus.runOnlyOn(ThreadCpu.only(cpu)));
         int n = 0;
         for (int round = 0; round < rounds && !until.test(cpu, engine.writerKeptOn()); round++) {
           List<CompletableFuture<Void>> acks = new ArrayList<>();
