@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Two (or more) builds of Conduit side by side: which one serves 16 (or --clients) clients' document requests
-faster, to within a per cent or two on a machine whose speed drifts.
+(or echoes, --op echo) faster, to within a per cent or two on a machine whose speed drifts.
 
 Each build runs as a node (a memory store, or with --backend a RocksDB one; the transport given) and
 all of them are warmed up; then
@@ -15,9 +15,11 @@ the per-pair ratios to the first build.
     /usr/bin/python3 bench/ab.py --pairs 40 --count 40000 before=/tmp/before.jar after=cli/target/conduit.jar
     /usr/bin/python3 bench/ab.py --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ... (every node on that JDK)
     /usr/bin/python3 bench/ab.py --op set --backend rocksdb-nofsync ... (RocksDB stores, writes not synced)
+    /usr/bin/python3 bench/ab.py --op echo --clients 1 --transport nio ... (the echo service, one client)
 
-A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only; a jar
-path or flag with a comma in it cannot be given). A round with a failed or unanswered request ends
+A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only) or
+NAME=JAR,--option=value,... (`conduit serve` options for that node only, e.g. --loop-spin=0); a jar
+path or flag with a comma in it cannot be given. A round with a failed or unanswered request ends
 the run, naming the node's log.
 """
 import argparse
@@ -41,13 +43,16 @@ def parse_build(text):
     name, sep, spec = text.partition("=")
     parts = spec.split(",")
     if not sep or not name or not parts[0]:
-        raise argparse.ArgumentTypeError(f"'{text}' is not NAME=JAR[,JVM flag,...]")
+        raise argparse.ArgumentTypeError(f"'{text}' is not NAME=JAR[,JVM flag or serve option,...]")
     if not os.path.isfile(parts[0]):
         raise argparse.ArgumentTypeError(f"{name}: no jar at {parts[0]}")
     bad = [p for p in parts[1:] if not p.startswith("-")]
     if bad:
-        raise argparse.ArgumentTypeError(f"{name}: '{bad[0]}' is not a JVM flag (they start with '-')")
-    return name, parts[0], parts[1:]
+        raise argparse.ArgumentTypeError(f"{name}: '{bad[0]}' is neither a JVM flag (-X..., -D...) nor a serve option "
+                                         f"(--name=value)")
+    flags = [p for p in parts[1:] if not p.startswith("--")]
+    serve = [p for p in parts[1:] if p.startswith("--")]
+    return name, parts[0], flags, serve
 
 
 def loop_ticks(pid):
@@ -61,7 +66,8 @@ def main(argv=None):
     ap.add_argument("--pairs", type=int, default=40, help="rounds per build (default 40)")
     ap.add_argument("--count", type=int, default=40000, help="requests per round (default 40000)")
     ap.add_argument("--warmup", type=int, default=800000, help="requests each node gets first (default 800000)")
-    ap.add_argument("--op", choices=("get", "set"), default="get")
+    ap.add_argument("--op", choices=("get", "set", "echo"), default="get",
+                    help="a document get or set, or the echo service's echo (default get)")
     ap.add_argument("--clients", type=int, default=16, help="ZMTP clients, each with one request at a time (default 16)")
     ap.add_argument("--transport", choices=("nio", "io_uring"), default="io_uring")
     ap.add_argument("--backend", choices=tuple(BACKENDS), default="memory",
@@ -76,26 +82,27 @@ def main(argv=None):
         ap.error("--pairs must be at least 1 and --count at least 1000")
     if not 1 <= args.clients <= 1000:
         ap.error("--clients must be 1 to 1000")
-    body = run.GET_BODY if args.op == "get" else run.SET_BODY
+    body = {"get": run.GET_BODY, "set": run.SET_BODY, "echo": None}[args.op]
+    address = "echo" if args.op == "echo" else "docs"
     workdir = tempfile.mkdtemp(prefix="conduit-ab-")
     servers = run.Servers(workdir)
     try:
         generator = run.compile_c_load(workdir)
         nodes = []
-        for name, jar, flags in args.builds:
+        for name, jar, flags, serve in args.builds:
             port, web = run.free_port(), run.free_port()
             endpoint = f"tcp://127.0.0.1:{port}"
             data = servers.scratch(f"conduit-ab-{name}-")
             logpath = os.path.join(workdir, name + ".log")
             cmd = [args.java, "-XX:+ExitOnOutOfMemoryError"] + flags + [
                 "-jar", jar, "serve", "-a", endpoint, "--events", "none", "--web", f"127.0.0.1:{web}",
-                "--data", data, "--transport", args.transport] + BACKENDS[args.backend]
+                "--data", data, "--transport", args.transport] + BACKENDS[args.backend] + serve
             servers.start(name, cmd, lambda p=logpath, e=endpoint: "Ready." in open(p, errors="replace").read()
                           and run.ping(e))
             nodes.append((name, endpoint))
 
         def load(endpoint, count, warmup=100):
-            cmd = run.zmq_load_cmd(endpoint, clients=args.clients, count=count, address="docs", body=body, warmup=warmup,
+            cmd = run.zmq_load_cmd(endpoint, clients=args.clients, count=count, address=address, body=body, warmup=warmup,
                                    c_binary=generator, wire="zmtp")
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
             if r.returncode != 0:

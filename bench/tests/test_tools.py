@@ -489,11 +489,12 @@ def test_a_servers_data_folders_go_when_it_stops_and_its_logs_stay(tmp_path):
 @pytest.mark.parametrize("args, says", [
     (["only=" + __file__], "give at least two builds"),
     (["a=/no/such.jar", "b=" + __file__], "a: no jar at /no/such.jar"),
-    (["a=" + __file__, "b=" + __file__ + ",Xmx1g"], "b: 'Xmx1g' is not a JVM flag"),
+    (["a=" + __file__, "b=" + __file__ + ",Xmx1g"], "b: 'Xmx1g' is neither a JVM flag (-X..., -D...) nor a serve option"),
     (["a=" + __file__, "a=" + __file__], "each build needs a name of its own"),
     (["a=" + __file__, "b=" + __file__, "--pairs", "0"], "--pairs must be at least 1"),
     (["nojar"], "'nojar' is not NAME=JAR"),
     (["a=" + __file__, "b=" + __file__, "--backend", "lmdb"], "invalid choice: 'lmdb'"),
+    (["a=" + __file__, "b=" + __file__, "--op", "put"], "invalid choice: 'put'"),
 ])
 def test_the_ab_tool_refuses_wrong_builds_naming_the_problem(args, says):
     r = subprocess.run([PY, os.path.join(BENCH, "ab.py")] + args, capture_output=True, text=True, timeout=60)

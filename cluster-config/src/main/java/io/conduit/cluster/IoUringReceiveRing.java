@@ -38,18 +38,24 @@ public final class IoUringReceiveRing implements Transport {
   static final short BUFFERS = 256;
   static final int BUFFER_BYTES = 16 * 1024;
 
-  public static final IoUringReceiveRing INSTANCE = new IoUringReceiveRing();
+  /** io_uring with the receive ring, whose loops sleep as soon as they run out of work. */
+  public static final IoUringReceiveRing INSTANCE = new IoUringReceiveRing(0);
+
+  /** Spin before sleep ({@link SpinBeforeSleep}), in microseconds; 0: none. */
+  private final long spinMicros;
 
   private final IoUringTransport implementation = new IoUringTransport() {
     @Override
     public IoHandlerFactory ioHandlerFactory() {
       if (!IoUring.isRegisterBufferRingSupported()) {
-        return super.ioHandlerFactory(); // a kernel before 5.19: io_uring as Vert.x has it
+        // a kernel before 5.19: io_uring as Vert.x has it
+        return SpinBeforeSleep.wrap(super.ioHandlerFactory(), spinMicros);
       }
       // pooled: Vert.x copies what such buffers hold into its own, so each goes back to the ring at once
-      return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
+      return SpinBeforeSleep.wrap(IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
           new IoUringBufferRingConfig.Builder().bufferGroupId(GROUP).bufferRingSize(BUFFERS).batchSize(BUFFERS / 4)
-              .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, BUFFER_BYTES)).build()));
+              .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, BUFFER_BYTES)).build())),
+          spinMicros);
     }
 
     @Override
@@ -61,7 +67,16 @@ public final class IoUringReceiveRing implements Transport {
     }
   };
 
-  private IoUringReceiveRing() {
+  private IoUringReceiveRing(long spinMicros) {
+    this.spinMicros = spinMicros;
+  }
+
+  /**
+   * io_uring with the receive ring, whose loops spin up to {@code spinMicros} before they sleep
+   * ({@link SpinBeforeSleep}; 0 to {@value SpinBeforeSleep#MAX_SPIN_MICROS}).
+   */
+  public static IoUringReceiveRing spinning(long spinMicros) {
+    return SpinBeforeSleep.checked(spinMicros) == 0 ? INSTANCE : new IoUringReceiveRing(spinMicros);
   }
 
   @Override

@@ -13,7 +13,8 @@ final class Banner {
   private Banner() {
   }
 
-  static void print(PrintStream out, Node node, String dataDir, String backend, NodeTransport transport) {
+  static void print(PrintStream out, Node node, String dataDir, String backend, NodeTransport transport,
+                    long loopSpinMicros) {
     out.println("Conduit " + ConduitVersion.get() + " - reactive cluster toolkit on Vert.x");
     if (node.clustered()) {
       out.println("  cluster   : '" + node.cluster().name() + "', node " + node.nodeId());
@@ -26,7 +27,8 @@ final class Banner {
       out.println("  cluster   : standalone (use --cluster to join others)");
     }
     out.println("  data      : " + dataDir + " (default backend " + backend + ")");
-    out.println("  transport : " + transport.flag() + (node.vertx().isNativeTransportEnabled() ? " (native)" : ""));
+    out.println("  transport : " + transport.flag() + (node.vertx().isNativeTransportEnabled() ? " (native)" : "")
+        + (loopSpinMicros > 0 ? ", idle event loops spin " + loopSpinMicros + " µs before they sleep" : ""));
     out.println("  services  :");
     java.util.List<ServiceSpec> specs = node.services().specs();
     int width = specs.stream().mapToInt(s -> s.name().length()).max().orElse(4);

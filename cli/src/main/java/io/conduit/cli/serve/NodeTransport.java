@@ -2,10 +2,12 @@ package io.conduit.cli.serve;
 
 import io.conduit.cli.CliFailure;
 import io.conduit.cluster.IoUringReceiveRing;
+import io.conduit.cluster.SpinningNio;
 import io.vertx.core.transport.Transport;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -14,17 +16,18 @@ import java.util.stream.Collectors;
  * connections or pipelined requests it answers more with the same CPU, because one system call
  * carries many reads and writes (docs/benchmarks.md); one request at a time it is no faster.
  * Vert.x 5.0's io_uring transport has no Unix domain sockets, so {@code ipc://} endpoints need NIO.
+ * On either, the event loops spin a while before they sleep ({@code --loop-spin}, SpinBeforeSleep).
  */
 enum NodeTransport {
-  NIO("nio", Transport.NIO),
-  IO_URING("io_uring", IoUringReceiveRing.INSTANCE);
+  NIO("nio", SpinningNio::new),
+  IO_URING("io_uring", IoUringReceiveRing::spinning);
 
   private final String flag;
-  private final Transport vertx;
+  private final LongFunction<Transport> withSpin;
 
-  NodeTransport(String flag, Transport vertx) {
+  NodeTransport(String flag, LongFunction<Transport> withSpin) {
     this.flag = flag;
-    this.vertx = vertx;
+    this.withSpin = withSpin;
   }
 
   /** The transport a {@code --transport} value names; a CLI failure listing the choices otherwise. */
@@ -47,10 +50,17 @@ enum NodeTransport {
   }
 
   /**
-   * Vert.x's transport, once this machine is known to run it, and no {@code ipc://} endpoint is
-   * asked of a transport without domain sockets; a CLI failure that says why otherwise.
+   * Vert.x's transport, its loops spinning up to {@code spinMicros} before they sleep, once this
+   * machine is known to run it, and no {@code ipc://} endpoint is asked of a transport without
+   * domain sockets; a CLI failure that says why otherwise.
    */
-  Transport checked(String... endpoints) {
+  Transport checked(long spinMicros, String... endpoints) {
+    Transport vertx;
+    try {
+      vertx = withSpin.apply(spinMicros);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--loop-spin: " + e.getMessage());
+    }
     if (!vertx.available()) {
       Throwable cause = vertx.unavailabilityCause();
       throw new CliFailure("--transport " + flag + " is not available on this machine ("

@@ -3,6 +3,7 @@ package io.conduit.cli.serve;
 import io.conduit.cli.CliFailure;
 import io.conduit.cli.Logs;
 import io.conduit.cluster.ClusterSettings;
+import io.conduit.cluster.SpinBeforeSleep;
 import io.conduit.deploy.DeploymentPlan;
 import io.conduit.deploy.UserClasspath;
 import io.conduit.store.owner.StoreOwnership;
@@ -32,6 +33,13 @@ import java.util.concurrent.TimeUnit;
     description = {"Start a Conduit node: deploys the services of a deployment file (or the built-in",
         "default: bridge, web console, docs, graph, tasks and echo) and serves until Ctrl-C or SIGTERM."})
 public final class ServeCommand implements Callable<Integer> {
+
+  /**
+   * {@code --loop-spin}'s default: longer than one sequential client takes to send its next request
+   * after a reply (with the loop awake, the whole round trip of a pyzmq, JeroMQ or C client took
+   * 41–69 µs at the median), docs/benchmarks.md.
+   */
+  static final long DEFAULT_LOOP_SPIN_MICROS = 100;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "Deployment file (JSON) listing the services to run. Default: the built-in deployment.")
@@ -141,6 +149,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   String transport = NodeTransport.NIO.flag();
 
+  @Option(names = "--loop-spin", paramLabel = "MICROS",
+      description = "How long an event loop that runs out of work keeps looking for more (yielding its CPU between looks) "
+          + "before it sleeps, 0 to " + SpinBeforeSleep.MAX_SPIN_MICROS + " µs; 0 sleeps at once. A request that finds its "
+          + "loop awake needs no wake-up, which on a virtual machine costs more than the request. Default: ${DEFAULT-VALUE}.")
+  long loopSpinMicros = DEFAULT_LOOP_SPIN_MICROS;
+
   @Option(names = "--eventbus-metrics",
       description = "Also publish Vert.x's per-address event-bus and TCP meters at /metrics (they cost CPU on every message).")
   boolean eventBusMetrics;
@@ -176,7 +190,8 @@ public final class ServeCommand implements Callable<Integer> {
     plan = ProcessEnvironment.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     NodeTransport network = NodeTransport.parse(transport);
-    Transport vertxTransport = network.checked(BridgeFlags.endpoints(plan)); // -a and --events are in the plan now
+    // -a and --events are in the plan now
+    Transport vertxTransport = network.checked(loopSpinMicros, BridgeFlags.endpoints(plan));
     storeLease();
     Node node;
     Logs.duringStartup();
@@ -191,7 +206,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     // Before the banner: whoever waits for "Ready" may send SIGTERM at once.
     Shutdown.onSignal(node);
-    Banner.print(System.out, node, dataDir.toString(), backend, network);
+    Banner.print(System.out, node, dataDir.toString(), backend, network, loopSpinMicros);
     return null;
   }
 

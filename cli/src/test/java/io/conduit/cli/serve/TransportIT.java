@@ -54,7 +54,8 @@ class TransportIT {
     }
     try (ConduitProcess p = ConduitProcess.start(dir, "uring", args)) {
       p.awaitOutput("Ready", Duration.ofSeconds(60));
-      assertTrue(p.stdout().contains("transport : io_uring (native)"), p.stdout());
+      assertTrue(p.stdout().contains("transport : io_uring (native), idle event loops spin 100 µs before they sleep"),
+          p.stdout());
       try (ConduitClient client = ConduitClient.connect(bridge)) {
         List<CompletableFuture<Object>> replies = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
@@ -181,13 +182,45 @@ class TransportIT {
   }
 
   @Test
-  void theDefaultIsNioAndSaysSo() throws Exception {
-    try (ConduitProcess p = ConduitProcess.start(dir, "nio", "serve", "-a", tcp(), "--events", "none", "-b", "memory",
+  void theDefaultIsNioWithLoopsThatSpinAndSaysSo() throws Exception {
+    String bridge = tcp();
+    try (ConduitProcess p = ConduitProcess.start(dir, "nio", "serve", "-a", bridge, "--events", "none", "-b", "memory",
         "--data", dir.resolve("data").toString())) {
       p.awaitOutput("Ready", Duration.ofSeconds(60));
-      assertTrue(p.stdout().contains("transport : nio\n") || p.stdout().contains("transport : nio\r\n"), p.stdout());
+      assertTrue(p.stdout().contains("transport : nio, idle event loops spin 100 µs before they sleep"), p.stdout());
+      assertEchoesOneAtATime(bridge);
       p.terminate();
       assertEquals(0, p.awaitExit(Duration.ofSeconds(30)), p.stdout() + p.stderr());
     }
+  }
+
+  @Test
+  void loopsThatSleepAtOnceSaySoAndServe() throws Exception {
+    String bridge = tcp();
+    try (ConduitProcess p = ConduitProcess.start(dir, "nio-nospin", "serve", "--loop-spin", "0", "-a", bridge,
+        "--events", "none", "-b", "memory", "--data", dir.resolve("data").toString())) {
+      p.awaitOutput("Ready", Duration.ofSeconds(60));
+      assertTrue(p.stdout().contains("transport : nio\n") || p.stdout().contains("transport : nio\r\n"), p.stdout());
+      assertEchoesOneAtATime(bridge);
+      p.terminate();
+      assertEquals(0, p.awaitExit(Duration.ofSeconds(30)), p.stdout() + p.stderr());
+    }
+  }
+
+  /** One request at a time: the loop runs out of work after each reply. */
+  private static void assertEchoesOneAtATime(String bridge) {
+    try (ConduitClient client = ConduitClient.connect(bridge)) {
+      for (int i = 0; i < 200; i++) {
+        assertEquals("m" + i, client.requestSync("echo", "m" + i, Duration.ofSeconds(10)));
+      }
+    }
+  }
+
+  @Test
+  void aLoopSpinOutOfRangeIsRefusedByName() throws Exception {
+    ConduitProcess p = ConduitProcess.run(dir, "spin", "serve", "--loop-spin", "1001", "-a", tcp(), "--events", "none",
+        "-b", "memory");
+    assertTrue(p.exitCode() != 0, "exit code " + p.exitCode());
+    assertTrue(p.stderr().contains("--loop-spin: the event loops' spin must be 0 to 1000 µs, not 1001"), p.stderr());
   }
 }
