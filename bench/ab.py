@@ -17,9 +17,9 @@ the per-pair ratios to the first build.
     /usr/bin/python3 bench/ab.py --op set --backend rocksdb-nofsync ... (RocksDB stores, writes not synced)
     /usr/bin/python3 bench/ab.py --op echo --clients 1 --transport nio ... (the echo service, one client)
 
-A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only) or
-NAME=JAR,--option=value,... (`conduit serve` options for that node only, e.g. --loop-spin=0); a jar
-path or flag with a comma in it cannot be given. A round with a failed or unanswered request ends
+A build is NAME=JAR, optionally NAME=JAR,-Dproperty=value,... (JVM flags for that node only) and
+serve:--option=value (a `conduit serve` option for that node only, e.g. serve:--loop-spin=0); a
+jar path or flag with a comma in it cannot be given. A round with a failed or unanswered request ends
 the run, naming the node's log.
 """
 import argparse
@@ -46,12 +46,12 @@ def parse_build(text):
         raise argparse.ArgumentTypeError(f"'{text}' is not NAME=JAR[,JVM flag or serve option,...]")
     if not os.path.isfile(parts[0]):
         raise argparse.ArgumentTypeError(f"{name}: no jar at {parts[0]}")
-    bad = [p for p in parts[1:] if not p.startswith("-")]
+    serve = [p[len("serve:"):] for p in parts[1:] if p.startswith("serve:")]
+    flags = [p for p in parts[1:] if not p.startswith("serve:")]
+    bad = [p for p in flags if not p.startswith("-")] + [p for p in serve if not p.startswith("--")]
     if bad:
         raise argparse.ArgumentTypeError(f"{name}: '{bad[0]}' is neither a JVM flag (-X..., -D...) nor a serve option "
-                                         f"(--name=value)")
-    flags = [p for p in parts[1:] if not p.startswith("--")]
-    serve = [p for p in parts[1:] if p.startswith("--")]
+                                         f"(serve:--name=value)")
     return name, parts[0], flags, serve
 
 

@@ -495,6 +495,7 @@ def test_a_servers_data_folders_go_when_it_stops_and_its_logs_stay(tmp_path):
     (["nojar"], "'nojar' is not NAME=JAR"),
     (["a=" + __file__, "b=" + __file__, "--backend", "lmdb"], "invalid choice: 'lmdb'"),
     (["a=" + __file__, "b=" + __file__, "--op", "put"], "invalid choice: 'put'"),
+    (["a=" + __file__, "b=" + __file__ + ",serve:loop-spin=0"], "b: 'loop-spin=0' is neither a JVM flag"),
 ])
 def test_the_ab_tool_refuses_wrong_builds_naming_the_problem(args, says):
     r = subprocess.run([PY, os.path.join(BENCH, "ab.py")] + args, capture_output=True, text=True, timeout=60)

@@ -47,15 +47,17 @@ public final class IoUringReceiveRing implements Transport {
   private final IoUringTransport implementation = new IoUringTransport() {
     @Override
     public IoHandlerFactory ioHandlerFactory() {
+      return SpinBeforeSleep.wrap(withRing(), spinMicros);
+    }
+
+    private IoHandlerFactory withRing() {
       if (!IoUring.isRegisterBufferRingSupported()) {
-        // a kernel before 5.19: io_uring as Vert.x has it
-        return SpinBeforeSleep.wrap(super.ioHandlerFactory(), spinMicros);
+        return super.ioHandlerFactory(); // a kernel before 5.19: io_uring as Vert.x has it
       }
       // pooled: Vert.x copies what such buffers hold into its own, so each goes back to the ring at once
-      return SpinBeforeSleep.wrap(IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
+      return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
           new IoUringBufferRingConfig.Builder().bufferGroupId(GROUP).bufferRingSize(BUFFERS).batchSize(BUFFERS / 4)
-              .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, BUFFER_BYTES)).build())),
-          spinMicros);
+              .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, BUFFER_BYTES)).build()));
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.function.LongSupplier;
  * tens of microseconds after its reply, so a loop that polls that long takes it without a wake-up.
  * Between polls the loop yields: a thread that wakes on its CPU (a client's, a store's writer) runs
  * at once instead of waiting for the spinner to be preempted, which a plain spin made 14–22 %
- * slower for a JVM client on two cores. A busy loop never spins (it always has work); an idle one
- * spins once after each wake-up (a timer), then sleeps.
+ * slower for a JVM client on two cores. A loop under load rarely spins (it nearly always has work);
+ * an idle one spins once after each wake-up (a timer), then sleeps.
  *
  * <p>Wraps any Netty I/O handler (NIO, io_uring): the handler is asked to run with a context that
  * says it may not block, which makes it poll, until it handles some I/O, a task arrives, or the
@@ -31,6 +31,9 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
 
   /** The longest spin accepted: beyond it an idle loop mostly burns a CPU. */
   public static final long MAX_SPIN_MICROS = 1_000;
+
+  /** A run that could block and returned sooner than this did not sleep (a wait in the kernel takes longer). */
+  static final long WOKEN_AT_ONCE_NANOS = 20_000;
 
   private final IoHandlerFactory handlers;
   private final long spinNanos;
@@ -82,6 +85,8 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
     private final LongSupplier clock;
     /** The loop's context as a polling one; a loop hands its handler the same context every time. */
     private Polling polling;
+    /** False after a run that could block returned at once with nothing to do: then the next one blocks at once. */
+    private boolean spin = true;
 
     Handler(IoHandler io, long spinNanos, LongSupplier clock) {
       this.io = io;
@@ -94,18 +99,26 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
       if (!context.canBlock()) {
         return io.run(context); // tasks are waiting: the loop polls anyway
       }
-      if (polling == null || polling.loop != context) {
-        polling = new Polling(context);
-      }
-      long until = clock.getAsLong() + spinNanos;
-      do {
-        int handled = io.run(polling);
-        if (handled > 0 || !context.canBlock()) {
-          return handled; // I/O handled, or a task (or a due timer) came for the loop to run
+      if (spin) {
+        if (polling == null || polling.context != context) {
+          polling = new Polling(context);
         }
-        Thread.yield();
-      } while (clock.getAsLong() - until < 0);
-      return io.run(context);
+        long until = clock.getAsLong() + spinNanos;
+        do {
+          int handled = io.run(polling);
+          if (handled > 0 || !context.canBlock()) {
+            return handled; // I/O handled, or a task (or a due timer) came for the loop to run
+          }
+          Thread.yield();
+        } while (clock.getAsLong() - until < 0);
+      }
+      long sleep = clock.getAsLong();
+      int handled = io.run(context);
+      // Returning at once with nothing handled, the loop did not sleep: a wake-up was left pending
+      // (NIO keeps the one another thread sent while the loop spun). Spinning again would only
+      // double the spin; sleep at once instead, and spin again after the next real wake-up.
+      spin = handled > 0 || clock.getAsLong() - sleep >= WOKEN_AT_ONCE_NANOS;
+      return handled;
     }
 
     @Override
@@ -140,7 +153,7 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
   }
 
   /** The loop's context, saying that the handler may not block: it polls and returns. */
-  private record Polling(IoHandlerContext loop) implements IoHandlerContext {
+  private record Polling(IoHandlerContext context) implements IoHandlerContext {
 
     @Override
     public boolean canBlock() {
@@ -154,17 +167,17 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
 
     @Override
     public long deadlineNanos() {
-      return loop.deadlineNanos();
+      return context.deadlineNanos();
     }
 
     @Override
     public void reportActiveIoTime(long activeNanos) {
-      loop.reportActiveIoTime(activeNanos);
+      context.reportActiveIoTime(activeNanos);
     }
 
     @Override
     public boolean shouldReportActiveIoTime() {
-      return loop.shouldReportActiveIoTime();
+      return context.shouldReportActiveIoTime();
     }
   }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,16 +50,32 @@ class SpinBeforeSleepTest {
     }
   }
 
-  /** A handler that records each run: whether it could block, and what it handled ({@code handled}'s answer). */
+  /** A handler that records each run: whether it could block, and what it handled ({@code handled}'s answer to that). */
   private static final class Recording implements IoHandler {
     final List<Boolean> mayBlock = new ArrayList<>();
-    IntSupplier handled = () -> 0;
+    final List<String> calls = new ArrayList<>();
+    ToIntFunction<Boolean> handled = canBlock -> 0;
     int wakeups;
 
     @Override
     public int run(IoHandlerContext context) {
       mayBlock.add(context.canBlock());
-      return handled.getAsInt();
+      return handled.applyAsInt(context.canBlock());
+    }
+
+    @Override
+    public void initialize() {
+      calls.add("initialize");
+    }
+
+    @Override
+    public void prepareToDestroy() {
+      calls.add("prepareToDestroy");
+    }
+
+    @Override
+    public void destroy() {
+      calls.add("destroy");
     }
 
     @Override
@@ -96,7 +114,7 @@ class SpinBeforeSleepTest {
   void anIdleLoopPollsUntilItHandlesSomeIoAndNeverBlocks() {
     Recording io = new Recording();
     int[] polls = {0};
-    io.handled = () -> ++polls[0] == 5 ? 3 : 0;
+    io.handled = canBlock -> ++polls[0] == 5 ? 3 : 0;
     assertEquals(3, spinning(io, 1_000).run(new Loop()));
     assertEquals(List.of(false, false, false, false, false), io.mayBlock);
   }
@@ -106,7 +124,7 @@ class SpinBeforeSleepTest {
     Recording io = new Recording();
     Loop loop = new Loop();
     int[] polls = {0};
-    io.handled = () -> {
+    io.handled = canBlock -> {
       if (++polls[0] == 3) {
         loop.tasks = true; // another thread hands the loop a task (or a timer falls due)
       }
@@ -120,13 +138,57 @@ class SpinBeforeSleepTest {
   void withNothingToDoItBlocksOnceTheSpinIsOver() {
     Recording io = new Recording();
     now = Long.MAX_VALUE - 250_000; // the clock's wrap-around is no end of the spin
-    io.handled = () -> {
+    io.handled = canBlock -> {
       now += 100_000;
       return 0;
     };
     assertEquals(0, spinning(io, 300).run(new Loop()));
     // polled at 0, 100 and 200 µs; at 300 the spin was over and it blocked
     assertEquals(List.of(false, false, false, true), io.mayBlock);
+  }
+
+  /**
+   * A run that could block but returned at once with nothing handled did not sleep (NIO keeps a
+   * wake-up that came during the spin): the next one blocks without spinning again, and the one
+   * after a real sleep spins again.
+   */
+  @Test
+  void afterAWakeUpLeftPendingItBlocksAtOnceAndSpinsAgainAfterARealSleep() {
+    Recording io = new Recording();
+    long[] blockingRuns = {1_000, 5_000_000}; // the first returns after 1 µs, the second after 5 ms
+    int[] blocked = {0};
+    io.handled = canBlock -> {
+      now += canBlock ? blockingRuns[blocked[0]++] : 100_000;
+      return 0;
+    };
+    IoHandler handler = spinning(io, 200);
+    Loop loop = new Loop();
+    handler.run(loop);
+    assertEquals(List.of(false, false, true), io.mayBlock, "spun, then blocked");
+    handler.run(loop);
+    assertEquals(List.of(false, false, true, true), io.mayBlock, "blocked at once after a run that did not sleep");
+    io.handled = canBlock -> {
+      now += 100_000;
+      return canBlock ? 0 : 1;
+    };
+    assertEquals(1, handler.run(loop));
+    assertEquals(List.of(false, false, true, true, false), io.mayBlock, "spun again after a real sleep");
+  }
+
+  @Test
+  void aRunThatHandledSomethingIsFollowedBySpinning() {
+    Recording io = new Recording();
+    IoHandler handler = spinning(io, 100);
+    Loop loop = new Loop();
+    io.handled = canBlock -> { // the spin finds nothing; the sleep is cut short by I/O at once
+      if (!canBlock) {
+        now += 100_000;
+      }
+      return canBlock ? 2 : 0;
+    };
+    assertEquals(2, handler.run(loop));
+    assertEquals(2, handler.run(loop));
+    assertEquals(List.of(false, true, false, true), io.mayBlock);
   }
 
   @Test
@@ -141,18 +203,36 @@ class SpinBeforeSleepTest {
   }
 
   @Test
-  void everythingElseGoesToTheWrappedHandler() {
+  void everythingElseGoesToTheWrappedHandler() throws Exception {
     Recording io = new Recording();
     IoHandler handler = spinning(io, 100);
+    handler.initialize();
     handler.wakeup();
     assertEquals(1, io.wakeups);
     assertTrue(handler.isCompatible(IoHandle.class));
+    assertFalse(handler.isCompatible(null));
     assertThrows(UnsupportedOperationException.class, () -> handler.register(null));
+    handler.prepareToDestroy();
+    handler.destroy();
+    assertEquals(List.of("initialize", "prepareToDestroy", "destroy"), io.calls);
+    IoHandlerFactory movable = new IoHandlerFactory() {
+      @Override
+      public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
+        return io;
+      }
+
+      @Override
+      public boolean isChangingThreadSupported() {
+        return true;
+      }
+    };
+    assertTrue(SpinBeforeSleep.wrap(movable, 100).isChangingThreadSupported());
+    assertFalse(SpinBeforeSleep.wrap(executor -> io, 100).isChangingThreadSupported());
   }
 
   /**
-   * On Vert.x's NIO loops: a client that sends one line at a time, pausing longer than the spin now
-   * and then, gets every echo; a timer and a task from another thread run while the loop spins.
+   * On Vert.x's NIO loops that spin: a client that sends one line at a time gets every echo, also
+   * after a timer has let the loops sleep; a task handed over from another thread runs.
    */
   @Test
   void nioLoopsThatSpinServeOneRequestAtATimeTimersAndTasks() throws Exception {
@@ -162,7 +242,9 @@ class SpinBeforeSleepTest {
     try {
       NetServer server = vertx.createNetServer().connectHandler(socket -> socket.handler(socket::write));
       int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
-      NetSocket client = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      // held in a variable: Vert.x closes a client (and its connections) that is no longer reachable
+      NetClient net = vertx.createNetClient();
+      NetSocket client = net.connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
       for (int i = 0; i < 300; i++) {
         CompletableFuture<Buffer> echoed = new CompletableFuture<>();
         client.handler(echoed::complete);
@@ -178,6 +260,7 @@ class SpinBeforeSleepTest {
       CompletableFuture<String> task = new CompletableFuture<>();
       vertx.getOrCreateContext().runOnContext(v -> task.complete(Thread.currentThread().getName()));
       assertTrue(task.get(10, TimeUnit.SECONDS).startsWith("vert.x-eventloop-thread"));
+      net.close().await(10, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

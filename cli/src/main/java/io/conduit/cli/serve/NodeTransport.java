@@ -50,17 +50,13 @@ enum NodeTransport {
   }
 
   /**
-   * Vert.x's transport, its loops spinning up to {@code spinMicros} before they sleep, once this
+   * Vert.x's transport, its loops spinning up to {@code spinMicros} (already checked: 0 to
+   * SpinBeforeSleep.MAX_SPIN_MICROS) before they sleep, once this
    * machine is known to run it, and no {@code ipc://} endpoint is asked of a transport without
    * domain sockets; a CLI failure that says why otherwise.
    */
   Transport checked(long spinMicros, String... endpoints) {
-    Transport vertx;
-    try {
-      vertx = withSpin.apply(spinMicros);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure("--loop-spin: " + e.getMessage());
-    }
+    Transport vertx = withSpin.apply(spinMicros);
     if (!vertx.available()) {
       Throwable cause = vertx.unavailabilityCause();
       throw new CliFailure("--transport " + flag + " is not available on this machine ("

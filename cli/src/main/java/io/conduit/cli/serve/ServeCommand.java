@@ -36,8 +36,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   /**
    * {@code --loop-spin}'s default: longer than one sequential client takes to send its next request
-   * after a reply (with the loop awake, the whole round trip of a pyzmq, JeroMQ or C client took
-   * 41–69 µs at the median), docs/benchmarks.md.
+   * after a reply (with the loop awake, the whole round trip of a JeroMQ or pyzmq client took 41–69
+   * µs at the median, a C client's about 26 µs), docs/benchmarks.md.
    */
   static final long DEFAULT_LOOP_SPIN_MICROS = 100;
 
@@ -190,6 +190,11 @@ public final class ServeCommand implements Callable<Integer> {
     plan = ProcessEnvironment.applyTo(plan);
     ClusterSettings clusterSettings = cluster ? clusterSettings() : null;
     NodeTransport network = NodeTransport.parse(transport);
+    try {
+      SpinBeforeSleep.checked(loopSpinMicros);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--loop-spin: " + e.getMessage());
+    }
     // -a and --events are in the plan now
     Transport vertxTransport = network.checked(loopSpinMicros, BridgeFlags.endpoints(plan));
     storeLease();
