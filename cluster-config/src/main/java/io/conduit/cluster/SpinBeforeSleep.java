@@ -78,7 +78,7 @@ public final class SpinBeforeSleep implements IoHandlerFactory {
   }
 
   /** One loop's handler: the wrapped one, asked to poll while the loop would otherwise sleep. */
-  static final class Handler implements IoHandler {
+  private static final class Handler implements IoHandler {
 
     private final IoHandler io;
     private final long spinNanos;

@@ -51,9 +51,9 @@ enum NodeTransport {
 
   /**
    * Vert.x's transport, its loops spinning up to {@code spinMicros} (already checked: 0 to
-   * SpinBeforeSleep.MAX_SPIN_MICROS) before they sleep, once this
-   * machine is known to run it, and no {@code ipc://} endpoint is asked of a transport without
-   * domain sockets; a CLI failure that says why otherwise.
+   * SpinBeforeSleep.MAX_SPIN_MICROS) before they sleep, once this machine is known to run it, and
+   * no {@code ipc://} endpoint is asked of a transport without domain sockets; a CLI failure that
+   * says why otherwise.
    */
   Transport checked(long spinMicros, String... endpoints) {
     Transport vertx = withSpin.apply(spinMicros);
