@@ -23,7 +23,9 @@ scale   per round a fresh node with the process service py.slow (an op that slee
 
 Options: --rounds N (5), --out FILE (every run as a JSON line, as bench/run.py writes them),
 --max-load L --wait-max S (before each part, wait up to S seconds for the 1-minute load average
-to drop below L), --client-count, --worker-count, --window, --scale-duration, --target-in-flight.
+to drop below L), --client-count, --worker-count, --window, --scale-duration, --target-in-flight,
+--serve-arg=OPTION (added to every node's `conduit serve` command, e.g. --serve-arg=--loop-spin=0;
+repeatable).
 
 Every process it starts (nodes, load generators, client loops) is ended by its pid when it stops,
 also on Ctrl-C, SIGTERM or failure; the nodes' worker processes, which the node stops itself,
@@ -53,6 +55,7 @@ PYSRC = os.path.join(ROOT, "client", "python", "src")
 WORKDIR_PY = os.path.join(HERE, "python")
 PY = "/usr/bin/python3"
 log = common.log
+SERVE_ARGS = []  # --serve-arg: options added to every node's `conduit serve` command
 
 BODY_TEXT = "hello world"
 UPPER_BODY = '{"op":"upper","text":"hello world"}'
@@ -271,7 +274,7 @@ def start_deployed_node(procs, name, services):
     bridge, web = f"tcp://127.0.0.1:{common.free_port()}", common.free_port()
     data = tempfile.mkdtemp(prefix=f"conduit-bench-{name}-", dir=procs.workdir)
     cmd = ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", JAR, "serve", "-c", deployment(procs.workdir, bridge, services),
-           "--classpath", HARNESS, "-b", "memory", "--data", data, "--web", f"127.0.0.1:{web}"]
+           "--classpath", HARNESS, "-b", "memory", "--data", data, "--web", f"127.0.0.1:{web}"] + SERVE_ARGS
     logpath = os.path.join(procs.workdir, name + ".log")
     procs.start(name, cmd, lambda: "Ready." in open(logpath, errors="replace").read() and common.ping(bridge),
                 timeout=120)
@@ -345,7 +348,7 @@ def med(xs):
 # ---- 1. client overhead ----------------------------------------------------------------------------
 
 def part_client(args, procs, out):
-    endpoint = common.start_node(procs, "node-memory", "memory")
+    endpoint = common.start_node(procs, "node-memory", "memory", extra=SERVE_ARGS)
     npid = procs.pid("node-memory")
     common.wait_for_quiet(args.max_load, args.wait_max)
     s = common.Series("python client: 1 sequential caller, echo", out)
@@ -506,7 +509,13 @@ def main():
     ap.add_argument("--window", type=int, default=4)
     ap.add_argument("--scale-duration", type=int, default=30)
     ap.add_argument("--target-in-flight", type=float, default=None)
+    ap.add_argument("--serve-arg", action="append", default=[],
+                    help="an option for every node's `conduit serve`, e.g. --serve-arg=--loop-spin=0 (repeatable)")
     args = ap.parse_args()
+    for option in args.serve_arg:
+        if not option.startswith("--"):
+            ap.error(f"--serve-arg: {option!r} is not an option of conduit serve (write it as --serve-arg=--NAME=VALUE)")
+    SERVE_ARGS.extend(args.serve_arg)
     for f in (JAR, HARNESS):
         if not os.path.exists(f):
             sys.exit(f"{f} is missing: build first (mvn -B -q -DskipTests install)")

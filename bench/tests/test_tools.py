@@ -501,3 +501,28 @@ def test_the_ab_tool_refuses_wrong_builds_naming_the_problem(args, says):
     r = subprocess.run([PY, os.path.join(BENCH, "ab.py")] + args, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2, r.stderr
     assert says in r.stderr, r.stderr
+
+
+def test_the_python_tool_gives_every_node_the_serve_options_it_was_given(tmp_path, monkeypatch):
+    import python as pytool  # bench/python.py
+    started = []
+
+    class Procs:
+        workdir = str(tmp_path)
+
+        def start(self, name, cmd, ready, timeout=90):
+            started.append(cmd)
+
+        def pid(self, name):
+            return 1
+
+    monkeypatch.setattr(pytool, "SERVE_ARGS", ["--loop-spin=0"])
+    pytool.start_deployed_node(Procs(), "node-workers", [])
+    assert started[0][-1] == "--loop-spin=0", started[0]
+
+
+def test_the_python_tool_refuses_a_serve_option_that_is_not_one():
+    r = subprocess.run([PY, os.path.join(BENCH, "python.py"), "--serve-arg=loop-spin=0"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert "--serve-arg: 'loop-spin=0' is not an option of conduit serve" in r.stderr, r.stderr

@@ -18,7 +18,7 @@ import io.vertx.core.transport.Transport;
  * buffers per event loop that the kernel picks from ("provided buffers"), which lets one request
  * to the kernel read a connection again and again (multishot receive) instead of one per read.
  * Measured on a memory store's {@code get} from 16 clients: about half the submissions per request
- * and no poll re-arming, 4 % more requests per second for 4 % less CPU (docs/benchmarks.md).
+ * and no poll re-arming, 4 % more requests per second for 4 % less CPU (bench/results/HISTORY.md).
  *
  * <p>The ring is the only receive memory a loop's connections share: a buffer holds bytes that
  * arrived and goes back as soon as the bridge has copied them into its own, so idle connections
