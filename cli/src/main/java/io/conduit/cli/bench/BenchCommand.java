@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
    * Runs the load after {@code warmup} requests to the same target. A cold run measures the JIT at
    * work as well: on a small VM its compiler threads also keep the CPUs from idling, which made the
    * first target's latency look better than its steady state (measured: raw echo p50 85-100 µs in
-   * a fresh JVM, 130-170 µs once compiled; docs/benchmarks.md).
+   * a fresh JVM, 130-180 µs once compiled; docs/benchmarks.md, "Warm-up").
    */
   private static LoadResult warmedRun(LoadSpec load, BenchConnection connection, long warmup, String target,
                                       Progress progress) {

@@ -37,7 +37,8 @@ public final class ServeCommand implements Callable<Integer> {
   /**
    * {@code --loop-spin}'s default: longer than one sequential client takes to send its next request
    * after a reply (with the loop awake, the whole round trip of a JeroMQ or pyzmq client took 41–69
-   * µs at the median, a C client's about 26 µs), docs/benchmarks.md.
+   * µs at the median, a C client's about 26 µs), bench/results/HISTORY.md ("Latest run: idle event
+   * loops spin before they sleep").
    */
   static final long DEFAULT_LOOP_SPIN_MICROS = 100;
 

@@ -26,7 +26,8 @@ import java.util.Locale;
  * groups in a row came from there, so that a write from another thread now and then (a snapshot)
  * does not move it. {@link Mode#ANY} never moves it, and {@link RocksEngine} gives ANY to a writer
  * that waits for fsyncs, which dwarf the wake-ups. What it gained and cost, by number of clients:
- * bench/results/HISTORY.md ("the RocksDB writer runs on the event loop's CPU").
+ * bench/results/HISTORY.md ("Previous run: the RocksDB writer runs on the event loop's CPU while
+ * writes pile up").
  *
  * <p>A thread started from the writer while it is kept (by a write's callback, which runs on it)
  * would start on that CPU alone, as Linux threads inherit their creator's CPUs; the stores hand

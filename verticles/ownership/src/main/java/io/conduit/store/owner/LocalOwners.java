@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * that loop (with the others of the same turn), as the event bus would deliver it, but without
  * crossing the event bus: no message and header copies, no reply registration, no interceptors.
  * On two cores that made 16 clients' document {@code get}s 8 % faster for 7 % less CPU
- * (docs/benchmarks.md, "Document store").
+ * (bench/results/HISTORY.md, "Earlier run: a store on the bridge's loop is called without the
+ * event bus").
  *
  * <p>Only a store's owner on an event loop registers here, once its event-bus consumer is
  * registered, and is removed when it stops serving or its deployment goes; so a direct call reaches
